@@ -1,0 +1,332 @@
+// Package config reads warroom's optional TOML configuration and knows the
+// XDG paths of the config and data files.
+//
+// Every key is optional. Load remembers where each effective value came from
+// (default, file or environment) so `warroom config` can explain itself, and
+// reports keys it does not know instead of silently ignoring a typo.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/user"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+)
+
+// Config is the effective configuration.
+type Config struct {
+	Author           string
+	UpdateEvery      time.Duration
+	FirstUpdateAfter time.Duration
+	RetroDueAfter    time.Duration
+	GapThreshold     time.Duration
+	Bell             bool
+	Webhooks         []string
+	RetroPreset      string
+	RetroSections    []string
+	ExportTemplate   string // absolute path, or ""
+	JargonWords      []string
+	JargonAllow      []string
+	Templates        map[string]string // status (or "eta") -> draft template
+
+	// Dir is the config directory; File the config file (which may not exist).
+	Dir  string
+	File string
+	// Source names where each key's value came from, for `warroom config`.
+	Source map[string]string
+}
+
+// Policy returns the process timings as the domain wants them.
+func (c *Config) Policy() incident.Policy {
+	return incident.Policy{
+		UpdateEvery:      c.UpdateEvery,
+		FirstUpdateAfter: c.FirstUpdateAfter,
+		RetroDueAfter:    c.RetroDueAfter,
+		GapThreshold:     c.GapThreshold,
+	}
+}
+
+// Sections returns the retro section titles: retro_sections if set, else the
+// preset's.
+func (c *Config) Sections() []string {
+	if len(c.RetroSections) > 0 {
+		return c.RetroSections
+	}
+	if s, ok := incident.RetroPresets[c.RetroPreset]; ok {
+		return s
+	}
+	return incident.DefaultSections
+}
+
+// file mirrors config.toml. Durations are strings so errors can name them.
+type file struct {
+	Author           *string           `toml:"author"`
+	UpdateEvery      *string           `toml:"update_every"`
+	FirstUpdateAfter *string           `toml:"first_update_after"`
+	RetroDueAfter    *string           `toml:"retro_due_after"`
+	GapThreshold     *string           `toml:"gap_threshold"`
+	Bell             *bool             `toml:"bell"`
+	Webhooks         []string          `toml:"webhooks"`
+	RetroPreset      *string           `toml:"retro_preset"`
+	RetroSections    []string          `toml:"retro_sections"`
+	ExportTemplate   *string           `toml:"export_template"`
+	Jargon           *jargonFile       `toml:"jargon"`
+	Templates        map[string]string `toml:"templates"`
+}
+
+type jargonFile struct {
+	Words []string `toml:"words"`
+	Allow []string `toml:"allow"`
+}
+
+// Keys lists the configuration keys in the order `warroom config` prints them.
+var Keys = []string{"author", "update_every", "first_update_after", "retro_due_after", "gap_threshold", "bell", "webhooks", "retro_preset", "retro_sections", "export_template", "jargon.words", "jargon.allow", "templates"}
+
+// TemplateNames are the statuses a [templates] entry may name, plus "eta"
+// for the draft used once an ETA is set.
+var TemplateNames = []string{"investigating", "identified", "monitoring", "resolved", "eta"}
+
+// Dir returns the config directory: $XDG_CONFIG_HOME/warroom, falling back
+// to ~/.config/warroom.
+func Dir() string {
+	if d := os.Getenv("XDG_CONFIG_HOME"); d != "" {
+		return filepath.Join(d, "warroom")
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return filepath.Join(".config", "warroom")
+	}
+	return filepath.Join(home, ".config", "warroom")
+}
+
+// DefaultDBPath returns $WARROOM_DB, else $XDG_DATA_HOME/warroom/warroom.db,
+// falling back to ~/.local/share/warroom/warroom.db.
+func DefaultDBPath() string {
+	if p := os.Getenv("WARROOM_DB"); p != "" {
+		return p
+	}
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "warroom", "warroom.db")
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return filepath.Join(".local", "share", "warroom", "warroom.db")
+	}
+	return filepath.Join(home, ".local", "share", "warroom", "warroom.db")
+}
+
+// Default returns the built-in configuration.
+func Default() *Config {
+	p := incident.DefaultPolicy()
+	c := &Config{
+		Author:           defaultAuthor(),
+		UpdateEvery:      p.UpdateEvery,
+		FirstUpdateAfter: p.FirstUpdateAfter,
+		RetroDueAfter:    p.RetroDueAfter,
+		GapThreshold:     p.GapThreshold,
+		RetroPreset:      "handbook",
+		Templates:        map[string]string{},
+		Dir:              Dir(),
+		Source:           map[string]string{},
+	}
+	c.File = filepath.Join(c.Dir, "config.toml")
+	for _, k := range Keys {
+		c.Source[k] = "default"
+	}
+	if os.Getenv("WARROOM_AUTHOR") != "" || os.Getenv("USER") != "" {
+		c.Source["author"] = "environment"
+	}
+	return c
+}
+
+func defaultAuthor() string {
+	if a := os.Getenv("WARROOM_AUTHOR"); a != "" {
+		return a
+	}
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return "unknown"
+}
+
+// Load reads the config file from the default directory.
+func Load() (*Config, error) { return LoadFile(filepath.Join(Dir(), "config.toml")) }
+
+// LoadFile reads the config file at path over the defaults. A missing file is
+// not an error.
+func LoadFile(path string) (*Config, error) {
+	c := Default()
+	c.File = path
+	c.Dir = filepath.Dir(path)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return c, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the config file %s: %v", path, err)
+	}
+	var f file
+	md, err := toml.Decode(string(data), &f)
+	if err != nil {
+		return nil, fmt.Errorf("the config file %s is not valid TOML (%v); fix it or move it away", path, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		var names []string
+		for _, k := range und {
+			if len(k) == 2 && k[0] == "templates" {
+				continue
+			}
+			names = append(names, k.String())
+		}
+		if len(names) > 0 {
+			return nil, fmt.Errorf("the config file %s has unknown keys %s; known keys are %s", path, strings.Join(names, ", "), strings.Join(Keys, ", "))
+		}
+	}
+	from := "file " + path
+	set := func(key string) { c.Source[key] = from }
+	if f.Author != nil {
+		if strings.TrimSpace(*f.Author) == "" {
+			return nil, fmt.Errorf("author in %s is empty; set a name or remove the key", path)
+		}
+		c.Author = strings.TrimSpace(*f.Author)
+		set("author")
+	}
+	durations := []struct {
+		key string
+		src *string
+		dst *time.Duration
+	}{
+		{"update_every", f.UpdateEvery, &c.UpdateEvery},
+		{"first_update_after", f.FirstUpdateAfter, &c.FirstUpdateAfter},
+		{"retro_due_after", f.RetroDueAfter, &c.RetroDueAfter},
+		{"gap_threshold", f.GapThreshold, &c.GapThreshold},
+	}
+	for _, d := range durations {
+		if d.src == nil {
+			continue
+		}
+		v, err := time.ParseDuration(*d.src)
+		if err != nil || v <= 0 {
+			return nil, fmt.Errorf("%s = %q in %s is not a duration; use a value such as \"30m\"", d.key, *d.src, path)
+		}
+		*d.dst = v
+		set(d.key)
+	}
+	if f.Bell != nil {
+		c.Bell = *f.Bell
+		set("bell")
+	}
+	if f.Webhooks != nil {
+		for _, u := range f.Webhooks {
+			if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+				return nil, fmt.Errorf("webhook %q in %s is not an http(s) URL", u, path)
+			}
+		}
+		c.Webhooks = f.Webhooks
+		set("webhooks")
+	}
+	if f.RetroPreset != nil {
+		if _, ok := incident.RetroPresets[*f.RetroPreset]; !ok {
+			var names []string
+			for n := range incident.RetroPresets {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			return nil, fmt.Errorf("retro_preset %q in %s is not known; use one of %s", *f.RetroPreset, path, strings.Join(names, ", "))
+		}
+		c.RetroPreset = *f.RetroPreset
+		set("retro_preset")
+	}
+	if f.RetroSections != nil {
+		if len(f.RetroSections) == 0 {
+			return nil, fmt.Errorf("retro_sections in %s is empty; list at least one section or remove the key", path)
+		}
+		c.RetroSections = f.RetroSections
+		set("retro_sections")
+	}
+	if f.ExportTemplate != nil {
+		t := *f.ExportTemplate
+		if !filepath.IsAbs(t) {
+			t = filepath.Join(c.Dir, t)
+		}
+		c.ExportTemplate = t
+		set("export_template")
+	}
+	if f.Jargon != nil {
+		if f.Jargon.Words != nil {
+			c.JargonWords = f.Jargon.Words
+			set("jargon.words")
+		}
+		if f.Jargon.Allow != nil {
+			c.JargonAllow = f.Jargon.Allow
+			set("jargon.allow")
+		}
+	}
+	if f.Templates != nil {
+		for k, v := range f.Templates {
+			if !slices.Contains(TemplateNames, k) {
+				return nil, fmt.Errorf("templates.%s in %s is not known; use %s", k, path, strings.Join(TemplateNames, ", "))
+			}
+			c.Templates[k] = v
+		}
+		set("templates")
+	}
+	return c, nil
+}
+
+// Value renders the effective value of a key for `warroom config`.
+func (c *Config) Value(key string) string {
+	switch key {
+	case "author":
+		return c.Author
+	case "update_every":
+		return c.UpdateEvery.String()
+	case "first_update_after":
+		return c.FirstUpdateAfter.String()
+	case "retro_due_after":
+		return c.RetroDueAfter.String()
+	case "gap_threshold":
+		return c.GapThreshold.String()
+	case "bell":
+		return fmt.Sprint(c.Bell)
+	case "webhooks":
+		return fmt.Sprintf("%q", c.Webhooks)
+	case "retro_preset":
+		return c.RetroPreset
+	case "retro_sections":
+		return fmt.Sprintf("%q", c.Sections())
+	case "export_template":
+		if c.ExportTemplate == "" {
+			return "(built-in)"
+		}
+		return c.ExportTemplate
+	case "jargon.words":
+		return fmt.Sprintf("%q", c.JargonWords)
+	case "jargon.allow":
+		return fmt.Sprintf("%q", c.JargonAllow)
+	case "templates":
+		var names []string
+		for k := range c.Templates {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		if len(names) == 0 {
+			return "(built-in)"
+		}
+		return "custom for " + strings.Join(names, ", ")
+	}
+	return ""
+}

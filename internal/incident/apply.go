@@ -1,0 +1,233 @@
+package incident
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Policy holds the process settings that come from configuration.
+type Policy struct {
+	UpdateEvery      time.Duration // public update cadence
+	FirstUpdateAfter time.Duration // first update due after declaring
+	RetroDueAfter    time.Duration // retro due after the resolved milestone
+	GapThreshold     time.Duration // silence shown as a gap
+}
+
+// DefaultPolicy is the handbook's process.
+func DefaultPolicy() Policy {
+	return Policy{
+		UpdateEvery:      30 * time.Minute,
+		FirstUpdateAfter: 5 * time.Minute,
+		RetroDueAfter:    2 * time.Hour,
+		GapThreshold:     15 * time.Minute,
+	}
+}
+
+// NewIncident declares an incident. The caller assigns ID and UID.
+func NewIncident(title string, sev Severity, now time.Time, p Policy) (*Incident, error) {
+	title = strings.TrimSpace(title)
+	if title == "" {
+		return nil, errors.New("the title is empty; describe the incident in a few words")
+	}
+	if sev == 0 {
+		sev = 3
+	}
+	if !sev.Valid() {
+		return nil, fmt.Errorf("severity %d is not valid; use a number from 1 (worst) to 4", int(sev))
+	}
+	cadence := p.UpdateEvery
+	if cadence <= 0 {
+		cadence = DefaultPolicy().UpdateEvery
+	}
+	return &Incident{
+		Title:      title,
+		Severity:   sev,
+		Status:     Investigating,
+		Roles:      map[string]string{},
+		Cadence:    cadence,
+		Created:    now,
+		Updated:    now,
+		Milestones: map[Milestone]time.Time{Detected: now},
+		Retro:      Retro{Status: RetroDraft},
+	}, nil
+}
+
+// ErrScreenCommand is returned by Apply for commands that only switch screens
+// in the cockpit (/retro, /list, /preview, /help).
+var ErrScreenCommand = errors.New("this command opens a screen in the cockpit; run warroom open to use it")
+
+// Result is what applying a capture produced, for the caller to persist.
+type Result struct {
+	// Entries to add to the timeline (the entry itself, or the record of a change).
+	Entries []Entry
+	// Update is set by /publish.
+	Update *Update
+	// Header reports that the incident's own fields changed.
+	Header bool
+}
+
+// Apply applies a parsed capture line to inc at time now on behalf of author.
+// It changes inc's fields in place and returns what must be recorded; it
+// never touches inc.Entries or inc.Updates, which the store owns.
+func Apply(inc *Incident, c Capture, now time.Time, author string, p Policy) (Result, error) {
+	entry := func(kind Kind, text string, at time.Time) Entry {
+		if at.IsZero() {
+			at = now
+		}
+		return Entry{At: at, RecordedAt: now, Author: author, Kind: kind, Text: text}
+	}
+	var r Result
+	switch c.Command {
+	case CmdNone:
+		if strings.TrimSpace(c.Text) == "" {
+			return r, errors.New("nothing to log; type some text")
+		}
+		if c.At.After(now.Add(time.Minute)) {
+			return r, errors.New("that time is in the future; give a time that has passed")
+		}
+		e := entry(c.Kind, c.Text, c.At)
+		e.Starred = c.Starred
+		r.Entries = append(r.Entries, e)
+		return r, nil
+	case CmdSev:
+		if c.Severity == inc.Severity {
+			return r, fmt.Errorf("severity is already %s", inc.Severity)
+		}
+		r.Entries = append(r.Entries, entry(KindStatus, fmt.Sprintf("Severity %s → %s", inc.Severity, c.Severity), time.Time{}))
+		inc.Severity = c.Severity
+	case CmdStatus:
+		if c.Status == inc.Status {
+			return r, fmt.Errorf("status is already %s", inc.Status)
+		}
+		r.Entries = append(r.Entries, entry(KindStatus, fmt.Sprintf("Status %s → %s", inc.Status, c.Status), time.Time{}))
+		inc.Status = c.Status
+		if c.Status == Resolved && inc.Milestones[MResolved].IsZero() {
+			setMilestone(inc, MResolved, now)
+		}
+	case CmdLead, CmdComms, CmdRole:
+		if inc.Roles == nil {
+			inc.Roles = map[string]string{}
+		}
+		person := strings.TrimSpace(c.Person)
+		if inc.Roles[c.Role] == person {
+			return r, fmt.Errorf("%s is already %s", person, c.Role)
+		}
+		inc.Roles[c.Role] = person
+		r.Entries = append(r.Entries, entry(KindRole, fmt.Sprintf("%s is %s", person, titleCase(c.Role)), time.Time{}))
+	case CmdETA:
+		inc.ETA = c.Time
+		r.Entries = append(r.Entries, entry(KindSystem, "ETA set to "+clock(c.Time, now), time.Time{}))
+	case CmdTag:
+		if inc.HasTag(c.Tag) {
+			return r, fmt.Errorf("the incident is already tagged %s", c.Tag)
+		}
+		inc.Tags = append(inc.Tags, c.Tag)
+		r.Entries = append(r.Entries, entry(KindSystem, "Tagged "+c.Tag, time.Time{}))
+	case CmdEvery:
+		inc.Cadence = c.Duration
+		r.Entries = append(r.Entries, entry(KindSystem, "Public updates every "+FormatDuration(c.Duration), time.Time{}))
+	case CmdSnooze:
+		due := NextUpdateDue(inc, p).Add(c.Duration)
+		if due.Before(now) {
+			due = now.Add(c.Duration)
+		}
+		inc.NextUpdateDue = due
+		r.Entries = append(r.Entries, entry(KindSystem, fmt.Sprintf("Next public update snoozed %s, due %s", FormatDuration(c.Duration), clock(due, now)), time.Time{}))
+	case CmdDraft:
+		inc.Draft = c.Text
+	case CmdPublish:
+		u, e, err := Publish(inc, now, author)
+		if err != nil {
+			return r, err
+		}
+		r.Update = &u
+		r.Entries = append(r.Entries, e)
+	case CmdMilestone:
+		at := c.Time
+		if at.IsZero() {
+			at = now
+		}
+		if at.After(now.Add(time.Minute)) {
+			return r, errors.New("that time is in the future; give a time that has passed")
+		}
+		setMilestone(inc, c.Milestone, at)
+		r.Entries = append(r.Entries, entry(KindMilestone, titleCase(string(c.Milestone)), at))
+		if c.Milestone == MResolved && inc.Status != Resolved {
+			r.Entries = append(r.Entries, entry(KindStatus, fmt.Sprintf("Status %s → %s", inc.Status, Resolved), time.Time{}))
+			inc.Status = Resolved
+		}
+	default:
+		return r, ErrScreenCommand
+	}
+	r.Header = true
+	inc.Updated = now
+	return r, nil
+}
+
+// Publish turns the draft into a public update. It returns the update and
+// the public timeline entry, clears the draft and any snooze.
+func Publish(inc *Incident, now time.Time, author string) (Update, Entry, error) {
+	text := strings.TrimSpace(inc.Draft)
+	if text == "" {
+		return Update{}, Entry{}, errors.New("the public draft is empty; write it first, e.g. /draft We are investigating")
+	}
+	u := Update{At: now, Author: author, Status: inc.Status, Text: text}
+	e := Entry{At: now, RecordedAt: now, Author: author, Kind: KindPublic, Text: text}
+	inc.Draft = ""
+	inc.NextUpdateDue = time.Time{}
+	inc.Updated = now
+	return u, e, nil
+}
+
+func setMilestone(inc *Incident, m Milestone, at time.Time) {
+	if inc.Milestones == nil {
+		inc.Milestones = map[Milestone]time.Time{}
+	}
+	inc.Milestones[m] = at
+}
+
+// clock formats t as HH:MM, with the date when it is not on now's day.
+func clock(t, now time.Time) string {
+	y1, m1, d1 := t.Date()
+	y2, m2, d2 := now.Date()
+	if y1 == y2 && m1 == m2 && d1 == d2 {
+		return t.Format("15:04")
+	}
+	return t.Format("Jan 2 15:04")
+}
+
+func titleCase(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// NextUpdateDue is when the next public update is due: a snooze if one is
+// set, else the cadence after the last published update, else the first
+// update delay after the incident was declared.
+func NextUpdateDue(inc *Incident, p Policy) time.Time {
+	if !inc.NextUpdateDue.IsZero() {
+		return inc.NextUpdateDue
+	}
+	if n := len(inc.Updates); n > 0 {
+		last := inc.Updates[0].At
+		for _, u := range inc.Updates[1:] {
+			if u.At.After(last) {
+				last = u.At
+			}
+		}
+		cadence := inc.Cadence
+		if cadence <= 0 {
+			cadence = p.UpdateEvery
+		}
+		return last.Add(cadence)
+	}
+	first := p.FirstUpdateAfter
+	if first <= 0 {
+		first = DefaultPolicy().FirstUpdateAfter
+	}
+	return inc.Created.Add(first)
+}

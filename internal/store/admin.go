@@ -1,0 +1,146 @@
+package store
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+)
+
+var jsonUnmarshal = json.Unmarshal
+
+// ResolveID turns what a user typed into an incident id. With nothing typed
+// it picks the only open incident, and names the choices when there are
+// several.
+func (s *Store) ResolveID(arg string) (int64, error) {
+	if strings.TrimSpace(arg) != "" {
+		id, err := incident.ParseID(arg)
+		if err != nil {
+			return 0, err
+		}
+		if err := s.view(func(tx *bolt.Tx) error { _, err := incidentBucket(tx, id); return err }); err != nil {
+			return 0, err
+		}
+		return id, nil
+	}
+	list, err := s.ListIncidents()
+	if err != nil {
+		return 0, err
+	}
+	var open []string
+	var id int64
+	for _, sum := range list {
+		if sum.Open() {
+			open = append(open, sum.Key())
+			id = sum.ID
+		}
+	}
+	switch len(open) {
+	case 0:
+		return 0, fmt.Errorf("there is no open incident; declare one with warroom new TITLE or name one with -i: %w", ErrNotFound)
+	case 1:
+		return id, nil
+	}
+	return 0, fmt.Errorf("%d incidents are open (%s); name one, e.g. -i %s", len(open), strings.Join(open, ", "), open[0])
+}
+
+// LatestOpen returns the most recently declared open incident, or ErrNotFound.
+func (s *Store) LatestOpen() (int64, error) {
+	list, err := s.ListIncidents()
+	if err != nil {
+		return 0, err
+	}
+	for _, sum := range list {
+		if sum.Open() {
+			return sum.ID, nil
+		}
+	}
+	return 0, ErrNotFound
+}
+
+// Backup writes a consistent copy of the database to path (0600) while
+// other processes keep working.
+func (s *Store) Backup(path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("%s already exists; choose a new file name for the backup", path)
+	}
+	return s.view(func(tx *bolt.Tx) error {
+		if err := tx.CopyFile(path, 0o600); err != nil {
+			return fmt.Errorf("cannot write the backup %s: %w", path, unwrapPath(err))
+		}
+		return nil
+	})
+}
+
+// CheckReport is the result of an integrity check.
+type CheckReport struct {
+	Path      string
+	Schema    uint64
+	Incidents int
+	Entries   int
+	Problems  []string
+}
+
+// OK reports whether no problem was found.
+func (r CheckReport) OK() bool { return len(r.Problems) == 0 }
+
+// Check verifies every page of the file (bbolt's Tx.Check, which reports
+// damage instead of panicking) and then that every record decodes.
+func (s *Store) Check() (CheckReport, error) {
+	rep := CheckReport{Path: s.path}
+	err := s.view(func(tx *bolt.Tx) error {
+		for cerr := range tx.Check() {
+			rep.Problems = append(rep.Problems, cerr.Error())
+		}
+		if len(rep.Problems) > 0 {
+			// Walking damaged pages could panic; the page report is the answer.
+			return nil
+		}
+		if m := tx.Bucket(bucketMeta); m != nil {
+			if v := m.Get(keySchema); len(v) == 8 {
+				rep.Schema = binary.BigEndian.Uint64(v)
+			}
+		}
+		root := tx.Bucket(bucketIncidents)
+		if root == nil {
+			rep.Problems = append(rep.Problems, "the incidents bucket is missing")
+			return nil
+		}
+		return root.ForEachBucket(func(k []byte) error {
+			rep.Incidents++
+			b := root.Bucket(k)
+			if _, err := readHead(b); err != nil {
+				rep.Problems = append(rep.Problems, fmt.Sprintf("incident %x: %v", k, err))
+			}
+			for _, name := range [][]byte{bucketEntries, bucketEntryIDs, bucketUpdates, bucketUI} {
+				if b.Bucket(name) == nil {
+					rep.Problems = append(rep.Problems, fmt.Sprintf("incident %x: bucket %s is missing", k, name))
+				}
+			}
+			if eb := b.Bucket(bucketEntries); eb != nil {
+				_ = eb.ForEach(func(_, v []byte) error {
+					rep.Entries++
+					var e incident.Entry
+					if err := decodeEntry(v, &e); err != nil {
+						rep.Problems = append(rep.Problems, fmt.Sprintf("incident %x: %v", k, err))
+					}
+					return nil
+				})
+			}
+			return nil
+		})
+	})
+	if err != nil && !errors.Is(err, ErrCorrupt) {
+		return rep, err
+	}
+	if err != nil {
+		rep.Problems = append(rep.Problems, err.Error())
+	}
+	return rep, nil
+}
