@@ -90,6 +90,19 @@ type CheckReport struct {
 // OK reports whether no problem was found.
 func (r CheckReport) OK() bool { return len(r.Problems) == 0 }
 
+// CheckFile checks the database at path without creating, migrating or
+// otherwise writing it, so it works on a file that Open would refuse.
+func CheckFile(path string) (CheckReport, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return CheckReport{Path: path}, fmt.Errorf("cannot check %s: %w", path, unwrapPath(err))
+	}
+	if fi.IsDir() || fi.Size() == 0 {
+		return CheckReport{Path: path, Problems: []string{"the file is empty or a folder, not a warroom database"}}, nil
+	}
+	return (&Store{path: path}).Check()
+}
+
 // Check verifies every page of the file (bbolt's Tx.Check, which reports
 // damage instead of panicking) and then that every record decodes.
 func (s *Store) Check() (CheckReport, error) {
@@ -136,7 +149,7 @@ func (s *Store) Check() (CheckReport, error) {
 			return nil
 		})
 	})
-	if err != nil && !errors.Is(err, ErrCorrupt) {
+	if err != nil && !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrNotBolt) {
 		return rep, err
 	}
 	if err != nil {

@@ -50,6 +50,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
@@ -90,7 +91,17 @@ var (
 // goroutines and by other processes.
 type Store struct {
 	path string
+
+	// After a write the read-write handle stays open for idleClose, so a
+	// burst of writes (a paste of many lines, an import) pays for opening
+	// the file once. Other processes wait at most that long for the lock.
+	mu    sync.Mutex
+	db    *bolt.DB
+	timer *time.Timer
 }
+
+// idleClose is how long a read-write handle outlives its last write.
+const idleClose = 100 * time.Millisecond
 
 // Open prepares the database at path, creating it (0600, in a 0700
 // directory) if it does not exist, and migrating its schema. An existing file
@@ -208,8 +219,15 @@ func (s *Store) explainOpen(err error) error {
 	return fmt.Errorf("cannot open the database %s (%v); it may be truncated or damaged, run warroom check: %w", s.path, err, ErrCorrupt)
 }
 
-// view runs fn in a read-only transaction on a freshly opened file.
+// view runs fn in a read-only transaction: on the open read-write handle
+// if a write just happened, else on a freshly opened read-only one.
 func (s *Store) view(fn func(tx *bolt.Tx) error) (err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.db != nil {
+		defer s.recoverCorrupt(&err)
+		return s.db.View(fn)
+	}
 	db, err := s.openDB(true)
 	if err != nil {
 		return err
@@ -222,13 +240,28 @@ func (s *Store) view(fn func(tx *bolt.Tx) error) (err error) {
 // update runs fn in one read-write transaction; when it returns nil the
 // change is on disk.
 func (s *Store) update(fn func(tx *bolt.Tx) error) (err error) {
-	db, err := s.openDB(false)
-	if err != nil {
-		return err
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.db == nil {
+		if s.db, err = s.openDB(false); err != nil {
+			return err
+		}
 	}
+	db := s.db
+	if s.timer != nil {
+		s.timer.Stop()
+	}
+	s.timer = time.AfterFunc(idleClose, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.db == db {
+			s.closeLocked()
+		}
+	})
 	defer func() {
-		if cerr := db.Close(); cerr != nil && err == nil {
-			err = cerr
+		if err != nil {
+			// Do not keep a handle that just failed (full disk, damage).
+			s.closeLocked()
 		}
 	}()
 	defer s.recoverCorrupt(&err)
@@ -240,6 +273,25 @@ func (s *Store) update(fn func(tx *bolt.Tx) error) (err error) {
 		return fmt.Errorf("the disk holding %s is full, so nothing was saved; free some space and try again: %w", s.path, err)
 	}
 	return err
+}
+
+func (s *Store) closeLocked() {
+	if s.timer != nil {
+		s.timer.Stop()
+		s.timer = nil
+	}
+	if s.db != nil {
+		_ = s.db.Close()
+		s.db = nil
+	}
+}
+
+// Close releases the file at once instead of after the idle delay.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closeLocked()
+	return nil
 }
 
 // recoverCorrupt turns the panics bbolt raises on damaged pages into an error.
@@ -316,18 +368,49 @@ func putJSON(b *bolt.Bucket, key []byte, v any) error {
 
 // Stamp identifies a version of the database file.
 type Stamp struct {
+	TxID    uint64 // the newest committed transaction
 	ModTime time.Time
 	Size    int64
 }
 
 // Stamp returns the file's current stamp; a different stamp means another
-// commit happened.
+// commit happened. It reads the two bbolt meta pages without taking the
+// lock: the transaction id in them changes on every commit, even when two
+// commits land within one tick of the file system's modification time.
 func (s *Store) Stamp() (Stamp, error) {
-	fi, err := os.Stat(s.path)
+	f, err := os.Open(s.path)
 	if err != nil {
 		return Stamp{}, err
 	}
-	return Stamp{ModTime: fi.ModTime(), Size: fi.Size()}, nil
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return Stamp{}, err
+	}
+	st := Stamp{ModTime: fi.ModTime(), Size: fi.Size()}
+	st.TxID = readTxID(f, 0)
+	var buf [4]byte
+	if _, err := f.ReadAt(buf[:], metaPageSizeOffset); err == nil {
+		if ps := int64(binary.LittleEndian.Uint32(buf[:])); ps >= 512 && ps <= 1<<16 {
+			st.TxID = max(st.TxID, readTxID(f, ps))
+		}
+	}
+	return st, nil
+}
+
+// Offsets in a bbolt meta page: a 16-byte page header, then magic, version,
+// page size, flags, root bucket (16), freelist, high-water page id, txid.
+const (
+	metaPageSizeOffset = 16 + 8
+	metaTxIDOffset     = 16 + 48
+)
+
+func readTxID(f *os.File, page int64) uint64 {
+	var buf [8]byte
+	if _, err := f.ReadAt(buf[:], page+metaTxIDOffset); err != nil {
+		return 0
+	}
+	return binary.LittleEndian.Uint64(buf[:])
 }
 
 func unwrapPath(err error) error {
