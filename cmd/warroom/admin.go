@@ -1,0 +1,73 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/warroom-cli/warroom/internal/config"
+	"github.com/warroom-cli/warroom/internal/store"
+)
+
+func newBackupCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "backup FILE",
+		Short: "Write a consistent copy of the database while others keep working",
+		Args:  exactlyOneArg("backup file name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := a.openStore()
+			if err != nil {
+				return err
+			}
+			if err := st.Backup(args[0]); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "Backed up %s to %s\n", st.Path(), args[0])
+			return nil
+		},
+	}
+}
+
+func newCheckCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "check",
+		Short: "Check the database's integrity and report what is wrong",
+		Long: `Check reads every page of the database and every record in it, without changing
+anything, and reports damage. It exits 1 when it finds a problem.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			rep, err := store.CheckFile(a.databasePath())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "Database:  %s\nSchema:    %d\nIncidents: %d\nEntries:   %d\n", rep.Path, rep.Schema, rep.Incidents, rep.Entries)
+			if rep.OK() {
+				fmt.Fprintln(a.stdout, "OK: no problems found.")
+				return nil
+			}
+			for _, p := range rep.Problems {
+				fmt.Fprintln(a.stdout, "problem: "+p)
+			}
+			return errors.New("the database has problems (listed above); restore a backup made with warroom backup")
+		},
+	}
+}
+
+func newConfigCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "config",
+		Short: "Print the effective configuration and where each value came from",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c := a.cfg
+			fmt.Fprintf(a.stdout, "# config file: %s\n# database:    %s\n", c.File, a.databasePath())
+			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+			for _, k := range config.Keys {
+				fmt.Fprintf(tw, "%s\t= %s\t# %s\n", k, c.Value(k), c.Source[k])
+			}
+			return tw.Flush()
+		},
+	}
+}

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"errors"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/warroom-cli/warroom/internal/config"
+	"github.com/warroom-cli/warroom/internal/store"
+)
+
+// app carries what every command needs: the configuration, the database
+// path, the clock and the output streams.
+type app struct {
+	cfg    *config.Config
+	dbPath string // --db; empty means WARROOM_DB or the XDG default
+	now    func() time.Time
+	stdout io.Writer
+	stderr io.Writer
+}
+
+func newApp(stdout, stderr io.Writer) *app {
+	return &app{now: time.Now, stdout: stdout, stderr: stderr}
+}
+
+// loadConfig reads the configuration once; commands call it from PreRunE.
+func (a *app) loadConfig() error {
+	if a.cfg != nil {
+		return nil
+	}
+	cfg, err := config.Load()
+	if err != nil {
+		return err
+	}
+	a.cfg = cfg
+	return nil
+}
+
+// databasePath is --db, else WARROOM_DB, else the XDG default.
+func (a *app) databasePath() string {
+	if a.dbPath != "" {
+		return a.dbPath
+	}
+	return config.DefaultDBPath()
+}
+
+// openStore opens (creating if needed) the database.
+func (a *app) openStore() (*store.Store, error) {
+	return store.Open(a.databasePath())
+}
+
+// resolve turns an optional incident argument into an id.
+func (a *app) resolve(st *store.Store, arg string) (int64, error) {
+	return st.ResolveID(arg)
+}
+
+// firstSentence keeps an error to the sentence a person reads: wrapped
+// sentinel suffixes such as ": not found" are for code, not people.
+func firstSentence(err error) string {
+	msg := err.Error()
+	for _, sentinel := range []error{store.ErrLocked, store.ErrNotFound, store.ErrCorrupt, store.ErrNotBolt, store.ErrReadOnly, store.ErrTooNew} {
+		if errors.Is(err, sentinel) {
+			msg = strings.TrimSuffix(msg, ": "+sentinel.Error())
+		}
+	}
+	if !strings.HasSuffix(msg, ".") {
+		msg += "."
+	}
+	return msg
+}
+
+// isTerminal reports whether f is a terminal, so commands that open the
+// cockpit can refuse politely when scripted.
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

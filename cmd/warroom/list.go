@@ -1,0 +1,79 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+)
+
+// incidentSummary is the stable `list --json` shape.
+type incidentSummary struct {
+	ID       string    `json:"id"`
+	Title    string    `json:"title"`
+	Severity string    `json:"severity"`
+	Status   string    `json:"status"`
+	Created  time.Time `json:"created"`
+	Updated  time.Time `json:"updated"`
+	Entries  int       `json:"entries"`
+	Tags     []string  `json:"tags"`
+}
+
+func newListCmd(a *app) *cobra.Command {
+	var all, asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List incidents (open ones unless --all)",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, err := a.openStore()
+			if err != nil {
+				return err
+			}
+			list, err := st.ListIncidents()
+			if err != nil {
+				return err
+			}
+			out := []incidentSummary{}
+			for _, s := range list {
+				if !all && !s.Open() {
+					continue
+				}
+				tags := s.Tags
+				if tags == nil {
+					tags = []string{}
+				}
+				out = append(out, incidentSummary{
+					ID: s.Key(), Title: s.Title, Severity: s.Severity.String(), Status: string(s.Status),
+					Created: s.Created, Updated: s.Updated, Entries: s.EntryCount, Tags: tags,
+				})
+			}
+			if asJSON {
+				enc := json.NewEncoder(a.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(out)
+			}
+			if len(out) == 0 {
+				if all {
+					fmt.Fprintln(a.stdout, "No incidents yet. Declare one with: warroom new TITLE (or try warroom demo)")
+				} else {
+					fmt.Fprintln(a.stdout, "No open incidents. warroom list --all shows past ones.")
+				}
+				return nil
+			}
+			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tSEV\tSTATUS\tDECLARED\tTITLE")
+			for _, s := range out {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.Severity, s.Status, s.Created.Local().Format("2006-01-02 15:04"), incident.CleanLine(s.Title))
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().BoolVar(&all, "all", false, "include resolved incidents")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON for scripts")
+	return cmd
+}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+)
+
+func newLogCmd(a *app) *cobra.Command {
+	var id, at string
+	cmd := &cobra.Command{
+		Use:   "log [-i ID] [--at TIME] TEXT...",
+		Short: "Append a timeline entry, or run a capture-line command",
+		Long: `Append a timeline entry from any shell or script, with the cockpit's capture syntax:
+  !  action     >  decision     ?  question     *  starred
+  @HH:MM or @-10m at the start backdates the entry.
+Slash commands change the incident and are logged too: /status NAME, /sev N, /lead NAME,
+/comms NAME, /role ROLE NAME, /eta HH:MM, /tag NAME, /started … /resolved [TIME], /every 20m,
+/snooze 10m, /draft TEXT, /publish.`,
+		Example: `  warroom log "restarted the payments workers"
+  warroom log -i INC-7 '!rolled back deploy 4711'
+  warroom log --at 12:31 'first alert fired'
+  warroom log '/status identified'`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			line := strings.TrimSpace(strings.Join(args, " "))
+			if line == "" {
+				return errors.New("nothing to log; give the text, e.g. warroom log \"restarted the workers\"")
+			}
+			now := a.now()
+			c, err := incident.ParseCapture(line, now)
+			if err != nil {
+				return err
+			}
+			if at != "" {
+				t, err := incident.ParsePast(at, now)
+				if err != nil {
+					return fmt.Errorf("--at: %w", err)
+				}
+				if !c.IsEntry() {
+					return errors.New("--at applies to entries; for milestones give the time after the command, e.g. /detected 12:31")
+				}
+				c.At = t
+			}
+			st, err := a.openStore()
+			if err != nil {
+				return err
+			}
+			incID, err := a.resolve(st, id)
+			if err != nil {
+				return err
+			}
+			res, err := st.Apply(incID, c, now, a.cfg.Author, a.cfg.Policy())
+			if errors.Is(err, incident.ErrScreenCommand) {
+				return fmt.Errorf("/%s opens a screen in the cockpit; run warroom open %s to use it", c.Command, incident.FormatID(incID))
+			}
+			if err != nil {
+				return err
+			}
+			key := incident.FormatID(incID)
+			switch {
+			case res.Update != nil:
+				fmt.Fprintf(a.stdout, "%s: published %s: %s\n", key, res.Update.At.Format("15:04"), incident.CleanLine(res.Update.Text))
+				return a.deliver(context.Background(), st, incID, *res.Update)
+			case c.Command == incident.CmdDraft:
+				fmt.Fprintf(a.stdout, "%s: draft saved\n", key)
+			default:
+				for _, e := range res.Entries {
+					fmt.Fprintf(a.stdout, "%s: logged %s at %s: %s\n", key, e.Kind, e.At.Format("15:04"), incident.CleanLine(e.Text))
+				}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&id, "incident", "i", "", "incident id (INC-7, inc-7 or 7); optional with one open incident")
+	cmd.Flags().StringVar(&at, "at", "", "when it happened: HH:MM, -10m or RFC 3339")
+	cmd.Flags().SetInterspersed(false)
+	return cmd
+}

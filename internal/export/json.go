@@ -1,0 +1,394 @@
+package export
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+)
+
+// FormatVersion is the version of the JSON document this code writes. ParseJSON
+// reads every version up to it and refuses newer ones, so an old warroom never
+// half-imports a document it does not understand.
+const FormatVersion = 1
+
+// Doc is the versioned JSON form of a whole incident: what `warroom show
+// --json` prints, what `warroom export --format json` writes and what
+// `warroom import` reads. Field names are snake_case and form a stable
+// interface (product.md §2); fields are only ever added.
+//
+// Times are RFC 3339 (with fractional seconds when the recorded time has
+// them, so edit times survive a round trip and merges can tell which edit
+// is newer). The uid fields let an import merge copies of the same incident.
+type Doc struct {
+	FormatVersion int               `json:"format_version"`
+	ID            string            `json:"id"` // "INC-7" in the database it came from
+	UID           string            `json:"uid"`
+	Title         string            `json:"title"`
+	Severity      string            `json:"severity"` // "SEV2"
+	Status        string            `json:"status"`
+	Roles         map[string]string `json:"roles"`
+	WarRoom       string            `json:"war_room"`
+	PublicChannel string            `json:"public_channel"`
+	// Cadence is the public update cadence as a Go duration ("30m0s").
+	Cadence       string               `json:"cadence"`
+	ETA           *time.Time           `json:"eta"`
+	Tags          []string             `json:"tags"`
+	Created       time.Time            `json:"created"`
+	Updated       time.Time            `json:"updated"`
+	Milestones    map[string]time.Time `json:"milestones"`
+	NextUpdateDue *time.Time           `json:"next_update_due"`
+	Draft         string               `json:"draft"`
+	// Metrics are derived from the milestones, in whole seconds; only the
+	// known ones appear. Informational: ParseJSON ignores them.
+	Metrics map[string]int64 `json:"metrics"`
+	Entries []DocEntry       `json:"entries"`
+	Updates []DocUpdate      `json:"updates"`
+	Retro   DocRetro         `json:"retro"`
+}
+
+// DocEntry is one timeline entry. Deleted entries are included with
+// deleted set, so that a merge does not bring them back.
+type DocEntry struct {
+	ID         int64      `json:"id"`
+	UID        string     `json:"uid"`
+	At         time.Time  `json:"at"`
+	RecordedAt time.Time  `json:"recorded_at"`
+	Author     string     `json:"author"`
+	Kind       string     `json:"kind"`
+	Text       string     `json:"text"`
+	Starred    bool       `json:"starred"`
+	EditedAt   *time.Time `json:"edited_at"`
+	Deleted    bool       `json:"deleted"`
+}
+
+// DocUpdate is one published public update.
+type DocUpdate struct {
+	ID       int64         `json:"id"`
+	UID      string        `json:"uid"`
+	At       time.Time     `json:"at"`
+	Author   string        `json:"author"`
+	Status   string        `json:"status"`
+	Text     string        `json:"text"`
+	Delivery []DocDelivery `json:"delivery"`
+}
+
+// DocDelivery is the delivery state of an update on one target.
+type DocDelivery struct {
+	Target   string     `json:"target"`
+	State    string     `json:"state"`
+	Error    string     `json:"error"`
+	Attempts int        `json:"attempts"`
+	At       *time.Time `json:"at"`
+}
+
+// DocRetro is the retrospective. Due is the effective due time: the one set
+// on the retro, else the resolved milestone plus retro_due_after, else null.
+type DocRetro struct {
+	Status   string       `json:"status"`
+	Due      *time.Time   `json:"due"`
+	Sections []DocSection `json:"sections"`
+	Whys     []DocWhy     `json:"whys"`
+	Actions  []DocAction  `json:"actions"`
+	// DueSet reports whether Due was set on the retro rather than computed,
+	// so an import keeps a computed due time computed.
+	DueSet bool `json:"due_set"`
+}
+
+// DocSection is one retro section.
+type DocSection struct {
+	Title        string     `json:"title"`
+	Text         string     `json:"text"`
+	Contributors []string   `json:"contributors"`
+	Edited       *time.Time `json:"edited"`
+}
+
+// DocWhy is one step of the five-whys chain.
+type DocWhy struct {
+	Why       string `json:"why"`
+	Because   string `json:"because"`
+	RootCause bool   `json:"root_cause"`
+	Author    string `json:"author"`
+}
+
+// DocAction is one retro action item.
+type DocAction struct {
+	UID    string     `json:"uid"`
+	Title  string     `json:"title"`
+	Kind   string     `json:"kind"` // "immediate" or "long-term"
+	Owner  string     `json:"owner"`
+	Due    *time.Time `json:"due"`
+	Done   bool       `json:"done"`
+	Link   string     `json:"link"`
+	Author string     `json:"author"`
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func deref(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// RetroDue is when the retro is due: the time set on it, else retro_due_after
+// past the resolved milestone, else zero.
+func RetroDue(inc *incident.Incident, p incident.Policy) time.Time {
+	if !inc.Retro.Due.IsZero() {
+		return inc.Retro.Due
+	}
+	res := inc.Milestones[incident.MResolved]
+	if res.IsZero() {
+		return time.Time{}
+	}
+	after := p.RetroDueAfter
+	if after <= 0 {
+		after = incident.DefaultPolicy().RetroDueAfter
+	}
+	return res.Add(after)
+}
+
+// NewDoc builds the JSON document of inc. Entries come out in time order.
+func NewDoc(inc *incident.Incident, p incident.Policy) Doc {
+	d := Doc{
+		FormatVersion: FormatVersion,
+		ID:            inc.Key(),
+		UID:           inc.UID,
+		Title:         inc.Title,
+		Severity:      inc.Severity.String(),
+		Status:        string(inc.Status),
+		Roles:         map[string]string{},
+		WarRoom:       inc.WarRoom,
+		PublicChannel: inc.PublicChannel,
+		ETA:           timePtr(inc.ETA),
+		Tags:          nonNil(slices.Clone(inc.Tags)),
+		Created:       inc.Created,
+		Updated:       inc.Updated,
+		Milestones:    map[string]time.Time{},
+		NextUpdateDue: timePtr(inc.NextUpdateDue),
+		Draft:         inc.Draft,
+		Metrics:       map[string]int64{},
+		Entries:       make([]DocEntry, 0, len(inc.Entries)),
+		Updates:       make([]DocUpdate, 0, len(inc.Updates)),
+	}
+	if inc.Cadence > 0 {
+		d.Cadence = inc.Cadence.String()
+	}
+	maps.Copy(d.Roles, inc.Roles)
+	for m, t := range inc.Milestones {
+		if !t.IsZero() {
+			d.Milestones[string(m)] = t
+		}
+	}
+	for _, m := range incident.Metrics(inc.Milestones) {
+		if m.Known {
+			d.Metrics[strings.ReplaceAll(m.Name, " ", "_")] = int64(m.Value / time.Second)
+		}
+	}
+	entries := slices.Clone(inc.Entries)
+	incident.SortEntries(entries)
+	for _, e := range entries {
+		d.Entries = append(d.Entries, DocEntry{
+			ID: e.ID, UID: e.UID, At: e.At, RecordedAt: e.RecordedAt, Author: e.Author,
+			Kind: string(e.Kind), Text: e.Text, Starred: e.Starred,
+			EditedAt: timePtr(e.EditedAt), Deleted: e.Deleted,
+		})
+	}
+	updates := slices.Clone(inc.Updates)
+	slices.SortStableFunc(updates, func(a, b incident.Update) int { return a.At.Compare(b.At) })
+	for _, u := range updates {
+		du := DocUpdate{ID: u.ID, UID: u.UID, At: u.At, Author: u.Author, Status: string(u.Status), Text: u.Text, Delivery: []DocDelivery{}}
+		for _, dl := range u.Delivery {
+			du.Delivery = append(du.Delivery, DocDelivery{Target: dl.Target, State: string(dl.State), Error: dl.Error, Attempts: dl.Attempts, At: timePtr(dl.At)})
+		}
+		d.Updates = append(d.Updates, du)
+	}
+	r := inc.Retro
+	status := r.Status
+	if status == "" {
+		status = incident.RetroDraft
+	}
+	d.Retro = DocRetro{
+		Status:   string(status),
+		Due:      timePtr(RetroDue(inc, p)),
+		DueSet:   !r.Due.IsZero(),
+		Sections: make([]DocSection, 0, len(r.Sections)),
+		Whys:     make([]DocWhy, 0, len(r.Whys)),
+		Actions:  make([]DocAction, 0, len(r.Actions)),
+	}
+	for _, s := range r.Sections {
+		d.Retro.Sections = append(d.Retro.Sections, DocSection{Title: s.Title, Text: s.Text, Contributors: nonNil(slices.Clone(s.Contributors)), Edited: timePtr(s.Edited)})
+	}
+	for _, w := range r.Whys {
+		d.Retro.Whys = append(d.Retro.Whys, DocWhy{Why: w.Why, Because: w.Because, RootCause: w.RootCause, Author: w.Author})
+	}
+	for _, a := range r.Actions {
+		d.Retro.Actions = append(d.Retro.Actions, DocAction{UID: a.UID, Title: a.Title, Kind: string(a.Kind), Owner: a.Owner, Due: timePtr(a.Due), Done: a.Done, Link: a.Link, Author: a.Author})
+	}
+	return d
+}
+
+// JSON renders inc as an indented Doc followed by a newline. The output is
+// deterministic: the same incident gives the same bytes.
+func JSON(inc *incident.Incident, p incident.Policy) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(NewDoc(inc, p)); err != nil {
+		return nil, fmt.Errorf("cannot encode %s as JSON: %w", inc.Key(), err)
+	}
+	return buf.Bytes(), nil
+}
+
+// ParseJSON reads a document written by JSON back into an incident. The id
+// it carries is the one from the database it came from; the incident's ID
+// is set to it, and an import assigns a local one. Everything is checked, so
+// a hand-edited or damaged file is refused with the reason.
+func ParseJSON(data []byte) (*incident.Incident, error) {
+	var probe struct {
+		FormatVersion *int `json:"format_version"`
+	}
+	if err := json.Unmarshal(data, &probe); err != nil {
+		return nil, fmt.Errorf("the file is not a warroom JSON export (%v)", jsonProblem(err))
+	}
+	if probe.FormatVersion == nil {
+		return nil, errors.New("the file is not a warroom JSON export: it has no format_version; export it with warroom export --format json")
+	}
+	if v := *probe.FormatVersion; v < 1 || v > FormatVersion {
+		return nil, fmt.Errorf("the file has format_version %d but this warroom reads up to %d; upgrade warroom to import it", v, FormatVersion)
+	}
+	var d Doc
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&d); err != nil {
+		return nil, fmt.Errorf("the file is not a valid warroom JSON export (%v)", jsonProblem(err))
+	}
+	return d.Incident()
+}
+
+func jsonProblem(err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("%v at byte %d", se, se.Offset)
+	}
+	return err.Error()
+}
+
+// Incident converts the document back into the domain type, validating it.
+func (d Doc) Incident() (*incident.Incident, error) {
+	inc := &incident.Incident{
+		UID:           strings.TrimSpace(d.UID),
+		Title:         d.Title,
+		Status:        incident.Status(d.Status),
+		WarRoom:       d.WarRoom,
+		PublicChannel: d.PublicChannel,
+		ETA:           deref(d.ETA),
+		Tags:          slices.Clone(d.Tags),
+		Created:       d.Created,
+		Updated:       d.Updated,
+		NextUpdateDue: deref(d.NextUpdateDue),
+		Draft:         d.Draft,
+		Roles:         map[string]string{},
+		Milestones:    map[incident.Milestone]time.Time{},
+	}
+	if strings.TrimSpace(d.Title) == "" {
+		return nil, errors.New("the export has no title; it is not a complete warroom incident")
+	}
+	if d.ID != "" {
+		id, err := incident.ParseID(d.ID)
+		if err != nil {
+			return nil, fmt.Errorf("the export's id is not valid: %v", err)
+		}
+		inc.ID = id
+	}
+	sev, err := incident.ParseSeverity(d.Severity)
+	if err != nil {
+		return nil, fmt.Errorf("the export's %v", err)
+	}
+	inc.Severity = sev
+	if !slices.Contains(incident.Statuses, inc.Status) {
+		return nil, fmt.Errorf("the export's status %q is not known; it must be one of investigating, identified, monitoring, resolved", d.Status)
+	}
+	if d.Cadence != "" {
+		c, err := time.ParseDuration(d.Cadence)
+		if err != nil || c <= 0 {
+			return nil, fmt.Errorf("the export's cadence %q is not a duration such as 30m", d.Cadence)
+		}
+		inc.Cadence = c
+	}
+	maps.Copy(inc.Roles, d.Roles)
+	for name, t := range d.Milestones {
+		m := incident.Milestone(name)
+		if !slices.Contains(incident.Milestones, m) {
+			return nil, fmt.Errorf("the export names an unknown milestone %q", name)
+		}
+		inc.Milestones[m] = t
+	}
+	for i, e := range d.Entries {
+		k := incident.Kind(e.Kind)
+		if !slices.Contains(incident.Kinds, k) {
+			return nil, fmt.Errorf("timeline entry %d of the export has an unknown kind %q", i+1, e.Kind)
+		}
+		if e.At.IsZero() {
+			return nil, fmt.Errorf("timeline entry %d of the export has no time", i+1)
+		}
+		inc.Entries = append(inc.Entries, incident.Entry{
+			ID: e.ID, UID: e.UID, At: e.At, RecordedAt: e.RecordedAt, Author: e.Author, Kind: k,
+			Text: e.Text, Starred: e.Starred, EditedAt: deref(e.EditedAt), Deleted: e.Deleted,
+		})
+	}
+	for i, u := range d.Updates {
+		if u.At.IsZero() {
+			return nil, fmt.Errorf("public update %d of the export has no time", i+1)
+		}
+		up := incident.Update{ID: u.ID, UID: u.UID, At: u.At, Author: u.Author, Status: incident.Status(u.Status), Text: u.Text}
+		for _, dl := range u.Delivery {
+			up.Delivery = append(up.Delivery, incident.Delivery{Target: dl.Target, State: incident.DeliveryState(dl.State), Error: dl.Error, Attempts: dl.Attempts, At: deref(dl.At)})
+		}
+		inc.Updates = append(inc.Updates, up)
+	}
+	r := &inc.Retro
+	switch incident.RetroStatus(d.Retro.Status) {
+	case "", incident.RetroDraft:
+		r.Status = incident.RetroDraft
+	case incident.RetroFinal:
+		r.Status = incident.RetroFinal
+	default:
+		return nil, fmt.Errorf("the export's retro status %q is not known; it must be draft or final", d.Retro.Status)
+	}
+	if d.Retro.DueSet {
+		r.Due = deref(d.Retro.Due)
+	}
+	for _, s := range d.Retro.Sections {
+		r.Sections = append(r.Sections, incident.Section{Title: s.Title, Text: s.Text, Contributors: slices.Clone(s.Contributors), Edited: deref(s.Edited)})
+	}
+	for _, w := range d.Retro.Whys {
+		r.Whys = append(r.Whys, incident.Why{Why: w.Why, Because: w.Because, RootCause: w.RootCause, Author: w.Author})
+	}
+	for i, a := range d.Retro.Actions {
+		k := incident.ActionKind(a.Kind)
+		if k != incident.Immediate && k != incident.LongTerm {
+			return nil, fmt.Errorf("retro action %d of the export has kind %q; it must be immediate or long-term", i+1, a.Kind)
+		}
+		r.Actions = append(r.Actions, incident.Action{UID: a.UID, Title: a.Title, Kind: k, Owner: a.Owner, Due: deref(a.Due), Done: a.Done, Link: a.Link, Author: a.Author})
+	}
+	return inc, nil
+}

@@ -1,0 +1,169 @@
+package export
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+)
+
+// Hit is one search result: which incident, where in it, and a snippet of
+// the matching text around the match.
+type Hit struct {
+	Incident string     `json:"incident"` // "INC-7"
+	Title    string     `json:"title"`    // the incident's title, cleaned
+	Where    string     `json:"where"`    // "title", "entry 12", "update", "retro: Introduction", "why 2", "action", "tag"
+	At       *time.Time `json:"at"`       // when the matching entry or update happened, if it has a time
+	Snippet  string     `json:"snippet"`  // cleaned, one line, the match with some context
+}
+
+// SearchIndex holds the searchable text of many incidents, cleaned and
+// case-folded once so that each query is a plain substring scan.
+type SearchIndex struct {
+	fields []field
+	titles []string
+	keys   []string
+}
+
+type field struct {
+	inc    int
+	where  string
+	at     time.Time
+	text   string // cleaned, one line
+	folded string // fold(text): same byte length, so offsets carry over
+}
+
+// NewSearchIndex prepares the text of incs for Search: titles, tags,
+// timeline entries (not deleted ones), public updates, retro sections,
+// whys and actions.
+func NewSearchIndex(incs []*incident.Incident) *SearchIndex {
+	x := &SearchIndex{}
+	for i, inc := range incs {
+		x.titles = append(x.titles, incident.CleanLine(inc.Title))
+		x.keys = append(x.keys, inc.Key())
+		add := func(where string, at time.Time, s string) {
+			t := incident.CleanLine(s)
+			if strings.TrimSpace(t) == "" {
+				return
+			}
+			x.fields = append(x.fields, field{inc: i, where: where, at: at, text: t, folded: fold(t)})
+		}
+		add("title", time.Time{}, inc.Title)
+		for _, t := range inc.Tags {
+			add("tag", time.Time{}, t)
+		}
+		for _, e := range inc.Entries {
+			if !e.Deleted {
+				add("entry "+strconv.FormatInt(e.ID, 10), e.At, e.Text)
+			}
+		}
+		for _, u := range inc.Updates {
+			add("update", u.At, u.Text)
+		}
+		for _, s := range inc.Retro.Sections {
+			add("retro: "+incident.CleanLine(s.Title), time.Time{}, s.Text)
+		}
+		for n, w := range inc.Retro.Whys {
+			add("why "+strconv.Itoa(n+1), time.Time{}, w.Why+" — "+w.Because)
+		}
+		for _, a := range inc.Retro.Actions {
+			add("action", time.Time{}, a.Title)
+		}
+	}
+	return x
+}
+
+// Search finds query, case-insensitively, in every incident's title,
+// tags, entries, updates and retro. It returns one hit per matching field,
+// in incident order then document order; an empty query finds nothing.
+func (x *SearchIndex) Search(query string) []Hit {
+	q := fold(strings.TrimSpace(incident.CleanLine(query)))
+	if q == "" {
+		return nil
+	}
+	var hits []Hit
+	for i := range x.fields {
+		f := &x.fields[i]
+		at := strings.Index(f.folded, q)
+		if at < 0 {
+			continue
+		}
+		h := Hit{Incident: x.keys[f.inc], Title: x.titles[f.inc], Where: f.where, Snippet: snippet(f.text, at, at+len(q))}
+		if !f.at.IsZero() {
+			t := f.at
+			h.At = &t
+		}
+		hits = append(hits, h)
+	}
+	return hits
+}
+
+// Search is NewSearchIndex(incs).Search(query), for a single query.
+func Search(incs []*incident.Incident, query string) []Hit {
+	return NewSearchIndex(incs).Search(query)
+}
+
+// fold lower-cases s without changing its byte length: a rune whose lower
+// case encodes to a different length (rare: İ, K-sign) is kept as is, so a
+// match's offsets in the folded text are valid in the original.
+func fold(s string) string {
+	ascii := true
+	upper := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+		if 'A' <= c && c <= 'Z' {
+			upper = true
+		}
+	}
+	if ascii {
+		if !upper {
+			return s
+		}
+		b := []byte(s)
+		for i, c := range b {
+			if 'A' <= c && c <= 'Z' {
+				b[i] = c + 'a' - 'A'
+			}
+		}
+		return string(b)
+	}
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		l := unicode.ToLower(r)
+		if utf8.RuneLen(l) != utf8.RuneLen(r) {
+			l = r
+		}
+		b = utf8.AppendRune(b, l)
+	}
+	return string(b)
+}
+
+const snippetContext = 40
+
+// snippet cuts about snippetContext bytes either side of s[from:to] at rune
+// boundaries, marking cuts with an ellipsis.
+func snippet(s string, from, to int) string {
+	start := max(0, from-snippetContext)
+	for start > 0 && !utf8.RuneStart(s[start]) {
+		start--
+	}
+	end := min(len(s), to+snippetContext)
+	for end < len(s) && !utf8.RuneStart(s[end]) {
+		end++
+	}
+	out := strings.TrimSpace(s[start:end])
+	if start > 0 {
+		out = "…" + out
+	}
+	if end < len(s) {
+		out += "…"
+	}
+	return out
+}

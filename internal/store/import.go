@@ -1,0 +1,481 @@
+package store
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+)
+
+// ImportResult says what ImportIncident did.
+type ImportResult struct {
+	ID      int64 // the incident's local id
+	Created bool  // a new incident was created rather than merged
+	// Counts of what was added or changed; all zero when the import
+	// brought nothing new.
+	EntriesAdded, EntriesUpdated int
+	UpdatesAdded                 int
+	HeadChanged, RetroChanged    bool
+}
+
+// Changed reports whether the import changed anything.
+func (r ImportResult) Changed() bool {
+	return r.Created || r.EntriesAdded > 0 || r.EntriesUpdated > 0 || r.UpdatesAdded > 0 || r.HeadChanged || r.RetroChanged
+}
+
+// ImportIncident brings an incident from elsewhere (an export, a teammate's
+// copy, the demo) into the database in one transaction.
+//
+// The incident is matched by UID. An unknown or empty UID creates a new
+// incident with a new local id, keeping its entries, updates and retro. A
+// known one is merged: entries and updates are matched by UID (or, lacking
+// one, by content), new ones are added, and an existing entry is replaced
+// only by a copy edited later (EditedAt); a deletion on either side sticks.
+// The incident's own fields follow the copy updated later, roles, milestones
+// and tags are united, and the retro is merged section by section (later
+// edit wins), whys by their text and actions by UID or title. Importing the
+// same file twice, or a teammate's copy, therefore never duplicates anything.
+func (s *Store) ImportIncident(in *incident.Incident) (ImportResult, error) {
+	var res ImportResult
+	if strings.TrimSpace(in.Title) == "" {
+		return res, errors.New("the incident to import has no title; it is not a complete warroom incident")
+	}
+	if !in.Severity.Valid() {
+		return res, fmt.Errorf("the incident to import has severity %d; it must be 1 to 4", int(in.Severity))
+	}
+	err := s.update(func(tx *bolt.Tx) error {
+		res = ImportResult{}
+		root := tx.Bucket(bucketIncidents)
+		var b *bolt.Bucket
+		if in.UID != "" {
+			var err error
+			if b, res.ID, err = findByUID(root, in.UID); err != nil {
+				return err
+			}
+		}
+		if b == nil {
+			res.Created = true
+			return createImported(root, in, &res)
+		}
+		if err := mergeImported(b, in, &res); err != nil {
+			return err
+		}
+		if !res.Changed() {
+			return errNoChanges
+		}
+		return nil
+	})
+	return res, err
+}
+
+// findByUID returns the bucket and id of the incident with uid, or nil.
+func findByUID(root *bolt.Bucket, uid string) (*bolt.Bucket, int64, error) {
+	c := root.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if v != nil || len(k) != 8 {
+			continue
+		}
+		b := root.Bucket(k)
+		var head struct {
+			ID  int64  `json:"id"`
+			UID string `json:"uid"`
+		}
+		if err := getJSON(b, keyHead, &head); err != nil {
+			return nil, 0, err
+		}
+		if head.UID == uid {
+			return b, head.ID, nil
+		}
+	}
+	return nil, 0, nil
+}
+
+func createImported(root *bolt.Bucket, in *incident.Incident, res *ImportResult) error {
+	seq, err := root.NextSequence()
+	if err != nil {
+		return err
+	}
+	head := *in
+	head.ID = int64(seq)
+	res.ID = head.ID
+	if head.UID == "" {
+		head.UID = newUID()
+	}
+	if head.Status == "" {
+		head.Status = incident.Investigating
+	}
+	if head.Roles == nil {
+		head.Roles = map[string]string{}
+	}
+	b, err := root.CreateBucket(idKey(head.ID))
+	if err != nil {
+		return err
+	}
+	for _, name := range [][]byte{bucketEntries, bucketEntryIDs, bucketUpdates, bucketUI} {
+		if _, err := b.CreateBucket(name); err != nil {
+			return err
+		}
+	}
+	if err := putHead(b, &head); err != nil {
+		return err
+	}
+	retro := in.Retro
+	retro.Sections = slices.Clone(retro.Sections)
+	retro.Whys = slices.Clone(retro.Whys)
+	retro.Actions = slices.Clone(retro.Actions)
+	if retro.Status == "" {
+		retro.Status = incident.RetroDraft
+	}
+	for i := range retro.Actions {
+		if retro.Actions[i].UID == "" {
+			retro.Actions[i].UID = newUID()
+		}
+	}
+	if err := putJSON(b, keyRetro, &retro); err != nil {
+		return err
+	}
+	// Entries get local ids in time order, so the ids read like the timeline.
+	entries := slices.Clone(in.Entries)
+	incident.SortEntries(entries)
+	for _, e := range entries {
+		e.ID = 0
+		if _, err := appendEntry(b, e); err != nil {
+			return err
+		}
+		res.EntriesAdded++
+	}
+	updates := slices.Clone(in.Updates)
+	slices.SortStableFunc(updates, func(a, b incident.Update) int { return a.At.Compare(b.At) })
+	for _, u := range updates {
+		if err := appendUpdate(b, u); err != nil {
+			return err
+		}
+		res.UpdatesAdded++
+	}
+	return nil
+}
+
+func appendUpdate(b *bolt.Bucket, u incident.Update) error {
+	ub := b.Bucket(bucketUpdates)
+	seq, err := ub.NextSequence()
+	if err != nil {
+		return err
+	}
+	u.ID = int64(seq)
+	if u.UID == "" {
+		u.UID = newUID()
+	}
+	return putJSON(ub, idKey(u.ID), &u)
+}
+
+func mergeImported(b *bolt.Bucket, in *incident.Incident, res *ImportResult) error {
+	head, err := readHead(b)
+	if err != nil {
+		return err
+	}
+	if mergeHead(head, in) {
+		res.HeadChanged = true
+		if err := putHead(b, head); err != nil {
+			return err
+		}
+	}
+	if err := mergeEntries(b, in.Entries, res); err != nil {
+		return err
+	}
+	if err := mergeUpdates(b, in.Updates, res); err != nil {
+		return err
+	}
+	var retro incident.Retro
+	if err := getJSON(b, keyRetro, &retro); err != nil {
+		return err
+	}
+	if mergeRetro(&retro, in.Retro) {
+		res.RetroChanged = true
+		return putJSON(b, keyRetro, &retro)
+	}
+	return nil
+}
+
+// mergeHead merges the incident's own fields of in into local and reports
+// whether local changed. Scalar fields follow the copy updated later; roles,
+// milestones and tags are united, the later copy winning a conflict.
+func mergeHead(local, in *incident.Incident) bool {
+	before := *local
+	before.Roles = maps.Clone(local.Roles)
+	before.Milestones = maps.Clone(local.Milestones)
+	before.Tags = slices.Clone(local.Tags)
+
+	newer := in.Updated.After(local.Updated)
+	if newer {
+		local.Title = in.Title
+		local.Severity = in.Severity
+		if in.Status != "" {
+			local.Status = in.Status
+		}
+		local.WarRoom = in.WarRoom
+		local.PublicChannel = in.PublicChannel
+		if in.Cadence > 0 {
+			local.Cadence = in.Cadence
+		}
+		local.ETA = in.ETA
+		local.NextUpdateDue = in.NextUpdateDue
+		local.Updated = in.Updated
+	}
+	if local.Created.IsZero() || (!in.Created.IsZero() && in.Created.Before(local.Created)) {
+		local.Created = in.Created
+	}
+	if local.Draft == "" {
+		local.Draft = in.Draft
+	}
+	if local.Roles == nil {
+		local.Roles = map[string]string{}
+	}
+	for r, p := range in.Roles {
+		if _, ok := local.Roles[r]; !ok || newer {
+			local.Roles[r] = p
+		}
+	}
+	if local.Milestones == nil && len(in.Milestones) > 0 {
+		local.Milestones = map[incident.Milestone]time.Time{}
+	}
+	for m, t := range in.Milestones {
+		if _, ok := local.Milestones[m]; !ok || newer {
+			local.Milestones[m] = t
+		}
+	}
+	for _, t := range in.Tags {
+		if !local.HasTag(t) {
+			local.Tags = append(local.Tags, t)
+		}
+	}
+	return !reflect.DeepEqual(before, *local)
+}
+
+// entryContentKey matches entries that carry no UID.
+func entryContentKey(e incident.Entry) string {
+	return e.At.UTC().Format(time.RFC3339Nano) + "\x00" + e.Author + "\x00" + string(e.Kind) + "\x00" + e.Text
+}
+
+func mergeEntries(b *bolt.Bucket, incoming []incident.Entry, res *ImportResult) error {
+	eb, ib := b.Bucket(bucketEntries), b.Bucket(bucketEntryIDs)
+	type stored struct {
+		key []byte
+		e   incident.Entry
+	}
+	byUID := map[string]stored{}
+	byContent := map[string]bool{}
+	err := eb.ForEach(func(k, v []byte) error {
+		var e incident.Entry
+		if err := decodeEntry(v, &e); err != nil {
+			return err
+		}
+		if e.UID != "" {
+			byUID[e.UID] = stored{bytes.Clone(k), e}
+		}
+		byContent[entryContentKey(e)] = true
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, e := range incoming {
+		old, ok := byUID[e.UID]
+		if e.UID == "" || !ok {
+			if e.UID == "" && byContent[entryContentKey(e)] {
+				continue
+			}
+			e.ID = 0
+			added, err := appendEntry(b, e)
+			if err != nil {
+				return err
+			}
+			byUID[added.UID] = stored{entryKey(added.At, added.ID), added}
+			byContent[entryContentKey(added)] = true
+			res.EntriesAdded++
+			continue
+		}
+		merged := old.e
+		if e.EditedAt.After(old.e.EditedAt) {
+			merged = e
+			merged.ID, merged.UID = old.e.ID, old.e.UID
+		}
+		merged.Deleted = old.e.Deleted || e.Deleted
+		if reflect.DeepEqual(merged, old.e) {
+			continue
+		}
+		key := entryKey(merged.At, merged.ID)
+		if !bytes.Equal(key, old.key) {
+			if err := eb.Delete(old.key); err != nil {
+				return err
+			}
+			if err := ib.Put(idKey(merged.ID), key); err != nil {
+				return err
+			}
+		}
+		if err := putJSON(eb, key, &merged); err != nil {
+			return err
+		}
+		byUID[merged.UID] = stored{key, merged}
+		res.EntriesUpdated++
+	}
+	return nil
+}
+
+func mergeUpdates(b *bolt.Bucket, incoming []incident.Update, res *ImportResult) error {
+	existing, err := readUpdates(b.Bucket(bucketUpdates))
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	content := func(u incident.Update) string { return u.At.UTC().Format(time.RFC3339Nano) + "\x00" + u.Text }
+	for _, u := range existing {
+		seen["uid:"+u.UID] = u.UID != ""
+		seen[content(u)] = true
+	}
+	in := slices.Clone(incoming)
+	slices.SortStableFunc(in, func(a, b incident.Update) int { return a.At.Compare(b.At) })
+	for _, u := range in {
+		if (u.UID != "" && seen["uid:"+u.UID]) || (u.UID == "" && seen[content(u)]) {
+			continue
+		}
+		if err := appendUpdate(b, u); err != nil {
+			return err
+		}
+		seen["uid:"+u.UID] = u.UID != ""
+		seen[content(u)] = true
+		res.UpdatesAdded++
+	}
+	return nil
+}
+
+func norm(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+
+// mergeRetro merges in into local and reports whether local changed.
+func mergeRetro(local *incident.Retro, in incident.Retro) bool {
+	changed := false
+	if in.Status == incident.RetroFinal && local.Status != incident.RetroFinal {
+		local.Status = incident.RetroFinal
+		changed = true
+	}
+	if local.Due.IsZero() && !in.Due.IsZero() {
+		local.Due = in.Due
+		changed = true
+	}
+	for _, s := range in.Sections {
+		i := slices.IndexFunc(local.Sections, func(l incident.Section) bool { return norm(l.Title) == norm(s.Title) })
+		if i < 0 {
+			s.Contributors = slices.Clone(s.Contributors)
+			local.Sections = append(local.Sections, s)
+			changed = true
+			continue
+		}
+		l := &local.Sections[i]
+		if s.Edited.After(l.Edited) {
+			l.Text, l.Edited = s.Text, s.Edited
+			changed = true
+		}
+		for _, c := range s.Contributors {
+			if !slices.Contains(l.Contributors, c) {
+				l.Contributors = append(l.Contributors, c)
+				changed = true
+			}
+		}
+	}
+	for _, w := range in.Whys {
+		i := slices.IndexFunc(local.Whys, func(l incident.Why) bool {
+			return norm(l.Why) == norm(w.Why) && norm(l.Because) == norm(w.Because)
+		})
+		if i < 0 {
+			local.Whys = append(local.Whys, w)
+			changed = true
+			continue
+		}
+		if w.RootCause && !local.Whys[i].RootCause {
+			local.Whys[i].RootCause = true
+			changed = true
+		}
+	}
+	for _, a := range in.Actions {
+		i := slices.IndexFunc(local.Actions, func(l incident.Action) bool {
+			if a.UID != "" && l.UID != "" {
+				return a.UID == l.UID
+			}
+			return norm(l.Title) == norm(a.Title)
+		})
+		if i < 0 {
+			if a.UID == "" {
+				a.UID = newUID()
+			}
+			local.Actions = append(local.Actions, a)
+			changed = true
+			continue
+		}
+		l := &local.Actions[i]
+		before := *l
+		l.Done = l.Done || a.Done
+		if l.Owner == "" {
+			l.Owner = a.Owner
+		}
+		if l.Due.IsZero() {
+			l.Due = a.Due
+		}
+		if l.Link == "" {
+			l.Link = a.Link
+		}
+		if l.UID == "" {
+			l.UID = a.UID
+		}
+		if *l != before {
+			changed = true
+		}
+	}
+	return changed
+}
+
+// AllIncidents loads every incident with its whole timeline, updates and
+// retro in one read transaction, in creation order. Deleted entries are
+// included, flagged. Search, statistics and `export --all` use it.
+func (s *Store) AllIncidents() ([]*incident.Incident, error) {
+	var out []*incident.Incident
+	err := s.view(func(tx *bolt.Tx) error {
+		root := tx.Bucket(bucketIncidents)
+		if root == nil {
+			return nil
+		}
+		c := root.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if v != nil {
+				continue
+			}
+			b := root.Bucket(k)
+			inc, err := readHead(b)
+			if err != nil {
+				return err
+			}
+			if err := getJSON(b, keyRetro, &inc.Retro); err != nil {
+				return err
+			}
+			if eb := b.Bucket(bucketEntries); eb != nil {
+				if inc.Entries, err = readEntries(eb, -1); err != nil {
+					return err
+				}
+			}
+			if ub := b.Bucket(bucketUpdates); ub != nil {
+				if inc.Updates, err = readUpdates(ub); err != nil {
+					return err
+				}
+			}
+			out = append(out, inc)
+		}
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,419 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+)
+
+// captureMode says what enter does with the line.
+type captureMode int
+
+const (
+	// modeLog logs the line (entry or slash command).
+	modeLog captureMode = iota
+	// modeEditText replaces the text of the entry being edited.
+	modeEditText
+	// modeRetime moves the entry being edited to another time.
+	modeRetime
+)
+
+// maxHistory bounds the lines up/down can recall.
+const maxHistory = 200
+
+// captureLine is the always-ready input at the bottom of the cockpit. It
+// logs entries and runs slash commands, completes commands with tab, recalls
+// earlier lines with up/down, shows errors inline while keeping the text,
+// and keeps a half-typed line across quits.
+type captureLine struct {
+	ctx   *Context
+	input textinput.Model
+	mode  captureMode
+	// entry is the entry an edit or re-time prompt changes.
+	entry incident.Entry
+	// stash keeps the half-typed log line while a prompt borrows the input.
+	stash string
+
+	history []string
+	// hist is the position while recalling: len(history) means the line
+	// being typed, kept in histDraft.
+	hist      int
+	histDraft string
+
+	err     string
+	focused bool
+	w       int
+	// seq counts edits so a debounced save knows whether it is current.
+	seq int
+	// saved is the value last written to the store.
+	saved string
+}
+
+func newCaptureLine(ctx *Context) captureLine {
+	in := textinput.New()
+	in.Prompt = ""
+	in.Placeholder = "log what happened · ! action  > decision  ? question  * star  @-10m backdate · /command"
+	in.Focus()
+	in.Cursor.SetMode(cursor.CursorStatic)
+	c := captureLine{ctx: ctx, input: in, focused: true}
+	c.applyStyles()
+	return c
+}
+
+func (c *captureLine) applyStyles() {
+	st := c.ctx.Styles
+	c.input.PlaceholderStyle = st.Faint
+	c.input.TextStyle = st.Text
+	c.input.Cursor.Style = st.Accent
+}
+
+// SetSize sets the width; the capture line is two rows: the input and a
+// row for errors and hints.
+func (c *captureLine) SetSize(w int) {
+	c.w = w
+	c.input.Width = max(w-c.promptWidth()-1, 1)
+	// Re-place the visible window of the text for the new width.
+	c.input.SetCursor(c.input.Position())
+}
+
+func (c *captureLine) promptWidth() int { return len([]rune(c.prompt())) }
+
+func (c *captureLine) prompt() string {
+	switch c.mode {
+	case modeEditText:
+		return fmt.Sprintf(" edit #%d › ", c.entry.ID)
+	case modeRetime:
+		return fmt.Sprintf(" time of #%d › ", c.entry.ID)
+	}
+	return " › "
+}
+
+// Focus and Blur move the keyboard to and from the line.
+func (c *captureLine) Focus() tea.Cmd {
+	c.focused = true
+	return c.input.Focus()
+}
+
+func (c *captureLine) Blur() {
+	c.focused = false
+	c.input.Blur()
+}
+
+// Value is what is typed.
+func (c *captureLine) Value() string { return c.input.Value() }
+
+// restore puts back a half-typed line from last time, unless something has
+// been typed already.
+func (c *captureLine) restore(v string) {
+	if c.mode == modeLog && c.input.Value() == "" && v != "" {
+		c.input.SetValue(v)
+		c.input.CursorEnd()
+		c.saved = v
+	}
+}
+
+// prompt opens the line as a prompt for an entry's text or time, keeping
+// the half-typed log line aside.
+func (c *captureLine) openPrompt(field string, e incident.Entry) tea.Cmd {
+	if c.mode == modeLog {
+		c.stash = c.input.Value()
+	}
+	c.entry = e
+	c.err = ""
+	switch field {
+	case "retime":
+		c.mode = modeRetime
+		c.input.SetValue(e.At.Format("15:04"))
+	default:
+		c.mode = modeEditText
+		c.input.SetValue(incident.CleanLine(e.Text))
+	}
+	c.input.CursorEnd()
+	c.SetSize(c.w)
+	return c.Focus()
+}
+
+// closePrompt returns to logging with the stashed line.
+func (c *captureLine) closePrompt() {
+	c.mode = modeLog
+	c.input.SetValue(c.stash)
+	c.input.CursorEnd()
+	c.stash = ""
+	c.SetSize(c.w)
+}
+
+// Typing reports whether keys should go to the line. Always, when focused.
+func (c *captureLine) Typing() bool { return c.focused }
+
+// Update handles keys while the line is focused.
+func (c captureLine) Update(msg tea.Msg) (captureLine, tea.Cmd) {
+	switch msg := msg.(type) {
+	case saveLineMsg:
+		if msg.seq == c.seq {
+			return c, c.saveNow()
+		}
+		return c, nil
+	case applyFailedMsg:
+		// Nothing typed is lost: the line comes back, or joins the history
+		// when something new was typed meanwhile.
+		c.err = msg.err.Error()
+		if c.mode == modeLog && c.input.Value() == "" {
+			c.input.SetValue(msg.line)
+			c.input.CursorEnd()
+		} else {
+			c.remember(msg.line)
+			c.err += " (press ↑ to recall the line)"
+		}
+		return c, nil
+	case tea.KeyMsg:
+		return c.key(msg)
+	}
+	var cmd tea.Cmd
+	c.input, cmd = c.input.Update(msg)
+	return c, cmd
+}
+
+func (c captureLine) key(msg tea.KeyMsg) (captureLine, tea.Cmd) {
+	k := c.ctx.Keys
+	switch {
+	case key.Matches(msg, k.Submit):
+		return c.submit()
+	case key.Matches(msg, k.Cancel) && c.mode != modeLog:
+		c.closePrompt()
+		c.err = ""
+		return c, nil
+	case key.Matches(msg, k.Complete) && c.completing():
+		c.complete()
+		return c, c.changed()
+	case key.Matches(msg, k.HistPrev) && c.mode == modeLog:
+		c.recall(-1)
+		return c, c.changed()
+	case key.Matches(msg, k.HistNext) && c.mode == modeLog:
+		c.recall(1)
+		return c, c.changed()
+	}
+	before := c.input.Value()
+	var cmd tea.Cmd
+	c.input, cmd = c.input.Update(msg)
+	if c.input.Value() != before {
+		c.err = ""
+		return c, tea.Batch(cmd, c.changed())
+	}
+	return c, cmd
+}
+
+// completing reports whether tab should complete a slash command: the line
+// is a command name being typed.
+func (c *captureLine) completing() bool {
+	v := c.input.Value()
+	return c.mode == modeLog && strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "//") && !strings.Contains(v, " ")
+}
+
+// complete extends a command name as far as it is unambiguous, adding a
+// space when it is complete and takes arguments.
+func (c *captureLine) complete() {
+	v := c.input.Value()
+	matches := incident.CompleteCommand(v)
+	switch len(matches) {
+	case 0:
+		c.err = fmt.Sprintf("no command starts with %s; type /help to see them", incident.CleanLine(v))
+		return
+	case 1:
+		v = "/" + matches[0].Name
+		if matches[0].Args != "" {
+			v += " "
+		}
+	default:
+		prefix := matches[0].Name
+		for _, m := range matches[1:] {
+			for !strings.HasPrefix(m.Name, prefix) {
+				prefix = prefix[:len(prefix)-1]
+			}
+		}
+		v = "/" + prefix
+	}
+	c.input.SetValue(v)
+	c.input.CursorEnd()
+}
+
+// recall moves through earlier lines; the line being typed is kept.
+func (c *captureLine) recall(dir int) {
+	if len(c.history) == 0 {
+		return
+	}
+	if c.hist == len(c.history) {
+		c.histDraft = c.input.Value()
+	}
+	c.hist = min(max(c.hist+dir, 0), len(c.history))
+	if c.hist == len(c.history) {
+		c.input.SetValue(c.histDraft)
+	} else {
+		c.input.SetValue(c.history[c.hist])
+	}
+	c.input.CursorEnd()
+}
+
+func (c *captureLine) remember(line string) {
+	if line == "" {
+		return
+	}
+	if n := len(c.history); n == 0 || c.history[n-1] != line {
+		c.history = append(c.history, line)
+		if len(c.history) > maxHistory {
+			c.history = c.history[len(c.history)-maxHistory:]
+		}
+	}
+	c.hist = len(c.history)
+	c.histDraft = ""
+}
+
+// changed schedules a save of the half-typed line once typing pauses.
+func (c *captureLine) changed() tea.Cmd {
+	c.seq++
+	seq := c.seq
+	return tea.Tick(saveLineAfter, func(time.Time) tea.Msg { return saveLineMsg{seq: seq} })
+}
+
+// saveNow writes the half-typed log line if it changed since last saved.
+func (c *captureLine) saveNow() tea.Cmd {
+	v := c.input.Value()
+	if c.mode != modeLog {
+		v = c.stash
+	}
+	if v == c.saved || c.ctx.IncidentID == 0 {
+		return nil
+	}
+	c.saved = v
+	return c.ctx.Write(saveLineCmd(c.ctx.Store, c.ctx.IncidentID, c.ctx.Author, v))
+}
+
+// submit runs the line: logs it, runs its command, or finishes a prompt.
+func (c captureLine) submit() (captureLine, tea.Cmd) {
+	line := c.input.Value()
+	now := c.ctx.Now()
+	switch c.mode {
+	case modeEditText:
+		text := strings.TrimSpace(line)
+		if text == "" {
+			c.err = "the text is empty; to remove the entry, select it and press d"
+			return c, nil
+		}
+		id := c.entry.ID
+		c.closePrompt()
+		return c, editEntryCmd(c.ctx, id, "Entry edited", func(e *incident.Entry) error { e.Text = text; return nil })
+	case modeRetime:
+		at, err := incident.ParsePast(line, now)
+		if err != nil {
+			c.err = err.Error()
+			return c, nil
+		}
+		id := c.entry.ID
+		c.closePrompt()
+		return c, editEntryCmd(c.ctx, id, "Entry moved to "+at.Format("15:04"), func(e *incident.Entry) error { e.At = at; return nil })
+	}
+	if strings.TrimSpace(line) == "" {
+		return c, nil
+	}
+	if c.ctx.IncidentID == 0 {
+		c.err = errNoIncident.Error()
+		return c, nil
+	}
+	capt, err := incident.ParseCapture(line, now)
+	if err != nil {
+		c.err = err.Error()
+		return c, nil
+	}
+	c.remember(line)
+	c.input.SetValue("")
+	c.err = ""
+	save := c.changed()
+	switch capt.Command {
+	case incident.CmdRetro, incident.CmdList, incident.CmdPreview, incident.CmdHelp:
+		s := map[incident.Command]screen{incident.CmdRetro: screenRetro, incident.CmdList: screenList, incident.CmdPreview: screenPreview, incident.CmdHelp: screenHelp}[capt.Command]
+		return c, tea.Batch(save, func() tea.Msg { return switchScreenMsg{screen: s} })
+	}
+	return c, tea.Batch(save, applyCmd(c.ctx, line, capt, now))
+}
+
+// hint is the second row: the error, or the syntax of the command being
+// typed, or nothing.
+func (c captureLine) hint() string {
+	st := c.ctx.Styles
+	if c.err != "" {
+		return st.Error.Render(" ✗ " + incident.CleanLine(c.err))
+	}
+	switch c.mode {
+	case modeEditText:
+		return st.Hint.Render(" enter saves the new text · esc cancels")
+	case modeRetime:
+		return st.Hint.Render(" HH:MM, -10m or RFC 3339 · enter moves the entry · esc cancels")
+	}
+	v := c.input.Value()
+	if !strings.HasPrefix(v, "/") || strings.HasPrefix(v, "//") {
+		return ""
+	}
+	name, _, hasArg := strings.Cut(v[1:], " ")
+	if hasArg {
+		for _, s := range incident.CommandSpecs {
+			if s.Name == strings.ToLower(name) {
+				return st.Hint.Render(fmt.Sprintf(" /%s %s — %s", s.Name, s.Args, s.Help))
+			}
+		}
+		return ""
+	}
+	matches := incident.CompleteCommand(name)
+	switch len(matches) {
+	case 0:
+		return st.Error.Render(" no such command · /help lists them")
+	case 1:
+		m := matches[0]
+		return st.Hint.Render(strings.TrimSpace(fmt.Sprintf(" /%s %s", m.Name, m.Args)) + " — " + m.Help + " · tab completes")
+	}
+	names := make([]string, len(matches))
+	for i, m := range matches {
+		names[i] = "/" + m.Name
+	}
+	return st.Hint.Render(" " + strings.Join(names, "  ") + " · tab completes")
+}
+
+// View draws the input row and the hint row.
+func (c captureLine) View() string {
+	st := c.ctx.Styles
+	ps := st.Prompt
+	if c.mode != modeLog {
+		ps = st.PromptEdit
+	}
+	if !c.focused {
+		ps = st.Faint
+	}
+	return fit(ps.Render(c.prompt())+c.input.View(), c.w) + "\n" + fit(c.hint(), c.w)
+}
+
+func (c captureLine) ShortHelp() []key.Binding {
+	k := c.ctx.Keys
+	if c.mode != modeLog {
+		return []key.Binding{withHelp(k.Submit, "save"), k.Cancel}
+	}
+	if c.completing() {
+		return []key.Binding{k.Complete, k.Submit, k.HistPrev}
+	}
+	return []key.Binding{k.Submit, k.HistPrev, withHelp(k.NextPane, "timeline"), k.PageUp}
+}
+
+func (c captureLine) FullHelp() [][]key.Binding {
+	k := c.ctx.Keys
+	return [][]key.Binding{{k.Submit, k.Complete, k.HistPrev, k.Cancel}}
+}
+
+// withHelp relabels a binding for one place.
+func withHelp(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
+}

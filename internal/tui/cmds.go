@@ -1,0 +1,162 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/store"
+)
+
+// Every function here returns a tea.Cmd: the I/O runs off the Update loop
+// and comes back as a typed message.
+
+// tailEntries is how many entries the first frame of a huge incident reads;
+// the rest loads in the background. More than any screen shows.
+const tailEntries = 400
+
+// pollEvery is how often the database file is stat'ed for other processes'
+// writes: well inside the two seconds promised.
+const pollEvery = 500 * time.Millisecond
+
+// saveLineAfter is how long typing must pause before the half-typed line is
+// saved.
+const saveLineAfter = 400 * time.Millisecond
+
+// uiStateName is the per-user key of the half-typed capture line.
+func uiStateName(author string) string { return "capture-line:" + author }
+
+func errCmd(err error) tea.Cmd {
+	return func() tea.Msg { return errMsg{err} }
+}
+
+// loadIncidentCmd reads the incident. With first set, a huge timeline is
+// read as its tail first, and the full read follows from Update.
+func loadIncidentCmd(ctx *Context, first bool) tea.Cmd {
+	st, id, gap := ctx.Store, ctx.IncidentID, ctx.gapThreshold()
+	return func() tea.Msg {
+		stamp, _ := st.Stamp()
+		if first {
+			inc, total, err := st.IncidentTail(id, tailEntries)
+			if err != nil {
+				return errMsg{err}
+			}
+			return incidentLoadedMsg{id: id, inc: inc, stamp: stamp, partial: total > len(inc.Entries), total: total, first: true, timeline: buildTimeline(inc, gap)}
+		}
+		inc, err := st.Incident(id)
+		if err != nil {
+			return errMsg{err}
+		}
+		return incidentLoadedMsg{id: id, inc: inc, stamp: stamp, total: len(inc.Entries), timeline: buildTimeline(inc, gap)}
+	}
+}
+
+// pollCmd stats the database after a pause.
+func pollCmd(st *store.Store, every time.Duration) tea.Cmd {
+	return tea.Tick(every, func(time.Time) tea.Msg {
+		stamp, err := st.Stamp()
+		return pollMsg{stamp: stamp, err: err}
+	})
+}
+
+// tickCmd wakes the live clocks on the next whole second.
+func tickCmd() tea.Cmd {
+	return tea.Every(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+// applyCmd stores one parsed capture line.
+func applyCmd(ctx *Context, line string, c incident.Capture, now time.Time) tea.Cmd {
+	st, id, author, policy := ctx.Store, ctx.IncidentID, ctx.Author, ctx.Policy()
+	return ctx.Write(func() tea.Msg {
+		res, err := st.Apply(id, c, now, author, policy)
+		if err != nil {
+			return applyFailedMsg{line: line, err: err}
+		}
+		return appliedMsg{capture: c, result: res}
+	})
+}
+
+// editEntryCmd changes one entry's text, time or star.
+func editEntryCmd(ctx *Context, entryID int64, what string, fn func(e *incident.Entry) error) tea.Cmd {
+	st, id, now := ctx.Store, ctx.IncidentID, ctx.Now()
+	return ctx.Write(func() tea.Msg {
+		if _, err := st.EditEntry(id, entryID, now, fn); err != nil {
+			return errMsg{err}
+		}
+		return entryChangedMsg{what: what}
+	})
+}
+
+// deleteEntryCmd deletes one entry, recording the deletion.
+func deleteEntryCmd(ctx *Context, entryID int64) tea.Cmd {
+	st, id, now, author := ctx.Store, ctx.IncidentID, ctx.Now(), ctx.Author
+	return ctx.Write(func() tea.Msg {
+		if err := st.DeleteEntry(id, entryID, now, author); err != nil {
+			return errMsg{err}
+		}
+		return entryChangedMsg{what: "Entry deleted; the deletion is on the timeline"}
+	})
+}
+
+// loadLineCmd reads the half-typed line kept from last time.
+func loadLineCmd(st *store.Store, id int64, author string) tea.Cmd {
+	return func() tea.Msg {
+		v, err := st.UIState(id, uiStateName(author))
+		if err != nil {
+			return errMsg{err}
+		}
+		return uiStateMsg{id: id, value: v}
+	}
+}
+
+// saveLineCmd keeps the half-typed line so it survives quitting.
+func saveLineCmd(st *store.Store, id int64, author, value string) tea.Cmd {
+	if st == nil || id == 0 {
+		return nil
+	}
+	return func() tea.Msg {
+		if err := st.SetUIState(id, uiStateName(author), value); err != nil {
+			return errMsg{fmt.Errorf("the half-typed line was not saved: %w", err)}
+		}
+		return nil
+	}
+}
+
+// loadListCmd reads every incident for the list screen.
+func loadListCmd(st *store.Store) tea.Cmd {
+	return func() tea.Msg {
+		list, err := st.ListIncidents()
+		if err != nil {
+			return errMsg{err}
+		}
+		return listLoadedMsg{list: list}
+	}
+}
+
+// createIncidentCmd declares an incident and opens it.
+func createIncidentCmd(ctx *Context, title string, sev incident.Severity, lead, comms string) tea.Cmd {
+	st, now, author, policy := ctx.Store, ctx.Now(), ctx.Author, ctx.Policy()
+	return ctx.Write(func() tea.Msg {
+		inc, err := incident.NewIncident(title, sev, now, policy)
+		if err != nil {
+			return errMsg{err}
+		}
+		if lead != "" {
+			inc.Roles[incident.RoleLead] = lead
+		}
+		if comms != "" {
+			inc.Roles[incident.RoleComms] = comms
+		}
+		out, err := st.CreateIncident(inc, author)
+		if err != nil {
+			return errMsg{err}
+		}
+		return openIncidentMsg{id: out.ID}
+	})
+}
+
+// errNoIncident is shown when a key needs an incident and none is open.
+var errNoIncident = errors.New("no incident is open; pick one from the list or declare one with ctrl+n")

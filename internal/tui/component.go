@@ -1,0 +1,41 @@
+package tui
+
+import (
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/bubbles/key"
+)
+
+// Component is a pane or screen that plugs into the root: the comms pane in
+// the cockpit's right column, the retro and preview screens.
+//
+// Every method returns the updated component so that value types work; a
+// pointer type may return itself. Size and focus arrive through SetSize and
+// SetFocused before the first View. Read shared state from the *Context the
+// constructor was given.
+//
+// Messages a component receives:
+//   - every data message, focused or not: incidentLoadedMsg (ctx.Incident
+//     was replaced), tickMsg (once a second), appliedMsg (a capture line or
+//     `warroom log`-style command was applied here);
+//   - key and mouse messages only while focused;
+//   - the results of its own tea.Cmds (define your own message types).
+//
+// A component asks the root for things by returning commands that produce:
+// errMsg (shown in the status line), statusMsg, switchScreenMsg,
+// reloadMsg (reload the incident now).
+type Component interface {
+	// Init starts the component's own I/O, if any.
+	Init() tea.Cmd
+	Update(msg tea.Msg) (Component, tea.Cmd)
+	View() string
+	// SetSize gives the outer size the component must fill exactly.
+	SetSize(w, h int) Component
+	// SetFocused tells the component whether keys go to it.
+	SetFocused(focused bool) Component
+	// Typing reports whether the component is taking text input, so that the
+	// root lets single-letter keys, esc and ? through to it.
+	Typing() bool
+	// ShortHelp and FullHelp list the keys that work right now.
+	ShortHelp() []key.Binding
+	FullHelp() [][]key.Binding
+}

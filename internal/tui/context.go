@@ -1,0 +1,104 @@
+// Package tui is warroom's full-screen Bubble Tea program: the cockpit
+// (header, timeline, incident pane, capture line), the incident list and the
+// screens that other files plug in (retro, preview).
+//
+// # Shape
+//
+// The root Model (model.go) is built by New from Options that carry every
+// dependency (store, config, clock, author, incident id, size); nothing is
+// global, so the same constructor serves a local terminal (Run) and an SSH
+// session (pass New's result and ProgramOptions to wish's bubbletea
+// middleware).
+//
+// One Context (context.go) is shared by pointer with every component: size,
+// styles, keys, clock, store, config, author and the incident on screen.
+//
+// All I/O runs in tea.Cmds (cmds.go) that return typed messages
+// (messages.go); Update and View never block. Errors travel as errMsg and
+// show in the status line.
+//
+// # Plugging in a pane or a screen
+//
+// A pane in the cockpit's right column or a full screen implements
+// Component (component.go). To add one:
+//
+//   - a pane under the incident pane: return it from rightPanes in
+//     cockpit.go, e.g. `return []Component{newCommsPane(ctx)}`;
+//   - a screen: return it from newScreen in model.go for its screen value
+//     (screenRetro, screenPreview), e.g. `case screenRetro: return newRetroScreen(ctx)`.
+//
+// Components get every data message (incidentLoadedMsg, tickMsg,
+// appliedMsg, tea.WindowSizeMsg via SetSize) and, when focused, the keys.
+package tui
+
+import (
+	"sync"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/warroom-cli/warroom/internal/config"
+	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/store"
+)
+
+// Context is what every component shares, passed by pointer. The root model
+// owns it and keeps Width, Height and Incident current; components read it
+// and never replace its fields.
+type Context struct {
+	// Width and Height are the terminal size.
+	Width, Height int
+	Styles        *Styles
+	Keys          *KeyMap
+	// Now is the clock; tests pin it.
+	Now    func() time.Time
+	Store  *store.Store
+	Config *config.Config
+	// Author is who writes entries from this program (the SSH key's user in
+	// a shared war room).
+	Author string
+	// IncidentID is the incident on screen, 0 when none is open.
+	IncidentID int64
+	// Incident is the latest loaded copy of that incident, nil until the
+	// first load. It is replaced, never mutated, on each reload: treat it
+	// as read-only and recompute what you derive from it when an
+	// incidentLoadedMsg arrives.
+	Incident *incident.Incident
+	// Partial is true while Incident holds only the tail of a huge
+	// timeline; the full one follows in the background.
+	Partial bool
+
+	// writes counts store writes in flight so that quitting waits for them.
+	writes sync.WaitGroup
+}
+
+// Write wraps a tea.Cmd that writes to the store so that quitting waits for
+// it: nothing typed is lost to a fast ctrl+c. The returned command must be
+// handed to Bubble Tea (returned from Update), or quitting would wait for
+// ever.
+func (c *Context) Write(fn tea.Cmd) tea.Cmd {
+	if fn == nil {
+		return nil
+	}
+	c.writes.Add(1)
+	return func() tea.Msg {
+		defer c.writes.Done()
+		return fn()
+	}
+}
+
+// Policy returns the process timings from the configuration.
+func (c *Context) Policy() incident.Policy {
+	if c.Config == nil {
+		return incident.DefaultPolicy()
+	}
+	return c.Config.Policy()
+}
+
+// gapThreshold is the silence shown as a gap line on the timeline.
+func (c *Context) gapThreshold() time.Duration {
+	if g := c.Policy().GapThreshold; g > 0 {
+		return g
+	}
+	return incident.DefaultPolicy().GapThreshold
+}

@@ -1,0 +1,112 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+)
+
+// headerHeight is the rows the cockpit header takes.
+const headerHeight = 2
+
+// headerView draws the incident's identity and state: id, severity, title,
+// status and the live elapsed time on the first row; roles, channels and the
+// ETA on the second.
+func headerView(ctx *Context, w int) string {
+	st := ctx.Styles
+	inc := ctx.Incident
+	if inc == nil {
+		return fit(st.Faint.Render(" loading…"), w) + "\n" + fit("", w)
+	}
+	now := ctx.Now()
+
+	left := " " + st.ID.Render(inc.Key()) + "  " + st.severityStyle(inc.Severity).Render(inc.Severity.String()) + "  " + st.Title.Render(incident.CleanLine(inc.Title))
+	right := st.statusStyle(inc.Status).Render(strings.ToUpper(string(inc.Status))) + "  " + elapsedView(ctx, inc, now) + " "
+	line1 := spread(left, "  "+right, w)
+
+	var parts []string
+	for _, r := range inc.RoleNames() {
+		parts = append(parts, st.Label.Render(roleLabel(r)+" ")+st.Text.Render(incident.CleanLine(inc.Roles[r])))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, st.Warn.Render("no resolution lead: /lead NAME"))
+	}
+	roles := strings.Join(parts, st.Faint.Render(" · "))
+	var ch []string
+	if inc.WarRoom != "" {
+		ch = append(ch, st.Label.Render("war room ")+st.Muted.Render(incident.CleanLine(inc.WarRoom)))
+	}
+	if inc.PublicChannel != "" {
+		ch = append(ch, st.Label.Render("public ")+st.Muted.Render(incident.CleanLine(inc.PublicChannel)))
+	}
+	eta := st.Label.Render("ETA ") + st.Faint.Render("none")
+	if !inc.ETA.IsZero() {
+		d := inc.ETA.Sub(now)
+		rel := "in " + incident.FormatDuration(d)
+		es := st.Text
+		if d < 0 {
+			rel = incident.FormatDuration(-d) + " ago"
+			es = st.Warn
+		}
+		eta = st.Label.Render("ETA ") + es.Render(clockAt(inc.ETA, now)) + st.Faint.Render(" ("+rel+")")
+	}
+	left2 := " " + roles
+	if len(ch) > 0 {
+		left2 += st.Faint.Render("   ") + strings.Join(ch, st.Faint.Render(" · "))
+	}
+	line2 := spread(left2, "  "+eta+" ", w)
+	return line1 + "\n" + line2
+}
+
+// elapsedView is the running time since impact began (or the incident was
+// declared), frozen once resolved.
+func elapsedView(ctx *Context, inc *incident.Incident, now time.Time) string {
+	st := ctx.Styles
+	from := inc.Milestones[incident.Started]
+	if from.IsZero() {
+		from = inc.Created
+	}
+	if inc.Status == incident.Resolved {
+		end := inc.Milestones[incident.MResolved]
+		if end.IsZero() {
+			end = inc.Updated
+		}
+		return st.Muted.Render("lasted " + hms(end.Sub(from)))
+	}
+	return st.Label.Render("elapsed ") + st.Bold.Render(hms(now.Sub(from)))
+}
+
+// hms renders a duration as H:MM:SS, or Dd HH:MM:SS past a day.
+func hms(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	s := int64(d / time.Second)
+	days := s / 86400
+	s %= 86400
+	if days > 0 {
+		return fmt.Sprintf("%dd %02d:%02d:%02d", days, s/3600, s/60%60, s%60)
+	}
+	return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
+}
+
+// roleLabel shortens the handbook's role names for the header.
+func roleLabel(r string) string {
+	switch r {
+	case incident.RoleLead:
+		return "lead"
+	case incident.RoleComms:
+		return "comms"
+	}
+	return incident.CleanLine(r)
+}
+
+// clockAt formats t as HH:MM, with the day when it is not today.
+func clockAt(t, now time.Time) string {
+	if sameDay(t, now) {
+		return t.Format("15:04")
+	}
+	return t.Format("Mon 15:04")
+}

@@ -1,0 +1,121 @@
+package tui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+)
+
+// incidentPane shows the incident's facts beside the timeline: roles,
+// milestones with their times and the metrics they give, tags, ETA and the
+// public update cadence. It takes no keys.
+type incidentPane struct {
+	ctx  *Context
+	w, h int
+}
+
+// SetSize sets the outer size, borders included.
+func (p *incidentPane) SetSize(w, h int) { p.w, p.h = w, h }
+
+// metricFor names the metric a milestone closes, shown beside it.
+var metricFor = map[incident.Milestone]string{
+	incident.Detected:     "time to detect",
+	incident.Acknowledged: "time to acknowledge",
+	incident.Mitigated:    "time to mitigate",
+	incident.MResolved:    "time to resolve",
+}
+
+// lines renders the pane's content at inner width w.
+func (p incidentPane) lines(w int) []string {
+	st := p.ctx.Styles
+	inc := p.ctx.Incident
+	if inc == nil {
+		return []string{st.Faint.Render(" loading…")}
+	}
+	now := p.ctx.Now()
+	var out []string
+	head := func(s string) { out = append(out, " "+st.PaneTitle.Render(s)) }
+	kv := func(k string, kw int, v string) {
+		out = append(out, " "+st.Label.Render(fit(k, kw))+" "+v)
+	}
+
+	head("Roles")
+	names := inc.RoleNames()
+	for _, r := range []string{incident.RoleLead, incident.RoleComms} {
+		if !slices.Contains(names, r) {
+			kv(roleLabel(r), 8, st.Warn.Render("unassigned"))
+		}
+	}
+	for _, r := range names {
+		kv(roleLabel(r), 8, st.Text.Render(incident.CleanLine(inc.Roles[r])))
+	}
+
+	head("Milestones")
+	metrics := map[string]incident.Metric{}
+	for _, m := range incident.Metrics(inc.Milestones) {
+		metrics[m.Name] = m
+	}
+	for _, m := range incident.Milestones {
+		t := inc.Milestones[m]
+		v := st.Faint.Render("—")
+		if !t.IsZero() {
+			v = st.Text.Render(clockAt(t, now))
+			if mt, ok := metrics[metricFor[m]]; ok && mt.Known {
+				v += st.Faint.Render(fmt.Sprintf("  %s %s", abbrev(metricFor[m]), incident.FormatDuration(mt.Value)))
+			}
+		}
+		kv(string(m), 12, v)
+	}
+	for _, bad := range incident.MilestonesOutOfOrder(inc.Milestones) {
+		out = append(out, " "+st.Warn.Render("⚠ "+bad))
+	}
+
+	head("Updates")
+	due := incident.NextUpdateDue(inc, p.ctx.Policy())
+	cad := inc.Cadence
+	if cad <= 0 {
+		cad = p.ctx.Policy().UpdateEvery
+	}
+	kv("every", 8, st.Text.Render(incident.FormatDuration(cad))+st.Faint.Render(fmt.Sprintf(" · %d published", len(inc.Updates))))
+	if inc.Open() {
+		dueS := st.Text.Render(clockAt(due, now))
+		if due.Before(now) {
+			dueS = st.Error.Render(clockAt(due, now) + " overdue")
+		}
+		kv("next by", 8, dueS)
+	}
+	eta := st.Faint.Render("none · /eta HH:MM")
+	if !inc.ETA.IsZero() {
+		eta = st.Text.Render(clockAt(inc.ETA, now))
+	}
+	kv("ETA", 8, eta)
+	tags := st.Faint.Render("none · /tag NAME")
+	if len(inc.Tags) > 0 {
+		ts := make([]string, len(inc.Tags))
+		for i, t := range inc.Tags {
+			ts[i] = "#" + incident.CleanLine(t)
+		}
+		tags = st.Accent.Render(strings.Join(ts, " "))
+	}
+	kv("tags", 8, tags)
+	return out
+}
+
+// abbrev shortens a metric name to its initials: "time to detect" → "ttd".
+func abbrev(name string) string {
+	var b strings.Builder
+	for _, w := range strings.Fields(name) {
+		b.WriteByte(w[0])
+	}
+	return b.String()
+}
+
+// naturalHeight is the height the pane needs to show everything.
+func (p incidentPane) naturalHeight() int { return len(p.lines(max(p.w-2, 1))) + 2 }
+
+// View draws the pane at its size.
+func (p incidentPane) View() string {
+	return box(p.ctx.Styles, "Incident", "", p.lines(p.w-2), p.w, p.h, false)
+}

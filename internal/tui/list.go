@@ -1,0 +1,349 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/store"
+)
+
+// listScreen lists open and past incidents, filtered as you type; enter
+// opens one, ctrl+n declares a new one in a small form.
+type listScreen struct {
+	ctx     *Context
+	filter  textinput.Model
+	all     []store.Summary
+	shown   []int // indexes into all: open ones first, then past
+	nOpen   int   // how many of shown are open
+	sel     int
+	top     int
+	loaded  bool
+	form    *newForm
+	w, h    int
+	focused bool
+}
+
+func newListScreen(ctx *Context) listScreen {
+	f := textinput.New()
+	f.Prompt = ""
+	f.Placeholder = "type to filter by id, title, status, severity, tag or person"
+	f.Cursor.SetMode(cursor.CursorStatic)
+	f.PlaceholderStyle = ctx.Styles.Faint
+	f.TextStyle = ctx.Styles.Text
+	return listScreen{ctx: ctx, filter: f}
+}
+
+// SetSize sets the size of the whole screen.
+func (l *listScreen) SetSize(w, h int) {
+	l.w, l.h = w, h
+	l.filter.Width = max(w-14, 1)
+	if l.form != nil {
+		l.form.setWidth(w)
+	}
+}
+
+func (l *listScreen) setFocused(f bool) {
+	l.focused = f
+	if f && l.form == nil {
+		l.filter.Focus()
+	} else {
+		l.filter.Blur()
+	}
+}
+
+// reset clears the filter for a fresh visit.
+func (l *listScreen) reset() {
+	l.filter.SetValue("")
+	l.form = nil
+	l.sel, l.top = 0, 0
+	l.refilter()
+}
+
+// refilter recomputes which incidents match the filter: every word must
+// appear in the incident's id, title, status, severity, tags or people.
+func (l *listScreen) refilter() {
+	words := strings.Fields(strings.ToLower(l.filter.Value()))
+	var open, past []int
+	for i, s := range l.all {
+		if !matches(s.Incident, words) {
+			continue
+		}
+		if s.Open() {
+			open = append(open, i)
+		} else {
+			past = append(past, i)
+		}
+	}
+	l.shown = append(open, past...)
+	l.nOpen = len(open)
+	l.sel = min(max(l.sel, 0), max(len(l.shown)-1, 0))
+}
+
+func matches(inc *incident.Incident, words []string) bool {
+	if len(words) == 0 {
+		return true
+	}
+	hay := []string{strings.ToLower(inc.Key()), strings.ToLower(inc.Title), string(inc.Status), strings.ToLower(inc.Severity.String())}
+	for _, t := range inc.Tags {
+		hay = append(hay, strings.ToLower(t))
+	}
+	for _, p := range inc.Roles {
+		hay = append(hay, strings.ToLower(p))
+	}
+	all := strings.Join(hay, " ")
+	for _, w := range words {
+		if !strings.Contains(all, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// Update handles the list's keys and its data.
+func (l listScreen) Update(msg tea.Msg) (listScreen, tea.Cmd) {
+	k := l.ctx.Keys
+	switch msg := msg.(type) {
+	case listLoadedMsg:
+		l.all, l.loaded = msg.list, true
+		l.refilter()
+		return l, nil
+	case tea.KeyMsg:
+		if l.form != nil {
+			return l.formKey(msg)
+		}
+		switch {
+		case key.Matches(msg, k.Back):
+			if l.filter.Value() != "" {
+				l.filter.SetValue("")
+				l.refilter()
+				return l, nil
+			}
+			if l.ctx.IncidentID != 0 {
+				return l, func() tea.Msg { return switchScreenMsg{screen: screenCockpit} }
+			}
+			return l, nil
+		case key.Matches(msg, k.New):
+			l.form = newNewForm(l.ctx)
+			l.form.setWidth(l.w)
+			l.filter.Blur()
+			return l, nil
+		case key.Matches(msg, k.Open):
+			if l.sel < len(l.shown) {
+				id := l.all[l.shown[l.sel]].ID
+				return l, func() tea.Msg { return openIncidentMsg{id: id} }
+			}
+			return l, nil
+		case msg.String() == "up" || msg.String() == "ctrl+p" || msg.String() == "ctrl+k":
+			l.sel = max(l.sel-1, 0)
+			return l, nil
+		case msg.String() == "down" || msg.String() == "ctrl+n" && false || msg.String() == "ctrl+j":
+			l.sel = min(l.sel+1, max(len(l.shown)-1, 0))
+			return l, nil
+		case key.Matches(msg, k.PageUp):
+			l.sel = max(l.sel-l.rows(), 0)
+			return l, nil
+		case key.Matches(msg, k.PageDown):
+			l.sel = min(l.sel+l.rows(), max(len(l.shown)-1, 0))
+			return l, nil
+		}
+		before := l.filter.Value()
+		var cmd tea.Cmd
+		l.filter, cmd = l.filter.Update(msg)
+		if l.filter.Value() != before {
+			l.sel = 0
+			l.refilter()
+		}
+		return l, cmd
+	}
+	return l, nil
+}
+
+func (l listScreen) formKey(msg tea.KeyMsg) (listScreen, tea.Cmd) {
+	k := l.ctx.Keys
+	switch {
+	case key.Matches(msg, k.Back):
+		l.form = nil
+		l.filter.Focus()
+		return l, nil
+	case key.Matches(msg, k.CreateForm) && l.form.focus == len(l.form.fields)-1,
+		msg.String() == "ctrl+s":
+		cmd, err := l.form.submit()
+		if err != nil {
+			l.form.err = err.Error()
+			return l, nil
+		}
+		return l, cmd
+	case key.Matches(msg, k.NextField) || key.Matches(msg, k.CreateForm):
+		l.form.move(1)
+		return l, nil
+	case key.Matches(msg, k.PrevField):
+		l.form.move(-1)
+		return l, nil
+	}
+	var cmd tea.Cmd
+	f := &l.form.fields[l.form.focus]
+	*f, cmd = f.Update(msg)
+	l.form.err = ""
+	return l, cmd
+}
+
+// rows is how many incidents fit.
+func (l listScreen) rows() int { return max(l.h-6, 1) }
+
+// View draws the filter, the list and the form.
+func (l listScreen) View() string {
+	st := l.ctx.Styles
+	inner := l.w - 2
+	var body []string
+	body = append(body, " "+st.Prompt.Render("filter › ")+l.filter.View(), "")
+	if l.form != nil {
+		body = append(body, l.form.view(inner)...)
+		return box(st, "Declare an incident", "", body[2:], l.w, l.h, true)
+	}
+	switch {
+	case !l.loaded:
+		body = append(body, st.Faint.Render(" loading…"))
+	case len(l.all) == 0:
+		body = append(body, st.Muted.Render(" No incidents yet. Press ctrl+n to declare one."))
+	case len(l.shown) == 0:
+		body = append(body, st.Muted.Render(" Nothing matches the filter. esc clears it."))
+	}
+	vr := l.rows()
+	top := l.top
+	if l.sel < top {
+		top = l.sel
+	}
+	if l.sel >= top+vr {
+		top = l.sel - vr + 1
+	}
+	now := l.ctx.Now()
+	for i := top; i < len(l.shown) && i < top+vr; i++ {
+		if i == 0 && l.nOpen > 0 {
+			body = append(body, " "+st.PaneTitle.Render(fmt.Sprintf("Open (%d)", l.nOpen)))
+		}
+		if i == l.nOpen {
+			body = append(body, " "+st.PaneTitle.Render(fmt.Sprintf("Past (%d)", len(l.shown)-l.nOpen)))
+		}
+		s := l.all[l.shown[i]]
+		marker := " "
+		if i == l.sel {
+			marker = st.SelectionMarker.Render("▌")
+		}
+		lead := s.Role(incident.RoleLead)
+		if lead == "" {
+			lead = "—"
+		}
+		line := marker + st.ID.Render(fit(s.Key(), 8)) + " " +
+			st.severityStyle(s.Severity).Render(s.Severity.String()) + "  " +
+			st.statusStyle(s.Status).Render(fit(string(s.Status), 13)) + " " +
+			st.Title.Render(fit(incident.CleanLine(s.Title), max(inner-68, 10))) + "  " +
+			st.Muted.Render(fit(incident.CleanLine(lead), 12)) + " " +
+			st.Faint.Render(fit(clockAt(s.Created, now)+" "+s.Created.Format("2 Jan"), 16)) +
+			st.Faint.Render(fmt.Sprintf("%5d entries", s.EntryCount))
+		line = fit(line, inner)
+		if i == l.sel {
+			line = st.Selected.Render(line)
+		}
+		body = append(body, line)
+	}
+	return box(st, "Incidents", st.Faint.Render(fmt.Sprintf("%d of %d", len(l.shown), len(l.all))), body, l.w, l.h, true)
+}
+
+func (l listScreen) ShortHelp() []key.Binding {
+	k := l.ctx.Keys
+	if l.form != nil {
+		return []key.Binding{k.NextField, k.CreateForm, withHelp(k.Back, "cancel")}
+	}
+	b := []key.Binding{withHelp(k.HistPrev, "move"), k.Open, k.New}
+	if l.ctx.IncidentID != 0 {
+		b = append(b, k.Back)
+	}
+	return b
+}
+
+func (l listScreen) FullHelp() [][]key.Binding {
+	k := l.ctx.Keys
+	return [][]key.Binding{{withHelp(k.HistPrev, "move"), k.Open, k.New, k.Back}, {k.NextField, k.PrevField, k.CreateForm}}
+}
+
+// newForm declares an incident: title, severity and the two leads.
+type newForm struct {
+	ctx    *Context
+	fields []textinput.Model
+	labels []string
+	focus  int
+	err    string
+}
+
+func newNewForm(ctx *Context) *newForm {
+	mk := func(placeholder, value string) textinput.Model {
+		t := textinput.New()
+		t.Prompt = ""
+		t.Placeholder = placeholder
+		t.SetValue(value)
+		t.Cursor.SetMode(cursor.CursorStatic)
+		t.PlaceholderStyle = ctx.Styles.Faint
+		t.TextStyle = ctx.Styles.Text
+		return t
+	}
+	f := &newForm{ctx: ctx,
+		labels: []string{"Title", "Severity", "Resolution lead", "Communication lead"},
+		fields: []textinput.Model{
+			mk("what is broken, in a few words (e.g. Checkout payments failing)", ""),
+			mk("1 (worst) to 4", "3"),
+			mk("who finds the cause and coordinates the fix", ctx.Author),
+			mk("who keeps stakeholders informed", ""),
+		},
+	}
+	f.fields[0].Focus()
+	return f
+}
+
+func (f *newForm) setWidth(w int) {
+	for i := range f.fields {
+		f.fields[i].Width = max(w-26, 1)
+	}
+}
+
+func (f *newForm) move(d int) {
+	f.fields[f.focus].Blur()
+	f.focus = (f.focus + d + len(f.fields)) % len(f.fields)
+	f.fields[f.focus].Focus()
+}
+
+// submit validates the form and returns the command that declares it.
+func (f *newForm) submit() (tea.Cmd, error) {
+	title := strings.TrimSpace(f.fields[0].Value())
+	if title == "" {
+		return nil, fmt.Errorf("the title is empty; describe the incident in a few words")
+	}
+	sev, err := incident.ParseSeverity(f.fields[1].Value())
+	if err != nil {
+		return nil, err
+	}
+	return createIncidentCmd(f.ctx, title, sev, strings.TrimSpace(f.fields[2].Value()), strings.TrimSpace(f.fields[3].Value())), nil
+}
+
+func (f *newForm) view(w int) []string {
+	st := f.ctx.Styles
+	var out []string
+	for i, t := range f.fields {
+		label := st.Label.Render(fit(f.labels[i], 20))
+		if i == f.focus {
+			label = st.Prompt.Render(fit(f.labels[i], 20))
+		}
+		out = append(out, " "+label+" "+t.View(), "")
+	}
+	if f.err != "" {
+		out = append(out, " "+st.Error.Render("✗ "+incident.CleanLine(f.err)))
+	} else {
+		out = append(out, " "+st.Hint.Render("tab moves between fields · enter on the last field (or ctrl+s) declares · esc cancels"))
+	}
+	return out
+}

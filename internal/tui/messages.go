@@ -1,0 +1,81 @@
+package tui
+
+import (
+	"time"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/store"
+)
+
+// errMsg carries any failure to the status line. Its text is one sentence a
+// person can act on.
+type errMsg struct{ err error }
+
+func (e errMsg) Error() string { return e.err.Error() }
+
+// statusMsg is a passing note for the status line ("Saved", "Copied").
+type statusMsg struct{ text string }
+
+// incidentLoadedMsg replaces the incident on screen. Partial means only the
+// last part of a huge timeline was read; the rest follows.
+type incidentLoadedMsg struct {
+	id      int64
+	inc     *incident.Incident
+	stamp   store.Stamp
+	partial bool
+	total   int
+	// first marks the load that opened the incident.
+	first bool
+	// timeline is derived from inc off the Update loop.
+	timeline *timelineData
+}
+
+// reloadMsg asks the root to read the incident again now.
+type reloadMsg struct{}
+
+// pollMsg is the result of the periodic stat of the database file.
+type pollMsg struct {
+	stamp store.Stamp
+	err   error
+}
+
+// tickMsg arrives once a second for live clocks (elapsed time, countdowns).
+type tickMsg time.Time
+
+// appliedMsg reports a capture line stored in the incident: an entry or a
+// command, with what it recorded.
+type appliedMsg struct {
+	capture incident.Capture
+	result  incident.Result
+}
+
+// applyFailedMsg reports a capture line the store refused; the line is given
+// back to the capture line so nothing typed is lost.
+type applyFailedMsg struct {
+	line string
+	err  error
+}
+
+// entryChangedMsg reports an edit, re-time, star or deletion of an entry.
+type entryChangedMsg struct {
+	what string
+}
+
+// uiStateMsg brings back the half-typed capture line saved last time.
+type uiStateMsg struct {
+	id    int64
+	value string
+}
+
+// saveLineMsg fires after typing pauses; seq tells whether more typing
+// happened since.
+type saveLineMsg struct{ seq int }
+
+// listLoadedMsg carries the incidents for the list screen.
+type listLoadedMsg struct{ list []store.Summary }
+
+// openIncidentMsg asks the root to show the cockpit on an incident.
+type openIncidentMsg struct{ id int64 }
+
+// switchScreenMsg asks the root to show a screen.
+type switchScreenMsg struct{ screen screen }

@@ -1,0 +1,539 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/warroom-cli/warroom/internal/config"
+	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/store"
+)
+
+// screen names what fills the terminal below the status line.
+type screen int
+
+// The screens. screenRetro and screenPreview are plug-ins: see newScreen.
+const (
+	screenCockpit screen = iota
+	screenList
+	screenRetro
+	screenPreview
+	screenHelp
+)
+
+var screenNames = map[screen]string{
+	screenCockpit: "cockpit", screenList: "incident list", screenRetro: "retro",
+	screenPreview: "preview", screenHelp: "help",
+}
+
+func (s screen) String() string { return screenNames[s] }
+
+// newScreen builds the plug-in screen s, or returns nil while it does not
+// exist yet (the root then says so in the status line). This is the plug-in
+// point for full screens; add a case per screen:
+//
+//	case screenRetro:
+//		return newRetroScreen(ctx)
+//	case screenPreview:
+//		return newPreviewScreen(ctx)
+//
+// A screen gets the whole terminal but the status line; esc (when it is not
+// Typing) and the screen keys bring the cockpit back. It is built when first
+// shown, kept while the incident stays open, and rebuilt for another
+// incident.
+func newScreen(ctx *Context, s screen) Component {
+	return nil
+}
+
+// MinWidth and MinHeight are the smallest terminal the program draws in.
+const (
+	MinWidth  = 80
+	MinHeight = 24
+)
+
+// Options are the root model's dependencies.
+type Options struct {
+	Store  *store.Store
+	Config *config.Config // nil: config.Default()
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Author writes the entries; "" means the config's author.
+	Author string
+	// IncidentID opens the cockpit on that incident; 0 opens the list.
+	IncidentID int64
+	// Width and Height are the initial size (an SSH session knows it at
+	// once); a tea.WindowSizeMsg replaces them.
+	Width, Height int
+	// Renderer styles the output: nil for the local terminal, the
+	// session's renderer over SSH.
+	Renderer *lipgloss.Renderer
+	// PollEvery is how often the database is checked for other processes'
+	// writes; 0 means 500ms.
+	PollEvery time.Duration
+}
+
+// Model is the root of the program.
+type Model struct {
+	ctx      *Context
+	screen   screen
+	cockpit  cockpit
+	list     listScreen
+	screens  map[screen]Component
+	help     help.Model
+	showHelp bool
+
+	status    string
+	statusErr bool
+
+	stamp       store.Stamp
+	loading     bool
+	reloadAgain bool
+	pollEvery   time.Duration
+}
+
+// New builds the root model. The same constructor serves the local terminal
+// (Run) and an SSH session.
+func New(opts Options) Model {
+	cfg := opts.Config
+	if cfg == nil {
+		cfg = config.Default()
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	author := opts.Author
+	if author == "" {
+		author = cfg.Author
+	}
+	ctx := &Context{
+		Width: opts.Width, Height: opts.Height,
+		Styles: NewStyles(opts.Renderer, DefaultTheme()),
+		Keys:   DefaultKeyMap(),
+		Now:    now, Store: opts.Store, Config: cfg, Author: author,
+		IncidentID: opts.IncidentID,
+	}
+	m := Model{
+		ctx:       ctx,
+		cockpit:   newCockpit(ctx),
+		list:      newListScreen(ctx),
+		screens:   map[screen]Component{},
+		help:      help.New(),
+		pollEvery: opts.PollEvery,
+	}
+	if m.pollEvery <= 0 {
+		m.pollEvery = pollEvery
+	}
+	m.help.Styles.ShortKey = ctx.Styles.HelpKey
+	m.help.Styles.ShortDesc = ctx.Styles.HelpDesc
+	m.help.Styles.ShortSeparator = ctx.Styles.HelpSep
+	m.help.Styles.FullKey = ctx.Styles.HelpKey
+	m.help.Styles.FullDesc = ctx.Styles.HelpDesc
+	m.help.Styles.FullSeparator = ctx.Styles.HelpSep
+	m.help.Styles.Ellipsis = ctx.Styles.HelpSep
+	if opts.IncidentID == 0 {
+		m.screen = screenList
+		m.list.setFocused(true)
+	}
+	m.resize()
+	return m
+}
+
+// ProgramOptions are the options the program needs in any terminal: the
+// alternate screen and mouse wheel reports.
+func ProgramOptions() []tea.ProgramOption {
+	return []tea.ProgramOption{tea.WithAltScreen(), tea.WithMouseCellMotion()}
+}
+
+// Run runs the program in the current terminal until the user quits.
+func Run(opts Options, extra ...tea.ProgramOption) error {
+	p := tea.NewProgram(New(opts), append(ProgramOptions(), extra...)...)
+	_, err := p.Run()
+	if err != nil {
+		return fmt.Errorf("the cockpit stopped: %w", err)
+	}
+	return nil
+}
+
+// Init loads the incident (or the list) and starts the clocks.
+func (m Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{tickCmd(), m.poll()}
+	if m.ctx.IncidentID != 0 {
+		m.loading = true
+		cmds = append(cmds, m.openCmds()...)
+	} else {
+		cmds = append(cmds, loadListCmd(m.ctx.Store))
+	}
+	cmds = append(cmds, m.cockpit.Init())
+	return tea.Batch(cmds...)
+}
+
+func (m Model) poll() tea.Cmd {
+	if m.ctx.Store == nil {
+		return nil
+	}
+	return pollCmd(m.ctx.Store, m.pollEvery)
+}
+
+// openCmds load the incident on screen and its half-typed line.
+func (m Model) openCmds() []tea.Cmd {
+	return []tea.Cmd{loadIncidentCmd(m.ctx, true), loadLineCmd(m.ctx.Store, m.ctx.IncidentID, m.ctx.Author)}
+}
+
+// reload reads the incident again, or notes that it must once the read in
+// flight lands.
+func (m *Model) reload() tea.Cmd {
+	if m.ctx.IncidentID == 0 {
+		return nil
+	}
+	if m.loading {
+		m.reloadAgain = true
+		return nil
+	}
+	m.loading = true
+	return loadIncidentCmd(m.ctx, false)
+}
+
+// resize hands the size to every screen. The bottom row is the status line.
+func (m *Model) resize() {
+	w, h := m.ctx.Width, max(m.ctx.Height-1, 0)
+	m.cockpit.SetSize(w, h)
+	m.list.SetSize(w, h)
+	for s, c := range m.screens {
+		m.screens[s] = c.SetSize(w, h)
+	}
+	m.help.Width = w
+}
+
+// tooSmall reports whether the terminal is below 80×24.
+func (m Model) tooSmall() bool { return m.ctx.Width < MinWidth || m.ctx.Height < MinHeight }
+
+// typing reports whether the active screen is taking text.
+func (m Model) typing() bool {
+	switch m.screen {
+	case screenCockpit:
+		return m.cockpit.Typing()
+	case screenList:
+		return true
+	}
+	if c := m.screens[m.screen]; c != nil {
+		return c.Typing()
+	}
+	return false
+}
+
+// Update handles global keys first, sizes for everyone, data for everyone,
+// and everything else for the active screen.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.ctx.Width, m.ctx.Height = msg.Width, msg.Height
+		m.resize()
+		return m, nil
+	case tea.KeyMsg:
+		return m.key(msg)
+	case tea.MouseMsg:
+		if m.showHelp || m.tooSmall() {
+			return m, nil
+		}
+		return m.toActive(msg)
+
+	case incidentLoadedMsg:
+		if msg.id != m.ctx.IncidentID {
+			return m, nil
+		}
+		m.ctx.Incident, m.ctx.Partial, m.stamp = msg.inc, msg.partial, msg.stamp
+		m.loading = false
+		cmds := []tea.Cmd{m.toAll(msg)}
+		if msg.partial {
+			m.loading = true
+			cmds = append(cmds, loadIncidentCmd(m.ctx, false))
+		} else if m.reloadAgain {
+			m.reloadAgain = false
+			cmds = append(cmds, m.reload())
+		}
+		return m, tea.Batch(cmds...)
+	case pollMsg:
+		cmds := []tea.Cmd{m.poll()}
+		if msg.err == nil && (!msg.stamp.ModTime.Equal(m.stamp.ModTime) || msg.stamp.Size != m.stamp.Size) {
+			if m.ctx.IncidentID == 0 {
+				m.stamp = msg.stamp
+			} else {
+				cmds = append(cmds, m.reload())
+			}
+			if m.screen == screenList {
+				cmds = append(cmds, loadListCmd(m.ctx.Store))
+			}
+		}
+		return m, tea.Batch(cmds...)
+	case tickMsg:
+		return m, tea.Batch(tickCmd(), m.toAll(msg))
+	case reloadMsg:
+		return m, m.reload()
+	case appliedMsg:
+		return m, tea.Batch(m.reload(), m.toAll(msg))
+	case entryChangedMsg:
+		m.status, m.statusErr = msg.what, false
+		return m, tea.Batch(m.reload(), m.toAll(msg))
+	case errMsg:
+		m.status, m.statusErr = msg.err.Error(), true
+		return m, nil
+	case statusMsg:
+		m.status, m.statusErr = msg.text, false
+		return m, nil
+	case openIncidentMsg:
+		return m, m.open(msg.id)
+	case switchScreenMsg:
+		return m, m.switchTo(msg.screen)
+	case listLoadedMsg:
+		var cmd tea.Cmd
+		m.list, cmd = m.list.Update(msg)
+		return m, cmd
+	case saveLineMsg, applyFailedMsg, uiStateMsg, entryPromptMsg:
+		var cmd tea.Cmd
+		m.cockpit, cmd = m.cockpit.Update(msg)
+		return m, cmd
+	}
+	// Anything else is a plug-in's own result: everyone may look.
+	return m, m.toAll(msg)
+}
+
+// toAll hands a data message to the cockpit and every built screen.
+func (m *Model) toAll(msg tea.Msg) tea.Cmd {
+	var cmds []tea.Cmd
+	var cmd tea.Cmd
+	m.cockpit, cmd = m.cockpit.Update(msg)
+	cmds = append(cmds, cmd)
+	for s, c := range m.screens {
+		m.screens[s], cmd = c.Update(msg)
+		cmds = append(cmds, cmd)
+	}
+	return tea.Batch(cmds...)
+}
+
+// toActive hands a message to the screen in front.
+func (m Model) toActive(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch m.screen {
+	case screenCockpit:
+		m.cockpit, cmd = m.cockpit.Update(msg)
+	case screenList:
+		m.list, cmd = m.list.Update(msg)
+	default:
+		if c := m.screens[m.screen]; c != nil {
+			m.screens[m.screen], cmd = c.Update(msg)
+		}
+	}
+	return m, cmd
+}
+
+func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k := m.ctx.Keys
+	if key.Matches(msg, k.Quit) {
+		return m, m.quit()
+	}
+	if m.tooSmall() {
+		return m, nil
+	}
+	if m.showHelp {
+		if key.Matches(msg, k.Help, k.Back) || msg.String() == "q" {
+			m.showHelp = false
+		}
+		return m, nil
+	}
+	m.status = ""
+	if msg.String() == "f1" {
+		m.showHelp = true
+		return m, nil
+	}
+	if !m.typing() {
+		switch {
+		case key.Matches(msg, k.Help):
+			m.showHelp = true
+			return m, nil
+		case key.Matches(msg, k.ListScr):
+			return m, m.switchTo(screenList)
+		case key.Matches(msg, k.RetroScr):
+			return m, m.switchTo(screenRetro)
+		case key.Matches(msg, k.Preview):
+			return m, m.switchTo(screenPreview)
+		case key.Matches(msg, k.Back) && m.screen != screenCockpit:
+			return m, m.switchTo(screenCockpit)
+		}
+	}
+	return m.toActive(msg)
+}
+
+// quit keeps what is typed, waits for writes in flight, then quits.
+func (m Model) quit() tea.Cmd {
+	flush := []tea.Cmd{m.cockpit.capture.saveNow()}
+	ctx := m.ctx
+	wait := func() tea.Msg { ctx.writes.Wait(); return nil }
+	return tea.Sequence(tea.Batch(flush...), wait, tea.Quit)
+}
+
+// switchTo shows a screen.
+func (m *Model) switchTo(s screen) tea.Cmd {
+	if s == screenHelp {
+		m.showHelp = true
+		return nil
+	}
+	if s != screenList && m.ctx.IncidentID == 0 {
+		m.status, m.statusErr = errNoIncident.Error(), true
+		return nil
+	}
+	var cmds []tea.Cmd
+	switch s {
+	case screenCockpit:
+	case screenList:
+		cmds = append(cmds, loadListCmd(m.ctx.Store))
+		m.list.reset()
+	default:
+		c, ok := m.screens[s]
+		if !ok {
+			c = newScreen(m.ctx, s)
+			if c == nil {
+				m.status, m.statusErr = fmt.Sprintf("The %s screen is not available yet.", s), true
+				return nil
+			}
+			c = c.SetSize(m.ctx.Width, max(m.ctx.Height-1, 0))
+			cmds = append(cmds, c.Init())
+		}
+		m.screens[s] = c.SetFocused(true)
+	}
+	m.list.setFocused(s == screenList)
+	m.screen = s
+	return tea.Batch(cmds...)
+}
+
+// open shows the cockpit on another incident, keeping the half-typed line
+// of the one left.
+func (m *Model) open(id int64) tea.Cmd {
+	var cmds []tea.Cmd
+	if id != m.ctx.IncidentID {
+		cmds = append(cmds, m.cockpit.capture.saveNow())
+		m.ctx.IncidentID = id
+		m.ctx.Incident, m.ctx.Partial = nil, false
+		m.cockpit = newCockpit(m.ctx)
+		m.screens = map[screen]Component{}
+		m.loading, m.reloadAgain = true, false
+		m.resize()
+		cmds = append(cmds, m.openCmds()...)
+		cmds = append(cmds, m.cockpit.Init())
+	}
+	m.list.setFocused(false)
+	m.screen = screenCockpit
+	return tea.Batch(cmds...)
+}
+
+// View draws the active screen and the status line.
+func (m Model) View() string {
+	w, h := m.ctx.Width, m.ctx.Height
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	if m.tooSmall() {
+		return m.tooSmallView()
+	}
+	var body string
+	switch {
+	case m.showHelp:
+		body = m.helpView(w, h-1)
+	case m.screen == screenCockpit:
+		body = m.cockpit.View()
+	case m.screen == screenList:
+		body = m.list.View()
+	default:
+		if c := m.screens[m.screen]; c != nil {
+			body = c.View()
+		}
+	}
+	return fitBlock(body, w, h-1) + "\n" + m.statusLine(w)
+}
+
+// tooSmallView says so instead of drawing a broken layout.
+func (m Model) tooSmallView() string {
+	w, h := m.ctx.Width, m.ctx.Height
+	st := m.ctx.Styles
+	msg := fmt.Sprintf("Terminal too small: %d×%d. warroom needs at least %d×%d; enlarge the window.", w, h, MinWidth, MinHeight)
+	lines := wrap(msg, w)
+	for i := range lines {
+		lines[i] = st.Warn.Render(lines[i])
+	}
+	top := max((h-len(lines))/2, 0)
+	out := make([]string, 0, h)
+	for range top {
+		out = append(out, "")
+	}
+	out = append(out, lines...)
+	return fitBlock(strings.Join(out, "\n"), w, h)
+}
+
+// statusLine shows the last error or note, else the keys of the focused
+// pane.
+func (m Model) statusLine(w int) string {
+	st := m.ctx.Styles
+	if m.status != "" {
+		if m.statusErr {
+			return fit(st.Error.Render(" ✗ "+incident.CleanLine(m.status)), w)
+		}
+		return fit(st.OK.Render(" ✓ "+incident.CleanLine(m.status)), w)
+	}
+	k := m.ctx.Keys
+	var binds []key.Binding
+	switch m.screen {
+	case screenCockpit:
+		binds = m.cockpit.ShortHelp()
+	case screenList:
+		binds = m.list.ShortHelp()
+	default:
+		if c := m.screens[m.screen]; c != nil {
+			binds = c.ShortHelp()
+		}
+	}
+	help := k.Help
+	if m.typing() {
+		help.SetHelp("f1", "help")
+	}
+	binds = append(binds, help, k.Quit)
+	return fit(" "+m.help.ShortHelpView(binds), w)
+}
+
+// helpView lists every key and slash command.
+func (m Model) helpView(w, h int) string {
+	st := m.ctx.Styles
+	k := m.ctx.Keys
+	groups := [][]key.Binding{{k.Quit, k.Help, k.NextPane, k.Capture, k.Command, k.ListScr, k.RetroScr, k.Preview, k.Back}}
+	switch m.screen {
+	case screenCockpit:
+		groups = append(groups, m.cockpit.FullHelp()...)
+	case screenList:
+		groups = append(groups, m.list.FullHelp()...)
+	default:
+		if c := m.screens[m.screen]; c != nil {
+			groups = append(groups, c.FullHelp()...)
+		}
+	}
+	var lines []string
+	lines = append(lines, " "+st.PaneTitle.Render("Keys"))
+	for _, l := range strings.Split(m.help.FullHelpView(groups), "\n") {
+		lines = append(lines, " "+l)
+	}
+	lines = append(lines, "", " "+st.PaneTitle.Render("Capture line"),
+		" "+st.Muted.Render("text logs a note · ! action · > decision · ? question · * starred · @HH:MM or @-10m backdates · // a note starting with /"),
+		"", " "+st.PaneTitle.Render("Slash commands"))
+	for _, c := range incident.CommandSpecs {
+		name := "/" + c.Name
+		if c.Args != "" {
+			name += " " + c.Args
+		}
+		lines = append(lines, " "+st.HelpKey.Render(fit(name, 22))+st.HelpDesc.Render(c.Help))
+	}
+	return box(st, "Help", st.Faint.Render("? or esc closes"), lines, w, h, true)
+}

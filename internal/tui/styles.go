@@ -1,0 +1,165 @@
+package tui
+
+import (
+	"os"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+)
+
+// Theme is the palette. Each colour adapts to light and dark terminals.
+type Theme struct {
+	Text, Muted, Faint, Border, Accent lipgloss.AdaptiveColor
+	Red, Amber, Green, Blue, Magenta   lipgloss.AdaptiveColor
+	Cyan, SelectBg                     lipgloss.AdaptiveColor
+}
+
+// DefaultTheme is calm: mostly greys, colour only where it carries meaning
+// (severity, status, kinds, the countdown).
+func DefaultTheme() Theme {
+	// Every colour is an exact xterm-256 colour, so 256-colour terminals
+	// (and tmux) show what true-colour terminals show.
+	return Theme{
+		Text:     lipgloss.AdaptiveColor{Light: "#1c1c1c", Dark: "#d0d0d0"},
+		Muted:    lipgloss.AdaptiveColor{Light: "#585858", Dark: "#a8a8a8"},
+		Faint:    lipgloss.AdaptiveColor{Light: "#8a8a8a", Dark: "#6c6c6c"},
+		Border:   lipgloss.AdaptiveColor{Light: "#d0d0d0", Dark: "#444444"},
+		Accent:   lipgloss.AdaptiveColor{Light: "#005faf", Dark: "#87afd7"},
+		Red:      lipgloss.AdaptiveColor{Light: "#af0000", Dark: "#d75f5f"},
+		Amber:    lipgloss.AdaptiveColor{Light: "#875f00", Dark: "#d7af5f"},
+		Green:    lipgloss.AdaptiveColor{Light: "#00875f", Dark: "#87af87"},
+		Blue:     lipgloss.AdaptiveColor{Light: "#005fd7", Dark: "#5fafff"},
+		Magenta:  lipgloss.AdaptiveColor{Light: "#875faf", Dark: "#d787d7"},
+		Cyan:     lipgloss.AdaptiveColor{Light: "#008787", Dark: "#5fafaf"},
+		SelectBg: lipgloss.AdaptiveColor{Light: "#e4e4e4", Dark: "#303030"},
+	}
+}
+
+// Styles are every look the views use; views hold no colour literals.
+type Styles struct {
+	Renderer *lipgloss.Renderer
+	Theme    Theme
+
+	Text, Muted, Faint, Bold, Accent lipgloss.Style
+	Error, Warn, OK                  lipgloss.Style
+
+	// Header.
+	ID, Title, Label lipgloss.Style
+	Severity         map[incident.Severity]lipgloss.Style
+	Status           map[incident.Status]lipgloss.Style
+
+	// Panes.
+	Border, BorderFocused       lipgloss.Style
+	PaneTitle, PaneTitleFocused lipgloss.Style
+
+	// Timeline.
+	Time, Author     lipgloss.Style
+	Kind             map[incident.Kind]lipgloss.Style
+	Starred          lipgloss.Style
+	Selected         lipgloss.Style
+	Gap, DateLine    lipgloss.Style
+	Deleted          lipgloss.Style
+	SelectionMarker  lipgloss.Style
+
+	// Capture line and help.
+	Prompt, PromptEdit, Hint lipgloss.Style
+	HelpKey, HelpDesc, HelpSep lipgloss.Style
+}
+
+// NewStyles builds the styles for a renderer (the local terminal's, or an
+// SSH session's). With NO_COLOR set, colours are dropped; marks and glyphs
+// still tell kinds and selection apart.
+func NewStyles(r *lipgloss.Renderer, t Theme) *Styles {
+	if r == nil {
+		r = lipgloss.DefaultRenderer()
+	}
+	if os.Getenv("NO_COLOR") != "" {
+		r.SetColorProfile(termenv.Ascii)
+	}
+	n := r.NewStyle
+	fg := func(c lipgloss.AdaptiveColor) lipgloss.Style { return n().Foreground(c) }
+	s := &Styles{Renderer: r, Theme: t}
+	s.Text = fg(t.Text)
+	s.Muted = fg(t.Muted)
+	s.Faint = fg(t.Faint)
+	s.Bold = fg(t.Text).Bold(true)
+	s.Accent = fg(t.Accent)
+	s.Error = fg(t.Red)
+	s.Warn = fg(t.Amber)
+	s.OK = fg(t.Green)
+
+	s.ID = fg(t.Accent).Bold(true)
+	s.Title = fg(t.Text).Bold(true)
+	s.Label = fg(t.Faint)
+	s.Severity = map[incident.Severity]lipgloss.Style{
+		1: fg(t.Red).Bold(true).Reverse(true),
+		2: fg(t.Red).Bold(true),
+		3: fg(t.Amber).Bold(true),
+		4: fg(t.Muted).Bold(true),
+	}
+	s.Status = map[incident.Status]lipgloss.Style{
+		incident.Investigating: fg(t.Amber).Bold(true),
+		incident.Identified:    fg(t.Blue).Bold(true),
+		incident.Monitoring:    fg(t.Cyan).Bold(true),
+		incident.Resolved:      fg(t.Green).Bold(true),
+	}
+
+	s.Border = fg(t.Border)
+	s.BorderFocused = fg(t.Accent)
+	s.PaneTitle = fg(t.Muted).Bold(true)
+	s.PaneTitleFocused = fg(t.Accent).Bold(true)
+
+	s.Time = fg(t.Faint)
+	s.Author = fg(t.Faint)
+	s.Kind = map[incident.Kind]lipgloss.Style{
+		incident.KindNote:      fg(t.Text),
+		incident.KindAction:    fg(t.Amber),
+		incident.KindDecision:  fg(t.Magenta),
+		incident.KindQuestion:  fg(t.Cyan),
+		incident.KindMilestone: fg(t.Green),
+		incident.KindStatus:    fg(t.Blue),
+		incident.KindRole:      fg(t.Muted),
+		incident.KindPublic:    fg(t.Accent),
+		incident.KindSystem:    fg(t.Faint),
+	}
+	s.Starred = fg(t.Amber).Bold(true)
+	s.Selected = n().Background(t.SelectBg)
+	s.Gap = fg(t.Faint).Italic(true)
+	s.DateLine = fg(t.Muted).Bold(true)
+	s.Deleted = fg(t.Faint).Strikethrough(true)
+	s.SelectionMarker = fg(t.Accent).Bold(true)
+
+	s.Prompt = fg(t.Accent).Bold(true)
+	s.PromptEdit = fg(t.Amber).Bold(true)
+	s.Hint = fg(t.Faint)
+	s.HelpKey = fg(t.Muted)
+	s.HelpDesc = fg(t.Faint)
+	s.HelpSep = fg(t.Border)
+	return s
+}
+
+// kindStyle returns the colour of an entry kind, plain text for unknown ones.
+func (s *Styles) kindStyle(k incident.Kind) lipgloss.Style {
+	if st, ok := s.Kind[k]; ok {
+		return st
+	}
+	return s.Text
+}
+
+// severityStyle returns the look of a severity.
+func (s *Styles) severityStyle(v incident.Severity) lipgloss.Style {
+	if st, ok := s.Severity[v]; ok {
+		return st
+	}
+	return s.Bold
+}
+
+// statusStyle returns the look of a status.
+func (s *Styles) statusStyle(v incident.Status) lipgloss.Style {
+	if st, ok := s.Status[v]; ok {
+		return st
+	}
+	return s.Bold
+}

@@ -1,0 +1,521 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+)
+
+// rowKind tells the lines of the timeline apart.
+type rowKind uint8
+
+const (
+	rowEntry rowKind = iota
+	rowGap
+	rowDate
+)
+
+// tlRow is one line of the timeline: an entry, a gap line or a date line.
+type tlRow struct {
+	kind  rowKind
+	entry int32  // index into timelineData.entries, for every kind (the entry after a gap or date)
+	text  string // for gap and date lines
+}
+
+// timelineData is everything derived from the incident's entries, built off
+// the Update loop when the incident loads so that a frame only formats the
+// rows it shows.
+type timelineData struct {
+	entries []incident.Entry // not deleted, in time order
+	texts   []string         // each entry's text cleaned to one line and bounded
+	rows    []tlRow
+	rowOf   map[int64]int // entry id -> its row
+	author  int           // width of the author column
+}
+
+// maxRowText bounds the text kept per row: no pane is wider than this, and
+// it keeps a pasted 64 KB entry from costing anything per frame.
+const maxRowText = 512
+
+// buildTimeline derives the rows from an incident: date lines where the day
+// changes (when the timeline spans days), gap lines after silences longer
+// than gap.
+func buildTimeline(inc *incident.Incident, gap time.Duration) *timelineData {
+	td := &timelineData{}
+	if inc == nil {
+		return td
+	}
+	td.entries = inc.VisibleEntries()
+	n := len(td.entries)
+	td.texts = make([]string, n)
+	td.rows = make([]tlRow, 0, n+n/8+2)
+	td.rowOf = make(map[int64]int, n)
+	multiDay := n > 1 && !sameDay(td.entries[0].At, td.entries[n-1].At)
+	for i := range td.entries {
+		e := &td.entries[i]
+		t := e.Text
+		if len(t) > maxRowText*4 {
+			t = t[:maxRowText*4]
+		}
+		t = incident.CleanLine(t)
+		if len(t) > maxRowText {
+			t = ansi.Truncate(t, maxRowText, "…")
+		}
+		td.texts[i] = t
+		if w := ansi.StringWidth(incident.CleanLine(e.Author)); w > td.author {
+			td.author = w
+		}
+		if i == 0 && multiDay {
+			td.rows = append(td.rows, tlRow{kind: rowDate, entry: int32(i), text: e.At.Format("Mon 2 Jan 2006")})
+		}
+		if i > 0 {
+			prev := td.entries[i-1].At
+			if !sameDay(prev, e.At) {
+				td.rows = append(td.rows, tlRow{kind: rowDate, entry: int32(i), text: e.At.Format("Mon 2 Jan 2006")})
+			} else if d := e.At.Sub(prev); gap > 0 && d > gap {
+				td.rows = append(td.rows, tlRow{kind: rowGap, entry: int32(i), text: incident.FormatDuration(d) + " without an entry"})
+			}
+		}
+		td.rowOf[e.ID] = len(td.rows)
+		td.rows = append(td.rows, tlRow{kind: rowEntry, entry: int32(i)})
+	}
+	if td.author > 12 {
+		td.author = 12
+	}
+	return td
+}
+
+func sameDay(a, b time.Time) bool {
+	y1, m1, d1 := a.Date()
+	y2, m2, d2 := b.Date()
+	return y1 == y2 && m1 == m2 && d1 == d2
+}
+
+// kindMark is the one-cell mark of each kind; with colours off it still
+// tells kinds apart.
+func kindMark(k incident.Kind) string {
+	switch k {
+	case incident.KindAction:
+		return "!"
+	case incident.KindDecision:
+		return ">"
+	case incident.KindQuestion:
+		return "?"
+	case incident.KindMilestone:
+		return "◆"
+	case incident.KindStatus:
+		return "●"
+	case incident.KindRole:
+		return "@"
+	case incident.KindPublic:
+		return "»"
+	case incident.KindSystem:
+		return "–"
+	}
+	return "·"
+}
+
+// entryPromptMsg asks the cockpit to open the capture line as a prompt for
+// an entry: its text ("edit") or its time ("retime").
+type entryPromptMsg struct {
+	field string
+	entry incident.Entry
+}
+
+// detailLines is the height of the selected entry's details under the rows.
+const detailLines = 4
+
+// timelinePane is the running timeline: newest at the bottom, following new
+// entries unless scrolled up, with a selection mode for changing entries.
+type timelinePane struct {
+	ctx  *Context
+	data *timelineData
+	// top is the first row shown.
+	top int
+	// follow keeps the newest row in view as entries arrive.
+	follow    bool
+	selecting bool
+	selID     int64
+	confirm   bool
+	w, h      int
+	focused   bool
+}
+
+func newTimelinePane(ctx *Context) timelinePane {
+	return timelinePane{ctx: ctx, data: &timelineData{}, follow: true}
+}
+
+// SetSize sets the outer size, borders included.
+func (t *timelinePane) SetSize(w, h int) {
+	t.w, t.h = w, h
+	t.clamp()
+}
+
+// viewRows is how many rows fit inside.
+func (t *timelinePane) viewRows() int {
+	n := t.h - 2
+	if t.selecting {
+		n -= detailLines
+	}
+	return max(n, 0)
+}
+
+func (t *timelinePane) maxTop() int { return max(len(t.data.rows)-t.viewRows(), 0) }
+
+func (t *timelinePane) clamp() {
+	if t.follow {
+		t.top = t.maxTop()
+	}
+	t.top = min(max(t.top, 0), t.maxTop())
+}
+
+// setData swaps in a freshly derived timeline, keeping the reader's place:
+// following stays at the bottom, a scrolled view keeps its top entry, a
+// selection keeps its entry.
+func (t *timelinePane) setData(td *timelineData) {
+	anchor, offset := int64(0), 0
+	if !t.follow && len(t.data.rows) > 0 && t.top < len(t.data.rows) {
+		r := t.data.rows[t.top]
+		anchor = t.data.entries[r.entry].ID
+		offset = t.top - t.data.rowOf[anchor]
+	}
+	t.data = td
+	if anchor != 0 {
+		if row, ok := td.rowOf[anchor]; ok {
+			t.top = row + offset
+		}
+	}
+	if t.selecting {
+		if _, ok := td.rowOf[t.selID]; !ok {
+			t.selecting, t.confirm = false, false
+		}
+	}
+	t.clamp()
+}
+
+// selected returns the selected entry.
+func (t *timelinePane) selected() (incident.Entry, bool) {
+	row, ok := t.data.rowOf[t.selID]
+	if !t.selecting || !ok {
+		return incident.Entry{}, false
+	}
+	return t.data.entries[t.data.rows[row].entry], true
+}
+
+func (t *timelinePane) scroll(n int) {
+	t.top += n
+	t.follow = false
+	if t.top >= t.maxTop() {
+		t.top = t.maxTop()
+		t.follow = true
+	}
+	t.top = max(t.top, 0)
+}
+
+// moveSelection moves the selection by n entries and scrolls to show it.
+func (t *timelinePane) moveSelection(n int) {
+	d := t.data
+	if len(d.entries) == 0 {
+		return
+	}
+	i := 0
+	if row, ok := d.rowOf[t.selID]; ok {
+		i = int(d.rows[row].entry)
+	}
+	i = min(max(i+n, 0), len(d.entries)-1)
+	t.selID = d.entries[i].ID
+	t.confirm = false
+	t.reveal()
+}
+
+// reveal scrolls so that the selected row is in view.
+func (t *timelinePane) reveal() {
+	row, ok := t.data.rowOf[t.selID]
+	if !ok {
+		return
+	}
+	vr := t.viewRows()
+	switch {
+	case row < t.top:
+		t.top = row
+	case row >= t.top+vr:
+		t.top = row - vr + 1
+	}
+	t.follow = t.top >= t.maxTop()
+	t.clamp()
+}
+
+// startSelecting selects the newest entry in view.
+func (t *timelinePane) startSelecting() {
+	d := t.data
+	if len(d.entries) == 0 {
+		return
+	}
+	t.selecting = true
+	t.clamp()
+	last := min(t.top+t.viewRows(), len(d.rows)) - 1
+	if last < 0 {
+		last = len(d.rows) - 1
+	}
+	t.selID = d.entries[d.rows[last].entry].ID
+	t.reveal()
+}
+
+func (t *timelinePane) stopSelecting() {
+	t.selecting, t.confirm = false, false
+	t.clamp()
+}
+
+// wheel scrolls by the mouse wheel.
+func (t *timelinePane) wheel(msg tea.MouseMsg) {
+	if msg.Action != tea.MouseActionPress {
+		return
+	}
+	switch msg.Button {
+	case tea.MouseButtonWheelUp:
+		t.scroll(-3)
+	case tea.MouseButtonWheelDown:
+		t.scroll(3)
+	}
+}
+
+// Update handles keys while the timeline is focused.
+func (t timelinePane) Update(msg tea.Msg) (timelinePane, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return t, nil
+	}
+	k := t.ctx.Keys
+	page := max(t.viewRows()-1, 1)
+	if t.confirm {
+		switch {
+		case key.Matches(km, k.Confirm):
+			t.confirm = false
+			if e, ok := t.selected(); ok {
+				return t, deleteEntryCmd(t.ctx, e.ID)
+			}
+		case key.Matches(km, k.Deny):
+			t.confirm = false
+		}
+		return t, nil
+	}
+	if t.selecting {
+		switch {
+		case key.Matches(km, k.Back):
+			t.stopSelecting()
+		case key.Matches(km, k.Up):
+			t.moveSelection(-1)
+		case key.Matches(km, k.Down):
+			t.moveSelection(1)
+		case key.Matches(km, k.PageUp):
+			t.moveSelection(-page)
+		case key.Matches(km, k.PageDown):
+			t.moveSelection(page)
+		case key.Matches(km, k.Top):
+			t.moveSelection(-len(t.data.entries))
+		case key.Matches(km, k.Bottom):
+			t.moveSelection(len(t.data.entries))
+		case key.Matches(km, k.Edit):
+			if e, ok := t.selected(); ok {
+				return t, func() tea.Msg { return entryPromptMsg{field: "edit", entry: e} }
+			}
+		case key.Matches(km, k.Retime):
+			if e, ok := t.selected(); ok {
+				return t, func() tea.Msg { return entryPromptMsg{field: "retime", entry: e} }
+			}
+		case key.Matches(km, k.Star):
+			if e, ok := t.selected(); ok {
+				star := !e.Starred
+				what := "Entry starred"
+				if !star {
+					what = "Star removed"
+				}
+				return t, editEntryCmd(t.ctx, e.ID, what, func(e *incident.Entry) error { e.Starred = star; return nil })
+			}
+		case key.Matches(km, k.Delete):
+			if _, ok := t.selected(); ok {
+				t.confirm = true
+			}
+		}
+		return t, nil
+	}
+	switch {
+	case key.Matches(km, k.Up):
+		t.scroll(-1)
+	case key.Matches(km, k.Down):
+		t.scroll(1)
+	case key.Matches(km, k.PageUp):
+		t.scroll(-page)
+	case key.Matches(km, k.PageDown):
+		t.scroll(page)
+	case key.Matches(km, k.Top):
+		t.scroll(-len(t.data.rows))
+	case key.Matches(km, k.Bottom):
+		t.scroll(len(t.data.rows))
+	case key.Matches(km, k.Select):
+		t.startSelecting()
+	}
+	return t, nil
+}
+
+// View draws the rows in view and, while selecting, the selected entry's
+// details. It formats only what is visible.
+func (t timelinePane) View() string {
+	st := t.ctx.Styles
+	d := t.data
+	inner := t.w - 2
+	vr := t.viewRows()
+	body := make([]string, 0, t.h)
+	end := min(t.top+vr, len(d.rows))
+	// Newest at the bottom, next to the capture line, even when the
+	// timeline is shorter than the pane.
+	for i := end - t.top; i < vr; i++ {
+		body = append(body, "")
+	}
+	if len(d.rows) == 0 && vr > 0 {
+		body[vr-1] = st.Faint.Render(" Nothing logged yet. Type below and press enter.")
+	}
+	for i := t.top; i < end; i++ {
+		body = append(body, t.row(i, inner-1))
+	}
+	if t.selecting {
+		body = append(body, t.details(inner)...)
+	}
+	title := "Timeline"
+	var note string
+	switch {
+	case t.ctx.Partial:
+		note = st.Faint.Render("loading earlier entries…")
+	case !t.follow && end < len(d.rows):
+		below := len(d.entries) - 1 - int(d.rows[end-1].entry)
+		if d.rows[end-1].kind != rowEntry {
+			below++
+		}
+		note = st.Warn.Render(fmt.Sprintf("↓ %d newer", below))
+	case len(d.entries) > 0:
+		note = st.Faint.Render(fmt.Sprintf("%d entries", len(d.entries)))
+	}
+	return box(st, title, note, body, t.w, t.h, t.focused)
+}
+
+// row formats row i to width w.
+func (t timelinePane) row(i, w int) string {
+	st := t.ctx.Styles
+	d := t.data
+	r := d.rows[i]
+	switch r.kind {
+	case rowDate:
+		label := " " + r.text + " "
+		return st.DateLine.Render(fit("──"+label+strings.Repeat("─", max(w-ansi.StringWidth(label)-3, 0)), w))
+	case rowGap:
+		return st.Gap.Render(fit("        ┆ "+r.text, w))
+	}
+	e := &d.entries[r.entry]
+	selected := t.selecting && e.ID == t.selID
+	marker := " "
+	if selected {
+		marker = st.SelectionMarker.Render("▌")
+	}
+	ks := st.kindStyle(e.Kind)
+	left := marker + st.Time.Render(e.At.Format("15:04")) + " " + ks.Render(kindMark(e.Kind)) + " "
+	leftW := 9
+	authorW := d.author
+	if w < 50 {
+		authorW = 0
+	}
+	textW := w - leftW - authorW
+	if authorW > 0 {
+		textW--
+	}
+	text := d.texts[r.entry]
+	if e.Starred {
+		text = "★ " + text
+	}
+	text = fit(text, max(textW, 0))
+	switch {
+	case e.Starred:
+		text = st.Starred.Render(text)
+	case e.Kind == incident.KindNote:
+		text = st.Text.Render(text)
+	case e.Kind == incident.KindSystem || e.Kind == incident.KindRole:
+		text = st.Muted.Render(text)
+	default:
+		text = ks.Render(text)
+	}
+	line := left + text
+	if authorW > 0 {
+		line += " " + st.Author.Render(fit(incident.CleanLine(e.Author), authorW))
+	}
+	if selected {
+		return st.Selected.Render(line)
+	}
+	return line
+}
+
+// details describes the selected entry in full under the rows.
+func (t timelinePane) details(w int) []string {
+	st := t.ctx.Styles
+	e, ok := t.selected()
+	if !ok {
+		return make([]string, detailLines)
+	}
+	var meta string
+	if t.confirm {
+		meta = st.Error.Render(fmt.Sprintf("Delete the entry from %s? y deletes (the deletion is logged), n keeps it", e.At.Format("15:04")))
+	} else {
+		parts := []string{fmt.Sprintf("#%d", e.ID), string(e.Kind), incident.CleanLine(e.Author), e.At.Format("Mon 2 Jan 15:04:05")}
+		if !e.RecordedAt.IsZero() && e.RecordedAt.Sub(e.At).Abs() >= time.Minute {
+			parts = append(parts, "logged "+e.RecordedAt.Format("15:04"))
+		}
+		if !e.EditedAt.IsZero() {
+			parts = append(parts, "edited "+e.EditedAt.Format("15:04"))
+		}
+		meta = st.Muted.Render(strings.Join(parts, " · "))
+	}
+	out := []string{st.Border.Render(strings.Repeat("─", w))}
+	lines := wrap(incident.CleanLine(boundText(e.Text)), w-1)
+	if len(lines) > detailLines-2 {
+		lines = lines[:detailLines-2]
+		lines[len(lines)-1] = cut(lines[len(lines)-1]+"…", w-1)
+	}
+	for _, l := range lines {
+		out = append(out, " "+st.Text.Render(l))
+	}
+	for len(out) < detailLines-1 {
+		out = append(out, "")
+	}
+	return append(out, " "+meta)
+}
+
+// boundText keeps a huge entry's text to what a pane can show.
+func boundText(s string) string {
+	if len(s) > 4*maxRowText {
+		return s[:4*maxRowText]
+	}
+	return s
+}
+
+func (t timelinePane) ShortHelp() []key.Binding {
+	k := t.ctx.Keys
+	if t.confirm {
+		return []key.Binding{k.Confirm, k.Deny}
+	}
+	if t.selecting {
+		return []key.Binding{k.Up, k.Edit, k.Retime, k.Star, k.Delete, k.Back}
+	}
+	return []key.Binding{k.Up, k.PageUp, k.Top, k.Select, k.Capture}
+}
+
+func (t timelinePane) FullHelp() [][]key.Binding {
+	k := t.ctx.Keys
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.Select, k.Edit, k.Retime, k.Star, k.Delete, k.Back},
+	}
+}
