@@ -41,6 +41,8 @@ Run warroom with no command to open the cockpit on the most recent open incident
 		newBackupCmd(a),
 		newCheckCmd(a),
 		newConfigCmd(a),
+		newServeCmd(a),
+		newExportCmd(a), newImportCmd(a), newSearchCmd(a), newStatsCmd(a),
 	)
 	return root
 }

@@ -27,10 +27,16 @@ func OSC52(text string, tmux bool) string {
 }
 
 // Copy writes the OSC 52 sequence for text to w (the terminal, or an SSH
-// session) and returns the delivery to record: copied, or failed with why.
+// session) in one write, and returns the delivery to record: copied, or
+// failed with why. Inside tmux it writes the sequence both plain (for
+// `set-clipboard on`) and wrapped for passthrough.
 func Copy(w io.Writer, text string, tmux bool, now time.Time) incident.Delivery {
 	d := incident.Delivery{Target: ClipboardTarget, State: incident.DeliveryCopied, Attempts: 1, At: now}
-	if _, err := io.WriteString(w, OSC52(text, tmux)); err != nil {
+	seq := OSC52(text, false)
+	if tmux {
+		seq += OSC52(text, true)
+	}
+	if _, err := io.WriteString(w, seq); err != nil {
 		d.State = incident.DeliveryFailed
 		d.Error = "could not write to the terminal: " + err.Error()
 	}

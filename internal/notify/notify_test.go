@@ -313,6 +313,10 @@ func TestCopy(t *testing.T) {
 	if d.State != incident.DeliveryCopied || d.Target != ClipboardTarget || b.String() != OSC52("hello", false) {
 		t.Errorf("Copy = %+v wrote %q", d, b.String())
 	}
+	b.Reset()
+	if Copy(&b, "hello", true, pinned); b.String() != OSC52("hello", false)+OSC52("hello", true) {
+		t.Errorf("Copy in tmux wrote %q, want the plain and the passthrough sequence", b.String())
+	}
 	d = Copy(failWriter{}, "hello", false, pinned)
 	if d.State != incident.DeliveryFailed || !strings.Contains(d.Error, "broken pipe") {
 		t.Errorf("Copy to a broken writer = %+v, want failed", d)

@@ -338,6 +338,10 @@ func (c captureLine) submit() (captureLine, tea.Cmd) {
 	case incident.CmdRetro, incident.CmdList, incident.CmdPreview, incident.CmdHelp:
 		s := map[incident.Command]screen{incident.CmdRetro: screenRetro, incident.CmdList: screenList, incident.CmdPreview: screenPreview, incident.CmdHelp: screenHelp}[capt.Command]
 		return c, tea.Batch(save, func() tea.Msg { return switchScreenMsg{screen: s} })
+	case incident.CmdPublish:
+		// The comms pane publishes: it holds the draft as typed and asks
+		// once when the jargon check found something.
+		return c, tea.Batch(save, func() tea.Msg { return publishRequestMsg{} })
 	}
 	return c, tea.Batch(save, applyCmd(c.ctx, line, capt, now))
 }

@@ -17,7 +17,7 @@ import (
 // below it), joins the tab focus order after the timeline, and receives
 // data messages always and keys while focused.
 func rightPanes(ctx *Context) []Component {
-	return nil
+	return []Component{newCommsPane(ctx)}
 }
 
 // focus identifies the focused part of the cockpit: the capture line, the

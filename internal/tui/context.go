@@ -32,6 +32,7 @@
 package tui
 
 import (
+	"io"
 	"sync"
 	"time"
 
@@ -67,6 +68,9 @@ type Context struct {
 	// Partial is true while Incident holds only the tail of a huge
 	// timeline; the full one follows in the background.
 	Partial bool
+	// Terminal takes sequences sent outside the frame (clipboard, bell);
+	// nil when there is none to write to.
+	Terminal io.Writer
 
 	// writes counts store writes in flight so that quitting waits for them.
 	writes sync.WaitGroup

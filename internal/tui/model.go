@@ -2,6 +2,8 @@ package tui
 
 import (
 	"fmt"
+	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -48,6 +50,10 @@ func (s screen) String() string { return screenNames[s] }
 // shown, kept while the incident stays open, and rebuilt for another
 // incident.
 func newScreen(ctx *Context, s screen) Component {
+	switch s {
+	case screenRetro:
+		return newRetroScreen(ctx)
+	}
 	return nil
 }
 
@@ -76,6 +82,10 @@ type Options struct {
 	// PollEvery is how often the database is checked for other processes'
 	// writes; 0 means 500ms.
 	PollEvery time.Duration
+	// Terminal receives sequences outside the frame (OSC 52 clipboard
+	// copy, bell): the SSH session over SSH; Run uses stdout. Nil skips
+	// them.
+	Terminal io.Writer
 }
 
 // Model is the root of the program.
@@ -118,6 +128,7 @@ func New(opts Options) Model {
 		Keys:   DefaultKeyMap(),
 		Now:    now, Store: opts.Store, Config: cfg, Author: author,
 		IncidentID: opts.IncidentID,
+		Terminal:   opts.Terminal,
 	}
 	m := Model{
 		ctx:       ctx,
@@ -153,6 +164,9 @@ func ProgramOptions() []tea.ProgramOption {
 
 // Run runs the program in the current terminal until the user quits.
 func Run(opts Options, extra ...tea.ProgramOption) error {
+	if opts.Terminal == nil {
+		opts.Terminal = os.Stdout
+	}
 	p := tea.NewProgram(New(opts), append(ProgramOptions(), extra...)...)
 	_, err := p.Run()
 	if err != nil {
@@ -373,6 +387,16 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 // quit keeps what is typed, waits for writes in flight, then quits.
 func (m Model) quit() tea.Cmd {
 	flush := []tea.Cmd{m.cockpit.capture.saveNow()}
+	for _, p := range m.cockpit.right {
+		if f, ok := p.(flusher); ok {
+			flush = append(flush, f.Flush())
+		}
+	}
+	for _, c := range m.screens {
+		if f, ok := c.(flusher); ok {
+			flush = append(flush, f.Flush())
+		}
+	}
 	ctx := m.ctx
 	wait := func() tea.Msg { ctx.writes.Wait(); return nil }
 	return tea.Sequence(tea.Batch(flush...), wait, tea.Quit)

@@ -1,0 +1,44 @@
+package main
+
+import (
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// BenchmarkLogProcess is `warroom log` as a whole process: start-up, config,
+// opening the database, one durable entry. Compare with
+// BenchmarkShellAppendFsync: the goal is at most 1.3× of it.
+func BenchmarkLogProcess(b *testing.B) {
+	dir := b.TempDir()
+	env := append(benchEnv(dir), "WARROOM_DB="+filepath.Join(dir, "bench.db"))
+	newCmd := exec.Command(binPath, "new", "bench")
+	newCmd.Env = env
+	if out, err := newCmd.CombinedOutput(); err != nil {
+		b.Fatalf("warroom new: %v\n%s", err, out)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		cmd := exec.Command(binPath, "log", "-i", "1", "restarted the payments workers")
+		cmd.Env = env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("warroom log: %v\n%s", err, out)
+		}
+	}
+}
+
+// BenchmarkShellAppendFsync is the baseline: a shell appending one line to a
+// text file and fsyncing it (coreutils sync FILE calls fsync on it).
+func BenchmarkShellAppendFsync(b *testing.B) {
+	file := filepath.Join(b.TempDir(), "log.txt")
+	for b.Loop() {
+		cmd := exec.Command("sh", "-c", `printf '%s\n' "restarted the payments workers" >> "$1" && sync "$1"`, "sh", file)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("sh: %v\n%s", err, out)
+		}
+	}
+}
+
+func benchEnv(dir string) []string {
+	return []string{"HOME=" + dir, "XDG_CONFIG_HOME=" + filepath.Join(dir, "config"), "USER=bench", "PATH=/usr/bin:/bin"}
+}

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/warroom-cli/warroom/internal/export"
+)
+
+func newExportCmd(a *app) *cobra.Command {
+	var output, format, dir string
+	var all bool
+	cmd := &cobra.Command{
+		Use:   "export [ID]",
+		Short: "Export an incident as Markdown or JSON, or every incident into a folder",
+		Long: `Export writes one incident as the Markdown retrospective document (the default) or as
+JSON (--format json, which warroom import reads back), to stdout or to a file with -o.
+
+With --all --dir DIR it writes every incident as INC-n-slug.md plus an index.md with the
+list, the trends and the open action items, ready to commit to a git repository. It is
+safe to re-run into the same folder: files of renamed incidents are removed, other files
+are left alone.
+
+The config key export_template names a Go text/template that replaces the built-in
+Markdown layout.`,
+		Args: maxOneArg("incident id"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format = strings.ToLower(strings.TrimSpace(format))
+			switch format {
+			case "md", "markdown":
+				format = "md"
+			case "json":
+			default:
+				return fmt.Errorf("format %q is not known; use --format md or --format json", format)
+			}
+			if all {
+				return a.exportAll(args, dir, output, format)
+			}
+			if dir != "" {
+				return errors.New("--dir goes with --all; to export one incident to a file use -o FILE")
+			}
+			st, err := a.openStore()
+			if err != nil {
+				return err
+			}
+			id, err := a.resolve(st, optionalArg(args))
+			if err != nil {
+				return err
+			}
+			inc, err := st.Incident(id)
+			if err != nil {
+				return err
+			}
+			var data []byte
+			if format == "json" {
+				data, err = export.JSON(inc, a.cfg.Policy())
+			} else {
+				var opts export.Options
+				if opts, err = a.exportOptions(); err != nil {
+					return err
+				}
+				data, err = export.Markdown(inc, opts)
+			}
+			if err != nil {
+				return err
+			}
+			if output == "" || output == "-" {
+				_, err = a.stdout.Write(data)
+				return err
+			}
+			if err := os.WriteFile(output, data, 0o644); err != nil {
+				return fmt.Errorf("cannot write %s: %v", output, unwrapPathErr(err))
+			}
+			fmt.Fprintf(a.stdout, "Wrote %s to %s\n", inc.Key(), output)
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of stdout")
+	cmd.Flags().StringVar(&format, "format", "md", "md (Markdown) or json")
+	cmd.Flags().BoolVar(&all, "all", false, "export every incident into --dir")
+	cmd.Flags().StringVar(&dir, "dir", "", "folder for --all (created if needed)")
+	return cmd
+}
+
+func (a *app) exportAll(args []string, dir, output, format string) error {
+	switch {
+	case len(args) > 0:
+		return fmt.Errorf("export --all exports every incident, so it takes no incident id (got %q)", args[0])
+	case dir == "":
+		return errors.New("export --all needs --dir DIR, the folder to write the files into")
+	case output != "":
+		return errors.New("export --all writes one file per incident into --dir, so it does not take -o")
+	case format != "md":
+		return errors.New("export --all writes Markdown; export one incident at a time for JSON")
+	}
+	opts, err := a.exportOptions()
+	if err != nil {
+		return err
+	}
+	st, err := a.openStore()
+	if err != nil {
+		return err
+	}
+	incs, err := st.AllIncidents()
+	if err != nil {
+		return err
+	}
+	res, err := export.WriteAll(dir, incs, opts, a.now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "Wrote %s and %s to %s", countOf(len(incs), "incident", "incidents"), export.IndexFile, dir)
+	if n := len(res.Removed); n > 0 {
+		fmt.Fprintf(a.stdout, "; removed %s (%s)", countOf(n, "stale file", "stale files"), strings.Join(res.Removed, ", "))
+	}
+	fmt.Fprintln(a.stdout)
+	return nil
+}
+
+// exportOptions are the Markdown export settings from the configuration.
+func (a *app) exportOptions() (export.Options, error) {
+	opts := export.Options{Policy: a.cfg.Policy(), Location: time.Local}
+	if a.cfg.ExportTemplate != "" {
+		t, err := export.LoadTemplate(a.cfg.ExportTemplate)
+		if err != nil {
+			return opts, err
+		}
+		opts.Template = t
+	}
+	return opts, nil
+}
+
+// countOf renders "1 incident", "2 incidents".
+func countOf(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// unwrapPathErr drops the path and operation an *os.PathError repeats, for
+// messages that already name the file.
+func unwrapPathErr(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestExportMarkdownAndJSON(t *testing.T) {
+	e := newEnv(t)
+	e.ok("demo", "--no-open")
+	md := e.ok("export", "INC-1")
+	for _, want := range []string{
+		"# INC-1: Checkout failing for some customers\n",
+		"- 12:40: Issue identified; team working on resolution.\n",
+		"- 14:20: Ongoing resolution efforts; ETA for resolution provided.\n",
+		"| Time | Author | Kind | Entry |",
+		"**(root cause)**",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("export lacks %q", want)
+		}
+	}
+	if again := e.ok("export"); again != md {
+		t.Error("export without an id (one open incident) differs from export INC-1")
+	}
+	out := filepath.Join(e.dir, "inc1.md")
+	if msg := e.ok("export", "1", "-o", out); !strings.Contains(msg, "Wrote INC-1 to "+out) {
+		t.Errorf("export -o printed %q", msg)
+	}
+	if data, err := os.ReadFile(out); err != nil || string(data) != md {
+		t.Errorf("the file written with -o differs from stdout (%v)", err)
+	}
+	js := e.ok("export", "inc-1", "--format", "json")
+	if show := e.ok("show", "INC-1", "--json"); show != js {
+		t.Error("export --format json and show --json differ")
+	}
+	if !strings.Contains(js, `"format_version": 1`) {
+		t.Error("JSON export lacks format_version")
+	}
+}
+
+func TestExportAllIntoAFolder(t *testing.T) {
+	e := newEnv(t)
+	e.ok("demo", "--no-open")
+	e.newIncident("Login slow: EU / mobile", "--sev", "3")
+	dir := filepath.Join(e.dir, "repo")
+	stale := filepath.Join(dir, "INC-9-old-name.md")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(stale, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	msg := e.ok("export", "--all", "--dir", dir)
+	if !strings.Contains(msg, "Wrote 2 incidents and index.md") || !strings.Contains(msg, "removed 1 stale file (INC-9-old-name.md)") {
+		t.Errorf("export --all printed %q", msg)
+	}
+	ents, _ := os.ReadDir(dir)
+	var names []string
+	for _, en := range ents {
+		names = append(names, en.Name())
+	}
+	want := []string{"INC-1-checkout-failing-for-some-customers.md", "INC-2-login-slow-eu-mobile.md", "index.md"}
+	if !slices.Equal(names, want) {
+		t.Errorf("folder holds %q, want %q", names, want)
+	}
+	index, _ := os.ReadFile(filepath.Join(dir, "index.md"))
+	if !strings.Contains(string(index), "[INC-2](INC-2-login-slow-eu-mobile.md)") {
+		t.Errorf("index does not link INC-2:\n%s", index)
+	}
+	if msg := e.ok("export", "--all", "--dir", dir); strings.Contains(msg, "removed") {
+		t.Errorf("a re-run removed files: %q", msg)
+	}
+}
+
+func TestExportErrors(t *testing.T) {
+	e := newEnv(t)
+	e.fails("no open incident", "export")
+	e.ok("demo", "--no-open")
+	e.fails("use --format md or --format json", "export", "--format", "pdf")
+	e.fails("needs --dir", "export", "--all")
+	e.fails("--dir goes with --all", "export", "--dir", e.dir)
+	e.fails("takes no incident id", "export", "--all", "--dir", e.dir, "INC-1")
+	e.fails("does not exist", "export", "INC-9")
+	e.fails("cannot write", "export", "-o", filepath.Join(e.dir, "no", "such", "dir", "x.md"))
+}
+
+func TestExportUsesTheConfiguredTemplate(t *testing.T) {
+	e := newEnv(t)
+	e.ok("demo", "--no-open")
+	cfgDir := filepath.Join(e.dir, "config", "warroom")
+	if err := os.MkdirAll(cfgDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(cfgDir, "config.toml"), []byte(`export_template = "short.tmpl"`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e.fails("export template", "export", "INC-1")
+	if err := os.WriteFile(filepath.Join(cfgDir, "short.tmpl"), []byte("{{.ID}} {{.Severity}} {{len .Updates}} updates\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.ok("export", "INC-1"); got != "INC-1 SEV2 4 updates\n" {
+		t.Errorf("templated export = %q", got)
+	}
+}

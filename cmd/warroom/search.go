@@ -1,0 +1,69 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/warroom-cli/warroom/internal/export"
+)
+
+func newSearchCmd(a *app) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "search QUERY",
+		Short: "Search every incident's title, timeline, updates and retro",
+		Long: `Search finds QUERY, ignoring case, in the titles, tags, timeline entries, public updates
+and retrospectives of every incident. Several words are searched as one phrase. Each hit
+names the incident, where it matched and a snippet; --json prints them for scripts.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if strings.TrimSpace(strings.Join(args, " ")) == "" {
+				return fmt.Errorf("%s needs something to search for, e.g. warroom search \"connection pool\"", cmd.CommandPath())
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			query := strings.Join(args, " ")
+			st, err := a.openStore()
+			if err != nil {
+				return err
+			}
+			incs, err := st.AllIncidents()
+			if err != nil {
+				return err
+			}
+			hits := export.Search(incs, query)
+			if asJSON {
+				if hits == nil {
+					hits = []export.Hit{}
+				}
+				enc := json.NewEncoder(a.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(hits)
+			}
+			if len(hits) == 0 {
+				fmt.Fprintf(a.stdout, "No matches for %q in %s.\n", query, countOf(len(incs), "incident", "incidents"))
+				return nil
+			}
+			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+			for _, h := range hits {
+				where := h.Where
+				if h.At != nil {
+					where += " " + h.At.In(time.Local).Format("Jan 02 15:04")
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", h.Incident, where, h.Snippet)
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "%s in %s searched.\n", countOf(len(hits), "match", "matches"), countOf(len(incs), "incident", "incidents"))
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON for scripts")
+	return cmd
+}

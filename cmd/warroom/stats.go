@@ -1,0 +1,97 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/warroom-cli/warroom/internal/export"
+)
+
+func newStatsCmd(a *app) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "stats",
+		Short: "Trends across all incidents: by month and severity, time to resolve, open actions, tags",
+		Long: `Stats summarises every incident in the database: incidents by month and severity,
+median and 90th percentile time to resolve, how often public updates went out on time,
+open and overdue retro action items, and the most frequent tags. --json prints the same
+for scripts.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, err := a.openStore()
+			if err != nil {
+				return err
+			}
+			incs, err := st.AllIncidents()
+			if err != nil {
+				return err
+			}
+			s := export.ComputeStats(incs, a.now(), a.cfg.Policy())
+			if asJSON {
+				enc := json.NewEncoder(a.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(s)
+			}
+			printStats(a.stdout, s)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON for scripts")
+	return cmd
+}
+
+func printStats(w io.Writer, s export.Stats) {
+	if s.Incidents == 0 {
+		fmt.Fprintln(w, "No incidents yet. Declare one with: warroom new TITLE (or try warroom demo)")
+		return
+	}
+	fmt.Fprintf(w, "Incidents: %d (%d open)\n", s.Incidents, s.Open)
+	fmt.Fprintf(w, "By severity: SEV1 %d, SEV2 %d, SEV3 %d, SEV4 %d\n", s.BySeverity["SEV1"], s.BySeverity["SEV2"], s.BySeverity["SEV3"], s.BySeverity["SEV4"])
+	fmt.Fprintln(w, "By month:")
+	for _, m := range s.ByMonth {
+		var parts []string
+		for _, sev := range []string{"SEV1", "SEV2", "SEV3", "SEV4"} {
+			if n := m.BySeverity[sev]; n > 0 {
+				parts = append(parts, fmt.Sprintf("%s %d", sev, n))
+			}
+		}
+		fmt.Fprintf(w, "  %s  %3d  (%s)\n", m.Month, m.Total, strings.Join(parts, ", "))
+	}
+	if s.TimeToResolve.Count > 0 {
+		fmt.Fprintf(w, "Time to resolve: median %s, p90 %s (%d resolved)\n", s.TimeToResolve.Median, s.TimeToResolve.P90, s.TimeToResolve.Count)
+	} else {
+		fmt.Fprintln(w, "Time to resolve: no resolved incident has its milestones yet")
+	}
+	if s.UpdateCadence.Due > 0 {
+		fmt.Fprintf(w, "Public updates on time: %d of %d (%.0f%%)\n", s.UpdateCadence.OnTime, s.UpdateCadence.Due, 100*s.UpdateCadence.Compliance)
+	} else {
+		fmt.Fprintln(w, "Public updates on time: none due yet")
+	}
+	fmt.Fprintf(w, "Action items: %d open (%d overdue), %d done\n", s.Actions.Open, s.Actions.Overdue, s.Actions.Done)
+	for _, it := range s.Actions.Items {
+		mark := "       "
+		if it.Overdue {
+			mark = "OVERDUE"
+		}
+		due := "no due date"
+		if it.Due != nil {
+			due = "due " + it.Due.Local().Format("2006-01-02")
+		}
+		owner := it.Owner
+		if owner == "" {
+			owner = "no owner"
+		}
+		fmt.Fprintf(w, "  %s %-7s %s (%s, %s)\n", mark, it.Incident, it.Title, owner, due)
+	}
+	if len(s.Tags) > 0 {
+		var tags []string
+		for _, t := range s.Tags {
+			tags = append(tags, fmt.Sprintf("%s (%d)", t.Tag, t.Count))
+		}
+		fmt.Fprintf(w, "Frequent tags: %s\n", strings.Join(tags, ", "))
+	}
+}

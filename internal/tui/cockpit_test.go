@@ -1,0 +1,410 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+)
+
+func TestCaptureLogsEntriesWithPrefixes(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 120, 40)
+
+	cases := []struct {
+		line    string
+		kind    incident.Kind
+		text    string
+		starred bool
+		at      time.Time
+	}{
+		{"checked the PSP dashboard", incident.KindNote, "checked the PSP dashboard", false, pinned},
+		{"!restart the gateway pods", incident.KindAction, "restart the gateway pods", false, pinned},
+		{"> keep the failover", incident.KindDecision, "keep the failover", false, pinned},
+		{"?who owns the merchant id", incident.KindQuestion, "who owns the merchant id", false, pinned},
+		{"*error rate back under 1%", incident.KindNote, "error rate back under 1%", true, pinned},
+		{"@13:40 ! paged the PSP account manager", incident.KindAction, "paged the PSP account manager", false, time.Date(2026, 3, 12, 13, 40, 0, 0, time.UTC)},
+		{"@-10m first card payments succeed", incident.KindNote, "first card payments succeed", false, pinned.Add(-10 * time.Minute)},
+	}
+	for _, c := range cases {
+		m = typeText(t, m, c.line)
+		m = press(t, m, "enter")
+		if v := m.cockpit.capture.Value(); v != "" {
+			t.Fatalf("%q: the capture line kept %q after logging", c.line, v)
+		}
+		var got *incident.Entry
+		for _, e := range entries(t, st, id) {
+			if e.Text == c.text {
+				got = &e
+			}
+		}
+		if got == nil {
+			t.Fatalf("%q: no entry with text %q in the store", c.line, c.text)
+		}
+		if got.Kind != c.kind || got.Starred != c.starred || !got.At.Equal(c.at) || got.Author != "amara" {
+			t.Errorf("%q: got kind %s starred %v at %s by %s, want %s %v %s amara", c.line, got.Kind, got.Starred, got.At, got.Author, c.kind, c.starred, c.at)
+		}
+		if !strings.Contains(m.View(), c.text) {
+			t.Errorf("%q: the timeline does not show the new entry", c.line)
+		}
+	}
+}
+
+func TestSlashCommandsApply(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 120, 40)
+	for _, line := range []string{"/status monitoring", "/sev 1", "/lead priya", "/comms li", "/tag eu", "/mitigated 13:30", "/every 20m", "/eta 15:00"} {
+		m = typeText(t, m, line)
+		m = press(t, m, "enter")
+		if e := m.cockpit.capture.err; e != "" {
+			t.Fatalf("%s: %s", line, e)
+		}
+	}
+	inc, err := st.Incident(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inc.Status != incident.Monitoring || inc.Severity != 1 || inc.Roles[incident.RoleLead] != "priya" ||
+		inc.Roles[incident.RoleComms] != "li" || !inc.HasTag("eu") || inc.Cadence != 20*time.Minute ||
+		inc.Milestones[incident.Mitigated].Format("15:04") != "13:30" || inc.ETA.Format("15:04") != "15:00" {
+		t.Fatalf("the commands did not all apply: %+v", inc)
+	}
+	view := m.View()
+	for _, want := range []string{"MONITORING", "SEV1", "lead priya", "comms li", "#eu", "ETA 15:00", "mitigated    13:30"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the cockpit does not show %q:\n%s", want, view)
+		}
+	}
+}
+
+func TestCaptureErrorKeepsText(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 120, 40)
+	before := len(entries(t, st, id))
+	for _, line := range []string{"/status sideways", "/sev 9", "/nonsense", "@25:99 late note", "!"} {
+		m = typeText(t, m, line)
+		m = press(t, m, "enter")
+		if got := m.cockpit.capture.Value(); got != line {
+			t.Errorf("%q: the capture line holds %q after the error", line, got)
+		}
+		if m.cockpit.capture.err == "" || !strings.Contains(m.View(), "✗") {
+			t.Errorf("%q: no inline error", line)
+		}
+		// Clear the line for the next case.
+		for range len([]rune(line)) {
+			m = press(t, m, "backspace")
+		}
+		if m.cockpit.capture.err != "" {
+			t.Errorf("%q: editing the line did not clear the error", line)
+		}
+	}
+	if after := len(entries(t, st, id)); after != before {
+		t.Fatalf("failed lines were logged: %d entries, want %d", after, before)
+	}
+}
+
+func TestTabCompletesSlashCommands(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 120, 40)
+
+	m = typeText(t, m, "/sta")
+	if !strings.Contains(m.View(), "/status  /started") {
+		t.Errorf("the hint does not list both matches:\n%s", m.View())
+	}
+	m = press(t, m, "tab")
+	if got := m.cockpit.capture.Value(); got != "/sta" {
+		t.Errorf("tab on an ambiguous prefix gave %q", got)
+	}
+	m = typeText(t, m, "tu")
+	m = press(t, m, "tab")
+	if got := m.cockpit.capture.Value(); got != "/status " {
+		t.Errorf("tab completed to %q, want %q", got, "/status ")
+	}
+	if !strings.Contains(m.View(), "/status NAME — set status") {
+		t.Errorf("the hint does not show the syntax:\n%s", m.View())
+	}
+	if m.cockpit.focus != focusCapture {
+		t.Errorf("tab while completing moved the focus")
+	}
+	m = typeText(t, m, "ident")
+	m = press(t, m, "enter")
+	if inc, _ := st.Incident(id); inc.Status != incident.Identified {
+		t.Errorf("status is %s after completing /status ident", inc.Status)
+	}
+	// With nothing to complete, tab moves to the timeline.
+	m = press(t, m, "tab")
+	if m.cockpit.focus != focusTimeline {
+		t.Errorf("tab on an empty line did not focus the timeline")
+	}
+}
+
+func TestHistoryRecallsEarlierLines(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 120, 40)
+	m = typeText(t, m, "first line")
+	m = press(t, m, "enter")
+	m = typeText(t, m, "second line")
+	m = press(t, m, "enter")
+	m = typeText(t, m, "draft")
+	want := []struct{ key, value string }{{"up", "second line"}, {"up", "first line"}, {"up", "first line"}, {"down", "second line"}, {"down", "draft"}}
+	for _, w := range want {
+		m = press(t, m, w.key)
+		if got := m.cockpit.capture.Value(); got != w.value {
+			t.Fatalf("after %s the line is %q, want %q", w.key, got, w.value)
+		}
+	}
+}
+
+func TestHalfTypedLineSurvivesQuit(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 120, 40)
+	m = typeText(t, m, "half a thought about the pool")
+	m = press(t, m, "ctrl+c")
+	if v, err := st.UIState(id, uiStateName("amara")); err != nil || v != "half a thought about the pool" {
+		t.Fatalf("UIState after quit = %q, %v", v, err)
+	}
+	m2 := newModel(t, st, id, 120, 40)
+	if got := m2.cockpit.capture.Value(); got != "half a thought about the pool" {
+		t.Fatalf("the line came back as %q", got)
+	}
+	if !strings.Contains(m2.View(), "half a thought about the pool") {
+		t.Fatalf("the restored line is not drawn")
+	}
+}
+
+func TestHalfTypedLineSavedAfterPause(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 120, 40)
+	m = typeText(t, m, "abc")
+	// An old timer does nothing; the one for the last keystroke saves.
+	m = send(t, m, saveLineMsg{seq: m.cockpit.capture.seq - 1})
+	if v, _ := st.UIState(id, uiStateName("amara")); v != "" {
+		t.Fatalf("a stale timer saved %q", v)
+	}
+	m = send(t, m, saveLineMsg{seq: m.cockpit.capture.seq})
+	if v, _ := st.UIState(id, uiStateName("amara")); v != "abc" {
+		t.Fatalf("saved %q, want abc", v)
+	}
+	m = press(t, m, "enter")
+	m = send(t, m, saveLineMsg{seq: m.cockpit.capture.seq})
+	if v, _ := st.UIState(id, uiStateName("amara")); v != "" {
+		t.Fatalf("after logging the saved line is %q, want it cleared", v)
+	}
+}
+
+func TestScreenCommandsSwitchOrSaySo(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 120, 40)
+
+	m = typeText(t, m, "/help")
+	m = press(t, m, "enter")
+	if !m.showHelp || !strings.Contains(m.View(), "Slash commands") || !strings.Contains(m.View(), "/publish") {
+		t.Fatalf("/help did not show the help:\n%s", m.View())
+	}
+	m = press(t, m, "esc")
+	if m.showHelp {
+		t.Fatal("esc did not close the help")
+	}
+	for _, s := range []string{"retro", "preview"} {
+		if newScreen(m.ctx, map[string]screen{"retro": screenRetro, "preview": screenPreview}[s]) != nil {
+			continue // plugged in: covered by that screen's tests
+		}
+		m = typeText(t, m, "/"+s)
+		m = press(t, m, "enter")
+		if m.screen != screenCockpit || !strings.Contains(m.View(), "not available yet") {
+			t.Errorf("/%s: want a status line saying it is not available yet:\n%s", s, m.View())
+		}
+	}
+	m = typeText(t, m, "/list")
+	m = press(t, m, "enter")
+	if m.screen != screenList || !strings.Contains(m.View(), "Checkout payments failing") {
+		t.Fatalf("/list did not show the list:\n%s", m.View())
+	}
+	m = press(t, m, "esc")
+	if m.screen != screenCockpit {
+		t.Fatal("esc did not return from the list")
+	}
+}
+
+func TestTimelineScrollAndFollow(t *testing.T) {
+	st := openStore(t)
+	id := seedMany(t, st, 200)
+	m := newModel(t, st, id, 120, 40)
+	if !m.cockpit.timeline.follow || !strings.Contains(m.View(), "entry 199:") {
+		t.Fatal("the timeline does not start at the newest entry")
+	}
+	m = press(t, m, "tab") // focus the timeline
+	m = press(t, m, "k", "k", "k")
+	if m.cockpit.timeline.follow {
+		t.Fatal("scrolling up kept following")
+	}
+	if strings.Contains(m.View(), "entry 199:") || !strings.Contains(m.View(), "↓") {
+		t.Fatalf("after scrolling up the newest entry is still shown or no 'newer' note:\n%s", m.View())
+	}
+	top := m.cockpit.timeline.top
+
+	// An entry from another process does not move a scrolled view.
+	if _, err := st.AppendEntry(id, incident.Entry{At: pinned, RecordedAt: pinned, Author: "bot", Kind: incident.KindNote, Text: "from another process"}); err != nil {
+		t.Fatal(err)
+	}
+	m = send(t, m, reloadMsg{})
+	if m.cockpit.timeline.top != top {
+		t.Fatalf("a new entry moved the scrolled view from %d to %d", top, m.cockpit.timeline.top)
+	}
+	m = press(t, m, "G")
+	if !m.cockpit.timeline.follow || !strings.Contains(m.View(), "from another process") {
+		t.Fatal("G did not go back to the newest entry")
+	}
+	m = press(t, m, "g")
+	if m.cockpit.timeline.top != 0 || !strings.Contains(m.View(), "entry 0:") {
+		t.Fatal("g did not go to the top")
+	}
+	m = press(t, m, "pgdown")
+	if m.cockpit.timeline.top == 0 {
+		t.Fatal("pgdown did not scroll")
+	}
+	m = press(t, m, "G")
+	m = send(t, m, tea.MouseMsg{Button: tea.MouseButtonWheelUp, Action: tea.MouseActionPress})
+	if m.cockpit.timeline.follow {
+		t.Fatal("the mouse wheel did not scroll up")
+	}
+	m = send(t, m, tea.MouseMsg{Button: tea.MouseButtonWheelDown, Action: tea.MouseActionPress})
+	if !m.cockpit.timeline.follow {
+		t.Fatal("the mouse wheel did not scroll back down")
+	}
+
+	// While following, a new entry shows at once.
+	if _, err := st.AppendEntry(id, incident.Entry{At: pinned, RecordedAt: pinned, Author: "bot", Kind: incident.KindNote, Text: "second from elsewhere"}); err != nil {
+		t.Fatal(err)
+	}
+	m = send(t, m, reloadMsg{})
+	if !strings.Contains(m.View(), "second from elsewhere") {
+		t.Fatal("a following timeline did not show the new entry")
+	}
+}
+
+func TestLiveReloadOnStampChange(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 120, 40)
+	stamp, _ := st.Stamp()
+	m = send(t, m, pollMsg{stamp: stamp})
+	if _, err := st.AppendEntry(id, incident.Entry{At: pinned, RecordedAt: pinned, Author: "script", Kind: incident.KindNote, Text: "logged by warroom log"}); err != nil {
+		t.Fatal(err)
+	}
+	stamp2, _ := st.Stamp()
+	m = send(t, m, pollMsg{stamp: stamp2})
+	if !strings.Contains(m.View(), "logged by warroom log") {
+		t.Fatalf("the poll did not reload:\n%s", m.View())
+	}
+}
+
+func TestSelectionStarEditRetimeDelete(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 120, 40)
+	m = press(t, m, "tab", "enter") // focus the timeline, select the newest entry
+	sel, ok := m.cockpit.timeline.selected()
+	if !ok || sel.Text != "Failover to secondary PSP started" {
+		t.Fatalf("selected %+v, want the newest entry", sel)
+	}
+	if !strings.Contains(m.View(), "▌") || !strings.Contains(m.View(), "#") {
+		t.Fatal("the selection is not drawn")
+	}
+	m = press(t, m, "k")
+	sel, _ = m.cockpit.timeline.selected()
+	if sel.Text != "ETA set to 14:20" {
+		t.Fatalf("k selected %q", sel.Text)
+	}
+	m = press(t, m, "j")
+
+	// Star.
+	m = press(t, m, "s")
+	if e := lastEntry(t, st, id); !e.Starred {
+		t.Fatal("s did not star the entry")
+	}
+	if !strings.Contains(m.View(), "★ Failover to secondary PSP started") {
+		t.Fatal("the starred entry does not stand out")
+	}
+
+	// Edit the text.
+	m = press(t, m, "e")
+	if m.cockpit.focus != focusCapture || m.cockpit.capture.mode != modeEditText || m.cockpit.capture.Value() != "Failover to secondary PSP started" {
+		t.Fatalf("e did not open the edit prompt: mode %d value %q", m.cockpit.capture.mode, m.cockpit.capture.Value())
+	}
+	m = typeText(t, m, " (eu-west-1 only)")
+	m = press(t, m, "enter")
+	if e := lastEntry(t, st, id); e.Text != "Failover to secondary PSP started (eu-west-1 only)" || e.EditedAt.IsZero() {
+		t.Fatalf("the edit did not land: %+v", e)
+	}
+	if m.cockpit.capture.mode != modeLog {
+		t.Fatal("the prompt did not close")
+	}
+
+	// Re-time.
+	m = press(t, m, "tab", "enter", "t")
+	if m.cockpit.capture.mode != modeRetime {
+		t.Fatal("t did not open the time prompt")
+	}
+	for range 5 {
+		m = press(t, m, "backspace")
+	}
+	m = typeText(t, m, "13:44")
+	m = press(t, m, "enter")
+	e := lastEntry(t, st, id)
+	if e.At.Format("15:04") != "13:44" || e.Text != "Failover to secondary PSP started (eu-west-1 only)" {
+		t.Fatalf("re-time did not land: %+v", e)
+	}
+
+	// Delete asks first.
+	m = press(t, m, "tab", "enter", "d")
+	if !strings.Contains(m.View(), "Delete the entry") {
+		t.Fatal("d did not ask to confirm")
+	}
+	m = press(t, m, "n")
+	if lastEntry(t, st, id).Deleted {
+		t.Fatal("n deleted the entry")
+	}
+	m = press(t, m, "d", "y")
+	var deleted, logged bool
+	for _, e := range entries(t, st, id) {
+		if e.Text == "Failover to secondary PSP started (eu-west-1 only)" && e.Deleted {
+			deleted = true
+		}
+		if strings.HasPrefix(e.Text, "Deleted entry from 13:44") {
+			logged = true
+		}
+	}
+	if !deleted || !logged {
+		t.Fatalf("deleted %v, deletion logged %v", deleted, logged)
+	}
+	if strings.Contains(m.View(), "│ 13:44 ! ★ Failover") {
+		t.Fatal("the deleted entry is still shown")
+	}
+}
+
+func TestEditPromptEscKeepsHalfTypedLine(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 120, 40)
+	m = typeText(t, m, "not finished")
+	m = press(t, m, "tab", "enter", "e")
+	if m.cockpit.capture.mode != modeEditText {
+		t.Fatal("no edit prompt")
+	}
+	m = press(t, m, "esc")
+	if m.cockpit.capture.mode != modeLog || m.cockpit.capture.Value() != "not finished" {
+		t.Fatalf("esc left mode %d value %q", m.cockpit.capture.mode, m.cockpit.capture.Value())
+	}
+}

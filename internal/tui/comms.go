@@ -1,0 +1,903 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textarea"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/notify"
+	"github.com/warroom-cli/warroom/internal/store"
+)
+
+// commsPane is the public-communication pane under the incident pane: the
+// countdown to the next public update, the draft (pre-written from the
+// status template, edited in place, saved as it is typed), the jargon
+// check, publishing with clipboard copy and webhook delivery, and the
+// published updates in the handbook's "HH:MM: text" form.
+//
+// Publishing goes through the store like the capture line's /publish (the
+// capture line hands /publish to this pane so the jargon confirmation
+// applies there too). Delivery runs in the background after the update is
+// stored, so a slow or dead webhook never blocks typing or loses the update.
+type commsPane struct {
+	ctx  *Context
+	keys commsKeys
+	ta   textarea.Model
+	w, h int
+
+	focused bool
+	editing bool
+
+	// templated: the draft shown is generated from the status template
+	// and not stored; it follows status, ETA and time until edited.
+	templated bool
+	// synced is the draft as last known to be in the store.
+	synced string
+	// seq counts edits; a debounced save writes only if it is current.
+	seq   int
+	saver *draftSaver
+
+	findings []incident.JargonFinding
+	// confirming: publishing was asked for with findings; the next
+	// request publishes.
+	confirming bool
+	publishing bool
+	resending  bool
+
+	// state is the countdown state at the last tick, to ring the bell once
+	// when the update becomes overdue.
+	state incident.CountdownState
+}
+
+// commsKeys are the pane's own keys.
+type commsKeys struct {
+	Edit, Done, Publish, Resend, Template, Confirm, Deny key.Binding
+}
+
+func defaultCommsKeys() commsKeys {
+	b := func(keys []string, k, help string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, help))
+	}
+	return commsKeys{
+		Edit:     b([]string{"e", "enter"}, "e", "edit draft"),
+		Done:     b([]string{"esc"}, "esc", "done editing"),
+		Publish:  b([]string{"p", "ctrl+p"}, "p", "publish"),
+		Resend:   b([]string{"r"}, "r", "re-send failed"),
+		Template: b([]string{"t"}, "t", "draft from template"),
+		Confirm:  b([]string{"y", "p", "ctrl+p"}, "y", "publish anyway"),
+		Deny:     b([]string{"n", "esc"}, "n", "keep editing"),
+	}
+}
+
+// draftSaveAfter is how long typing must pause before the draft is saved.
+const draftSaveAfter = 300 * time.Millisecond
+
+// Messages of the comms pane.
+type (
+	// publishRequestMsg asks the pane to publish the draft (the capture
+	// line's /publish).
+	publishRequestMsg struct{}
+	// draftSaveMsg fires when typing paused.
+	draftSaveMsg struct {
+		id  int64
+		seq int
+	}
+	// draftSavedMsg reports the draft written to the store.
+	draftSavedMsg struct {
+		id   int64
+		text string
+	}
+	// publishDoneMsg reports the publish write.
+	publishDoneMsg struct {
+		res incident.Result
+		err error
+	}
+	// deliveredMsg reports the delivery of one update, stored.
+	deliveredMsg struct {
+		id       int64
+		update   incident.Update
+		delivery []incident.Delivery
+		err      error
+	}
+)
+
+// draftSaver serialises draft writes so that an older text never lands
+// after a newer one.
+type draftSaver struct {
+	mu   sync.Mutex
+	last map[int64]int
+}
+
+func (s *draftSaver) save(st *store.Store, id int64, seq int, text string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if seq < s.last[id] {
+		return nil
+	}
+	s.last[id] = seq
+	return st.SetDraft(id, text)
+}
+
+// flusher is implemented by panes that keep typed text to save on quit.
+type flusher interface{ Flush() tea.Cmd }
+
+func newCommsPane(ctx *Context) *commsPane {
+	ta := textarea.New()
+	ta.ShowLineNumbers = false
+	ta.Prompt = ""
+	ta.CharLimit = incident.MaxTextBytes / 4
+	ta.Placeholder = "Write the public update in plain words."
+	st := ctx.Styles
+	for _, s := range []*textarea.Style{&ta.FocusedStyle, &ta.BlurredStyle} {
+		s.Base = st.Text
+		s.CursorLine = st.Text
+		s.Text = st.Text
+		s.Placeholder = st.Faint
+		s.EndOfBuffer = st.Faint
+		s.Prompt = st.Faint
+	}
+	ta.Cursor.Style = st.Accent
+	c := &commsPane{ctx: ctx, keys: defaultCommsKeys(), ta: ta, templated: true, saver: &draftSaver{last: map[int64]int{}}}
+	c.sync()
+	return c
+}
+
+// Init has nothing to start: the incident arrives with incidentLoadedMsg.
+func (c *commsPane) Init() tea.Cmd { return nil }
+
+// SetSize sets the outer size.
+func (c *commsPane) SetSize(w, h int) Component {
+	c.w, c.h = w, h
+	c.layout()
+	return c
+}
+
+// SetFocused moves the keyboard to or from the pane.
+func (c *commsPane) SetFocused(f bool) Component {
+	c.focused = f
+	if !f && c.editing {
+		c.stopEditing()
+	}
+	return c
+}
+
+// Typing is true while the draft is edited or a confirmation is asked, so
+// letters reach the pane.
+func (c *commsPane) Typing() bool { return c.editing || (c.focused && c.confirming) }
+
+// Flush saves a draft typed since the last save; quitting runs it.
+func (c *commsPane) Flush() tea.Cmd {
+	if c.templated || c.ta.Value() == c.synced || c.ctx.IncidentID == 0 {
+		return nil
+	}
+	return c.saveCmd()
+}
+
+// text is the draft as shown and published.
+func (c *commsPane) text() string { return c.ta.Value() }
+
+// template writes the draft for the incident's state now.
+func (c *commsPane) template() string {
+	inc := c.ctx.Incident
+	if inc == nil {
+		return ""
+	}
+	var tmpl map[string]string
+	if c.ctx.Config != nil {
+		tmpl = c.ctx.Config.Templates
+	}
+	return incident.DraftFor(inc, c.ctx.Policy(), tmpl, c.ctx.Now())
+}
+
+// sync brings the draft in line with the incident just loaded, unless the
+// user has typed something not yet saved, which wins.
+func (c *commsPane) sync() {
+	inc := c.ctx.Incident
+	if inc == nil {
+		return
+	}
+	dirty := !c.templated && c.ta.Value() != c.synced
+	if dirty {
+		return
+	}
+	if inc.Draft != "" {
+		c.templated = false
+		c.synced = inc.Draft
+		c.setValue(inc.Draft)
+		return
+	}
+	c.synced = ""
+	if c.editing && !c.templated {
+		// Cleared on purpose while editing: leave it empty to type into.
+		return
+	}
+	c.templated = true
+	c.setValue(c.template())
+}
+
+func (c *commsPane) setValue(v string) {
+	if c.ta.Value() == v {
+		return
+	}
+	c.ta.SetValue(v)
+	c.ta.CursorEnd()
+	c.refresh()
+}
+
+// refresh recomputes what derives from the draft text.
+func (c *commsPane) refresh() {
+	var extra, allow []string
+	if c.ctx.Config != nil {
+		extra, allow = c.ctx.Config.JargonWords, c.ctx.Config.JargonAllow
+	}
+	c.findings = incident.CheckJargon(incident.CleanText(c.text()), extra, allow)
+	c.layout()
+}
+
+func (c *commsPane) startEditing() tea.Cmd {
+	c.editing = true
+	c.confirming = false
+	c.layout()
+	return c.ta.Focus()
+}
+
+func (c *commsPane) stopEditing() {
+	c.editing = false
+	c.ta.Blur()
+	c.layout()
+}
+
+// Update handles data messages always and keys while focused.
+func (c *commsPane) Update(msg tea.Msg) (Component, tea.Cmd) {
+	switch msg := msg.(type) {
+	case incidentLoadedMsg:
+		if c.state == "" && c.ctx.Incident != nil {
+			c.state = c.countdown().State
+		}
+		c.sync()
+		return c, nil
+	case tickMsg:
+		return c, c.tick()
+	case appliedMsg:
+		return c, c.applied(msg)
+	case publishRequestMsg:
+		return c, c.requestPublish()
+	case draftSaveMsg:
+		if msg.id != c.ctx.IncidentID || msg.seq != c.seq || c.templated {
+			return c, nil
+		}
+		return c, c.saveCmd()
+	case draftSavedMsg:
+		if msg.id == c.ctx.IncidentID {
+			c.synced = msg.text
+		}
+		return c, nil
+	case publishDoneMsg:
+		c.publishing = false
+		if msg.err != nil {
+			return c, errCmd(msg.err)
+		}
+		res := msg.res
+		return c, func() tea.Msg {
+			return appliedMsg{capture: incident.Capture{Command: incident.CmdPublish}, result: res}
+		}
+	case deliveredMsg:
+		c.resending = false
+		return c, c.delivered(msg)
+	case tea.KeyMsg:
+		if c.focused {
+			return c, c.key(msg)
+		}
+	default:
+		if c.editing {
+			// Cursor blinks and other textarea internals.
+			var cmd tea.Cmd
+			c.ta, cmd = c.ta.Update(msg)
+			return c, cmd
+		}
+	}
+	return c, nil
+}
+
+func (c *commsPane) key(msg tea.KeyMsg) tea.Cmd {
+	k := c.keys
+	if c.confirming {
+		switch {
+		case key.Matches(msg, k.Confirm):
+			return c.requestPublish()
+		case key.Matches(msg, k.Deny):
+			c.confirming = false
+			c.layout()
+			return nil
+		}
+		return nil
+	}
+	if c.editing {
+		switch {
+		case key.Matches(msg, k.Done):
+			c.stopEditing()
+			return c.Flush()
+		case msg.String() == "ctrl+p":
+			c.stopEditing()
+			return tea.Batch(c.Flush(), c.requestPublish())
+		}
+		before := c.ta.Value()
+		var cmd tea.Cmd
+		c.ta, cmd = c.ta.Update(msg)
+		if c.ta.Value() != before {
+			return tea.Batch(cmd, c.edited())
+		}
+		return cmd
+	}
+	switch {
+	case key.Matches(msg, k.Edit):
+		return c.startEditing()
+	case key.Matches(msg, k.Publish):
+		return c.requestPublish()
+	case key.Matches(msg, k.Resend):
+		return c.resend()
+	case key.Matches(msg, k.Template):
+		return c.useTemplate()
+	}
+	return nil
+}
+
+// edited notes a change typed in the draft and schedules its save.
+func (c *commsPane) edited() tea.Cmd {
+	c.templated = false
+	c.confirming = false
+	c.seq++
+	c.refresh()
+	id, seq := c.ctx.IncidentID, c.seq
+	return tea.Tick(draftSaveAfter, func(time.Time) tea.Msg { return draftSaveMsg{id: id, seq: seq} })
+}
+
+// saveCmd writes the draft as it is now.
+func (c *commsPane) saveCmd() tea.Cmd {
+	st, id, seq, text, saver := c.ctx.Store, c.ctx.IncidentID, c.seq, c.text(), c.saver
+	if st == nil || id == 0 {
+		return nil
+	}
+	return c.ctx.Write(func() tea.Msg {
+		if err := saver.save(st, id, seq, text); err != nil {
+			return errMsg{fmt.Errorf("the public draft was not saved: %w", err)}
+		}
+		return draftSavedMsg{id: id, text: text}
+	})
+}
+
+// useTemplate drops the typed draft for the template of the current state.
+func (c *commsPane) useTemplate() tea.Cmd {
+	c.seq++
+	c.templated = true
+	c.confirming = false
+	c.setValue(c.template())
+	if c.synced == "" {
+		return nil
+	}
+	st, id, seq, saver := c.ctx.Store, c.ctx.IncidentID, c.seq, c.saver
+	return c.ctx.Write(func() tea.Msg {
+		if err := saver.save(st, id, seq, ""); err != nil {
+			return errMsg{fmt.Errorf("the public draft was not reset: %w", err)}
+		}
+		return draftSavedMsg{id: id, text: ""}
+	})
+}
+
+// applied follows what the capture line (or this pane) stored.
+func (c *commsPane) applied(msg appliedMsg) tea.Cmd {
+	switch {
+	case msg.capture.Command == incident.CmdDraft:
+		// /draft TEXT replaced the stored draft: show it, and let no
+		// pending save of the old text overwrite it.
+		c.seq++
+		c.templated = false
+		c.synced = msg.capture.Text
+		c.setValue(msg.capture.Text)
+		return nil
+	case msg.result.Update != nil:
+		return c.afterPublish(*msg.result.Update)
+	}
+	// Status, ETA or cadence changes reach the template with the reload.
+	return nil
+}
+
+// requestPublish publishes the draft, asking once when the jargon check
+// found words a customer may not follow.
+func (c *commsPane) requestPublish() tea.Cmd {
+	if c.ctx.IncidentID == 0 {
+		return errCmd(errNoIncident)
+	}
+	if c.publishing {
+		return nil
+	}
+	text := strings.TrimSpace(c.text())
+	if text == "" {
+		return errCmd(errors.New("the public draft is empty; write the update first, e.g. /draft We are investigating"))
+	}
+	if len(c.findings) > 0 && !c.confirming {
+		c.confirming = true
+		c.layout()
+		return errCmd(fmt.Errorf("the draft has %d %s a customer may not follow; publish again to send it anyway, or edit it", len(c.findings), plural(len(c.findings), "word", "words")))
+	}
+	c.confirming = false
+	c.publishing = true
+	c.seq++
+	c.layout()
+	st, id, now, author, policy, saver, seq := c.ctx.Store, c.ctx.IncidentID, c.ctx.Now(), c.ctx.Author, c.ctx.Policy(), c.saver, c.seq
+	raw := c.text()
+	return c.ctx.Write(func() tea.Msg {
+		// Store what is on screen first, so the last keystrokes are in.
+		if err := saver.save(st, id, seq, raw); err != nil {
+			return publishDoneMsg{err: fmt.Errorf("the update was not published: %w", err)}
+		}
+		res, err := st.Apply(id, incident.Capture{Command: incident.CmdPublish}, now, author, policy)
+		if err != nil {
+			return publishDoneMsg{err: err}
+		}
+		return publishDoneMsg{res: res}
+	})
+}
+
+// afterPublish copies the update to the clipboard, records the copy and
+// delivers it to the webhooks in the background, and starts the next
+// draft.
+func (c *commsPane) afterPublish(u incident.Update) tea.Cmd {
+	now := c.ctx.Now()
+	c.seq++
+	c.templated = true
+	c.synced = ""
+	c.confirming = false
+	if c.editing {
+		c.stopEditing()
+	}
+	c.setValue(c.template())
+
+	var hooks []string
+	if c.ctx.Config != nil {
+		hooks = c.ctx.Config.Webhooks
+	}
+	st, id, term := c.ctx.Store, c.ctx.IncidentID, c.ctx.Terminal
+	tmux := os.Getenv("TMUX") != ""
+	n := notify.New(hooks, notify.Options{Now: c.ctx.Now})
+	// clip is written by record and read by deliver, which runs after it.
+	var clip []incident.Delivery
+	record := c.ctx.Write(func() tea.Msg {
+		if term != nil {
+			clip = append(clip, notify.Copy(term, u.Text, tmux, now))
+		}
+		first := append(slices.Clone(clip), n.Pending()...)
+		if len(first) == 0 {
+			return nil
+		}
+		if err := st.SetDelivery(id, u.ID, first); err != nil {
+			return errMsg{fmt.Errorf("the update is published but its delivery state was not saved: %w", err)}
+		}
+		return reloadMsg{}
+	})
+	note := fmt.Sprintf("Published %s", u.At.Format("15:04"))
+	if term != nil {
+		note += " and copied to the clipboard"
+	}
+	if len(hooks) == 0 {
+		return tea.Batch(record, func() tea.Msg { return statusMsg{note} })
+	}
+	note += fmt.Sprintf("; delivering to %d %s", len(hooks), plural(len(hooks), "webhook", "webhooks"))
+	deliver := func() tea.Msg {
+		ds := append(slices.Clone(clip), n.Deliver(context.Background(), u)...)
+		return deliveredMsg{id: id, update: u, delivery: ds, err: st.SetDelivery(id, u.ID, ds)}
+	}
+	return tea.Batch(func() tea.Msg { return statusMsg{note} }, tea.Sequence(record, deliver))
+}
+
+// delivered reports the outcome of a delivery in the status line.
+func (c *commsPane) delivered(msg deliveredMsg) tea.Cmd {
+	reload := func() tea.Msg { return reloadMsg{} }
+	if msg.err != nil {
+		return tea.Batch(reload, errCmd(fmt.Errorf("the update was delivered but its state was not saved: %w", msg.err)))
+	}
+	var failed []incident.Delivery
+	sent := 0
+	for _, d := range msg.delivery {
+		switch {
+		case d.State == incident.DeliveryFailed && d.Target != notify.ClipboardTarget:
+			failed = append(failed, d)
+		case d.State == incident.DeliverySent:
+			sent++
+		}
+	}
+	if len(failed) > 0 {
+		d := failed[0]
+		return tea.Batch(reload, errCmd(fmt.Errorf("the %s update did not reach %s (%s after %d %s); press r in the comms pane to re-send",
+			msg.update.At.Format("15:04"), d.Target, d.Error, d.Attempts, plural(d.Attempts, "try", "tries"))))
+	}
+	text := fmt.Sprintf("The %s update reached %d %s", msg.update.At.Format("15:04"), sent, plural(sent, "webhook", "webhooks"))
+	return tea.Batch(reload, func() tea.Msg { return statusMsg{text} })
+}
+
+// resend delivers again the latest update whose delivery failed.
+func (c *commsPane) resend() tea.Cmd {
+	inc := c.ctx.Incident
+	if inc == nil || c.resending {
+		return nil
+	}
+	var hooks []string
+	if c.ctx.Config != nil {
+		hooks = c.ctx.Config.Webhooks
+	}
+	if len(hooks) == 0 {
+		return errCmd(errors.New("no webhook is configured; add webhooks to the config file to deliver updates"))
+	}
+	var target *incident.Update
+	for i := range inc.Updates {
+		u := &inc.Updates[i]
+		if (notify.Failed(*u) || len(u.Delivery) == 0) && (target == nil || u.At.After(target.At)) {
+			target = u
+		}
+	}
+	if target == nil {
+		return func() tea.Msg { return statusMsg{"Every published update was delivered; nothing to re-send"} }
+	}
+	c.resending = true
+	u := *target
+	st, id := c.ctx.Store, c.ctx.IncidentID
+	n := notify.New(hooks, notify.Options{Now: c.ctx.Now})
+	return tea.Batch(
+		func() tea.Msg { return statusMsg{"Re-sending the " + u.At.Format("15:04") + " update"} },
+		func() tea.Msg {
+			ds := n.Resend(context.Background(), u)
+			return deliveredMsg{id: id, update: u, delivery: ds, err: st.SetDelivery(id, u.ID, ds)}
+		})
+}
+
+// tick refreshes the template's times and rings the bell (config bell)
+// once when the update becomes overdue.
+func (c *commsPane) tick() tea.Cmd {
+	if c.ctx.Incident == nil {
+		return nil
+	}
+	if c.templated && !c.editing {
+		c.setValue(c.template())
+	}
+	state, prev := c.countdown().State, c.state
+	c.state = state
+	term := c.ctx.Terminal
+	if state != incident.CountdownOverdue || prev == "" || prev == incident.CountdownOverdue ||
+		c.ctx.Config == nil || !c.ctx.Config.Bell || term == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		_, _ = io.WriteString(term, "\a")
+		return nil
+	}
+}
+
+func (c *commsPane) countdown() incident.Countdown {
+	return incident.CountdownAt(c.ctx.Incident, c.ctx.Policy(), c.ctx.Now())
+}
+
+// commsLayout is how the inner rows are shared.
+type commsLayout struct {
+	draft, findings, updates int
+}
+
+// layout sizes the textarea for the current plan.
+func (c *commsPane) layout() {
+	l := c.plan()
+	c.ta.SetWidth(max(c.w-2, 1))
+	c.ta.SetHeight(max(l.draft, 1))
+}
+
+// plan shares the inner height: a row for the due time, the draft (at
+// least two rows), the findings and the published updates.
+func (c *commsPane) plan() commsLayout {
+	iw, ih := max(c.w-2, 1), max(c.h-2, 0)
+	avail := ih - 1
+	if c.confirming {
+		avail--
+	}
+	fl, ul := 0, 0
+	if n := len(c.findings); n > 0 {
+		fl = 1 + min(n, 3)
+	}
+	if inc := c.ctx.Incident; inc != nil && len(inc.Updates) > 0 {
+		ul = 1 + min(len(inc.Updates), 3)
+	}
+	for avail-fl-ul < 2 && (fl > 1 || ul > 0) {
+		switch {
+		case ul > 2:
+			ul--
+		case ul > 0:
+			ul = 0
+		default:
+			fl--
+		}
+	}
+	l := commsLayout{draft: max(avail-fl-ul, 0), findings: fl, updates: ul}
+	if !c.editing {
+		// Give rows the draft does not need to the updates.
+		need := max(len(wrapSpans(incident.CleanText(c.text()), iw)), 1)
+		if spare := l.draft - need; spare > 0 && ul > 0 {
+			more := min(spare, len(c.ctx.Incident.Updates)+1-ul)
+			l.updates += more
+			l.draft -= more
+		}
+	}
+	return l
+}
+
+// View draws the pane.
+func (c *commsPane) View() string {
+	st := c.ctx.Styles
+	iw := max(c.w-2, 1)
+	inc := c.ctx.Incident
+	if inc == nil {
+		return box(st, "Public update", "", []string{st.Faint.Render(" loading…")}, c.w, c.h, c.focused)
+	}
+	l := c.plan()
+	cd := c.countdown()
+	var note string
+	switch cd.State {
+	case incident.CountdownOverdue:
+		note = st.Error.Bold(true).Render(cd.Clock())
+	case incident.CountdownSoon:
+		note = st.Warn.Bold(true).Render(cd.Clock())
+	case incident.CountdownDone:
+		note = st.OK.Render(cd.Clock())
+	default:
+		note = st.Bold.Render(cd.Clock())
+	}
+
+	var lines []string
+	meta := ""
+	if cd.State != incident.CountdownDone {
+		meta = "next update due " + clockOf(cd.Due, c.ctx.Now())
+		if cd.Snoozed {
+			meta += " · snoozed"
+		}
+	} else {
+		meta = "resolution published"
+	}
+	switch {
+	case c.publishing:
+		meta += " · publishing…"
+	case c.templated:
+		meta += " · draft from template"
+	case c.ta.Value() != c.synced:
+		meta += " · saving…"
+	}
+	lines = append(lines, " "+st.Muted.Render(meta))
+
+	if c.editing {
+		lines = append(lines, strings.Split(c.ta.View(), "\n")...)
+	} else {
+		lines = append(lines, c.draftLines(iw, l.draft)...)
+	}
+	for len(lines) < 1+l.draft {
+		lines = append(lines, "")
+	}
+	lines = lines[:1+l.draft]
+
+	if l.findings > 0 {
+		n := len(c.findings)
+		lines = append(lines, st.Warn.Render(fmt.Sprintf(" ⚠ %d %s a customer may not follow:", n, plural(n, "word", "words"))))
+		shown := l.findings - 1
+		for i, f := range c.findings[:min(shown, n)] {
+			s := fmt.Sprintf("   %q %s", f.Word, f.Why)
+			if len(f.Suggest) > 0 {
+				s += " → " + strings.Join(f.Suggest, ", ")
+			}
+			if i == shown-1 && n > shown {
+				s = fmt.Sprintf("   … and %d more", n-shown+1)
+			}
+			lines = append(lines, st.Muted.Render(incident.CleanLine(s)))
+		}
+	}
+	if c.confirming {
+		lines = append(lines, st.Warn.Bold(true).Render(" Publish anyway? p/y publishes · n keeps editing"))
+	}
+	if l.updates > 0 {
+		lines = append(lines, " "+st.PaneTitle.Render("Published"))
+		lines = append(lines, c.updateLines(iw, l.updates-1)...)
+	}
+	return box(st, "Public update", note, lines, c.w, c.h, c.focused)
+}
+
+// draftLines renders the draft wrapped to w with jargon marked, in at most
+// h rows.
+func (c *commsPane) draftLines(w, h int) []string {
+	st := c.ctx.Styles
+	text := incident.CleanText(c.text())
+	if strings.TrimSpace(text) == "" {
+		return []string{st.Faint.Render(" (empty) e writes the update")}
+	}
+	base, mark := st.Text, st.Warn.Underline(true)
+	if c.templated {
+		base = st.Muted
+	}
+	spans := wrapSpans(text, w-1)
+	var out []string
+	for i, sp := range spans {
+		if i == h {
+			break
+		}
+		var b strings.Builder
+		b.WriteByte(' ')
+		pos := sp[0]
+		for _, f := range c.findings {
+			if f.End <= pos || f.Start >= sp[1] {
+				continue
+			}
+			s, e := max(f.Start, pos), min(f.End, sp[1])
+			b.WriteString(base.Render(text[pos:s]))
+			b.WriteString(mark.Render(text[s:e]))
+			pos = e
+		}
+		b.WriteString(base.Render(text[pos:sp[1]]))
+		line := b.String()
+		if i == h-1 && len(spans) > h {
+			line = cut(line, w-1) + st.Faint.Render("…")
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// updateLines lists the published updates, newest last, as "HH:MM: text"
+// with their delivery state, in at most h rows.
+func (c *commsPane) updateLines(w, h int) []string {
+	st := c.ctx.Styles
+	inc := c.ctx.Incident
+	us := slices.Clone(inc.Updates)
+	slices.SortStableFunc(us, func(a, b incident.Update) int { return a.At.Compare(b.At) })
+	if len(us) > h {
+		us = us[len(us)-h:]
+	}
+	now := c.ctx.Now()
+	out := make([]string, 0, len(us))
+	for _, u := range us {
+		mark := deliveryMark(st, u)
+		text := " " + st.Time.Render(clockOf(u.At, now)+":") + " " + st.Text.Render(incident.CleanLine(u.Text))
+		out = append(out, spread(text, " "+mark, w))
+	}
+	return out
+}
+
+// deliveryMark sums up where an update went: ✓ sent, ✗ failed, … pending.
+func deliveryMark(st *Styles, u incident.Update) string {
+	var failed, pending, sent, copied int
+	for _, d := range u.Delivery {
+		switch d.State {
+		case incident.DeliveryFailed:
+			failed++
+		case incident.DeliveryPending:
+			pending++
+		case incident.DeliverySent:
+			sent++
+		case incident.DeliveryCopied:
+			copied++
+		}
+	}
+	switch {
+	case failed > 0:
+		return st.Error.Render("✗ failed · r")
+	case pending > 0:
+		return st.Warn.Render("… sending")
+	case sent > 0:
+		return st.OK.Render("✓ sent")
+	case copied > 0:
+		return st.Faint.Render("copied")
+	}
+	return ""
+}
+
+// clockOf is HH:MM, with the day when not today.
+func clockOf(t, now time.Time) string {
+	t = t.In(now.Location())
+	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
+		return t.Format("15:04")
+	}
+	return t.Format("Jan 2 15:04")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// wrapSpans breaks text into rows of at most w cells at spaces, and hard
+// breaks words longer than a row. It returns each row's byte span in text,
+// so marks found on the whole text can be drawn on the rows.
+func wrapSpans(text string, w int) [][2]int {
+	w = max(w, 1)
+	var out [][2]int
+	start := 0
+	for start <= len(text) {
+		nl := strings.IndexByte(text[start:], '\n')
+		end := len(text)
+		if nl >= 0 {
+			end = start + nl
+		}
+		out = append(out, wrapLine(text, start, end, w)...)
+		if nl < 0 {
+			break
+		}
+		start = end + 1
+	}
+	return out
+}
+
+func wrapLine(text string, start, end, w int) [][2]int {
+	var out [][2]int
+	for {
+		// Skip the spaces a wrap left at the start of a row.
+		for start < end && text[start] == ' ' && len(out) > 0 {
+			start++
+		}
+		if ansi.StringWidth(text[start:end]) <= w {
+			return append(out, [2]int{start, end})
+		}
+		// Find the last space that keeps the row within w cells.
+		cells, i, lastSpace := 0, start, -1
+		for i < end {
+			r, size := utf8.DecodeRuneInString(text[i:end])
+			rw := ansi.StringWidth(string(r))
+			if cells+rw > w {
+				break
+			}
+			if r == ' ' {
+				lastSpace = i
+			}
+			cells += rw
+			i += size
+		}
+		cutAt := i
+		if lastSpace > start {
+			cutAt = lastSpace
+		}
+		if cutAt == start {
+			// A single character wider than the row.
+			_, size := utf8.DecodeRuneInString(text[start:end])
+			cutAt = start + size
+		}
+		out = append(out, [2]int{start, cutAt})
+		start = cutAt
+	}
+}
+
+// ShortHelp lists the keys that work now.
+func (c *commsPane) ShortHelp() []key.Binding {
+	k := c.keys
+	switch {
+	case c.confirming:
+		return []key.Binding{k.Confirm, k.Deny}
+	case c.editing:
+		return []key.Binding{k.Done, withHelp(key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "")), "publish")}
+	}
+	binds := []key.Binding{k.Edit, k.Publish, k.Template}
+	if inc := c.ctx.Incident; inc != nil && slices.ContainsFunc(inc.Updates, notify.Failed) {
+		binds = append(binds, k.Resend)
+	}
+	return binds
+}
+
+// FullHelp lists every key of the pane.
+func (c *commsPane) FullHelp() [][]key.Binding {
+	k := c.keys
+	return [][]key.Binding{{k.Edit, k.Done, k.Publish, k.Resend, k.Template}}
+}

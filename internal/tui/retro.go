@@ -1,0 +1,705 @@
+package tui
+
+import (
+	"crypto/rand"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+)
+
+// The retro screen: a list of the retro's sections on the left, with a mark
+// for each that has content, and the editor of the selected section on the
+// right. Free-text sections (Introduction and any from the config) use a
+// textarea saved as it is typed and can be handed to $EDITOR; the Timeline
+// section analyses the incident and flags possible deficiencies; Five whys
+// and Actions are structured editors. Every change records its author as a
+// contributor of the section it touched.
+//
+// Files: retro.go (the screen, keys, store commands), retro_text.go (free
+// text and $EDITOR), retro_timeline.go, retro_whys.go, retro_actions.go and
+// retro_form.go (the small form whys and actions use).
+
+// retroKeys are the retro screen's keys. They live beside the screen rather
+// than in KeyMap because nothing else uses them.
+type retroKeys struct {
+	Up, Down       key.Binding
+	Open           key.Binding
+	Enter          key.Binding
+	Cancel         key.Binding
+	External       key.Binding
+	Add            key.Binding
+	Edit           key.Binding
+	Delete         key.Binding
+	Confirm        key.Binding
+	MoveUp         key.Binding
+	MoveDown       key.Binding
+	Root           key.Binding
+	Toggle         key.Binding
+	Star           key.Binding
+	Annotate       key.Binding
+	Notes          key.Binding
+	Final          key.Binding
+	NextField      key.Binding
+	PrevField      key.Binding
+	SaveForm       key.Binding
+	PageUp, PageDn key.Binding
+}
+
+func defaultRetroKeys() *retroKeys {
+	b := func(keys []string, k, help string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, help))
+	}
+	return &retroKeys{
+		Up:        b([]string{"k", "up"}, "↑/k", "up"),
+		Down:      b([]string{"j", "down"}, "↓/j", "down"),
+		Open:      b([]string{"enter", "l", "right"}, "enter", "edit section"),
+		Enter:     b([]string{"enter"}, "enter", "next field"),
+		Cancel:    b([]string{"esc"}, "esc", "back to sections"),
+		External:  b([]string{"ctrl+e"}, "ctrl+e", "open in $EDITOR"),
+		Add:       b([]string{"a"}, "a", "add"),
+		Edit:      b([]string{"e"}, "e", "edit"),
+		Delete:    b([]string{"d", "delete"}, "d", "delete"),
+		Confirm:   b([]string{"y"}, "y", "confirm"),
+		MoveUp:    b([]string{"K", "shift+up"}, "K/J", "move up/down"),
+		MoveDown:  b([]string{"J", "shift+down"}, "J", "move down"),
+		Root:      b([]string{"r"}, "r", "mark root cause"),
+		Toggle:    b([]string{"x", " "}, "x", "toggle done"),
+		Star:      b([]string{"s", "*"}, "s", "star entry"),
+		Annotate:  b([]string{"a"}, "a", "annotate entry"),
+		Notes:     b([]string{"n"}, "n", "edit notes"),
+		Final:     b([]string{"F"}, "F", "draft/final"),
+		NextField: b([]string{"tab", "down"}, "tab", "next field"),
+		PrevField: b([]string{"shift+tab", "up"}, "shift+tab", "previous field"),
+		SaveForm:  b([]string{"ctrl+s"}, "ctrl+s", "save"),
+		PageUp:    b([]string{"pgup", "ctrl+u"}, "pgup/pgdn", "page"),
+		PageDn:    b([]string{"pgdown", "ctrl+d"}, "pgdn", "page down"),
+	}
+}
+
+// sectionKind says which editor a section gets.
+type sectionKind int
+
+const (
+	kindText sectionKind = iota
+	kindTimeline
+	kindWhys
+	kindActions
+)
+
+func kindOf(title string) sectionKind {
+	switch {
+	case strings.EqualFold(title, incident.SectionTimeline):
+		return kindTimeline
+	case strings.EqualFold(title, incident.SectionWhys):
+		return kindWhys
+	case strings.EqualFold(title, incident.SectionActions):
+		return kindActions
+	}
+	return kindText
+}
+
+// retroSavedMsg reports a retro change that reached the store. what is the
+// note for the status line; "" for saves as you type, which stay quiet.
+type retroSavedMsg struct {
+	what  string
+	retro incident.Retro
+}
+
+// retroSections returns the configured section titles.
+func retroSections(ctx *Context) []string {
+	if ctx.Config == nil {
+		return incident.DefaultSections
+	}
+	return ctx.Config.Sections()
+}
+
+// newActionUID names a new action; crypto/rand.Text is unique enough to
+// merge teammates' copies without collisions.
+func newActionUID() string { return strings.ToLower(rand.Text()[:16]) }
+
+// retroWriteCmd changes the retro in one store transaction. fn gets the
+// stored retro with the configured sections in place, the author and the
+// time; its error (one sentence) goes to the status line and nothing is
+// saved.
+func retroWriteCmd(ctx *Context, what string, fn func(r *incident.Retro, author string, now time.Time) error) tea.Cmd {
+	st, id, author, now, sections := ctx.Store, ctx.IncidentID, ctx.Author, ctx.Now(), retroSections(ctx)
+	if st == nil || id == 0 {
+		return errCmd(errNoIncident)
+	}
+	return ctx.Write(func() tea.Msg {
+		r, err := st.UpdateRetro(id, func(r *incident.Retro) error {
+			incident.EnsureSections(r, sections)
+			incident.FillActionUIDs(r, newActionUID)
+			return fn(r, author, now)
+		})
+		if err != nil {
+			return errMsg{err}
+		}
+		return retroSavedMsg{what: what, retro: r}
+	})
+}
+
+// textSaver writes free text as it is typed. Every save writes the newest
+// text of each section at the moment it runs, and saves run one at a time,
+// so however saves and flushes interleave the last one to land holds the
+// last text typed.
+type textSaver struct {
+	mu      sync.Mutex // guards pending
+	pending map[string]string
+	write   sync.Mutex // one save at a time
+}
+
+func (s *textSaver) set(title, text string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pending == nil {
+		s.pending = map[string]string{}
+	}
+	s.pending[title] = text
+}
+
+// has reports whether text for title is waiting to be written.
+func (s *textSaver) has(title string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.pending[title]
+	return ok
+}
+
+// saveCmd writes whatever is pending; nil when nothing is.
+func (s *textSaver) saveCmd(ctx *Context) tea.Cmd {
+	s.mu.Lock()
+	n := len(s.pending)
+	s.mu.Unlock()
+	if n == 0 || ctx.Store == nil || ctx.IncidentID == 0 {
+		return nil
+	}
+	st, id, author, now, sections := ctx.Store, ctx.IncidentID, ctx.Author, ctx.Now(), retroSections(ctx)
+	return ctx.Write(func() tea.Msg {
+		s.write.Lock()
+		defer s.write.Unlock()
+		s.mu.Lock()
+		todo := s.pending
+		s.pending = nil
+		s.mu.Unlock()
+		if len(todo) == 0 {
+			return nil
+		}
+		r, err := st.UpdateRetro(id, func(r *incident.Retro) error {
+			incident.EnsureSections(r, sections)
+			for title, text := range todo {
+				if _, err := incident.SetSectionText(r, title, text, author, now); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			// Keep the text for the next save unless newer text arrived.
+			s.mu.Lock()
+			for title, text := range todo {
+				if _, newer := s.pending[title]; !newer {
+					if s.pending == nil {
+						s.pending = map[string]string{}
+					}
+					s.pending[title] = text
+				}
+			}
+			s.mu.Unlock()
+			return errMsg{fmt.Errorf("the retro text was not saved (%w); it is kept and saved with the next change", err)}
+		}
+		return retroSavedMsg{retro: r}
+	})
+}
+
+// retroFocus is where the keys go on the retro screen.
+type retroFocus int
+
+const (
+	focusSections retroFocus = iota
+	focusEditor
+)
+
+// retroScreen is the retro screen component.
+type retroScreen struct {
+	ctx   *Context
+	keys  *retroKeys
+	saver *textSaver
+
+	// retro is the stored retro with the configured sections in place.
+	retro incident.Retro
+	// loaded is false until the first incident arrives.
+	loaded bool
+	sel    int
+	focus  retroFocus
+	// notes is set while the Timeline section's notes are being edited.
+	notes bool
+
+	text     retroText
+	timeline retroTimeline
+	whys     retroWhys
+	actions  retroActions
+
+	focused bool
+	w, h    int
+}
+
+// newRetroScreen builds the retro screen for the incident on screen.
+func newRetroScreen(ctx *Context) *retroScreen {
+	keys := defaultRetroKeys()
+	saver := &textSaver{}
+	s := &retroScreen{
+		ctx: ctx, keys: keys, saver: saver,
+		text:     newRetroText(ctx, keys, saver),
+		timeline: newRetroTimeline(ctx, keys),
+		whys:     retroWhys{ctx: ctx, keys: keys},
+		actions:  retroActions{ctx: ctx, keys: keys},
+	}
+	s.load()
+	return s
+}
+
+// Init has nothing to start: the incident arrives with the root's loads.
+func (s *retroScreen) Init() tea.Cmd { return nil }
+
+// Flush writes text typed but not yet saved; the root runs it on quit.
+func (s *retroScreen) Flush() tea.Cmd { return s.saver.saveCmd(s.ctx) }
+
+// load takes the retro from the incident on screen.
+func (s *retroScreen) load() {
+	inc := s.ctx.Incident
+	if inc == nil {
+		return
+	}
+	s.setRetro(inc.Retro)
+	s.timeline.setIncident(inc)
+	s.loaded = true
+}
+
+// setRetro shows a retro: the stored one with the configured sections in
+// place. Slices are cloned so that nothing here writes into ctx.Incident.
+func (s *retroScreen) setRetro(r incident.Retro) {
+	r.Sections = slices.Clone(r.Sections)
+	for i := range r.Sections {
+		r.Sections[i].Contributors = slices.Clone(r.Sections[i].Contributors)
+	}
+	r.Whys = slices.Clone(r.Whys)
+	r.Actions = slices.Clone(r.Actions)
+	incident.EnsureSections(&r, retroSections(s.ctx))
+	s.retro = r
+	s.sel = min(s.sel, max(len(r.Sections)-1, 0))
+	s.whys.setRetro(&s.retro)
+	s.actions.setRetro(&s.retro)
+	s.syncText()
+}
+
+// current is the selected section's title.
+func (s *retroScreen) current() string {
+	if s.sel < 0 || s.sel >= len(s.retro.Sections) {
+		return ""
+	}
+	return s.retro.Sections[s.sel].Title
+}
+
+// textTitle is the section the text editor shows: the selected free-text
+// section, or Timeline while its notes are edited; "" when none.
+func (s *retroScreen) textTitle() string {
+	t := s.current()
+	switch kindOf(t) {
+	case kindText:
+		return t
+	case kindTimeline:
+		if s.notes {
+			return t
+		}
+	}
+	return ""
+}
+
+// syncText points the text editor at the section it should show.
+func (s *retroScreen) syncText() {
+	title := s.textTitle()
+	if title == "" {
+		return
+	}
+	stored := ""
+	if sec := s.retro.Section(title); sec != nil {
+		stored = sec.Text
+	}
+	s.text.show(title, stored, s.saver.has(title))
+}
+
+func (s *retroScreen) SetSize(w, h int) Component {
+	s.w, s.h = w, h
+	ew, eh := s.editorSize()
+	s.text.setSize(ew-2, eh-2)
+	s.timeline.setSize(ew-2, eh-2)
+	s.whys.w, s.whys.h = ew-2, eh-2
+	s.actions.w, s.actions.h = ew-2, eh-2
+	return s
+}
+
+func (s *retroScreen) SetFocused(f bool) Component {
+	s.focused = f
+	if !f {
+		s.text.blur()
+	} else if s.focus == focusEditor && s.textTitle() != "" {
+		s.text.focus()
+	}
+	return s
+}
+
+// Typing is true while the editor has the keys, so that esc comes back to
+// the section list (and then to the cockpit) and letters reach the editors.
+func (s *retroScreen) Typing() bool { return s.focused && s.focus == focusEditor }
+
+// listWidth is the section list's width.
+func (s *retroScreen) listWidth() int { return min(max(s.w/4, 24), 32) }
+
+// editorSize is the editor box's outer size.
+func (s *retroScreen) editorSize() (int, int) {
+	return max(s.w-s.listWidth(), 10), max(s.h-1, 3)
+}
+
+func (s *retroScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
+	switch msg := msg.(type) {
+	case incidentLoadedMsg:
+		s.load()
+		return s, nil
+	case retroSavedMsg:
+		if s.ctx.Incident == nil || !s.loaded {
+			return s, nil
+		}
+		s.setRetro(msg.retro)
+		cmds := []tea.Cmd{func() tea.Msg { return reloadMsg{} }}
+		if msg.what != "" {
+			what := msg.what
+			cmds = append(cmds, func() tea.Msg { return statusMsg{what} })
+		}
+		return s, tea.Batch(cmds...)
+	case retroTextSaveMsg, retroEditorReadyMsg, retroEditorDoneMsg:
+		var cmd tea.Cmd
+		s.text, cmd = s.text.update(msg)
+		return s, cmd
+	case tea.KeyMsg:
+		if !s.focused {
+			return s, nil
+		}
+		if s.focus == focusSections {
+			return s.sectionsKey(msg)
+		}
+		return s.editorKey(msg)
+	case tea.MouseMsg:
+		if s.focus == focusEditor && kindOf(s.current()) == kindTimeline && !s.notes {
+			s.timeline.wheel(msg)
+		}
+		return s, nil
+	}
+	if s.focus == focusEditor {
+		// Cursor blinks and other input-internal messages.
+		return s.editorKey(msg)
+	}
+	return s, nil
+}
+
+func (s *retroScreen) sectionsKey(msg tea.KeyMsg) (Component, tea.Cmd) {
+	k := s.keys
+	switch {
+	case key.Matches(msg, k.Up):
+		s.selectSection(s.sel - 1)
+	case key.Matches(msg, k.Down):
+		s.selectSection(s.sel + 1)
+	case key.Matches(msg, k.Open):
+		return s, s.openEditor()
+	case key.Matches(msg, k.External):
+		title := s.current()
+		if kindOf(title) == kindTimeline {
+			s.notes = true
+			s.syncText()
+		} else if kindOf(title) != kindText {
+			return s, errCmd(fmt.Errorf("%s is not free text; press enter to edit it here", title))
+		}
+		return s, s.text.external()
+	case key.Matches(msg, k.Final):
+		return s, s.toggleFinal()
+	}
+	return s, nil
+}
+
+// selectSection moves the selection, saving text typed in the section left.
+func (s *retroScreen) selectSection(i int) {
+	if i < 0 || i >= len(s.retro.Sections) || i == s.sel {
+		return
+	}
+	s.sel = i
+	s.notes = false
+	s.syncText()
+}
+
+// openEditor gives the keys to the selected section's editor.
+func (s *retroScreen) openEditor() tea.Cmd {
+	if !s.loaded {
+		return nil
+	}
+	s.focus = focusEditor
+	if s.textTitle() != "" {
+		return s.text.focus()
+	}
+	return nil
+}
+
+// closeEditor gives the keys back to the section list and saves the text.
+func (s *retroScreen) closeEditor() tea.Cmd {
+	s.focus = focusSections
+	s.text.blur()
+	cmd := s.saver.saveCmd(s.ctx)
+	if s.notes {
+		s.notes = false
+	}
+	return cmd
+}
+
+func (s *retroScreen) toggleFinal() tea.Cmd {
+	next := incident.RetroFinal
+	if s.retro.Status == incident.RetroFinal {
+		next = incident.RetroDraft
+	}
+	note := "Retro marked final"
+	if next == incident.RetroDraft {
+		note = "Retro reopened as a draft"
+	}
+	return tea.Batch(s.saver.saveCmd(s.ctx), retroWriteCmd(s.ctx, note, func(r *incident.Retro, _ string, _ time.Time) error {
+		_, err := incident.SetRetroStatus(r, next)
+		return err
+	}))
+}
+
+func (s *retroScreen) editorKey(msg tea.Msg) (Component, tea.Cmd) {
+	km, isKey := msg.(tea.KeyMsg)
+	var cmd tea.Cmd
+	switch kindOf(s.current()) {
+	case kindText:
+		if isKey && key.Matches(km, s.keys.Cancel) {
+			return s, s.closeEditor()
+		}
+		s.text, cmd = s.text.update(msg)
+	case kindTimeline:
+		if s.notes {
+			if isKey && key.Matches(km, s.keys.Cancel) {
+				s.notes = false
+				s.text.blur()
+				return s, s.saver.saveCmd(s.ctx)
+			}
+			s.text, cmd = s.text.update(msg)
+			return s, cmd
+		}
+		if !isKey {
+			s.timeline, cmd = s.timeline.update(msg)
+			return s, cmd
+		}
+		if !s.timeline.typing() {
+			switch {
+			case key.Matches(km, s.keys.Cancel):
+				return s, s.closeEditor()
+			case key.Matches(km, s.keys.Notes):
+				s.notes = true
+				s.syncText()
+				return s, s.text.focus()
+			case key.Matches(km, s.keys.External):
+				s.notes = true
+				s.syncText()
+				return s, s.text.external()
+			}
+		}
+		s.timeline, cmd = s.timeline.update(msg)
+	case kindWhys:
+		if isKey && key.Matches(km, s.keys.Cancel) && !s.whys.typing() {
+			return s, s.closeEditor()
+		}
+		s.whys, cmd = s.whys.update(msg)
+	case kindActions:
+		if isKey && key.Matches(km, s.keys.Cancel) && !s.actions.typing() {
+			return s, s.closeEditor()
+		}
+		s.actions, cmd = s.actions.update(msg)
+	}
+	return s, cmd
+}
+
+// View draws the top line, the section list and the editor.
+func (s *retroScreen) View() string {
+	if s.w <= 0 || s.h <= 0 {
+		return ""
+	}
+	st := s.ctx.Styles
+	if !s.loaded {
+		return fitBlock(st.Faint.Render(" loading the retro…"), s.w, s.h)
+	}
+	top := s.topLine()
+	lw := s.listWidth()
+	ew, eh := s.editorSize()
+	list := box(st, "Sections", "", s.sectionLines(lw-2), lw, eh, s.focus == focusSections)
+	title := s.current()
+	note := ""
+	if sec := s.retro.Section(title); sec != nil && len(sec.Contributors) > 0 {
+		names := make([]string, len(sec.Contributors))
+		for i, c := range sec.Contributors {
+			names[i] = incident.CleanLine(c)
+		}
+		note = st.Faint.Render(cut("by "+strings.Join(names, ", "), max(ew/2, 8)))
+	}
+	boxTitle := incident.CleanLine(title)
+	if s.notes {
+		boxTitle += " notes"
+	}
+	editor := box(st, boxTitle, note, s.editorLines(ew-2, eh-2), ew, eh, s.focus == focusEditor)
+	return top + "\n" + joinH(list, editor)
+}
+
+// topLine names the retro and shows its status and due time.
+func (s *retroScreen) topLine() string {
+	st := s.ctx.Styles
+	inc := s.ctx.Incident
+	now := s.ctx.Now()
+	left := " " + st.ID.Render(inc.Key()) + "  " + st.Title.Render("Retrospective") + "  " + st.Muted.Render(incident.CleanLine(inc.Title))
+	status := s.retro.Status
+	if status == "" {
+		status = incident.RetroDraft
+	}
+	stStyle := st.Warn
+	if status == incident.RetroFinal {
+		stStyle = st.OK
+	}
+	right := stStyle.Render(strings.ToUpper(string(status)))
+	view := *inc
+	view.Retro = s.retro
+	if due, ok := incident.RetroDue(&view, s.ctx.Policy()); ok {
+		dueS := st.Label.Render("  due ") + st.Text.Render(clockAt(due, now))
+		if over, late := incident.RetroOverdue(&view, s.ctx.Policy(), now); late {
+			dueS = st.Label.Render("  due ") + st.Error.Render(clockAt(due, now)+" OVERDUE +"+incident.FormatDuration(over))
+		} else if status != incident.RetroFinal {
+			dueS += st.Faint.Render(" (in " + incident.FormatDuration(due.Sub(now)) + ")")
+		}
+		right += dueS
+	} else {
+		after := s.ctx.Policy().RetroDueAfter
+		if after <= 0 {
+			after = incident.DefaultPolicy().RetroDueAfter
+		}
+		right += st.Faint.Render("  due " + incident.FormatDuration(after) + " after resolved")
+	}
+	return spread(left, "  "+right+" ", s.w)
+}
+
+// sectionLines lists the sections with a mark for those with content.
+func (s *retroScreen) sectionLines(w int) []string {
+	st := s.ctx.Styles
+	var out []string
+	for i, sec := range s.retro.Sections {
+		mark := st.Faint.Render("○")
+		if s.hasContent(sec.Title) {
+			mark = st.OK.Render("●")
+		}
+		name := incident.CleanLine(sec.Title)
+		line := " " + mark + " " + name
+		if i == s.sel {
+			line = st.SelectionMarker.Render("›") + mark + " " + st.Bold.Render(name)
+			line = st.Selected.Render(fit(line, w))
+		}
+		out = append(out, line)
+	}
+	out = append(out, "")
+	all := s.retro.Contributors()
+	if len(all) > 0 {
+		out = append(out, " "+st.Label.Render("Contributors"))
+		for _, c := range all {
+			out = append(out, "  "+st.Muted.Render(incident.CleanLine(c)))
+		}
+		out = append(out, "")
+	}
+	if n := s.retro.OpenActions(); n > 0 {
+		out = append(out, " "+st.Muted.Render(fmt.Sprintf("%d open action%s", n, pluralS(n))))
+	}
+	if n := len(s.retro.OverdueActions(s.ctx.Now())); n > 0 {
+		out = append(out, " "+st.Error.Render(fmt.Sprintf("%d overdue", n)))
+	}
+	out = append(out, " "+st.Hint.Render(cut("F marks draft/final", w-1)))
+	return out
+}
+
+func pluralS(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// hasContent is the section list's mark: text, whys, actions, or for the
+// timeline, anything on it.
+func (s *retroScreen) hasContent(title string) bool {
+	if s.retro.HasContent(title) {
+		return true
+	}
+	if kindOf(title) == kindTimeline && s.ctx.Incident != nil {
+		return slices.ContainsFunc(s.ctx.Incident.Entries, func(e incident.Entry) bool { return !e.Deleted })
+	}
+	return false
+}
+
+// editorLines renders the selected section's editor at inner size w×h.
+func (s *retroScreen) editorLines(w, h int) []string {
+	switch kindOf(s.current()) {
+	case kindTimeline:
+		if s.notes {
+			return s.text.view(w, h, s.focus == focusEditor)
+		}
+		return s.timeline.view(w, h, s.focus == focusEditor)
+	case kindWhys:
+		return s.whys.view(w, h, s.focus == focusEditor)
+	case kindActions:
+		return s.actions.view(w, h, s.focus == focusEditor)
+	}
+	return s.text.view(w, h, s.focus == focusEditor)
+}
+
+func (s *retroScreen) ShortHelp() []key.Binding {
+	k := s.keys
+	if s.focus == focusSections {
+		open := k.Open
+		ext := k.External
+		ext.SetEnabled(kindOf(s.current()) != kindWhys && kindOf(s.current()) != kindActions)
+		return []key.Binding{k.Up, open, ext, k.Final, withHelp(s.ctx.Keys.Back, "cockpit")}
+	}
+	var binds []key.Binding
+	switch kindOf(s.current()) {
+	case kindText:
+		binds = s.text.shortHelp()
+	case kindTimeline:
+		if s.notes {
+			binds = s.text.shortHelp()
+		} else {
+			binds = s.timeline.shortHelp()
+		}
+	case kindWhys:
+		binds = s.whys.shortHelp()
+	case kindActions:
+		binds = s.actions.shortHelp()
+	}
+	return binds
+}
+
+func (s *retroScreen) FullHelp() [][]key.Binding {
+	k := s.keys
+	return [][]key.Binding{
+		{k.Up, k.Down, k.Open, k.Cancel, k.Final, k.External},
+		{k.Add, k.Edit, k.Delete, k.MoveUp, k.Root, k.Toggle},
+		{k.Star, k.Annotate, k.Notes, k.PageUp},
+	}
+}

@@ -1,0 +1,392 @@
+package tui
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/store"
+)
+
+// retroOf reads the stored retro.
+func retroOf(tb testing.TB, st *store.Store, id int64) incident.Retro {
+	tb.Helper()
+	inc, err := st.Incident(id)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return inc.Retro
+}
+
+// waitStore polls the store until ok holds for the retro, failing with
+// what it last saw. It waits for a write in flight; it asserts no speed.
+func waitStore(tb testing.TB, st *store.Store, id int64, what string, ok func(r incident.Retro) bool) incident.Retro {
+	tb.Helper()
+	var r incident.Retro
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		r = retroOf(tb, st, id)
+		if ok(r) {
+			return r
+		}
+	}
+	tb.Fatalf("the store never showed %s; last retro: %+v", what, r)
+	return r
+}
+
+// startRetro runs the whole program on the handbook incident and opens the
+// retro screen with its key.
+func startRetro(t *testing.T, st *store.Store, id int64) *teatest.TestModel {
+	t.Helper()
+	m := New(Options{Store: st, Config: testConfig(), Now: pinnedNow, IncidentID: id, Width: 100, Height: 30})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
+	waitOutput(t, tm, "Checkout payments failing")
+	tm.Type("/retro")
+	tm.Send(keyMsg("enter"))
+	waitOutput(t, tm, "Retrospective")
+	return tm
+}
+
+// waitOutput waits until the program has drawn s.
+func waitOutput(t *testing.T, tm *teatest.TestModel, s string) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(s)) },
+		teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+}
+
+// quit ends the program and returns the final root model.
+func quit(t *testing.T, tm *teatest.TestModel) Model {
+	t.Helper()
+	tm.Send(keyMsg("ctrl+c"))
+	return tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
+}
+
+func TestRetroFlowWriteIntroduction(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	tm := startRetro(t, st, id)
+	waitOutput(t, tm, "What happened? What was the issue? How was it resolved?")
+
+	tm.Send(keyMsg("enter"))
+	tm.Type("EU card payments failed for 50 minutes.")
+	tm.Send(keyMsg("enter"))
+	tm.Type("The PSP rate-limited us; we failed over.")
+	want := "EU card payments failed for 50 minutes.\nThe PSP rate-limited us; we failed over."
+	// Saved as typed: the text reaches the file without leaving the editor.
+	r := waitStore(t, st, id, "the introduction", func(r incident.Retro) bool {
+		s := r.Section("Introduction")
+		return s != nil && s.Text == want
+	})
+	if got := r.Section("Introduction").Contributors; !slices.Equal(got, []string{"amara"}) {
+		t.Errorf("contributors = %q; want amara", got)
+	}
+	tm.Send(keyMsg("esc"))
+	waitOutput(t, tm, "by amara")
+	m := quit(t, tm)
+	if m.screen != screenRetro {
+		t.Errorf("the screen is %v; want the retro screen", m.screen)
+	}
+	view := m.View()
+	checkFrame(t, view, 100, 30)
+	if !strings.Contains(view, "● Introduction") {
+		t.Errorf("the introduction is not marked as having content:\n%s", view)
+	}
+}
+
+func TestRetroFlowTextTypedJustBeforeQuitIsKept(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	tm := startRetro(t, st, id)
+	tm.Send(keyMsg("enter"))
+	tm.Type("typed and quit at once")
+	waitOutput(t, tm, "typed and quit at once")
+	quit(t, tm)
+	r := retroOf(t, st, id)
+	if s := r.Section("Introduction"); s == nil || s.Text != "typed and quit at once" {
+		t.Fatalf("after a quick quit the introduction is %+v", s)
+	}
+}
+
+func TestRetroFlowTwoWhysAndRootCause(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	tm := startRetro(t, st, id)
+	tm.Send(keyMsg("j"))
+	tm.Send(keyMsg("j")) // Five whys
+	tm.Send(keyMsg("enter"))
+	waitOutput(t, tm, "Why 1 of 5")
+
+	tm.Send(keyMsg("a"))
+	tm.Type("Why did card payments fail?")
+	tm.Send(keyMsg("tab"))
+	tm.Type("The PSP rate-limited our EU merchant id.")
+	tm.Send(keyMsg("enter"))
+	waitStore(t, st, id, "the first why", func(r incident.Retro) bool { return len(r.Whys) == 1 })
+	waitOutput(t, tm, "Why 2 of 5")
+
+	// Only the answer: the suggested question stands as the why.
+	tm.Send(keyMsg("a"))
+	tm.Send(keyMsg("tab"))
+	tm.Type("Our traffic doubled and nobody told the PSP.")
+	tm.Send(keyMsg("enter"))
+	waitStore(t, st, id, "the second why", func(r incident.Retro) bool { return len(r.Whys) == 2 })
+	waitOutput(t, tm, "Why 3 of 5")
+
+	tm.Send(keyMsg("r"))
+	r := waitStore(t, st, id, "a root cause", func(r incident.Retro) bool { return r.RootCause() >= 0 })
+	waitOutput(t, tm, "root cause")
+	quit(t, tm)
+
+	if r.RootCause() != 1 {
+		t.Errorf("root cause is why %d; want the second", r.RootCause()+1)
+	}
+	if r.Whys[0].Why != "Why did card payments fail?" || r.Whys[0].Because != "The PSP rate-limited our EU merchant id." {
+		t.Errorf("first why = %+v", r.Whys[0])
+	}
+	if r.Whys[1].Why != "Why the PSP rate-limited our EU merchant id?" || r.Whys[1].Because != "Our traffic doubled and nobody told the PSP." {
+		t.Errorf("second why = %+v", r.Whys[1])
+	}
+	if c := r.Section(incident.SectionWhys).Contributors; !slices.Equal(c, []string{"amara"}) {
+		t.Errorf("five whys contributors = %q", c)
+	}
+}
+
+func TestRetroFlowActions(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	tm := startRetro(t, st, id)
+	for range 3 {
+		tm.Send(keyMsg("j")) // Actions
+	}
+	tm.Send(keyMsg("enter"))
+	waitOutput(t, tm, "No actions yet")
+
+	tm.Send(keyMsg("a"))
+	tm.Type("Raise the PSP rate limit")
+	tm.Send(keyMsg("tab")) // kind stays immediate
+	tm.Send(keyMsg("tab"))
+	tm.Type("jonas")
+	tm.Send(keyMsg("tab"))
+	tm.Type("2026-03-11") // yesterday: overdue at once
+	tm.Send(keyMsg("tab"))
+	tm.Type("https://tracker.example/PAY-1")
+	tm.Send(keyMsg("enter"))
+	waitStore(t, st, id, "the first action", func(r incident.Retro) bool { return len(r.Actions) == 1 })
+
+	tm.Send(keyMsg("a"))
+	tm.Type("Capacity plan with the PSP")
+	tm.Send(keyMsg("tab"))
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlU}) // clear "immediate"
+	tm.Type("long-term")
+	tm.Send(keyMsg("tab"))
+	tm.Type("amara")
+	tm.Send(keyMsg("ctrl+s"))
+	waitStore(t, st, id, "the second action", func(r incident.Retro) bool { return len(r.Actions) == 2 })
+	waitOutput(t, tm, "1 overdue")
+
+	tm.Send(keyMsg("k")) // the first, overdue one
+	tm.Send(keyMsg("x"))
+	r := waitStore(t, st, id, "the first action done", func(r incident.Retro) bool { return r.Actions[0].Done })
+	waitOutput(t, tm, "1 open · 1 done")
+	quit(t, tm)
+
+	a, b := r.Actions[0], r.Actions[1]
+	if a.Title != "Raise the PSP rate limit" || a.Kind != incident.Immediate || a.Owner != "jonas" ||
+		a.Link != "https://tracker.example/PAY-1" || !a.Due.Equal(time.Date(2026, 3, 11, 23, 59, 0, 0, time.UTC)) || !a.Done || a.UID == "" {
+		t.Errorf("first action = %+v", a)
+	}
+	if b.Title != "Capacity plan with the PSP" || b.Kind != incident.LongTerm || b.Owner != "amara" || b.Done || !b.Due.IsZero() || b.UID == "" || b.UID == a.UID {
+		t.Errorf("second action = %+v", b)
+	}
+}
+
+func TestRetroFlowExternalEditor(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "editor.sh")
+	// The editor checks it got the current text, then replaces it.
+	body := "#!/bin/sh\n" +
+		"grep -q 'draft from the textarea' \"$1\" || exit 3\n" +
+		"printf 'Written in the editor.\\nSecond line.\\n' > \"$1\"\n"
+	if err := os.WriteFile(script, []byte(body), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("VISUAL", "")
+	t.Setenv("EDITOR", script)
+	t.Setenv("TMPDIR", filepath.Join(dir))
+
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	tm := startRetro(t, st, id)
+	tm.Send(keyMsg("enter"))
+	tm.Type("draft from the textarea")
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlE})
+	waitStore(t, st, id, "the editor's text", func(r incident.Retro) bool {
+		s := r.Section("Introduction")
+		return s != nil && s.Text == "Written in the editor.\nSecond line."
+	})
+	waitOutput(t, tm, "Text from the editor saved")
+	// The program takes keys again after the editor.
+	tm.Type(" More.")
+	waitStore(t, st, id, "typing after the editor", func(r incident.Retro) bool {
+		return r.Section("Introduction").Text == "Written in the editor.\nSecond line. More."
+	})
+	quit(t, tm)
+	left, _ := filepath.Glob(filepath.Join(dir, "warroom-retro-*"))
+	if len(left) > 0 {
+		t.Errorf("temp files left behind: %q", left)
+	}
+}
+
+func TestRetroExternalEditorFailureKeepsText(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "broken.sh")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\nexit 1\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("VISUAL", script)
+	t.Setenv("TMPDIR", dir)
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	tm := startRetro(t, st, id)
+	tm.Send(keyMsg("enter"))
+	tm.Type("keep me")
+	waitStore(t, st, id, "the typed text", func(r incident.Retro) bool {
+		s := r.Section("Introduction")
+		return s != nil && s.Text == "keep me"
+	})
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlE})
+	waitOutput(t, tm, "failed")
+	quit(t, tm)
+	r := retroOf(t, st, id)
+	if s := r.Section("Introduction"); s.Text != "keep me" {
+		t.Errorf("a failed editor changed the text to %q", s.Text)
+	}
+}
+
+func TestRetroScreenFromSlashCommandAndFrames(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		w, h := size[0], size[1]
+		m := newModel(t, st, id, w, h)
+		m = typeText(t, m, "/retro")
+		m = press(t, m, "enter")
+		if m.screen != screenRetro {
+			t.Fatalf("/retro left the screen at %v", m.screen)
+		}
+		view := m.View()
+		checkFrame(t, view, w, h)
+		for _, s := range []string{"Retrospective", "DRAFT", "due 2h00m after resolved", "○ Introduction", "● Timeline", "○ Five whys", "○ Actions"} {
+			if !strings.Contains(view, s) {
+				t.Errorf("%dx%d: the retro screen lacks %q:\n%s", w, h, s, view)
+			}
+		}
+		// Every section's editor draws in the frame.
+		for range 4 {
+			m = press(t, m, "enter")
+			checkFrame(t, m.View(), w, h)
+			m = press(t, m, "esc", "j")
+		}
+		m = press(t, m, "esc")
+		if m.screen != screenCockpit {
+			t.Errorf("esc on the section list did not return to the cockpit")
+		}
+	}
+}
+
+func TestRetroTimelineSectionFlagsAndStars(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 120, 40)
+	m = press(t, m, "tab", "R", "j", "enter")
+	view := m.View()
+	checkFrame(t, view, 120, 40)
+	// The handbook incident: declared 12:40, no public update, and silences.
+	for _, s := range []string{"Metrics", "time to detect 9m", "Possible deficiencies", "No public update was published",
+		"Nothing was logged for 22m, from 13:10 to 13:32.", "Starred (2)", "PSP status page reports degraded", "⚠ silence of 22m"} {
+		if !strings.Contains(view, s) {
+			t.Errorf("the timeline section lacks %q:\n%s", s, view)
+		}
+	}
+	// The first selectable row is the first starred entry; move to the
+	// first of the rest and star it.
+	m = press(t, m, "j", "j", "s")
+	starred := 0
+	for _, e := range entries(t, st, id) {
+		if e.Starred {
+			starred++
+		}
+	}
+	if starred != 3 {
+		t.Fatalf("after s, %d entries are starred; want 3", starred)
+	}
+	if !strings.Contains(m.View(), "Starred (3)") {
+		t.Errorf("the view did not follow the star:\n%s", m.View())
+	}
+
+	// Annotate the selected entry.
+	m = press(t, m, "a")
+	m = typeText(t, m, "late")
+	m = press(t, m, "enter")
+	r := retroOf(t, st, id)
+	notes := r.Section(incident.SectionTimeline)
+	if notes == nil || !strings.Contains(notes.Text, ": late") || !slices.Equal(notes.Contributors, []string{"amara"}) {
+		t.Fatalf("timeline notes = %+v", notes)
+	}
+	if !strings.Contains(m.View(), "Notes") {
+		t.Errorf("the notes are not shown:\n%s", m.View())
+	}
+}
+
+func TestRetroFinalAndDue(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	// Resolved at 11:00 on the pinned day: the retro was due at 13:00.
+	resolved := time.Date(2026, 3, 12, 11, 0, 0, 0, time.UTC)
+	if _, err := st.UpdateHead(id, pinned, func(inc *incident.Incident) error {
+		inc.Status = incident.Resolved
+		inc.Milestones[incident.MResolved] = resolved
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	m := newModel(t, st, id, 100, 30)
+	m = press(t, m, "tab", "R")
+	if v := m.View(); !strings.Contains(v, "due 13:00 OVERDUE +45m") {
+		t.Errorf("the overdue retro is not flagged:\n%s", v)
+	}
+	m = press(t, m, "F")
+	if r := retroOf(t, st, id); r.Status != incident.RetroFinal {
+		t.Fatalf("status after F = %q", r.Status)
+	}
+	if v := m.View(); !strings.Contains(v, "FINAL") || strings.Contains(v, "OVERDUE") {
+		t.Errorf("the final retro is still shown overdue:\n%s", v)
+	}
+	m = press(t, m, "F")
+	if r := retroOf(t, st, id); r.Status != incident.RetroDraft {
+		t.Fatalf("status after a second F = %q", r.Status)
+	}
+}
+
+func TestRetroKeepsTextOfSectionsRemovedFromConfig(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	if _, err := st.UpdateRetro(id, func(r *incident.Retro) error {
+		_, err := incident.SetSectionText(r, "Where we got lucky", "The PSP answered at once.", "li", pinned)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	m := newModel(t, st, id, 100, 30)
+	m = press(t, m, "tab", "R")
+	if v := m.View(); !strings.Contains(v, "● Where we got lucky") || !strings.Contains(v, "li") {
+		t.Errorf("the unconfigured section with text is not listed:\n%s", v)
+	}
+}

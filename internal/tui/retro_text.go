@@ -1,0 +1,238 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textarea"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+)
+
+// retroSaveAfter is how long typing must pause before the text is written.
+// Short: a quit right after typing also flushes, so this only bounds how
+// often the file is written.
+const retroSaveAfter = 300 * time.Millisecond
+
+// retroTextSaveMsg fires after typing pauses; seq tells whether more typing
+// happened since.
+type retroTextSaveMsg struct {
+	seq int
+}
+
+// retroEditorReadyMsg reports the temp file written for $EDITOR.
+type retroEditorReadyMsg struct {
+	title, path string
+	err         error
+}
+
+// retroEditorDoneMsg brings back what $EDITOR left in the file.
+type retroEditorDoneMsg struct {
+	title, text string
+	err         error
+}
+
+// retroText edits one free-text section in a textarea, saved as it is
+// typed, and hands the text to $VISUAL or $EDITOR on ctrl+e.
+type retroText struct {
+	ctx   *Context
+	keys  *retroKeys
+	saver *textSaver
+	area  textarea.Model
+	title string
+	// synced is the stored text the area last took, to tell local edits
+	// from other people's.
+	synced string
+	seq    int
+	w, h   int
+}
+
+func newRetroText(ctx *Context, keys *retroKeys, saver *textSaver) retroText {
+	st := ctx.Styles
+	ta := textarea.New()
+	ta.ShowLineNumbers = false
+	ta.Prompt = ""
+	ta.CharLimit = 0
+	ta.MaxHeight = 0 // the default stops at 99 lines
+	ta.EndOfBufferCharacter = ' '
+	ta.Cursor.SetMode(cursor.CursorStatic)
+	ta.Cursor.Style = st.Accent
+	for _, s := range []*textarea.Style{&ta.FocusedStyle, &ta.BlurredStyle} {
+		plain := st.Renderer.NewStyle()
+		s.Base, s.CursorLine, s.CursorLineNumber, s.LineNumber, s.Prompt = plain, plain, plain, plain, plain
+		s.Text = st.Text
+		s.Placeholder = st.Faint
+		s.EndOfBuffer = st.Faint
+	}
+	ta.Blur()
+	return retroText{ctx: ctx, keys: keys, saver: saver, area: ta}
+}
+
+func (t *retroText) setSize(w, h int) {
+	t.w, t.h = w, h
+	t.area.SetWidth(max(w-1, 1))
+	t.area.SetHeight(max(h-2, 1))
+}
+
+// show points the editor at a section. Text typed here and not yet stored
+// is never replaced; otherwise the stored text (perhaps a teammate's) wins.
+func (t *retroText) show(title, stored string, pending bool) {
+	if title != t.title {
+		t.title = title
+		t.area.SetValue(stored)
+		t.area.Placeholder = incident.SectionGuide(title)
+		t.synced = stored
+		return
+	}
+	cur := t.area.Value()
+	switch {
+	case cur == stored:
+		t.synced = stored
+	case !pending && cur == t.synced:
+		t.area.SetValue(stored)
+		t.synced = stored
+	}
+}
+
+func (t *retroText) focus() tea.Cmd { return t.area.Focus() }
+func (t *retroText) blur()          { t.area.Blur() }
+
+// changed records an edit and schedules its save.
+func (t *retroText) changed(v string) tea.Cmd {
+	t.seq++
+	t.saver.set(t.title, v)
+	seq := t.seq
+	return tea.Tick(retroSaveAfter, func(time.Time) tea.Msg { return retroTextSaveMsg{seq: seq} })
+}
+
+func (t retroText) update(msg tea.Msg) (retroText, tea.Cmd) {
+	switch msg := msg.(type) {
+	case retroTextSaveMsg:
+		if msg.seq == t.seq {
+			return t, t.saver.saveCmd(t.ctx)
+		}
+		return t, nil
+	case retroEditorReadyMsg:
+		if msg.err != nil {
+			return t, errCmd(msg.err)
+		}
+		return t, runEditorCmd(msg.title, msg.path)
+	case retroEditorDoneMsg:
+		if msg.err != nil {
+			return t, errCmd(msg.err)
+		}
+		if msg.title == t.title {
+			if msg.text == t.area.Value() {
+				return t, func() tea.Msg { return statusMsg{"No change from the editor"} }
+			}
+			t.area.SetValue(msg.text)
+			t.seq++
+		}
+		t.saver.set(msg.title, msg.text)
+		return t, tea.Batch(t.saver.saveCmd(t.ctx), func() tea.Msg { return statusMsg{"Text from the editor saved"} })
+	case tea.KeyMsg:
+		if key.Matches(msg, t.keys.External) {
+			return t, t.external()
+		}
+		if !t.area.Focused() {
+			return t, nil
+		}
+		before := t.area.Value()
+		var cmd tea.Cmd
+		t.area, cmd = t.area.Update(msg)
+		if v := t.area.Value(); v != before {
+			return t, tea.Batch(cmd, t.changed(v))
+		}
+		return t, cmd
+	}
+	var cmd tea.Cmd
+	t.area, cmd = t.area.Update(msg)
+	return t, cmd
+}
+
+// external opens the section's text in $VISUAL or $EDITOR.
+func (t *retroText) external() tea.Cmd {
+	if t.title == "" {
+		return nil
+	}
+	return writeEditorFileCmd(t.title, t.area.Value())
+}
+
+// editorArgs is the command line of the user's editor: $VISUAL, then
+// $EDITOR (either may carry flags, e.g. "code --wait"), else vi.
+func editorArgs() []string {
+	for _, v := range []string{"VISUAL", "EDITOR"} {
+		if f := strings.Fields(os.Getenv(v)); len(f) > 0 {
+			return f
+		}
+	}
+	return []string{"vi"}
+}
+
+// writeEditorFileCmd puts the text in a temp file for the editor.
+func writeEditorFileCmd(title, text string) tea.Cmd {
+	return func() tea.Msg {
+		f, err := os.CreateTemp("", "warroom-retro-*.md")
+		if err != nil {
+			return retroEditorReadyMsg{err: fmt.Errorf("cannot make a temporary file for the editor (%v); check that $TMPDIR is writable", err)}
+		}
+		_, werr := f.WriteString(text)
+		cerr := f.Close()
+		if err := errors.Join(werr, cerr); err != nil {
+			_ = os.Remove(f.Name())
+			return retroEditorReadyMsg{err: fmt.Errorf("cannot write the temporary file for the editor (%v); check the free space in $TMPDIR", err)}
+		}
+		return retroEditorReadyMsg{title: title, path: f.Name()}
+	}
+}
+
+// runEditorCmd suspends the program, runs the editor on path, and reads the
+// file back. The file is removed afterwards either way.
+func runEditorCmd(title, path string) tea.Cmd {
+	args := editorArgs()
+	c := exec.Command(args[0], append(args[1:], path)...)
+	return tea.ExecProcess(c, func(err error) tea.Msg {
+		defer os.Remove(path)
+		if err != nil {
+			return retroEditorDoneMsg{err: fmt.Errorf("the editor %s failed (%v); the text is unchanged, set $VISUAL or $EDITOR to an editor that works", args[0], err)}
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return retroEditorDoneMsg{err: fmt.Errorf("cannot read back the editor's file (%v); the text is unchanged", err)}
+		}
+		// Editors end files with a newline the textarea would show as an
+		// empty last line.
+		return retroEditorDoneMsg{title: title, text: strings.TrimRight(string(data), "\n")}
+	})
+}
+
+// view renders the editor at inner size w×h: a guide, the textarea and a
+// hint.
+func (t retroText) view(w, h int, focused bool) []string {
+	st := t.ctx.Styles
+	guide := incident.SectionGuide(t.title)
+	out := []string{" " + st.Muted.Render(cut(guide, w-1))}
+	for _, l := range strings.Split(t.area.View(), "\n") {
+		out = append(out, " "+l)
+	}
+	out = out[:min(len(out), max(h-1, 1))]
+	for len(out) < h-1 {
+		out = append(out, "")
+	}
+	hint := "enter edits · ctrl+e opens $EDITOR"
+	if focused {
+		hint = "saved as you type · ctrl+e opens $EDITOR · esc back"
+	}
+	return append(out, " "+st.Hint.Render(cut(hint, w-1)))
+}
+
+func (t retroText) shortHelp() []key.Binding {
+	return []key.Binding{t.keys.External, withHelp(t.keys.Cancel, "back")}
+}

@@ -1,0 +1,407 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+)
+
+// retroRowKind is what one row of the timeline analysis shows.
+type retroRowKind uint8
+
+const (
+	rrHeading retroRowKind = iota
+	rrText                 // a plain line (metrics, notes)
+	rrFinding              // a possible deficiency, wrapped over rows
+	rrFlag                 // a finding flagged in place on the timeline
+	rrEntry                // a timeline entry; selectable
+	rrBlank
+)
+
+type retroRow struct {
+	kind    retroRowKind
+	text    string
+	entry   incident.Entry
+	warn    bool
+	starred bool
+}
+
+// retroTimeline is the Timeline section: metrics, milestones, the possible
+// deficiencies the incident shows, the starred entries and then the rest
+// with findings flagged in place, and the notes written about it. Entries
+// can be starred and annotated from here.
+type retroTimeline struct {
+	ctx  *Context
+	keys *retroKeys
+	inc  *incident.Incident
+	sum  incident.TimelineSummary
+	rows []retroRow
+	// entryRows indexes the selectable rows.
+	entryRows []int
+	sel       int
+	top       int
+	// annotating is set while the note input is open for entry.
+	annotating bool
+	input      textinput.Model
+	entry      incident.Entry
+	w, h       int
+}
+
+func newRetroTimeline(ctx *Context, keys *retroKeys) retroTimeline {
+	in := textinput.New()
+	in.Prompt = ""
+	in.Placeholder = "what this entry shows about how we handled it"
+	in.Cursor.SetMode(cursor.CursorStatic)
+	in.PlaceholderStyle = ctx.Styles.Faint
+	in.TextStyle = ctx.Styles.Text
+	return retroTimeline{ctx: ctx, keys: keys, input: in}
+}
+
+func (t *retroTimeline) setSize(w, h int) {
+	t.w, t.h = w, h
+	t.input.Width = max(w-12, 1)
+	t.build()
+}
+
+// setIncident recomputes the analysis from a freshly loaded incident.
+func (t *retroTimeline) setIncident(inc *incident.Incident) {
+	t.inc = inc
+	t.sum = incident.SummarizeTimeline(inc, t.ctx.Policy())
+	t.build()
+}
+
+// build lays the analysis out in rows at the current width, keeping the
+// selected entry selected.
+func (t *retroTimeline) build() {
+	if t.inc == nil {
+		return
+	}
+	var keep int64 = -1
+	if e, ok := t.selected(); ok {
+		keep = e.ID
+	}
+	st := t.ctx.Styles
+	w := max(t.w-2, 10)
+	rows := make([]retroRow, 0, len(t.sum.Starred)+len(t.sum.Rest)+len(t.sum.Findings)+16)
+	add := func(r retroRow) { rows = append(rows, r) }
+	heading := func(s string) { add(retroRow{kind: rrHeading, text: s}) }
+
+	var ms []string
+	for _, m := range t.sum.Metrics {
+		v := "—"
+		if m.Known {
+			v = incident.FormatDuration(m.Value)
+		}
+		ms = append(ms, m.Name+" "+v)
+	}
+	heading("Metrics")
+	for _, l := range wrap(strings.Join(ms, " · "), w) {
+		add(retroRow{kind: rrText, text: l})
+	}
+	var mils []string
+	for _, m := range t.sum.Milestones {
+		mils = append(mils, string(m.Milestone)+" "+t.clock(m.At))
+	}
+	if len(mils) > 0 {
+		for _, l := range wrap(strings.Join(mils, " → "), w) {
+			add(retroRow{kind: rrText, text: l})
+		}
+	}
+	add(retroRow{kind: rrText, text: fmt.Sprintf("%d public update%s published", t.sum.Updates, pluralS(t.sum.Updates))})
+	add(retroRow{kind: rrBlank})
+
+	if len(t.sum.Findings) == 0 {
+		heading("No possible deficiencies found")
+	} else {
+		heading(fmt.Sprintf("Possible deficiencies (%d)", len(t.sum.Findings)))
+		for _, f := range t.sum.Findings {
+			for i, l := range wrap(f.Text, max(w-10, 10)) {
+				prefix := "⚠ " + fit(t.clock(f.At), 7) + " "
+				if i > 0 {
+					prefix = strings.Repeat(" ", 10)
+				}
+				add(retroRow{kind: rrFinding, text: prefix + l, warn: true})
+			}
+		}
+	}
+	add(retroRow{kind: rrBlank})
+
+	heading(fmt.Sprintf("Starred (%d)", len(t.sum.Starred)))
+	if len(t.sum.Starred) == 0 {
+		add(retroRow{kind: rrText, text: st.Faint.Render("none yet · select an entry below and press s")})
+	}
+	for _, e := range t.sum.Starred {
+		add(retroRow{kind: rrEntry, entry: e, starred: true})
+	}
+	add(retroRow{kind: rrBlank})
+
+	heading(fmt.Sprintf("Everything else (%d)", len(t.sum.Rest)))
+	fi := 0
+	flagsBefore := func(at time.Time) {
+		for fi < len(t.sum.Findings) && !t.sum.Findings[fi].At.After(at) {
+			f := t.sum.Findings[fi]
+			add(retroRow{kind: rrFlag, text: "⚠ " + flagLabel(f), warn: true})
+			fi++
+		}
+	}
+	for _, e := range t.sum.Rest {
+		flagsBefore(e.At)
+		add(retroRow{kind: rrEntry, entry: e})
+	}
+	for ; fi < len(t.sum.Findings); fi++ {
+		add(retroRow{kind: rrFlag, text: "⚠ " + flagLabel(t.sum.Findings[fi]), warn: true})
+	}
+
+	if notes := t.inc.Retro.Section(incident.SectionTimeline); notes != nil && strings.TrimSpace(notes.Text) != "" {
+		add(retroRow{kind: rrBlank})
+		heading("Notes")
+		for _, l := range strings.Split(incident.CleanText(notes.Text), "\n") {
+			for _, wl := range wrap(strings.ReplaceAll(l, "\t", "    "), w) {
+				add(retroRow{kind: rrText, text: wl})
+			}
+		}
+	}
+
+	t.rows = rows
+	t.entryRows = t.entryRows[:0]
+	for i, r := range rows {
+		if r.kind == rrEntry {
+			t.entryRows = append(t.entryRows, i)
+		}
+	}
+	t.sel = min(t.sel, max(len(t.entryRows)-1, 0))
+	if keep >= 0 {
+		for i, ri := range t.entryRows {
+			if rows[ri].entry.ID == keep {
+				t.sel = i
+				break
+			}
+		}
+	}
+	t.clamp()
+}
+
+// flagLabel is a finding in a few words, for its place on the timeline.
+func flagLabel(f incident.Finding) string {
+	switch f.Kind {
+	case incident.FindingGap:
+		return "silence of " + incident.FormatDuration(f.Length)
+	case incident.FindingLateUpdate:
+		return "public update late by " + incident.FormatDuration(f.Length)
+	case incident.FindingLateFirstUpdate:
+		return "first public update late by " + incident.FormatDuration(f.Length)
+	case incident.FindingNoUpdate:
+		return "no public update published"
+	case incident.FindingSlowAcknowledge:
+		return "acknowledged after " + incident.FormatDuration(f.Length)
+	case incident.FindingSlowDetect:
+		return "detected after " + incident.FormatDuration(f.Length)
+	}
+	return f.Text
+}
+
+// clock shows a time, with the date when the incident spans days.
+func (t *retroTimeline) clock(at time.Time) string {
+	if t.sum.MultiDay {
+		return at.Format("Jan 2 15:04")
+	}
+	return at.Format("15:04")
+}
+
+func (t *retroTimeline) selected() (incident.Entry, bool) {
+	if t.sel < 0 || t.sel >= len(t.entryRows) || t.entryRows[t.sel] >= len(t.rows) {
+		return incident.Entry{}, false
+	}
+	return t.rows[t.entryRows[t.sel]].entry, true
+}
+
+// listRows is how many rows the list shows above the hint (and input).
+func (t *retroTimeline) listRows() int {
+	n := t.h - 1
+	if t.annotating {
+		n--
+	}
+	return max(n, 1)
+}
+
+// clamp keeps the selected entry in view.
+func (t *retroTimeline) clamp() {
+	n := t.listRows()
+	if len(t.entryRows) > 0 && t.sel < len(t.entryRows) {
+		r := t.entryRows[t.sel]
+		if r < t.top {
+			t.top = r
+		}
+		if r >= t.top+n {
+			t.top = r - n + 1
+		}
+	}
+	t.top = max(min(t.top, len(t.rows)-n), 0)
+}
+
+func (t *retroTimeline) move(d int) {
+	if len(t.entryRows) == 0 {
+		t.top = max(min(t.top+d, len(t.rows)-t.listRows()), 0)
+		return
+	}
+	t.sel = max(min(t.sel+d, len(t.entryRows)-1), 0)
+	t.clamp()
+}
+
+func (t *retroTimeline) wheel(msg tea.MouseMsg) {
+	switch msg.Button {
+	case tea.MouseButtonWheelUp:
+		t.top = max(t.top-3, 0)
+	case tea.MouseButtonWheelDown:
+		t.top = max(min(t.top+3, len(t.rows)-t.listRows()), 0)
+	}
+}
+
+func (t retroTimeline) typing() bool { return t.annotating }
+
+func (t retroTimeline) update(msg tea.Msg) (retroTimeline, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if t.annotating {
+		if ok {
+			switch {
+			case key.Matches(km, t.keys.Cancel):
+				t.annotating = false
+				t.input.Blur()
+				t.clamp()
+				return t, nil
+			case key.Matches(km, t.keys.Enter):
+				note, e := t.input.Value(), t.entry
+				if strings.TrimSpace(note) == "" {
+					return t, errCmd(fmt.Errorf("the note is empty; type what this entry shows, or press esc"))
+				}
+				t.annotating = false
+				t.input.Blur()
+				t.clamp()
+				return t, retroWriteCmd(t.ctx, "Note added to the timeline section", func(r *incident.Retro, author string, now time.Time) error {
+					return incident.AnnotateEntry(r, e, note, author, now)
+				})
+			}
+		}
+		var cmd tea.Cmd
+		t.input, cmd = t.input.Update(msg)
+		return t, cmd
+	}
+	if !ok {
+		return t, nil
+	}
+	k := t.keys
+	switch {
+	case key.Matches(km, k.Up):
+		t.move(-1)
+	case key.Matches(km, k.Down):
+		t.move(1)
+	case key.Matches(km, k.PageUp):
+		t.move(-t.listRows())
+	case key.Matches(km, k.PageDn):
+		t.move(t.listRows())
+	case key.Matches(km, k.Star):
+		e, ok := t.selected()
+		if !ok {
+			return t, nil
+		}
+		what := "Entry starred"
+		if e.Starred {
+			what = "Star removed"
+		}
+		return t, editEntryCmd(t.ctx, e.ID, what, func(x *incident.Entry) error {
+			x.Starred = !x.Starred
+			return nil
+		})
+	case key.Matches(km, k.Annotate):
+		e, ok := t.selected()
+		if !ok {
+			return t, errCmd(fmt.Errorf("there is no entry to annotate; log what happened in the cockpit first"))
+		}
+		t.entry = e
+		t.annotating = true
+		t.input.SetValue("")
+		t.clamp()
+		return t, t.input.Focus()
+	}
+	return t, nil
+}
+
+// view renders the analysis at inner size w×h, only the rows in view.
+func (t retroTimeline) view(w, h int, focused bool) []string {
+	st := t.ctx.Styles
+	if t.inc == nil {
+		return []string{st.Faint.Render(" loading…")}
+	}
+	n := t.listRows()
+	selRow := -1
+	if focused && t.sel < len(t.entryRows) {
+		selRow = t.entryRows[t.sel]
+	}
+	out := make([]string, 0, h)
+	for i := t.top; i < len(t.rows) && i < t.top+n; i++ {
+		out = append(out, t.row(t.rows[i], w, i == selRow))
+	}
+	for len(out) < n {
+		out = append(out, "")
+	}
+	if t.annotating {
+		label := " note on " + t.entry.At.Format("15:04") + " › "
+		out = append(out, st.PromptEdit.Render(label)+t.input.View())
+		out = append(out, " "+st.Hint.Render(cut("enter adds the note to the timeline section · esc cancels", w-1)))
+		return out
+	}
+	hint := "enter edits · ctrl+e opens the notes in $EDITOR"
+	if focused {
+		hint = "j/k select · s star · a annotate · n notes · ctrl+e $EDITOR · esc back"
+	}
+	return append(out, " "+st.Hint.Render(cut(hint, w-1)))
+}
+
+func (t retroTimeline) row(r retroRow, w int, selected bool) string {
+	st := t.ctx.Styles
+	switch r.kind {
+	case rrHeading:
+		return " " + st.PaneTitle.Render(cut(r.text, w-1))
+	case rrFinding:
+		return " " + st.Warn.Render(cut(r.text, w-1))
+	case rrFlag:
+		return "   " + st.Warn.Render(cut(r.text, w-3))
+	case rrText:
+		return " " + st.Muted.Render(cut(r.text, w-1))
+	case rrEntry:
+		e := r.entry
+		mark := " "
+		if e.Starred {
+			mark = st.Starred.Render("★")
+		}
+		author := fit(incident.CleanLine(e.Author), 8)
+		lead := mark + " " + st.Time.Render(t.clock(e.At)) + " " + st.Author.Render(author) + " " + st.kindStyle(e.Kind).Render(kindMark(e.Kind)) + " "
+		text := incident.CleanLine(e.Text)
+		if e.Starred {
+			text = st.Starred.Render(text)
+		} else {
+			text = st.kindStyle(e.Kind).Render(text)
+		}
+		line := " " + lead + text
+		if selected {
+			return st.Selected.Render(fit(st.SelectionMarker.Render("›")+lead+text, w))
+		}
+		return cut(line, w)
+	}
+	return ""
+}
+
+func (t retroTimeline) shortHelp() []key.Binding {
+	k := t.keys
+	if t.annotating {
+		return []key.Binding{withHelp(k.Enter, "add note"), withHelp(k.Cancel, "cancel")}
+	}
+	return []key.Binding{k.Up, k.Star, k.Annotate, k.Notes, k.External, withHelp(k.Cancel, "back")}
+}

@@ -1,0 +1,237 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+)
+
+// retroWhys edits the five-whys chain: an ordered list of why → because,
+// from the immediate cause down to the systemic one, with one step marked
+// as the root cause. Below the chain it asks the next why until there are
+// five.
+type retroWhys struct {
+	ctx  *Context
+	keys *retroKeys
+	r    *incident.Retro
+	sel  int
+	// form is open while adding (editing < 0) or editing step editing.
+	form    *retroForm
+	editing int
+	// confirm is set while a delete waits for y.
+	confirm bool
+	w, h    int
+}
+
+func (v *retroWhys) setRetro(r *incident.Retro) {
+	v.r = r
+	v.sel = max(min(v.sel, len(r.Whys)-1), 0)
+}
+
+func (v retroWhys) typing() bool { return v.form != nil || v.confirm }
+
+func (v *retroWhys) openForm(i int) tea.Cmd {
+	labels := []string{"Why", "Because"}
+	if i < 0 {
+		q := incident.NextWhyQuestion(v.r)
+		if q == "" {
+			q = "why did that happen?"
+		}
+		v.form = newRetroForm(v.ctx, v.keys, fmt.Sprintf("Why %d", len(v.r.Whys)+1), labels,
+			[]string{q, "the answer: what caused it"}, []string{"", ""})
+	} else {
+		w := v.r.Whys[i]
+		v.form = newRetroForm(v.ctx, v.keys, fmt.Sprintf("Edit why %d", i+1), labels,
+			[]string{"why did that happen?", "the answer: what caused it"}, []string{w.Why, w.Because})
+	}
+	v.editing = i
+	v.form.setWidth(v.w)
+	return nil
+}
+
+func (v retroWhys) update(msg tea.Msg) (retroWhys, tea.Cmd) {
+	if v.form != nil {
+		res, cmd := v.form.update(msg)
+		switch res {
+		case formCancel:
+			v.form = nil
+		case formSubmit:
+			return v.submit()
+		}
+		return v, cmd
+	}
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return v, nil
+	}
+	k := v.keys
+	if v.confirm {
+		v.confirm = false
+		if key.Matches(km, k.Confirm) && v.sel < len(v.r.Whys) {
+			i := v.sel
+			return v, retroWriteCmd(v.ctx, fmt.Sprintf("Why %d deleted", i+1), func(r *incident.Retro, author string, now time.Time) error {
+				return incident.DeleteWhy(r, i, author, now)
+			})
+		}
+		return v, nil
+	}
+	n := len(v.r.Whys)
+	switch {
+	case key.Matches(km, k.Up):
+		v.sel = max(v.sel-1, 0)
+	case key.Matches(km, k.Down):
+		v.sel = max(min(v.sel+1, n-1), 0)
+	case key.Matches(km, k.Add):
+		return v, v.openForm(-1)
+	case n == 0:
+		return v, nil
+	case key.Matches(km, k.Edit), key.Matches(km, k.Enter):
+		return v, v.openForm(v.sel)
+	case key.Matches(km, k.Delete):
+		v.confirm = true
+	case key.Matches(km, k.MoveUp), key.Matches(km, k.MoveDown):
+		d := 1
+		if key.Matches(km, k.MoveUp) {
+			d = -1
+		}
+		i := v.sel
+		if i+d < 0 || i+d >= n {
+			return v, nil
+		}
+		v.sel = i + d
+		return v, retroWriteCmd(v.ctx, "", func(r *incident.Retro, author string, now time.Time) error {
+			_, err := incident.MoveWhy(r, i, d, author, now)
+			return err
+		})
+	case key.Matches(km, k.Root):
+		i := v.sel
+		what := fmt.Sprintf("Why %d marked as the root cause", i+1)
+		if v.r.Whys[i].RootCause {
+			what = "Root cause mark removed"
+		}
+		return v, retroWriteCmd(v.ctx, what, func(r *incident.Retro, author string, now time.Time) error {
+			_, err := incident.MarkRootCause(r, i, author, now)
+			return err
+		})
+	}
+	return v, nil
+}
+
+// submit stores the form: a new step, or the edited one.
+func (v retroWhys) submit() (retroWhys, tea.Cmd) {
+	why, because := strings.TrimSpace(v.form.value(0)), strings.TrimSpace(v.form.value(1))
+	if why == "" && v.editing < 0 && because != "" {
+		// The suggested question stands when only the answer is typed.
+		why = incident.NextWhyQuestion(v.r)
+	}
+	if why == "" && because == "" {
+		v.form.err = "Type the why, the because or both; esc cancels."
+		return v, nil
+	}
+	i := v.editing
+	v.form = nil
+	if i < 0 {
+		v.sel = len(v.r.Whys)
+		return v, retroWriteCmd(v.ctx, "Why added", func(r *incident.Retro, author string, now time.Time) error {
+			_, err := incident.AddWhy(r, why, because, author, now)
+			return err
+		})
+	}
+	return v, retroWriteCmd(v.ctx, fmt.Sprintf("Why %d changed", i+1), func(r *incident.Retro, author string, now time.Time) error {
+		return incident.EditWhy(r, i, why, because, author, now)
+	})
+}
+
+// view renders the chain at inner size w×h.
+func (v retroWhys) view(w, h int, focused bool) []string {
+	st := v.ctx.Styles
+	var out []string
+	selLine := 0
+	if len(v.r.Whys) == 0 {
+		out = append(out, " "+st.Faint.Render(cut("From the immediate cause down to the systemic one.", w-1)))
+	}
+	for i, y := range v.r.Whys {
+		num := fmt.Sprintf("%d.", i+1)
+		whyText := incident.CleanLine(y.Why)
+		if whyText == "" {
+			whyText = st.Faint.Render("(no question)")
+		}
+		if i == v.sel {
+			selLine = len(out)
+		}
+		first := " " + st.Bold.Render(fit(num, 3)) + " " + st.Text.Render(whyText)
+		if focused && i == v.sel && v.form == nil {
+			first = st.Selected.Render(fit(st.SelectionMarker.Render("›")+st.Bold.Render(fit(num, 3))+" "+st.Text.Render(whyText), w))
+		}
+		out = append(out, cut(first, w))
+		because := incident.CleanLine(y.Because)
+		if because == "" {
+			because = st.Faint.Render("because … (e to answer)")
+		} else {
+			because = st.Muted.Render("because ") + st.Text.Render(because)
+		}
+		for j, l := range wrap(because, max(w-6, 10)) {
+			lead := "     "
+			if j == 0 && y.RootCause {
+				lead = "   " + st.Error.Render("◆") + " "
+			}
+			out = append(out, lead+l)
+		}
+		if y.RootCause {
+			out = append(out, "     "+st.Error.Render("root cause"))
+		}
+	}
+	out = append(out, "")
+	if p := incident.NextWhyPrompt(v.r); p != "" {
+		for _, l := range wrap(p, max(w-2, 10)) {
+			out = append(out, " "+st.Accent.Render(l))
+		}
+		out = append(out, " "+st.Hint.Render(cut("press a to add it", w-1)))
+	} else if v.r.RootCause() < 0 {
+		out = append(out, " "+st.Accent.Render(cut("Five whys reached: mark the root cause with r.", w-1)))
+	}
+
+	var foot []string
+	switch {
+	case v.form != nil:
+		foot = append([]string{""}, v.form.view(w)...)
+	case v.confirm && v.sel < len(v.r.Whys):
+		foot = []string{" " + st.Warn.Render(cut(fmt.Sprintf("Delete why %d? y deletes, any other key keeps it", v.sel+1), w-1))}
+	case focused:
+		foot = []string{" " + st.Hint.Render(cut("a add · e edit · K/J move · r root cause · d delete · esc back", w-1))}
+	default:
+		foot = []string{" " + st.Hint.Render(cut("enter edits the chain", w-1))}
+	}
+	return fitRows(out, foot, selLine, h)
+}
+
+// fitRows fits a body and a footer into h rows, the footer at the bottom;
+// a body too tall is scrolled so that row near stays in view.
+func fitRows(body, foot []string, near, h int) []string {
+	room := max(h-len(foot), 0)
+	if len(body) > room {
+		start := max(min(near-room/2, len(body)-room), 0)
+		body = body[start : start+room]
+	}
+	out := append([]string{}, body...)
+	for len(out) < room {
+		out = append(out, "")
+	}
+	return append(out, foot...)
+}
+
+func (v retroWhys) shortHelp() []key.Binding {
+	k := v.keys
+	if v.form != nil {
+		return []key.Binding{k.NextField, withHelp(k.Enter, "next/save"), withHelp(k.Cancel, "cancel")}
+	}
+	if v.confirm {
+		return []key.Binding{withHelp(k.Confirm, "delete"), withHelp(k.Cancel, "keep")}
+	}
+	return []key.Binding{k.Up, withHelp(k.Add, "add why"), k.Edit, k.MoveUp, k.Root, k.Delete, withHelp(k.Cancel, "back")}
+}

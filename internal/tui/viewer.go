@@ -1,0 +1,175 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/store"
+)
+
+// Viewer is the read-only stakeholder view served to SSH viewer keys: the
+// incident's header, its status and the public updates, nothing from the
+// war room's technical timeline. It polls the store like the cockpit, so a
+// stakeholder sees a new update within a second, and it has no key that
+// writes.
+type Viewer struct {
+	st     *store.Store
+	styles *Styles
+	now    func() time.Time
+	policy incident.Policy
+	quit   key.Binding
+
+	id            int64
+	inc           *incident.Incident
+	stamp         store.Stamp
+	err           error
+	width, height int
+	pollEvery     time.Duration
+}
+
+type viewerLoadedMsg struct {
+	inc   *incident.Incident
+	stamp store.Stamp
+	err   error
+}
+
+type viewerPollMsg struct{}
+
+// NewViewer builds the stakeholder view from the same Options as New; it
+// shows opts.IncidentID, or the latest open incident when that is 0.
+func NewViewer(opts Options) Viewer {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	policy := incident.DefaultPolicy()
+	if opts.Config != nil {
+		policy = opts.Config.Policy()
+	}
+	every := opts.PollEvery
+	if every <= 0 {
+		every = pollEvery
+	}
+	return Viewer{
+		st: opts.Store, styles: NewStyles(opts.Renderer, DefaultTheme()), now: now, policy: policy,
+		quit:  key.NewBinding(key.WithKeys("ctrl+c", "q"), key.WithHelp("q", "quit")),
+		id:    opts.IncidentID,
+		width: opts.Width, height: opts.Height, pollEvery: every,
+	}
+}
+
+// Init loads the incident and starts polling.
+func (v Viewer) Init() tea.Cmd { return tea.Batch(v.load(), v.tick()) }
+
+func (v Viewer) load() tea.Cmd {
+	st, id := v.st, v.id
+	return func() tea.Msg {
+		stamp, _ := st.Stamp()
+		if id == 0 {
+			latest, err := st.LatestOpen()
+			if err != nil {
+				return viewerLoadedMsg{err: err, stamp: stamp}
+			}
+			id = latest
+		}
+		inc, err := st.Incident(id)
+		return viewerLoadedMsg{inc: inc, stamp: stamp, err: err}
+	}
+}
+
+func (v Viewer) tick() tea.Cmd {
+	return tea.Tick(v.pollEvery, func(time.Time) tea.Msg { return viewerPollMsg{} })
+}
+
+// Update handles quitting, resizes, polling and loads; every other key is
+// ignored, so a viewer cannot change anything.
+func (v Viewer) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		if key.Matches(msg, v.quit) {
+			return v, tea.Quit
+		}
+	case tea.WindowSizeMsg:
+		v.width, v.height = msg.Width, msg.Height
+	case viewerPollMsg:
+		stamp, err := v.st.Stamp()
+		if err == nil && stamp != v.stamp {
+			return v, tea.Batch(v.load(), v.tick())
+		}
+		return v, v.tick()
+	case viewerLoadedMsg:
+		v.stamp, v.err = msg.stamp, msg.err
+		if msg.inc != nil {
+			v.inc, v.id = msg.inc, msg.inc.ID
+		}
+	}
+	return v, nil
+}
+
+// View draws the header, the next update time and the public updates,
+// newest first, clipped to the terminal.
+func (v Viewer) View() string {
+	s := v.styles
+	w, h := v.width, v.height
+	if w <= 0 {
+		w = 80
+	}
+	if h <= 0 {
+		h = 24
+	}
+	var lines []string
+	add := func(l string) { lines = append(lines, cut(l, w)) }
+	switch {
+	case v.inc == nil && v.err != nil:
+		add(s.Bold.Render(" warroom") + s.Muted.Render(" · stakeholder view"))
+		add("")
+		add(" " + s.Muted.Render("No open incident right now. Updates will appear here."))
+	case v.inc == nil:
+		add(s.Muted.Render(" loading…"))
+	default:
+		inc, now := v.inc, v.now()
+		sev := s.Severity[inc.Severity]
+		status := s.Status[inc.Status]
+		add(fmt.Sprintf(" %s  %s  %s  %s", s.ID.Render(inc.Key()), sev.Render(inc.Severity.String()), s.Title.Render(incident.CleanLine(inc.Title)), status.Render(strings.ToUpper(string(inc.Status)))))
+		info := []string{"started " + inc.Created.Local().Format("15:04") + " (" + incident.FormatDuration(now.Sub(inc.Created)) + " ago)"}
+		if !inc.ETA.IsZero() {
+			info = append(info, "ETA "+inc.ETA.Local().Format("15:04"))
+		}
+		if inc.Open() {
+			info = append(info, "next update by "+incident.NextUpdateDue(inc, v.policy).Local().Format("15:04"))
+		}
+		if inc.PublicChannel != "" {
+			info = append(info, "channel "+incident.CleanLine(inc.PublicChannel))
+		}
+		add(" " + s.Muted.Render(strings.Join(info, " · ")))
+		add("")
+		add(" " + s.PaneTitle.Render("Public updates"))
+		if len(inc.Updates) == 0 {
+			add(" " + s.Faint.Render("No public update yet."))
+		}
+		for i := len(inc.Updates) - 1; i >= 0 && len(lines) < h-2; i-- {
+			u := inc.Updates[i]
+			prefix := u.At.Local().Format("15:04") + ": "
+			for j, l := range wrap(incident.CleanText(u.Text), max(10, w-2-len(prefix))) {
+				if j == 0 {
+					add(" " + s.Time.Render(prefix) + s.Text.Render(l))
+				} else {
+					add(" " + strings.Repeat(" ", len(prefix)) + s.Text.Render(l))
+				}
+			}
+		}
+	}
+	for len(lines) < h-1 {
+		lines = append(lines, "")
+	}
+	if len(lines) > h-1 {
+		lines = lines[:h-1]
+	}
+	lines = append(lines, s.HelpKey.Render(" q")+s.HelpDesc.Render(" quit · read-only view"))
+	return strings.Join(lines, "\n")
+}
