@@ -20,4 +20,12 @@
 // newlines are folded into spaces wherever the text sits in a table cell,
 // list item or heading. The tests parse the output with goldmark (GFM) to
 // check that hostile text only ever lands as text inside its own block.
+//
+// # Custom templates
+//
+// The config key export_template names a Go text/template that replaces the
+// built-in layout (BuiltinTemplate returns it, as a starting point). It is
+// executed with a *Data, whose user-text fields are already cleaned and
+// escaped, and may call md (escape a string for one line), para (escape
+// multi-line text as paragraphs) and join (join strings with a separator).
 package export

@@ -312,7 +312,9 @@ func (d Doc) Incident() (*incident.Incident, error) {
 	if strings.TrimSpace(d.Title) == "" {
 		return nil, errors.New("the export has no title; it is not a complete warroom incident")
 	}
-	if d.ID != "" {
+	// "INC-0" is an incident that was never stored (the demo before it is
+	// imported); the id is informational, so it is read as none.
+	if d.ID != "" && !strings.EqualFold(d.ID, "INC-0") {
 		id, err := incident.ParseID(d.ID)
 		if err != nil {
 			return nil, fmt.Errorf("the export's id is not valid: %v", err)

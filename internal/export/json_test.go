@@ -158,3 +158,18 @@ func TestParseJSONRefusesBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestJSONOfAnUnstoredIncidentReadsBack(t *testing.T) {
+	inc := incident.Demo(demoNow) // ID 0: never stored
+	data, err := JSON(inc, incident.DefaultPolicy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ParseJSON(data)
+	if err != nil {
+		t.Fatalf("the demo's own export does not read back: %v", err)
+	}
+	if back.ID != 0 || len(back.Entries) != len(inc.Entries) {
+		t.Errorf("read back id %d with %d entries", back.ID, len(back.Entries))
+	}
+}

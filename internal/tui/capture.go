@@ -413,7 +413,7 @@ func (c captureLine) ShortHelp() []key.Binding {
 
 func (c captureLine) FullHelp() [][]key.Binding {
 	k := c.ctx.Keys
-	return [][]key.Binding{{k.Submit, k.Complete, k.HistPrev, k.Cancel}}
+	return [][]key.Binding{{k.Submit, withHelp(k.Complete, "complete /command"), k.HistPrev, withHelp(k.Cancel, "cancel edit")}}
 }
 
 // withHelp relabels a binding for one place.

@@ -14,9 +14,11 @@ import (
 // Every function here returns a tea.Cmd: the I/O runs off the Update loop
 // and comes back as a typed message.
 
-// tailEntries is how many entries the first frame of a huge incident reads;
-// the rest loads in the background. More than any screen shows.
-const tailEntries = 400
+// tailEntries is how many entries the first frame of a huge incident reads
+// for a terminal h rows high: one per row fills the timeline (entries never
+// take less than a row), so the first frame costs the same for 100 entries
+// or 100,000. The rest loads in the background.
+func tailEntries(h int) int { return max(h, MinHeight) }
 
 // pollEvery is how often the database file is stat'ed for other processes'
 // writes: well inside the two seconds promised.
@@ -36,11 +38,11 @@ func errCmd(err error) tea.Cmd {
 // loadIncidentCmd reads the incident. With first set, a huge timeline is
 // read as its tail first, and the full read follows from Update.
 func loadIncidentCmd(ctx *Context, first bool) tea.Cmd {
-	st, id, gap := ctx.Store, ctx.IncidentID, ctx.gapThreshold()
+	st, id, gap, tail := ctx.Store, ctx.IncidentID, ctx.gapThreshold(), tailEntries(ctx.Height)
 	return func() tea.Msg {
 		stamp, _ := st.Stamp()
 		if first {
-			inc, total, err := st.IncidentTail(id, tailEntries)
+			inc, total, err := st.IncidentTail(id, tail)
 			if err != nil {
 				return errMsg{err}
 			}

@@ -13,7 +13,7 @@ import (
 //	return []Component{newCommsPane(ctx)}
 //
 // Each pane gets an equal share of the column below the incident pane
-// (which takes what it needs, up to a third of the column once panes are
+// (which takes what it needs, up to half of the column once panes are
 // below it), joins the tab focus order after the timeline, and receives
 // data messages always and keys while focused.
 func rightPanes(ctx *Context) []Component {
@@ -80,7 +80,7 @@ func (c *cockpit) SetSize(w, h int) {
 	if len(c.right) == 0 {
 		return
 	}
-	infoH := min(c.info.naturalHeight(), bodyH/3)
+	infoH := min(c.info.naturalHeight(), bodyH/2)
 	c.info.SetSize(rw, infoH)
 	rest := bodyH - infoH
 	for i := range c.right {

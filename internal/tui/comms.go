@@ -60,6 +60,8 @@ type commsPane struct {
 	// state is the countdown state at the last tick, to ring the bell once
 	// when the update becomes overdue.
 	state incident.CountdownState
+	// notifyOpts tune webhook delivery (tests shorten the waits).
+	notifyOpts notify.Options
 }
 
 // commsKeys are the pane's own keys.
@@ -83,7 +85,7 @@ func defaultCommsKeys() commsKeys {
 }
 
 // draftSaveAfter is how long typing must pause before the draft is saved.
-const draftSaveAfter = 300 * time.Millisecond
+const draftSaveAfter = 500 * time.Millisecond
 
 // Messages of the comms pane.
 type (
@@ -472,7 +474,7 @@ func (c *commsPane) afterPublish(u incident.Update) tea.Cmd {
 	}
 	st, id, term := c.ctx.Store, c.ctx.IncidentID, c.ctx.Terminal
 	tmux := os.Getenv("TMUX") != ""
-	n := notify.New(hooks, notify.Options{Now: c.ctx.Now})
+	n := c.notifier(hooks)
 	// clip is written by record and read by deliver, which runs after it.
 	var clip []incident.Delivery
 	record := c.ctx.Write(func() tea.Msg {
@@ -501,6 +503,15 @@ func (c *commsPane) afterPublish(u incident.Update) tea.Cmd {
 		return deliveredMsg{id: id, update: u, delivery: ds, err: st.SetDelivery(id, u.ID, ds)}
 	}
 	return tea.Batch(func() tea.Msg { return statusMsg{note} }, tea.Sequence(record, deliver))
+}
+
+// notifier delivers to hooks with the pane's clock.
+func (c *commsPane) notifier(hooks []string) *notify.Notifier {
+	opts := c.notifyOpts
+	if opts.Now == nil {
+		opts.Now = c.ctx.Now
+	}
+	return notify.New(hooks, opts)
 }
 
 // delivered reports the outcome of a delivery in the status line.
@@ -554,7 +565,7 @@ func (c *commsPane) resend() tea.Cmd {
 	c.resending = true
 	u := *target
 	st, id := c.ctx.Store, c.ctx.IncidentID
-	n := notify.New(hooks, notify.Options{Now: c.ctx.Now})
+	n := c.notifier(hooks)
 	return tea.Batch(
 		func() tea.Msg { return statusMsg{"Re-sending the " + u.At.Format("15:04") + " update"} },
 		func() tea.Msg {
@@ -654,7 +665,8 @@ func (c *commsPane) View() string {
 	case incident.CountdownOverdue:
 		note = st.Error.Bold(true).Render(cd.Clock())
 	case incident.CountdownSoon:
-		note = st.Warn.Bold(true).Render(cd.Clock())
+		// The glyph tells "soon" apart without colour (NO_COLOR).
+		note = st.Warn.Bold(true).Render("⚠ " + cd.Clock())
 	case incident.CountdownDone:
 		note = st.OK.Render(cd.Clock())
 	default:

@@ -248,7 +248,7 @@ func typeText(tb testing.TB, m Model, s string) Model {
 // ESC came from user text).
 func checkFrame(tb testing.TB, view string, w, h int) {
 	tb.Helper()
-	if strings.ContainsAny(view, "\x1b\r\a\b\x9b") {
+	if strings.ContainsAny(view, "\x1b\r\a\b\u009b\u0090\u009d") {
 		tb.Fatalf("the frame contains a control character: %q", view)
 	}
 	lines := strings.Split(view, "\n")

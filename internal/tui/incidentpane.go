@@ -27,8 +27,19 @@ var metricFor = map[incident.Milestone]string{
 	incident.MResolved:    "time to resolve",
 }
 
-// lines renders the pane's content at inner width w.
+// lines renders the pane's content at inner width w. When rows are short
+// (the comms pane below it on a 24-row terminal) it drops the roles, which
+// the header shows too, and the section titles, keeping milestones, metrics,
+// ETA, cadence and tags.
 func (p incidentPane) lines(w int) []string {
+	full := p.content(false)
+	if p.h == 0 || len(full) <= p.h-2 {
+		return full
+	}
+	return p.content(true)
+}
+
+func (p incidentPane) content(compact bool) []string {
 	st := p.ctx.Styles
 	inc := p.ctx.Incident
 	if inc == nil {
@@ -36,20 +47,26 @@ func (p incidentPane) lines(w int) []string {
 	}
 	now := p.ctx.Now()
 	var out []string
-	head := func(s string) { out = append(out, " "+st.PaneTitle.Render(s)) }
+	head := func(s string) {
+		if !compact {
+			out = append(out, " "+st.PaneTitle.Render(s))
+		}
+	}
 	kv := func(k string, kw int, v string) {
 		out = append(out, " "+st.Label.Render(fit(k, kw))+" "+v)
 	}
 
-	head("Roles")
-	names := inc.RoleNames()
-	for _, r := range []string{incident.RoleLead, incident.RoleComms} {
-		if !slices.Contains(names, r) {
-			kv(roleLabel(r), 8, st.Warn.Render("unassigned"))
+	if !compact {
+		head("Roles")
+		names := inc.RoleNames()
+		for _, r := range []string{incident.RoleLead, incident.RoleComms} {
+			if !slices.Contains(names, r) {
+				kv(roleLabel(r), 8, st.Warn.Render("unassigned"))
+			}
 		}
-	}
-	for _, r := range names {
-		kv(roleLabel(r), 8, st.Text.Render(incident.CleanLine(inc.Roles[r])))
+		for _, r := range names {
+			kv(roleLabel(r), 8, st.Text.Render(incident.CleanLine(inc.Roles[r])))
+		}
 	}
 
 	head("Milestones")
@@ -72,25 +89,20 @@ func (p incidentPane) lines(w int) []string {
 		out = append(out, " "+st.Warn.Render("⚠ "+bad))
 	}
 
-	head("Updates")
-	due := incident.NextUpdateDue(inc, p.ctx.Policy())
+	head("Plan")
 	cad := inc.Cadence
 	if cad <= 0 {
 		cad = p.ctx.Policy().UpdateEvery
 	}
-	kv("every", 8, st.Text.Render(incident.FormatDuration(cad))+st.Faint.Render(fmt.Sprintf(" · %d published", len(inc.Updates))))
-	if inc.Open() {
-		dueS := st.Text.Render(clockAt(due, now))
-		if due.Before(now) {
-			dueS = st.Error.Render(clockAt(due, now) + " overdue")
-		}
-		kv("next by", 8, dueS)
-	}
 	eta := st.Faint.Render("none · /eta HH:MM")
 	if !inc.ETA.IsZero() {
 		eta = st.Text.Render(clockAt(inc.ETA, now))
+		if inc.Open() && inc.ETA.Before(now) {
+			eta = st.Warn.Render(clockAt(inc.ETA, now) + " passed")
+		}
 	}
-	kv("ETA", 8, eta)
+	kv("ETA", 12, eta)
+	kv("updates", 12, st.Text.Render("every "+incident.FormatDuration(cad))+st.Faint.Render(fmt.Sprintf(" · %d published", len(inc.Updates))))
 	tags := st.Faint.Render("none · /tag NAME")
 	if len(inc.Tags) > 0 {
 		ts := make([]string, len(inc.Tags))
@@ -99,7 +111,7 @@ func (p incidentPane) lines(w int) []string {
 		}
 		tags = st.Accent.Render(strings.Join(ts, " "))
 	}
-	kv("tags", 8, tags)
+	kv("tags", 12, tags)
 	return out
 }
 
@@ -113,7 +125,7 @@ func abbrev(name string) string {
 }
 
 // naturalHeight is the height the pane needs to show everything.
-func (p incidentPane) naturalHeight() int { return len(p.lines(max(p.w-2, 1))) + 2 }
+func (p incidentPane) naturalHeight() int { return len(p.content(false)) + 2 }
 
 // View draws the pane at its size.
 func (p incidentPane) View() string {

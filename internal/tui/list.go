@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
@@ -142,7 +143,7 @@ func (l listScreen) Update(msg tea.Msg) (listScreen, tea.Cmd) {
 		case msg.String() == "up" || msg.String() == "ctrl+p" || msg.String() == "ctrl+k":
 			l.sel = max(l.sel-1, 0)
 			return l, nil
-		case msg.String() == "down" || msg.String() == "ctrl+n" && false || msg.String() == "ctrl+j":
+		case msg.String() == "down" || msg.String() == "ctrl+j":
 			l.sel = min(l.sel+1, max(len(l.shown)-1, 0))
 			return l, nil
 		case key.Matches(msg, k.PageUp):
@@ -230,22 +231,7 @@ func (l listScreen) View() string {
 		if i == l.nOpen {
 			body = append(body, " "+st.PaneTitle.Render(fmt.Sprintf("Past (%d)", len(l.shown)-l.nOpen)))
 		}
-		s := l.all[l.shown[i]]
-		marker := " "
-		if i == l.sel {
-			marker = st.SelectionMarker.Render("▌")
-		}
-		lead := s.Role(incident.RoleLead)
-		if lead == "" {
-			lead = "—"
-		}
-		line := marker + st.ID.Render(fit(s.Key(), 8)) + " " +
-			st.severityStyle(s.Severity).Render(s.Severity.String()) + "  " +
-			st.statusStyle(s.Status).Render(fit(string(s.Status), 13)) + " " +
-			st.Title.Render(fit(incident.CleanLine(s.Title), max(inner-68, 10))) + "  " +
-			st.Muted.Render(fit(incident.CleanLine(lead), 12)) + " " +
-			st.Faint.Render(fit(clockAt(s.Created, now)+" "+s.Created.Format("2 Jan"), 16)) +
-			st.Faint.Render(fmt.Sprintf("%5d entries", s.EntryCount))
+		line := l.row(l.all[l.shown[i]], i == l.sel, inner, now)
 		line = fit(line, inner)
 		if i == l.sel {
 			line = st.Selected.Render(line)
@@ -253,6 +239,42 @@ func (l listScreen) View() string {
 		body = append(body, line)
 	}
 	return box(st, "Incidents", st.Faint.Render(fmt.Sprintf("%d of %d", len(l.shown), len(l.all))), body, l.w, l.h, true)
+}
+
+// row formats one incident. Id, severity, status and title always show;
+// the time declared, the lead and the entry count join as width allows, so
+// the title keeps at least 30 cells.
+func (l listScreen) row(s store.Summary, selected bool, w int, now time.Time) string {
+	st := l.ctx.Styles
+	marker := " "
+	if selected {
+		marker = st.SelectionMarker.Render("▌")
+	}
+	const fixed = 1 + 9 + 6 + 14
+	lead := s.Role(incident.RoleLead)
+	if lead == "" {
+		lead = "—"
+	}
+	opt := []struct {
+		w    int
+		text string
+	}{
+		{14, st.Faint.Render(fit(clockAt(s.Created, now)+" "+s.Created.Format("2 Jan"), 13))},
+		{14, st.Muted.Render(fit(incident.CleanLine(lead), 13))},
+		{14, st.Faint.Render(fmt.Sprintf("%5d entries", s.EntryCount))},
+	}
+	room := w - fixed
+	var tail string
+	for _, o := range opt {
+		if room-o.w >= 30 {
+			room -= o.w
+			tail += " " + o.text
+		}
+	}
+	return marker + st.ID.Render(fit(s.Key(), 8)) + " " +
+		st.severityStyle(s.Severity).Render(s.Severity.String()) + "  " +
+		st.statusStyle(s.Status).Render(fit(string(s.Status), 13)) + " " +
+		st.Title.Render(fit(incident.CleanLine(s.Title), room)) + tail
 }
 
 func (l listScreen) ShortHelp() []key.Binding {

@@ -53,6 +53,8 @@ func newScreen(ctx *Context, s screen) Component {
 	switch s {
 	case screenRetro:
 		return newRetroScreen(ctx)
+	case screenPreview:
+		return newPreviewScreen(ctx)
 	}
 	return nil
 }
@@ -100,6 +102,8 @@ type Model struct {
 
 	status    string
 	statusErr bool
+	// helpTop is the first help line shown.
+	helpTop int
 
 	stamp       store.Stamp
 	loading     bool
@@ -356,8 +360,17 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	if m.showHelp {
-		if key.Matches(msg, k.Help, k.Back) || msg.String() == "q" {
-			m.showHelp = false
+		switch {
+		case key.Matches(msg, k.Help, k.Back) || msg.String() == "q":
+			m.showHelp, m.helpTop = false, 0
+		case key.Matches(msg, k.Down):
+			m.helpTop = min(m.helpTop+1, max(len(m.helpLines(m.ctx.Width-2))-(m.ctx.Height-3), 0))
+		case key.Matches(msg, k.Up):
+			m.helpTop = max(m.helpTop-1, 0)
+		case key.Matches(msg, k.PageDown):
+			m.helpTop = min(m.helpTop+m.ctx.Height/2, max(len(m.helpLines(m.ctx.Width-2))-(m.ctx.Height-3), 0))
+		case key.Matches(msg, k.PageUp):
+			m.helpTop = max(m.helpTop-m.ctx.Height/2, 0)
 		}
 		return m, nil
 	}
@@ -529,8 +542,21 @@ func (m Model) statusLine(w int) string {
 	return fit(" "+m.help.ShortHelpView(binds), w)
 }
 
-// helpView lists every key and slash command.
+// helpView lists every key and slash command, in as many columns as fit,
+// scrolled with j/k when it is taller than the terminal.
 func (m Model) helpView(w, h int) string {
+	st := m.ctx.Styles
+	lines := m.helpLines(w - 2)
+	top := min(m.helpTop, max(len(lines)-(h-2), 0))
+	note := "? or esc closes"
+	if len(lines) > h-2 {
+		note = "j/k scroll · " + note
+	}
+	return box(st, "Help", st.Faint.Render(note), lines[top:], w, h, true)
+}
+
+// helpLines is the help's content at inner width w.
+func (m Model) helpLines(w int) []string {
 	st := m.ctx.Styles
 	k := m.ctx.Keys
 	groups := [][]key.Binding{{k.Quit, k.Help, k.NextPane, k.Capture, k.Command, k.ListScr, k.RetroScr, k.Preview, k.Back}}
@@ -544,20 +570,59 @@ func (m Model) helpView(w, h int) string {
 			groups = append(groups, c.FullHelp()...)
 		}
 	}
-	var lines []string
-	lines = append(lines, " "+st.PaneTitle.Render("Keys"))
-	for _, l := range strings.Split(m.help.FullHelpView(groups), "\n") {
-		lines = append(lines, " "+l)
+	// One cell per distinct key and meaning, laid out in columns.
+	seen := map[string]bool{}
+	var cells []string
+	for _, g := range groups {
+		for _, b := range g {
+			hk, hd := b.Help().Key, b.Help().Desc
+			if !b.Enabled() || hk == "" || seen[hk+hd] {
+				continue
+			}
+			seen[hk+hd] = true
+			cells = append(cells, st.HelpKey.Render(fit(hk, 10))+" "+st.HelpDesc.Render(hd))
+		}
 	}
-	lines = append(lines, "", " "+st.PaneTitle.Render("Capture line"),
-		" "+st.Muted.Render("text logs a note · ! action · > decision · ? question · * starred · @HH:MM or @-10m backdates · // a note starting with /"),
-		"", " "+st.PaneTitle.Render("Slash commands"))
-	for _, c := range incident.CommandSpecs {
+	const cellW = 30
+	cols := max(w/cellW, 1)
+	rows := (len(cells) + cols - 1) / cols
+	lines := []string{" " + st.PaneTitle.Render("Keys")}
+	for r := range rows {
+		line := " "
+		for c := range cols {
+			if i := c*rows + r; i < len(cells) {
+				line += fit(cells[i], cellW)
+			}
+		}
+		lines = append(lines, line)
+	}
+	lines = append(lines, "", " "+st.PaneTitle.Render("Capture line"))
+	for _, l := range wrap("text logs a note · ! action · > decision · ? question · * starred · @HH:MM or @-10m backdates · // starts a note with a slash", w-2) {
+		lines = append(lines, " "+st.Muted.Render(l))
+	}
+	lines = append(lines, "", " "+st.PaneTitle.Render("Slash commands"))
+	specs := make([]string, len(incident.CommandSpecs))
+	for i, c := range incident.CommandSpecs {
 		name := "/" + c.Name
 		if c.Args != "" {
 			name += " " + c.Args
 		}
-		lines = append(lines, " "+st.HelpKey.Render(fit(name, 22))+st.HelpDesc.Render(c.Help))
+		specs[i] = st.HelpKey.Render(fit(name, 21)) + " " + st.HelpDesc.Render(c.Help)
 	}
-	return box(st, "Help", st.Faint.Render("? or esc closes"), lines, w, h, true)
+	specW := 75
+	scols := max(w/specW, 1)
+	if scols == 1 {
+		specW = w - 1
+	}
+	srows := (len(specs) + scols - 1) / scols
+	for r := range srows {
+		line := " "
+		for c := range scols {
+			if i := c*srows + r; i < len(specs) {
+				line += fit(specs[i], specW)
+			}
+		}
+		lines = append(lines, line)
+	}
+	return lines
 }

@@ -87,7 +87,7 @@ func (t *retroText) show(title, stored string, pending bool) {
 	if title != t.title {
 		t.title = title
 		t.area.SetValue(stored)
-		t.area.Placeholder = incident.SectionGuide(title)
+		t.area.Placeholder = sectionPlaceholder(title)
 		t.synced = stored
 		return
 	}
@@ -213,12 +213,24 @@ func runEditorCmd(title, path string) tea.Cmd {
 	})
 }
 
-// view renders the editor at inner size w×h: a guide, the textarea and a
-// hint.
+// sectionPlaceholder guides an empty section: the Introduction asks the
+// handbook's three questions one per line.
+func sectionPlaceholder(title string) string {
+	if strings.EqualFold(title, incident.SectionIntroduction) {
+		return strings.ReplaceAll(incident.IntroductionGuide, "? ", "?\n")
+	}
+	return incident.SectionGuide(title)
+}
+
+// view renders the editor at inner size w×h: the guide once there is text
+// (the placeholder shows it before), the textarea and a hint.
 func (t retroText) view(w, h int, focused bool) []string {
 	st := t.ctx.Styles
-	guide := incident.SectionGuide(t.title)
-	out := []string{" " + st.Muted.Render(cut(guide, w-1))}
+	guide := ""
+	if t.area.Value() != "" {
+		guide = st.Muted.Render(cut(incident.SectionGuide(t.title), w-1))
+	}
+	out := []string{" " + guide}
 	for _, l := range strings.Split(t.area.View(), "\n") {
 		out = append(out, " "+l)
 	}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"os"
+	"strings"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
@@ -162,4 +163,27 @@ func (s *Styles) statusStyle(v incident.Status) lipgloss.Style {
 		return st
 	}
 	return s.Bold
+}
+
+// paint is a style reduced to the escape sequences around its text, so the
+// hot path (timeline rows, drawn for every visible row of every frame)
+// colours text without lipgloss's per-call layout work. Only for styles
+// without padding, margins, borders or width.
+type paint struct{ pre, post string }
+
+func newPaint(s lipgloss.Style) paint {
+	r := s.Render("X")
+	i := strings.Index(r, "X")
+	if i < 0 {
+		return paint{}
+	}
+	return paint{pre: r[:i], post: r[i+1:]}
+}
+
+// of colours s.
+func (p paint) of(s string) string {
+	if p.pre == "" && p.post == "" {
+		return s
+	}
+	return p.pre + s + p.post
 }

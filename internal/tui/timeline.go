@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/warroom-cli/warroom/internal/incident"
@@ -145,10 +146,17 @@ type timelinePane struct {
 	confirm   bool
 	w, h      int
 	focused   bool
+	// paints colour normal and selected rows; cache keeps formatted rows.
+	paints [2]*rowPaints
+	cache  *rowCache
 }
 
 func newTimelinePane(ctx *Context) timelinePane {
-	return timelinePane{ctx: ctx, data: &timelineData{}, follow: true}
+	return timelinePane{
+		ctx: ctx, data: &timelineData{}, follow: true,
+		paints: [2]*rowPaints{newRowPaints(ctx.Styles, false), newRowPaints(ctx.Styles, true)},
+		cache:  &rowCache{},
+	}
 }
 
 // SetSize sets the outer size, borders included.
@@ -382,7 +390,7 @@ func (t timelinePane) View() string {
 		body[vr-1] = st.Faint.Render(" Nothing logged yet. Type below and press enter.")
 	}
 	for i := t.top; i < end; i++ {
-		body = append(body, t.row(i, inner-1))
+		body = append(body, t.cachedRow(i, inner-1))
 	}
 	if t.selecting {
 		body = append(body, t.details(inner)...)
@@ -404,32 +412,94 @@ func (t timelinePane) View() string {
 	return box(st, title, note, body, t.w, t.h, t.focused)
 }
 
+// rowPaints are the colours of timeline rows, built once; the selected
+// row uses a second set with the selection background on every part.
+type rowPaints struct {
+	plain, marker, time, author, text, muted, starred, gap, date paint
+	kinds                                                        map[incident.Kind]paint
+}
+
+func newRowPaints(st *Styles, selected bool) *rowPaints {
+	mk := func(s lipgloss.Style) paint {
+		if selected {
+			s = s.Background(st.Theme.SelectBg)
+		}
+		return newPaint(s)
+	}
+	p := &rowPaints{
+		plain: mk(st.Renderer.NewStyle()), marker: mk(st.SelectionMarker), time: mk(st.Time), author: mk(st.Author),
+		text: mk(st.Text), muted: mk(st.Muted), starred: mk(st.Starred), gap: mk(st.Gap), date: mk(st.DateLine),
+		kinds: map[incident.Kind]paint{},
+	}
+	for _, k := range incident.Kinds {
+		p.kinds[k] = mk(st.kindStyle(k))
+	}
+	return p
+}
+
+// rowCache keeps formatted rows between frames; any change to what a row
+// shows (data, width, selection) starts it afresh.
+type rowCache struct {
+	key  rowCacheKey
+	rows map[int]string
+}
+
+type rowCacheKey struct {
+	data      *timelineData
+	w         int
+	selecting bool
+	selID     int64
+}
+
+// cachedRow formats row i to width w, once per change.
+func (t timelinePane) cachedRow(i, w int) string {
+	if t.cache == nil {
+		return t.row(i, w)
+	}
+	key := rowCacheKey{data: t.data, w: w, selecting: t.selecting, selID: t.selID}
+	if t.cache.key != key || t.cache.rows == nil {
+		t.cache.key = key
+		t.cache.rows = make(map[int]string, 64)
+	}
+	if r, ok := t.cache.rows[i]; ok {
+		return r
+	}
+	r := t.row(i, w)
+	if len(t.cache.rows) > 4096 {
+		clear(t.cache.rows)
+	}
+	t.cache.rows[i] = r
+	return r
+}
+
 // row formats row i to width w.
 func (t timelinePane) row(i, w int) string {
-	st := t.ctx.Styles
 	d := t.data
 	r := d.rows[i]
+	p := t.paints[0]
 	switch r.kind {
 	case rowDate:
 		label := " " + r.text + " "
-		return st.DateLine.Render(fit("──"+label+strings.Repeat("─", max(w-ansi.StringWidth(label)-3, 0)), w))
+		return p.date.of(fit("──"+label+strings.Repeat("─", max(w-ansi.StringWidth(label)-2, 0)), w))
 	case rowGap:
-		return st.Gap.Render(fit("        ┆ "+r.text, w))
+		return p.gap.of(fit("        ┆ "+r.text, w))
 	}
 	e := &d.entries[r.entry]
 	selected := t.selecting && e.ID == t.selID
-	marker := " "
+	marker := p.plain.of(" ")
 	if selected {
-		marker = st.SelectionMarker.Render("▌")
+		p = t.paints[1]
+		marker = p.marker.of("▌")
 	}
-	ks := st.kindStyle(e.Kind)
-	left := marker + st.Time.Render(e.At.Format("15:04")) + " " + ks.Render(kindMark(e.Kind)) + " "
-	leftW := 9
+	kp, ok := p.kinds[e.Kind]
+	if !ok {
+		kp = p.text
+	}
 	authorW := d.author
 	if w < 50 {
 		authorW = 0
 	}
-	textW := w - leftW - authorW
+	textW := w - 9 - authorW
 	if authorW > 0 {
 		textW--
 	}
@@ -440,22 +510,27 @@ func (t timelinePane) row(i, w int) string {
 	text = fit(text, max(textW, 0))
 	switch {
 	case e.Starred:
-		text = st.Starred.Render(text)
+		text = p.starred.of(text)
 	case e.Kind == incident.KindNote:
-		text = st.Text.Render(text)
+		text = p.text.of(text)
 	case e.Kind == incident.KindSystem || e.Kind == incident.KindRole:
-		text = st.Muted.Render(text)
+		text = p.muted.of(text)
 	default:
-		text = ks.Render(text)
+		text = kp.of(text)
 	}
-	line := left + text
+	var b strings.Builder
+	b.Grow(len(text) + 96)
+	b.WriteString(marker)
+	b.WriteString(p.time.of(e.At.Format("15:04")))
+	b.WriteString(p.plain.of(" "))
+	b.WriteString(kp.of(kindMark(e.Kind)))
+	b.WriteString(p.plain.of(" "))
+	b.WriteString(text)
 	if authorW > 0 {
-		line += " " + st.Author.Render(fit(incident.CleanLine(e.Author), authorW))
+		b.WriteString(p.plain.of(" "))
+		b.WriteString(p.author.of(fit(incident.CleanLine(e.Author), authorW)))
 	}
-	if selected {
-		return st.Selected.Render(line)
-	}
-	return line
+	return b.String()
 }
 
 // details describes the selected entry in full under the rows.
@@ -515,7 +590,7 @@ func (t timelinePane) ShortHelp() []key.Binding {
 func (t timelinePane) FullHelp() [][]key.Binding {
 	k := t.ctx.Keys
 	return [][]key.Binding{
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Select, k.Edit, k.Retime, k.Star, k.Delete, k.Back},
+		{k.Up, k.PageUp, k.Top, k.Select},
+		{k.Edit, k.Retime, k.Star, k.Delete, withHelp(k.Back, "end selection")},
 	}
 }

@@ -1,0 +1,214 @@
+package tui
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+)
+
+func TestHugePasteKeepsTextAndSaysWhy(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 120, 40)
+	paste := []rune(strings.Repeat("0123456789abcdef", 1<<16)) // 1 MiB
+	m = send(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: paste, Paste: true})
+	if got := len(m.cockpit.capture.Value()); got != len(paste) {
+		t.Fatalf("the capture line holds %d bytes of a %d byte paste", got, len(paste))
+	}
+	checkFrame(t, m.View(), 120, 40)
+	before := len(entries(t, st, id))
+	m = press(t, m, "enter")
+	if got := len(m.cockpit.capture.Value()); got != len(paste) {
+		t.Fatalf("after enter the line holds %d bytes, want all %d kept", got, len(paste))
+	}
+	if !strings.Contains(m.View(), "over the 64 KB limit") {
+		t.Fatalf("no inline error about the size:\n%s", m.View())
+	}
+	if len(entries(t, st, id)) != before {
+		t.Fatal("the oversized paste was logged")
+	}
+	// Quitting keeps it: nothing typed is lost.
+	m = press(t, m, "ctrl+c")
+	if v, _ := st.UIState(id, uiStateName("amara")); len(v) != len(paste) {
+		t.Fatalf("the half-typed paste was saved as %d bytes", len(v))
+	}
+}
+
+func TestHostileTextNeverReachesTheTerminal(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	hostile := []string{
+		"\x1b[2J\x1b[Hcleared your screen",
+		"title\x1b]0;pwned\x07 set",
+		"bell\a back\bspace\rcarriage",
+		"8-bit \x9b31m csi",
+		"c1 \u009b31m csi",
+		"invalid \xff\xfe utf-8",
+		"multi\nline\ttext",
+	}
+	for _, h := range hostile {
+		if _, err := st.AppendEntry(id, incident.Entry{At: pinned, RecordedAt: pinned, Author: "ev\x1b[1mil", Kind: incident.KindNote, Text: h}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.UpdateHead(id, pinned, func(inc *incident.Incident) error {
+		inc.Title = "Title \x1b[31mred\x1b[0m"
+		inc.Roles["scribe"] = "li\x07"
+		inc.Tags = append(inc.Tags, "tag\x1b[5m")
+		inc.WarRoom = "#war\rroom"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	m := newModel(t, st, id, 120, 40)
+	view := m.View()
+	checkFrame(t, view, 120, 40)
+	for _, want := range []string{"cleared your screen", "set", "invalid �� utf-8", "multi line text", "Title red"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the cleaned text %q is not shown:\n%s", want, view)
+		}
+	}
+	// Select each hostile entry so its details are drawn too.
+	m = press(t, m, "tab", "enter")
+	for range hostile {
+		checkFrame(t, m.View(), 120, 40)
+		m = press(t, m, "k")
+	}
+	// Typed escape sequences and invalid UTF-8 in the capture line.
+	m = press(t, m, "esc", "i")
+	m = send(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("typed \x1b[31m \uFFFD \u009b end"), Paste: true})
+	checkFrame(t, m.View(), 120, 40)
+	m = press(t, m, "enter")
+	checkFrame(t, m.View(), 120, 40)
+	e := lastEntry(t, st, id)
+	if !strings.Contains(e.Text, "typed") || !strings.Contains(e.Text, "end") {
+		t.Fatalf("the typed line was not logged: %q", e.Text)
+	}
+}
+
+func TestTooSmallSaysSo(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 120, 40)
+	for _, size := range [][2]int{{79, 24}, {80, 23}, {20, 5}, {1, 1}, {200, 3}} {
+		m = send(t, m, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		view := m.View()
+		checkFrame(t, view, size[0], size[1])
+		if size[0] >= 20 && size[1] >= 3 && !strings.Contains(strings.ReplaceAll(view, "\n", " "), "too") {
+			t.Errorf("%dx%d: no 'too small' message:\n%s", size[0], size[1], view)
+		}
+	}
+	m = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	view := m.View()
+	checkFrame(t, view, 80, 24)
+	if strings.Contains(view, "too small") || !strings.Contains(view, "Timeline") {
+		t.Fatalf("80x24 does not draw the cockpit:\n%s", view)
+	}
+}
+
+func TestResizeBurstLosesNothing(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 120, 40)
+	m = typeText(t, m, "typed before the storm")
+	m = press(t, m, "tab", "k", "k", "tab", "tab") // scroll a little, come back to the capture line
+	if m.cockpit.focus != focusCapture {
+		m.cockpit.setFocus(focusCapture)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range 100 {
+		w, h := 1+r.IntN(220), 1+r.IntN(70)
+		if i%10 == 0 {
+			w, h = 20, 5
+		}
+		m = send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
+		checkFrame(t, m.View(), w, h)
+	}
+	m = send(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	checkFrame(t, m.View(), 120, 40)
+	if got := m.cockpit.capture.Value(); got != "typed before the storm" {
+		t.Fatalf("the capture line holds %q after resizing", got)
+	}
+	if !strings.Contains(m.View(), "typed before the storm") {
+		t.Fatal("the typed line is not drawn after resizing")
+	}
+	m = press(t, m, "enter")
+	if e := lastEntry(t, st, id); e.Text != "typed before the storm" {
+		t.Fatalf("logged %q", e.Text)
+	}
+}
+
+func TestEveryFrameFitsAtTheSupportedSizes(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {100, 30}, {250, 80}} {
+		m := newModel(t, st, id, size[0], size[1])
+		checkFrame(t, m.View(), size[0], size[1])
+		m = press(t, m, "f1")
+		checkFrame(t, m.View(), size[0], size[1])
+		m = press(t, m, "esc", "tab", "enter")
+		checkFrame(t, m.View(), size[0], size[1])
+		m = press(t, m, "esc", "L")
+		checkFrame(t, m.View(), size[0], size[1])
+		m = press(t, m, "ctrl+n")
+		checkFrame(t, m.View(), size[0], size[1])
+	}
+}
+
+func TestHugeIncidentOpensWithTailThenLoadsAll(t *testing.T) {
+	st := openStore(t)
+	id := seedMany(t, st, 2000)
+	m := New(Options{Store: st, Config: testConfig(), Now: pinnedNow, IncidentID: id, Width: 120, Height: 40})
+	msg := loadIncidentCmd(m.ctx, true)()
+	first, ok := msg.(incidentLoadedMsg)
+	if !ok {
+		t.Fatalf("first load gave %T", msg)
+	}
+	if !first.partial || len(first.inc.Entries) != tailEntries(40) || first.total != 2000 {
+		t.Fatalf("first load: partial %v, %d entries of %d", first.partial, len(first.inc.Entries), first.total)
+	}
+	next, cmd := m.Update(first)
+	m = next.(Model)
+	if !strings.Contains(m.View(), "entry 1999:") || !strings.Contains(m.View(), "loading earlier") {
+		t.Fatalf("the first frame does not show the newest entries while loading:\n%s", m.View())
+	}
+	m = drive(t, m, cmd)
+	if m.ctx.Partial || len(m.cockpit.timeline.data.entries) != 2000 {
+		t.Fatalf("after the background load: partial %v, %d entries", m.ctx.Partial, len(m.cockpit.timeline.data.entries))
+	}
+	m = press(t, m, "tab", "g")
+	if !strings.Contains(m.View(), "entry 0:") {
+		t.Fatal("the earliest entries did not arrive")
+	}
+}
+
+func TestGapAndDateLines(t *testing.T) {
+	day1 := pinned.Add(-26 * 60 * 60 * 1e9)
+	inc := &incident.Incident{Entries: []incident.Entry{
+		{ID: 1, At: day1, Kind: incident.KindNote, Text: "a"},
+		{ID: 2, At: day1.Add(5 * 60 * 1e9), Kind: incident.KindNote, Text: "b"},
+		{ID: 3, At: day1.Add(25 * 60 * 1e9), Kind: incident.KindNote, Text: "c"},
+		{ID: 4, At: pinned, Kind: incident.KindNote, Text: "d"},
+		{ID: 5, At: pinned, Kind: incident.KindNote, Text: "gone", Deleted: true},
+	}}
+	td := buildTimeline(inc, 15*60*1e9)
+	var kinds []string
+	for _, r := range td.rows {
+		switch r.kind {
+		case rowEntry:
+			kinds = append(kinds, td.entries[r.entry].Text)
+		case rowGap:
+			kinds = append(kinds, "gap "+r.text)
+		case rowDate:
+			kinds = append(kinds, "date "+r.text)
+		}
+	}
+	want := "date Wed 11 Mar 2026|a|b|gap 20m without an entry|c|date Thu 12 Mar 2026|d"
+	if got := strings.Join(kinds, "|"); got != want {
+		t.Fatalf("rows:\n got %s\nwant %s", got, want)
+	}
+}

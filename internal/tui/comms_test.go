@@ -1,0 +1,539 @@
+package tui
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
+
+	"github.com/warroom-cli/warroom/internal/config"
+	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/notify"
+	"github.com/warroom-cli/warroom/internal/store"
+)
+
+// commsTerm is a terminal that records what is written outside the frame.
+type commsTerm struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (t *commsTerm) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.buf.Write(p)
+}
+
+func (t *commsTerm) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.buf.String()
+}
+
+// commsHook is a loopback webhook recording the JSON it receives; it
+// answers the codes given, then 200.
+type commsHook struct {
+	*httptest.Server
+	mu     sync.Mutex
+	bodies []string
+	codes  []int
+}
+
+func newCommsHook(t *testing.T, codes ...int) *commsHook {
+	h := &commsHook{codes: codes}
+	h.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		h.mu.Lock()
+		h.bodies = append(h.bodies, string(b))
+		code := http.StatusOK
+		if n := len(h.bodies); n <= len(h.codes) {
+			code = h.codes[n-1]
+		}
+		h.mu.Unlock()
+		w.WriteHeader(code)
+	}))
+	t.Cleanup(h.Close)
+	return h
+}
+
+func (h *commsHook) received() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.bodies...)
+}
+
+// seedComms declares an incident at 13:30 on the pinned day, publishing
+// updates at the given times.
+func seedComms(t *testing.T, st *store.Store, published ...string) int64 {
+	t.Helper()
+	p := incident.DefaultPolicy()
+	declared := time.Date(2026, 3, 12, 13, 30, 0, 0, time.UTC)
+	inc, err := incident.NewIncident("Checkout slow for EU customers", 2, declared, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := st.CreateIncident(inc, "amara")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, hhmm := range published {
+		at, err := time.Parse("15:04", hhmm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := time.Date(2026, 3, 12, at.Hour(), at.Minute(), 0, 0, time.UTC)
+		if _, err := st.Apply(out.ID, incident.Capture{Command: incident.CmdDraft, Text: "Investigating slow checkout."}, now, "amara", p); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Apply(out.ID, incident.Capture{Command: incident.CmdPublish}, now, "amara", p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out.ID
+}
+
+// commsModel builds the program with a terminal and config of the test's.
+func commsModel(t *testing.T, st *store.Store, id int64, cfg *config.Config, term io.Writer, w, h int) Model {
+	t.Helper()
+	m := New(Options{Store: st, Config: cfg, Now: pinnedNow, IncidentID: id, Width: w, Height: h, Terminal: term})
+	m = drive(t, m, m.Init())
+	return m
+}
+
+func commsOf(t *testing.T, m Model) *commsPane {
+	t.Helper()
+	for _, p := range m.cockpit.right {
+		if c, ok := p.(*commsPane); ok {
+			return c
+		}
+	}
+	t.Fatal("the cockpit has no comms pane")
+	return nil
+}
+
+// focusComms moves the keyboard from the capture line to the comms pane.
+func focusComms(t *testing.T, m Model) Model {
+	t.Helper()
+	m = press(t, m, "tab", "tab")
+	if !commsOf(t, m).focused {
+		t.Fatal("tab tab did not focus the comms pane")
+	}
+	return m
+}
+
+func storedIncident(t *testing.T, st *store.Store, id int64) *incident.Incident {
+	t.Helper()
+	inc, err := st.Incident(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inc
+}
+
+func TestCommsDraftFromTemplate(t *testing.T) {
+	st := openStore(t)
+	id := seedComms(t, st, "13:35")
+	m := commsModel(t, st, id, testConfig(), nil, 120, 40)
+	c := commsOf(t, m)
+	want := "Investigating an issue affecting some customers; no ETA yet. Next update by 14:15."
+	if c.text() != want || !c.templated {
+		t.Fatalf("draft = %q (templated %v), want the investigating template %q", c.text(), c.templated, want)
+	}
+	view := m.View()
+	for _, s := range []string{"Public update", "20:00", "next update due 14:05", "draft from template", "Investigating an issue", "Published", "13:35: Investigating slow checkout."} {
+		if !strings.Contains(view, s) {
+			t.Errorf("the comms pane does not show %q:\n%s", s, view)
+		}
+	}
+	// A status change rewrites a draft nobody has touched.
+	m = typeText(t, m, "/status identified")
+	m = press(t, m, "enter")
+	if got := commsOf(t, m).text(); got != "Issue identified; team working on resolution. Next update by 14:15." {
+		t.Errorf("after /status identified the draft is %q", got)
+	}
+	if storedIncident(t, st, id).Draft != "" {
+		t.Error("a template nobody edited should not be stored as the draft")
+	}
+}
+
+func TestCommsConfigTemplate(t *testing.T) {
+	st := openStore(t)
+	id := seedComms(t, st)
+	cfg := testConfig()
+	cfg.Templates = map[string]string{"investigating": "We are looking into slow checkout. Next update by {next_update}."}
+	m := commsModel(t, st, id, cfg, nil, 120, 40)
+	if got := commsOf(t, m).text(); got != "We are looking into slow checkout. Next update by 14:15." {
+		t.Errorf("draft = %q, want the configured template", got)
+	}
+}
+
+func TestCommsEditSavesAsTyped(t *testing.T) {
+	st := openStore(t)
+	id := seedComms(t, st)
+	m := commsModel(t, st, id, testConfig(), nil, 120, 40)
+	m = focusComms(t, m)
+	m = press(t, m, "t") // nothing typed yet: still the template
+	m = press(t, m, "e")
+	if !commsOf(t, m).editing || !m.typing() {
+		t.Fatal("e did not start editing the draft")
+	}
+	m = typeText(t, m, " Sorry.")
+	c := commsOf(t, m)
+	if !strings.HasSuffix(c.text(), "Next update by 14:15. Sorry.") || c.templated {
+		t.Fatalf("draft after typing = %q (templated %v)", c.text(), c.templated)
+	}
+	// The debounced save fires once typing pauses.
+	m = send(t, m, draftSaveMsg{id: id, seq: c.seq})
+	if got := storedIncident(t, st, id).Draft; got != c.text() {
+		t.Fatalf("stored draft = %q, want %q", got, c.text())
+	}
+	// A stale save (more was typed since) writes nothing.
+	m = typeText(t, m, "!")
+	m = send(t, m, draftSaveMsg{id: id, seq: commsOf(t, m).seq - 1})
+	if got := storedIncident(t, st, id).Draft; strings.HasSuffix(got, "!") {
+		t.Fatalf("a stale save wrote %q", got)
+	}
+	// Leaving the editor saves at once; so does quitting.
+	m = press(t, m, "esc")
+	if got := storedIncident(t, st, id).Draft; !strings.HasSuffix(got, "Sorry.!") {
+		t.Fatalf("esc did not save the draft: %q", got)
+	}
+	m = press(t, m, "e")
+	m = typeText(t, m, "?")
+	next, cmd := m.Update(tea.KeyMsg{Type: tea.KeyCtrlC})
+	drive(t, next.(Model), cmd)
+	if got := storedIncident(t, st, id).Draft; !strings.HasSuffix(got, "Sorry.!?") {
+		t.Fatalf("quitting lost the last keystroke: %q", got)
+	}
+	// Reopening shows the stored draft, not the template.
+	m = commsModel(t, st, id, testConfig(), nil, 120, 40)
+	if c := commsOf(t, m); !strings.HasSuffix(c.text(), "Sorry.!?") || c.templated {
+		t.Errorf("reopened draft = %q (templated %v)", c.text(), c.templated)
+	}
+}
+
+func TestCommsDraftCommandShowsFindings(t *testing.T) {
+	st := openStore(t)
+	id := seedComms(t, st)
+	m := commsModel(t, st, id, testConfig(), nil, 120, 40)
+	m = typeText(t, m, "/draft Rolled back the deploy; k8s pods on db-prod-03 are healthy.")
+	m = press(t, m, "enter")
+	c := commsOf(t, m)
+	if c.text() != "Rolled back the deploy; k8s pods on db-prod-03 are healthy." || c.templated {
+		t.Fatalf("draft = %q", c.text())
+	}
+	if storedIncident(t, st, id).Draft != c.text() {
+		t.Fatal("/draft did not store the draft")
+	}
+	view := m.View()
+	for _, s := range []string{"⚠ 5 words a customer may not follow", `"Rolled back" technical term → undo the change`, `"deploy" technical term`, "… and 3 more"} {
+		if !strings.Contains(view, s) {
+			t.Errorf("the pane does not show %q:\n%s", s, view)
+		}
+	}
+	checkFrame(t, view, 120, 40)
+}
+
+func TestCommsMarksJargonInTheDraft(t *testing.T) {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.ANSI256)
+	r.SetHasDarkBackground(true)
+	ctx := &Context{Styles: NewStyles(r, DefaultTheme()), Keys: DefaultKeyMap(), Now: pinnedNow, Config: testConfig(), IncidentID: 1,
+		Incident: &incident.Incident{ID: 1, Created: pinned, Status: incident.Investigating, Draft: "The k8s cluster is slow."}}
+	c := newCommsPane(ctx)
+	c.SetSize(40, 12)
+	lines := c.draftLines(38, 3)
+	underline := ctx.Styles.Warn.Underline(true).Render("k8s")
+	if len(lines) != 1 || !strings.Contains(lines[0], underline) || !strings.Contains(lines[0], ctx.Styles.Warn.Underline(true).Render("cluster")) {
+		t.Errorf("draft lines %q do not mark k8s and cluster", lines)
+	}
+}
+
+func TestCommsPublishConfirmsJargonThenDelivers(t *testing.T) {
+	st := openStore(t)
+	id := seedComms(t, st, "13:35")
+	hook := newCommsHook(t)
+	cfg := testConfig()
+	cfg.Webhooks = []string{hook.URL + "/services/T0/B0/secret"}
+	term := &commsTerm{}
+	m := commsModel(t, st, id, cfg, term, 120, 40)
+
+	m = typeText(t, m, "/draft Payments & refunds are slow; we rolled back.")
+	m = press(t, m, "enter")
+	m = typeText(t, m, "/publish")
+	m = press(t, m, "enter")
+	if n := len(storedIncident(t, st, id).Updates); n != 1 {
+		t.Fatalf("the first /publish with jargon published (%d updates); it should ask", n)
+	}
+	if !strings.Contains(m.status, "1 word a customer may not follow") || !m.statusErr {
+		t.Errorf("status = %q, want the question about the flagged word", m.status)
+	}
+	if !strings.Contains(m.View(), "Publish anyway?") {
+		t.Error("the pane does not ask to confirm")
+	}
+	m = typeText(t, m, "/publish")
+	m = press(t, m, "enter")
+
+	inc := storedIncident(t, st, id)
+	if len(inc.Updates) != 2 {
+		t.Fatalf("the second /publish did not publish: %d updates", len(inc.Updates))
+	}
+	u := inc.Updates[1]
+	if u.Text != "Payments & refunds are slow; we rolled back." || u.Author != "amara" || !u.At.Equal(pinned) || u.Status != incident.Investigating {
+		t.Errorf("stored update = %+v", u)
+	}
+	if inc.Draft != "" {
+		t.Errorf("the draft %q was not cleared by publishing", inc.Draft)
+	}
+	public := false
+	for _, e := range inc.Entries {
+		public = public || (e.Kind == incident.KindPublic && e.Text == u.Text)
+	}
+	if !public {
+		t.Error("no public entry on the timeline")
+	}
+	// The webhook got Slack's JSON, escaped.
+	bodies := hook.received()
+	if len(bodies) != 1 || bodies[0] != `{"text":"Payments &amp; refunds are slow; we rolled back."}` {
+		t.Fatalf("the webhook received %q", bodies)
+	}
+	var msg map[string]string
+	if err := json.Unmarshal([]byte(bodies[0]), &msg); err != nil {
+		t.Fatal(err)
+	}
+	// The clipboard got the text through OSC 52.
+	if got := term.String(); !strings.Contains(got, notify.OSC52(u.Text, false)) {
+		t.Errorf("the terminal received %q, want the OSC 52 copy", got)
+	}
+	// The delivery state is stored: copied, and sent to the redacted hook.
+	if len(u.Delivery) != 2 || u.Delivery[0].State != incident.DeliveryCopied || u.Delivery[1].State != incident.DeliverySent ||
+		strings.Contains(u.Delivery[1].Target, "secret") {
+		t.Errorf("deliveries = %+v", u.Delivery)
+	}
+	// The countdown restarted and the next draft is the template again.
+	c := commsOf(t, m)
+	if cd := c.countdown(); !cd.Due.Equal(pinned.Add(30*time.Minute)) || cd.State != incident.CountdownCounting {
+		t.Errorf("countdown after publishing = %+v, want due 14:15", cd)
+	}
+	if !c.templated || !strings.HasPrefix(c.text(), "Investigating an issue") {
+		t.Errorf("next draft = %q (templated %v)", c.text(), c.templated)
+	}
+	view := m.View()
+	for _, s := range []string{"13:45: Payments & refunds are slow; we rolled back.", "✓ sent", "30:00"} {
+		if !strings.Contains(view, s) {
+			t.Errorf("the pane does not show %q:\n%s", s, view)
+		}
+	}
+	if !strings.Contains(m.status, "13:45 update reached 1 webhook") {
+		t.Errorf("status = %q", m.status)
+	}
+}
+
+func TestCommsPublishKeyWithoutJargon(t *testing.T) {
+	st := openStore(t)
+	id := seedComms(t, st)
+	m := commsModel(t, st, id, testConfig(), nil, 120, 40)
+	m = focusComms(t, m)
+	m = press(t, m, "p")
+	inc := storedIncident(t, st, id)
+	if len(inc.Updates) != 1 || inc.Updates[0].Text != "Investigating an issue affecting some customers; no ETA yet. Next update by 14:15." {
+		t.Fatalf("p should publish the clean template at once: %+v", inc.Updates)
+	}
+	if len(inc.Updates[0].Delivery) != 0 {
+		t.Errorf("with no terminal and no webhook nothing is delivered: %+v", inc.Updates[0].Delivery)
+	}
+}
+
+func TestCommsPublishEmptyDraft(t *testing.T) {
+	st := openStore(t)
+	id := seedComms(t, st)
+	m := commsModel(t, st, id, testConfig(), nil, 120, 40)
+	m = focusComms(t, m)
+	m = press(t, m, "e")
+	commsOf(t, m).ta.SetValue("")
+	m = press(t, m, "esc", "p")
+	if !strings.Contains(m.status, "draft is empty") || len(storedIncident(t, st, id).Updates) != 0 {
+		t.Errorf("status = %q; an empty draft must not publish", m.status)
+	}
+}
+
+func TestCommsDeliveryFailsThenResends(t *testing.T) {
+	st := openStore(t)
+	id := seedComms(t, st)
+	hook := newCommsHook(t, 500, 500, 500)
+	cfg := testConfig()
+	cfg.Webhooks = []string{hook.URL}
+	m := commsModel(t, st, id, cfg, nil, 120, 40)
+	commsOf(t, m).notifyOpts = notify.Options{Backoff: time.Millisecond, Timeout: time.Second}
+	m = focusComms(t, m)
+	m = press(t, m, "p")
+
+	u := storedIncident(t, st, id).Updates[0]
+	if len(u.Delivery) != 1 || u.Delivery[0].State != incident.DeliveryFailed || u.Delivery[0].Attempts != 3 ||
+		u.Delivery[0].Error != "the webhook answered 500 Internal Server Error" {
+		t.Fatalf("deliveries = %+v, want failed after 3 tries", u.Delivery)
+	}
+	if !strings.Contains(m.status, "did not reach") || !strings.Contains(m.status, "press r") {
+		t.Errorf("status = %q", m.status)
+	}
+	if !strings.Contains(m.View(), "✗ failed · r") {
+		t.Error("the pane does not show the failed delivery")
+	}
+	m = press(t, m, "r")
+	u = storedIncident(t, st, id).Updates[0]
+	if len(u.Delivery) != 1 || u.Delivery[0].State != incident.DeliverySent || u.Delivery[0].Attempts != 4 {
+		t.Fatalf("after r: %+v, want sent on the 4th try", u.Delivery)
+	}
+	if n := len(hook.received()); n != 4 {
+		t.Errorf("the hook got %d requests, want 4", n)
+	}
+	m = press(t, m, "r")
+	if !strings.Contains(m.status, "nothing to re-send") {
+		t.Errorf("status = %q", m.status)
+	}
+}
+
+func TestCommsDeadWebhookNeverLosesTheUpdate(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + ln.Addr().String() + "/hook"
+	ln.Close()
+	st := openStore(t)
+	id := seedComms(t, st)
+	cfg := testConfig()
+	cfg.Webhooks = []string{dead}
+	m := commsModel(t, st, id, cfg, nil, 120, 40)
+	commsOf(t, m).notifyOpts = notify.Options{Backoff: time.Millisecond}
+
+	// Publishing stores the update and returns before any delivery.
+	c := commsOf(t, m)
+	cmd := c.requestPublish()
+	msg := cmd()
+	if _, ok := msg.(publishDoneMsg); !ok {
+		t.Fatalf("publishing returned %T, want the stored result", msg)
+	}
+	if n := len(storedIncident(t, st, id).Updates); n != 1 {
+		t.Fatalf("the update is not stored before delivery: %d updates", n)
+	}
+	m = send(t, m, msg)
+	u := storedIncident(t, st, id).Updates[0]
+	if len(u.Delivery) != 1 || u.Delivery[0].State != incident.DeliveryFailed || u.Delivery[0].Error != "connection refused" {
+		t.Errorf("deliveries = %+v", u.Delivery)
+	}
+}
+
+func TestCommsBellRingsOnceWhenOverdue(t *testing.T) {
+	st := openStore(t)
+	id := seedComms(t, st, "13:15") // due 13:45: counting down to the pinned minute
+	var now atomic.Int64
+	now.Store(pinned.Add(-time.Second).UnixNano())
+	clock := func() time.Time { return time.Unix(0, now.Load()).UTC() }
+	cfg := testConfig()
+	cfg.Bell = true
+	term := &commsTerm{}
+	m := New(Options{Store: st, Config: cfg, Now: clock, IncidentID: id, Width: 120, Height: 40, Terminal: term})
+	m = drive(t, m, m.Init())
+	m = send(t, m, tickMsg(clock()))
+	if term.String() != "" {
+		t.Fatalf("the bell rang before the update was overdue: %q", term.String())
+	}
+	now.Store(pinned.Add(time.Second).UnixNano())
+	m = send(t, m, tickMsg(clock()), tickMsg(clock()))
+	if got := term.String(); got != "\a" {
+		t.Errorf("the terminal got %q, want one bell", got)
+	}
+	cfg.Bell = false
+	now.Store(pinned.Add(-time.Hour).UnixNano())
+	m = send(t, m, tickMsg(clock()))
+	now.Store(pinned.Add(time.Minute).UnixNano())
+	send(t, m, tickMsg(clock()))
+	if got := term.String(); got != "\a" {
+		t.Errorf("with bell = false the terminal got %q", got)
+	}
+}
+
+func TestCommsFitsSmallTerminal(t *testing.T) {
+	st := openStore(t)
+	id := seedComms(t, st, "13:00", "13:10", "13:20", "13:30")
+	m := commsModel(t, st, id, testConfig(), nil, 80, 24)
+	m = typeText(t, m, "/draft The k8s cluster behind api.example.com returns HTTP 503 since the deploy of payment_service at 13:20.")
+	m = press(t, m, "enter")
+	checkFrame(t, m.View(), 80, 24)
+	m = focusComms(t, m)
+	m = press(t, m, "p")
+	checkFrame(t, m.View(), 80, 24)
+	if !strings.Contains(m.View(), "Publish anyway?") {
+		t.Errorf("the confirmation does not show at 80×24:\n%s", m.View())
+	}
+}
+
+// TestCommsCountdownStates runs the real program with a pinned clock and a
+// colour renderer, one incident per countdown state.
+func TestCommsCountdownStates(t *testing.T) {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.ANSI256)
+	r.SetHasDarkBackground(true)
+	styles := NewStyles(r, DefaultTheme())
+	amber := styles.Warn.Bold(true).Render("⚠ 04:00")
+	red := styles.Error.Bold(true).Render("OVERDUE +05:00")
+
+	tests := []struct {
+		name      string
+		published []string
+		snooze    string
+		want      []string
+	}{
+		{name: "counting", published: []string{"13:40"}, want: []string{"25:00", "next update due 14:10"}},
+		{name: "amber", published: []string{"13:19"}, want: []string{amber, "next update due 13:49"}},
+		{name: "overdue", published: []string{"13:10"}, want: []string{red, "next update due 13:40"}},
+		{name: "snoozed", published: []string{"13:10"}, snooze: "/snooze 10m", want: []string{"05:00", "next update due 13:50 · snoozed"}},
+		{name: "first update", want: []string{styles.Error.Bold(true).Render("OVERDUE +10:00"), "next update due 13:35"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := openStore(t)
+			id := seedComms(t, st, tt.published...)
+			if tt.snooze != "" {
+				c, err := incident.ParseCapture(tt.snooze, pinned)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := st.Apply(id, c, pinned, "amara", incident.DefaultPolicy()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			m := New(Options{Store: st, Config: testConfig(), Now: pinnedNow, IncidentID: id, Width: 120, Height: 40, Renderer: r, PollEvery: 50 * time.Millisecond})
+			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
+			teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+				for _, w := range tt.want {
+					if !bytes.Contains(b, []byte(w)) {
+						return false
+					}
+				}
+				return true
+			}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+			tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
+			final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+			if got, want := commsOf(t, final).countdown().State, map[string]incident.CountdownState{
+				"counting": incident.CountdownCounting, "amber": incident.CountdownSoon, "overdue": incident.CountdownOverdue,
+				"snoozed": incident.CountdownSoon, "first update": incident.CountdownOverdue,
+			}[tt.name]; got != want {
+				t.Errorf("state = %s, want %s", got, want)
+			}
+		})
+	}
+}

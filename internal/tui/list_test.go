@@ -1,0 +1,93 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+)
+
+func TestListFiltersAndOpens(t *testing.T) {
+	st := openStore(t)
+	first := seedHandbook(t, st)
+	second := seedMany(t, st, 3)
+	// Resolve the first so there is a past incident.
+	c, _ := incident.ParseCapture("/resolved", pinned)
+	if _, err := st.Apply(first, c, pinned, "amara", incident.DefaultPolicy()); err != nil {
+		t.Fatal(err)
+	}
+	m := newModel(t, st, 0, 120, 40)
+	if m.screen != screenList {
+		t.Fatal("with no incident the program does not start on the list")
+	}
+	view := m.View()
+	if !strings.Contains(view, "Open (1)") || !strings.Contains(view, "Past (1)") {
+		t.Fatalf("the list does not split open and past:\n%s", view)
+	}
+	if strings.Index(view, "Incident with 3 entries") > strings.Index(view, "Checkout payments failing") {
+		t.Fatal("open incidents are not listed first")
+	}
+	m = typeText(t, m, "checkout")
+	view = m.View()
+	if strings.Contains(view, "Incident with 3 entries") || !strings.Contains(view, "Checkout payments failing") {
+		t.Fatalf("the filter did not narrow the list:\n%s", view)
+	}
+	m = press(t, m, "enter")
+	if m.screen != screenCockpit || m.ctx.IncidentID != first || !strings.Contains(m.View(), "Checkout payments failing") {
+		t.Fatalf("enter did not open the filtered incident")
+	}
+	// Back to the list and open the other one with the arrows.
+	m = press(t, m, "tab", "L")
+	if m.screen != screenList || m.list.filter.Value() != "" {
+		t.Fatal("L did not open a fresh list")
+	}
+	m = press(t, m, "down", "up")
+	m = press(t, m, "enter")
+	if m.ctx.IncidentID != second {
+		t.Fatalf("opened INC-%d, want INC-%d", m.ctx.IncidentID, second)
+	}
+}
+
+func TestListDeclaresNewIncident(t *testing.T) {
+	st := openStore(t)
+	m := newModel(t, st, 0, 120, 40)
+	if !strings.Contains(m.View(), "No incidents yet") {
+		t.Fatalf("an empty list does not say how to start:\n%s", m.View())
+	}
+	m = press(t, m, "ctrl+n")
+	m = typeText(t, m, "Search returns stale results")
+	m = press(t, m, "tab")
+	m = press(t, m, "backspace")
+	m = typeText(t, m, "9")
+	m = press(t, m, "tab", "tab", "enter")
+	if !strings.Contains(m.View(), "severity") || m.screen != screenList {
+		t.Fatalf("a bad severity was not refused inline:\n%s", m.View())
+	}
+	m = press(t, m, "shift+tab", "shift+tab", "backspace")
+	m = typeText(t, m, "2")
+	m = press(t, m, "tab", "tab")
+	m = typeText(t, m, "jonas")
+	m = press(t, m, "enter")
+	if m.screen != screenCockpit || m.ctx.IncidentID == 0 {
+		t.Fatalf("declaring did not open the cockpit:\n%s", m.View())
+	}
+	inc, err := st.Incident(m.ctx.IncidentID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inc.Title != "Search returns stale results" || inc.Severity != 2 || inc.Roles[incident.RoleLead] != "amara" || inc.Roles[incident.RoleComms] != "jonas" {
+		t.Fatalf("declared %+v", inc)
+	}
+	if !strings.Contains(m.View(), "Search returns stale results") || !strings.Contains(m.View(), "SEV2") {
+		t.Fatalf("the cockpit does not show the new incident:\n%s", m.View())
+	}
+}
+
+func TestScreenKeysNeedAnIncident(t *testing.T) {
+	st := openStore(t)
+	m := newModel(t, st, 0, 120, 40)
+	m = press(t, m, "esc")
+	if m.screen != screenList {
+		t.Fatal("esc left the list with no incident to show")
+	}
+}

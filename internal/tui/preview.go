@@ -1,0 +1,376 @@
+package tui
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/glamour"
+	glamourstyles "github.com/charmbracelet/glamour/styles"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/warroom-cli/warroom/internal/export"
+	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/notify"
+)
+
+// The preview screen shows the incident's Markdown export (the built-in
+// layout, or the config's export_template) rendered with glamour, as the
+// other teams will read it. It scrolls, writes the Markdown to a file and
+// copies it to the clipboard with OSC 52.
+//
+// Rendering runs in a tea.Cmd: a template file is read and a long timeline
+// takes glamour a moment, so Update never waits for it. A render is tagged
+// with a sequence number and the width it was made for, so a stale result
+// (the incident changed again, or the window was resized) is dropped.
+
+// previewKeys are the preview screen's keys.
+type previewKeys struct {
+	Up, Down       key.Binding
+	PageUp, PageDn key.Binding
+	Top, Bottom    key.Binding
+	Write          key.Binding
+	Copy           key.Binding
+	Refresh        key.Binding
+}
+
+func defaultPreviewKeys() *previewKeys {
+	b := func(keys []string, k, help string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, help))
+	}
+	return &previewKeys{
+		Up:      b([]string{"k", "up"}, "j/k", "scroll"),
+		Down:    b([]string{"j", "down"}, "j", "down"),
+		PageUp:  b([]string{"pgup", "ctrl+u", "b"}, "pgup/pgdn", "page"),
+		PageDn:  b([]string{"pgdown", "ctrl+d", " ", "f"}, "pgdn", "page down"),
+		Top:     b([]string{"g", "home"}, "g/G", "top/bottom"),
+		Bottom:  b([]string{"G", "end"}, "G", "bottom"),
+		Write:   b([]string{"w"}, "w", "write .md file"),
+		Copy:    b([]string{"y", "c"}, "y", "copy Markdown"),
+		Refresh: b([]string{"r"}, "r", "re-render"),
+	}
+}
+
+// previewRenderedMsg carries a finished render.
+type previewRenderedMsg struct {
+	seq      int
+	width    int
+	markdown []byte
+	rendered string
+	err      error
+}
+
+// previewWrittenMsg reports the Markdown written to a file.
+type previewWrittenMsg struct {
+	path string
+	err  error
+}
+
+// previewCopiedMsg reports the Markdown copied to the clipboard.
+type previewCopiedMsg struct{ delivery incident.Delivery }
+
+// previewScreen is the preview screen component.
+type previewScreen struct {
+	ctx  *Context
+	keys *previewKeys
+	vp   viewport.Model
+	// dir is where w writes the file: the working directory unless set.
+	dir string
+
+	seq      int    // of the latest render asked for
+	markdown []byte // of the latest render shown
+	err      error
+	// stale means the incident or the width changed since the last render.
+	// Components cannot start commands from SetSize or while hidden, so the
+	// next message (the once-a-second tick at the latest) renders again
+	// while the screen is in front.
+	stale bool
+
+	focused bool
+	w, h    int
+}
+
+// newPreviewScreen builds the preview screen for the incident on screen.
+func newPreviewScreen(ctx *Context) *previewScreen {
+	return &previewScreen{ctx: ctx, keys: defaultPreviewKeys(), vp: viewport.New(0, 0), dir: "."}
+}
+
+// Init renders the incident on screen.
+func (p *previewScreen) Init() tea.Cmd { return p.render() }
+
+func (p *previewScreen) SetSize(w, h int) Component {
+	if w != p.w {
+		p.stale = true // the word wrap depends on the width
+	}
+	p.w, p.h = w, h
+	p.vp.Width, p.vp.Height = max(w, 1), max(h-1, 1)
+	return p
+}
+
+func (p *previewScreen) SetFocused(f bool) Component {
+	p.focused = f
+	return p
+}
+
+// Typing is false: the preview takes single-letter keys only as commands.
+func (p *previewScreen) Typing() bool { return false }
+
+// render starts a render of the incident on screen at the current width.
+func (p *previewScreen) render() tea.Cmd {
+	inc := p.ctx.Incident
+	if inc == nil || p.w <= 0 {
+		return nil
+	}
+	p.seq++
+	p.stale = false
+	seq, width, cfg, styles := p.seq, p.w, p.ctx.Config, p.ctx.Styles
+	opts := export.Options{Policy: p.ctx.Policy()}
+	return func() tea.Msg {
+		msg := previewRenderedMsg{seq: seq, width: width}
+		if cfg != nil && cfg.ExportTemplate != "" {
+			t, err := export.LoadTemplate(cfg.ExportTemplate)
+			if err != nil {
+				msg.err = err
+				return msg
+			}
+			opts.Template = t
+		}
+		md, err := export.Markdown(inc, opts)
+		if err != nil {
+			msg.err = err
+			return msg
+		}
+		msg.markdown = md
+		msg.rendered, msg.err = renderMarkdown(md, width, styles)
+		return msg
+	}
+}
+
+// numericRef matches an HTML numeric character reference at the start of
+// a string.
+var numericRef = regexp.MustCompile(`^&#([0-9]{1,8}|[xX][0-9a-fA-F]{1,7});`)
+
+// terminalSafe prepares Markdown for glamour. Escape and control sequences
+// are stripped, and every ampersand that could start a dangerous character
+// reference is written as &amp;: glamour decodes &#27; into a real ESC even
+// after a backslash ("\&#27;" comes out as a backslash and ESC), so the
+// backslash escape the export uses is not enough on a terminal. Escaped
+// ampersands ("\&") become &amp; too, which glamour shows as "&" where it
+// would otherwise show the backslash. The export already escapes user text;
+// this also covers a custom export_template.
+func terminalSafe(md []byte) string {
+	s := incident.CleanText(string(md))
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\\' && i+1 < len(s) && s[i+1] == '&':
+			b.WriteString("&amp;")
+			i++
+		case c == '\\' && i+1 < len(s) && s[i+1] < 0x80 && isASCIIPunct(s[i+1]):
+			b.WriteByte(c)
+			b.WriteByte(s[i+1])
+			i++
+		case c == '&':
+			if m := numericRef.FindStringSubmatch(s[i:]); m != nil && !safeCodePoint(m[1]) {
+				b.WriteString("&amp;")
+			} else {
+				b.WriteByte(c)
+			}
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+func isASCIIPunct(c byte) bool {
+	return strings.IndexByte("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", c) >= 0
+}
+
+// safeCodePoint reports whether a numeric reference's digits ("27",
+// "x1b") name a printable character.
+func safeCodePoint(digits string) bool {
+	base := 10
+	if digits[0] == 'x' || digits[0] == 'X' {
+		digits, base = digits[1:], 16
+	}
+	n, err := strconv.ParseUint(digits, base, 32)
+	if err != nil || n > 0x10ffff || (n >= 0xd800 && n <= 0xdfff) {
+		return false
+	}
+	return n >= 0x20 && n != 0x7f && (n < 0x80 || n > 0x9f)
+}
+
+// renderMarkdown renders md with glamour for a terminal width wide, in the
+// colours the styles' renderer supports (none with NO_COLOR or a plain
+// profile).
+func renderMarkdown(md []byte, width int, styles *Styles) (string, error) {
+	profile := termenv.Ascii
+	dark := true
+	if styles != nil && styles.Renderer != nil {
+		profile = styles.Renderer.ColorProfile()
+		dark = styles.Renderer.HasDarkBackground()
+	}
+	style := glamourstyles.ASCIIStyleConfig
+	switch {
+	case profile == termenv.Ascii:
+	case dark:
+		style = glamourstyles.DarkStyleConfig
+	default:
+		style = glamourstyles.LightStyleConfig
+	}
+	r, err := glamour.NewTermRenderer(
+		glamour.WithStyles(style),
+		glamour.WithColorProfile(profile),
+		glamour.WithWordWrap(max(width-4, 20)),
+	)
+	if err != nil {
+		return "", fmt.Errorf("cannot start the Markdown renderer: %v", err)
+	}
+	out, err := r.Render(terminalSafe(md))
+	if err != nil {
+		return "", fmt.Errorf("cannot render the export: %v", err)
+	}
+	return strings.TrimRight(out, "\n") + "\n", nil
+}
+
+func (p *previewScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case incidentLoadedMsg:
+		p.stale = true
+	case previewRenderedMsg:
+		if msg.seq != p.seq {
+			return p, nil // a newer render is on its way
+		}
+		p.err = msg.err
+		if msg.err != nil {
+			return p, func() tea.Msg { return errMsg{msg.err} }
+		}
+		p.markdown = msg.markdown
+		p.vp.SetContent(msg.rendered)
+		return p, nil
+	case previewWrittenMsg:
+		if msg.err != nil {
+			return p, func() tea.Msg { return errMsg{msg.err} }
+		}
+		return p, func() tea.Msg { return statusMsg{"Wrote " + msg.path} }
+	case previewCopiedMsg:
+		d := msg.delivery
+		if d.State == incident.DeliveryFailed {
+			return p, func() tea.Msg { return errMsg{fmt.Errorf("the Markdown was not copied: %s", d.Error)} }
+		}
+		return p, func() tea.Msg { return statusMsg{"Copied the Markdown to the clipboard"} }
+	case tea.MouseMsg:
+		p.vp, cmd = p.vp.Update(msg)
+	case tea.KeyMsg:
+		if p.focused {
+			cmd = p.key(msg)
+		}
+	}
+	if p.stale && p.focused {
+		cmd = tea.Batch(cmd, p.render())
+	}
+	return p, cmd
+}
+
+func (p *previewScreen) key(msg tea.KeyMsg) tea.Cmd {
+	k := p.keys
+	switch {
+	case key.Matches(msg, k.Up):
+		p.vp.ScrollUp(1)
+	case key.Matches(msg, k.Down):
+		p.vp.ScrollDown(1)
+	case key.Matches(msg, k.PageUp):
+		p.vp.PageUp()
+	case key.Matches(msg, k.PageDn):
+		p.vp.PageDown()
+	case key.Matches(msg, k.Top):
+		p.vp.GotoTop()
+	case key.Matches(msg, k.Bottom):
+		p.vp.GotoBottom()
+	case key.Matches(msg, k.Refresh):
+		return p.render()
+	case key.Matches(msg, k.Write):
+		return p.write()
+	case key.Matches(msg, k.Copy):
+		return p.copy()
+	}
+	return nil
+}
+
+// write saves the Markdown shown as INC-n-slug.md in the preview's folder.
+func (p *previewScreen) write() tea.Cmd {
+	if p.markdown == nil || p.ctx.Incident == nil {
+		return func() tea.Msg { return errMsg{fmt.Errorf("the preview is not ready yet; wait for it to render")} }
+	}
+	path := filepath.Join(p.dir, export.FileName(p.ctx.Incident))
+	data := p.markdown
+	return func() tea.Msg {
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			return previewWrittenMsg{err: fmt.Errorf("cannot write %s: %v", path, err)}
+		}
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs
+		}
+		return previewWrittenMsg{path: path}
+	}
+}
+
+// copy puts the Markdown on the clipboard through the terminal (OSC 52).
+func (p *previewScreen) copy() tea.Cmd {
+	if p.markdown == nil {
+		return func() tea.Msg { return errMsg{fmt.Errorf("the preview is not ready yet; wait for it to render")} }
+	}
+	term := p.ctx.Terminal
+	if term == nil {
+		return func() tea.Msg {
+			return errMsg{fmt.Errorf("there is no terminal to copy through; use w to write a file instead")}
+		}
+	}
+	text, now, tmux := string(p.markdown), p.ctx.Now(), os.Getenv("TMUX") != ""
+	return func() tea.Msg { return previewCopiedMsg{notify.Copy(term, text, tmux, now)} }
+}
+
+func (p *previewScreen) View() string {
+	s := p.ctx.Styles
+	title := "Preview"
+	if inc := p.ctx.Incident; inc != nil {
+		title += " · " + inc.Key() + " · " + export.FileName(inc)
+	}
+	var state string
+	switch {
+	case p.err != nil:
+		state = s.Error.Render("render failed (see the status line)")
+	case p.markdown == nil:
+		state = s.Muted.Render("rendering…")
+	default:
+		state = s.Muted.Render(fmt.Sprintf("%3.0f%%", p.vp.ScrollPercent()*100))
+	}
+	head := lipgloss.JoinHorizontal(lipgloss.Top, s.PaneTitleFocused.Render(title), "  ", state)
+	head = lipgloss.NewStyle().MaxWidth(p.w).Render(head)
+	body := p.vp.View()
+	if p.markdown == nil && p.err == nil {
+		body = lipgloss.Place(p.w, p.vp.Height, lipgloss.Center, lipgloss.Center, s.Muted.Render("Rendering the export…"))
+	}
+	return lipgloss.NewStyle().Width(p.w).Height(p.h).MaxHeight(p.h).Render(lipgloss.JoinVertical(lipgloss.Left, head, body))
+}
+
+func (p *previewScreen) ShortHelp() []key.Binding {
+	k := p.keys
+	return []key.Binding{k.Up, k.PageUp, k.Top, k.Write, k.Copy, k.Refresh}
+}
+
+func (p *previewScreen) FullHelp() [][]key.Binding {
+	k := p.keys
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDn, k.Top, k.Bottom}, {k.Write, k.Copy, k.Refresh}}
+}
