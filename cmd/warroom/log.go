@@ -50,7 +50,14 @@ Slash commands change the incident and are logged too: /status NAME, /sev N, /le
 			if err != nil {
 				return err
 			}
-			incID, err := a.resolve(st, id)
+			// With an explicit id the write itself reports a missing
+			// incident, which saves a read of the file on this hot path.
+			var incID int64
+			if id != "" {
+				incID, err = incident.ParseID(id)
+			} else {
+				incID, err = a.resolve(st, "")
+			}
 			if err != nil {
 				return err
 			}

@@ -64,8 +64,19 @@ func CheckJargon(text string, extra, allow []string) []JargonFinding {
 		}
 		c.extraWords[w] = true
 	}
+	c.lower = strings.ToLower(text)
+	if len(c.lower) != len(text) {
+		// Lowercasing changed byte lengths (rare scripts); offsets would
+		// not line up, so phrases match the original text, case and all.
+		c.lower = text
+	}
 	// Patterns that span several words come first and claim their text.
+	// Each runs only when a word it needs is there: most updates hold
+	// none, and a regexp scan is the slowest step.
 	for _, p := range spanPatterns {
+		if !slices.ContainsFunc(p.hints, func(h string) bool { return strings.Contains(c.lower, h) }) {
+			continue
+		}
 		for _, m := range p.re.FindAllStringIndex(text, -1) {
 			c.add(m[0], m[1], p.why, p.suggest)
 		}
@@ -77,7 +88,9 @@ func CheckJargon(text string, extra, allow []string) []JargonFinding {
 }
 
 type checker struct {
-	text         string
+	text string
+	// lower is text in lower case, byte for byte where possible.
+	lower        string
 	allow        map[string]bool
 	extraWords   map[string]bool
 	extraPhrases []string
@@ -118,34 +131,29 @@ func (c *checker) allowed(word string) bool {
 	return false
 }
 
-// phrases flags the multi-word terms, built in and from config.
+// phrases flags the multi-word terms, built in (longest first, so "dead
+// letter queue" wins over "queue") and from config.
 func (c *checker) phrases() {
-	for _, m := range phraseRE.FindAllStringIndex(c.text, -1) {
-		key := strings.ToLower(strings.Join(strings.Fields(c.text[m[0]:m[1]]), " "))
-		c.add(m[0], m[1], WhyTerm, phraseTerms[key])
-	}
-	if len(c.extraPhrases) == 0 {
-		return
-	}
-	lower := strings.ToLower(c.text)
-	if len(lower) != len(c.text) {
-		// Lowercasing changed byte lengths (rare scripts); offsets would
-		// not line up, so match on the original text without case folding.
-		lower = c.text
+	for _, p := range builtinPhrases {
+		c.phrase(p.words, phraseTerms[p.key])
 	}
 	for _, p := range c.extraPhrases {
-		words := strings.Fields(p)
-		for i := 0; i < len(lower); {
-			start, end := matchWords(lower[i:], words)
-			if start < 0 {
-				break
-			}
-			start, end = start+i, end+i
-			if boundary(lower, start, end) {
-				c.add(start, end, WhyTerm, nil)
-			}
-			i = start + 1
+		c.phrase(strings.Fields(p), nil)
+	}
+}
+
+func (c *checker) phrase(words []string, suggest []string) {
+	lower := c.lower
+	for i := 0; i < len(lower); {
+		start, end := matchWords(lower[i:], words)
+		if start < 0 {
+			return
 		}
+		start, end = start+i, end+i
+		if boundary(lower, start, end) {
+			c.add(start, end, WhyTerm, suggest)
+		}
+		i = start + 1
 	}
 }
 
@@ -243,6 +251,10 @@ func (c *checker) token(start, end int) {
 		c.add(s, e, WhyIP, suggestServer)
 		return
 	}
+	if plainWord(tok) {
+		c.words(s, e)
+		return
+	}
 	s, e = trimSpan(c.text, s, e, "", trailTrim+":")
 	if s >= e {
 		return
@@ -253,6 +265,20 @@ func (c *checker) token(start, end int) {
 		return
 	}
 	c.words(s, e)
+}
+
+// plainWord is the fast path for most words: ASCII letters, capitalised at
+// most, maybe with an apostrophe or trailing punctuation; no shape applies.
+func plainWord(tok string) bool {
+	for i := 0; i < len(tok); i++ {
+		switch b := tok[i]; {
+		case b >= 'a' && b <= 'z', b == '\'', b == ',', b == '.' && i == len(tok)-1:
+		case b >= 'A' && b <= 'Z' && i == 0 && len(tok) > 1 && tok[1] >= 'a' && tok[1] <= 'z':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func trimSpan(text string, s, e int, lead, trail string) (int, int) {
@@ -490,7 +516,7 @@ func (c *checker) word(start, end int) bool {
 			}
 		}
 	}
-	if acronymRE.MatchString(tok[:end-start]) {
+	if bare := tok[:end-start]; len(bare) > 1 && isUpper(bare[0]) && isUpper(bare[1]) && acronymRE.MatchString(bare) {
 		bare := strings.TrimSuffix(tok[:end-start], "s")
 		if !plainAcronyms[bare] && !plainCaps[bare] {
 			c.add(start, end, WhyAcronym, nil)
@@ -499,6 +525,8 @@ func (c *checker) word(start, end int) bool {
 	}
 	return false
 }
+
+func isUpper(b byte) bool { return b >= 'A' && b <= 'Z' }
 
 func lookupTerm(key string) ([]string, bool) {
 	if sug, ok := wordTerms[key]; ok {
@@ -525,23 +553,26 @@ var (
 )
 
 type spanPattern struct {
-	re      *regexp.Regexp
+	re *regexp.Regexp
+	// hints are lower-case strings of which the text must hold one for
+	// the pattern to match.
+	hints   []string
 	why     string
 	suggest []string
 }
 
 // spanPatterns match technical text that runs over several words.
 var spanPatterns = []spanPattern{
-	{regexp.MustCompile(`Traceback \(most recent call last\):?`), WhyStackTrace, suggestTrace},
-	{regexp.MustCompile(`File "[^"\n]+", line \d+(?:, in [\w<>.]+)?`), WhyStackTrace, suggestTrace},
-	{regexp.MustCompile(`\bat [\w$]+(?:\.[\w$<>]+)+\([^()\s]*\)`), WhyStackTrace, suggestTrace},
-	{regexp.MustCompile(`\bgoroutine \d+ \[[^\]\n]*\]:?`), WhyStackTrace, suggestTrace},
-	{regexp.MustCompile(`\bpanic: (?:runtime error|assignment to entry|interface conversion|send on closed)[^\n.;]*`), WhyStackTrace, suggestTrace},
-	{regexp.MustCompile(`\bException in thread "[^"\n]*"`), WhyStackTrace, suggestTrace},
-	{regexp.MustCompile(`(?i)\bsegmentation fault\b|\bcore dumped\b`), WhyStackTrace, suggestTrace},
-	{regexp.MustCompile(`(?i)\bHTTP(?:/[\d.]+)?[ -]?[1-5]\d\d\b`), WhyErrorCode, suggestError},
-	{regexp.MustCompile(`(?i)\b(?:status(?: code)?|error(?: code)?|exit code|response code|return code|errno)[ :#=]*\d{2,}\b`), WhyErrorCode, suggestError},
-	{regexp.MustCompile(`(?i)\b[45]\d\d (?:errors?|status(?:es)?|responses?|codes?)\b`), WhyErrorCode, suggestError},
+	{regexp.MustCompile(`Traceback \(most recent call last\):?`), []string{"traceback"}, WhyStackTrace, suggestTrace},
+	{regexp.MustCompile(`File "[^"\n]+", line \d+(?:, in [\w<>.]+)?`), []string{"file \""}, WhyStackTrace, suggestTrace},
+	{regexp.MustCompile(`\bat [\w$]+(?:\.[\w$<>]+)+\([^()\s]*\)`), []string{"("}, WhyStackTrace, suggestTrace},
+	{regexp.MustCompile(`\bgoroutine \d+ \[[^\]\n]*\]:?`), []string{"goroutine "}, WhyStackTrace, suggestTrace},
+	{regexp.MustCompile(`\bpanic: (?:runtime error|assignment to entry|interface conversion|send on closed)[^\n.;]*`), []string{"panic: "}, WhyStackTrace, suggestTrace},
+	{regexp.MustCompile(`\bException in thread "[^"\n]*"`), []string{"exception in thread"}, WhyStackTrace, suggestTrace},
+	{regexp.MustCompile(`(?i)\bsegmentation fault\b|\bcore dumped\b`), []string{"segmentation fault", "core dumped"}, WhyStackTrace, suggestTrace},
+	{regexp.MustCompile(`(?i)\bHTTP(?:/[\d.]+)?[ -]?[1-5]\d\d\b`), []string{"http"}, WhyErrorCode, suggestError},
+	{regexp.MustCompile(`(?i)\b(?:status(?: code)?|error(?: code)?|exit code|response code|return code|errno)[ :#=]*\d{2,}\b`), []string{"status", "error", "code", "errno"}, WhyErrorCode, suggestError},
+	{regexp.MustCompile(`(?i)\b[45]\d\d (?:errors?|status(?:es)?|responses?|codes?)\b`), []string{"error", "status", "respons", "code"}, WhyErrorCode, suggestError},
 }
 
 // Shapes of single words.
@@ -640,7 +671,12 @@ var defaultTerms = []termGroup{
 var (
 	wordTerms   = map[string][]string{}
 	phraseTerms = map[string][]string{}
-	phraseRE    *regexp.Regexp
+	// builtinPhrases are the multi-word terms split into words, longest
+	// first.
+	builtinPhrases []struct {
+		key   string
+		words []string
+	}
 )
 
 func init() {
@@ -655,11 +691,11 @@ func init() {
 			}
 		}
 	}
-	// Longest first, so "dead letter queue" wins over "queue".
-	slices.SortFunc(phrases, func(a, b string) int { return len(b) - len(a) })
-	alts := make([]string, len(phrases))
-	for i, p := range phrases {
-		alts[i] = strings.ReplaceAll(regexp.QuoteMeta(p), " ", `\s+`)
+	slices.SortStableFunc(phrases, func(a, b string) int { return len(b) - len(a) })
+	for _, p := range phrases {
+		builtinPhrases = append(builtinPhrases, struct {
+			key   string
+			words []string
+		}{p, strings.Fields(p)})
 	}
-	phraseRE = regexp.MustCompile(`(?i)\b(?:` + strings.Join(alts, "|") + `)\b`)
 }

@@ -188,3 +188,14 @@ func BenchmarkBaselineFields(b *testing.B) {
 		_ = strings.Fields(benchUpdate)
 	}
 }
+
+var benchPlain = strings.Repeat("Still investigating slow checkout for some customers; the team is working on a fix and we will share more soon. ", 8)
+
+// BenchmarkCheckJargonPlain is the common case: a plain update, all fast
+// path.
+func BenchmarkCheckJargonPlain(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		CheckJargon(benchPlain, []string{"pgbouncer", "blue team"}, []string{"API"})
+	}
+}

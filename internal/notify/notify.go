@@ -175,17 +175,20 @@ func (n *Notifier) Send(ctx context.Context, hook, text string) incident.Deliver
 		d.State = incident.DeliveryFailed
 		d.Error = describe(err, n.opts.Timeout)
 		var perm permanentError
-		if try >= n.opts.Tries || errors.As(err, &perm) || ctx.Err() != nil {
+		if try >= n.opts.Tries || errors.As(err, &perm) {
 			break
 		}
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			d.Error = describe(ctx.Err(), n.opts.Timeout)
 		case <-t.C:
 		}
 		if ctx.Err() != nil {
+			// Retries were cut short: say so, and keep the last reason.
+			if c := describe(ctx.Err(), n.opts.Timeout); c != d.Error {
+				d.Error = c + " after: " + d.Error
+			}
 			break
 		}
 		wait *= 2

@@ -156,6 +156,8 @@ func (s *Server) program(sess ssh.Session) (tea.Model, []tea.ProgramOption) {
 		Store: s.opts.Store, Config: s.opts.Config, Now: s.opts.Now, Author: p.name,
 		IncidentID: id, Width: pty.Window.Width, Height: pty.Window.Height,
 		Renderer: wishtea.MakeRenderer(sess), PollEvery: s.opts.PollEvery,
+		// The clipboard copy (OSC 52) and the bell go to this teammate's terminal.
+		Terminal: sess,
 	}
 	if p.viewer {
 		return tui.NewViewer(opts), []tea.ProgramOption{tea.WithAltScreen()}

@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textarea"
 	tea "github.com/charmbracelet/bubbletea"
@@ -139,7 +140,8 @@ type flusher interface{ Flush() tea.Cmd }
 func newCommsPane(ctx *Context) *commsPane {
 	ta := textarea.New()
 	ta.ShowLineNumbers = false
-	ta.Prompt = ""
+	// One column of margin, as the draft has when not edited.
+	ta.Prompt = " "
 	ta.CharLimit = incident.MaxTextBytes / 4
 	ta.Placeholder = "Write the public update in plain words."
 	st := ctx.Styles
@@ -152,6 +154,9 @@ func newCommsPane(ctx *Context) *commsPane {
 		s.Prompt = st.Faint
 	}
 	ta.Cursor.Style = st.Accent
+	// A steady cursor, as on the capture line: a blinking one redraws the
+	// frame twice a second for nothing.
+	ta.Cursor.SetMode(cursor.CursorStatic)
 	c := &commsPane{ctx: ctx, keys: defaultCommsKeys(), ta: ta, templated: true, saver: &draftSaver{last: map[int64]int{}}}
 	c.sync()
 	return c
@@ -433,7 +438,8 @@ func (c *commsPane) requestPublish() tea.Cmd {
 	if len(c.findings) > 0 && !c.confirming {
 		c.confirming = true
 		c.layout()
-		return errCmd(fmt.Errorf("the draft has %d %s a customer may not follow; publish again to send it anyway, or edit it", len(c.findings), plural(len(c.findings), "word", "words")))
+		n := len(c.findings)
+		return errCmd(fmt.Errorf("%d %s in the draft may confuse customers; publish again to send it anyway", n, plural(n, "word", "words")))
 	}
 	c.confirming = false
 	c.publishing = true
@@ -612,40 +618,49 @@ func (c *commsPane) layout() {
 	c.ta.SetHeight(max(l.draft, 1))
 }
 
-// plan shares the inner height: a row for the due time, the draft (at
-// least two rows), the findings and the published updates.
+// plan shares the inner height. After the row for the due time, rows go
+// in order of what matters while writing: two rows of draft, the findings'
+// summary, the latest published update, more draft (up to what it needs,
+// six rows at most), up to three findings, every published update, every
+// finding, the rest of the draft; what is left goes to the editor while
+// editing and is blank at the bottom otherwise.
 func (c *commsPane) plan() commsLayout {
 	iw, ih := max(c.w-2, 1), max(c.h-2, 0)
-	avail := ih - 1
+	rem := ih - 1
 	if c.confirming {
-		avail--
+		rem--
 	}
-	fl, ul := 0, 0
+	rem = max(rem, 0)
+	fAll, uAll := 0, 0
 	if n := len(c.findings); n > 0 {
-		fl = 1 + min(n, 3)
+		fAll = 1 + n
 	}
 	if inc := c.ctx.Incident; inc != nil && len(inc.Updates) > 0 {
-		ul = 1 + min(len(inc.Updates), 3)
+		uAll = 1 + len(inc.Updates)
 	}
-	for avail-fl-ul < 2 && (fl > 1 || ul > 0) {
-		switch {
-		case ul > 2:
-			ul--
-		case ul > 0:
-			ul = 0
-		default:
-			fl--
-		}
+	need := max(len(wrapSpans(incident.CleanText(c.text()), iw-1)), 2)
+	if c.editing {
+		need++
 	}
-	l := commsLayout{draft: max(avail-fl-ul, 0), findings: fl, updates: ul}
-	if !c.editing {
-		// Give rows the draft does not need to the updates.
-		need := max(len(wrapSpans(incident.CleanText(c.text()), iw)), 1)
-		if spare := l.draft - need; spare > 0 && ul > 0 {
-			more := min(spare, len(c.ctx.Incident.Updates)+1-ul)
-			l.updates += more
-			l.draft -= more
-		}
+	var l commsLayout
+	grow := func(field *int, upTo int) {
+		n := min(max(upTo-*field, 0), rem)
+		*field += n
+		rem -= n
+	}
+	grow(&l.draft, 2)
+	grow(&l.findings, min(fAll, 1))
+	if rem >= 2 {
+		grow(&l.updates, min(uAll, 2))
+	}
+	grow(&l.draft, min(need, 6))
+	grow(&l.findings, min(fAll, 4))
+	grow(&l.updates, uAll)
+	grow(&l.findings, fAll)
+	grow(&l.draft, need)
+	if c.editing {
+		// The editor takes the rest; otherwise it stays blank at the end.
+		l.draft += rem
 	}
 	return l
 }
@@ -705,21 +720,21 @@ func (c *commsPane) View() string {
 
 	if l.findings > 0 {
 		n := len(c.findings)
-		lines = append(lines, st.Warn.Render(fmt.Sprintf(" ⚠ %d %s a customer may not follow:", n, plural(n, "word", "words"))))
+		lines = append(lines, st.Warn.Render(fmt.Sprintf(" ⚠ %d unclear to customers:", n)))
 		shown := l.findings - 1
 		for i, f := range c.findings[:min(shown, n)] {
-			s := fmt.Sprintf("   %q %s", f.Word, f.Why)
+			s := fmt.Sprintf("  %q %s", f.Word, f.Why)
 			if len(f.Suggest) > 0 {
-				s += " → " + strings.Join(f.Suggest, ", ")
+				s += " → " + f.Suggest[0]
 			}
 			if i == shown-1 && n > shown {
-				s = fmt.Sprintf("   … and %d more", n-shown+1)
+				s = fmt.Sprintf("  … and %d more", n-shown+1)
 			}
 			lines = append(lines, st.Muted.Render(incident.CleanLine(s)))
 		}
 	}
 	if c.confirming {
-		lines = append(lines, st.Warn.Bold(true).Render(" Publish anyway? p/y publishes · n keeps editing"))
+		lines = append(lines, st.Warn.Bold(true).Render(" Publish anyway? y yes · n no"))
 	}
 	if l.updates > 0 {
 		lines = append(lines, " "+st.PaneTitle.Render("Published"))

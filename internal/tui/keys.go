@@ -75,8 +75,8 @@ func DefaultKeyMap() *KeyMap {
 
 		Up:       b([]string{"k", "up"}, "j/k", "scroll"),
 		Down:     b([]string{"j", "down"}, "j", "down"),
-		PageUp:   b([]string{"pgup", "ctrl+u"}, "pgup/pgdn", "page"),
-		PageDown: b([]string{"pgdown", "ctrl+d"}, "pgdn", "page down"),
+		PageUp:   b([]string{"pgup"}, "pgup/pgdn", "page"),
+		PageDown: b([]string{"pgdown"}, "pgdn", "page down"),
 		Top:      b([]string{"g", "home"}, "g/G", "top/bottom"),
 		Bottom:   b([]string{"G", "end"}, "G", "bottom"),
 		Select:   b([]string{"enter", "v"}, "enter", "select entry"),

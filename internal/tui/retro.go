@@ -108,6 +108,7 @@ func kindOf(title string) sectionKind {
 // retroSavedMsg reports a retro change that reached the store. what is the
 // note for the status line; "" for saves as you type, which stay quiet.
 type retroSavedMsg struct {
+	id    int64
 	what  string
 	retro incident.Retro
 }
@@ -142,7 +143,7 @@ func retroWriteCmd(ctx *Context, what string, fn func(r *incident.Retro, author 
 		if err != nil {
 			return errMsg{err}
 		}
-		return retroSavedMsg{what: what, retro: r}
+		return retroSavedMsg{id: id, what: what, retro: r}
 	})
 }
 
@@ -215,7 +216,7 @@ func (s *textSaver) saveCmd(ctx *Context) tea.Cmd {
 			s.mu.Unlock()
 			return errMsg{fmt.Errorf("the retro text was not saved (%w); it is kept and saved with the next change", err)}
 		}
-		return retroSavedMsg{retro: r}
+		return retroSavedMsg{id: id, retro: r}
 	})
 }
 
@@ -374,7 +375,8 @@ func (s *retroScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
 		s.load()
 		return s, nil
 	case retroSavedMsg:
-		if s.ctx.Incident == nil || !s.loaded {
+		if msg.id != s.ctx.IncidentID || !s.loaded {
+			// A write for an incident no longer on screen.
 			return s, nil
 		}
 		s.setRetro(msg.retro)

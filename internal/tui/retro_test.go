@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -330,9 +331,14 @@ func TestRetroTimelineSectionFlagsAndStars(t *testing.T) {
 			t.Errorf("the timeline section lacks %q:\n%s", s, view)
 		}
 	}
-	// The first selectable row is the first starred entry; move to the
-	// first of the rest and star it.
-	m = press(t, m, "j", "j", "s")
+	// Nothing is selected at first: s says how to select.
+	m = press(t, m, "s")
+	if !strings.Contains(m.View(), "no entry is selected") {
+		t.Errorf("s without a selection did not explain:\n%s", m.View())
+	}
+	// The first j selects the first starred entry; move to the first of
+	// the rest and star it.
+	m = press(t, m, "j", "j", "j", "s")
 	starred := 0
 	for _, e := range entries(t, st, id) {
 		if e.Starred {
@@ -388,6 +394,9 @@ func TestRetroFinalAndDue(t *testing.T) {
 	if r := retroOf(t, st, id); r.Status != incident.RetroDraft {
 		t.Fatalf("status after a second F = %q", r.Status)
 	}
+	if v := m.View(); !strings.Contains(v, "DRAFT") || !strings.Contains(v, "OVERDUE") {
+		t.Errorf("the reopened draft is not shown overdue again:\n%s", v)
+	}
 }
 
 func TestRetroKeepsTextOfSectionsRemovedFromConfig(t *testing.T) {
@@ -403,5 +412,88 @@ func TestRetroKeepsTextOfSectionsRemovedFromConfig(t *testing.T) {
 	m = press(t, m, "tab", "R")
 	if v := m.View(); !strings.Contains(v, "● Where we got lucky") || !strings.Contains(v, "li") {
 		t.Errorf("the unconfigured section with text is not listed:\n%s", v)
+	}
+}
+
+func TestRetroSectionsFollowTheConfig(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	cfg := testConfig()
+	cfg.RetroPreset = "google-sre"
+	m := New(Options{Store: st, Config: cfg, Now: pinnedNow, IncidentID: id, Width: 100, Height: 30})
+	m = drive(t, m, m.Init())
+	m = press(t, m, "tab", "R")
+	view := m.View()
+	for _, s := range []string{"○ What went well", "○ What went wrong", "○ Where we got lucky"} {
+		if !strings.Contains(view, s) {
+			t.Errorf("the google-sre preset lacks %q:\n%s", s, view)
+		}
+	}
+	// A preset section is free text with its own guide.
+	for range 6 {
+		m = press(t, m, "j")
+	}
+	if v := m.View(); !strings.Contains(v, "Where we got lucky") || !strings.Contains(v, "only did not by chance") {
+		t.Errorf("the lucky section has no guide:\n%s", v)
+	}
+}
+
+func TestTextSaverLastTextWins(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	ctx := &Context{Store: st, IncidentID: id, Author: "amara", Now: pinnedNow, Config: testConfig()}
+	s := &textSaver{}
+	s.set("Introduction", "first")
+	older := s.saveCmd(ctx)
+	s.set("Introduction", "second")
+	newer := s.saveCmd(ctx)
+	// The later save lands first; the earlier one then finds nothing left
+	// to write rather than putting the old text back.
+	if msg := newer(); msg == nil {
+		t.Fatal("the save wrote nothing")
+	}
+	if msg := older(); msg != nil {
+		t.Fatalf("the stale save wrote again: %#v", msg)
+	}
+	r := retroOf(t, st, id)
+	if got := r.Section("Introduction").Text; got != "second" {
+		t.Fatalf("introduction = %q; want the last text", got)
+	}
+	if s.saveCmd(ctx) != nil {
+		t.Error("a save with nothing pending is not nil")
+	}
+
+	// Many saves racing each other still end with the last text.
+	done := make(chan struct{})
+	for i := range 20 {
+		s.set("Introduction", strings.Repeat("x", i+1))
+		go func(c tea.Cmd) { c(); done <- struct{}{} }(s.saveCmd(ctx))
+	}
+	for range 20 {
+		<-done
+	}
+	r = retroOf(t, st, id)
+	if got := r.Section("Introduction").Text; got != strings.Repeat("x", 20) {
+		t.Fatalf("after racing saves, introduction = %q", got)
+	}
+}
+
+// BenchmarkRetroTimelineView draws the retro's timeline section for a small
+// and a huge incident: only the rows in view are rendered, so the two
+// should cost about the same.
+func BenchmarkRetroTimelineView(b *testing.B) {
+	for _, n := range []int{10, 10000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			st := openStore(b)
+			id := seedMany(b, st, n)
+			m := newModel(b, st, id, 120, 40)
+			m = press(b, m, "tab", "R", "j", "enter")
+			if !strings.Contains(m.View(), "Possible deficiencies") {
+				b.Fatalf("not on the timeline section:\n%s", m.View())
+			}
+			for b.Loop() {
+				_ = m.View()
+			}
+		})
 	}
 }

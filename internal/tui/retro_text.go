@@ -183,6 +183,11 @@ func writeEditorFileCmd(title, text string) tea.Cmd {
 		if err != nil {
 			return retroEditorReadyMsg{err: fmt.Errorf("cannot make a temporary file for the editor (%v); check that $TMPDIR is writable", err)}
 		}
+		if text != "" && !strings.HasSuffix(text, "\n") {
+			// Editors expect a last newline; without it an appended line
+			// would join the last one.
+			text += "\n"
+		}
 		_, werr := f.WriteString(text)
 		cerr := f.Close()
 		if err := errors.Join(werr, cerr); err != nil {

@@ -61,11 +61,12 @@ func newRetroTimeline(ctx *Context, keys *retroKeys) retroTimeline {
 	in.Cursor.SetMode(cursor.CursorStatic)
 	in.PlaceholderStyle = ctx.Styles.Faint
 	in.TextStyle = ctx.Styles.Text
-	return retroTimeline{ctx: ctx, keys: keys, input: in}
+	return retroTimeline{ctx: ctx, keys: keys, input: in, sel: -1}
 }
 
 func (t *retroTimeline) setSize(w, h int) {
 	t.w, t.h = w, h
+	t.top = 0
 	t.input.Width = max(w-12, 1)
 	t.build()
 }
@@ -176,7 +177,9 @@ func (t *retroTimeline) build() {
 			t.entryRows = append(t.entryRows, i)
 		}
 	}
-	t.sel = min(t.sel, max(len(t.entryRows)-1, 0))
+	// No entry is selected until j/k picks one, so the analysis opens at
+	// its top.
+	t.sel = min(t.sel, len(t.entryRows)-1)
 	if keep >= 0 {
 		for i, ri := range t.entryRows {
 			if rows[ri].entry.ID == keep {
@@ -234,7 +237,7 @@ func (t *retroTimeline) listRows() int {
 // clamp keeps the selected entry in view.
 func (t *retroTimeline) clamp() {
 	n := t.listRows()
-	if len(t.entryRows) > 0 && t.sel < len(t.entryRows) {
+	if t.sel >= 0 && t.sel < len(t.entryRows) {
 		r := t.entryRows[t.sel]
 		if r < t.top {
 			t.top = r
@@ -249,6 +252,18 @@ func (t *retroTimeline) clamp() {
 func (t *retroTimeline) move(d int) {
 	if len(t.entryRows) == 0 {
 		t.top = max(min(t.top+d, len(t.rows)-t.listRows()), 0)
+		return
+	}
+	if t.sel < 0 {
+		// The first move picks the first entry in view, or the first one.
+		t.sel = 0
+		for i, r := range t.entryRows {
+			if r >= t.top {
+				t.sel = i
+				break
+			}
+		}
+		t.clamp()
 		return
 	}
 	t.sel = max(min(t.sel+d, len(t.entryRows)-1), 0)
@@ -309,7 +324,7 @@ func (t retroTimeline) update(msg tea.Msg) (retroTimeline, tea.Cmd) {
 	case key.Matches(km, k.Star):
 		e, ok := t.selected()
 		if !ok {
-			return t, nil
+			return t, errCmd(fmt.Errorf("no entry is selected; pick one with j/k, then press s"))
 		}
 		what := "Entry starred"
 		if e.Starred {
@@ -322,7 +337,10 @@ func (t retroTimeline) update(msg tea.Msg) (retroTimeline, tea.Cmd) {
 	case key.Matches(km, k.Annotate):
 		e, ok := t.selected()
 		if !ok {
-			return t, errCmd(fmt.Errorf("there is no entry to annotate; log what happened in the cockpit first"))
+			if len(t.entryRows) == 0 {
+				return t, errCmd(fmt.Errorf("there is no entry to annotate; log what happened in the cockpit first"))
+			}
+			return t, errCmd(fmt.Errorf("no entry is selected; pick one with j/k, then press a"))
 		}
 		t.entry = e
 		t.annotating = true
@@ -341,7 +359,7 @@ func (t retroTimeline) view(w, h int, focused bool) []string {
 	}
 	n := t.listRows()
 	selRow := -1
-	if focused && t.sel < len(t.entryRows) {
+	if focused && t.sel >= 0 && t.sel < len(t.entryRows) {
 		selRow = t.entryRows[t.sel]
 	}
 	out := make([]string, 0, h)
