@@ -168,7 +168,7 @@ func TestHalfTypedLineSurvivesQuit(t *testing.T) {
 	id := seedHandbook(t, st)
 	m := newModel(t, st, id, 120, 40)
 	m = typeText(t, m, "half a thought about the pool")
-	m = press(t, m, "ctrl+c")
+	press(t, m, "ctrl+c")
 	if v, err := st.UIState(id, uiStateName("amara")); err != nil || v != "half a thought about the pool" {
 		t.Fatalf("UIState after quit = %q, %v", v, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -137,11 +138,19 @@ func newModel(tb testing.TB, st *store.Store, id int64, w, h int) Model {
 	return drive(tb, m, m.Init())
 }
 
-// timerCode identifies the closures tea.Tick and tea.Every return: every
-// closure from one function literal shares its code pointer.
+// timerCode identifies the closures tea.Tick, tea.Every and a blinking
+// cursor return: every closure from one function literal shares its code
+// pointer.
 var timerCode = map[uintptr]bool{
 	reflect.ValueOf(tea.Tick(time.Hour, nil)).Pointer():  true,
 	reflect.ValueOf(tea.Every(time.Hour, nil)).Pointer(): true,
+	reflect.ValueOf(blinkCmd()).Pointer():                true,
+}
+
+func blinkCmd() tea.Cmd {
+	c := cursor.New()
+	c.SetMode(cursor.CursorBlink)
+	return c.Focus()
 }
 
 // runCmd runs one command, skipping timers (the tests send their messages

@@ -32,14 +32,21 @@ var metricFor = map[incident.Milestone]string{
 // the header shows too, and the section titles, keeping milestones, metrics,
 // ETA, cadence and tags.
 func (p incidentPane) lines(w int) []string {
-	full := p.content(false)
-	if p.h == 0 || len(full) <= p.h-2 {
-		return full
+	var out []string
+	for level := range 4 {
+		out = p.content(level)
+		if p.h == 0 || len(out) <= p.h-2 {
+			break
+		}
 	}
-	return p.content(true)
+	return out
 }
 
-func (p incidentPane) content(compact bool) []string {
+// content renders the pane with less and less as level rises: 0 is all,
+// 1 keeps only the two handbook roles, 2 drops the roles (the header has
+// them), 3 drops the section titles too.
+func (p incidentPane) content(level int) []string {
+	compact := level >= 3
 	st := p.ctx.Styles
 	inc := p.ctx.Incident
 	if inc == nil {
@@ -56,16 +63,24 @@ func (p incidentPane) content(compact bool) []string {
 		out = append(out, " "+st.Label.Render(fit(k, kw))+" "+v)
 	}
 
-	if !compact {
+	if level < 2 {
 		head("Roles")
 		names := inc.RoleNames()
 		for _, r := range []string{incident.RoleLead, incident.RoleComms} {
 			if !slices.Contains(names, r) {
-				kv(roleLabel(r), 8, st.Warn.Render("unassigned"))
+				kv(roleLabel(r), 12, st.Warn.Render("unassigned"))
 			}
 		}
+		var others []string
 		for _, r := range names {
-			kv(roleLabel(r), 8, st.Text.Render(incident.CleanLine(inc.Roles[r])))
+			if level == 1 && r != incident.RoleLead && r != incident.RoleComms {
+				others = append(others, incident.CleanLine(inc.Roles[r]))
+				continue
+			}
+			kv(roleLabel(r), 12, st.Text.Render(incident.CleanLine(inc.Roles[r])))
+		}
+		if len(others) > 0 {
+			kv("also", 12, st.Text.Render(strings.Join(others, ", ")))
 		}
 	}
 
@@ -125,7 +140,7 @@ func abbrev(name string) string {
 }
 
 // naturalHeight is the height the pane needs to show everything.
-func (p incidentPane) naturalHeight() int { return len(p.content(false)) + 2 }
+func (p incidentPane) naturalHeight() int { return len(p.content(0)) + 2 }
 
 // View draws the pane at its size.
 func (p incidentPane) View() string {

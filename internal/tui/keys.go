@@ -7,16 +7,16 @@ import "github.com/charmbracelet/bubbles/key"
 // state so help shows only what works.
 type KeyMap struct {
 	// Global.
-	Quit      key.Binding
-	Help      key.Binding
-	Back      key.Binding
-	NextPane  key.Binding
-	PrevPane  key.Binding
-	Capture   key.Binding
-	Command   key.Binding
-	ListScr   key.Binding
-	RetroScr  key.Binding
-	Preview   key.Binding
+	Quit     key.Binding
+	Help     key.Binding
+	Back     key.Binding
+	NextPane key.Binding
+	PrevPane key.Binding
+	Capture  key.Binding
+	Command  key.Binding
+	ListScr  key.Binding
+	RetroScr key.Binding
+	Preview  key.Binding
 
 	// Capture line.
 	Submit   key.Binding

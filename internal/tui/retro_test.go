@@ -497,3 +497,107 @@ func BenchmarkRetroTimelineView(b *testing.B) {
 		})
 	}
 }
+
+func TestRetroWhysMoveDeleteAndActionEdit(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	due := time.Date(2026, 3, 20, 17, 30, 0, 0, time.UTC)
+	if _, err := st.UpdateRetro(id, func(r *incident.Retro) error {
+		for _, w := range []string{"one", "two", "three"} {
+			if _, err := incident.AddWhy(r, "why "+w, "because "+w, "li", pinned); err != nil {
+				return err
+			}
+		}
+		_, err := incident.AddAction(r, incident.Action{Title: "Alert on PSP errors", Owner: "li", Due: due}, "li", pinned, func() string { return "act1" })
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	m := newModel(t, st, id, 100, 30)
+	m = press(t, m, "tab", "R", "j", "j", "enter") // Five whys
+	m = press(t, m, "j", "j", "K")                 // move "three" up
+	whys := func() []string {
+		var out []string
+		for _, w := range retroOf(t, st, id).Whys {
+			out = append(out, w.Why)
+		}
+		return out
+	}
+	if got := whys(); !slices.Equal(got, []string{"why one", "why three", "why two"}) {
+		t.Fatalf("after K, whys = %q", got)
+	}
+	m = press(t, m, "d", "n") // n keeps it
+	if len(whys()) != 3 {
+		t.Fatal("a declined delete deleted")
+	}
+	m = press(t, m, "d", "y") // deletes the selected "three"
+	if got := whys(); !slices.Equal(got, []string{"why one", "why two"}) {
+		t.Fatalf("after d y, whys = %q", got)
+	}
+	m = press(t, m, "k", "e", "tab")
+	m = typeText(t, m, " indeed")
+	m = press(t, m, "enter")
+	if w := retroOf(t, st, id).Whys[0]; w.Because != "because one indeed" || w.Why != "why one" {
+		t.Fatalf("edited why = %+v", w)
+	}
+
+	// The edit form shows the action as stored; saving it unchanged keeps
+	// the due time to the minute.
+	m = press(t, m, "esc", "j", "enter", "e")
+	if v := m.View(); !strings.Contains(v, "2026-03-20 17:30") || !strings.Contains(v, "Alert on PSP errors") {
+		t.Fatalf("the edit form does not show the action:\n%s", v)
+	}
+	m = press(t, m, "ctrl+s")
+	if a := retroOf(t, st, id).Actions[0]; !a.Due.Equal(due) || a.Title != "Alert on PSP errors" {
+		t.Fatalf("an unchanged edit changed the action: %+v", a)
+	}
+	m = press(t, m, "e", "tab", "tab", "tab")
+	m = typeText(t, m, "x")
+	m = press(t, m, "ctrl+s")
+	if !strings.Contains(m.View(), "due date \"2026-03-20 17:30x\" is not valid") {
+		t.Fatalf("a bad due date is not explained:\n%s", m.View())
+	}
+	m = press(t, m, "esc", "d", "y")
+	if n := len(retroOf(t, st, id).Actions); n != 0 {
+		t.Fatalf("after d y, %d actions are left", n)
+	}
+	checkFrame(t, m.View(), 100, 30)
+}
+
+func TestRetroTextFollowsOthersButKeepsOwnTyping(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 100, 30)
+	m = press(t, m, "tab", "R", "enter")
+	screen := func() *retroScreen { return m.screens[screenRetro].(*retroScreen) }
+
+	// A teammate writes while the editor is open but untouched: it shows.
+	write := func(text string) {
+		t.Helper()
+		if _, err := st.UpdateRetro(id, func(r *incident.Retro) error {
+			_, err := incident.SetSectionText(r, "Introduction", text, "li", pinned)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		m = send(t, m, reloadMsg{})
+	}
+	write("From li:\r\nthe PSP \x1b[31mfailed\x1b[0m.")
+	if got := screen().text.area.Value(); got != "From li:\nthe PSP failed." {
+		t.Fatalf("the editor shows %q; want the teammate's text, cleaned", got)
+	}
+
+	// Once this user types, a teammate's write does not clobber it; the
+	// typing is saved over it.
+	m = typeText(t, m, " Mine.")
+	write("li again")
+	mine := "From li:\nthe PSP failed. Mine."
+	if got := screen().text.area.Value(); got != mine {
+		t.Fatalf("a teammate's write replaced text being typed: %q", got)
+	}
+	m = send(t, m, retroTextSaveMsg{seq: screen().text.seq})
+	r := retroOf(t, st, id)
+	if s := r.Section("Introduction"); s.Text != mine || !slices.Equal(s.Contributors, []string{"li", "amara"}) {
+		t.Fatalf("introduction = %+v", *s)
+	}
+}

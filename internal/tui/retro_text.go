@@ -19,7 +19,7 @@ import (
 // retroSaveAfter is how long typing must pause before the text is written.
 // Short: a quit right after typing also flushes, so this only bounds how
 // often the file is written.
-const retroSaveAfter = 300 * time.Millisecond
+const retroSaveAfter = 400 * time.Millisecond
 
 // retroTextSaveMsg fires after typing pauses; seq tells whether more typing
 // happened since.
@@ -47,11 +47,12 @@ type retroText struct {
 	saver *textSaver
 	area  textarea.Model
 	title string
-	// synced is the stored text the area last took, to tell local edits
-	// from other people's.
-	synced string
-	seq    int
-	w, h   int
+	// stored is the section's text in the store as last seen; synced is
+	// what the area showed after taking it, to tell local edits from
+	// other people's.
+	stored, synced string
+	seq            int
+	w, h           int
 }
 
 func newRetroText(ctx *Context, keys *retroKeys, saver *textSaver) retroText {
@@ -86,19 +87,30 @@ func (t *retroText) setSize(w, h int) {
 func (t *retroText) show(title, stored string, pending bool) {
 	if title != t.title {
 		t.title = title
-		t.area.SetValue(stored)
 		t.area.Placeholder = sectionPlaceholder(title)
-		t.synced = stored
+		t.stored = stored
+		t.setValue(stored)
 		return
 	}
-	cur := t.area.Value()
-	switch {
-	case cur == stored:
-		t.synced = stored
-	case !pending && cur == t.synced:
-		t.area.SetValue(stored)
-		t.synced = stored
+	if stored == t.stored {
+		return
 	}
+	t.stored = stored
+	switch cur := t.area.Value(); {
+	case cur == stored:
+		// Our own save came back.
+		t.synced = cur
+	case !pending && cur == t.synced:
+		t.setValue(stored)
+	}
+}
+
+// setValue shows stored text. Escape sequences and carriage returns are
+// stripped first: the textarea would draw the rest of a sequence as text
+// and turn "\r\n" into two line breaks.
+func (t *retroText) setValue(stored string) {
+	t.area.SetValue(incident.CleanText(stored))
+	t.synced = t.area.Value()
 }
 
 func (t *retroText) focus() tea.Cmd { return t.area.Focus() }
@@ -129,13 +141,14 @@ func (t retroText) update(msg tea.Msg) (retroText, tea.Cmd) {
 			return t, errCmd(msg.err)
 		}
 		if msg.title == t.title {
-			if msg.text == t.area.Value() {
+			if incident.CleanText(msg.text) == t.area.Value() {
 				return t, func() tea.Msg { return statusMsg{"No change from the editor"} }
 			}
-			t.area.SetValue(msg.text)
+			t.area.SetValue(incident.CleanText(msg.text))
+			t.synced = t.area.Value()
 			t.seq++
 		}
-		t.saver.set(msg.title, msg.text)
+		t.saver.set(msg.title, incident.CleanText(msg.text))
 		return t, tea.Batch(t.saver.saveCmd(t.ctx), func() tea.Msg { return statusMsg{"Text from the editor saved"} })
 	case tea.KeyMsg:
 		if key.Matches(msg, t.keys.External) {

@@ -56,16 +56,16 @@ type Styles struct {
 	PaneTitle, PaneTitleFocused lipgloss.Style
 
 	// Timeline.
-	Time, Author     lipgloss.Style
-	Kind             map[incident.Kind]lipgloss.Style
-	Starred          lipgloss.Style
-	Selected         lipgloss.Style
-	Gap, DateLine    lipgloss.Style
-	Deleted          lipgloss.Style
-	SelectionMarker  lipgloss.Style
+	Time, Author    lipgloss.Style
+	Kind            map[incident.Kind]lipgloss.Style
+	Starred         lipgloss.Style
+	Selected        lipgloss.Style
+	Gap, DateLine   lipgloss.Style
+	Deleted         lipgloss.Style
+	SelectionMarker lipgloss.Style
 
 	// Capture line and help.
-	Prompt, PromptEdit, Hint lipgloss.Style
+	Prompt, PromptEdit, Hint   lipgloss.Style
 	HelpKey, HelpDesc, HelpSep lipgloss.Style
 }
 
