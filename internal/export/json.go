@@ -150,23 +150,6 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-// RetroDue is when the retro is due: the time set on it, else retro_due_after
-// past the resolved milestone, else zero.
-func RetroDue(inc *incident.Incident, p incident.Policy) time.Time {
-	if !inc.Retro.Due.IsZero() {
-		return inc.Retro.Due
-	}
-	res := inc.Milestones[incident.MResolved]
-	if res.IsZero() {
-		return time.Time{}
-	}
-	after := p.RetroDueAfter
-	if after <= 0 {
-		after = incident.DefaultPolicy().RetroDueAfter
-	}
-	return res.Add(after)
-}
-
 // NewDoc builds the JSON document of inc. Entries come out in time order.
 func NewDoc(inc *incident.Incident, p incident.Policy) Doc {
 	d := Doc{
@@ -229,7 +212,7 @@ func NewDoc(inc *incident.Incident, p incident.Policy) Doc {
 	}
 	d.Retro = DocRetro{
 		Status:   string(status),
-		Due:      timePtr(RetroDue(inc, p)),
+		Due:      timePtr(retroDue(inc, p)),
 		DueSet:   !r.Due.IsZero(),
 		Sections: make([]DocSection, 0, len(r.Sections)),
 		Whys:     make([]DocWhy, 0, len(r.Whys)),
@@ -393,4 +376,10 @@ func (d Doc) Incident() (*incident.Incident, error) {
 		r.Actions = append(r.Actions, incident.Action{UID: a.UID, Title: a.Title, Kind: k, Owner: a.Owner, Due: deref(a.Due), Done: a.Done, Link: a.Link, Author: a.Author})
 	}
 	return inc, nil
+}
+
+// retroDue is incident.RetroDue with zero for "not due yet".
+func retroDue(inc *incident.Incident, p incident.Policy) time.Time {
+	due, _ := incident.RetroDue(inc, p)
+	return due
 }

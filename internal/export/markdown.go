@@ -243,7 +243,7 @@ func NewData(inc *incident.Incident, opts Options) *Data {
 		retroStatus = incident.RetroDraft
 	}
 	retro := string(retroStatus)
-	if due := RetroDue(inc, opts.Policy); !due.IsZero() {
+	if due, ok := incident.RetroDue(inc, opts.Policy); ok {
 		retro += ", due " + full(due)
 	}
 	d.Meta = append(d.Meta, Field{"Retro", retro})

@@ -2,7 +2,6 @@ package incident
 
 import (
 	"net/netip"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -553,7 +552,7 @@ var (
 )
 
 type spanPattern struct {
-	re *regexp.Regexp
+	re *lazyRE
 	// hints are lower-case strings of which the text must hold one for
 	// the pattern to match.
 	hints   []string
@@ -563,43 +562,43 @@ type spanPattern struct {
 
 // spanPatterns match technical text that runs over several words.
 var spanPatterns = []spanPattern{
-	{regexp.MustCompile(`Traceback \(most recent call last\):?`), []string{"traceback"}, WhyStackTrace, suggestTrace},
-	{regexp.MustCompile(`File "[^"\n]+", line \d+(?:, in [\w<>.]+)?`), []string{"file \""}, WhyStackTrace, suggestTrace},
-	{regexp.MustCompile(`\bat [\w$]+(?:\.[\w$<>]+)+\([^()\s]*\)`), []string{"("}, WhyStackTrace, suggestTrace},
-	{regexp.MustCompile(`\bgoroutine \d+ \[[^\]\n]*\]:?`), []string{"goroutine "}, WhyStackTrace, suggestTrace},
-	{regexp.MustCompile(`\bpanic: (?:runtime error|assignment to entry|interface conversion|send on closed)[^\n.;]*`), []string{"panic: "}, WhyStackTrace, suggestTrace},
-	{regexp.MustCompile(`\bException in thread "[^"\n]*"`), []string{"exception in thread"}, WhyStackTrace, suggestTrace},
-	{regexp.MustCompile(`(?i)\bsegmentation fault\b|\bcore dumped\b`), []string{"segmentation fault", "core dumped"}, WhyStackTrace, suggestTrace},
-	{regexp.MustCompile(`(?i)\bHTTP(?:/[\d.]+)?[ -]?[1-5]\d\d\b`), []string{"http"}, WhyErrorCode, suggestError},
-	{regexp.MustCompile(`(?i)\b(?:status(?: code)?|error(?: code)?|exit code|response code|return code|errno)[ :#=]*\d{2,}\b`), []string{"status", "error", "code", "errno"}, WhyErrorCode, suggestError},
-	{regexp.MustCompile(`(?i)\b[45]\d\d (?:errors?|status(?:es)?|responses?|codes?)\b`), []string{"error", "status", "respons", "code"}, WhyErrorCode, suggestError},
+	{lazyRegexp(`Traceback \(most recent call last\):?`), []string{"traceback"}, WhyStackTrace, suggestTrace},
+	{lazyRegexp(`File "[^"\n]+", line \d+(?:, in [\w<>.]+)?`), []string{"file \""}, WhyStackTrace, suggestTrace},
+	{lazyRegexp(`\bat [\w$]+(?:\.[\w$<>]+)+\([^()\s]*\)`), []string{"("}, WhyStackTrace, suggestTrace},
+	{lazyRegexp(`\bgoroutine \d+ \[[^\]\n]*\]:?`), []string{"goroutine "}, WhyStackTrace, suggestTrace},
+	{lazyRegexp(`\bpanic: (?:runtime error|assignment to entry|interface conversion|send on closed)[^\n.;]*`), []string{"panic: "}, WhyStackTrace, suggestTrace},
+	{lazyRegexp(`\bException in thread "[^"\n]*"`), []string{"exception in thread"}, WhyStackTrace, suggestTrace},
+	{lazyRegexp(`(?i)\bsegmentation fault\b|\bcore dumped\b`), []string{"segmentation fault", "core dumped"}, WhyStackTrace, suggestTrace},
+	{lazyRegexp(`(?i)\bHTTP(?:/[\d.]+)?[ -]?[1-5]\d\d\b`), []string{"http"}, WhyErrorCode, suggestError},
+	{lazyRegexp(`(?i)\b(?:status(?: code)?|error(?: code)?|exit code|response code|return code|errno)[ :#=]*\d{2,}\b`), []string{"status", "error", "code", "errno"}, WhyErrorCode, suggestError},
+	{lazyRegexp(`(?i)\b[45]\d\d (?:errors?|status(?:es)?|responses?|codes?)\b`), []string{"error", "status", "respons", "code"}, WhyErrorCode, suggestError},
 }
 
 // Shapes of single words.
 var (
-	statusClassRE  = regexp.MustCompile(`^(?i)[1-5]xxs?$`)
-	statusPluralRE = regexp.MustCompile(`^[1-5]\d\ds$`)
-	hexRE          = regexp.MustCompile(`^0[xX][0-9a-fA-F]+…?$`)
-	signalRE       = regexp.MustCompile(`^SIG[A-Z]{3,}$`)
-	numericErrRE   = regexp.MustCompile(`^E\d{4,}$`)
-	prefixedCodeRE = regexp.MustCompile(`^[A-Z]{2,}-\d+$`)
-	exceptionRE    = regexp.MustCompile(`^[A-Z][A-Za-z]+(?:Exception|Error)(?:[:(].*)?$`)
-	sourceLineRE   = regexp.MustCompile(`^[\w./-]+\.(?:go|java|py|rb|js|ts|c|cc|cpp|h|rs|php|cs|kt|scala|ex|exs|swift):\d+(?::\d+)?\)?$`)
-	uuidRE         = regexp.MustCompile(`^(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
-	portRE         = regexp.MustCompile(`^\d{2,5}$`)
-	dottedRE       = regexp.MustCompile(`^[A-Za-z_$][\w$-]*(?:\.[A-Za-z_$][\w$-]*)+$|^[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z][a-z0-9-]*$`)
-	hostnameRE     = regexp.MustCompile(`^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$`)
-	versionRE      = regexp.MustCompile(`^v?\d+\.\d+\.\d+(?:[-+.][\w.]+)?$|^v\d+\.\d+$`)
-	hostLikeRE     = regexp.MustCompile(`^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$`)
-	hostNumRE      = regexp.MustCompile(`^([a-z]{2,})-?(\d+)$`)
-	snakeRE        = regexp.MustCompile(`^_*[A-Za-z0-9]+(?:_+[A-Za-z0-9]+)+_*$`)
-	camelRE        = regexp.MustCompile(`^[a-z]{2,}[A-Z][A-Za-z0-9]*$`)
-	callRE         = regexp.MustCompile(`^[A-Za-z_][\w.]*\(\)?$`)
-	assignRE       = regexp.MustCompile(`^[A-Za-z_][\w.-]*=\S+$`)
-	flagRE         = regexp.MustCompile(`^--?[a-z][\w-]*$`)
-	winPathRE      = regexp.MustCompile(`^[A-Za-z]:\\|\\[\w.-]+\\`)
-	pascalHumpRE   = regexp.MustCompile(`[A-Z][a-z0-9]+`)
-	acronymRE      = regexp.MustCompile(`^[A-Z][A-Z0-9]{1,5}s?$`)
+	statusClassRE  = lazyRegexp(`^(?i)[1-5]xxs?$`)
+	statusPluralRE = lazyRegexp(`^[1-5]\d\ds$`)
+	hexRE          = lazyRegexp(`^0[xX][0-9a-fA-F]+…?$`)
+	signalRE       = lazyRegexp(`^SIG[A-Z]{3,}$`)
+	numericErrRE   = lazyRegexp(`^E\d{4,}$`)
+	prefixedCodeRE = lazyRegexp(`^[A-Z]{2,}-\d+$`)
+	exceptionRE    = lazyRegexp(`^[A-Z][A-Za-z]+(?:Exception|Error)(?:[:(].*)?$`)
+	sourceLineRE   = lazyRegexp(`^[\w./-]+\.(?:go|java|py|rb|js|ts|c|cc|cpp|h|rs|php|cs|kt|scala|ex|exs|swift):\d+(?::\d+)?\)?$`)
+	uuidRE         = lazyRegexp(`^(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+	portRE         = lazyRegexp(`^\d{2,5}$`)
+	dottedRE       = lazyRegexp(`^[A-Za-z_$][\w$-]*(?:\.[A-Za-z_$][\w$-]*)+$|^[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z][a-z0-9-]*$`)
+	hostnameRE     = lazyRegexp(`^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$`)
+	versionRE      = lazyRegexp(`^v?\d+\.\d+\.\d+(?:[-+.][\w.]+)?$|^v\d+\.\d+$`)
+	hostLikeRE     = lazyRegexp(`^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$`)
+	hostNumRE      = lazyRegexp(`^([a-z]{2,})-?(\d+)$`)
+	snakeRE        = lazyRegexp(`^_*[A-Za-z0-9]+(?:_+[A-Za-z0-9]+)+_*$`)
+	camelRE        = lazyRegexp(`^[a-z]{2,}[A-Z][A-Za-z0-9]*$`)
+	callRE         = lazyRegexp(`^[A-Za-z_][\w.]*\(\)?$`)
+	assignRE       = lazyRegexp(`^[A-Za-z_][\w.-]*=\S+$`)
+	flagRE         = lazyRegexp(`^--?[a-z][\w-]*$`)
+	winPathRE      = lazyRegexp(`^[A-Za-z]:\\|\\[\w.-]+\\`)
+	pascalHumpRE   = lazyRegexp(`[A-Z][a-z0-9]+`)
+	acronymRE      = lazyRegexp(`^[A-Z][A-Z0-9]{1,5}s?$`)
 )
 
 // Acronyms every customer reads without help.
