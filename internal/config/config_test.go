@@ -1,0 +1,141 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func writeConfig(t *testing.T, text string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestMissingFileGivesDefaults(t *testing.T) {
+	t.Setenv("USER", "amara")
+	t.Setenv("WARROOM_AUTHOR", "")
+	c, err := LoadFile(filepath.Join(t.TempDir(), "none.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Author != "amara" || c.UpdateEvery != 30*time.Minute || c.FirstUpdateAfter != 5*time.Minute ||
+		c.RetroDueAfter != 2*time.Hour || c.GapThreshold != 15*time.Minute || c.Bell || len(c.Webhooks) != 0 {
+		t.Fatalf("defaults: %+v", c)
+	}
+	if got := c.Sections(); strings.Join(got, ",") != "Introduction,Timeline,Five whys,Actions" {
+		t.Fatalf("sections %v", got)
+	}
+	if c.Source["update_every"] != "default" || c.Source["author"] != "environment" {
+		t.Fatalf("sources %v", c.Source)
+	}
+}
+
+func TestEveryKey(t *testing.T) {
+	p := writeConfig(t, `
+author = "li"
+update_every = "20m"
+first_update_after = "10m"
+retro_due_after = "4h"
+gap_threshold = "5m"
+bell = true
+webhooks = ["http://127.0.0.1:9/hook"]
+retro_preset = "google-sre"
+export_template = "export.md.tmpl"
+
+[jargon]
+words = ["pgbouncer"]
+allow = ["API"]
+
+[templates]
+investigating = "We are looking into it. Next update by {next_update}."
+eta = "Fix expected by {eta}."
+`)
+	c, err := LoadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol := c.Policy()
+	if c.Author != "li" || pol.UpdateEvery != 20*time.Minute || pol.FirstUpdateAfter != 10*time.Minute ||
+		pol.RetroDueAfter != 4*time.Hour || pol.GapThreshold != 5*time.Minute || !c.Bell {
+		t.Fatalf("values: %+v", c)
+	}
+	if c.Webhooks[0] != "http://127.0.0.1:9/hook" || c.JargonWords[0] != "pgbouncer" || c.JargonAllow[0] != "API" {
+		t.Fatalf("lists: %+v", c)
+	}
+	if c.ExportTemplate != filepath.Join(filepath.Dir(p), "export.md.tmpl") {
+		t.Fatalf("export template %q is not relative to the config directory", c.ExportTemplate)
+	}
+	if c.Templates["investigating"] == "" || c.Templates["eta"] != "Fix expected by {eta}." {
+		t.Fatalf("templates %v", c.Templates)
+	}
+	if len(c.Sections()) != 7 || c.Sections()[4] != "What went well" {
+		t.Fatalf("preset sections %v", c.Sections())
+	}
+	for _, k := range Keys {
+		if k == "jargon.words" || k == "jargon.allow" || k == "retro_sections" {
+			continue
+		}
+		if !strings.HasPrefix(c.Source[k], "file ") {
+			t.Errorf("source of %s = %q, want the file", k, c.Source[k])
+		}
+		if c.Value(k) == "" {
+			t.Errorf("Value(%s) is empty", k)
+		}
+	}
+	// retro_sections beats the preset.
+	c2, err := LoadFile(writeConfig(t, `retro_sections = ["Introduction", "What went well"]`))
+	if err != nil || strings.Join(c2.Sections(), ",") != "Introduction,What went well" {
+		t.Fatalf("retro_sections: %v %v", c2.Sections(), err)
+	}
+}
+
+func TestBadConfig(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{`autor = "typo"`, "unknown keys autor"},
+		{`[jargon]
+wrods = ["x"]`, "unknown keys jargon.wrods"},
+		{`update_every = "often"`, "not a duration"},
+		{`gap_threshold = "-5m"`, "not a duration"},
+		{`retro_preset = "mine"`, "not known"},
+		{`retro_sections = []`, "at least one section"},
+		{`webhooks = ["ftp://x"]`, "not an http(s) URL"},
+		{`author = "  "`, "author"},
+		{`[templates]
+degraded = "x"`, "templates.degraded"},
+		{`update_every = `, "not valid TOML"},
+	}
+	for _, tt := range tests {
+		_, err := LoadFile(writeConfig(t, tt.text))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("config %q: err = %v, want %q", tt.text, err, tt.want)
+		}
+	}
+}
+
+func TestPaths(t *testing.T) {
+	t.Setenv("WARROOM_DB", "")
+	t.Setenv("XDG_DATA_HOME", "/data")
+	t.Setenv("XDG_CONFIG_HOME", "/conf")
+	if got := DefaultDBPath(); got != "/data/warroom/warroom.db" {
+		t.Errorf("DefaultDBPath = %q", got)
+	}
+	if got := Dir(); got != "/conf/warroom" {
+		t.Errorf("Dir = %q", got)
+	}
+	t.Setenv("WARROOM_DB", "/x/y.db")
+	if got := DefaultDBPath(); got != "/x/y.db" {
+		t.Errorf("DefaultDBPath with WARROOM_DB = %q", got)
+	}
+	t.Setenv("WARROOM_DB", "")
+	t.Setenv("XDG_DATA_HOME", "")
+	t.Setenv("HOME", "/home/amara")
+	if got := DefaultDBPath(); got != "/home/amara/.local/share/warroom/warroom.db" {
+		t.Errorf("DefaultDBPath fallback = %q", got)
+	}
+}
