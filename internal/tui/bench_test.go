@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -98,6 +99,30 @@ func BenchmarkOpenFirstFrame(b *testing.B) {
 				}
 				_ = next.View()
 			}
+		})
+	}
+}
+
+// BenchmarkCockpitMemory reports the heap a cockpit holds once an incident
+// is fully loaded and drawn (the goal: under 60 MB resident for 10,000
+// entries). Each iteration is one reload, as after any write.
+func BenchmarkCockpitMemory(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
+			m, _, _ := benchCockpit(b, n)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				next, _ := m.Update(loadIncidentCmd(m.ctx, false)())
+				m = next.(Model)
+				_ = m.View()
+			}
+			b.StopTimer()
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap-MB")
+			runtime.KeepAlive(m)
 		})
 	}
 }

@@ -78,7 +78,11 @@ func (c *captureLine) applyStyles() {
 // row for errors and hints.
 func (c *captureLine) SetSize(w int) {
 	c.w = w
-	c.input.Width = max(w-c.promptWidth()-1, 1)
+	iw := max(w-c.promptWidth()-1, 1)
+	if iw == c.input.Width {
+		return
+	}
+	c.input.Width = iw
 	// Re-place the visible window of the text for the new width.
 	c.input.SetCursor(c.input.Position())
 }
@@ -199,14 +203,14 @@ func (c captureLine) key(msg tea.KeyMsg) (captureLine, tea.Cmd) {
 		c.recall(1)
 		return c, c.changed()
 	}
-	before := c.input.Value()
+	// Any other key edits or moves in the line. Comparing values to tell
+	// the two apart would copy the whole line twice per key, which a
+	// pasted megabyte makes slow; a save that finds nothing changed is
+	// skipped anyway.
 	var cmd tea.Cmd
 	c.input, cmd = c.input.Update(msg)
-	if c.input.Value() != before {
-		c.err = ""
-		return c, tea.Batch(cmd, c.changed())
-	}
-	return c, cmd
+	c.err = ""
+	return c, tea.Batch(cmd, c.changed())
 }
 
 // completing reports whether tab should complete a slash command: the line
@@ -413,7 +417,7 @@ func (c captureLine) ShortHelp() []key.Binding {
 
 func (c captureLine) FullHelp() [][]key.Binding {
 	k := c.ctx.Keys
-	return [][]key.Binding{{k.Submit, withHelp(k.Complete, "complete /command"), k.HistPrev, withHelp(k.Cancel, "cancel edit")}}
+	return [][]key.Binding{{k.Submit, withHelp(k.Complete, "complete command"), k.HistPrev, withHelp(k.Cancel, "cancel edit")}}
 }
 
 // withHelp relabels a binding for one place.

@@ -18,7 +18,10 @@ import (
 // for a terminal h rows high: one per row fills the timeline (entries never
 // take less than a row), so the first frame costs the same for 100 entries
 // or 100,000. The rest loads in the background.
-func tailEntries(h int) int { return max(h, MinHeight) }
+func tailEntries(h int) int {
+	const chrome = 1 + headerHeight + captureHeight + 2 // status line, header, capture line, borders
+	return max(h, MinHeight) - chrome
+}
 
 // pollEvery is how often the database file is stat'ed for other processes'
 // writes: well inside the two seconds promised.

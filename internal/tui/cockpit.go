@@ -193,12 +193,12 @@ func (c cockpit) key(msg tea.KeyMsg) (cockpit, tea.Cmd) {
 			case key.Matches(msg, k.Capture), key.Matches(msg, k.Back):
 				return c, c.setFocus(focusCapture)
 			case key.Matches(msg, k.Command):
-				cmd := c.setFocus(focusCapture)
-				if c.capture.Value() == "" {
-					c.capture.input.SetValue("/")
-					c.capture.input.CursorEnd()
+				return c, c.startCommand("/")
+			}
+			for _, ck := range k.Commands {
+				if key.Matches(msg, ck.Binding) {
+					return c, c.startCommand(ck.Line)
 				}
-				return c, cmd
 			}
 		}
 		var cmd tea.Cmd
@@ -213,6 +213,19 @@ func (c cockpit) key(msg tea.KeyMsg) (cockpit, tea.Cmd) {
 		c.right[i], cmd = c.right[i].Update(msg)
 		return c, cmd
 	}
+}
+
+// startCommand focuses the capture line with a command begun, keeping any
+// half-typed line in the history so nothing is lost.
+func (c *cockpit) startCommand(line string) tea.Cmd {
+	cmd := c.setFocus(focusCapture)
+	if v := c.capture.Value(); v != "" && v != line {
+		c.capture.remember(v)
+	}
+	c.capture.input.SetValue(line)
+	c.capture.input.CursorEnd()
+	c.capture.err = ""
+	return tea.Batch(cmd, c.capture.changed())
 }
 
 func (c *cockpit) rightTyping() bool {

@@ -408,3 +408,37 @@ func TestEditPromptEscKeepsHalfTypedLine(t *testing.T) {
 		t.Fatalf("esc left mode %d value %q", m.cockpit.capture.mode, m.cockpit.capture.Value())
 	}
 }
+
+func TestCommandKeysStartCommands(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 120, 40)
+	m = typeText(t, m, "unfinished note")
+	m = press(t, m, "tab", "S")
+	if m.cockpit.focus != focusCapture || m.cockpit.capture.Value() != "/status " {
+		t.Fatalf("S gave focus %d and line %q", m.cockpit.focus, m.cockpit.capture.Value())
+	}
+	if !strings.Contains(m.View(), "/status NAME — set status") {
+		t.Fatal("the command's syntax is not shown")
+	}
+	m = typeText(t, m, "monitoring")
+	m = press(t, m, "enter")
+	if inc, _ := st.Incident(id); inc.Status != incident.Monitoring {
+		t.Fatalf("status %s", inc.Status)
+	}
+	// The half-typed note went to the history, not away.
+	m = press(t, m, "up")
+	if got := m.cockpit.capture.Value(); got != "/status monitoring" {
+		t.Fatalf("history[-1] = %q", got)
+	}
+	m = press(t, m, "up")
+	if got := m.cockpit.capture.Value(); got != "unfinished note" {
+		t.Fatalf("the half-typed note was lost: %q", got)
+	}
+	// Every command key names a real slash command.
+	for _, ck := range m.ctx.Keys.Commands {
+		if _, err := incident.ParseCapture(strings.TrimSpace(ck.Line)+" x", pinned); err != nil && strings.Contains(err.Error(), "is not a command") {
+			t.Errorf("%s fills %q, not a command", ck.Help().Key, ck.Line)
+		}
+	}
+}

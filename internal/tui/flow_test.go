@@ -150,7 +150,11 @@ func TestFlowHelpScreen(t *testing.T) {
 			tm := startProgram(t, st, id, size[0], size[1])
 			waitFor(t, tm, "Failover to secondary PSP")
 			tm.Send(tea.KeyMsg{Type: tea.KeyF1})
-			waitFor(t, tm, "Slash commands")
+			waitFor(t, tm, "Keys")
+			// The help scrolls when taller than the terminal.
+			tm.Send(tea.KeyMsg{Type: tea.KeyPgDown})
+			tm.Send(tea.KeyMsg{Type: tea.KeyPgDown})
+			waitFor(t, tm, "/publish")
 			final := finish(t, tm)
 			view := final.View()
 			checkFrame(t, view, size[0], size[1])

@@ -48,6 +48,17 @@ type KeyMap struct {
 	NextField  key.Binding
 	PrevField  key.Binding
 	CreateForm key.Binding
+
+	// Commands start a slash command from the timeline: the key fills the
+	// capture line with the command, whose syntax the hint then shows.
+	Commands []CommandKey
+}
+
+// CommandKey is a key that starts a slash command.
+type CommandKey struct {
+	key.Binding
+	// Line is what the capture line is filled with.
+	Line string
 }
 
 // DefaultKeyMap returns the keys of product.md §3.
@@ -93,5 +104,25 @@ func DefaultKeyMap() *KeyMap {
 		NextField:  b([]string{"tab", "down"}, "tab", "next field"),
 		PrevField:  b([]string{"shift+tab", "up"}, "shift+tab", "previous field"),
 		CreateForm: b([]string{"enter"}, "enter", "declare"),
+
+		// Upper case, so they never clash with the panes' own keys; the
+		// screen commands have L, R, P and ? above.
+		Commands: []CommandKey{
+			{b([]string{"S"}, "S", "/status"), "/status "},
+			{b([]string{"V"}, "V", "/sev"), "/sev "},
+			{b([]string{"O"}, "O", "/lead"), "/lead "},
+			{b([]string{"C"}, "C", "/comms"), "/comms "},
+			{b([]string{"E"}, "E", "/eta"), "/eta "},
+			{b([]string{"T"}, "T", "/tag"), "/tag "},
+			{b([]string{"B"}, "B", "/started"), "/started"},
+			{b([]string{"F"}, "F", "/detected"), "/detected"},
+			{b([]string{"A"}, "A", "/acknowledged"), "/acknowledged"},
+			{b([]string{"M"}, "M", "/mitigated"), "/mitigated"},
+			{b([]string{"X"}, "X", "/resolved"), "/resolved"},
+			{b([]string{"W"}, "W", "/every"), "/every "},
+			{b([]string{"Z"}, "Z", "/snooze"), "/snooze "},
+			{b([]string{"D"}, "D", "/draft"), "/draft "},
+			{b([]string{"U"}, "U", "/publish"), "/publish"},
+		},
 	}
 }

@@ -220,6 +220,10 @@ func (m *Model) reload() tea.Cmd {
 
 // resize hands the size to every screen. The bottom row is the status line.
 func (m *Model) resize() {
+	if m.tooSmall() {
+		// Nothing is drawn but the message; lay out once it fits again.
+		return
+	}
 	w, h := m.ctx.Width, max(m.ctx.Height-1, 0)
 	m.cockpit.SetSize(w, h)
 	m.list.SetSize(w, h)
@@ -571,6 +575,8 @@ func (m Model) helpLines(w int) []string {
 		}
 	}
 	// One cell per distinct key and meaning, laid out in columns.
+	cols := max(w/28, 1)
+	cellW := w / cols
 	seen := map[string]bool{}
 	var cells []string
 	for _, g := range groups {
@@ -580,11 +586,9 @@ func (m Model) helpLines(w int) []string {
 				continue
 			}
 			seen[hk+hd] = true
-			cells = append(cells, st.HelpKey.Render(fit(hk, 10))+" "+st.HelpDesc.Render(hd))
+			cells = append(cells, st.HelpKey.Render(fit(hk, 10))+" "+st.HelpDesc.Render(cut(hd, cellW-12)))
 		}
 	}
-	const cellW = 30
-	cols := max(w/cellW, 1)
 	rows := (len(cells) + cols - 1) / cols
 	lines := []string{" " + st.PaneTitle.Render("Keys")}
 	for r := range rows {

@@ -12,21 +12,30 @@ import (
 
 // Theme is the palette. Each colour adapts to light and dark terminals.
 type Theme struct {
-	Text, Muted, Faint, Border, Accent lipgloss.AdaptiveColor
-	Red, Amber, Green, Blue, Magenta   lipgloss.AdaptiveColor
-	Cyan, SelectBg                     lipgloss.AdaptiveColor
+	Text, Muted, Faint, Border, Accent lipgloss.TerminalColor
+	Red, Amber, Green, Blue, Magenta   lipgloss.TerminalColor
+	Cyan, SelectBg                     lipgloss.TerminalColor
 }
 
 // DefaultTheme is calm: mostly greys, colour only where it carries meaning
 // (severity, status, kinds, the countdown).
 func DefaultTheme() Theme {
-	// Every colour is an exact xterm-256 colour, so 256-colour terminals
-	// (and tmux) show what true-colour terminals show.
+	// The hues are exact xterm-256 cube colours, so 256-colour terminals
+	// (and tmux) show what true-colour terminals show. The greys name their
+	// 256-colour and 16-colour forms too: the automatic conversion sends
+	// dark greys to near-black, which would hide the selection.
+	grey := func(light, light256, light16, dark, dark256, dark16 string) lipgloss.TerminalColor {
+		return lipgloss.CompleteAdaptiveColor{
+			Light: lipgloss.CompleteColor{TrueColor: light, ANSI256: light256, ANSI: light16},
+			Dark:  lipgloss.CompleteColor{TrueColor: dark, ANSI256: dark256, ANSI: dark16},
+		}
+	}
 	return Theme{
-		Text:     lipgloss.AdaptiveColor{Light: "#1c1c1c", Dark: "#d0d0d0"},
-		Muted:    lipgloss.AdaptiveColor{Light: "#585858", Dark: "#a8a8a8"},
-		Faint:    lipgloss.AdaptiveColor{Light: "#8a8a8a", Dark: "#6c6c6c"},
-		Border:   lipgloss.AdaptiveColor{Light: "#d0d0d0", Dark: "#444444"},
+		Text:     grey("#1c1c1c", "234", "0", "#d0d0d0", "252", "7"),
+		Muted:    grey("#585858", "240", "8", "#a8a8a8", "248", "7"),
+		Faint:    grey("#8a8a8a", "245", "8", "#6c6c6c", "242", "8"),
+		Border:   grey("#d0d0d0", "252", "7", "#444444", "238", "8"),
+		SelectBg: grey("#e4e4e4", "254", "7", "#303030", "236", "8"),
 		Accent:   lipgloss.AdaptiveColor{Light: "#005faf", Dark: "#87afd7"},
 		Red:      lipgloss.AdaptiveColor{Light: "#af0000", Dark: "#d75f5f"},
 		Amber:    lipgloss.AdaptiveColor{Light: "#875f00", Dark: "#d7af5f"},
@@ -34,7 +43,6 @@ func DefaultTheme() Theme {
 		Blue:     lipgloss.AdaptiveColor{Light: "#005fd7", Dark: "#5fafff"},
 		Magenta:  lipgloss.AdaptiveColor{Light: "#875faf", Dark: "#d787d7"},
 		Cyan:     lipgloss.AdaptiveColor{Light: "#008787", Dark: "#5fafaf"},
-		SelectBg: lipgloss.AdaptiveColor{Light: "#e4e4e4", Dark: "#303030"},
 	}
 }
 
@@ -80,7 +88,7 @@ func NewStyles(r *lipgloss.Renderer, t Theme) *Styles {
 		r.SetColorProfile(termenv.Ascii)
 	}
 	n := r.NewStyle
-	fg := func(c lipgloss.AdaptiveColor) lipgloss.Style { return n().Foreground(c) }
+	fg := func(c lipgloss.TerminalColor) lipgloss.Style { return n().Foreground(c) }
 	s := &Styles{Renderer: r, Theme: t}
 	s.Text = fg(t.Text)
 	s.Muted = fg(t.Muted)

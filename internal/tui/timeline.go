@@ -400,7 +400,7 @@ func (t timelinePane) View() string {
 	switch {
 	case t.ctx.Partial:
 		note = st.Faint.Render("loading earlier entries…")
-	case !t.follow && end < len(d.rows):
+	case !t.follow && end > 0 && end < len(d.rows):
 		below := len(d.entries) - 1 - int(d.rows[end-1].entry)
 		if d.rows[end-1].kind != rowEntry {
 			below++
@@ -589,8 +589,13 @@ func (t timelinePane) ShortHelp() []key.Binding {
 
 func (t timelinePane) FullHelp() [][]key.Binding {
 	k := t.ctx.Keys
+	cmds := make([]key.Binding, 0, len(k.Commands))
+	for _, c := range k.Commands {
+		cmds = append(cmds, c.Binding)
+	}
 	return [][]key.Binding{
 		{k.Up, k.PageUp, k.Top, k.Select},
 		{k.Edit, k.Retime, k.Star, k.Delete, withHelp(k.Back, "end selection")},
+		cmds,
 	}
 }
