@@ -7,6 +7,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/warroom-cli/warroom/internal/export"
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/store"
 )
@@ -130,15 +131,24 @@ func saveLineCmd(st *store.Store, id int64, author, value string) tea.Cmd {
 	}
 }
 
-// loadListCmd reads every incident for the list screen.
-func loadListCmd(st *store.Store) tea.Cmd {
-	return func() tea.Msg {
+// loadListCmd reads every incident for the list screen, and then, without
+// holding the list back, the trends across them for its summary line.
+func loadListCmd(st *store.Store, now time.Time, p incident.Policy) tea.Cmd {
+	list := func() tea.Msg {
 		list, err := st.ListIncidents()
 		if err != nil {
 			return errMsg{err}
 		}
 		return listLoadedMsg{list: list}
 	}
+	stats := func() tea.Msg {
+		all, err := st.AllIncidents()
+		if err != nil {
+			return errMsg{err}
+		}
+		return statsLoadedMsg{stats: export.ComputeStats(all, now, p)}
+	}
+	return tea.Batch(list, stats)
 }
 
 // createIncidentCmd declares an incident and opens it.

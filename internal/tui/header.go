@@ -52,12 +52,33 @@ func headerView(ctx *Context, w int) string {
 		}
 		eta = st.Label.Render("ETA ") + es.Render(clockAt(inc.ETA, now)) + st.Faint.Render(" ("+rel+")")
 	}
+	if retro := retroDueView(ctx, inc, now); retro != "" {
+		eta = retro
+	}
 	left2 := " " + roles
 	if len(ch) > 0 {
 		left2 += st.Faint.Render("   ") + strings.Join(ch, st.Faint.Render(" · "))
 	}
 	line2 := spread(left2, "  "+eta+" ", w)
 	return line1 + "\n" + line2
+}
+
+// retroDueView replaces the ETA once the incident is resolved: the handbook
+// wants the retro within a couple of hours, so the header counts down to its
+// due time and turns red when it has passed.
+func retroDueView(ctx *Context, inc *incident.Incident, now time.Time) string {
+	st := ctx.Styles
+	if inc.Retro.Status == incident.RetroFinal {
+		return st.Label.Render("retro ") + st.OK.Render("final")
+	}
+	due, ok := incident.RetroDue(inc, ctx.Policy())
+	if !ok || inc.Status != incident.Resolved {
+		return ""
+	}
+	if late, overdue := incident.RetroOverdue(inc, ctx.Policy(), now); overdue {
+		return st.Label.Render("retro ") + st.Error.Render("OVERDUE +"+incident.FormatDuration(late)) + st.Faint.Render(" (due "+clockAt(due, now)+")")
+	}
+	return st.Label.Render("retro due ") + st.Text.Render(clockAt(due, now)) + st.Faint.Render(" (in "+incident.FormatDuration(due.Sub(now))+")")
 }
 
 // elapsedView is the running time since impact began (or the incident was

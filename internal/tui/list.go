@@ -9,7 +9,9 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
+	"github.com/warroom-cli/warroom/internal/export"
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/store"
 )
@@ -25,6 +27,7 @@ type listScreen struct {
 	sel     int
 	top     int
 	loaded  bool
+	stats   *export.Stats // trends across all incidents, once computed
 	form    *newForm
 	w, h    int
 	focused bool
@@ -114,6 +117,9 @@ func (l listScreen) Update(msg tea.Msg) (listScreen, tea.Cmd) {
 		l.all, l.loaded = msg.list, true
 		l.refilter()
 		return l, nil
+	case statsLoadedMsg:
+		l.stats = &msg.stats
+		return l, nil
 	case tea.KeyMsg:
 		if l.form != nil {
 			return l.formKey(msg)
@@ -202,7 +208,7 @@ func (l listScreen) View() string {
 	st := l.ctx.Styles
 	inner := l.w - 2
 	var body []string
-	body = append(body, " "+st.Prompt.Render("filter › ")+l.filter.View(), "")
+	body = append(body, " "+st.Prompt.Render("filter › ")+l.filter.View(), l.statsLine(inner))
 	if l.form != nil {
 		body = append(body, l.form.view(inner)...)
 		return box(st, "Declare an incident", "", body[2:], l.w, l.h, true)
@@ -239,6 +245,58 @@ func (l listScreen) View() string {
 		body = append(body, line)
 	}
 	return box(st, "Incidents", st.Faint.Render(fmt.Sprintf("%d of %d", len(l.shown), len(l.all))), body, l.w, l.h, true)
+}
+
+// statsLine summarises the repository's trends in one line, the parts that
+// fit: how many incidents, time to resolve, update cadence, open actions and
+// the most frequent tags.
+func (l listScreen) statsLine(w int) string {
+	st := l.ctx.Styles
+	s := l.stats
+	if s == nil || s.Incidents == 0 {
+		return ""
+	}
+	sep := st.Faint.Render(" · ")
+	parts := []string{st.Muted.Render(fmt.Sprintf("%d incidents, %d open", s.Incidents, s.Open))}
+	if s.TimeToResolve.Count > 0 {
+		parts = append(parts, st.Label.Render("resolve ")+st.Text.Render("median "+s.TimeToResolve.Median+", p90 "+s.TimeToResolve.P90))
+	}
+	if s.UpdateCadence.Due > 0 {
+		on := st.OK
+		if s.UpdateCadence.Compliance < 0.8 {
+			on = st.Warn
+		}
+		parts = append(parts, st.Label.Render("updates on time ")+on.Render(fmt.Sprintf("%.0f%%", 100*s.UpdateCadence.Compliance)))
+	}
+	if s.Actions.Open > 0 {
+		a := st.Text.Render(fmt.Sprintf("%d open actions", s.Actions.Open))
+		if s.Actions.Overdue > 0 {
+			a += st.Error.Render(fmt.Sprintf(" (%d overdue)", s.Actions.Overdue))
+		}
+		parts = append(parts, a)
+	}
+	if len(s.Tags) > 0 {
+		var tags []string
+		for i, t := range s.Tags {
+			if i == 3 {
+				break
+			}
+			tags = append(tags, "#"+incident.CleanLine(t.Tag))
+		}
+		parts = append(parts, st.Label.Render("tags ")+st.Muted.Render(strings.Join(tags, " ")))
+	}
+	line := " "
+	for i, p := range parts {
+		next := p
+		if i > 0 {
+			next = sep + p
+		}
+		if lipgloss.Width(line+next) > w {
+			break
+		}
+		line += next
+	}
+	return line
 }
 
 // row formats one incident. Id, severity, status and title always show;

@@ -3,6 +3,7 @@ package tui
 import (
 	"time"
 
+	"github.com/warroom-cli/warroom/internal/export"
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/store"
 )
@@ -73,6 +74,10 @@ type saveLineMsg struct{ seq int }
 
 // listLoadedMsg carries the incidents for the list screen.
 type listLoadedMsg struct{ list []store.Summary }
+
+// statsLoadedMsg carries the trends across every incident, summarised on
+// the list screen.
+type statsLoadedMsg struct{ stats export.Stats }
 
 // openIncidentMsg asks the root to show the cockpit on an incident.
 type openIncidentMsg struct{ id int64 }

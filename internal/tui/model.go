@@ -186,7 +186,7 @@ func (m Model) Init() tea.Cmd {
 		m.loading = true
 		cmds = append(cmds, m.openCmds()...)
 	} else {
-		cmds = append(cmds, loadListCmd(m.ctx.Store))
+		cmds = append(cmds, loadListCmd(m.ctx.Store, m.ctx.Now(), m.ctx.Policy()))
 	}
 	cmds = append(cmds, m.cockpit.Init())
 	return tea.Batch(cmds...)
@@ -283,14 +283,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(cmds...)
 	case pollMsg:
 		cmds := []tea.Cmd{m.poll()}
-		if msg.err == nil && (!msg.stamp.ModTime.Equal(m.stamp.ModTime) || msg.stamp.Size != m.stamp.Size) {
+		if msg.err == nil && stampChanged(msg.stamp, m.stamp) {
 			if m.ctx.IncidentID == 0 {
 				m.stamp = msg.stamp
 			} else {
 				cmds = append(cmds, m.reload())
 			}
 			if m.screen == screenList {
-				cmds = append(cmds, loadListCmd(m.ctx.Store))
+				cmds = append(cmds, loadListCmd(m.ctx.Store, m.ctx.Now(), m.ctx.Policy()))
 			}
 		}
 		return m, tea.Batch(cmds...)
@@ -313,7 +313,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.open(msg.id)
 	case switchScreenMsg:
 		return m, m.switchTo(msg.screen)
-	case listLoadedMsg:
+	case listLoadedMsg, statsLoadedMsg:
 		var cmd tea.Cmd
 		m.list, cmd = m.list.Update(msg)
 		return m, cmd
@@ -433,7 +433,7 @@ func (m *Model) switchTo(s screen) tea.Cmd {
 	switch s {
 	case screenCockpit:
 	case screenList:
-		cmds = append(cmds, loadListCmd(m.ctx.Store))
+		cmds = append(cmds, loadListCmd(m.ctx.Store, m.ctx.Now(), m.ctx.Policy()))
 		m.list.reset()
 	default:
 		c, ok := m.screens[s]
@@ -629,4 +629,10 @@ func (m Model) helpLines(w int) []string {
 		lines = append(lines, line)
 	}
 	return lines
+}
+
+// stampChanged reports another commit: the transaction id moves on every
+// commit, even two within one tick of the file's modification time.
+func stampChanged(a, b store.Stamp) bool {
+	return a.TxID != b.TxID || !a.ModTime.Equal(b.ModTime) || a.Size != b.Size
 }
