@@ -117,8 +117,8 @@ func publishedResolution(inc *Incident) bool {
 }
 
 // Clock renders the countdown as the pane shows it: "mm:ss" to go, or
-// "OVERDUE +mm:ss". Minutes run past 59 rather than adding hours, so the
-// width stays steady.
+// "OVERDUE +mm:ss"; past an hour, "h:mm:ss", because "356:47" reads as a
+// time of day rather than six hours late.
 func (c Countdown) Clock() string {
 	if c.State == CountdownDone {
 		return "no update due"
@@ -130,9 +130,13 @@ func (c Countdown) Clock() string {
 	return mmss(d)
 }
 
-// mmss formats d as minutes and seconds, rounding up to the next second
-// while counting down so "00:00" is shown only at the due moment.
+// mmss formats d as minutes and seconds (hours too past an hour), rounding
+// up to the next second while counting down so "00:00" is shown only at the
+// due moment.
 func mmss(d time.Duration) string {
 	s := int64((d + time.Second - 1) / time.Second)
+	if s >= 3600 {
+		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
+	}
 	return fmt.Sprintf("%02d:%02d", s/60, s%60)
 }

@@ -100,7 +100,8 @@ func TestCountdownAt(t *testing.T) {
 		{name: "amber last second", inc: base, now: "12:33:59", state: CountdownSoon, clock: "00:01"},
 		{name: "due moment", inc: base, now: "12:34", state: CountdownSoon, clock: "00:00"},
 		{name: "overdue", inc: base, now: "12:35:05", state: CountdownOverdue, clock: "OVERDUE +01:05"},
-		{name: "long overdue keeps minutes", inc: base, now: "14:00", state: CountdownOverdue, clock: "OVERDUE +86:00"},
+		{name: "overdue just under an hour", inc: base, now: "13:33:59", state: CountdownOverdue, clock: "OVERDUE +59:59"},
+		{name: "long overdue shows hours", inc: base, now: "14:00", state: CountdownOverdue, clock: "OVERDUE +1:26:00"},
 		{name: "first update", inc: func() *Incident { return &Incident{Created: draftDeclared, Status: Investigating} }, now: "12:01", state: CountdownSoon, clock: "04:00"},
 		{name: "snoozed", inc: func() *Incident {
 			inc := base()
