@@ -840,6 +840,7 @@ func clockOf(t, now time.Time) string {
 	return t.Format("Jan 2 15:04")
 }
 
+// plural picks the form of a noun for a count.
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return one

@@ -257,7 +257,7 @@ func (l listScreen) statsLine(w int) string {
 		return ""
 	}
 	sep := st.Faint.Render(" · ")
-	parts := []string{st.Muted.Render(fmt.Sprintf("%d incidents, %d open", s.Incidents, s.Open))}
+	parts := []string{st.Muted.Render(fmt.Sprintf("%d %s, %d open", s.Incidents, plural(s.Incidents, "incident", "incidents"), s.Open))}
 	if s.TimeToResolve.Count > 0 {
 		parts = append(parts, st.Label.Render("resolve ")+st.Text.Render("median "+s.TimeToResolve.Median+", p90 "+s.TimeToResolve.P90))
 	}

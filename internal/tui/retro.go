@@ -627,20 +627,13 @@ func (s *retroScreen) sectionLines(w int) []string {
 		out = append(out, "")
 	}
 	if n := s.retro.OpenActions(); n > 0 {
-		out = append(out, " "+st.Muted.Render(fmt.Sprintf("%d open action%s", n, pluralS(n))))
+		out = append(out, " "+st.Muted.Render(fmt.Sprintf("%d open action%s", n, plural(n, "", "s"))))
 	}
 	if n := len(s.retro.OverdueActions(s.ctx.Now())); n > 0 {
 		out = append(out, " "+st.Error.Render(fmt.Sprintf("%d overdue", n)))
 	}
 	out = append(out, " "+st.Hint.Render(cut("F marks draft/final", w-1)))
 	return out
-}
-
-func pluralS(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 // hasContent is the section list's mark: text, whys, actions, or for the

@@ -115,7 +115,7 @@ func (t *retroTimeline) build() {
 			add(retroRow{kind: rrText, text: l})
 		}
 	}
-	add(retroRow{kind: rrText, text: fmt.Sprintf("%d public update%s published", t.sum.Updates, pluralS(t.sum.Updates))})
+	add(retroRow{kind: rrText, text: fmt.Sprintf("%d public update%s published", t.sum.Updates, plural(t.sum.Updates, "", "s"))})
 	add(retroRow{kind: rrBlank})
 
 	if len(t.sum.Findings) == 0 {

@@ -173,7 +173,7 @@ func (v retroWhys) view(w, h int, focused bool) []string {
 		if because == "" {
 			because = st.Faint.Render("because … (e to answer)")
 		} else {
-			because = st.Muted.Render("because ") + st.Text.Render(because)
+			because = st.Muted.Render("because: ") + st.Text.Render(because)
 		}
 		for j, l := range wrap(because, max(w-6, 10)) {
 			lead := "     "

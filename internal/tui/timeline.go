@@ -407,7 +407,7 @@ func (t timelinePane) View() string {
 		}
 		note = st.Warn.Render(fmt.Sprintf("↓ %d newer", below))
 	case len(d.entries) > 0:
-		note = st.Faint.Render(fmt.Sprintf("%d entries", len(d.entries)))
+		note = st.Faint.Render(fmt.Sprintf("%d %s", len(d.entries), plural(len(d.entries), "entry", "entries")))
 	}
 	return box(st, title, note, body, t.w, t.h, t.focused)
 }
