@@ -455,23 +455,9 @@ func (s *Store) AllIncidents() ([]*incident.Incident, error) {
 			if v != nil {
 				continue
 			}
-			b := root.Bucket(k)
-			inc, err := readHead(b)
+			inc, _, err := readIncident(root.Bucket(k), -1)
 			if err != nil {
 				return err
-			}
-			if err := getJSON(b, keyRetro, &inc.Retro); err != nil {
-				return err
-			}
-			if eb := b.Bucket(bucketEntries); eb != nil {
-				if inc.Entries, err = readEntries(eb, -1); err != nil {
-					return err
-				}
-			}
-			if ub := b.Bucket(bucketUpdates); ub != nil {
-				if inc.Updates, err = readUpdates(ub); err != nil {
-					return err
-				}
 			}
 			out = append(out, inc)
 		}

@@ -91,17 +91,11 @@ func (s *Store) ListIncidents() ([]Summary, error) {
 				continue
 			}
 			b := root.Bucket(k)
-			inc, err := readHead(b)
+			inc, err := readHeadAndRetro(b)
 			if err != nil {
 				return err
 			}
-			if err := getJSON(b, keyRetro, &inc.Retro); err != nil {
-				return err
-			}
-			n := 0
-			if eb := b.Bucket(bucketEntryIDs); eb != nil {
-				n = eb.Stats().KeyN
-			}
+			n := entryCount(b)
 			out = append(out, Summary{Incident: inc, EntryCount: n})
 		}
 		return nil
@@ -135,24 +129,44 @@ func (s *Store) loadIncidentCount(id int64, tail int, total *int) (*incident.Inc
 		if err != nil {
 			return err
 		}
-		if inc, err = readHead(b); err != nil {
-			return err
-		}
-		if err := getJSON(b, keyRetro, &inc.Retro); err != nil {
-			return err
-		}
-		eb := b.Bucket(bucketEntries)
-		// Every entry takes its id from the bucket's sequence and none is
-		// ever removed (deletion is a flag), so the sequence is the count:
-		// O(1), where Stats would walk every page of a huge timeline.
-		*total = int(eb.Sequence())
-		if inc.Entries, err = readEntries(eb, tail); err != nil {
-			return err
-		}
-		inc.Updates, err = readUpdates(b.Bucket(bucketUpdates))
+		inc, *total, err = readIncident(b, tail)
 		return err
 	})
 	return inc, err
+}
+
+// readHeadAndRetro reads an incident's own fields and its retro.
+func readHeadAndRetro(b *bolt.Bucket) (*incident.Incident, error) {
+	inc, err := readHead(b)
+	if err != nil {
+		return nil, err
+	}
+	return inc, getJSON(b, keyRetro, &inc.Retro)
+}
+
+// entryCount is the number of entries stored. Every entry takes its id from
+// the bucket's sequence and none is ever removed (deletion is a flag), so
+// the sequence is the count: O(1), where Stats would walk every page of a
+// huge timeline.
+func entryCount(b *bolt.Bucket) int {
+	if eb := b.Bucket(bucketEntries); eb != nil {
+		return int(eb.Sequence())
+	}
+	return 0
+}
+
+// readIncident reads a whole incident from its bucket, with all entries or
+// only the last tail of them, and the number stored.
+func readIncident(b *bolt.Bucket, tail int) (*incident.Incident, int, error) {
+	inc, err := readHeadAndRetro(b)
+	if err != nil {
+		return nil, 0, err
+	}
+	if inc.Entries, err = readEntries(b.Bucket(bucketEntries), tail); err != nil {
+		return nil, 0, err
+	}
+	inc.Updates, err = readUpdates(b.Bucket(bucketUpdates))
+	return inc, entryCount(b), err
 }
 
 // readEntries reads all entries in time order, or only the last tail of them.
