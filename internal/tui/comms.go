@@ -157,7 +157,7 @@ func newCommsPane(ctx *Context) *commsPane {
 	// A steady cursor, as on the capture line: a blinking one redraws the
 	// frame twice a second for nothing.
 	ta.Cursor.SetMode(cursor.CursorStatic)
-	c := &commsPane{ctx: ctx, keys: defaultCommsKeys(), ta: ta, templated: true, saver: &draftSaver{last: map[int64]int{}}}
+	c := &commsPane{ctx: ctx, keys: ctx.Keys.CommsPane, ta: ta, templated: true, saver: &draftSaver{last: map[int64]int{}}}
 	c.sync()
 	return c
 }

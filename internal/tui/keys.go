@@ -52,6 +52,12 @@ type KeyMap struct {
 	// Commands start a slash command from the timeline: the key fills the
 	// capture line with the command, whose syntax the hint then shows.
 	Commands []CommandKey
+
+	// The keys of the comms pane, the retro screen and the preview, kept
+	// here so every key of the program is in this one map.
+	CommsPane     commsKeys
+	RetroScreen   *retroKeys
+	PreviewScreen *previewKeys
 }
 
 // CommandKey is a key that starts a slash command.
@@ -67,6 +73,10 @@ func DefaultKeyMap() *KeyMap {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, help))
 	}
 	return &KeyMap{
+		CommsPane:     defaultCommsKeys(),
+		RetroScreen:   defaultRetroKeys(),
+		PreviewScreen: defaultPreviewKeys(),
+
 		Quit:     b([]string{"ctrl+c"}, "ctrl+c", "quit"),
 		Help:     b([]string{"?", "f1"}, "?", "help"),
 		Back:     b([]string{"esc"}, "esc", "back"),

@@ -99,7 +99,7 @@ type previewScreen struct {
 
 // newPreviewScreen builds the preview screen for the incident on screen.
 func newPreviewScreen(ctx *Context) *previewScreen {
-	return &previewScreen{ctx: ctx, keys: defaultPreviewKeys(), vp: viewport.New(0, 0), dir: "."}
+	return &previewScreen{ctx: ctx, keys: ctx.Keys.PreviewScreen, vp: viewport.New(0, 0), dir: "."}
 }
 
 // Init renders the incident on screen.

@@ -254,7 +254,7 @@ type retroScreen struct {
 
 // newRetroScreen builds the retro screen for the incident on screen.
 func newRetroScreen(ctx *Context) *retroScreen {
-	keys := defaultRetroKeys()
+	keys := ctx.Keys.RetroScreen
 	saver := &textSaver{}
 	s := &retroScreen{
 		ctx: ctx, keys: keys, saver: saver,
