@@ -122,6 +122,7 @@ func DefaultKeyMap() *KeyMap {
 			{b([]string{"V"}, "V", "/sev"), "/sev "},
 			{b([]string{"O"}, "O", "/lead"), "/lead "},
 			{b([]string{"C"}, "C", "/comms"), "/comms "},
+			{b([]string{"N"}, "N", "/role"), "/role "},
 			{b([]string{"E"}, "E", "/eta"), "/eta "},
 			{b([]string{"T"}, "T", "/tag"), "/tag "},
 			{b([]string{"B"}, "B", "/started"), "/started"},
