@@ -38,7 +38,11 @@ type viewerLoadedMsg struct {
 	err   error
 }
 
-type viewerPollMsg struct{}
+// viewerPollMsg carries the database's stamp, read off the Update path.
+type viewerPollMsg struct {
+	stamp store.Stamp
+	err   error
+}
 
 // NewViewer builds the stakeholder view from the same Options as New; it
 // shows opts.IncidentID, or the latest open incident when that is 0.
@@ -82,8 +86,14 @@ func (v Viewer) load() tea.Cmd {
 	}
 }
 
+// tick reads the stamp after the poll interval, in the command so Update
+// never touches the file.
 func (v Viewer) tick() tea.Cmd {
-	return tea.Tick(v.pollEvery, func(time.Time) tea.Msg { return viewerPollMsg{} })
+	st := v.st
+	return tea.Tick(v.pollEvery, func(time.Time) tea.Msg {
+		stamp, err := st.Stamp()
+		return viewerPollMsg{stamp: stamp, err: err}
+	})
 }
 
 // Update handles quitting, resizes, polling and loads; every other key is
@@ -97,8 +107,7 @@ func (v Viewer) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		v.width, v.height = msg.Width, msg.Height
 	case viewerPollMsg:
-		stamp, err := v.st.Stamp()
-		if err == nil && stamp != v.stamp {
+		if msg.err == nil && stampChanged(msg.stamp, v.stamp) {
 			return v, tea.Batch(v.load(), v.tick())
 		}
 		return v, v.tick()
@@ -123,7 +132,7 @@ func (v Viewer) View() string {
 		h = 24
 	}
 	var lines []string
-	add := func(l string) { lines = append(lines, cut(l, w)) }
+	add := func(l string) { lines = append(lines, fit(l, w)) }
 	switch {
 	case v.inc == nil && v.err != nil:
 		add(s.Bold.Render(" warroom") + s.Muted.Render(" · stakeholder view"))
@@ -165,11 +174,11 @@ func (v Viewer) View() string {
 		}
 	}
 	for len(lines) < h-1 {
-		lines = append(lines, "")
+		lines = append(lines, fit("", w))
 	}
 	if len(lines) > h-1 {
 		lines = lines[:h-1]
 	}
-	lines = append(lines, s.HelpKey.Render(" q")+s.HelpDesc.Render(" quit · read-only view"))
+	lines = append(lines, fit(s.HelpKey.Render(" q")+s.HelpDesc.Render(" quit · read-only view"), w))
 	return strings.Join(lines, "\n")
 }

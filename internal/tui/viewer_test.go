@@ -1,0 +1,54 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+)
+
+// TestViewerShowsOnlyWhatStakeholdersSee: header, status and public
+// updates; nothing from the technical timeline; no key writes.
+func TestViewerShowsOnlyWhatStakeholdersSee(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	for _, line := range []string{"/draft Issue identified; team working on resolution.", "/publish"} {
+		c, err := incident.ParseCapture(line, pinned)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Apply(id, c, pinned, "jonas", incident.DefaultPolicy()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v := NewViewer(Options{Store: st, Now: pinnedNow, Width: 80, Height: 24})
+	var model tea.Model = v
+	model, _ = model.Update(v.load()())
+	view := model.View()
+	for _, want := range []string{"INC-1", "Checkout payments failing for EU customers", "IDENTIFIED", "Public updates", "13:45: Issue identified; team working on resolution.", "read-only"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the stakeholder view lacks %q:\n%s", want, view)
+		}
+	}
+	if strings.Contains(view, "PSP rate-limits") || strings.Contains(view, "Rolling back") {
+		t.Fatalf("the stakeholder view shows the technical timeline:\n%s", view)
+	}
+	checkFrame(t, view, 80, 24)
+
+	before := len(entries(t, st, id))
+	for _, k := range []string{"!", "x", "enter", "S"} {
+		var cmd tea.Cmd
+		model, cmd = model.Update(keyMsg(k))
+		if cmd != nil {
+			t.Fatalf("key %q produced a command in the read-only view", k)
+		}
+	}
+	if after := len(entries(t, st, id)); after != before {
+		t.Fatal("a key in the viewer wrote to the incident")
+	}
+	if _, cmd := model.Update(keyMsg("q")); cmd == nil {
+		t.Fatal("q does not quit the viewer")
+	}
+}
