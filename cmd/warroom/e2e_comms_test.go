@@ -15,7 +15,7 @@ import (
 )
 
 // TestCommsEndToEnd writes a public update in the real cockpit in tmux: the
-// jargon check flags it, the first /publish asks, the second publishes, and
+// jargon check flags it, the first /publish asks, y publishes, and
 // a local webhook receives Slack's JSON; the delivery is stored.
 func TestCommsEndToEnd(t *testing.T) {
 	var mu sync.Mutex
@@ -52,8 +52,7 @@ func TestCommsEndToEnd(t *testing.T) {
 	s.keys("Enter")
 	s.waitFor("may confuse customers", 3*time.Second)
 	s.waitFor("Publish anyway?", 3*time.Second)
-	s.typeText("/publish")
-	s.keys("Enter")
+	s.typeText("y")
 	s.waitFor("reached 1 webhook", 5*time.Second)
 	s.waitFor("✓ sent", 3*time.Second)
 

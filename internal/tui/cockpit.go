@@ -130,9 +130,27 @@ func (c *cockpit) broadcast(msg tea.Msg) tea.Cmd {
 	for i := range c.right {
 		var cmd tea.Cmd
 		c.right[i], cmd = c.right[i].Update(msg)
-		cmds = append(cmds, cmd)
+		cmds = append(cmds, cmd, c.answerFocusRequest(i))
 	}
 	return tea.Batch(cmds...)
+}
+
+// answerFocusRequest moves the keyboard to or from the i-th right pane
+// when it asked (see focusAsker).
+func (c *cockpit) answerFocusRequest(i int) tea.Cmd {
+	fa, ok := c.right[i].(focusAsker)
+	if !ok {
+		return nil
+	}
+	switch fa.TakeFocusRequest() {
+	case 1:
+		return c.setFocus(focusRight + focus(i))
+	case -1:
+		if c.focus == focusRight+focus(i) {
+			return c.setFocus(focusCapture)
+		}
+	}
+	return nil
 }
 
 // Update routes messages: keys to the focused part, data to everyone.
@@ -211,7 +229,7 @@ func (c cockpit) key(msg tea.KeyMsg) (cockpit, tea.Cmd) {
 		}
 		var cmd tea.Cmd
 		c.right[i], cmd = c.right[i].Update(msg)
-		return c, cmd
+		return c, tea.Batch(cmd, c.answerFocusRequest(i))
 	}
 }
 

@@ -55,6 +55,12 @@ type commsPane struct {
 	// confirming: publishing was asked for with findings; the next
 	// request publishes.
 	confirming bool
+	// focusRequest is what TakeFocusRequest hands the cockpit: +1 when a
+	// confirmation needs the keyboard, -1 to give it back after.
+	focusRequest int
+	// seized: the pane took the keyboard for a confirmation, so it gives
+	// it back to the capture line once answered.
+	seized     bool
 	publishing bool
 	resending  bool
 
@@ -179,6 +185,23 @@ func (c *commsPane) SetFocused(f bool) Component {
 		c.stopEditing()
 	}
 	return c
+}
+
+// TakeFocusRequest implements focusAsker.
+func (c *commsPane) TakeFocusRequest() int {
+	r := c.focusRequest
+	c.focusRequest = 0
+	return r
+}
+
+// endConfirm leaves the publish confirmation and gives the keyboard back if
+// it was taken for it.
+func (c *commsPane) endConfirm() {
+	c.confirming = false
+	if c.seized {
+		c.seized = false
+		c.focusRequest = -1
+	}
 }
 
 // Typing is true while the draft is edited or a confirmation is asked, so
@@ -326,7 +349,7 @@ func (c *commsPane) key(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, k.Confirm):
 			return c.requestPublish()
 		case key.Matches(msg, k.Deny):
-			c.confirming = false
+			c.endConfirm()
 			c.layout()
 			return nil
 		}
@@ -437,11 +460,16 @@ func (c *commsPane) requestPublish() tea.Cmd {
 	}
 	if len(c.findings) > 0 && !c.confirming {
 		c.confirming = true
+		if !c.focused {
+			// Typed on the capture line: take the keyboard so y or n answer.
+			c.seized = true
+			c.focusRequest = 1
+		}
 		c.layout()
 		n := len(c.findings)
-		return errCmd(fmt.Errorf("%d %s in the draft may confuse customers; publish again to send it anyway", n, plural(n, "word", "words")))
+		return errCmd(fmt.Errorf("%d %s in the draft may confuse customers; press y to publish anyway or n to keep editing", n, plural(n, "word", "words")))
 	}
-	c.confirming = false
+	c.endConfirm()
 	c.publishing = true
 	c.seq++
 	c.layout()

@@ -283,8 +283,15 @@ func TestCommsPublishConfirmsJargonThenDelivers(t *testing.T) {
 	if !strings.Contains(m.View(), "Publish anyway?") {
 		t.Error("the pane does not ask to confirm")
 	}
-	m = typeText(t, m, "/publish")
-	m = press(t, m, "enter")
+	// The question took the keyboard, so y answers it, and the keyboard
+	// goes back to the capture line after.
+	if m.cockpit.focus != focusRight {
+		t.Fatalf("focus %d: the confirmation did not take the keyboard", m.cockpit.focus)
+	}
+	m = press(t, m, "y")
+	if m.cockpit.focus != focusCapture {
+		t.Errorf("focus %d after answering, want the capture line", m.cockpit.focus)
+	}
 
 	inc := storedIncident(t, st, id)
 	if len(inc.Updates) != 2 {
@@ -535,5 +542,31 @@ func TestCommsCountdownStates(t *testing.T) {
 				t.Errorf("state = %s, want %s", got, want)
 			}
 		})
+	}
+}
+
+// TestCommsPublishQuestionAnsweredNo: n keeps the draft unpublished and
+// hands the keyboard back to the capture line with the typed text intact.
+func TestCommsPublishQuestionAnsweredNo(t *testing.T) {
+	st := openStore(t)
+	id := seedComms(t, st)
+	m := commsModel(t, st, id, testConfig(), nil, 120, 40)
+	m = typeText(t, m, "/draft The k8s pods were OOM killed.")
+	m = press(t, m, "enter")
+	m = typeText(t, m, "/publish")
+	m = press(t, m, "enter")
+	if m.cockpit.focus != focusRight || !strings.Contains(m.View(), "Publish anyway?") {
+		t.Fatalf("focus %d; the question is not asked", m.cockpit.focus)
+	}
+	m = press(t, m, "n")
+	if m.cockpit.focus != focusCapture || strings.Contains(m.View(), "Publish anyway?") {
+		t.Fatalf("after n: focus %d, view:\n%s", m.cockpit.focus, m.View())
+	}
+	if n := len(storedIncident(t, st, id).Updates); n != 0 {
+		t.Fatalf("n published the draft (%d updates)", n)
+	}
+	m = typeText(t, m, "still typing")
+	if got := m.cockpit.capture.Value(); got != "still typing" {
+		t.Fatalf("capture line %q", got)
 	}
 }

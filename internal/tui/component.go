@@ -39,3 +39,12 @@ type Component interface {
 	ShortHelp() []key.Binding
 	FullHelp() [][]key.Binding
 }
+
+// focusAsker is a pane that sometimes needs the keyboard without the user
+// moving there: the comms pane asks for it when /publish typed on the
+// capture line needs a yes or no, and gives it back once answered.
+type focusAsker interface {
+	// TakeFocusRequest returns +1 to be focused, -1 to hand the keyboard
+	// back to the capture line, 0 for no change, and forgets the request.
+	TakeFocusRequest() int
+}
