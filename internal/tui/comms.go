@@ -768,7 +768,16 @@ func (c *commsPane) View() string {
 		lines = append(lines, " "+st.PaneTitle.Render("Published"))
 		lines = append(lines, c.updateLines(iw, l.updates-1)...)
 	}
-	return box(st, "Public update", note, lines, c.w, c.h, c.focused)
+	// The countdown is the pane's reason to exist: in a narrow pane the
+	// title gives way so the countdown always fits on the top edge.
+	title := "Public update"
+	for _, t := range []string{"Public update", "Update", ""} {
+		title = t
+		if 2+ansi.StringWidth(" "+t+" ")+ansi.StringWidth(note)+4 <= c.w {
+			break
+		}
+	}
+	return box(st, title, note, lines, c.w, c.h, c.focused)
 }
 
 // draftLines renders the draft wrapped to w with jargon marked, in at most
