@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"io"
 	"os"
 	"strings"
@@ -59,12 +58,7 @@ func (a *app) resolve(st *store.Store, arg string) (int64, error) {
 // firstSentence keeps an error to the sentence a person reads: wrapped
 // sentinel suffixes such as ": not found" are for code, not people.
 func firstSentence(err error) string {
-	msg := err.Error()
-	for _, sentinel := range []error{store.ErrLocked, store.ErrNotFound, store.ErrCorrupt, store.ErrNotBolt, store.ErrReadOnly, store.ErrTooNew} {
-		if errors.Is(err, sentinel) {
-			msg = strings.TrimSuffix(msg, ": "+sentinel.Error())
-		}
-	}
+	msg := store.Message(err)
 	if !strings.HasSuffix(msg, ".") {
 		msg += "."
 	}

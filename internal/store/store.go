@@ -50,6 +50,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -84,6 +85,7 @@ var (
 	ErrNotBolt   = errors.New("not a warroom database")
 	ErrReadOnly  = errors.New("not writable")
 	ErrTooNew    = errors.New("written by a newer warroom")
+	ErrDiskFull  = errors.New("disk full")
 	errNoChanges = errors.New("no changes")
 )
 
@@ -214,7 +216,7 @@ func (s *Store) explainOpen(err error) error {
 	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):
 		return fmt.Errorf("the database %s is not writable; check its permissions: %w", s.path, ErrReadOnly)
 	case errors.Is(err, syscall.ENOSPC):
-		return fmt.Errorf("the disk holding %s is full; free some space and try again: %w", s.path, err)
+		return fmt.Errorf("the disk holding %s is full; free some space and try again: %w", s.path, ErrDiskFull)
 	}
 	return fmt.Errorf("cannot open the database %s (%v); it may be truncated or damaged, run warroom check: %w", s.path, err, ErrCorrupt)
 }
@@ -270,7 +272,7 @@ func (s *Store) update(fn func(tx *bolt.Tx) error) (err error) {
 		return nil
 	}
 	if errors.Is(err, syscall.ENOSPC) {
-		return fmt.Errorf("the disk holding %s is full, so nothing was saved; free some space and try again: %w", s.path, err)
+		return fmt.Errorf("the disk holding %s is full, so nothing was saved; free some space and try again: %w", s.path, ErrDiskFull)
 	}
 	return err
 }
@@ -419,4 +421,16 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// Message is err as a person should read it: the sentence without the
+// sentinel that code matches on (": locked by another process" and such).
+func Message(err error) string {
+	msg := err.Error()
+	for _, sentinel := range []error{ErrLocked, ErrNotFound, ErrCorrupt, ErrNotBolt, ErrReadOnly, ErrTooNew, ErrDiskFull} {
+		if errors.Is(err, sentinel) {
+			msg = strings.TrimSuffix(msg, ": "+sentinel.Error())
+		}
+	}
+	return msg
 }

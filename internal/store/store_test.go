@@ -372,3 +372,14 @@ func TestStampSeesEveryCommit(t *testing.T) {
 		prev = cur
 	}
 }
+
+func TestMessageDropsTheSentinel(t *testing.T) {
+	s := openTemp(t)
+	_, err := s.ResolveID("INC-9")
+	if got := Message(err); got != "incident INC-9 does not exist; run warroom list --all to see them" {
+		t.Fatalf("Message = %q", got)
+	}
+	if got := Message(errors.New("plain")); got != "plain" {
+		t.Fatalf("Message(plain) = %q", got)
+	}
+}

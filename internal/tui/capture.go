@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/store"
 )
 
 // captureMode says what enter does with the line.
@@ -167,7 +168,7 @@ func (c captureLine) Update(msg tea.Msg) (captureLine, tea.Cmd) {
 	case applyFailedMsg:
 		// Nothing typed is lost: the line comes back, or joins the history
 		// when something new was typed meanwhile.
-		c.err = msg.err.Error()
+		c.err = store.Message(msg.err)
 		if c.mode == modeLog && c.input.Value() == "" {
 			c.input.SetValue(msg.line)
 			c.input.CursorEnd()
@@ -315,7 +316,7 @@ func (c captureLine) submit() (captureLine, tea.Cmd) {
 	case modeRetime:
 		at, err := incident.ParsePast(line, now)
 		if err != nil {
-			c.err = err.Error()
+			c.err = store.Message(err)
 			return c, nil
 		}
 		id := c.entry.ID
@@ -331,7 +332,7 @@ func (c captureLine) submit() (captureLine, tea.Cmd) {
 	}
 	capt, err := incident.ParseCapture(line, now)
 	if err != nil {
-		c.err = err.Error()
+		c.err = store.Message(err)
 		return c, nil
 	}
 	c.remember(line)

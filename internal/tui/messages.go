@@ -12,7 +12,7 @@ import (
 // person can act on.
 type errMsg struct{ err error }
 
-func (e errMsg) Error() string { return e.err.Error() }
+func (e errMsg) Error() string { return store.Message(e.err) }
 
 // statusMsg is a passing note for the status line ("Saved", "Copied").
 type statusMsg struct{ text string }

@@ -304,7 +304,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.status, m.statusErr = msg.what, false
 		return m, tea.Batch(m.reload(), m.toAll(msg))
 	case errMsg:
-		m.status, m.statusErr = msg.err.Error(), true
+		m.status, m.statusErr = store.Message(msg.err), true
 		return m, nil
 	case statusMsg:
 		m.status, m.statusErr = msg.text, false
