@@ -277,3 +277,24 @@ func TestBackupAndConfig(t *testing.T) {
 	_ = os.WriteFile(filepath.Join(cfgDir, "config.toml"), []byte("update_every = \"often\"\n"), 0o600)
 	e.fails("not a duration", "list")
 }
+
+func TestDemoTwiceReopensTheSameIncident(t *testing.T) {
+	e := newEnv(t)
+	if out := e.ok("demo"); !strings.Contains(out, "Created the demo incident INC-1") {
+		t.Fatalf("first demo: %q", out)
+	}
+	first := e.show("1")
+	if len(first.Entries) < 20 || len(first.Updates) != 4 {
+		t.Fatalf("the demo is not a full incident: %d entries, %d updates", len(first.Entries), len(first.Updates))
+	}
+	if out := e.ok("demo"); !strings.Contains(out, "Reopened the demo incident INC-1") {
+		t.Fatalf("second demo: %q", out)
+	}
+	again := e.show("1")
+	if len(again.Entries) != len(first.Entries) || len(again.Updates) != len(first.Updates) {
+		t.Fatalf("the second demo duplicated: %d entries (was %d)", len(again.Entries), len(first.Entries))
+	}
+	if out := e.ok("list", "--all"); strings.Contains(out, "INC-2") {
+		t.Fatalf("a second demo incident was created:\n%s", out)
+	}
+}

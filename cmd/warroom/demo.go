@@ -23,12 +23,20 @@ retrospective) and open the cockpit on it, so a newcomer sees a full cockpit at 
 			if err != nil {
 				return err
 			}
-			res, err := st.ImportIncident(incident.Demo(a.now()))
+			demo := incident.Demo(a.now())
+			// One demo a day: running demo again opens the same incident
+			// (the import merges by uid) instead of piling up copies.
+			demo.UID = "demo-" + demo.Created.Format("2006-01-02")
+			res, err := st.ImportIncident(demo)
 			if err != nil {
 				return err
 			}
 			key := incident.FormatID(res.ID)
-			fmt.Fprintf(a.stdout, "Created the demo incident %s\n%s\n", key, key)
+			verb := "Created"
+			if !res.Created {
+				verb = "Reopened"
+			}
+			fmt.Fprintf(a.stdout, "%s the demo incident %s\n%s\n", verb, key, key)
 			// From a script (no terminal) the demo is created and not opened.
 			if noOpen || !isTerminal(os.Stdin) || !isTerminal(os.Stdout) {
 				return nil
