@@ -1,12 +1,14 @@
 package main
 
 import (
+	"encoding/json"
 	"io"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/warroom-cli/warroom/internal/config"
+	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/store"
 )
 
@@ -53,6 +55,37 @@ func (a *app) openStore() (*store.Store, error) {
 // resolve turns an optional incident argument into an id.
 func (a *app) resolve(st *store.Store, arg string) (int64, error) {
 	return st.ResolveID(arg)
+}
+
+// loadIncident opens the store and loads the incident named by the
+// optional argument, or the only open one.
+func (a *app) loadIncident(args []string) (*incident.Incident, error) {
+	st, err := a.openStore()
+	if err != nil {
+		return nil, err
+	}
+	id, err := a.resolve(st, optionalArg(args))
+	if err != nil {
+		return nil, err
+	}
+	return st.Incident(id)
+}
+
+// allIncidents opens the store and loads every incident whole, for search,
+// stats and export --all.
+func (a *app) allIncidents() ([]*incident.Incident, error) {
+	st, err := a.openStore()
+	if err != nil {
+		return nil, err
+	}
+	return st.AllIncidents()
+}
+
+// printJSON writes v indented, the stable output of every --json flag.
+func (a *app) printJSON(v any) error {
+	enc := json.NewEncoder(a.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 // firstSentence keeps an error to the sentence a person reads: wrapped

@@ -44,15 +44,7 @@ Markdown layout.`,
 			if dir != "" {
 				return errors.New("--dir goes with --all; to export one incident to a file use -o FILE")
 			}
-			st, err := a.openStore()
-			if err != nil {
-				return err
-			}
-			id, err := a.resolve(st, optionalArg(args))
-			if err != nil {
-				return err
-			}
-			inc, err := st.Incident(id)
+			inc, err := a.loadIncident(args)
 			if err != nil {
 				return err
 			}
@@ -102,11 +94,7 @@ func (a *app) exportAll(args []string, dir, output, format string) error {
 	if err != nil {
 		return err
 	}
-	st, err := a.openStore()
-	if err != nil {
-		return err
-	}
-	incs, err := st.AllIncidents()
+	incs, err := a.allIncidents()
 	if err != nil {
 		return err
 	}

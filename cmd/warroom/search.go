@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -28,11 +27,7 @@ names the incident, where it matched and a snippet; --json prints them for scrip
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			query := strings.Join(args, " ")
-			st, err := a.openStore()
-			if err != nil {
-				return err
-			}
-			incs, err := st.AllIncidents()
+			incs, err := a.allIncidents()
 			if err != nil {
 				return err
 			}
@@ -41,9 +36,7 @@ names the incident, where it matched and a snippet; --json prints them for scrip
 				if hits == nil {
 					hits = []export.Hit{}
 				}
-				enc := json.NewEncoder(a.stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(hits)
+				return a.printJSON(hits)
 			}
 			if len(hits) == 0 {
 				fmt.Fprintf(a.stdout, "No matches for %q in %s.\n", query, countOf(len(incs), "incident", "incidents"))

@@ -18,15 +18,7 @@ func newShowCmd(a *app) *cobra.Command {
 		Short: "Show one incident with its timeline",
 		Args:  maxOneArg("incident id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := a.openStore()
-			if err != nil {
-				return err
-			}
-			id, err := a.resolve(st, optionalArg(args))
-			if err != nil {
-				return err
-			}
-			inc, err := st.Incident(id)
+			inc, err := a.loadIncident(args)
 			if err != nil {
 				return err
 			}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -22,19 +21,13 @@ open and overdue retro action items, and the most frequent tags. --json prints t
 for scripts.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := a.openStore()
-			if err != nil {
-				return err
-			}
-			incs, err := st.AllIncidents()
+			incs, err := a.allIncidents()
 			if err != nil {
 				return err
 			}
 			s := export.ComputeStats(incs, a.now(), a.cfg.Policy())
 			if asJSON {
-				enc := json.NewEncoder(a.stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(s)
+				return a.printJSON(s)
 			}
 			printStats(a.stdout, s)
 			return nil
