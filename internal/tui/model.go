@@ -36,19 +36,12 @@ var screenNames = map[screen]string{
 
 func (s screen) String() string { return screenNames[s] }
 
-// newScreen builds the plug-in screen s, or returns nil while it does not
-// exist yet (the root then says so in the status line). This is the plug-in
-// point for full screens; add a case per screen:
-//
-//	case screenRetro:
-//		return newRetroScreen(ctx)
-//	case screenPreview:
-//		return newPreviewScreen(ctx)
-//
-// A screen gets the whole terminal but the status line; esc (when it is not
-// Typing) and the screen keys bring the cockpit back. It is built when first
-// shown, kept while the incident stays open, and rebuilt for another
-// incident.
+// newScreen builds the full screen s (nil for screens the root draws
+// itself). This is the plug-in point for full screens: add a case per
+// screen. A screen gets the whole terminal but the status line; esc (when it
+// is not Typing) and the screen keys bring the cockpit back. It is built
+// when first shown, kept while the incident stays open, and rebuilt for
+// another incident.
 func newScreen(ctx *Context, s screen) Component {
 	switch s {
 	case screenRetro:
@@ -438,9 +431,7 @@ func (m *Model) switchTo(s screen) tea.Cmd {
 	default:
 		c, ok := m.screens[s]
 		if !ok {
-			c = newScreen(m.ctx, s)
-			if c == nil {
-				m.status, m.statusErr = fmt.Sprintf("The %s screen is not available yet.", s), true
+			if c = newScreen(m.ctx, s); c == nil {
 				return nil
 			}
 			c = c.SetSize(m.ctx.Width, max(m.ctx.Height-1, 0))
