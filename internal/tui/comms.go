@@ -719,7 +719,7 @@ func (c *commsPane) View() string {
 	var lines []string
 	meta := ""
 	if cd.State != incident.CountdownDone {
-		meta = "next update due " + clockOf(cd.Due, c.ctx.Now())
+		meta = "next update due " + clockAt(cd.Due, c.ctx.Now())
 		if cd.Snoozed {
 			meta += " · snoozed"
 		}
@@ -834,7 +834,7 @@ func (c *commsPane) updateLines(w, h int) []string {
 	out := make([]string, 0, len(us))
 	for _, u := range us {
 		mark := deliveryMark(st, u)
-		text := " " + st.Time.Render(clockOf(u.At, now)+":") + " " + st.Text.Render(incident.CleanLine(u.Text))
+		text := " " + st.Time.Render(clockAt(u.At, now)+":") + " " + st.Text.Render(incident.CleanLine(u.Text))
 		out = append(out, spread(text, " "+mark, w))
 	}
 	return out
@@ -866,15 +866,6 @@ func deliveryMark(st *Styles, u incident.Update) string {
 		return st.Faint.Render("copied")
 	}
 	return ""
-}
-
-// clockOf is HH:MM, with the day when not today.
-func clockOf(t, now time.Time) string {
-	t = t.In(now.Location())
-	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
-		return t.Format("15:04")
-	}
-	return t.Format("Jan 2 15:04")
 }
 
 // plural picks the form of a noun for a count.

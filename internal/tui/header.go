@@ -124,8 +124,10 @@ func roleLabel(r string) string {
 	return incident.CleanLine(r)
 }
 
-// clockAt formats t as HH:MM, with the day when it is not today.
+// clockAt formats t as HH:MM in now's time zone, with the day when it is
+// not today.
 func clockAt(t, now time.Time) string {
+	t = t.In(now.Location())
 	if sameDay(t, now) {
 		return t.Format("15:04")
 	}
