@@ -146,7 +146,7 @@ func loadListCmd(st *store.Store, now time.Time, p incident.Policy) tea.Cmd {
 		if err != nil {
 			return errMsg{err}
 		}
-		return statsLoadedMsg{stats: export.ComputeStats(all, now, p)}
+		return statsLoadedMsg{stats: export.ComputeStats(all, now, p), index: export.NewSearchIndex(all)}
 	}
 	return tea.Batch(list, stats)
 }

@@ -19,24 +19,29 @@ import (
 // listScreen lists open and past incidents, filtered as you type; enter
 // opens one, ctrl+n declares a new one in a small form.
 type listScreen struct {
-	ctx     *Context
-	filter  textinput.Model
-	all     []store.Summary
-	shown   []int // indexes into all: open ones first, then past
-	nOpen   int   // how many of shown are open
-	sel     int
-	top     int
-	loaded  bool
-	stats   *export.Stats // trends across all incidents, once computed
-	form    *newForm
-	w, h    int
-	focused bool
+	ctx    *Context
+	filter textinput.Model
+	all    []store.Summary
+	shown  []int // indexes into all: open ones first, then past
+	nOpen  int   // how many of shown are open
+	sel    int
+	top    int
+	loaded bool
+	stats  *export.Stats // trends across all incidents, once computed
+	// index searches every incident's text; hits are the incidents whose
+	// entries, updates or retro match the filter, by key, with where.
+	index     *export.SearchIndex
+	hits      map[string]export.Hit
+	searchSeq int
+	form      *newForm
+	w, h      int
+	focused   bool
 }
 
 func newListScreen(ctx *Context) listScreen {
 	f := textinput.New()
 	f.Prompt = ""
-	f.Placeholder = "type to filter by id, title, status, severity, tag or person"
+	f.Placeholder = "type to filter by id, title, tag or person, or to search every timeline"
 	f.Cursor.SetMode(cursor.CursorStatic)
 	f.PlaceholderStyle = ctx.Styles.Faint
 	f.TextStyle = ctx.Styles.Text
@@ -69,13 +74,14 @@ func (l *listScreen) reset() {
 	l.refilter()
 }
 
-// refilter recomputes which incidents match the filter: every word must
-// appear in the incident's id, title, status, severity, tags or people.
+// refilter recomputes which incidents match the filter: every word in the
+// incident's id, title, status, severity, tags or people, or the whole
+// filter anywhere in its timeline, updates or retro (the full-text hits).
 func (l *listScreen) refilter() {
 	words := strings.Fields(strings.ToLower(l.filter.Value()))
 	var open, past []int
 	for i, s := range l.all {
-		if !matches(s.Incident, words) {
+		if _, hit := l.hits[s.Key()]; !hit && !matches(s.Incident, words) {
 			continue
 		}
 		if s.Open() {
@@ -118,7 +124,19 @@ func (l listScreen) Update(msg tea.Msg) (listScreen, tea.Cmd) {
 		l.refilter()
 		return l, nil
 	case statsLoadedMsg:
-		l.stats = &msg.stats
+		l.stats, l.index = &msg.stats, msg.index
+		return l, l.searchCmd()
+	case listSearchMsg:
+		if msg.seq != l.searchSeq {
+			return l, nil
+		}
+		l.hits = map[string]export.Hit{}
+		for _, h := range msg.hits {
+			if _, seen := l.hits[h.Incident]; !seen {
+				l.hits[h.Incident] = h
+			}
+		}
+		l.refilter()
 		return l, nil
 	case tea.KeyMsg:
 		if l.form != nil {
@@ -164,7 +182,9 @@ func (l listScreen) Update(msg tea.Msg) (listScreen, tea.Cmd) {
 		l.filter, cmd = l.filter.Update(msg)
 		if l.filter.Value() != before {
 			l.sel = 0
+			l.hits = nil
 			l.refilter()
+			cmd = tea.Batch(cmd, l.searchCmd())
 		}
 		return l, cmd
 	}
@@ -208,7 +228,11 @@ func (l listScreen) View() string {
 	st := l.ctx.Styles
 	inner := l.w - 2
 	var body []string
-	body = append(body, " "+st.Prompt.Render("filter › ")+l.filter.View(), l.statsLine(inner))
+	info := l.matchLine(inner)
+	if info == "" {
+		info = l.statsLine(inner)
+	}
+	body = append(body, " "+st.Prompt.Render("filter › ")+l.filter.View(), info)
 	if l.form != nil {
 		body = append(body, l.form.view(inner)...)
 		return box(st, "Declare an incident", "", body[2:], l.w, l.h, true)
@@ -245,6 +269,33 @@ func (l listScreen) View() string {
 		body = append(body, line)
 	}
 	return box(st, "Incidents", st.Faint.Render(fmt.Sprintf("%d of %d", len(l.shown), len(l.all))), body, l.w, l.h, true)
+}
+
+// searchCmd looks the filter up in every incident's text, off the Update
+// path: over a large repository a scan takes a few milliseconds.
+func (l *listScreen) searchCmd() tea.Cmd {
+	q := strings.TrimSpace(l.filter.Value())
+	l.searchSeq++
+	if l.index == nil || len([]rune(q)) < 2 {
+		return nil
+	}
+	idx, seq := l.index, l.searchSeq
+	return func() tea.Msg { return listSearchMsg{seq: seq, hits: idx.Search(q)} }
+}
+
+// matchLine says where the selected incident matched the filter when it was
+// found in its text rather than its own fields.
+func (l listScreen) matchLine(w int) string {
+	if l.sel >= len(l.shown) || strings.TrimSpace(l.filter.Value()) == "" {
+		return ""
+	}
+	s := l.all[l.shown[l.sel]]
+	h, ok := l.hits[s.Key()]
+	if !ok || matches(s.Incident, strings.Fields(strings.ToLower(l.filter.Value()))) {
+		return ""
+	}
+	st := l.ctx.Styles
+	return fit(" "+st.Label.Render("found in "+h.Where+": ")+st.Muted.Render(incident.CleanLine(h.Snippet)), w)
 }
 
 // statsLine summarises the repository's trends in one line, the parts that

@@ -91,3 +91,25 @@ func TestScreenKeysNeedAnIncident(t *testing.T) {
 		t.Fatal("esc left the list with no incident to show")
 	}
 }
+
+// TestListSearchesAcrossTimelines: the filter also finds incidents by what
+// their timelines, updates and retros say, and says where it matched.
+func TestListSearchesAcrossTimelines(t *testing.T) {
+	st := openStore(t)
+	seedHandbook(t, st)
+	seedMany(t, st, 3)
+	m := newModel(t, st, 0, 120, 40)
+	m = typeText(t, m, "rate-limits")
+	view := m.View()
+	if !strings.Contains(view, "Checkout payments failing") || strings.Contains(view, "Incident with 3 entries") {
+		t.Fatalf("the filter did not find the incident by its timeline:\n%s", view)
+	}
+	if !strings.Contains(view, "found in entry") || !strings.Contains(view, "PSP rate-limits our EU merchant id") {
+		t.Fatalf("the list does not say where it matched:\n%s", view)
+	}
+	checkFrame(t, view, 120, 40)
+	m = typeText(t, m, "zzz")
+	if view = m.View(); !strings.Contains(view, "Nothing matches the filter") {
+		t.Fatalf("a filter that matches nothing still lists incidents:\n%s", view)
+	}
+}

@@ -77,7 +77,17 @@ type listLoadedMsg struct{ list []store.Summary }
 
 // statsLoadedMsg carries the trends across every incident, summarised on
 // the list screen.
-type statsLoadedMsg struct{ stats export.Stats }
+type statsLoadedMsg struct {
+	stats export.Stats
+	index *export.SearchIndex // full text of every incident, for the filter
+}
+
+// listSearchMsg carries the full-text matches for the list's filter; seq
+// says which keystroke asked, so a slow answer never replaces a newer one.
+type listSearchMsg struct {
+	seq  int
+	hits []export.Hit
+}
 
 // openIncidentMsg asks the root to show the cockpit on an incident.
 type openIncidentMsg struct{ id int64 }

@@ -306,7 +306,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.open(msg.id)
 	case switchScreenMsg:
 		return m, m.switchTo(msg.screen)
-	case listLoadedMsg, statsLoadedMsg:
+	case listLoadedMsg, statsLoadedMsg, listSearchMsg:
 		var cmd tea.Cmd
 		m.list, cmd = m.list.Update(msg)
 		return m, cmd
