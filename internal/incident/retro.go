@@ -231,6 +231,22 @@ func (r *Retro) whyAt(i int) (*Why, error) {
 	return &r.Whys[i], nil
 }
 
+// ErrWhysChanged reports that step i is no longer the step the person was
+// looking at: someone else in the war room edited, moved or deleted whys
+// in the meantime.
+var ErrWhysChanged = errors.New("the five whys changed while you were looking (someone else edited them); check the chain and try again")
+
+// ExpectWhy checks that step i still asks and answers what seen does, so a
+// change aimed at a step by its position cannot land on another one after a
+// teammate reordered the chain.
+func ExpectWhy(r *Retro, i int, seen Why) error {
+	w, err := r.whyAt(i)
+	if err != nil || w.Why != seen.Why || w.Because != seen.Because {
+		return ErrWhysChanged
+	}
+	return nil
+}
+
 // AddWhy appends a step to the five-whys chain and returns its index.
 func AddWhy(r *Retro, why, because, author string, now time.Time) (int, error) {
 	why, because = strings.TrimSpace(why), strings.TrimSpace(because)

@@ -506,3 +506,18 @@ func TestNextWhyQuestion(t *testing.T) {
 		}
 	}
 }
+
+func TestExpectWhy(t *testing.T) {
+	r := &Retro{Whys: []Why{{Why: "a", Because: "b"}, {Why: "c", Because: "d"}}}
+	if err := ExpectWhy(r, 1, Why{Why: "c", Because: "d"}); err != nil {
+		t.Fatalf("the same step: %v", err)
+	}
+	for _, tt := range []struct {
+		i    int
+		seen Why
+	}{{0, Why{Why: "c", Because: "d"}}, {1, Why{Why: "c", Because: "x"}}, {2, Why{Why: "c", Because: "d"}}, {-1, Why{}}} {
+		if err := ExpectWhy(r, tt.i, tt.seen); err != ErrWhysChanged {
+			t.Errorf("ExpectWhy(%d, %+v) = %v, want ErrWhysChanged", tt.i, tt.seen, err)
+		}
+	}
+}

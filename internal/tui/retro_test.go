@@ -608,3 +608,37 @@ func TestRetroTextFollowsOthersButKeepsOwnTyping(t *testing.T) {
 		t.Fatalf("introduction = %+v", *s)
 	}
 }
+
+// TestRetroWhysTeammateChangeIsNotOverwritten: a teammate deletes why 1
+// while this screen still shows it; deleting "why two" by its old position
+// must not remove "why three" instead.
+func TestRetroWhysTeammateChangeIsNotOverwritten(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	if _, err := st.UpdateRetro(id, func(r *incident.Retro) error {
+		for _, w := range []string{"one", "two", "three"} {
+			if _, err := incident.AddWhy(r, "why "+w, "because "+w, "li", pinned); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	m := newModel(t, st, id, 100, 30)
+	m = press(t, m, "tab", "R", "j", "j", "enter", "j") // Five whys, "why two" selected
+	if _, err := st.UpdateRetro(id, func(r *incident.Retro) error { return incident.DeleteWhy(r, 0, "ben", pinned) }); err != nil {
+		t.Fatal(err)
+	}
+	m = press(t, m, "d", "y")
+	var got []string
+	for _, w := range retroOf(t, st, id).Whys {
+		got = append(got, w.Why)
+	}
+	if !slices.Equal(got, []string{"why two", "why three"}) {
+		t.Fatalf("whys = %q; the delete landed on the wrong step", got)
+	}
+	if !strings.Contains(m.View(), "changed while you were looking") {
+		t.Fatalf("the screen does not say the chain changed:\n%s", m.View())
+	}
+}

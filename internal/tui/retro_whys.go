@@ -73,8 +73,11 @@ func (v retroWhys) update(msg tea.Msg) (retroWhys, tea.Cmd) {
 	if v.confirm {
 		v.confirm = false
 		if key.Matches(km, k.Confirm) && v.sel < len(v.r.Whys) {
-			i := v.sel
+			i, seen := v.sel, v.r.Whys[v.sel]
 			return v, retroWriteCmd(v.ctx, fmt.Sprintf("Why %d deleted", i+1), func(r *incident.Retro, author string, now time.Time) error {
+				if err := incident.ExpectWhy(r, i, seen); err != nil {
+					return err
+				}
 				return incident.DeleteWhy(r, i, author, now)
 			})
 		}
@@ -104,7 +107,11 @@ func (v retroWhys) update(msg tea.Msg) (retroWhys, tea.Cmd) {
 			return v, nil
 		}
 		v.sel = i + d
+		seen := v.r.Whys[i]
 		return v, retroWriteCmd(v.ctx, "", func(r *incident.Retro, author string, now time.Time) error {
+			if err := incident.ExpectWhy(r, i, seen); err != nil {
+				return err
+			}
 			_, err := incident.MoveWhy(r, i, d, author, now)
 			return err
 		})
@@ -114,7 +121,11 @@ func (v retroWhys) update(msg tea.Msg) (retroWhys, tea.Cmd) {
 		if v.r.Whys[i].RootCause {
 			what = "Root cause mark removed"
 		}
+		seen := v.r.Whys[i]
 		return v, retroWriteCmd(v.ctx, what, func(r *incident.Retro, author string, now time.Time) error {
+			if err := incident.ExpectWhy(r, i, seen); err != nil {
+				return err
+			}
 			_, err := incident.MarkRootCause(r, i, author, now)
 			return err
 		})
@@ -142,7 +153,14 @@ func (v retroWhys) submit() (retroWhys, tea.Cmd) {
 			return err
 		})
 	}
+	if i >= len(v.r.Whys) {
+		return v, errCmd(incident.ErrWhysChanged)
+	}
+	seen := v.r.Whys[i]
 	return v, retroWriteCmd(v.ctx, fmt.Sprintf("Why %d changed", i+1), func(r *incident.Retro, author string, now time.Time) error {
+		if err := incident.ExpectWhy(r, i, seen); err != nil {
+			return err
+		}
 		return incident.EditWhy(r, i, why, because, author, now)
 	})
 }
