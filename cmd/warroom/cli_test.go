@@ -298,3 +298,12 @@ func TestDemoTwiceReopensTheSameIncident(t *testing.T) {
 		t.Fatalf("a second demo incident was created:\n%s", out)
 	}
 }
+
+func TestCockpitCommandsFromScripts(t *testing.T) {
+	e := newEnv(t)
+	e.newIncident("x")
+	e.fails("does not exist", "open", "99")
+	e.fails("needs a terminal", "open", "1")
+	e.fails("needs a terminal")
+	e.fails("no SSH key may connect", "serve")
+}

@@ -15,9 +15,6 @@ import (
 // on the most recent open incident, or on the incident list when none is
 // open.
 func (a *app) runCockpit(arg string) error {
-	if !isTerminal(os.Stdin) || !isTerminal(os.Stdout) {
-		return errors.New("the cockpit needs a terminal; from scripts use warroom log, show or list")
-	}
 	st, err := a.openStore()
 	if err != nil {
 		return err
@@ -30,6 +27,10 @@ func (a *app) runCockpit(arg string) error {
 		}
 	} else if id, err = st.LatestOpen(); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
+	}
+	// Checked after the id, so a wrong id is reported as such first.
+	if !isTerminal(os.Stdin) || !isTerminal(os.Stdout) {
+		return errors.New("the cockpit needs a terminal; from scripts use warroom log, show or list")
 	}
 	return tui.Run(tui.Options{Store: st, Config: a.cfg, Now: a.now, Author: a.cfg.Author, IncidentID: id})
 }
