@@ -31,4 +31,3 @@ func migrate(tx *bolt.Tx, from uint64) error {
 	}
 	return m.Put(keySchema, u64(SchemaVersion))
 }
-
