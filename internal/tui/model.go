@@ -252,6 +252,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.resize()
 		return m, nil
 	case tea.KeyMsg:
+		if isKeyRun(msg) {
+			return m.keyRun(msg)
+		}
 		return m.key(msg)
 	case tea.MouseMsg:
 		if m.showHelp || m.tooSmall() {

@@ -1,0 +1,131 @@
+package tui
+
+import tea "github.com/charmbracelet/bubbletea"
+
+// Bubble Tea v1 reports printable letters that arrive in one read (tmux
+// send-keys, a paste without bracketed paste, a laggy SSH link) as one
+// KeyRunes message holding them all, and key.Matches compares the whole run:
+// the word "enter" typed quickly would submit the capture line, and "jj" in a
+// list would match no binding and be lost. The root untangles such runs once
+// here, so no component has to know about them.
+
+// isKeyRun reports a run of several printable runes that is not a bracketed
+// paste (a paste is text already and never matches a binding).
+func isKeyRun(msg tea.KeyMsg) bool {
+	return msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste
+}
+
+// keyRun delivers a run of runes as the person meant it. Where a text field
+// has the cursor the run goes in once, marked as a paste: its String() is
+// then "[…]", which no binding matches, and the bubbles inputs insert its
+// runes as they would a bracketed paste. Delivered whole, a 64 KB paste
+// costs one insertion rather than one per rune. Anywhere else the run is
+// split into single keys, each through the full Update, so "jj" moves twice;
+// once one of them puts the cursor in a text field ("/" in the timeline
+// starts a command on the capture line), the rest is typed there in one go.
+func (m Model) keyRun(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	var cmds []tea.Cmd
+	for i, r := range msg.Runes {
+		// Too small a terminal drops keys; dropping the run once is cheaper
+		// than dropping each rune.
+		if m.takingText() || m.tooSmall() {
+			text := msg
+			text.Runes, text.Paste = msg.Runes[i:], true
+			next, cmd := m.key(text)
+			return next, tea.Batch(append(cmds, cmd)...)
+		}
+		next, cmd := m.Update(singleKey(r, msg.Alt))
+		m = next.(Model)
+		cmds = append(cmds, cmd)
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// singleKey is the message the terminal sends for r typed on its own.
+func singleKey(r rune, alt bool) tea.KeyMsg {
+	if r == ' ' {
+		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}, Alt: alt}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: alt}
+}
+
+// textTaker is a component that can say whether a text input has the
+// cursor right now. Typing() is broader: it also covers lists and prompts
+// that want their letter keys left alone by the root (the retro's five
+// whys, a y/n confirmation), where a run of letters must be split into keys.
+// A component without the method is taken at its Typing() word, so a run is
+// never split into a text field and a big paste stays one insertion.
+type textTaker interface {
+	takingText() bool
+}
+
+// takingText reports whether a text input on the active screen has the
+// cursor, so that a run of runes is text rather than keys.
+func (m Model) takingText() bool {
+	if m.showHelp {
+		// The help scrolls with j/k and has no text to type.
+		return false
+	}
+	switch m.screen {
+	case screenCockpit:
+		return m.cockpit.takingText()
+	case screenList:
+		return m.list.takingText()
+	}
+	if c := m.screens[m.screen]; c != nil {
+		return componentTakingText(c)
+	}
+	return false
+}
+
+// componentTakingText asks a plug-in component, falling back to Typing().
+func componentTakingText(c Component) bool {
+	if t, ok := c.(textTaker); ok {
+		return t.takingText()
+	}
+	return c.Typing()
+}
+
+// takingText: the capture line in any mode (log, edit, re-time) is a text
+// input; the timeline never is, even while a y/n confirmation is asked.
+func (c *cockpit) takingText() bool {
+	switch {
+	case c.focus == focusCapture:
+		return c.capture.focused
+	case c.focus >= focusRight:
+		return componentTakingText(c.right[c.focus-focusRight])
+	}
+	return false
+}
+
+// takingText: the filter, or a field of the declare form.
+func (l *listScreen) takingText() bool {
+	return l.focused && (l.form != nil || l.filter.Focused())
+}
+
+// takingText: the draft is being edited. A publish confirmation wants y or
+// n, which are keys.
+func (c *commsPane) takingText() bool { return c.focused && c.editing }
+
+// takingText: the editor pane holds a text input only in a free-text
+// section, the Timeline section's notes or its annotation input, and the
+// whys' and actions' forms; their lists use letters as keys.
+func (s *retroScreen) takingText() bool {
+	if !s.focused || s.focus != focusEditor {
+		return false
+	}
+	switch kindOf(s.current()) {
+	case kindText:
+		return s.text.area.Focused()
+	case kindTimeline:
+		if s.notes {
+			return s.text.area.Focused()
+		}
+		return s.timeline.annotating
+	case kindWhys:
+		return s.whys.form != nil
+	case kindActions:
+		return s.actions.form != nil
+	}
+	return false
+}
