@@ -51,6 +51,7 @@ type Doc struct {
 	Entries []DocEntry       `json:"entries"`
 	Updates []DocUpdate      `json:"updates"`
 	Retro   DocRetro         `json:"retro"`
+	Changes []DocChange      `json:"changes"`
 }
 
 // DocEntry is one timeline entry. Deleted entries are included with
@@ -65,7 +66,24 @@ type DocEntry struct {
 	Text       string     `json:"text"`
 	Starred    bool       `json:"starred"`
 	EditedAt   *time.Time `json:"edited_at"`
+	EditedBy   string     `json:"edited_by"`
 	Deleted    bool       `json:"deleted"`
+	// Set is what the entry sets on the incident (status, a milestone…):
+	// the incident's fields are the fold of these, so an import takes its
+	// fields from the timeline. Null for notes.
+	Set *incident.Setting `json:"set"`
+	// Ref is the entry a deletion or restoration entry is about.
+	Ref int64 `json:"ref,omitempty"`
+}
+
+// DocChange is one recorded edit or deletion: who, when, what it was
+// before and after.
+type DocChange struct {
+	At     time.Time `json:"at"`
+	Author string    `json:"author"`
+	Target string    `json:"target"`
+	Before string    `json:"before"`
+	After  string    `json:"after"`
 }
 
 // DocUpdate is one published public update.
@@ -172,6 +190,10 @@ func NewDoc(inc *incident.Incident, p incident.Policy) Doc {
 		Metrics:       map[string]int64{},
 		Entries:       make([]DocEntry, 0, len(inc.Entries)),
 		Updates:       make([]DocUpdate, 0, len(inc.Updates)),
+		Changes:       make([]DocChange, 0, len(inc.Changes)),
+	}
+	for _, c := range inc.Changes {
+		d.Changes = append(d.Changes, DocChange(c))
 	}
 	if inc.Cadence > 0 {
 		d.Cadence = inc.Cadence.String()
@@ -193,8 +215,12 @@ func NewDoc(inc *incident.Incident, p incident.Policy) Doc {
 		d.Entries = append(d.Entries, DocEntry{
 			ID: e.ID, UID: e.UID, At: e.At, RecordedAt: e.RecordedAt, Author: e.Author,
 			Kind: string(e.Kind), Text: e.Text, Starred: e.Starred,
-			EditedAt: timePtr(e.EditedAt), Deleted: e.Deleted,
+			EditedAt: timePtr(e.EditedAt), EditedBy: e.EditedBy, Deleted: e.Deleted, Ref: e.Ref,
 		})
+		if e.Set.Field != "" {
+			set := e.Set
+			d.Entries[len(d.Entries)-1].Set = &set
+		}
 	}
 	updates := slices.Clone(inc.Updates)
 	slices.SortStableFunc(updates, func(a, b incident.Update) int { return a.At.Compare(b.At) })
@@ -337,8 +363,14 @@ func (d Doc) Incident() (*incident.Incident, error) {
 		}
 		inc.Entries = append(inc.Entries, incident.Entry{
 			ID: e.ID, UID: e.UID, At: e.At, RecordedAt: e.RecordedAt, Author: e.Author, Kind: k,
-			Text: e.Text, Starred: e.Starred, EditedAt: deref(e.EditedAt), Deleted: e.Deleted,
+			Text: e.Text, Starred: e.Starred, EditedAt: deref(e.EditedAt), EditedBy: e.EditedBy, Deleted: e.Deleted, Ref: e.Ref,
 		})
+		if e.Set != nil {
+			inc.Entries[len(inc.Entries)-1].Set = *e.Set
+		}
+	}
+	for _, c := range d.Changes {
+		inc.Changes = append(inc.Changes, incident.Change(c))
 	}
 	for i, u := range d.Updates {
 		if u.At.IsZero() {

@@ -3,6 +3,7 @@ package incident
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -64,21 +65,40 @@ type Result struct {
 	Entries []Entry
 	// Update is set by /publish.
 	Update *Update
+	// Moves are existing entries to move to another time: setting a
+	// milestone again re-times the entry that set it, so the timeline
+	// keeps one "Mitigated" and the milestone moves with it.
+	Moves []EntryMove
+	// Draft is set by /draft: the new text of the public draft.
+	Draft *string
 	// Header reports that the incident's own fields changed.
 	Header bool
 }
 
-// Apply applies a parsed capture line to inc at time now on behalf of author.
-// It changes inc's fields in place and returns what must be recorded; it
-// never touches inc.Entries or inc.Updates, which the store owns.
+// EntryMove moves entry ID to At.
+type EntryMove struct {
+	ID int64
+	At time.Time
+}
+
+// Apply applies a parsed capture line to inc at time now on behalf of
+// author. It checks the command against the incident as it stands and
+// returns what must be recorded: the entries, each carrying the Setting the
+// fold reads. It also steps inc's folded fields through those entries, so
+// a caller that keeps inc in memory sees the result the fold will give;
+// it never touches inc.Entries or inc.Updates, which the store owns.
 func Apply(inc *Incident, c Capture, now time.Time, author string, p Policy) (Result, error) {
-	entry := func(kind Kind, text string, at time.Time) Entry {
+	entry := func(kind Kind, text string, at time.Time, set Setting) Entry {
 		if at.IsZero() {
 			at = now
 		}
-		return Entry{At: at, RecordedAt: now, Author: author, Kind: kind, Text: text}
+		return Entry{At: at, RecordedAt: now, Author: author, Kind: kind, Text: text, Set: set}
 	}
 	var r Result
+	add := func(e Entry) {
+		r.Entries = append(r.Entries, e)
+		inc.step(e)
+	}
 	switch c.Command {
 	case CmdNone:
 		if strings.TrimSpace(c.Text) == "" {
@@ -87,7 +107,7 @@ func Apply(inc *Incident, c Capture, now time.Time, author string, p Policy) (Re
 		if c.At.After(now.Add(time.Minute)) {
 			return r, errors.New("that time is in the future; give a time that has passed")
 		}
-		e := entry(c.Kind, c.Text, c.At)
+		e := entry(c.Kind, c.Text, c.At, Setting{})
 		e.Starred = c.Starred
 		r.Entries = append(r.Entries, e)
 		return r, nil
@@ -95,49 +115,48 @@ func Apply(inc *Incident, c Capture, now time.Time, author string, p Policy) (Re
 		if c.Severity == inc.Severity {
 			return r, fmt.Errorf("severity is already %s", inc.Severity)
 		}
-		r.Entries = append(r.Entries, entry(KindStatus, fmt.Sprintf("Severity %s → %s", inc.Severity, c.Severity), time.Time{}))
-		inc.Severity = c.Severity
+		add(entry(KindStatus, fmt.Sprintf("Severity %s → %s", inc.Severity, c.Severity), time.Time{},
+			Setting{Field: FieldSeverity, Value: strconv.Itoa(int(c.Severity))}))
 	case CmdStatus:
 		if c.Status == inc.Status {
 			return r, fmt.Errorf("status is already %s", inc.Status)
 		}
-		r.Entries = append(r.Entries, entry(KindStatus, fmt.Sprintf("Status %s → %s", inc.Status, c.Status), time.Time{}))
-		inc.Status = c.Status
-		if c.Status == Resolved && inc.Milestones[MResolved].IsZero() {
-			setMilestone(inc, MResolved, now)
-		}
+		add(entry(KindStatus, fmt.Sprintf("Status %s → %s", inc.Status, c.Status), time.Time{},
+			Setting{Field: FieldStatus, Value: string(c.Status)}))
 	case CmdLead, CmdComms, CmdRole:
-		if inc.Roles == nil {
-			inc.Roles = map[string]string{}
-		}
 		person := strings.TrimSpace(c.Person)
 		if inc.Roles[c.Role] == person {
 			return r, fmt.Errorf("%s is already %s", person, c.Role)
 		}
-		inc.Roles[c.Role] = person
-		r.Entries = append(r.Entries, entry(KindRole, fmt.Sprintf("%s is %s", person, titleCase(c.Role)), time.Time{}))
+		add(entry(KindRole, fmt.Sprintf("%s is %s", person, titleCase(c.Role)), time.Time{},
+			Setting{Field: FieldRole, Key: c.Role, Value: person}))
 	case CmdETA:
-		inc.ETA = c.Time
-		r.Entries = append(r.Entries, entry(KindSystem, "ETA set to "+clock(c.Time, now), time.Time{}))
+		add(entry(KindSystem, "ETA set to "+clock(c.Time, now), time.Time{},
+			Setting{Field: FieldETA, Value: c.Time.UTC().Format(time.RFC3339Nano)}))
 	case CmdTag:
 		if inc.HasTag(c.Tag) {
 			return r, fmt.Errorf("the incident is already tagged %s", c.Tag)
 		}
-		inc.Tags = append(inc.Tags, c.Tag)
-		r.Entries = append(r.Entries, entry(KindSystem, "Tagged "+c.Tag, time.Time{}))
+		add(entry(KindSystem, "Tagged "+c.Tag, time.Time{}, Setting{Field: FieldTag, Value: c.Tag}))
 	case CmdEvery:
-		inc.Cadence = c.Duration
-		r.Entries = append(r.Entries, entry(KindSystem, "Public updates every "+FormatDuration(c.Duration), time.Time{}))
+		add(entry(KindSystem, "Public updates every "+FormatDuration(c.Duration), time.Time{},
+			Setting{Field: FieldCadence, Value: c.Duration.String()}))
 	case CmdSnooze:
 		due := NextUpdateDue(inc, p).Add(c.Duration)
 		if due.Before(now) {
 			due = now.Add(c.Duration)
 		}
-		inc.NextUpdateDue = due
-		r.Entries = append(r.Entries, entry(KindSystem, fmt.Sprintf("Next public update snoozed %s, due %s", FormatDuration(c.Duration), clock(due, now)), time.Time{}))
+		add(entry(KindSystem, fmt.Sprintf("Next public update snoozed %s, due %s", FormatDuration(c.Duration), clock(due, now)), time.Time{},
+			Setting{Field: FieldSnooze, Value: due.UTC().Format(time.RFC3339Nano)}))
 	case CmdDraft:
-		inc.Draft = c.Text
+		text := c.Text
+		r.Draft = &text
+		inc.Draft = text
+		return r, nil
 	case CmdPublish:
+		if strings.TrimSpace(c.Text) != "" {
+			inc.Draft = c.Text
+		}
 		u, e, err := Publish(inc, now, author)
 		if err != nil {
 			return r, err
@@ -152,11 +171,16 @@ func Apply(inc *Incident, c Capture, now time.Time, author string, p Policy) (Re
 		if at.After(now.Add(time.Minute)) {
 			return r, errors.New("that time is in the future; give a time that has passed")
 		}
-		setMilestone(inc, c.Milestone, at)
-		r.Entries = append(r.Entries, entry(KindMilestone, titleCase(string(c.Milestone)), at))
+		if id, ok := inc.MilestoneEntries[c.Milestone]; ok && id != 0 && !(c.Milestone == MResolved && inc.Status != Resolved) {
+			// Set again: move the entry that set it, keeping one.
+			r.Moves = append(r.Moves, EntryMove{ID: id, At: at})
+			setMilestone(inc, c.Milestone, at)
+		} else {
+			add(entry(KindMilestone, titleCase(string(c.Milestone)), at, Setting{Field: FieldMilestone, Key: string(c.Milestone)}))
+		}
 		if c.Milestone == MResolved && inc.Status != Resolved {
-			r.Entries = append(r.Entries, entry(KindStatus, fmt.Sprintf("Status %s → %s", inc.Status, Resolved), time.Time{}))
-			inc.Status = Resolved
+			add(entry(KindStatus, fmt.Sprintf("Status %s → %s", inc.Status, Resolved), time.Time{},
+				Setting{Field: FieldStatus, Value: string(Resolved)}))
 		}
 	default:
 		return r, ErrScreenCommand
@@ -174,7 +198,7 @@ func Publish(inc *Incident, now time.Time, author string) (Update, Entry, error)
 		return Update{}, Entry{}, errors.New("the public draft is empty; write it first, e.g. /draft We are investigating")
 	}
 	u := Update{At: now, Author: author, Status: inc.Status, Text: text}
-	e := Entry{At: now, RecordedAt: now, Author: author, Kind: KindPublic, Text: text}
+	e := Entry{At: now, RecordedAt: now, Author: author, Kind: KindPublic, Text: text, Set: Setting{Field: FieldPublic}}
 	inc.Draft = ""
 	inc.NextUpdateDue = time.Time{}
 	inc.Updated = now

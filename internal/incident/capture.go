@@ -58,7 +58,7 @@ var CommandSpecs = []CommandSpec{
 	{Name: "every", Args: "DURATION", Help: "public update cadence, e.g. 20m"},
 	{Name: "snooze", Args: "DURATION", Help: "push the next public update back once"},
 	{Name: "draft", Args: "TEXT", Help: "replace the public update draft"},
-	{Name: "publish", Help: "publish the public update draft"},
+	{Name: "publish", Args: "[TEXT]", Help: "publish the draft, or TEXT exactly"},
 	{Name: "retro", Help: "open the retrospective", Screen: true},
 	{Name: "list", Help: "open the incident list", Screen: true},
 	{Name: "preview", Help: "preview the Markdown export", Screen: true},
@@ -258,7 +258,11 @@ func parseCommand(line string, now time.Time) (Capture, error) {
 			return c, err
 		}
 		c.Text = arg
-	case "publish", "retro", "list", "preview", "help":
+	case "publish":
+		// /publish TEXT publishes exactly TEXT; bare /publish the draft.
+		c.Command = CmdPublish
+		c.Text = arg
+	case "retro", "list", "preview", "help":
 		c.Command = Command(name)
 		if err := none(); err != nil {
 			return c, err

@@ -109,7 +109,7 @@ func TestParseCaptureErrors(t *testing.T) {
 		{"/tag two words", "one word"},
 		{"/every -5m", "not valid"},
 		{"/every 0", "not valid"},
-		{"/publish now", "takes no arguments"},
+		{"/retro now", "takes no arguments"},
 		{"/frobnicate", "not a command"},
 		{"@25:00 x", "not valid"},
 		{"@2099-01-01T00:00:00Z x", "in the future"},

@@ -60,7 +60,6 @@ type Finding struct {
 func Findings(inc *Incident, p Policy) []Finding {
 	def := DefaultPolicy()
 	gap := cmp.Or(max(p.GapThreshold, 0), def.GapThreshold)
-	cadence := cmp.Or(max(inc.Cadence, 0), max(p.UpdateEvery, 0), def.UpdateEvery)
 	first := cmp.Or(max(p.FirstUpdateAfter, 0), def.FirstUpdateAfter)
 	resolved := inc.Milestones[MResolved]
 	day := sameDayFn(inc)
@@ -101,20 +100,24 @@ func Findings(inc *Incident, p Policy) []Finding {
 					day(updates[0].At), FormatDuration(d), FormatDuration(first))
 			}
 		}
+		// Each update is judged against the cadence in force when it was
+		// due, never against one set later.
 		for i := 1; i < len(updates); i++ {
 			a, b := updates[i-1].At, updates[i].At
-			if d := b.Sub(a); d > cadence {
-				add(a.Add(cadence), FindingLateUpdate, d-cadence,
+			due := UpdateDueAfter(inc, a, p)
+			if b.After(due) {
+				d := b.Sub(a)
+				add(due, FindingLateUpdate, b.Sub(due),
 					"The public update at %s came %s after the one before; updates were due every %s.",
-					day(b), FormatDuration(d), FormatDuration(cadence))
+					day(b), FormatDuration(d), FormatDuration(due.Sub(a)))
 			}
 		}
 		last := updates[len(updates)-1].At
-		if !resolved.IsZero() && resolved.Sub(last) > cadence {
+		if due := UpdateDueAfter(inc, last, p); !resolved.IsZero() && resolved.After(due) {
 			d := resolved.Sub(last)
-			add(last.Add(cadence), FindingLateUpdate, d-cadence,
+			add(due, FindingLateUpdate, resolved.Sub(due),
 				"No public update for the last %s before the incident was resolved at %s; updates were due every %s.",
-				FormatDuration(d), day(resolved), FormatDuration(cadence))
+				FormatDuration(d), day(resolved), FormatDuration(due.Sub(last)))
 		}
 	}
 

@@ -142,15 +142,36 @@ type Incident struct {
 	Updated time.Time     `json:"updated,omitzero"`
 	// Milestones holds the time of each milestone reached.
 	Milestones map[Milestone]time.Time `json:"milestones,omitzero"`
+	// MilestoneEntries names the entry that set each milestone, so that
+	// setting a milestone again moves that entry rather than adding one.
+	MilestoneEntries map[Milestone]int64 `json:"milestone_entries,omitzero"`
 	// NextUpdateDue overrides the computed due time of the next public
 	// update after a /snooze; it is cleared by publishing.
 	NextUpdateDue time.Time `json:"next_update_due,omitzero"`
-	// Draft is the public update being written.
-	Draft string `json:"draft,omitzero"`
+	// Draft is the public update being written, and DraftRev its revision
+	// (see Revised), so an edit made on a stale copy is merged, not lost.
+	Draft    string `json:"draft,omitzero"`
+	DraftRev int64  `json:"draft_rev,omitzero"`
+	// DraftBy is who last changed the draft.
+	DraftBy string `json:"draft_by,omitzero"`
 
 	Entries []Entry  `json:"entries,omitzero"`
 	Updates []Update `json:"updates,omitzero"`
 	Retro   Retro    `json:"retro,omitzero"`
+	// Changes records every edit and deletion: who, when, what before and
+	// after (product.md §1a).
+	Changes []Change `json:"changes,omitzero"`
+}
+
+// Change is one recorded edit or deletion.
+type Change struct {
+	At     time.Time `json:"at"`
+	Author string    `json:"author"`
+	// Target names what changed: "entry #12", "draft", "retro section
+	// Introduction", "why 2", "action <uid>".
+	Target string `json:"target"`
+	Before string `json:"before"`
+	After  string `json:"after"`
 }
 
 // Key returns the displayed id, e.g. "INC-7".
@@ -230,28 +251,22 @@ type Entry struct {
 	Kind       Kind      `json:"kind,omitzero"`
 	Text       string    `json:"text,omitzero"`
 	Starred    bool      `json:"starred,omitzero"`
-	// EditedAt is the last edit, so that merges let newer edits win.
+	// EditedAt is the last edit, so that merges let newer edits win, and
+	// EditedBy who made it.
 	EditedAt time.Time `json:"edited_at,omitzero"`
+	EditedBy string    `json:"edited_by,omitzero"`
+	// Set is what the entry sets on the incident (status, a milestone...);
+	// the incident's fields are the fold of these (see Fold).
+	Set Setting `json:"set,omitzero"`
+	// Ref is the entry a deletion or restore entry is about.
+	Ref int64 `json:"ref,omitzero"`
 	// Deleted entries are kept so the deletion is on record and merges do
 	// not bring them back.
 	Deleted bool `json:"deleted,omitzero"`
 }
 
 // SortEntries orders entries by the time they happened, then by id.
-func SortEntries(es []Entry) {
-	slices.SortStableFunc(es, func(a, b Entry) int {
-		if c := a.At.Compare(b.At); c != 0 {
-			return c
-		}
-		switch {
-		case a.ID < b.ID:
-			return -1
-		case a.ID > b.ID:
-			return 1
-		}
-		return 0
-	})
-}
+func SortEntries(es []Entry) { slices.SortStableFunc(es, entryOrder) }
 
 // Delivery is the state of one update on one target.
 type Delivery struct {
@@ -309,6 +324,11 @@ type Section struct {
 	Text         string    `json:"text,omitzero"`
 	Contributors []string  `json:"contributors,omitzero"`
 	Edited       time.Time `json:"edited,omitzero"`
+	// Rev counts the changes of Text, so that a save made on a stale copy
+	// is merged rather than written over a teammate's words; EditedBy is
+	// who made the last one.
+	Rev      int64  `json:"rev,omitzero"`
+	EditedBy string `json:"edited_by,omitzero"`
 }
 
 // AddContributor records who changed something, once.

@@ -128,23 +128,25 @@ func (s *Store) Check() (CheckReport, error) {
 		return root.ForEachBucket(func(k []byte) error {
 			rep.Incidents++
 			b := root.Bucket(k)
-			if _, err := readHead(b); err != nil {
-				rep.Problems = append(rep.Problems, fmt.Sprintf("incident %x: %v", k, err))
-			}
-			for _, name := range [][]byte{bucketEntries, bucketEntryIDs, bucketUpdates, bucketUI} {
+			for _, name := range incidentBuckets {
 				if b.Bucket(name) == nil {
 					rep.Problems = append(rep.Problems, fmt.Sprintf("incident %x: bucket %s is missing", k, name))
 				}
 			}
-			if eb := b.Bucket(bucketEntries); eb != nil {
-				_ = eb.ForEach(func(_, v []byte) error {
-					rep.Entries++
-					var e incident.Entry
-					if err := decodeEntry(v, &e); err != nil {
-						rep.Problems = append(rep.Problems, fmt.Sprintf("incident %x: %v", k, err))
-					}
-					return nil
-				})
+			if b.Bucket(bucketEntries) == nil || b.Bucket(bucketUpdates) == nil {
+				return nil
+			}
+			inc, err := readIncident(tx, b)
+			if err != nil {
+				rep.Problems = append(rep.Problems, fmt.Sprintf("incident %x: %v", k, err))
+				return nil
+			}
+			rep.Entries += len(inc.Entries)
+			// The stored head must be the fold of the whole timeline.
+			folded := *inc
+			incident.Fold(&folded)
+			if ok, what := incident.FoldedEqual(inc, &folded); !ok {
+				rep.Problems = append(rep.Problems, fmt.Sprintf("%s: the stored fields differ from the timeline (%s)", inc.Key(), what))
 			}
 			return nil
 		})

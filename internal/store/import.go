@@ -39,10 +39,12 @@ func (r ImportResult) Changed() bool {
 // known one is merged: entries and updates are matched by UID (or, lacking
 // one, by content), new ones are added, and an existing entry is replaced
 // only by a copy edited later (EditedAt); a deletion on either side sticks.
-// The incident's own fields follow the copy updated later, roles, milestones
-// and tags are united, and the retro is merged section by section (later
-// edit wins), whys by their text and actions by UID or title. Importing the
-// same file twice, or a teammate's copy, therefore never duplicates anything.
+// The incident's own fields are not compared at all: they are the fold of
+// the merged timeline, so a stale copy from a laptop whose clock was fast
+// cannot revert the status or the severity. The retro is merged section by
+// section (later edit wins), whys by their text and actions by UID or
+// title. Importing the same file twice, or a teammate's copy, therefore
+// never duplicates anything. A file whose entries repeat a uid is refused.
 func (s *Store) ImportIncident(in *incident.Incident) (ImportResult, error) {
 	var res ImportResult
 	if strings.TrimSpace(in.Title) == "" {
@@ -51,6 +53,14 @@ func (s *Store) ImportIncident(in *incident.Incident) (ImportResult, error) {
 	if !in.Severity.Valid() {
 		return res, fmt.Errorf("the incident to import has severity %d; it must be 1 to 4", int(in.Severity))
 	}
+	seen := map[string]bool{}
+	for _, e := range in.Entries {
+		if e.UID != "" && seen[e.UID] {
+			return res, fmt.Errorf("the file to import has two timeline entries with uid %s; it was edited by hand or is damaged, so nothing was imported", e.UID)
+		}
+		seen[e.UID] = e.UID != ""
+	}
+	in = cloneForImport(in)
 	err := s.update(func(tx *bolt.Tx) error {
 		res = ImportResult{}
 		root := tx.Bucket(bucketIncidents)
@@ -115,15 +125,11 @@ func createImported(root *bolt.Bucket, in *incident.Incident, res *ImportResult)
 	if head.Roles == nil {
 		head.Roles = map[string]string{}
 	}
-	b, err := root.CreateBucket(idKey(head.ID))
+	b, err := createIncidentBucket(root, head.ID)
 	if err != nil {
 		return err
 	}
-	for _, name := range [][]byte{bucketEntries, bucketEntryIDs, bucketUpdates, bucketUI} {
-		if _, err := b.CreateBucket(name); err != nil {
-			return err
-		}
-	}
+	head.Entries, head.Updates = nil, nil
 	if err := putHead(b, &head); err != nil {
 		return err
 	}
@@ -141,6 +147,11 @@ func createImported(root *bolt.Bucket, in *incident.Incident, res *ImportResult)
 	}
 	if err := putJSON(b, keyRetro, &retro); err != nil {
 		return err
+	}
+	// An export written before the timeline was the record has entries
+	// without settings: read them back so the fold gives its fields.
+	if !hasDeclaration(in.Entries) {
+		incident.Backfill(in, "warroom")
 	}
 	// Entries get local ids in time order, so the ids read like the timeline.
 	entries := slices.Clone(in.Entries)
@@ -160,7 +171,28 @@ func createImported(root *bolt.Bucket, in *incident.Incident, res *ImportResult)
 		}
 		res.UpdatesAdded++
 	}
-	return nil
+	for _, c := range in.Changes {
+		if err := recordChange(b, c, 0); err != nil {
+			return err
+		}
+	}
+	_, err = refold(b, time.Time{})
+	return err
+}
+
+func hasDeclaration(es []incident.Entry) bool {
+	return slices.ContainsFunc(es, func(e incident.Entry) bool { return e.Set.Field == incident.FieldDeclared })
+}
+
+// cloneForImport copies what the import may change, so the caller's
+// incident is left as it was.
+func cloneForImport(in *incident.Incident) *incident.Incident {
+	c := *in
+	c.Entries = slices.Clone(in.Entries)
+	c.Roles = maps.Clone(in.Roles)
+	c.Milestones = maps.Clone(in.Milestones)
+	c.Tags = slices.Clone(in.Tags)
+	return &c
 }
 
 func appendUpdate(b *bolt.Bucket, u incident.Update) error {
@@ -181,17 +213,31 @@ func mergeImported(b *bolt.Bucket, in *incident.Incident, res *ImportResult) err
 	if err != nil {
 		return err
 	}
-	if mergeHead(head, in) {
-		res.HeadChanged = true
+	if !hasDeclaration(in.Entries) {
+		// An old export: give its entries settings the way the local copy
+		// got them, so matching entries fold the same.
+		incident.Backfill(in, "warroom")
+		in.Entries = slices.DeleteFunc(in.Entries, func(e incident.Entry) bool { return e.ID == 0 && e.UID == "" })
+	}
+	if head.Draft == "" && in.Draft != "" {
+		head.Draft, head.DraftRev, head.DraftBy = in.Draft, head.DraftRev+1, in.DraftBy
 		if err := putHead(b, head); err != nil {
 			return err
 		}
+		res.HeadChanged = true
 	}
 	if err := mergeEntries(b, in.Entries, res); err != nil {
 		return err
 	}
 	if err := mergeUpdates(b, in.Updates, res); err != nil {
 		return err
+	}
+	folded, err := refold(b, time.Time{})
+	if err != nil {
+		return err
+	}
+	if ok, _ := incident.FoldedEqual(folded, head); !ok || folded.Title != head.Title {
+		res.HeadChanged = true
 	}
 	var retro incident.Retro
 	if err := getJSON(b, keyRetro, &retro); err != nil {
@@ -204,68 +250,13 @@ func mergeImported(b *bolt.Bucket, in *incident.Incident, res *ImportResult) err
 	return nil
 }
 
-// mergeHead merges the incident's own fields of in into local and reports
-// whether local changed. Scalar fields follow the copy updated later; roles,
-// milestones and tags are united, the later copy winning a conflict.
-func mergeHead(local, in *incident.Incident) bool {
-	before := *local
-	before.Roles = maps.Clone(local.Roles)
-	before.Milestones = maps.Clone(local.Milestones)
-	before.Tags = slices.Clone(local.Tags)
-
-	newer := in.Updated.After(local.Updated)
-	if newer {
-		local.Title = in.Title
-		local.Severity = in.Severity
-		if in.Status != "" {
-			local.Status = in.Status
-		}
-		local.WarRoom = in.WarRoom
-		local.PublicChannel = in.PublicChannel
-		if in.Cadence > 0 {
-			local.Cadence = in.Cadence
-		}
-		local.ETA = in.ETA
-		local.NextUpdateDue = in.NextUpdateDue
-		local.Updated = in.Updated
-	}
-	if local.Created.IsZero() || (!in.Created.IsZero() && in.Created.Before(local.Created)) {
-		local.Created = in.Created
-	}
-	if local.Draft == "" {
-		local.Draft = in.Draft
-	}
-	if local.Roles == nil {
-		local.Roles = map[string]string{}
-	}
-	for r, p := range in.Roles {
-		if _, ok := local.Roles[r]; !ok || newer {
-			local.Roles[r] = p
-		}
-	}
-	if local.Milestones == nil && len(in.Milestones) > 0 {
-		local.Milestones = map[incident.Milestone]time.Time{}
-	}
-	for m, t := range in.Milestones {
-		if _, ok := local.Milestones[m]; !ok || newer {
-			local.Milestones[m] = t
-		}
-	}
-	for _, t := range in.Tags {
-		if !local.HasTag(t) {
-			local.Tags = append(local.Tags, t)
-		}
-	}
-	return !reflect.DeepEqual(before, *local)
-}
-
 // entryContentKey matches entries that carry no UID.
 func entryContentKey(e incident.Entry) string {
 	return e.At.UTC().Format(time.RFC3339Nano) + "\x00" + e.Author + "\x00" + string(e.Kind) + "\x00" + e.Text
 }
 
 func mergeEntries(b *bolt.Bucket, incoming []incident.Entry, res *ImportResult) error {
-	eb, ib := b.Bucket(bucketEntries), b.Bucket(bucketEntryIDs)
+	eb := b.Bucket(bucketEntries)
 	type stored struct {
 		key []byte
 		e   incident.Entry
@@ -311,19 +302,10 @@ func mergeEntries(b *bolt.Bucket, incoming []incident.Entry, res *ImportResult) 
 		if reflect.DeepEqual(merged, old.e) {
 			continue
 		}
-		key := entryKey(merged.At, merged.ID)
-		if !bytes.Equal(key, old.key) {
-			if err := eb.Delete(old.key); err != nil {
-				return err
-			}
-			if err := ib.Put(idKey(merged.ID), key); err != nil {
-				return err
-			}
-		}
-		if err := putJSON(eb, key, &merged); err != nil {
+		if err := putEntry(b, merged, old.key); err != nil {
 			return err
 		}
-		byUID[merged.UID] = stored{key, merged}
+		byUID[merged.UID] = stored{entryKey(merged.At, merged.ID), merged}
 		res.EntriesUpdated++
 	}
 	return nil
@@ -442,9 +424,11 @@ func mergeRetro(local *incident.Retro, in incident.Retro) bool {
 
 // AllIncidents loads every incident with its whole timeline, updates and
 // retro in one read transaction, in creation order. Deleted entries are
-// included, flagged. Search, statistics and `export --all` use it.
+// included, flagged. Search, statistics and `export --all` use it. The
+// bytes are copied out in the transaction and decoded after it, so the
+// file is locked no longer than the copy takes.
 func (s *Store) AllIncidents() ([]*incident.Incident, error) {
-	var out []*incident.Incident
+	var raws []rawIncident
 	err := s.view(func(tx *bolt.Tx) error {
 		root := tx.Bucket(bucketIncidents)
 		if root == nil {
@@ -455,13 +439,20 @@ func (s *Store) AllIncidents() ([]*incident.Incident, error) {
 			if v != nil {
 				continue
 			}
-			inc, _, err := readIncident(root.Bucket(k), -1)
-			if err != nil {
-				return err
-			}
-			out = append(out, inc)
+			raws = append(raws, copyIncident(tx, root.Bucket(k), -1))
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*incident.Incident, 0, len(raws))
+	for _, r := range raws {
+		inc, err := r.decode()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, inc)
+	}
+	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -125,10 +126,10 @@ func TestImportRoundTripIntoAnotherDatabase(t *testing.T) {
 	a := openTemp(t)
 	declare(t, a, "Pad so the ids differ")
 	inc := importDemo(t, a)
-	if _, err := a.EditEntry(inc.ID, 5, importNow, func(e *incident.Entry) error { e.Text = "edited"; return nil }); err != nil {
+	if _, err := a.EditEntry(inc.ID, 5, importNow, "amara", func(e *incident.Entry) error { e.Text = "edited"; return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.DeleteEntry(inc.ID, 6, importNow, "amara"); err != nil {
+	if _, err := a.DeleteEntry(inc.ID, 6, importNow, "amara"); err != nil {
 		t.Fatal(err)
 	}
 	inc, _ = a.Incident(inc.ID)
@@ -172,10 +173,10 @@ func TestImportMergesATeammatesCopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DeleteEntry(mine.ID, 3, importNow, "amara"); err != nil {
+	if _, err := s.DeleteEntry(mine.ID, 3, importNow, "amara"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.EditEntry(mine.ID, 2, importNow, func(e *incident.Entry) error { e.Text = "edited locally"; return nil }); err != nil {
+	if _, err := s.EditEntry(mine.ID, 2, importNow, "amara", func(e *incident.Entry) error { e.Text = "edited locally"; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	// In the teammate's copy: a new entry, a later edit, an older edit, a
@@ -192,15 +193,21 @@ func TestImportMergesATeammatesCopy(t *testing.T) {
 	theirs.Retro.Sections[0].Text, theirs.Retro.Sections[0].Edited = "Ben's better introduction", later
 	theirs.Retro.Sections[0].Contributors = append(theirs.Retro.Sections[0].Contributors, "ben")
 	theirs.Retro.Sections = append(theirs.Retro.Sections, incident.Section{Title: "What went well", Text: "Canary", Edited: later})
-	theirs.Status, theirs.Updated = incident.Resolved, later
-	theirs.Milestones[incident.MResolved] = later
-	theirs.Tags = append(theirs.Tags, "friday")
+	// Their status change and tag are entries on their timeline, as the
+	// fields are the fold of it.
+	theirs.Entries = append(theirs.Entries,
+		incident.Entry{UID: "their-resolved", At: later, RecordedAt: later, Author: "ben", Kind: incident.KindMilestone, Text: "Resolved",
+			Set: incident.Setting{Field: incident.FieldMilestone, Key: string(incident.MResolved)}},
+		incident.Entry{UID: "their-status", At: later, RecordedAt: later, Author: "ben", Kind: incident.KindStatus, Text: "Status monitoring → resolved",
+			Set: incident.Setting{Field: incident.FieldStatus, Value: string(incident.Resolved)}},
+		incident.Entry{UID: "their-tag", At: later, RecordedAt: later, Author: "ben", Kind: incident.KindSystem, Text: "Tagged friday",
+			Set: incident.Setting{Field: incident.FieldTag, Value: "friday"}})
 
 	res, err := s.ImportIncident(theirs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := ImportResult{ID: mine.ID, EntriesAdded: 1, EntriesUpdated: 3, UpdatesAdded: 1, HeadChanged: true, RetroChanged: true}
+	want := ImportResult{ID: mine.ID, EntriesAdded: 4, EntriesUpdated: 3, UpdatesAdded: 1, HeadChanged: true, RetroChanged: true}
 	if res != want {
 		t.Errorf("merge result = %+v, want %+v", res, want)
 	}
@@ -265,7 +272,7 @@ func TestAllIncidentsLoadsEverything(t *testing.T) {
 	first := declare(t, s, "First")
 	demo := importDemo(t, s)
 	third := declare(t, s, "Third")
-	if err := s.DeleteEntry(demo.ID, 2, importNow, "amara"); err != nil {
+	if _, err := s.DeleteEntry(demo.ID, 2, importNow, "amara"); err != nil {
 		t.Fatal(err)
 	}
 	all, err := s.AllIncidents()
@@ -281,5 +288,41 @@ func TestAllIncidentsLoadsEverything(t *testing.T) {
 	}
 	if !reflect.DeepEqual(all[1], one) {
 		t.Error("AllIncidents and Incident disagree on the demo incident")
+	}
+}
+
+// A stale copy from a laptop whose clock ran fast says "investigating,
+// SEV4" with a newer updated time, but its timeline has nothing newer: the
+// live incident keeps what its timeline says.
+func TestImportStaleCopyDoesNotRevertFields(t *testing.T) {
+	s := openTemp(t)
+	mine := importDemo(t, s)
+	stale := exportThenParse(t, mine)
+	if _, err := s.Apply(mine.ID, incident.Capture{Command: incident.CmdSev, Severity: 1}, importNow, "amara", incident.DefaultPolicy()); err != nil {
+		t.Fatal(err)
+	}
+	stale.Status, stale.Severity, stale.Updated = incident.Investigating, 4, importNow.Add(10*time.Minute)
+	stale.Title = "Stale title"
+	if _, err := s.ImportIncident(stale); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Incident(mine.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != mine.Status || got.Severity != 1 || got.Title != mine.Title {
+		t.Errorf("after importing a stale copy: %s %s %q; want %s SEV1 %q", got.Status, got.Severity, got.Title, mine.Status, mine.Title)
+	}
+}
+
+func TestImportRefusesDuplicateUIDs(t *testing.T) {
+	s := openTemp(t)
+	in := incident.Demo(importNow)
+	in.Entries[1].UID, in.Entries[2].UID = "same", "same"
+	if _, err := s.ImportIncident(in); err == nil || !strings.Contains(err.Error(), "two timeline entries with uid same") {
+		t.Fatalf("err = %v; want the duplicate uid named", err)
+	}
+	if list, _ := s.ListIncidents(); len(list) != 0 {
+		t.Errorf("%d incidents stored; a refused file writes nothing", len(list))
 	}
 }

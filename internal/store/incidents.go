@@ -2,8 +2,10 @@ package store
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -12,53 +14,65 @@ import (
 )
 
 // CreateIncident stores a new incident, assigning its id and uid, and logs
-// the declaration on its timeline. It returns the stored incident.
+// the declaration on its timeline: the entry the fold of the timeline
+// starts from. It returns the stored incident.
 func (s *Store) CreateIncident(inc *incident.Incident, author string) (*incident.Incident, error) {
-	out := *inc
+	var out *incident.Incident
 	err := s.update(func(tx *bolt.Tx) error {
 		root := tx.Bucket(bucketIncidents)
 		seq, err := root.NextSequence()
 		if err != nil {
 			return err
 		}
-		out.ID = int64(seq)
-		if out.UID == "" {
-			out.UID = newUID()
+		head := *inc
+		head.ID = int64(seq)
+		if head.UID == "" {
+			head.UID = newUID()
 		}
-		b, err := root.CreateBucket(idKey(out.ID))
+		head.Entries, head.Updates, head.Changes = nil, nil, nil
+		b, err := createIncidentBucket(root, head.ID)
 		if err != nil {
 			return err
 		}
-		for _, name := range [][]byte{bucketEntries, bucketEntryIDs, bucketUpdates, bucketUI} {
-			if _, err := b.CreateBucket(name); err != nil {
-				return err
-			}
-		}
-		if err := putHead(b, &out); err != nil {
+		if err := putJSON(b, keyRetro, head.Retro); err != nil {
 			return err
 		}
-		if err := putJSON(b, keyRetro, out.Retro); err != nil {
+		if err := putHead(b, &head); err != nil {
 			return err
 		}
-		text := fmt.Sprintf("Incident declared: %s (%s)", out.Title, out.Severity)
-		e := incident.Entry{At: out.Created, RecordedAt: out.Created, Author: author, Kind: incident.KindSystem, Text: text}
-		for _, r := range out.RoleNames() {
-			e.Text += fmt.Sprintf("; %s: %s", r, out.Roles[r])
+		if _, err := appendEntry(b, incident.DeclaredEntry(&head, author, head.Created)); err != nil {
+			return err
 		}
-		_, err = appendEntry(b, e)
+		out, err = refold(b, head.Created)
+		if out != nil {
+			out.Retro = head.Retro
+		}
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &out, nil
+	return out, nil
 }
 
-// putHead writes the incident's own fields; entries, updates and retro live
-// in their own keys.
+func createIncidentBucket(root *bolt.Bucket, id int64) (*bolt.Bucket, error) {
+	b, err := root.CreateBucket(idKey(id))
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range incidentBuckets {
+		if _, err := b.CreateBucket(name); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// putHead writes the incident's own fields; entries, updates, changes and
+// retro live in their own keys.
 func putHead(b *bolt.Bucket, inc *incident.Incident) error {
 	head := *inc
-	head.Entries, head.Updates, head.Retro = nil, nil, incident.Retro{}
+	head.Entries, head.Updates, head.Changes, head.Retro = nil, nil, nil, incident.Retro{}
 	return putJSON(b, keyHead, &head)
 }
 
@@ -70,6 +84,45 @@ func readHead(b *bolt.Bucket) (*incident.Incident, error) {
 	return inc, nil
 }
 
+// refold recomputes the head from the entries that set fields (the fold
+// bucket holds a copy of each, so this reads a few hundred small records
+// however long the timeline) and writes it. It is called in the same
+// transaction as every change to such an entry, so the stored head is
+// always the fold of the timeline.
+func refold(b *bolt.Bucket, now time.Time) (*incident.Incident, error) {
+	head, err := readHead(b)
+	if err != nil {
+		return nil, err
+	}
+	es, err := foldEntries(b)
+	if err != nil {
+		return nil, err
+	}
+	incident.FoldEntries(head, es)
+	if now.After(head.Updated) {
+		head.Updated = now
+	}
+	return head, putHead(b, head)
+}
+
+// foldEntries reads the copies of the entries that set fields.
+func foldEntries(b *bolt.Bucket) ([]incident.Entry, error) {
+	fb := b.Bucket(bucketFold)
+	if fb == nil {
+		return nil, nil
+	}
+	var es []incident.Entry
+	err := fb.ForEach(func(_, v []byte) error {
+		var e incident.Entry
+		if err := decodeEntry(v, &e); err != nil {
+			return err
+		}
+		es = append(es, e)
+		return nil
+	})
+	return es, err
+}
+
 // Summary is an incident's own fields with counts, for lists.
 type Summary struct {
 	*incident.Incident
@@ -79,7 +132,11 @@ type Summary struct {
 // ListIncidents returns every incident's own fields (no entries), newest
 // first.
 func (s *Store) ListIncidents() ([]Summary, error) {
-	var out []Summary
+	type raw struct {
+		head, retro []byte
+		n           int
+	}
+	var raws []raw
 	err := s.view(func(tx *bolt.Tx) error {
 		root := tx.Bucket(bucketIncidents)
 		if root == nil {
@@ -91,57 +148,274 @@ func (s *Store) ListIncidents() ([]Summary, error) {
 				continue
 			}
 			b := root.Bucket(k)
-			inc, err := readHeadAndRetro(b)
-			if err != nil {
-				return err
-			}
-			n := entryCount(b)
-			out = append(out, Summary{Incident: inc, EntryCount: n})
+			raws = append(raws, raw{bytes.Clone(b.Get(keyHead)), bytes.Clone(b.Get(keyRetro)), entryCount(b)})
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Summary, 0, len(raws))
+	for _, r := range raws {
+		inc := &incident.Incident{}
+		if err := decodeJSON(r.head, inc); err != nil {
+			return nil, err
+		}
+		if err := decodeJSON(r.retro, &inc.Retro); err != nil {
+			return nil, err
+		}
+		out = append(out, Summary{Incident: inc, EntryCount: r.n})
+	}
+	return out, nil
 }
 
-// Incident loads one incident with its whole timeline, updates and retro.
-// Deleted entries are included (flagged) so callers can show the record.
+// Incident loads one incident with its whole timeline, updates, retro and
+// change record. Deleted entries are included (flagged) so callers can show
+// the record.
 func (s *Store) Incident(id int64) (*incident.Incident, error) {
-	return s.loadIncident(id, -1)
+	snap, err := s.Snapshot(id, -1)
+	if err != nil {
+		return nil, err
+	}
+	return snap.Incident, nil
 }
 
 // IncidentTail loads one incident with only its last n timeline entries, so
 // the cockpit can draw a huge incident's first frame at once. Total is the
 // number of entries stored.
 func (s *Store) IncidentTail(id int64, n int) (inc *incident.Incident, total int, err error) {
-	inc, err = s.loadIncidentCount(id, n, &total)
-	return inc, total, err
+	snap, err := s.Snapshot(id, n)
+	if err != nil {
+		return nil, 0, err
+	}
+	return snap.Incident, snap.Total, nil
 }
 
-func (s *Store) loadIncident(id int64, tail int) (*incident.Incident, error) {
-	var total int
-	return s.loadIncidentCount(id, tail, &total)
+// Snapshot is an incident as read in one transaction, with where that read
+// stands so that the next read can take only what came after (see Since).
+type Snapshot struct {
+	Incident *incident.Incident
+	// Total is the number of entries stored; Partial reports that only
+	// the last ones were read.
+	Total   int
+	Partial bool
+	Cursor  Cursor
 }
 
-func (s *Store) loadIncidentCount(id int64, tail int, total *int) (*incident.Incident, error) {
-	var inc *incident.Incident
+// Cursor says how far a reader has read an incident: the transaction it
+// read in, the newest entry id and the newest change it has seen. Entries
+// take ids in the order they are recorded and every edit of an entry is a
+// change, so what happened after a cursor is the entries with larger ids
+// and the entries named by later changes.
+type Cursor struct {
+	Tx        uint64
+	LastEntry int64
+	LastChg   int64
+}
+
+// rawIncident is an incident's bytes copied out of a transaction, decoded
+// only after the transaction (and the file lock) is released.
+type rawIncident struct {
+	head, retro []byte
+	entries     [][]byte
+	updates     [][]byte
+	changes     [][]byte
+	total       int
+	cursor      Cursor
+}
+
+// Snapshot reads an incident whole (tail < 0) or with its last tail entries.
+func (s *Store) Snapshot(id int64, tail int) (Snapshot, error) {
+	var r rawIncident
 	err := s.view(func(tx *bolt.Tx) error {
 		b, err := incidentBucket(tx, id)
 		if err != nil {
 			return err
 		}
-		inc, *total, err = readIncident(b, tail)
-		return err
+		r = copyIncident(tx, b, tail)
+		return nil
 	})
+	if err != nil {
+		return Snapshot{}, err
+	}
+	inc, err := r.decode()
+	if err != nil {
+		return Snapshot{}, err
+	}
+	return Snapshot{Incident: inc, Total: r.total, Partial: tail >= 0 && r.total > len(inc.Entries), Cursor: r.cursor}, nil
+}
+
+func copyIncident(tx *bolt.Tx, b *bolt.Bucket, tail int) rawIncident {
+	r := rawIncident{
+		head: bytes.Clone(b.Get(keyHead)), retro: bytes.Clone(b.Get(keyRetro)),
+		total: entryCount(b),
+	}
+	r.cursor = Cursor{Tx: uint64(tx.ID()), LastEntry: int64(b.Bucket(bucketEntries).Sequence())}
+	c := b.Bucket(bucketEntries).Cursor()
+	if tail < 0 {
+		r.entries = make([][]byte, 0, r.total)
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			r.entries = append(r.entries, bytes.Clone(v))
+		}
+	} else {
+		for k, v := c.Last(); k != nil && len(r.entries) < tail; k, v = c.Prev() {
+			r.entries = append(r.entries, bytes.Clone(v))
+		}
+		slices.Reverse(r.entries)
+	}
+	_ = b.Bucket(bucketUpdates).ForEach(func(_, v []byte) error {
+		r.updates = append(r.updates, bytes.Clone(v))
+		return nil
+	})
+	if cb := b.Bucket(bucketChanges); cb != nil {
+		r.cursor.LastChg = int64(cb.Sequence())
+		_ = cb.ForEach(func(_, v []byte) error {
+			r.changes = append(r.changes, bytes.Clone(v))
+			return nil
+		})
+	}
+	return r
+}
+
+func (r rawIncident) decode() (*incident.Incident, error) {
+	inc := &incident.Incident{}
+	if err := decodeJSON(r.head, inc); err != nil {
+		return nil, err
+	}
+	if err := decodeJSON(r.retro, &inc.Retro); err != nil {
+		return nil, err
+	}
+	var err error
+	if inc.Entries, err = decodeEntries(r.entries); err != nil {
+		return nil, err
+	}
+	if inc.Updates, err = decodeUpdates(r.updates); err != nil {
+		return nil, err
+	}
+	inc.Changes, err = decodeChanges(r.changes)
 	return inc, err
 }
 
-// readHeadAndRetro reads an incident's own fields and its retro.
-func readHeadAndRetro(b *bolt.Bucket) (*incident.Incident, error) {
-	inc, err := readHead(b)
-	if err != nil {
-		return nil, err
+func decodeJSON(data []byte, v any) error {
+	if data == nil {
+		return nil
 	}
-	return inc, getJSON(b, keyRetro, &inc.Retro)
+	if err := jsonUnmarshal(data, v); err != nil {
+		return fmt.Errorf("a record is damaged (%v); run warroom check: %w", err, ErrCorrupt)
+	}
+	return nil
+}
+
+func decodeEntries(raw [][]byte) ([]incident.Entry, error) {
+	out := make([]incident.Entry, len(raw))
+	for i, v := range raw {
+		if err := decodeEntry(v, &out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func decodeUpdates(raw [][]byte) ([]incident.Update, error) {
+	var out []incident.Update
+	for _, v := range raw {
+		var u incident.Update
+		if err := jsonUnmarshal(v, &u); err != nil {
+			return nil, fmt.Errorf("a public update is damaged (%v); run warroom check: %w", err, ErrCorrupt)
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+func decodeChanges(raw [][]byte) ([]incident.Change, error) {
+	var out []incident.Change
+	for _, v := range raw {
+		var c storedChange
+		if err := jsonUnmarshal(v, &c); err != nil {
+			return nil, fmt.Errorf("a change record is damaged (%v); run warroom check: %w", err, ErrCorrupt)
+		}
+		out = append(out, c.Change)
+	}
+	return out, nil
+}
+
+// Delta is what changed in an incident after a Cursor: its head, retro and
+// updates as they are now (small), the entries recorded since, and the
+// entries edited, re-timed, starred, deleted or restored since.
+type Delta struct {
+	Head    *incident.Incident // with Retro and Updates; no entries
+	Added   []incident.Entry   // ids after the cursor's, in id order
+	Edited  []incident.Entry   // earlier entries changed since, as they are now
+	Changes []incident.Change  // the change records since
+	Cursor  Cursor
+}
+
+// Since reads what changed in an incident after cur, so that an open
+// cockpit follows other processes' writes without re-reading a long
+// timeline. Its cost is that of what changed, not of the timeline.
+func (s *Store) Since(id int64, cur Cursor) (Delta, error) {
+	var head, retro []byte
+	var added, edited, updates, changes [][]byte
+	var out Cursor
+	err := s.view(func(tx *bolt.Tx) error {
+		b, err := incidentBucket(tx, id)
+		if err != nil {
+			return err
+		}
+		head, retro = bytes.Clone(b.Get(keyHead)), bytes.Clone(b.Get(keyRetro))
+		eb, ib := b.Bucket(bucketEntries), b.Bucket(bucketEntryIDs)
+		out = Cursor{Tx: uint64(tx.ID()), LastEntry: int64(eb.Sequence())}
+		ic := ib.Cursor()
+		for k, key := ic.Seek(idKey(cur.LastEntry + 1)); k != nil; k, key = ic.Next() {
+			if v := eb.Get(key); v != nil {
+				added = append(added, bytes.Clone(v))
+			}
+		}
+		if cb := b.Bucket(bucketChanges); cb != nil {
+			out.LastChg = int64(cb.Sequence())
+			seen := map[int64]bool{}
+			cc := cb.Cursor()
+			for k, v := cc.Seek(idKey(cur.LastChg + 1)); k != nil; k, v = cc.Next() {
+				changes = append(changes, bytes.Clone(v))
+				var sc storedChange
+				if jsonUnmarshal(v, &sc) == nil && sc.Entry != 0 && sc.Entry <= cur.LastEntry && !seen[sc.Entry] {
+					seen[sc.Entry] = true
+					if key := ib.Get(idKey(sc.Entry)); key != nil {
+						if v := eb.Get(key); v != nil {
+							edited = append(edited, bytes.Clone(v))
+						}
+					}
+				}
+			}
+		}
+		_ = b.Bucket(bucketUpdates).ForEach(func(_, v []byte) error {
+			updates = append(updates, bytes.Clone(v))
+			return nil
+		})
+		return nil
+	})
+	if err != nil {
+		return Delta{}, err
+	}
+	d := Delta{Cursor: out, Head: &incident.Incident{}}
+	if err := decodeJSON(head, d.Head); err != nil {
+		return Delta{}, err
+	}
+	if err := decodeJSON(retro, &d.Head.Retro); err != nil {
+		return Delta{}, err
+	}
+	if d.Head.Updates, err = decodeUpdates(updates); err != nil {
+		return Delta{}, err
+	}
+	if d.Added, err = decodeEntries(added); err != nil {
+		return Delta{}, err
+	}
+	if d.Edited, err = decodeEntries(edited); err != nil {
+		return Delta{}, err
+	}
+	d.Changes, err = decodeChanges(changes)
+	return d, err
 }
 
 // entryCount is the number of entries stored. Every entry takes its id from
@@ -155,44 +429,10 @@ func entryCount(b *bolt.Bucket) int {
 	return 0
 }
 
-// readIncident reads a whole incident from its bucket, with all entries or
-// only the last tail of them, and the number stored.
-func readIncident(b *bolt.Bucket, tail int) (*incident.Incident, int, error) {
-	inc, err := readHeadAndRetro(b)
-	if err != nil {
-		return nil, 0, err
-	}
-	if inc.Entries, err = readEntries(b.Bucket(bucketEntries), tail); err != nil {
-		return nil, 0, err
-	}
-	inc.Updates, err = readUpdates(b.Bucket(bucketUpdates))
-	return inc, entryCount(b), err
-}
-
-// readEntries reads all entries in time order, or only the last tail of them.
-func readEntries(eb *bolt.Bucket, tail int) ([]incident.Entry, error) {
-	c := eb.Cursor()
-	var out []incident.Entry
-	if tail < 0 {
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			var e incident.Entry
-			if err := decodeEntry(v, &e); err != nil {
-				return nil, err
-			}
-			out = append(out, e)
-		}
-		return out, nil
-	}
-	out = make([]incident.Entry, 0, tail)
-	for k, v := c.Last(); k != nil && len(out) < tail; k, v = c.Prev() {
-		var e incident.Entry
-		if err := decodeEntry(v, &e); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	slices.Reverse(out)
-	return out, nil
+// readIncident reads a whole incident from its bucket inside a
+// transaction; the import and the check use it, which need it there.
+func readIncident(tx *bolt.Tx, b *bolt.Bucket) (*incident.Incident, error) {
+	return copyIncident(tx, b, -1).decode()
 }
 
 func decodeEntry(v []byte, e *incident.Entry) error {
@@ -203,19 +443,13 @@ func decodeEntry(v []byte, e *incident.Entry) error {
 }
 
 func readUpdates(ub *bolt.Bucket) ([]incident.Update, error) {
-	var out []incident.Update
-	err := ub.ForEach(func(_, v []byte) error {
-		var u incident.Update
-		if err := jsonUnmarshal(v, &u); err != nil {
-			return fmt.Errorf("a public update is damaged (%v); run warroom check: %w", err, ErrCorrupt)
-		}
-		out = append(out, u)
-		return nil
-	})
-	return out, err
+	var raw [][]byte
+	_ = ub.ForEach(func(_, v []byte) error { raw = append(raw, v); return nil })
+	return decodeUpdates(raw)
 }
 
-// appendEntry stores e under a new id and returns it as stored.
+// appendEntry stores e under a new id and returns it as stored. An entry
+// that sets a field is also copied to the fold bucket.
 func appendEntry(b *bolt.Bucket, e incident.Entry) (incident.Entry, error) {
 	eb := b.Bucket(bucketEntries)
 	seq, err := eb.NextSequence()
@@ -226,11 +460,52 @@ func appendEntry(b *bolt.Bucket, e incident.Entry) (incident.Entry, error) {
 	if e.UID == "" {
 		e.UID = newUID()
 	}
-	key := entryKey(e.At, e.ID)
-	if err := putJSON(eb, key, &e); err != nil {
+	if err := putEntry(b, e, nil); err != nil {
 		return e, err
 	}
-	return e, b.Bucket(bucketEntryIDs).Put(idKey(e.ID), key)
+	return e, nil
+}
+
+// putEntry writes e under its (time, id) key, removing it from oldKey when
+// it moved, and keeps the id index and the fold bucket in step.
+func putEntry(b *bolt.Bucket, e incident.Entry, oldKey []byte) error {
+	eb, ib, fb := b.Bucket(bucketEntries), b.Bucket(bucketEntryIDs), b.Bucket(bucketFold)
+	key := entryKey(e.At, e.ID)
+	if oldKey != nil && !bytes.Equal(oldKey, key) {
+		if err := eb.Delete(oldKey); err != nil {
+			return err
+		}
+		if err := fb.Delete(oldKey); err != nil {
+			return err
+		}
+	}
+	if err := putJSON(eb, key, &e); err != nil {
+		return err
+	}
+	if err := ib.Put(idKey(e.ID), key); err != nil {
+		return err
+	}
+	if e.Set.Folds() && !e.Deleted {
+		return putJSON(fb, key, &e)
+	}
+	return fb.Delete(key)
+}
+
+// storedChange is a change record with the entry it is about, so that a
+// reader following the incident knows which entry to read again.
+type storedChange struct {
+	incident.Change
+	Entry int64 `json:"entry,omitzero"`
+}
+
+// recordChange appends a change record.
+func recordChange(b *bolt.Bucket, c incident.Change, entry int64) error {
+	cb := b.Bucket(bucketChanges)
+	seq, err := cb.NextSequence()
+	if err != nil {
+		return err
+	}
+	return putJSON(cb, idKey(int64(seq)), storedChange{Change: c, Entry: entry})
 }
 
 // AppendEntry adds one entry to an incident's timeline. When it returns
@@ -242,17 +517,31 @@ func (s *Store) AppendEntry(id int64, e incident.Entry) (incident.Entry, error) 
 			return err
 		}
 		e, err = appendEntry(b, e)
+		if err == nil && e.Set.Folds() {
+			_, err = refold(b, e.RecordedAt)
+		}
 		return err
 	})
 	return e, err
 }
 
+// Applied is what Apply stored: the entries (with their ids), the public
+// update, the head as folded after it, and the transaction it committed
+// in, so a screen can show it without reading the incident again.
+type Applied struct {
+	incident.Result
+	Head *incident.Incident // the incident's own fields after the change
+	Tx   uint64
+}
+
 // Apply parses nothing: it applies an already parsed capture line to the
-// incident in one transaction (fields, timeline entries, public update), so
-// the change and its record land together or not at all.
-func (s *Store) Apply(id int64, c incident.Capture, now time.Time, author string, p incident.Policy) (incident.Result, error) {
-	var res incident.Result
+// incident in one transaction (timeline entries, the fold of them into the
+// head, a public update, the draft), so the change and its record land
+// together or not at all.
+func (s *Store) Apply(id int64, c incident.Capture, now time.Time, author string, p incident.Policy) (Applied, error) {
+	var out Applied
 	err := s.update(func(tx *bolt.Tx) error {
+		out = Applied{Tx: uint64(tx.ID())}
 		b, err := incidentBucket(tx, id)
 		if err != nil {
 			return err
@@ -261,18 +550,17 @@ func (s *Store) Apply(id int64, c incident.Capture, now time.Time, author string
 		if err != nil {
 			return err
 		}
-		if c.Command == incident.CmdSnooze {
-			if inc.Updates, err = readUpdates(b.Bucket(bucketUpdates)); err != nil {
-				return err
-			}
+		if inc.Updates, err = readUpdates(b.Bucket(bucketUpdates)); err != nil {
+			return err
 		}
-		res, err = incident.Apply(inc, c, now, author, p)
+		before := *inc
+		res, err := incident.Apply(inc, c, now, author, p)
 		if err != nil {
 			return err
 		}
-		if res.Header {
-			inc.Updates = nil
-			if err := putHead(b, inc); err != nil {
+		out.Result = res
+		if res.Draft != nil {
+			if err := writeDraft(b, inc, before.Draft, *res.Draft, author, now); err != nil {
 				return err
 			}
 		}
@@ -282,131 +570,311 @@ func (s *Store) Apply(id int64, c incident.Capture, now time.Time, author string
 			if err != nil {
 				return err
 			}
-			res.Update.ID = int64(seq)
-			res.Update.UID = newUID()
-			if err := putJSON(ub, idKey(res.Update.ID), res.Update); err != nil {
+			out.Update.ID = int64(seq)
+			out.Update.UID = newUID()
+			if err := putJSON(ub, idKey(out.Update.ID), out.Update); err != nil {
+				return err
+			}
+			// Publishing empties the draft for the next update.
+			if err := writeDraft(b, inc, before.Draft, "", author, now); err != nil {
+				return err
+			}
+		}
+		for _, mv := range res.Moves {
+			if _, err := editEntry(b, id, mv.ID, now, author, func(e *incident.Entry) error { e.At = mv.At; return nil }); err != nil {
 				return err
 			}
 		}
 		for i, e := range res.Entries {
-			if res.Entries[i], err = appendEntry(b, e); err != nil {
+			if out.Entries[i], err = appendEntry(b, e); err != nil {
 				return err
 			}
 		}
-		return nil
+		out.Head, err = refold(b, now)
+		if out.Head != nil {
+			out.Head.Updates = inc.Updates
+			if res.Update != nil {
+				out.Head.Updates = append(slices.Clone(inc.Updates), *out.Update)
+			}
+		}
+		return err
 	})
-	return res, err
+	return out, err
 }
 
-// EditEntry changes one entry through fn (text, time, star). Changing the
-// time moves the entry to keep the timeline in order.
-func (s *Store) EditEntry(id, entryID int64, now time.Time, fn func(e *incident.Entry) error) (incident.Entry, error) {
+// writeDraft stores the public draft with the next revision and records
+// the change, unless the text is unchanged.
+func writeDraft(b *bolt.Bucket, inc *incident.Incident, before, text, author string, now time.Time) error {
+	head, err := readHead(b)
+	if err != nil {
+		return err
+	}
+	if head.Draft == text {
+		return nil
+	}
+	if err := recordChange(b, incident.Change{At: now, Author: author, Target: "draft", Before: head.Draft, After: text}, 0); err != nil {
+		return err
+	}
+	head.Draft, head.DraftBy = text, author
+	head.DraftRev++
+	inc.Draft, inc.DraftRev, inc.DraftBy = head.Draft, head.DraftRev, head.DraftBy
+	return putHead(b, head)
+}
+
+// Edit is one change to a text that several people edit (the public draft,
+// a retro section): the text as the person last saw it (Base, at BaseRev)
+// and as they want it now.
+type Edit struct {
+	BaseRev int64
+	Base    string
+	Text    string
+}
+
+// Merged says how an Edit landed.
+type Merged struct {
+	Text string // what is stored now
+	Rev  int64
+	// By is who made the newer version the edit was merged with, when it
+	// was made on a stale copy; Conflict reports that both versions were
+	// kept side by side because they changed the same lines.
+	By       string
+	Merged   bool
+	Conflict bool
+	Tx       uint64
+}
+
+// SetDraft saves the public update draft as it is typed. An edit made on a
+// stale copy (someone else changed the draft since) is merged with theirs,
+// never written over it.
+func (s *Store) SetDraft(id int64, ed Edit, author string, now time.Time) (Merged, error) {
+	var out Merged
+	err := s.update(func(tx *bolt.Tx) error {
+		out = Merged{Tx: uint64(tx.ID())}
+		b, err := incidentBucket(tx, id)
+		if err != nil {
+			return err
+		}
+		head, err := readHead(b)
+		if err != nil {
+			return err
+		}
+		text := ed.Text
+		if head.DraftRev != ed.BaseRev && head.Draft != ed.Base {
+			m := incident.Merge3(ed.Base, ed.Text, head.Draft)
+			text, out.Merged, out.Conflict, out.By = m.Text, true, m.Conflict, head.DraftBy
+		}
+		out.Text, out.Rev = text, head.DraftRev
+		if head.Draft == text {
+			return errNoChanges
+		}
+		if err := writeDraft(b, head, head.Draft, text, author, now); err != nil {
+			return err
+		}
+		out.Rev = head.DraftRev
+		return nil
+	})
+	return out, err
+}
+
+// EditEntry changes one entry through fn (text, time, star) on behalf of
+// author. Changing the time moves the entry to keep the timeline in order,
+// and an entry that sets a field changes the head with it. The change is
+// recorded (who, when, before, after).
+func (s *Store) EditEntry(id, entryID int64, now time.Time, author string, fn func(e *incident.Entry) error) (incident.Entry, error) {
 	var out incident.Entry
 	err := s.update(func(tx *bolt.Tx) error {
 		b, err := incidentBucket(tx, id)
 		if err != nil {
 			return err
 		}
-		eb, ib := b.Bucket(bucketEntries), b.Bucket(bucketEntryIDs)
-		oldKey := ib.Get(idKey(entryID))
-		if oldKey == nil {
-			return fmt.Errorf("entry %d of INC-%d does not exist: %w", entryID, id, ErrNotFound)
-		}
-		oldKey = bytes.Clone(oldKey)
-		var e incident.Entry
-		if err := decodeEntry(eb.Get(oldKey), &e); err != nil {
+		if out, err = editEntry(b, id, entryID, now, author, fn); err != nil {
 			return err
 		}
-		if err := fn(&e); err != nil {
-			return err
-		}
-		e.EditedAt = now
-		newKey := entryKey(e.At, e.ID)
-		if !bytes.Equal(oldKey, newKey) {
-			if err := eb.Delete(oldKey); err != nil {
-				return err
-			}
-			if err := ib.Put(idKey(e.ID), newKey); err != nil {
-				return err
-			}
-		}
-		out = e
-		return putJSON(eb, newKey, &e)
+		_, err = refold(b, now)
+		return err
 	})
 	return out, err
 }
 
-// DeleteEntry marks an entry deleted and records the deletion on the
-// timeline, so nothing disappears silently.
-func (s *Store) DeleteEntry(id, entryID int64, now time.Time, author string) error {
-	return s.update(func(tx *bolt.Tx) error {
-		b, err := incidentBucket(tx, id)
-		if err != nil {
-			return err
-		}
-		eb, ib := b.Bucket(bucketEntries), b.Bucket(bucketEntryIDs)
-		key := ib.Get(idKey(entryID))
-		if key == nil {
-			return fmt.Errorf("entry %d of INC-%d does not exist: %w", entryID, id, ErrNotFound)
-		}
-		key = bytes.Clone(key)
-		var e incident.Entry
-		if err := decodeEntry(eb.Get(key), &e); err != nil {
-			return err
-		}
-		if e.Deleted {
-			return nil
-		}
-		e.Deleted = true
-		e.EditedAt = now
-		if err := putJSON(eb, key, &e); err != nil {
-			return err
-		}
-		text := fmt.Sprintf("Deleted entry from %s: %s", e.At.Format("15:04"), e.Text)
-		_, err = appendEntry(b, incident.Entry{At: now, RecordedAt: now, Author: author, Kind: incident.KindSystem, Text: text})
-		return err
-	})
+func loadEntry(b *bolt.Bucket, id, entryID int64) (incident.Entry, []byte, error) {
+	key := b.Bucket(bucketEntryIDs).Get(idKey(entryID))
+	if key == nil {
+		return incident.Entry{}, nil, fmt.Errorf("entry #%d of INC-%d does not exist; run warroom show INC-%d to see the entries: %w", entryID, id, id, ErrNotFound)
+	}
+	key = bytes.Clone(key)
+	var e incident.Entry
+	err := decodeEntry(b.Bucket(bucketEntries).Get(key), &e)
+	return e, key, err
 }
 
-// UpdateHead changes an incident's own fields through fn in one
-// transaction. fn must not touch entries, updates or retro.
-func (s *Store) UpdateHead(id int64, now time.Time, fn func(inc *incident.Incident) error) (*incident.Incident, error) {
-	var out *incident.Incident
+func editEntry(b *bolt.Bucket, id, entryID int64, now time.Time, author string, fn func(e *incident.Entry) error) (incident.Entry, error) {
+	e, key, err := loadEntry(b, id, entryID)
+	if err != nil {
+		return e, err
+	}
+	if e.Deleted {
+		return e, fmt.Errorf("entry #%d of INC-%d is deleted; restore it first (u on its deletion, or warroom edit %d --restore): %w", entryID, id, entryID, ErrNotFound)
+	}
+	before := e
+	if err := fn(&e); err != nil {
+		return e, err
+	}
+	if e.At.Equal(before.At) && e.Text == before.Text && e.Starred == before.Starred {
+		return e, nil
+	}
+	e.EditedAt, e.EditedBy = now, author
+	if err := putEntry(b, e, key); err != nil {
+		return e, err
+	}
+	return e, recordChange(b, incident.Change{
+		At: now, Author: author, Target: fmt.Sprintf("entry #%d", e.ID),
+		Before: describeEntry(before), After: describeEntry(e),
+	}, e.ID)
+}
+
+// describeEntry is an entry as a change record shows it.
+func describeEntry(e incident.Entry) string {
+	s := e.At.UTC().Format(time.RFC3339) + " " + e.Text
+	if e.Starred {
+		s = "★ " + s
+	}
+	if e.Deleted {
+		s = "(deleted) " + s
+	}
+	return s
+}
+
+// DeleteEntry marks an entry deleted and records the deletion on the
+// timeline and in the change record, so nothing disappears silently; an
+// entry that set a field no longer does. It returns the deletion entry.
+func (s *Store) DeleteEntry(id, entryID int64, now time.Time, author string) (incident.Entry, error) {
+	var out incident.Entry
 	err := s.update(func(tx *bolt.Tx) error {
 		b, err := incidentBucket(tx, id)
 		if err != nil {
 			return err
 		}
-		inc, err := readHead(b)
+		e, key, err := loadEntry(b, id, entryID)
 		if err != nil {
 			return err
 		}
-		if err := fn(inc); err != nil {
+		if e.Deleted {
+			return fmt.Errorf("entry #%d of INC-%d is already deleted: %w", entryID, id, ErrNotFound)
+		}
+		if e.Set.Field == incident.FieldDeclared {
+			return fmt.Errorf("entry #%d is the declaration the incident starts from; it cannot be deleted", entryID)
+		}
+		before := e
+		e.Deleted, e.EditedAt, e.EditedBy = true, now, author
+		if err := putEntry(b, e, key); err != nil {
 			return err
 		}
-		inc.Updated = now
-		out = inc
-		return putHead(b, inc)
+		if err := recordChange(b, incident.Change{At: now, Author: author, Target: fmt.Sprintf("entry #%d", e.ID), Before: describeEntry(before), After: ""}, e.ID); err != nil {
+			return err
+		}
+		text := fmt.Sprintf("Deleted entry #%d from %s: %s", e.ID, e.At.Format("15:04"), e.Text)
+		out, err = appendEntry(b, incident.Entry{At: now, RecordedAt: now, Author: author, Kind: incident.KindSystem, Text: text, Ref: e.ID, Set: incident.Setting{Field: incident.FieldDelete}})
+		if err != nil {
+			return err
+		}
+		_, err = refold(b, now)
+		return err
 	})
 	return out, err
 }
 
-// SetDraft saves the public update draft as it is typed.
-func (s *Store) SetDraft(id int64, text string) error {
+// RestoreEntry brings back a deleted entry, given its id or the id of the
+// entry that recorded its deletion, and records the restoration.
+func (s *Store) RestoreEntry(id, entryID int64, now time.Time, author string) (incident.Entry, error) {
+	var out incident.Entry
+	err := s.update(func(tx *bolt.Tx) error {
+		b, err := incidentBucket(tx, id)
+		if err != nil {
+			return err
+		}
+		e, key, err := loadEntry(b, id, entryID)
+		if err != nil {
+			return err
+		}
+		if !e.Deleted && e.Set.Field == incident.FieldDelete && e.Ref != 0 {
+			if e, key, err = loadEntry(b, id, e.Ref); err != nil {
+				return err
+			}
+		}
+		if !e.Deleted {
+			return fmt.Errorf("entry #%d of INC-%d is not deleted; nothing to restore", e.ID, id)
+		}
+		e.Deleted, e.EditedAt, e.EditedBy = false, now, author
+		if err := putEntry(b, e, key); err != nil {
+			return err
+		}
+		if err := recordChange(b, incident.Change{At: now, Author: author, Target: fmt.Sprintf("entry #%d", e.ID), Before: "", After: describeEntry(e)}, e.ID); err != nil {
+			return err
+		}
+		text := fmt.Sprintf("Restored entry #%d from %s: %s", e.ID, e.At.Format("15:04"), e.Text)
+		if _, err := appendEntry(b, incident.Entry{At: now, RecordedAt: now, Author: author, Kind: incident.KindSystem, Text: text, Ref: e.ID, Set: incident.Setting{Field: incident.FieldRestore}}); err != nil {
+			return err
+		}
+		out = e
+		_, err = refold(b, now)
+		return err
+	})
+	return out, err
+}
+
+// SetTitle renames an incident.
+func (s *Store) SetTitle(id int64, title string, now time.Time, author string) error {
+	title = strings.TrimSpace(title)
+	if title == "" {
+		return errors.New("the title is empty; describe the incident in a few words")
+	}
+	return s.UpdateDeclaration(id, now, author, func(d *incident.Declaration) error { d.Title = title; return nil })
+}
+
+// UpdateDeclaration changes what the incident was declared with (title,
+// channels) through fn. Those fields are the declaration entry's, so that
+// entry is edited, the change recorded and the head folded again.
+func (s *Store) UpdateDeclaration(id int64, now time.Time, author string, fn func(d *incident.Declaration) error) error {
 	return s.update(func(tx *bolt.Tx) error {
 		b, err := incidentBucket(tx, id)
 		if err != nil {
 			return err
 		}
-		inc, err := readHead(b)
+		var declID int64
+		err = b.Bucket(bucketFold).ForEach(func(_, v []byte) error {
+			var e incident.Entry
+			if decodeEntry(v, &e) == nil && e.Set.Field == incident.FieldDeclared && declID == 0 {
+				declID = e.ID
+			}
+			return nil
+		})
+		if err != nil || declID == 0 {
+			return fmt.Errorf("INC-%d has no declaration entry; run warroom check", id)
+		}
+		e, key, err := loadEntry(b, id, declID)
 		if err != nil {
 			return err
 		}
-		if inc.Draft == text {
-			return errNoChanges
+		var d incident.Declaration
+		if e.Set.Declared != nil {
+			d = *e.Set.Declared
 		}
-		inc.Draft = text
-		return putHead(b, inc)
+		before := d
+		if err := fn(&d); err != nil {
+			return err
+		}
+		e.Set.Declared = &d
+		e.EditedAt, e.EditedBy = now, author
+		if err := putEntry(b, e, key); err != nil {
+			return err
+		}
+		if err := recordChange(b, incident.Change{At: now, Author: author, Target: "declaration",
+			Before: fmt.Sprintf("%q war room %q public %q", before.Title, before.WarRoom, before.PublicChannel),
+			After:  fmt.Sprintf("%q war room %q public %q", d.Title, d.WarRoom, d.PublicChannel)}, e.ID); err != nil {
+			return err
+		}
+		_, err = refold(b, now)
+		return err
 	})
 }
 
@@ -431,6 +899,56 @@ func (s *Store) UpdateRetro(id int64, fn func(r *incident.Retro) error) (inciden
 	return out, err
 }
 
+// SetSectionText saves a retro section's text as typed. An edit made on a
+// stale copy (a teammate changed the section since) is merged with theirs,
+// or, where both changed the same lines, both versions are kept side by
+// side; nothing typed is written over. The change is recorded.
+func (s *Store) SetSectionText(id int64, title string, ed Edit, author string, now time.Time, sections []string) (Merged, incident.Retro, error) {
+	var out Merged
+	var retro incident.Retro
+	err := s.update(func(tx *bolt.Tx) error {
+		out = Merged{Tx: uint64(tx.ID())}
+		b, err := incidentBucket(tx, id)
+		if err != nil {
+			return err
+		}
+		var r incident.Retro
+		if err := getJSON(b, keyRetro, &r); err != nil {
+			return err
+		}
+		incident.EnsureSections(&r, sections)
+		cur := ""
+		var rev int64
+		by := ""
+		if sec := r.Section(title); sec != nil {
+			cur, rev, by = sec.Text, sec.Rev, sec.EditedBy
+		}
+		text := ed.Text
+		if rev != ed.BaseRev && cur != ed.Base {
+			m := incident.Merge3(ed.Base, ed.Text, cur)
+			text, out.Merged, out.Conflict, out.By = m.Text, true, m.Conflict, by
+		}
+		out.Text, out.Rev = text, rev
+		retro = r
+		if cur == text {
+			return errNoChanges
+		}
+		if _, err := incident.SetSectionText(&r, title, text, author, now); err != nil {
+			return err
+		}
+		sec := r.Section(title)
+		sec.Rev = rev + 1
+		sec.EditedBy = author
+		out.Rev = sec.Rev
+		if err := recordChange(b, incident.Change{At: now, Author: author, Target: "retro section " + title, Before: cur, After: text}, 0); err != nil {
+			return err
+		}
+		retro = r
+		return putJSON(b, keyRetro, &r)
+	})
+	return out, retro, err
+}
+
 // SetDelivery records the delivery state of one public update.
 func (s *Store) SetDelivery(id, updateID int64, d []incident.Delivery) error {
 	return s.update(func(tx *bolt.Tx) error {
@@ -453,9 +971,12 @@ func (s *Store) SetDelivery(id, updateID int64, d []incident.Delivery) error {
 }
 
 // SetUIState keeps a small piece of per-user state for an incident, such as
-// a half-typed capture line, so it survives quitting.
-func (s *Store) SetUIState(id int64, name, value string) error {
-	return s.update(func(tx *bolt.Tx) error {
+// a half-typed capture line, so it survives quitting. It returns the
+// transaction it committed in (0 when nothing changed), so the cockpit can
+// tell its own quiet saves from other processes' writes.
+func (s *Store) SetUIState(id int64, name, value string) (uint64, error) {
+	var txID uint64
+	err := s.update(func(tx *bolt.Tx) error {
 		b, err := incidentBucket(tx, id)
 		if err != nil {
 			return err
@@ -464,11 +985,13 @@ func (s *Store) SetUIState(id int64, name, value string) error {
 		if bytes.Equal(ui.Get([]byte(name)), []byte(value)) {
 			return errNoChanges
 		}
+		txID = uint64(tx.ID())
 		if value == "" {
 			return ui.Delete([]byte(name))
 		}
 		return ui.Put([]byte(name), []byte(value))
 	})
+	return txID, err
 }
 
 // UIState returns what SetUIState kept, or "".
@@ -480,6 +1003,24 @@ func (s *Store) UIState(id int64, name string) (string, error) {
 			return err
 		}
 		out = string(b.Bucket(bucketUI).Get([]byte(name)))
+		return nil
+	})
+	return out, err
+}
+
+// UIStates returns every piece of per-user state of an incident whose name
+// starts with prefix (presence: who is editing what).
+func (s *Store) UIStates(id int64, prefix string) (map[string]string, error) {
+	out := map[string]string{}
+	err := s.view(func(tx *bolt.Tx) error {
+		b, err := incidentBucket(tx, id)
+		if err != nil {
+			return err
+		}
+		c := b.Bucket(bucketUI).Cursor()
+		for k, v := c.Seek([]byte(prefix)); k != nil && bytes.HasPrefix(k, []byte(prefix)); k, v = c.Next() {
+			out[string(k)] = string(v)
+		}
 		return nil
 	})
 	return out, err

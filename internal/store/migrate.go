@@ -1,14 +1,29 @@
 package store
 
 import (
+	"bytes"
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/warroom-cli/warroom/internal/incident"
 )
+
+// Buckets added by schema 2: the copies of the entries that set fields (the
+// fold reads only these) and the change record.
+var (
+	bucketFold    = []byte("fold")
+	bucketChanges = []byte("changes")
+)
+
+// incidentBuckets are the buckets inside every incident's bucket.
+var incidentBuckets = [][]byte{bucketEntries, bucketEntryIDs, bucketUpdates, bucketUI, bucketFold, bucketChanges}
 
 // migrations[i] moves the schema from version i to i+1. They run in order in
 // one transaction, so a database is never left half migrated.
 var migrations = []func(tx *bolt.Tx) error{
+	// 0 → 1: the top-level buckets.
 	func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketMeta, bucketIncidents} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
@@ -17,6 +32,11 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
+	// 1 → 2: the timeline becomes the record. Every entry that changed a
+	// field gets the Setting the fold reads (read back from the text
+	// warroom wrote for it), a declaration carries what no entry says, and
+	// the head is then the fold. No entry is removed or re-keyed.
+	migrateTimelineIsTheRecord,
 }
 
 func migrate(tx *bolt.Tx, from uint64) error {
@@ -30,4 +50,67 @@ func migrate(tx *bolt.Tx, from uint64) error {
 		return err
 	}
 	return m.Put(keySchema, u64(SchemaVersion))
+}
+
+func migrateTimelineIsTheRecord(tx *bolt.Tx) error {
+	root := tx.Bucket(bucketIncidents)
+	if root == nil {
+		return nil
+	}
+	var ids [][]byte
+	_ = root.ForEachBucket(func(k []byte) error { ids = append(ids, bytes.Clone(k)); return nil })
+	for _, k := range ids {
+		b := root.Bucket(k)
+		for _, name := range incidentBuckets {
+			if _, err := b.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		inc, err := readIncident(tx, b)
+		if err != nil {
+			return err
+		}
+		if err := backfillIncident(b, inc, "warroom"); err != nil {
+			return fmt.Errorf("INC-%d: %w", inc.ID, err)
+		}
+	}
+	return nil
+}
+
+// backfillIncident gives an incident's entries the settings the fold reads
+// (see incident.Backfill), writes the entries that changed or were added,
+// and folds the head.
+func backfillIncident(b *bolt.Bucket, inc *incident.Incident, author string) error {
+	before := make(map[int64]incident.Setting, len(inc.Entries))
+	for _, e := range inc.Entries {
+		before[e.ID] = e.Set
+	}
+	incident.Backfill(inc, author)
+	for _, e := range inc.Entries {
+		if e.ID == 0 {
+			if _, err := appendEntry(b, e); err != nil {
+				return err
+			}
+			continue
+		}
+		if settingEqual(before[e.ID], e.Set) {
+			continue
+		}
+		key := b.Bucket(bucketEntryIDs).Get(idKey(e.ID))
+		if key == nil {
+			key = entryKey(e.At, e.ID)
+		}
+		if err := putEntry(b, e, bytes.Clone(key)); err != nil {
+			return err
+		}
+	}
+	_, err := refold(b, time.Time{})
+	return err
+}
+
+func settingEqual(a, b incident.Setting) bool {
+	if a.Field != b.Field || a.Key != b.Key || a.Value != b.Value {
+		return false
+	}
+	return (a.Declared == nil) == (b.Declared == nil)
 }

@@ -170,11 +170,7 @@ func TestRetroStatusAndDueRoundTrip(t *testing.T) {
 	s := openTemp(t)
 	inc := declare(t, s, "Checkout failing")
 	resolvedAt := t0.Add(time.Hour)
-	if _, err := s.UpdateHead(inc.ID, resolvedAt, func(h *incident.Incident) error {
-		h.Status = incident.Resolved
-		h.Milestones[incident.MResolved] = resolvedAt
-		return nil
-	}); err != nil {
+	if _, err := s.Apply(inc.ID, incident.Capture{Command: incident.CmdMilestone, Milestone: incident.MResolved}, resolvedAt, "amara", incident.DefaultPolicy()); err != nil {
 		t.Fatal(err)
 	}
 	full, err := s.Incident(inc.ID)
@@ -206,7 +202,7 @@ func TestRetroStatusAndDueRoundTrip(t *testing.T) {
 	}
 
 	// Writing the head does not disturb the retro.
-	if _, err := s.UpdateHead(inc.ID, t0, func(h *incident.Incident) error { h.Title = "Checkout down"; return nil }); err != nil {
+	if err := s.SetTitle(inc.ID, "Checkout down", t0, "amara"); err != nil {
 		t.Fatal(err)
 	}
 	if got := retroOf(t, s, inc.ID); got.Status != incident.RetroFinal || !got.Due.Equal(custom) {

@@ -17,8 +17,38 @@
 // the file, and a crashed owner would strand the rest. Short transactions
 // keep every process equal and the file the only source of truth.
 //
-// No call waits more than LockTimeout for the lock; a lock still held after
-// that is reported as ErrLocked rather than hanging.
+// No process keeps the lock longer than its transaction needs: a Store holds
+// no handle between calls, not even for a moment after a write to make a
+// burst cheaper. An earlier version kept the read-write handle for 100 ms
+// after each write, and a cockpit writing every 60 ms then held the lock
+// almost without a gap, so scripts in other terminals timed out.
+//
+// bbolt polls a busy lock every 50 ms, so a waiter only gets in when its poll
+// happens to land in a gap between another process's transactions; with many
+// readers or a busy writer those gaps are a few milliseconds long and the
+// fixed poll keeps missing them. A Store instead retries the lock itself
+// after short random sleeps (about 1 ms at first, growing to about 15 ms):
+// they catch short gaps, and the randomness keeps several waiting processes
+// from retrying in lockstep.
+//
+// Retrying only helps if the file is ever free. Twenty SSH sessions reloading
+// a 10,000-entry incident overlap their reads, and a shared lock held by
+// overlapping readers is never released, however briefly; the same goes for a
+// long burst of writes handed from one goroutine to the next. So a Store that
+// has held the lock for turnSlice (100 ms) without a break lets the calls in
+// progress finish and keeps new ones back until the file has been free for
+// turnGap (20 ms), longer than any waiter's sleep, so every waiting process
+// gets to try the lock during the gap. That costs this process at most a
+// sixth of its time, and only while it is saturated.
+//
+// A call waits at most LockTimeout (4 s) for the lock and then reports
+// ErrLocked rather than hanging. 4 s outlasts any transaction warroom makes
+// (loading a 10,000-entry incident, an import), and the bursts of them a
+// busy cockpit or a room of SSH sessions produce, so a script waits them out
+// instead of failing; a lock held longer than that is a stuck or foreign
+// process, which a person should hear about. Within one process, writes on a
+// Store take turns behind a mutex and reads run side by side (bbolt's lock
+// for a read is shared), so goroutines need not spin on the file lock.
 //
 // # Change notification
 //
@@ -48,6 +78,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	mathrand "math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,8 +90,31 @@ import (
 	bolterrors "go.etcd.io/bbolt/errors"
 )
 
-// LockTimeout bounds how long any call waits for another process's lock.
-const LockTimeout = time.Second
+// LockTimeout bounds how long any call waits for another process's lock. It
+// is long enough for a script to wait out a busy cockpit (see the package
+// comment) and short enough that a stuck lock is reported, not waited on.
+const LockTimeout = 4 * time.Second
+
+// lockProbe is the bolt.Open timeout for one try at the lock. bbolt gives
+// up after its first failed try when the timeout is below its 50 ms poll
+// interval, so this turns bolt.Open into a single non-blocking attempt and
+// leaves the waiting to openDB. (A timeout of 0 would wait forever.)
+const lockProbe = time.Nanosecond
+
+// Bounds of the random sleep between tries at a busy lock: short enough to
+// catch the few milliseconds between another process's transactions.
+const (
+	lockRetryMin = time.Millisecond
+	lockRetryMax = 15 * time.Millisecond
+)
+
+// After holding the lock for turnSlice without a break, a Store leaves the
+// file free for turnGap; the gap outlasts lockRetryMax so that every process
+// waiting for the lock tries it at least once while it is free.
+const (
+	turnSlice = 100 * time.Millisecond
+	turnGap   = lockRetryMax + 5*time.Millisecond
+)
 
 // SchemaVersion is the layout this code reads and writes.
 const SchemaVersion = 1
@@ -94,16 +148,23 @@ var (
 type Store struct {
 	path string
 
-	// After a write the read-write handle stays open for idleClose, so a
-	// burst of writes (a paste of many lines, an import) pays for opening
-	// the file once. Other processes wait at most that long for the lock.
-	mu    sync.Mutex
-	db    *bolt.DB
-	timer *time.Timer
-}
+	// mu lets this process's writes take turns (and waiting writes go
+	// before new reads) instead of all spinning on the file lock, which
+	// would starve each other as they starve other processes. Reads share
+	// it: bbolt locks the file shared for them anyway.
+	mu sync.RWMutex
 
-// idleClose is how long a read-write handle outlives its last write.
-const idleClose = 100 * time.Millisecond
+	// lockBudget overrides LockTimeout when not zero, so tests need not
+	// wait seconds to see a lock reported.
+	lockBudget time.Duration
+
+	// How long this Store has held the file lock without a break, so it
+	// can give other processes a turn (see awaitTurn).
+	turnMu    sync.Mutex
+	held      int       // open handles, each holding the lock
+	busySince time.Time // when the current stretch of holding began
+	lastFree  time.Time // when the last handle closed
+}
 
 // Open prepares the database at path, creating it (0600, in a 0700
 // directory) if it does not exist, and migrating its schema. An existing file
@@ -172,17 +233,41 @@ func (s *Store) openDB(readOnly bool) (*bolt.DB, error) {
 			return nil, fmt.Errorf("the database %s is read-only (mode %v); make it writable with chmod u+w: %w", s.path, fi.Mode().Perm(), ErrReadOnly)
 		}
 	}
-	db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: LockTimeout, ReadOnly: readOnly})
-	if err != nil {
-		return nil, s.explainOpen(err)
+	budget := s.budget()
+	start := time.Now()
+	pause := lockRetryMin
+	for {
+		db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: lockProbe, ReadOnly: readOnly})
+		if err == nil {
+			return db, nil
+		}
+		if !errors.Is(err, bolterrors.ErrTimeout) {
+			return nil, s.explainOpen(err)
+		}
+		left := budget - time.Since(start)
+		if left <= 0 {
+			return nil, s.explainOpen(err)
+		}
+		// A random sleep in [lockRetryMin, pause], pause growing by half
+		// each try up to lockRetryMax: waiters spread out instead of
+		// retrying together, and a long wait costs few tries.
+		sleep := lockRetryMin + mathrand.N(pause-lockRetryMin+1)
+		pause = min(pause+pause/2+time.Millisecond, lockRetryMax)
+		time.Sleep(min(sleep, left))
 	}
-	return db, nil
+}
+
+func (s *Store) budget() time.Duration {
+	if s.lockBudget > 0 {
+		return s.lockBudget
+	}
+	return LockTimeout
 }
 
 func (s *Store) explainOpen(err error) error {
 	switch {
 	case errors.Is(err, bolterrors.ErrTimeout):
-		return fmt.Errorf("the database %s is locked by another process for over %s; close other warroom processes or try again: %w", s.path, LockTimeout, ErrLocked)
+		return fmt.Errorf("the database %s is locked by another process for over %s; close other warroom processes or try again: %w", s.path, s.budget(), ErrLocked)
 	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch):
 		return fmt.Errorf("the file %s is not a warroom database; choose another path with --db: %w", s.path, ErrNotBolt)
 	case errors.Is(err, bolterrors.ErrChecksum):
@@ -195,51 +280,36 @@ func (s *Store) explainOpen(err error) error {
 	return fmt.Errorf("cannot open the database %s (%v); it may be truncated or damaged, run warroom check: %w", s.path, err, ErrCorrupt)
 }
 
-// view runs fn in a read-only transaction: on the open read-write handle
-// if a write just happened, else on a freshly opened read-only one.
+// view runs fn in a read-only transaction on a freshly opened read-only
+// handle, closed before it returns so the shared lock lasts no longer than fn.
 func (s *Store) view(fn func(tx *bolt.Tx) error) (err error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.db != nil {
-		defer s.recoverCorrupt(&err)
-		return s.db.View(fn)
-	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	s.awaitTurn()
 	db, err := s.openDB(true)
 	if err != nil {
 		return err
 	}
+	s.took()
+	defer s.released()
 	defer db.Close()
 	defer s.recoverCorrupt(&err)
 	return db.View(fn)
 }
 
-// update runs fn in one read-write transaction; when it returns nil the
-// change is on disk.
+// update runs fn in one read-write transaction on a freshly opened handle,
+// closed before it returns; when it returns nil the change is on disk.
 func (s *Store) update(fn func(tx *bolt.Tx) error) (err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.db == nil {
-		if s.db, err = s.openDB(false); err != nil {
-			return err
-		}
+	s.awaitTurn()
+	db, err := s.openDB(false)
+	if err != nil {
+		return err
 	}
-	db := s.db
-	if s.timer != nil {
-		s.timer.Stop()
-	}
-	s.timer = time.AfterFunc(idleClose, func() {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		if s.db == db {
-			s.closeLocked()
-		}
-	})
-	defer func() {
-		if err != nil {
-			// Do not keep a handle that just failed (full disk, damage).
-			s.closeLocked()
-		}
-	}()
+	s.took()
+	defer s.released()
+	defer db.Close()
 	defer s.recoverCorrupt(&err)
 	err = db.Update(fn)
 	if errors.Is(err, errNoChanges) {
@@ -251,24 +321,57 @@ func (s *Store) update(fn func(tx *bolt.Tx) error) (err error) {
 	return err
 }
 
-func (s *Store) closeLocked() {
-	if s.timer != nil {
-		s.timer.Stop()
-		s.timer = nil
-	}
-	if s.db != nil {
-		_ = s.db.Close()
-		s.db = nil
+// awaitTurn holds a call back while this Store has held the file lock for
+// longer than turnSlice without a break: until the handles open now have
+// closed and the file has then been free for turnGap.
+func (s *Store) awaitTurn() {
+	for {
+		s.turnMu.Lock()
+		wait := s.turnWaitLocked(time.Now())
+		s.turnMu.Unlock()
+		if wait <= 0 {
+			return
+		}
+		time.Sleep(wait)
 	}
 }
 
-// Close releases the file at once instead of after the idle delay.
-func (s *Store) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.closeLocked()
-	return nil
+func (s *Store) turnWaitLocked(now time.Time) time.Duration {
+	if s.held > 0 {
+		if now.Sub(s.busySince) > turnSlice {
+			return time.Millisecond // poll until the calls in progress end
+		}
+		return 0
+	}
+	if free := now.Sub(s.lastFree); free < turnGap && s.lastFree.Sub(s.busySince) > turnSlice {
+		return turnGap - free
+	}
+	return 0
 }
+
+// took records that a handle now holds the lock. A gap shorter than turnGap
+// does not end a stretch: no other process can count on getting in then.
+func (s *Store) took() {
+	s.turnMu.Lock()
+	defer s.turnMu.Unlock()
+	if now := time.Now(); s.held == 0 && now.Sub(s.lastFree) >= turnGap {
+		s.busySince = now
+	}
+	s.held++
+}
+
+// released records that a handle has closed and so let go of the lock.
+func (s *Store) released() {
+	s.turnMu.Lock()
+	defer s.turnMu.Unlock()
+	if s.held--; s.held == 0 {
+		s.lastFree = time.Now()
+	}
+}
+
+// Close does nothing: a Store holds no handle between calls. It stays so
+// callers can treat a Store like any other resource.
+func (s *Store) Close() error { return nil }
 
 // recoverCorrupt turns the panics bbolt raises on damaged pages into an error.
 func (s *Store) recoverCorrupt(err *error) {

@@ -91,7 +91,7 @@ func TestIncidentLifecycle(t *testing.T) {
 	}
 
 	// Re-time the early entry after the action: it moves.
-	if _, err := s.EditEntry(a.ID, early.ID, t0.Add(20*time.Minute), func(x *incident.Entry) error {
+	if _, err := s.EditEntry(a.ID, early.ID, t0.Add(20*time.Minute), "amara", func(x *incident.Entry) error {
 		x.At = t0.Add(15 * time.Minute)
 		x.Starred = true
 		x.Text = "first alert (pager)"
@@ -106,12 +106,12 @@ func TestIncidentLifecycle(t *testing.T) {
 	}
 
 	// Delete is recorded, not silent.
-	if err := s.DeleteEntry(a.ID, e.ID, t0.Add(30*time.Minute), "amara"); err != nil {
+	if _, err := s.DeleteEntry(a.ID, e.ID, t0.Add(30*time.Minute), "amara"); err != nil {
 		t.Fatal(err)
 	}
 	got, _ = s.Incident(a.ID)
 	vis := got.VisibleEntries()
-	if len(vis) != 3 || !strings.Contains(vis[len(vis)-1].Text, "Deleted entry from 12:10: restarted workers") {
+	if len(vis) != 3 || !strings.Contains(vis[len(vis)-1].Text, "from 12:10: restarted workers") {
 		t.Fatalf("deletion not recorded: %+v", vis)
 	}
 
@@ -165,13 +165,13 @@ func TestApplyAndUIState(t *testing.T) {
 		t.Fatalf("delivery %+v", got.Updates[0])
 	}
 
-	if err := s.SetUIState(a.ID, "capture:amara", "half typed"); err != nil {
+	if _, err := s.SetUIState(a.ID, "capture:amara", "half typed"); err != nil {
 		t.Fatal(err)
 	}
 	if v, _ := s.UIState(a.ID, "capture:amara"); v != "half typed" {
 		t.Fatalf("ui state %q", v)
 	}
-	if err := s.SetDraft(a.ID, "We are investigating."); err != nil {
+	if _, err := s.SetDraft(a.ID, Edit{Text: "We are investigating."}, "amara", now); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.Incident(a.ID); got.Draft != "We are investigating." {

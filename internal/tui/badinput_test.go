@@ -55,14 +55,20 @@ func TestHostileTextNeverReachesTheTerminal(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := st.UpdateHead(id, pinned, func(inc *incident.Incident) error {
-		inc.Title = "Title \x1b[31mred\x1b[0m"
-		inc.Roles["scribe"] = "li\x07"
-		inc.Tags = append(inc.Tags, "tag\x1b[5m")
-		inc.WarRoom = "#war\rroom"
+	if err := st.UpdateDeclaration(id, pinned, "amara", func(d *incident.Declaration) error {
+		d.Title = "Title \x1b[31mred\x1b[0m"
+		d.WarRoom = "#war\rroom"
 		return nil
 	}); err != nil {
 		t.Fatal(err)
+	}
+	for _, c := range []incident.Capture{
+		{Command: incident.CmdRole, Role: "scribe", Person: "li\x07"},
+		{Command: incident.CmdTag, Tag: "tag\x1b[5m"},
+	} {
+		if _, err := st.Apply(id, c, pinned, "amara", incident.DefaultPolicy()); err != nil {
+			t.Fatal(err)
+		}
 	}
 	m := newModel(t, st, id, 120, 40)
 	view := m.View()
@@ -168,7 +174,7 @@ func TestHugeIncidentOpensWithTailThenLoadsAll(t *testing.T) {
 	if !ok {
 		t.Fatalf("first load gave %T", msg)
 	}
-	if !first.partial || len(first.inc.Entries) != tailEntries(40) || first.total != 2000 {
+	if !first.partial || len(first.inc.Entries) != tailEntries(40) || first.total != 2001 { // the import adds the declaration the fold starts from
 		t.Fatalf("first load: partial %v, %d entries of %d", first.partial, len(first.inc.Entries), first.total)
 	}
 	next, cmd := m.Update(first)
@@ -177,7 +183,7 @@ func TestHugeIncidentOpensWithTailThenLoadsAll(t *testing.T) {
 		t.Fatalf("the first frame does not show the newest entries while loading:\n%s", m.View())
 	}
 	m = drive(t, m, cmd)
-	if m.ctx.Partial || len(m.cockpit.timeline.data.entries) != 2000 {
+	if m.ctx.Partial || len(m.cockpit.timeline.data.entries) != 2001 {
 		t.Fatalf("after the background load: partial %v, %d entries", m.ctx.Partial, len(m.cockpit.timeline.data.entries))
 	}
 	m = press(t, m, "tab", "g")

@@ -53,6 +53,11 @@ type captureLine struct {
 	w       int
 	// seq counts edits so a debounced save knows whether it is current.
 	seq int
+	// handoff is a message for another pane that must reach it before the
+	// next key does (/draft, /publish): the cockpit delivers it at once,
+	// in the Update that made it, since a tea.Cmd's message could arrive
+	// after the next line's.
+	handoff tea.Msg
 	// saved is the value last written to the store.
 	saved string
 }
@@ -346,7 +351,11 @@ func (c captureLine) submit() (captureLine, tea.Cmd) {
 	case incident.CmdPublish:
 		// The comms pane publishes: it holds the draft as typed and asks
 		// once when the jargon check found something.
-		return c, tea.Batch(save, func() tea.Msg { return publishRequestMsg{} })
+		c.handoff = publishRequestMsg{text: capt.Text}
+		return c, save
+	case incident.CmdDraft:
+		c.handoff = draftSetMsg{text: capt.Text}
+		return c, save
 	}
 	return c, tea.Batch(save, applyCmd(c.ctx, line, capt, now))
 }

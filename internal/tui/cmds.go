@@ -81,18 +81,30 @@ func applyCmd(ctx *Context, line string, c incident.Capture, now time.Time) tea.
 		if err != nil {
 			return applyFailedMsg{line: line, err: err}
 		}
-		return appliedMsg{capture: c, result: res}
+		return appliedMsg{capture: c, result: res.Result, head: res.Head, tx: res.Tx}
 	})
 }
 
 // editEntryCmd changes one entry's text, time or star.
 func editEntryCmd(ctx *Context, entryID int64, what string, fn func(e *incident.Entry) error) tea.Cmd {
-	st, id, now := ctx.Store, ctx.IncidentID, ctx.Now()
+	st, id, now, author := ctx.Store, ctx.IncidentID, ctx.Now(), ctx.Author
 	return ctx.Write(func() tea.Msg {
-		if _, err := st.EditEntry(id, entryID, now, fn); err != nil {
+		if _, err := st.EditEntry(id, entryID, now, author, fn); err != nil {
 			return errMsg{err}
 		}
 		return entryChangedMsg{what: what}
+	})
+}
+
+// restoreEntryCmd restores a deleted entry, given it or its deletion entry.
+func restoreEntryCmd(ctx *Context, entryID int64) tea.Cmd {
+	st, id, now, author := ctx.Store, ctx.IncidentID, ctx.Now(), ctx.Author
+	return ctx.Write(func() tea.Msg {
+		e, err := st.RestoreEntry(id, entryID, now, author)
+		if err != nil {
+			return errMsg{err}
+		}
+		return entryChangedMsg{what: fmt.Sprintf("Entry #%d restored", e.ID)}
 	})
 }
 
@@ -100,10 +112,10 @@ func editEntryCmd(ctx *Context, entryID int64, what string, fn func(e *incident.
 func deleteEntryCmd(ctx *Context, entryID int64) tea.Cmd {
 	st, id, now, author := ctx.Store, ctx.IncidentID, ctx.Now(), ctx.Author
 	return ctx.Write(func() tea.Msg {
-		if err := st.DeleteEntry(id, entryID, now, author); err != nil {
+		if _, err := st.DeleteEntry(id, entryID, now, author); err != nil {
 			return errMsg{err}
 		}
-		return entryChangedMsg{what: "Entry deleted; the deletion is on the timeline"}
+		return entryChangedMsg{what: "Entry deleted; the deletion is on the timeline (u on it restores)"}
 	})
 }
 
@@ -124,10 +136,11 @@ func saveLineCmd(st *store.Store, id int64, author, value string) tea.Cmd {
 		return nil
 	}
 	return func() tea.Msg {
-		if err := st.SetUIState(id, uiStateName(author), value); err != nil {
+		tx, err := st.SetUIState(id, uiStateName(author), value)
+		if err != nil {
 			return errMsg{fmt.Errorf("the half-typed line was not saved: %w", err)}
 		}
-		return nil
+		return quietWriteMsg{tx: tx}
 	}
 }
 

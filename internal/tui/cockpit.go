@@ -204,6 +204,10 @@ func (c cockpit) key(msg tea.KeyMsg) (cockpit, tea.Cmd) {
 		}
 		var cmd tea.Cmd
 		c.capture, cmd = c.capture.Update(msg)
+		if h := c.capture.handoff; h != nil {
+			c.capture.handoff = nil
+			return c, tea.Batch(cmd, c.broadcast(h))
+		}
 		return c, cmd
 	case focusTimeline:
 		if !c.timeline.selecting && !c.timeline.confirm {

@@ -383,7 +383,7 @@ func TestSelectionStarEditRetimeDelete(t *testing.T) {
 		if e.Text == "Failover to secondary PSP started (eu-west-1 only)" && e.Deleted {
 			deleted = true
 		}
-		if strings.HasPrefix(e.Text, "Deleted entry from 13:44") {
+		if strings.HasPrefix(e.Text, "Deleted entry #") && strings.Contains(e.Text, "from 13:44") {
 			logged = true
 		}
 	}

@@ -45,8 +45,11 @@ type commsPane struct {
 	// templated: the draft shown is generated from the status template
 	// and not stored; it follows status, ETA and time until edited.
 	templated bool
-	// synced is the draft as last known to be in the store.
-	synced string
+	// synced is the draft as last known to be in the store, and syncedRev
+	// its revision: a loaded copy with an older revision is one this pane
+	// has already moved past and never replaces what is shown.
+	synced    string
+	syncedRev int64
 	// seq counts edits; a debounced save writes only if it is current.
 	seq   int
 	saver *draftSaver
@@ -96,22 +99,29 @@ const draftSaveAfter = 500 * time.Millisecond
 
 // Messages of the comms pane.
 type (
-	// publishRequestMsg asks the pane to publish the draft (the capture
-	// line's /publish).
-	publishRequestMsg struct{}
+	// publishRequestMsg asks the pane to publish the draft, or text when
+	// set (the capture line's /publish [TEXT]). The cockpit hands it over
+	// synchronously, in the order lines were typed.
+	publishRequestMsg struct{ text string }
+	// draftSetMsg replaces the draft (the capture line's /draft TEXT),
+	// handed over synchronously like publishRequestMsg.
+	draftSetMsg struct{ text string }
 	// draftSaveMsg fires when typing paused.
 	draftSaveMsg struct {
 		id  int64
 		seq int
 	}
-	// draftSavedMsg reports the draft written to the store.
+	// draftSavedMsg reports the draft written to the store: sent is what
+	// this pane sent, merged what the store holds now (with a teammate's
+	// edit merged in when the pane's copy was stale).
 	draftSavedMsg struct {
-		id   int64
-		text string
+		id     int64
+		sent   string
+		merged store.Merged
 	}
 	// publishDoneMsg reports the publish write.
 	publishDoneMsg struct {
-		res incident.Result
+		res store.Applied
 		err error
 	}
 	// deliveredMsg reports the delivery of one update, stored.
@@ -123,21 +133,34 @@ type (
 	}
 )
 
-// draftSaver serialises draft writes so that an older text never lands
-// after a newer one.
+// draftSaver keeps the revision this program last wrote or adopted, read
+// and updated by the queued writes as they run, so that each save is made
+// on the copy the previous one left: only a teammate's edit in between
+// makes a save merge.
 type draftSaver struct {
 	mu   sync.Mutex
-	last map[int64]int
+	base map[int64]store.Edit
 }
 
-func (s *draftSaver) save(st *store.Store, id int64, seq int, text string) error {
+func (s *draftSaver) save(st *store.Store, id int64, text, author string, now time.Time) (store.Merged, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if seq < s.last[id] {
-		return nil
+	b := s.base[id]
+	m, err := st.SetDraft(id, store.Edit{BaseRev: b.BaseRev, Base: b.Base, Text: text}, author, now)
+	if err == nil {
+		s.base[id] = store.Edit{BaseRev: m.Rev, Base: m.Text}
 	}
-	s.last[id] = seq
-	return st.SetDraft(id, text)
+	return m, err
+}
+
+// adopt records a stored revision the pane has shown, unless a newer one
+// was written meanwhile.
+func (s *draftSaver) adopt(id, rev int64, text string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if rev >= s.base[id].BaseRev {
+		s.base[id] = store.Edit{BaseRev: rev, Base: text}
+	}
 }
 
 // flusher is implemented by panes that keep typed text to save on quit.
@@ -163,7 +186,7 @@ func newCommsPane(ctx *Context) *commsPane {
 	// A steady cursor, as on the capture line: a blinking one redraws the
 	// frame twice a second for nothing.
 	ta.Cursor.SetMode(cursor.CursorStatic)
-	c := &commsPane{ctx: ctx, keys: ctx.Keys.CommsPane, ta: ta, templated: true, saver: &draftSaver{last: map[int64]int{}}}
+	c := &commsPane{ctx: ctx, keys: ctx.Keys.CommsPane, ta: ta, templated: true, saver: &draftSaver{base: map[int64]store.Edit{}}}
 	c.sync()
 	return c
 }
@@ -239,10 +262,17 @@ func (c *commsPane) sync() {
 	if inc == nil {
 		return
 	}
-	dirty := !c.templated && c.ta.Value() != c.synced
-	if dirty {
+	if inc.DraftRev < c.syncedRev {
+		// A copy read before this pane's own save landed.
 		return
 	}
+	dirty := !c.templated && c.ta.Value() != c.synced
+	if dirty {
+		// What the person typed stays; the next save merges.
+		return
+	}
+	c.syncedRev = inc.DraftRev
+	c.saver.adopt(c.ctx.IncidentID, inc.DraftRev, inc.Draft)
 	if inc.Draft != "" {
 		c.templated = false
 		c.synced = inc.Draft
@@ -304,25 +334,33 @@ func (c *commsPane) Update(msg tea.Msg) (Component, tea.Cmd) {
 	case appliedMsg:
 		return c, c.applied(msg)
 	case publishRequestMsg:
+		if msg.text != "" {
+			c.replaceDraft(msg.text)
+		}
 		return c, c.requestPublish()
+	case draftSetMsg:
+		return c, c.setDraft(msg.text)
 	case draftSaveMsg:
 		if msg.id != c.ctx.IncidentID || msg.seq != c.seq || c.templated {
 			return c, nil
 		}
 		return c, c.saveCmd()
 	case draftSavedMsg:
-		if msg.id == c.ctx.IncidentID {
-			c.synced = msg.text
+		if msg.id != c.ctx.IncidentID {
+			return c, nil
 		}
-		return c, nil
+		return c, c.saved(msg)
 	case publishDoneMsg:
 		c.publishing = false
 		if msg.err != nil {
 			return c, errCmd(msg.err)
 		}
 		res := msg.res
+		if res.Head != nil {
+			c.syncedRev = max(c.syncedRev, res.Head.DraftRev)
+		}
 		return c, func() tea.Msg {
-			return appliedMsg{capture: incident.Capture{Command: incident.CmdPublish}, result: res}
+			return appliedMsg{capture: incident.Capture{Command: incident.CmdPublish}, result: res.Result, head: res.Head, tx: res.Tx}
 		}
 	case deliveredMsg:
 		c.resending = false
@@ -397,16 +435,63 @@ func (c *commsPane) edited() tea.Cmd {
 
 // saveCmd writes the draft as it is now.
 func (c *commsPane) saveCmd() tea.Cmd {
-	st, id, seq, text, saver := c.ctx.Store, c.ctx.IncidentID, c.seq, c.text(), c.saver
+	st, id, text, saver, author, now := c.ctx.Store, c.ctx.IncidentID, c.text(), c.saver, c.ctx.Author, c.ctx.Now()
 	if st == nil || id == 0 {
 		return nil
 	}
 	return c.ctx.Write(func() tea.Msg {
-		if err := saver.save(st, id, seq, text); err != nil {
-			return errMsg{fmt.Errorf("the public draft was not saved: %w", err)}
+		m, err := saver.save(st, id, text, author, now)
+		if err != nil {
+			return errMsg{fmt.Errorf("the public draft was not saved (it is kept on screen): %w", err)}
 		}
-		return draftSavedMsg{id: id, text: text}
+		return draftSavedMsg{id: id, sent: text, merged: m}
 	})
+}
+
+// saved takes the stored draft back after a save. When a teammate changed
+// the draft meanwhile, their words were merged in: the pane shows the merge
+// with anything typed since the save on top, and says so.
+func (c *commsPane) saved(msg draftSavedMsg) tea.Cmd {
+	m := msg.merged
+	if m.Rev >= c.syncedRev {
+		c.synced, c.syncedRev = m.Text, m.Rev
+	}
+	if !m.Merged || m.Text == msg.sent {
+		return nil
+	}
+	local := incident.Merge3(msg.sent, c.ta.Value(), m.Text).Text
+	c.templated = false
+	c.setValue(local)
+	who := incident.CleanLine(m.By)
+	if who == "" {
+		who = "someone"
+	}
+	note := who + " changed the public draft while you typed; their words are merged into yours"
+	if m.Conflict {
+		note = who + " changed the same words of the public draft while you typed; both versions are kept, theirs first"
+	}
+	cmds := []tea.Cmd{func() tea.Msg { return statusMsg{note} }}
+	if local != m.Text {
+		cmds = append(cmds, c.edited())
+	}
+	return tea.Batch(cmds...)
+}
+
+// replaceDraft shows text as the draft at once (the capture line's /draft
+// or /publish TEXT), before any write lands, so a /publish typed right
+// after publishes exactly it.
+func (c *commsPane) replaceDraft(text string) {
+	c.seq++
+	c.templated = false
+	c.confirming = false
+	c.setValue(text)
+}
+
+// setDraft replaces the draft with text and stores it through the ordered
+// write path.
+func (c *commsPane) setDraft(text string) tea.Cmd {
+	c.replaceDraft(text)
+	return c.saveCmd()
 }
 
 // useTemplate drops the typed draft for the template of the current state.
@@ -418,26 +503,19 @@ func (c *commsPane) useTemplate() tea.Cmd {
 	if c.synced == "" {
 		return nil
 	}
-	st, id, seq, saver := c.ctx.Store, c.ctx.IncidentID, c.seq, c.saver
+	st, id, saver, author, now := c.ctx.Store, c.ctx.IncidentID, c.saver, c.ctx.Author, c.ctx.Now()
 	return c.ctx.Write(func() tea.Msg {
-		if err := saver.save(st, id, seq, ""); err != nil {
+		m, err := saver.save(st, id, "", author, now)
+		if err != nil {
 			return errMsg{fmt.Errorf("the public draft was not reset: %w", err)}
 		}
-		return draftSavedMsg{id: id, text: ""}
+		return draftSavedMsg{id: id, sent: "", merged: m}
 	})
 }
 
 // applied follows what the capture line (or this pane) stored.
 func (c *commsPane) applied(msg appliedMsg) tea.Cmd {
 	switch {
-	case msg.capture.Command == incident.CmdDraft:
-		// /draft TEXT replaced the stored draft: show it, and let no
-		// pending save of the old text overwrite it.
-		c.seq++
-		c.templated = false
-		c.synced = msg.capture.Text
-		c.setValue(msg.capture.Text)
-		return nil
 	case msg.result.Update != nil:
 		return c.afterPublish(*msg.result.Update)
 	}
@@ -473,16 +551,16 @@ func (c *commsPane) requestPublish() tea.Cmd {
 	c.publishing = true
 	c.seq++
 	c.layout()
-	st, id, now, author, policy, saver, seq := c.ctx.Store, c.ctx.IncidentID, c.ctx.Now(), c.ctx.Author, c.ctx.Policy(), c.saver, c.seq
+	st, id, now, author, policy, saver := c.ctx.Store, c.ctx.IncidentID, c.ctx.Now(), c.ctx.Author, c.ctx.Policy(), c.saver
+	// Exactly the text on screen is published, in one transaction.
 	raw := c.text()
 	return c.ctx.Write(func() tea.Msg {
-		// Store what is on screen first, so the last keystrokes are in.
-		if err := saver.save(st, id, seq, raw); err != nil {
-			return publishDoneMsg{err: fmt.Errorf("the update was not published: %w", err)}
-		}
-		res, err := st.Apply(id, incident.Capture{Command: incident.CmdPublish}, now, author, policy)
+		res, err := st.Apply(id, incident.Capture{Command: incident.CmdPublish, Text: raw}, now, author, policy)
 		if err != nil {
-			return publishDoneMsg{err: err}
+			return publishDoneMsg{err: fmt.Errorf("the update was not published (the draft is kept): %w", err)}
+		}
+		if res.Head != nil {
+			saver.adopt(id, res.Head.DraftRev, res.Head.Draft)
 		}
 		return publishDoneMsg{res: res}
 	})

@@ -72,24 +72,65 @@ type Context struct {
 	// nil when there is none to write to.
 	Terminal io.Writer
 
-	// writes counts store writes in flight so that quitting waits for them.
-	writes sync.WaitGroup
+	// writes is the one ordered write path of this program.
+	writes writeQueue
 }
 
-// Write wraps a tea.Cmd that writes to the store so that quitting waits for
-// it: nothing typed is lost to a fast ctrl+c. The returned command must be
-// handed to Bubble Tea (returned from Update), or quitting would wait for
-// ever.
+// Write queues a store write and returns the command that brings back its
+// result. The write is queued now, while Update runs, so writes commit in
+// the order people made them, however fast they type: Bubble Tea runs each
+// tea.Cmd on a goroutine of its own, and two writes started as commands
+// could otherwise land in either order ("/status identified" then
+// "/status monitoring" ending as identified). Quitting waits for the queue.
 func (c *Context) Write(fn tea.Cmd) tea.Cmd {
 	if fn == nil {
 		return nil
 	}
-	c.writes.Add(1)
-	return func() tea.Msg {
-		defer c.writes.Done()
-		return fn()
+	return c.writes.enqueue(fn)
+}
+
+// writeQueue runs writes one at a time, in the order they were queued, on
+// a goroutine of its own; enqueue never blocks the Update loop.
+type writeQueue struct {
+	mu      sync.Mutex
+	jobs    []func()
+	running bool
+	pending sync.WaitGroup
+}
+
+func (q *writeQueue) enqueue(fn tea.Cmd) tea.Cmd {
+	done := make(chan tea.Msg, 1)
+	q.pending.Add(1)
+	q.mu.Lock()
+	q.jobs = append(q.jobs, func() {
+		defer q.pending.Done()
+		done <- fn()
+	})
+	if !q.running {
+		q.running = true
+		go q.run()
+	}
+	q.mu.Unlock()
+	return func() tea.Msg { return <-done }
+}
+
+func (q *writeQueue) run() {
+	for {
+		q.mu.Lock()
+		if len(q.jobs) == 0 {
+			q.running = false
+			q.mu.Unlock()
+			return
+		}
+		job := q.jobs[0]
+		q.jobs = q.jobs[1:]
+		q.mu.Unlock()
+		job()
 	}
 }
+
+// wait blocks until every queued write has finished.
+func (q *writeQueue) wait() { q.pending.Wait() }
 
 // Policy returns the process timings from the configuration.
 func (c *Context) Policy() incident.Policy {

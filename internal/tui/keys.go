@@ -39,6 +39,7 @@ type KeyMap struct {
 	Retime  key.Binding
 	Star    key.Binding
 	Delete  key.Binding
+	Restore key.Binding
 	Confirm key.Binding
 	Deny    key.Binding
 
@@ -106,6 +107,7 @@ func DefaultKeyMap() *KeyMap {
 		Retime:  b([]string{"t"}, "t", "re-time"),
 		Star:    b([]string{"s", "*"}, "s", "star"),
 		Delete:  b([]string{"d", "delete"}, "d", "delete"),
+		Restore: b([]string{"u"}, "u", "undo deletion"),
 		Confirm: b([]string{"y"}, "y", "confirm"),
 		Deny:    b([]string{"n", "esc"}, "n", "keep"),
 

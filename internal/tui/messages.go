@@ -48,7 +48,16 @@ type tickMsg time.Time
 type appliedMsg struct {
 	capture incident.Capture
 	result  incident.Result
+	// head is the incident's own fields after the change and tx the
+	// transaction it committed in (nil and 0 when not known).
+	head *incident.Incident
+	tx   uint64
 }
+
+// quietWriteMsg reports a write nobody needs to see (a half-typed line
+// kept): its transaction is the program's own, so the poll that notices it
+// reloads nothing.
+type quietWriteMsg struct{ tx uint64 }
 
 // applyFailedMsg reports a capture line the store refused; the line is given
 // back to the capture line so nothing typed is lost.

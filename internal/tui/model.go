@@ -411,7 +411,7 @@ func (m Model) quit() tea.Cmd {
 		}
 	}
 	ctx := m.ctx
-	wait := func() tea.Msg { ctx.writes.Wait(); return nil }
+	wait := func() tea.Msg { ctx.writes.wait(); return nil }
 	return tea.Sequence(tea.Batch(flush...), wait, tea.Quit)
 }
 

@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/store"
 )
 
 // The retro screen: a list of the retro's sections on the left, with a mark
@@ -111,6 +112,8 @@ type retroSavedMsg struct {
 	id    int64
 	what  string
 	retro incident.Retro
+	// saves says how each free-text section saved landed, for merges.
+	saves map[string]sectionSave
 }
 
 // retroSections returns the configured section titles.
@@ -147,14 +150,16 @@ func retroWriteCmd(ctx *Context, what string, fn func(r *incident.Retro, author 
 	})
 }
 
-// textSaver writes free text as it is typed. Every save writes the newest
-// text of each section at the moment it runs, and saves run one at a time,
-// so however saves and flushes interleave the last one to land holds the
-// last text typed.
+// textSaver writes free text as it is typed. Saves go through the ordered
+// write path, and each takes, when it runs, the newest text of every
+// section then pending, so the last save to land holds the last text typed.
+// It also keeps, per section, the revision this program last wrote or
+// adopted: a save is made on that copy, so only a teammate's edit in
+// between makes it merge (never overwrite) in the store.
 type textSaver struct {
-	mu      sync.Mutex // guards pending
+	mu      sync.Mutex // guards pending and base
 	pending map[string]string
-	write   sync.Mutex // one save at a time
+	base    map[string]store.Edit
 }
 
 func (s *textSaver) set(title, text string) {
@@ -174,6 +179,26 @@ func (s *textSaver) has(title string) bool {
 	return ok
 }
 
+// adopt records a stored revision shown on screen, unless a newer one was
+// written meanwhile.
+func (s *textSaver) adopt(title string, rev int64, text string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.base == nil {
+		s.base = map[string]store.Edit{}
+	}
+	if rev >= s.base[title].BaseRev {
+		s.base[title] = store.Edit{BaseRev: rev, Base: text}
+	}
+}
+
+// sectionSave is how one section's save landed: what was sent and what the
+// store holds now.
+type sectionSave struct {
+	sent   string
+	merged store.Merged
+}
+
 // saveCmd writes whatever is pending; nil when nothing is.
 func (s *textSaver) saveCmd(ctx *Context) tea.Cmd {
 	s.mu.Lock()
@@ -184,8 +209,6 @@ func (s *textSaver) saveCmd(ctx *Context) tea.Cmd {
 	}
 	st, id, author, now, sections := ctx.Store, ctx.IncidentID, ctx.Author, ctx.Now(), retroSections(ctx)
 	return ctx.Write(func() tea.Msg {
-		s.write.Lock()
-		defer s.write.Unlock()
 		s.mu.Lock()
 		todo := s.pending
 		s.pending = nil
@@ -193,30 +216,35 @@ func (s *textSaver) saveCmd(ctx *Context) tea.Cmd {
 		if len(todo) == 0 {
 			return nil
 		}
-		r, err := st.UpdateRetro(id, func(r *incident.Retro) error {
-			incident.EnsureSections(r, sections)
-			for title, text := range todo {
-				if _, err := incident.SetSectionText(r, title, text, author, now); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			// Keep the text for the next save unless newer text arrived.
+		saves := map[string]sectionSave{}
+		var retro incident.Retro
+		var failed error
+		for title, text := range todo {
 			s.mu.Lock()
-			for title, text := range todo {
+			b := s.base[title]
+			s.mu.Unlock()
+			m, r, err := st.SetSectionText(id, title, store.Edit{BaseRev: b.BaseRev, Base: b.Base, Text: text}, author, now, sections)
+			if err != nil {
+				failed = err
+				// Keep the text for the next save unless newer text arrived.
+				s.mu.Lock()
 				if _, newer := s.pending[title]; !newer {
 					if s.pending == nil {
 						s.pending = map[string]string{}
 					}
 					s.pending[title] = text
 				}
+				s.mu.Unlock()
+				continue
 			}
-			s.mu.Unlock()
-			return errMsg{fmt.Errorf("the retro text was not saved (%w); it is kept and saved with the next change", err)}
+			s.adopt(title, m.Rev, m.Text)
+			saves[title] = sectionSave{sent: text, merged: m}
+			retro = r
 		}
-		return retroSavedMsg{id: id, retro: r}
+		if failed != nil {
+			return errMsg{fmt.Errorf("the retro text was not saved (%w); it is kept and saved with the next change", failed)}
+		}
+		return retroSavedMsg{id: id, retro: retro, saves: saves}
 	})
 }
 
@@ -330,11 +358,11 @@ func (s *retroScreen) syncText() {
 	if title == "" {
 		return
 	}
-	stored := ""
-	if sec := s.retro.Section(title); sec != nil {
-		stored = sec.Text
+	var sec incident.Section
+	if p := s.retro.Section(title); p != nil {
+		sec = *p
 	}
-	s.text.show(title, stored, s.saver.has(title))
+	s.text.show(title, sec, s.saver.has(title))
 }
 
 func (s *retroScreen) SetSize(w, h int) Component {
@@ -379,8 +407,11 @@ func (s *retroScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
 			// A write for an incident no longer on screen.
 			return s, nil
 		}
-		s.setRetro(msg.retro)
 		cmds := []tea.Cmd{func() tea.Msg { return reloadMsg{} }}
+		if sv, ok := msg.saves[s.text.title]; ok {
+			cmds = append(cmds, s.text.landed(sv))
+		}
+		s.setRetro(msg.retro)
 		if msg.what != "" {
 			what := msg.what
 			cmds = append(cmds, func() tea.Msg { return statusMsg{what} })

@@ -47,10 +47,11 @@ type retroText struct {
 	saver *textSaver
 	area  textarea.Model
 	title string
-	// stored is the section's text in the store as last seen; synced is
-	// what the area showed after taking it, to tell local edits from
-	// other people's.
+	// stored is the section's text in the store as last seen, at rev;
+	// synced is what the area showed after taking it, to tell local edits
+	// from other people's.
 	stored, synced string
+	rev            int64
 	seq            int
 	w, h           int
 }
@@ -83,26 +84,60 @@ func (t *retroText) setSize(w, h int) {
 }
 
 // show points the editor at a section. Text typed here and not yet stored
-// is never replaced; otherwise the stored text (perhaps a teammate's) wins.
-func (t *retroText) show(title, stored string, pending bool) {
+// is never replaced, nor is anything by a copy older than the one shown;
+// otherwise the stored text (perhaps a teammate's) is shown.
+func (t *retroText) show(title string, sec incident.Section, pending bool) {
 	if title != t.title {
 		t.title = title
 		t.area.Placeholder = sectionPlaceholder(title)
-		t.stored = stored
-		t.setValue(stored)
+		t.stored, t.rev = sec.Text, sec.Rev
+		t.saver.adopt(title, sec.Rev, sec.Text)
+		t.setValue(sec.Text)
 		return
 	}
-	if stored == t.stored {
+	if sec.Rev < t.rev || sec.Text == t.stored {
 		return
 	}
-	t.stored = stored
+	t.stored, t.rev = sec.Text, sec.Rev
 	switch cur := t.area.Value(); {
-	case cur == stored:
+	case cur == incident.CleanText(sec.Text):
 		// Our own save came back.
 		t.synced = cur
+		t.saver.adopt(title, sec.Rev, sec.Text)
 	case !pending && cur == t.synced:
-		t.setValue(stored)
+		t.saver.adopt(title, sec.Rev, sec.Text)
+		t.setValue(sec.Text)
 	}
+}
+
+// landed takes a save's result: when a teammate had changed the section
+// meanwhile their words were merged in, so the editor shows the merge with
+// anything typed since the save on top, and says who.
+func (t *retroText) landed(sv sectionSave) tea.Cmd {
+	m := sv.merged
+	if m.Rev >= t.rev {
+		t.stored, t.rev = m.Text, m.Rev
+	}
+	if !m.Merged || m.Text == sv.sent {
+		t.synced = incident.CleanText(sv.sent)
+		return nil
+	}
+	local := incident.Merge3(sv.sent, t.area.Value(), m.Text).Text
+	t.area.SetValue(incident.CleanText(local))
+	t.synced = incident.CleanText(m.Text)
+	who := incident.CleanLine(m.By)
+	if who == "" {
+		who = "someone"
+	}
+	note := who + " changed " + t.title + " while you typed; their words are merged into yours"
+	if m.Conflict {
+		note = who + " changed the same lines of " + t.title + " while you typed; both versions are kept, theirs first"
+	}
+	cmds := []tea.Cmd{func() tea.Msg { return statusMsg{note} }}
+	if t.area.Value() != t.synced {
+		cmds = append(cmds, t.changed(t.area.Value()))
+	}
+	return tea.Batch(cmds...)
 }
 
 // setValue shows stored text. Escape sequences and carriage returns are

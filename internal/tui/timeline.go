@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -350,6 +351,13 @@ func (t timelinePane) Update(msg tea.Msg) (timelinePane, tea.Cmd) {
 			if _, ok := t.selected(); ok {
 				t.confirm = true
 			}
+		case key.Matches(km, k.Restore):
+			if e, ok := t.selected(); ok {
+				if e.Set.Field != incident.FieldDelete || e.Ref == 0 {
+					return t, errCmd(errors.New("u restores a deleted entry: select the line that recorded the deletion"))
+				}
+				return t, restoreEntryCmd(t.ctx, e.ID)
+			}
 		}
 		return t, nil
 	}
@@ -549,7 +557,11 @@ func (t timelinePane) details(w int) []string {
 			parts = append(parts, "logged "+e.RecordedAt.Format("15:04"))
 		}
 		if !e.EditedAt.IsZero() {
-			parts = append(parts, "edited "+e.EditedAt.Format("15:04"))
+			by := "edited"
+			if e.EditedBy != "" {
+				by += " by " + incident.CleanLine(e.EditedBy)
+			}
+			parts = append(parts, by+" at "+e.EditedAt.Format("15:04"))
 		}
 		meta = st.Muted.Render(strings.Join(parts, " · "))
 	}
@@ -582,7 +594,11 @@ func (t timelinePane) ShortHelp() []key.Binding {
 		return []key.Binding{k.Confirm, k.Deny}
 	}
 	if t.selecting {
-		return []key.Binding{k.Up, k.Edit, k.Retime, k.Star, k.Delete, k.Back}
+		binds := []key.Binding{k.Up, k.Edit, k.Retime, k.Star, k.Delete}
+		if e, ok := t.selected(); ok && e.Set.Field == incident.FieldDelete {
+			binds = append(binds, k.Restore)
+		}
+		return append(binds, k.Back)
 	}
 	return []key.Binding{k.Up, k.PageUp, k.Top, k.Select, k.Capture}
 }
@@ -595,7 +611,7 @@ func (t timelinePane) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{
 		{k.Up, k.PageUp, k.Top, k.Select},
-		{k.Edit, k.Retime, k.Star, k.Delete, withHelp(k.Back, "end selection")},
+		{k.Edit, k.Retime, k.Star, k.Delete, k.Restore, withHelp(k.Back, "end selection")},
 		cmds,
 	}
 }

@@ -1,0 +1,171 @@
+package incident
+
+import (
+	"slices"
+	"strings"
+)
+
+// MergeResult is the outcome of a three-way merge.
+type MergeResult struct {
+	Text string
+	// Conflict reports that both sides changed the same lines, so both
+	// versions of them were kept, theirs first, ours right after.
+	Conflict bool
+}
+
+// Merge3 merges two edits of one text made from a common base: ours (the
+// person saving now, from a stale copy) and theirs (what is stored, saved
+// by someone else meanwhile). It works on lines, as people write retro
+// prose: changes to different lines both apply; where both changed the same
+// lines, neither is dropped, both versions are kept side by side. Shared
+// texts are never silently overwritten (product.md §1a).
+func Merge3(base, ours, theirs string) MergeResult {
+	switch {
+	case ours == theirs:
+		return MergeResult{Text: ours}
+	case ours == base:
+		return MergeResult{Text: theirs}
+	case theirs == base:
+		return MergeResult{Text: ours}
+	}
+	b, o, t := splitLines(base), splitLines(ours), splitLines(theirs)
+	const maxCells = 4 << 20
+	if len(b)*max(len(o), len(t)) > maxCells {
+		// Too long to diff cheaply: keep both whole.
+		return MergeResult{Text: strings.TrimRight(theirs, "\n") + "\n\n" + ours, Conflict: true}
+	}
+	ho, ht := lineHunks(b, o), lineHunks(b, t)
+	type tagged struct {
+		hunk
+		side int // 0 ours, 1 theirs
+	}
+	all := make([]tagged, 0, len(ho)+len(ht))
+	for _, h := range ho {
+		all = append(all, tagged{h, 0})
+	}
+	for _, h := range ht {
+		all = append(all, tagged{h, 1})
+	}
+	slices.SortStableFunc(all, func(x, y tagged) int { return x.start - y.start })
+
+	var out []string
+	conflict := false
+	pos := 0
+	for i := 0; i < len(all); {
+		// A cluster of hunks that touch each other.
+		s, e := all[i].start, all[i].end
+		j := i + 1
+		for j < len(all) && clash(all[j].hunk, s, e, all[j-1].hunk) {
+			e = max(e, all[j].end)
+			j++
+		}
+		out = append(out, b[pos:s]...)
+		var sides [2][]hunk
+		for _, h := range all[i:j] {
+			sides[h.side] = append(sides[h.side], h.hunk)
+		}
+		switch {
+		case len(sides[1]) == 0:
+			out = append(out, applyHunks(b, s, e, sides[0])...)
+		case len(sides[0]) == 0:
+			out = append(out, applyHunks(b, s, e, sides[1])...)
+		default:
+			mine, theirs := applyHunks(b, s, e, sides[0]), applyHunks(b, s, e, sides[1])
+			if slices.Equal(mine, theirs) {
+				out = append(out, mine...)
+			} else {
+				conflict = true
+				out = append(out, theirs...)
+				out = append(out, mine...)
+			}
+		}
+		pos = e
+		i = j
+	}
+	out = append(out, b[pos:]...)
+	return MergeResult{Text: strings.Join(out, "\n"), Conflict: conflict}
+}
+
+// hunk replaces base lines [start, end) with lines.
+type hunk struct {
+	start, end int
+	lines      []string
+}
+
+// clash reports whether h belongs to the cluster [s, e) whose last hunk is
+// prev: it overlaps it, or inserts strictly inside it, or inserts where
+// another insertion is.
+func clash(h hunk, s, e int, prev hunk) bool {
+	if h.start < e && s < h.end {
+		return true
+	}
+	if h.start == h.end && s < h.start && h.start < e {
+		return true
+	}
+	return h.start == h.end && prev.start == prev.end && h.start == prev.start
+}
+
+// applyHunks is base[s:e] with the hunks (all within it) applied.
+func applyHunks(base []string, s, e int, hs []hunk) []string {
+	var out []string
+	pos := s
+	for _, h := range hs {
+		out = append(out, base[pos:h.start]...)
+		out = append(out, h.lines...)
+		pos = h.end
+	}
+	return append(out, base[pos:e]...)
+}
+
+func splitLines(s string) []string { return strings.Split(s, "\n") }
+
+// lineHunks diffs base against other by their longest common subsequence of
+// lines and returns the changed runs as hunks over base.
+func lineHunks(base, other []string) []hunk {
+	n, m := len(base), len(other)
+	// lcs[i][j] is the LCS length of base[i:] and other[j:].
+	lcs := make([][]int32, n+1)
+	for i := range lcs {
+		lcs[i] = make([]int32, m+1)
+	}
+	for i := n - 1; i >= 0; i-- {
+		for j := m - 1; j >= 0; j-- {
+			if base[i] == other[j] {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
+	var out []hunk
+	i, j := 0, 0
+	cur := hunk{start: -1}
+	flush := func() {
+		if cur.start >= 0 {
+			out = append(out, cur)
+			cur = hunk{start: -1}
+		}
+	}
+	for i < n || j < m {
+		switch {
+		case i < n && j < m && base[i] == other[j]:
+			flush()
+			i++
+			j++
+		case j < m && (i == n || lcs[i][j+1] >= lcs[i+1][j]):
+			if cur.start < 0 {
+				cur = hunk{start: i, end: i}
+			}
+			cur.lines = append(cur.lines, other[j])
+			j++
+		default:
+			if cur.start < 0 {
+				cur = hunk{start: i, end: i}
+			}
+			i++
+			cur.end = i
+		}
+	}
+	flush()
+	return out
+}
