@@ -45,18 +45,16 @@ func loadIncidentCmd(ctx *Context, first bool) tea.Cmd {
 	st, id, gap, tail := ctx.Store, ctx.IncidentID, ctx.gapThreshold(), tailEntries(ctx.Height)
 	return func() tea.Msg {
 		stamp, _ := st.Stamp()
+		n := -1
 		if first {
-			inc, total, err := st.IncidentTail(id, tail)
-			if err != nil {
-				return errMsg{err}
-			}
-			return incidentLoadedMsg{id: id, inc: inc, stamp: stamp, partial: total > len(inc.Entries), total: total, first: true, timeline: buildTimeline(inc, gap)}
+			n = tail
 		}
-		inc, err := st.Incident(id)
+		snap, err := st.Snapshot(id, n)
 		if err != nil {
 			return errMsg{err}
 		}
-		return incidentLoadedMsg{id: id, inc: inc, stamp: stamp, total: len(inc.Entries), timeline: buildTimeline(inc, gap)}
+		inc := snap.Incident
+		return incidentLoadedMsg{id: id, inc: inc, stamp: stamp, cursor: snap.Cursor, partial: snap.Partial, total: snap.Total, first: first, timeline: buildTimeline(inc, gap)}
 	}
 }
 

@@ -23,6 +23,7 @@ type incidentLoadedMsg struct {
 	id      int64
 	inc     *incident.Incident
 	stamp   store.Stamp
+	cursor  store.Cursor
 	partial bool
 	total   int
 	// first marks the load that opened the incident.

@@ -101,7 +101,12 @@ type Model struct {
 	stamp       store.Stamp
 	loading     bool
 	reloadAgain bool
-	pollEvery   time.Duration
+	// cursor is how far the incident on screen has been read (see
+	// follow.go); applied holds ids of entries shown from this program's
+	// own writes beyond it.
+	cursor    store.Cursor
+	applied   map[int64]bool
+	pollEvery time.Duration
 }
 
 // New builds the root model. The same constructor serves the local terminal
@@ -197,8 +202,9 @@ func (m Model) openCmds() []tea.Cmd {
 	return []tea.Cmd{loadIncidentCmd(m.ctx, true), loadLineCmd(m.ctx.Store, m.ctx.IncidentID, m.ctx.Author)}
 }
 
-// reload reads the incident again, or notes that it must once the read in
-// flight lands.
+// reload reads what changed in the incident since the screen was last
+// read (all of it before the first read), or notes that it must once the
+// read in flight lands.
 func (m *Model) reload() tea.Cmd {
 	if m.ctx.IncidentID == 0 {
 		return nil
@@ -208,7 +214,44 @@ func (m *Model) reload() tea.Cmd {
 		return nil
 	}
 	m.loading = true
-	return loadIncidentCmd(m.ctx, false)
+	if m.cursor.Tx == 0 || m.ctx.Incident == nil || m.ctx.Partial {
+		return loadIncidentCmd(m.ctx, false)
+	}
+	return sinceCmd(m.ctx.Store, m.ctx.IncidentID, m.cursor)
+}
+
+// show puts a new copy of the incident on screen and tells every
+// component.
+func (m *Model) show(inc *incident.Incident, td *timelineData) tea.Cmd {
+	m.ctx.Incident = inc
+	return m.toAll(incidentLoadedMsg{id: m.ctx.IncidentID, inc: inc, cursor: m.cursor, total: len(inc.Entries), timeline: td})
+}
+
+// applyOwn shows what this program just stored, from the write's result:
+// no read of the incident. When nothing else committed in between, the
+// screen's cursor moves past the write; otherwise what came between is
+// read as a delta.
+func (m *Model) applyOwn(msg appliedMsg) tea.Cmd {
+	if m.ctx.Incident == nil || msg.head == nil {
+		return m.reload()
+	}
+	inc, td := appendOwn(m.ctx.Incident, m.cockpit.timeline.data, msg.head, msg.result.Entries, m.ctx.gapThreshold())
+	if m.applied == nil {
+		m.applied = map[int64]bool{}
+	}
+	for _, e := range msg.result.Entries {
+		m.applied[e.ID] = true
+	}
+	cmd := m.show(inc, td)
+	simple := len(msg.result.Moves) == 0 && msg.result.Draft == nil && msg.result.Update == nil
+	if simple && msg.tx != 0 && msg.tx == m.cursor.Tx+1 {
+		m.cursor.Tx = msg.tx
+		for _, e := range msg.result.Entries {
+			m.cursor.LastEntry = max(m.cursor.LastEntry, e.ID)
+		}
+		return cmd
+	}
+	return tea.Batch(cmd, m.reload())
 }
 
 // resize hands the size to every screen. The bottom row is the status line.
@@ -266,9 +309,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.id != m.ctx.IncidentID {
 			return m, nil
 		}
-		m.ctx.Incident, m.ctx.Partial, m.stamp = msg.inc, msg.partial, msg.stamp
 		m.loading = false
-		cmds := []tea.Cmd{m.toAll(msg)}
+		var cmds []tea.Cmd
+		if msg.cursor.Tx >= m.cursor.Tx || msg.partial || m.ctx.Partial {
+			m.ctx.Incident, m.ctx.Partial, m.stamp = msg.inc, msg.partial, msg.stamp
+			if msg.cursor.Tx > 0 {
+				m.cursor = msg.cursor
+			}
+			m.applied = nil
+			cmds = append(cmds, m.toAll(msg))
+		}
+		// else: read before a change already on screen; dropped.
 		if msg.partial {
 			m.loading = true
 			cmds = append(cmds, loadIncidentCmd(m.ctx, false))
@@ -277,12 +328,32 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmds = append(cmds, m.reload())
 		}
 		return m, tea.Batch(cmds...)
+	case deltaLoadedMsg:
+		if msg.id != m.ctx.IncidentID {
+			return m, nil
+		}
+		m.loading = false
+		var cmds []tea.Cmd
+		if msg.delta.Cursor.Tx > m.cursor.Tx && m.ctx.Incident != nil {
+			inc, td := mergeDelta(m.ctx.Incident, m.cockpit.timeline.data, msg.delta, m.ctx.gapThreshold(), m.applied)
+			m.cursor = msg.delta.Cursor
+			for id := range m.applied {
+				if id <= m.cursor.LastEntry {
+					delete(m.applied, id)
+				}
+			}
+			cmds = append(cmds, m.show(inc, td))
+		}
+		if m.reloadAgain {
+			m.reloadAgain = false
+			cmds = append(cmds, m.reload())
+		}
+		return m, tea.Batch(cmds...)
 	case pollMsg:
 		cmds := []tea.Cmd{m.poll()}
 		if msg.err == nil && stampChanged(msg.stamp, m.stamp) {
-			if m.ctx.IncidentID == 0 {
-				m.stamp = msg.stamp
-			} else {
+			m.stamp = msg.stamp
+			if m.ctx.IncidentID != 0 && (msg.stamp.TxID == 0 || msg.stamp.TxID != m.cursor.Tx) {
 				cmds = append(cmds, m.reload())
 			}
 			if m.screen == screenList {
@@ -294,8 +365,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(tickCmd(), m.toAll(msg))
 	case reloadMsg:
 		return m, m.reload()
+	case quietWriteMsg:
+		// A save nobody needs to see: when nothing else committed since
+		// the screen was last read, the screen is still current.
+		if msg.tx != 0 && msg.tx == m.cursor.Tx+1 {
+			m.cursor.Tx = msg.tx
+		}
+		return m, nil
 	case appliedMsg:
-		return m, tea.Batch(m.reload(), m.toAll(msg))
+		return m, tea.Batch(m.applyOwn(msg), m.toAll(msg))
 	case entryChangedMsg:
 		m.status, m.statusErr = msg.what, false
 		return m, tea.Batch(m.reload(), m.toAll(msg))
@@ -458,6 +536,7 @@ func (m *Model) open(id int64) tea.Cmd {
 		m.cockpit = newCockpit(m.ctx)
 		m.screens = map[screen]Component{}
 		m.loading, m.reloadAgain = true, false
+		m.cursor, m.applied = store.Cursor{}, nil
 		m.resize()
 		cmds = append(cmds, m.openCmds()...)
 		cmds = append(cmds, m.cockpit.Init())

@@ -61,15 +61,7 @@ func buildTimeline(inc *incident.Incident, gap time.Duration) *timelineData {
 	multiDay := n > 1 && !sameDay(td.entries[0].At, td.entries[n-1].At)
 	for i := range td.entries {
 		e := &td.entries[i]
-		t := e.Text
-		if len(t) > maxRowText*4 {
-			t = t[:maxRowText*4]
-		}
-		t = incident.CleanLine(t)
-		if len(t) > maxRowText {
-			t = ansi.Truncate(t, maxRowText, "…")
-		}
-		td.texts[i] = t
+		td.texts[i] = rowText(e.Text)
 		if w := ansi.StringWidth(incident.CleanLine(e.Author)); w > td.author {
 			td.author = w
 		}
@@ -91,6 +83,57 @@ func buildTimeline(inc *incident.Incident, gap time.Duration) *timelineData {
 		td.author = 12
 	}
 	return td
+}
+
+// canExtend reports whether added entries all belong after the last one
+// shown, so the rows can be extended rather than rebuilt.
+func (td *timelineData) canExtend(added []incident.Entry) bool {
+	if len(td.entries) == 0 {
+		return false
+	}
+	last := td.entries[len(td.entries)-1]
+	for _, e := range added {
+		if e.Deleted || e.At.Before(last.At) || (e.At.Equal(last.At) && e.ID < last.ID) || !sameDay(e.At, last.At) {
+			return false
+		}
+		last = e
+	}
+	return true
+}
+
+// extend returns the timeline with added appended: the same rows plus the
+// new ones (and a gap line before any that follows a silence), so an entry
+// logged on a 100,000-entry incident costs what one on a 10-entry one does.
+// The slices are shared with td, which is no longer used after.
+func (td *timelineData) extend(added []incident.Entry, gap time.Duration) *timelineData {
+	out := *td
+	for _, e := range added {
+		i := len(out.entries)
+		prev := out.entries[i-1].At
+		out.entries = append(out.entries, e)
+		out.texts = append(out.texts, rowText(e.Text))
+		if w := ansi.StringWidth(incident.CleanLine(e.Author)); w > out.author {
+			out.author = min(w, 12)
+		}
+		if d := e.At.Sub(prev); gap > 0 && d > gap {
+			out.rows = append(out.rows, tlRow{kind: rowGap, entry: int32(i), text: incident.FormatDuration(d) + " without an entry"})
+		}
+		out.rowOf[e.ID] = len(out.rows)
+		out.rows = append(out.rows, tlRow{kind: rowEntry, entry: int32(i)})
+	}
+	return &out
+}
+
+// rowText is an entry's text cleaned to one line and bounded.
+func rowText(t string) string {
+	if len(t) > maxRowText*4 {
+		t = t[:maxRowText*4]
+	}
+	t = incident.CleanLine(t)
+	if len(t) > maxRowText {
+		t = ansi.Truncate(t, maxRowText, "…")
+	}
+	return t
 }
 
 func sameDay(a, b time.Time) bool {
