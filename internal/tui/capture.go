@@ -3,7 +3,6 @@ package tui
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
@@ -58,8 +57,10 @@ type captureLine struct {
 	// in the Update that made it, since a tea.Cmd's message could arrive
 	// after the next line's.
 	handoff tea.Msg
-	// saved is the value last written to the store.
+	// saved is the value last written to the store; armed is set while a
+	// longest-wait save tick is pending.
 	saved string
+	armed bool
 }
 
 func newCaptureLine(ctx *Context) captureLine {
@@ -166,7 +167,10 @@ func (c *captureLine) Typing() bool { return c.focused }
 func (c captureLine) Update(msg tea.Msg) (captureLine, tea.Cmd) {
 	switch msg := msg.(type) {
 	case saveLineMsg:
-		if msg.seq == c.seq {
+		if msg.force {
+			c.armed = false
+		}
+		if msg.force || msg.seq == c.seq {
 			return c, c.saveNow()
 		}
 		return c, nil
@@ -288,7 +292,7 @@ func (c *captureLine) remember(line string) {
 func (c *captureLine) changed() tea.Cmd {
 	c.seq++
 	seq := c.seq
-	return tea.Tick(saveLineAfter, func(time.Time) tea.Msg { return saveLineMsg{seq: seq} })
+	return saveTicks(saveLineAfter, &c.armed, func(force bool) tea.Msg { return saveLineMsg{seq: seq, force: force} })
 }
 
 // saveNow writes the half-typed log line if it changed since last saved.

@@ -32,6 +32,21 @@ const pollEvery = 500 * time.Millisecond
 // saved.
 const saveLineAfter = 400 * time.Millisecond
 
+// maxSaveWait bounds how long typed text waits to be saved however fast
+// one types: a kill -9 or a dropped SSH link loses at most this much.
+const maxSaveWait = time.Second
+
+// saveTicks schedules the save of typed text: after a pause in typing, and,
+// when no longest-wait tick is pending (*armed false), after maxSaveWait.
+func saveTicks(pause time.Duration, armed *bool, msg func(force bool) tea.Msg) tea.Cmd {
+	cmds := []tea.Cmd{tea.Tick(pause, func(time.Time) tea.Msg { return msg(false) })}
+	if !*armed {
+		*armed = true
+		cmds = append(cmds, tea.Tick(maxSaveWait, func(time.Time) tea.Msg { return msg(true) }))
+	}
+	return tea.Batch(cmds...)
+}
+
 // uiStateName is the per-user key of the half-typed capture line.
 func uiStateName(author string) string { return "capture-line:" + author }
 

@@ -443,3 +443,33 @@ func TestCommandKeysStartCommands(t *testing.T) {
 		}
 	}
 }
+
+// Saving a half-typed line waits for a pause in typing, but never longer
+// than maxSaveWait: the longest-wait tick saves even when the line has
+// changed since it was scheduled.
+func TestHalfTypedLineSavedWithinTheLongestWait(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 120, 40)
+	c := m.cockpit.capture
+	c.input.SetValue("steady typi")
+	first := c.seq
+	c.changed()
+	c.input.SetValue("steady typing goes on")
+	c.changed()
+	var cmd tea.Cmd
+	if c, cmd = c.Update(saveLineMsg{seq: first}); cmd != nil {
+		t.Fatal("a stale pause tick saved")
+	}
+	if c, cmd = c.Update(saveLineMsg{seq: first, force: true}); cmd == nil {
+		t.Fatal("the longest-wait tick did not save")
+	}
+	cmd()
+	c.ctx.writes.wait()
+	if v, _ := st.UIState(id, uiStateName("amara")); v != "steady typing goes on" {
+		t.Fatalf("saved %q", v)
+	}
+	if c.armed {
+		t.Error("the longest-wait tick left the timer armed")
+	}
+}

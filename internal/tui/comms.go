@@ -51,7 +51,9 @@ type commsPane struct {
 	synced    string
 	syncedRev int64
 	// seq counts edits; a debounced save writes only if it is current.
+	// armed is set while a longest-wait save tick is pending.
 	seq   int
+	armed bool
 	saver *draftSaver
 
 	findings []incident.JargonFinding
@@ -108,8 +110,9 @@ type (
 	draftSetMsg struct{ text string }
 	// draftSaveMsg fires when typing paused.
 	draftSaveMsg struct {
-		id  int64
-		seq int
+		id    int64
+		seq   int
+		force bool
 	}
 	// draftSavedMsg reports the draft written to the store: sent is what
 	// this pane sent, merged what the store holds now (with a teammate's
@@ -341,7 +344,10 @@ func (c *commsPane) Update(msg tea.Msg) (Component, tea.Cmd) {
 	case draftSetMsg:
 		return c, c.setDraft(msg.text)
 	case draftSaveMsg:
-		if msg.id != c.ctx.IncidentID || msg.seq != c.seq || c.templated {
+		if msg.force {
+			c.armed = false
+		}
+		if msg.id != c.ctx.IncidentID || (!msg.force && msg.seq != c.seq) || c.templated || c.ta.Value() == c.synced {
 			return c, nil
 		}
 		return c, c.saveCmd()
@@ -430,7 +436,7 @@ func (c *commsPane) edited() tea.Cmd {
 	c.seq++
 	c.refresh()
 	id, seq := c.ctx.IncidentID, c.seq
-	return tea.Tick(draftSaveAfter, func(time.Time) tea.Msg { return draftSaveMsg{id: id, seq: seq} })
+	return saveTicks(draftSaveAfter, &c.armed, func(force bool) tea.Msg { return draftSaveMsg{id: id, seq: seq, force: force} })
 }
 
 // saveCmd writes the draft as it is now.

@@ -80,7 +80,12 @@ type uiStateMsg struct {
 
 // saveLineMsg fires after typing pauses; seq tells whether more typing
 // happened since.
-type saveLineMsg struct{ seq int }
+// force marks the tick of the longest wait (maxSaveWait), which saves even
+// while typing goes on.
+type saveLineMsg struct {
+	seq   int
+	force bool
+}
 
 // listLoadedMsg carries the incidents for the list screen.
 type listLoadedMsg struct{ list []store.Summary }

@@ -24,7 +24,8 @@ const retroSaveAfter = 400 * time.Millisecond
 // retroTextSaveMsg fires after typing pauses; seq tells whether more typing
 // happened since.
 type retroTextSaveMsg struct {
-	seq int
+	seq   int
+	force bool
 }
 
 // retroEditorReadyMsg reports the temp file written for $EDITOR.
@@ -53,6 +54,7 @@ type retroText struct {
 	stored, synced string
 	rev            int64
 	seq            int
+	armed          bool
 	w, h           int
 }
 
@@ -156,13 +158,16 @@ func (t *retroText) changed(v string) tea.Cmd {
 	t.seq++
 	t.saver.set(t.title, v)
 	seq := t.seq
-	return tea.Tick(retroSaveAfter, func(time.Time) tea.Msg { return retroTextSaveMsg{seq: seq} })
+	return saveTicks(retroSaveAfter, &t.armed, func(force bool) tea.Msg { return retroTextSaveMsg{seq: seq, force: force} })
 }
 
 func (t retroText) update(msg tea.Msg) (retroText, tea.Cmd) {
 	switch msg := msg.(type) {
 	case retroTextSaveMsg:
-		if msg.seq == t.seq {
+		if msg.force {
+			t.armed = false
+		}
+		if msg.force || msg.seq == t.seq {
 			return t, t.saver.saveCmd(t.ctx)
 		}
 		return t, nil
