@@ -107,6 +107,9 @@ type Model struct {
 	cursor    store.Cursor
 	applied   map[int64]bool
 	pollEvery time.Duration
+	// quitting is set once the quit that saves what is typed has begun;
+	// until then quitFilter turns any other quit into one that saves.
+	quitting bool
 }
 
 // New builds the root model. The same constructor serves the local terminal
@@ -159,9 +162,27 @@ func New(opts Options) Model {
 }
 
 // ProgramOptions are the options the program needs in any terminal: the
-// alternate screen and mouse wheel reports.
+// alternate screen, mouse wheel reports, and the filter that saves what is
+// typed when the program is told to quit from outside (an SSH session
+// ending, SIGTERM).
 func ProgramOptions() []tea.ProgramOption {
-	return []tea.ProgramOption{tea.WithAltScreen(), tea.WithMouseCellMotion()}
+	return []tea.ProgramOption{tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithFilter(quitFilter)}
+}
+
+// endSessionMsg asks the model to save what is typed and then quit.
+type endSessionMsg struct{}
+
+// quitFilter turns a quit the model did not start (wish quits the program
+// when the SSH session ends) into endSessionMsg, so half-typed lines,
+// drafts and retro text are written before the program stops; the model's
+// own quit then passes.
+func quitFilter(model tea.Model, msg tea.Msg) tea.Msg {
+	if _, ok := msg.(tea.QuitMsg); ok {
+		if m, ok := model.(Model); ok && !m.quitting {
+			return endSessionMsg{}
+		}
+	}
+	return msg
 }
 
 // Run runs the program in the current terminal until the user quits.
@@ -365,6 +386,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(tickCmd(), m.toAll(msg))
 	case reloadMsg:
 		return m, m.reload()
+	case endSessionMsg:
+		if m.quitting {
+			return m, nil
+		}
+		m.quitting = true
+		return m, m.quit()
 	case quietWriteMsg:
 		// A save nobody needs to see: when nothing else committed since
 		// the screen was last read, the screen is still current.
@@ -432,6 +459,7 @@ func (m Model) toActive(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.ctx.Keys
 	if key.Matches(msg, k.Quit) {
+		m.quitting = true
 		return m, m.quit()
 	}
 	if m.tooSmall() {
