@@ -240,7 +240,7 @@ func FoldedEqual(a, b *Incident) (bool, string) {
 		return false, "ETA differs"
 	case a.Cadence != b.Cadence:
 		return false, "cadence " + a.Cadence.String() + " ≠ " + b.Cadence.String()
-	case !slices.Equal(a.Tags, b.Tags):
+	case !sameSet(a.Tags, b.Tags):
 		return false, "tags differ"
 	case !a.NextUpdateDue.Equal(b.NextUpdateDue):
 		return false, "snooze differs"
@@ -254,6 +254,15 @@ func FoldedEqual(a, b *Incident) (bool, string) {
 		}
 	}
 	return true, ""
+}
+
+// sameSet compares tags as a set: their order is the order they were
+// first recorded, which a migration may not know.
+func sameSet(a, b []string) bool {
+	x, y := slices.Clone(a), slices.Clone(b)
+	slices.Sort(x)
+	slices.Sort(y)
+	return slices.Equal(x, y)
 }
 
 func nonNil(m map[string]string) map[string]string {

@@ -93,16 +93,12 @@ type hunk struct {
 }
 
 // clash reports whether h belongs to the cluster [s, e) whose last hunk is
-// prev: it overlaps it, or inserts strictly inside it, or inserts where
-// another insertion is.
+// prev: it starts inside it, or inserts where another insertion is.
 func clash(h hunk, s, e int, prev hunk) bool {
-	if h.start < e && s < h.end {
+	if h.start < e {
 		return true
 	}
-	if h.start == h.end && s < h.start && h.start < e {
-		return true
-	}
-	return h.start == h.end && prev.start == prev.end && h.start == prev.start
+	return h.start == h.end && prev.start == prev.end && h.start == prev.start && h.start >= s
 }
 
 // applyHunks is base[s:e] with the hunks (all within it) applied.
