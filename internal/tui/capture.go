@@ -1,8 +1,10 @@
 package tui
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
@@ -59,8 +61,9 @@ type captureLine struct {
 	handoff tea.Msg
 	// saved is the value last written to the store; armed is set while a
 	// longest-wait save tick is pending.
-	saved string
-	armed bool
+	saved       string
+	savedPrompt string
+	armed       bool
 }
 
 func newCaptureLine(ctx *Context) captureLine {
@@ -202,7 +205,7 @@ func (c captureLine) key(msg tea.KeyMsg) (captureLine, tea.Cmd) {
 	case key.Matches(msg, k.Cancel) && c.mode != modeLog:
 		c.closePrompt()
 		c.err = ""
-		return c, nil
+		return c, c.saveNow()
 	case key.Matches(msg, k.Complete) && c.completing():
 		c.complete()
 		return c, c.changed()
@@ -297,15 +300,52 @@ func (c *captureLine) changed() tea.Cmd {
 
 // saveNow writes the half-typed log line if it changed since last saved.
 func (c *captureLine) saveNow() tea.Cmd {
-	v := c.input.Value()
-	if c.mode != modeLog {
-		v = c.stash
-	}
-	if v == c.saved || c.ctx.IncidentID == 0 {
+	if c.ctx.IncidentID == 0 {
 		return nil
 	}
-	c.saved = v
-	return c.ctx.Write(saveLineCmd(c.ctx.Store, c.ctx.IncidentID, c.ctx.Author, v))
+	v := c.input.Value()
+	prompt := ""
+	if c.mode != modeLog {
+		v = c.stash
+		// A half-done edit or re-time of an entry survives quitting too.
+		data, _ := json.Marshal(savedPrompt{Mode: int(c.mode), Entry: c.entry.ID, At: c.entry.At, Value: c.input.Value()})
+		prompt = string(data)
+	}
+	var cmds []tea.Cmd
+	if v != c.saved {
+		c.saved = v
+		cmds = append(cmds, c.ctx.Write(saveLineCmd(c.ctx.Store, c.ctx.IncidentID, uiStateName(c.ctx.Author), v)))
+	}
+	if prompt != c.savedPrompt {
+		c.savedPrompt = prompt
+		cmds = append(cmds, c.ctx.Write(saveLineCmd(c.ctx.Store, c.ctx.IncidentID, promptStateName(c.ctx.Author), prompt)))
+	}
+	return tea.Batch(cmds...)
+}
+
+// savedPrompt is an entry edit or re-time in progress, kept across quits.
+type savedPrompt struct {
+	Mode  int       `json:"mode"`
+	Entry int64     `json:"entry"`
+	At    time.Time `json:"at"`
+	Value string    `json:"value"`
+}
+
+// restorePrompt reopens an entry edit or re-time kept from last time.
+func (c *captureLine) restorePrompt(data string) tea.Cmd {
+	var p savedPrompt
+	if data == "" || json.Unmarshal([]byte(data), &p) != nil || p.Entry == 0 || c.mode != modeLog {
+		return nil
+	}
+	field := "edit"
+	if captureMode(p.Mode) == modeRetime {
+		field = "retime"
+	}
+	cmd := c.openPrompt(field, incident.Entry{ID: p.Entry, At: p.At, Text: p.Value})
+	c.input.SetValue(p.Value)
+	c.input.CursorEnd()
+	c.savedPrompt = data
+	return cmd
 }
 
 // submit runs the line: logs it, runs its command, or finishes a prompt.
@@ -321,7 +361,7 @@ func (c captureLine) submit() (captureLine, tea.Cmd) {
 		}
 		id := c.entry.ID
 		c.closePrompt()
-		return c, editEntryCmd(c.ctx, id, "Entry edited", func(e *incident.Entry) error { e.Text = text; return nil })
+		return c, tea.Batch(editEntryCmd(c.ctx, id, "Entry edited", func(e *incident.Entry) error { e.Text = text; return nil }), c.saveNow())
 	case modeRetime:
 		at, err := incident.ParsePast(line, now)
 		if err != nil {
@@ -330,7 +370,7 @@ func (c captureLine) submit() (captureLine, tea.Cmd) {
 		}
 		id := c.entry.ID
 		c.closePrompt()
-		return c, editEntryCmd(c.ctx, id, "Entry moved to "+at.Format("15:04"), func(e *incident.Entry) error { e.At = at; return nil })
+		return c, tea.Batch(editEntryCmd(c.ctx, id, "Entry moved to "+at.Format("15:04"), func(e *incident.Entry) error { e.At = at; return nil }), c.saveNow())
 	}
 	if strings.TrimSpace(line) == "" {
 		return c, nil

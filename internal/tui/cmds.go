@@ -139,17 +139,25 @@ func loadLineCmd(st *store.Store, id int64, author string) tea.Cmd {
 		if err != nil {
 			return errMsg{err}
 		}
-		return uiStateMsg{id: id, value: v}
+		p, err := st.UIState(id, promptStateName(author))
+		if err != nil {
+			return errMsg{err}
+		}
+		return uiStateMsg{id: id, value: v, prompt: p}
 	}
 }
 
-// saveLineCmd keeps the half-typed line so it survives quitting.
-func saveLineCmd(st *store.Store, id int64, author, value string) tea.Cmd {
+// promptStateName is the per-user key of an entry edit in progress.
+func promptStateName(author string) string { return "capture-prompt:" + author }
+
+// saveLineCmd keeps a half-typed line (under the per-user key name) so it
+// survives quitting.
+func saveLineCmd(st *store.Store, id int64, name, value string) tea.Cmd {
 	if st == nil || id == 0 {
 		return nil
 	}
 	return func() tea.Msg {
-		tx, err := st.SetUIState(id, uiStateName(author), value)
+		tx, err := st.SetUIState(id, name, value)
 		if err != nil {
 			return errMsg{fmt.Errorf("the half-typed line was not saved: %w", err)}
 		}

@@ -167,8 +167,13 @@ func (c cockpit) Update(msg tea.Msg) (cockpit, tea.Cmd) {
 		c.capture, cmd = c.capture.Update(msg)
 		return c, cmd
 	case uiStateMsg:
-		if msg.id == c.ctx.IncidentID {
-			c.capture.restore(msg.value)
+		if msg.id != c.ctx.IncidentID {
+			return c, nil
+		}
+		c.capture.restore(msg.value)
+		if msg.prompt != "" {
+			cmd := c.setFocus(focusCapture)
+			return c, tea.Batch(cmd, c.capture.restorePrompt(msg.prompt))
 		}
 		return c, nil
 	case entryPromptMsg:

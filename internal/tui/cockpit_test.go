@@ -473,3 +473,30 @@ func TestHalfTypedLineSavedWithinTheLongestWait(t *testing.T) {
 		t.Error("the longest-wait tick left the timer armed")
 	}
 }
+
+// A half-done edit of an entry comes back after quitting, like the
+// capture line does.
+func TestEntryEditSurvivesQuitting(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 120, 40)
+	m = press(t, m, "tab", "enter", "e")
+	if m.cockpit.capture.mode != modeEditText {
+		t.Fatalf("no edit prompt:\n%s", m.View())
+	}
+	entry := m.cockpit.capture.entry.ID
+	m.cockpit.capture.input.SetValue("half of a better wording")
+	m = press(t, m, "ctrl+c")
+	m.ctx.writes.wait()
+
+	m = newModel(t, st, id, 120, 40)
+	c := m.cockpit.capture
+	if c.mode != modeEditText || c.entry.ID != entry || c.Value() != "half of a better wording" {
+		t.Fatalf("after reopening: mode %d entry #%d value %q; want the edit of #%d back", c.mode, c.entry.ID, c.Value(), entry)
+	}
+	m = press(t, m, "esc")
+	m.ctx.writes.wait()
+	if v, _ := st.UIState(id, promptStateName("amara")); v != "" {
+		t.Errorf("the cancelled edit is still kept: %q", v)
+	}
+}

@@ -76,6 +76,8 @@ type entryChangedMsg struct {
 type uiStateMsg struct {
 	id    int64
 	value string
+	// prompt is an entry edit or re-time in progress (savedPrompt JSON).
+	prompt string
 }
 
 // saveLineMsg fires after typing pauses; seq tells whether more typing
