@@ -21,7 +21,8 @@ func newLogCmd(a *app) *cobra.Command {
   @HH:MM or @-10m at the start backdates the entry.
 Slash commands change the incident and are logged too: /status NAME, /sev N, /lead NAME,
 /comms NAME, /role ROLE NAME, /eta HH:MM, /tag NAME, /started … /resolved [TIME], /every 20m,
-/snooze 10m, /draft TEXT, /publish.`,
+/snooze 10m, /draft TEXT, /publish.
+Each line printed names the entry it logged as #N, the id warroom edit and warroom delete take.`,
 		Example: `  warroom log "restarted the payments workers"
   warroom log -i INC-7 '!rolled back deploy 4711'
   warroom log --at 12:31 'first alert fired'
@@ -68,17 +69,23 @@ Slash commands change the incident and are logged too: /status NAME, /sev N, /le
 			if err != nil {
 				return err
 			}
+			// Every line names the entry as #N, the id edit and delete take.
 			key := incident.FormatID(incID)
-			switch {
-			case res.Update != nil:
-				fmt.Fprintf(a.stdout, "%s: published %s: %s\n", key, res.Update.At.Format("15:04"), incident.CleanLine(res.Update.Text))
-				return a.deliver(context.Background(), st, incID, *res.Update)
-			case c.Command == incident.CmdDraft:
+			if c.Command == incident.CmdDraft {
 				fmt.Fprintf(a.stdout, "%s: draft saved\n", key)
-			default:
-				for _, e := range res.Entries {
-					fmt.Fprintf(a.stdout, "%s: logged %s at %s: %s\n", key, e.Kind, e.At.Format("15:04"), incident.CleanLine(e.Text))
+			}
+			for _, mv := range res.Moves {
+				fmt.Fprintf(a.stdout, "%s: moved #%d (%s) to %s\n", key, mv.ID, c.Milestone, mv.At.Format("15:04"))
+			}
+			for _, e := range res.Entries {
+				if res.Update != nil && e.Kind == incident.KindPublic {
+					fmt.Fprintf(a.stdout, "%s: published #%d at %s: %s\n", key, e.ID, res.Update.At.Format("15:04"), incident.CleanLine(res.Update.Text))
+					continue
 				}
+				fmt.Fprintf(a.stdout, "%s: logged #%d %s at %s: %s\n", key, e.ID, e.Kind, e.At.Format("15:04"), incident.CleanLine(e.Text))
+			}
+			if res.Update != nil {
+				return a.deliver(context.Background(), st, incID, *res.Update)
 			}
 			return nil
 		},

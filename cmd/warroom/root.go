@@ -37,6 +37,8 @@ Run warroom with no command to open the cockpit on the most recent open incident
 		newListCmd(a),
 		newShowCmd(a),
 		newLogCmd(a),
+		newEditCmd(a),
+		newDeleteCmd(a),
 		newDemoCmd(a),
 		newBackupCmd(a),
 		newCheckCmd(a),
