@@ -341,6 +341,8 @@ func AddContributor(list []string, who string) []string {
 
 // Why is one step in the five-whys chain.
 type Why struct {
+	// UID finds the step again after a teammate reorders the chain.
+	UID       string `json:"uid,omitzero"`
 	Why       string `json:"why,omitzero"`
 	Because   string `json:"because,omitzero"`
 	RootCause bool   `json:"root_cause,omitzero"`

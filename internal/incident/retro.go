@@ -238,13 +238,20 @@ var ErrWhysChanged = errors.New("the five whys changed while you were looking (s
 
 // ExpectWhy checks that step i still asks and answers what seen does, so a
 // change aimed at a step by its position cannot land on another one after a
-// teammate reordered the chain.
-func ExpectWhy(r *Retro, i int, seen Why) error {
+// teammate reordered the chain. A step with a uid is found wherever it
+// moved; ExpectWhy returns where it is now.
+func ExpectWhy(r *Retro, i int, seen Why) (int, error) {
+	if seen.UID != "" {
+		if j := slices.IndexFunc(r.Whys, func(w Why) bool { return w.UID == seen.UID }); j >= 0 {
+			return j, nil
+		}
+		return i, ErrWhysChanged
+	}
 	w, err := r.whyAt(i)
 	if err != nil || w.Why != seen.Why || w.Because != seen.Because {
-		return ErrWhysChanged
+		return i, ErrWhysChanged
 	}
-	return nil
+	return i, nil
 }
 
 // AddWhy appends a step to the five-whys chain and returns its index.
@@ -439,10 +446,17 @@ func AddAction(r *Retro, a Action, author string, now time.Time, uid func() stri
 	return a, nil
 }
 
-// FillActionUIDs gives an id to actions that have none (written by hand in
-// an imported file), so they can be edited. It reports whether any changed.
+// FillActionUIDs gives an id to actions and whys that have none (written by
+// hand in an imported file, or before whys had ids), so they can be edited.
+// It reports whether any changed.
 func FillActionUIDs(r *Retro, uid func() string) bool {
 	changed := false
+	for i := range r.Whys {
+		if r.Whys[i].UID == "" {
+			r.Whys[i].UID = uid()
+			changed = true
+		}
+	}
 	for i := range r.Actions {
 		if r.Actions[i].UID == "" {
 			r.Actions[i].UID = uid()

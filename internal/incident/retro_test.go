@@ -509,15 +509,60 @@ func TestNextWhyQuestion(t *testing.T) {
 
 func TestExpectWhy(t *testing.T) {
 	r := &Retro{Whys: []Why{{Why: "a", Because: "b"}, {Why: "c", Because: "d"}}}
-	if err := ExpectWhy(r, 1, Why{Why: "c", Because: "d"}); err != nil {
+	if _, err := ExpectWhy(r, 1, Why{Why: "c", Because: "d"}); err != nil {
 		t.Fatalf("the same step: %v", err)
+	}
+	// A step with a uid is found where it moved to.
+	moved := &Retro{Whys: []Why{{UID: "w2", Why: "c"}, {UID: "w1", Why: "a"}}}
+	if j, err := ExpectWhy(moved, 0, Why{UID: "w1", Why: "a"}); err != nil || j != 1 {
+		t.Errorf("ExpectWhy by uid = %d, %v; want 1", j, err)
 	}
 	for _, tt := range []struct {
 		i    int
 		seen Why
 	}{{0, Why{Why: "c", Because: "d"}}, {1, Why{Why: "c", Because: "x"}}, {2, Why{Why: "c", Because: "d"}}, {-1, Why{}}} {
-		if err := ExpectWhy(r, tt.i, tt.seen); err != ErrWhysChanged {
+		if _, err := ExpectWhy(r, tt.i, tt.seen); err != ErrWhysChanged {
 			t.Errorf("ExpectWhy(%d, %+v) = %v, want ErrWhysChanged", tt.i, tt.seen, err)
 		}
+	}
+}
+
+// Two people edit one why and one action at once, each from the copy they
+// opened: fields only one changed apply, a field both changed keeps both
+// versions, and a deleted step or action keeps what was typed.
+func TestEditWhyAndActionFromStaleCopies(t *testing.T) {
+	now := testNow
+	r := &Retro{Whys: []Why{{UID: "w1", Why: "Why did checkout fail?", Because: "The pool ran dry."}}}
+	base := r.Whys[0]
+	// Ben answered differently meanwhile.
+	r.Whys[0].Because = "Retries held every connection."
+	note, err := EditWhyFrom(r, 0, base, "Why did card payments fail?", "The pool ran dry because of retries.", "amara", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := r.Whys[0]
+	if w.Why != "Why did card payments fail?" || !strings.Contains(w.Because, "Retries held every connection.") || !strings.Contains(w.Because, "because of retries") || note == "" {
+		t.Errorf("merged why = %+v, note %q", w, note)
+	}
+	r.Whys = nil
+	if note, _ := EditWhyFrom(r, 0, base, "Why?", "Because.", "amara", now); len(r.Whys) != 1 || note == "" {
+		t.Errorf("an edit of a deleted why was dropped: %+v %q", r.Whys, note)
+	}
+
+	uid := func() string { return "new" }
+	r = &Retro{Actions: []Action{{UID: "a1", Title: "Alert on the pool", Kind: Immediate, Owner: "dana"}}}
+	abase := r.Actions[0]
+	r.Actions[0].Owner = "chen" // Ben reassigned it meanwhile
+	mine := abase
+	mine.Title = "Alert on the pool above 80%"
+	if _, err := EditActionFrom(r, "a1", abase, mine, "amara", now, uid); err != nil {
+		t.Fatal(err)
+	}
+	if a := r.Actions[0]; a.Title != "Alert on the pool above 80%" || a.Owner != "chen" {
+		t.Errorf("merged action = %+v; want amara's title and ben's owner", a)
+	}
+	r.Actions = nil
+	if note, _ := EditActionFrom(r, "a1", abase, mine, "amara", now, uid); len(r.Actions) != 1 || note == "" {
+		t.Errorf("an edit of a deleted action was dropped: %+v %q", r.Actions, note)
 	}
 }

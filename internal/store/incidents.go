@@ -878,8 +878,10 @@ func (s *Store) UpdateDeclaration(id int64, now time.Time, author string, fn fun
 	})
 }
 
-// UpdateRetro changes the retro through fn in one transaction.
-func (s *Store) UpdateRetro(id int64, fn func(r *incident.Retro) error) (incident.Retro, error) {
+// UpdateRetro changes the retro through fn in one transaction on behalf of
+// author. A change to the five whys or the actions is recorded (before and
+// after, one line per step or action), so they keep their history.
+func (s *Store) UpdateRetro(id int64, author string, now time.Time, fn func(r *incident.Retro) error) (incident.Retro, error) {
 	var out incident.Retro
 	err := s.update(func(tx *bolt.Tx) error {
 		b, err := incidentBucket(tx, id)
@@ -890,13 +892,55 @@ func (s *Store) UpdateRetro(id int64, fn func(r *incident.Retro) error) (inciden
 		if err := getJSON(b, keyRetro, &r); err != nil {
 			return err
 		}
+		beforeWhys, beforeActions := describeWhys(r.Whys), describeActions(r.Actions)
+		beforeStatus := r.Status
 		if err := fn(&r); err != nil {
 			return err
+		}
+		for _, c := range []incident.Change{
+			{Target: "five whys", Before: beforeWhys, After: describeWhys(r.Whys)},
+			{Target: "actions", Before: beforeActions, After: describeActions(r.Actions)},
+			{Target: "retro status", Before: string(beforeStatus), After: string(r.Status)},
+		} {
+			if c.Before != c.After && !(c.Target == "retro status" && c.Before == "") {
+				c.At, c.Author = now, author
+				if err := recordChange(b, c, 0); err != nil {
+					return err
+				}
+			}
 		}
 		out = r
 		return putJSON(b, keyRetro, &r)
 	})
 	return out, err
+}
+
+func describeWhys(ws []incident.Why) string {
+	var b strings.Builder
+	for i, w := range ws {
+		root := ""
+		if w.RootCause {
+			root = " (root cause)"
+		}
+		fmt.Fprintf(&b, "%d. %s → %s%s\n", i+1, w.Why, w.Because, root)
+	}
+	return b.String()
+}
+
+func describeActions(as []incident.Action) string {
+	var b strings.Builder
+	for _, a := range as {
+		done := " "
+		if a.Done {
+			done = "x"
+		}
+		due := ""
+		if !a.Due.IsZero() {
+			due = " due " + a.Due.UTC().Format(time.RFC3339)
+		}
+		fmt.Fprintf(&b, "[%s] %s (%s, %s%s)\n", done, a.Title, a.Kind, a.Owner, due)
+	}
+	return b.String()
 }
 
 // SetSectionText saves a retro section's text as typed. An edit made on a

@@ -22,7 +22,7 @@ func retroOf(t *testing.T, s *Store, id int64) incident.Retro {
 
 func updateRetro(t *testing.T, s *Store, id int64, fn func(r *incident.Retro) error) incident.Retro {
 	t.Helper()
-	r, err := s.UpdateRetro(id, fn)
+	r, err := s.UpdateRetro(id, "amara", t0, fn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +217,7 @@ func TestUpdateRetroFailureSavesNothing(t *testing.T) {
 		_, err := incident.SetSectionText(r, "Introduction", "kept", "amara", t0)
 		return err
 	})
-	_, err := s.UpdateRetro(inc.ID, func(r *incident.Retro) error {
+	_, err := s.UpdateRetro(inc.ID, "amara", t0, func(r *incident.Retro) error {
 		if _, err := incident.SetSectionText(r, "Introduction", "half-done", "amara", t0); err != nil {
 			return err
 		}
@@ -230,7 +230,7 @@ func TestUpdateRetroFailureSavesNothing(t *testing.T) {
 	if got := r.Section("Introduction").Text; got != "kept" {
 		t.Errorf("a failed change was partly saved: introduction = %q", got)
 	}
-	if _, err := s.UpdateRetro(999, func(*incident.Retro) error { return nil }); !errors.Is(err, ErrNotFound) {
+	if _, err := s.UpdateRetro(999, "amara", t0, func(*incident.Retro) error { return nil }); !errors.Is(err, ErrNotFound) {
 		t.Errorf("UpdateRetro on a missing incident = %v; want ErrNotFound", err)
 	}
 }

@@ -38,7 +38,7 @@ func TestHeaderShowsRetroDueOnceResolved(t *testing.T) {
 		t.Fatalf("header when the retro is late:\n%s", header)
 	}
 
-	if _, err := st.UpdateRetro(id, func(r *incident.Retro) error { r.Status = incident.RetroFinal; return nil }); err != nil {
+	if _, err := st.UpdateRetro(id, "ben", pinned, func(r *incident.Retro) error { r.Status = incident.RetroFinal; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	m2 = New(Options{Store: st, Config: testConfig(), Now: late, IncidentID: id, Width: 120, Height: 40})

@@ -171,7 +171,7 @@ func retroModel(t *testing.T) (Model, *store.Store, int64) {
 	t.Helper()
 	st := openStore(t)
 	id := seedHandbook(t, st)
-	if _, err := st.UpdateRetro(id, func(r *incident.Retro) error {
+	if _, err := st.UpdateRetro(id, "ben", pinned, func(r *incident.Retro) error {
 		for _, w := range []string{"one", "two", "three"} {
 			if _, err := incident.AddWhy(r, "why "+w, "because "+w, "li", pinned); err != nil {
 				return err

@@ -133,18 +133,33 @@ func newActionUID() string { return strings.ToLower(rand.Text()[:16]) }
 // time; its error (one sentence) goes to the status line and nothing is
 // saved.
 func retroWriteCmd(ctx *Context, what string, fn func(r *incident.Retro, author string, now time.Time) error) tea.Cmd {
+	return retroMergeCmd(ctx, what, func(r *incident.Retro, author string, now time.Time) (string, error) {
+		return "", fn(r, author, now)
+	})
+}
+
+// retroMergeCmd is retroWriteCmd for changes that may meet a teammate's:
+// fn's note, when not empty, replaces what in the status line.
+func retroMergeCmd(ctx *Context, what string, fn func(r *incident.Retro, author string, now time.Time) (string, error)) tea.Cmd {
 	st, id, author, now, sections := ctx.Store, ctx.IncidentID, ctx.Author, ctx.Now(), retroSections(ctx)
 	if st == nil || id == 0 {
 		return errCmd(errNoIncident)
 	}
 	return ctx.Write(func() tea.Msg {
-		r, err := st.UpdateRetro(id, func(r *incident.Retro) error {
+		note := ""
+		r, err := st.UpdateRetro(id, author, now, func(r *incident.Retro) error {
 			incident.EnsureSections(r, sections)
 			incident.FillActionUIDs(r, newActionUID)
-			return fn(r, author, now)
+			n, err := fn(r, author, now)
+			note = n
+			incident.FillActionUIDs(r, newActionUID)
+			return err
 		})
 		if err != nil {
 			return errMsg{err}
+		}
+		if note != "" {
+			what = note
 		}
 		return retroSavedMsg{id: id, what: what, retro: r}
 	})

@@ -20,8 +20,10 @@ type retroActions struct {
 	r    *incident.Retro
 	sel  int
 	form *retroForm
-	// editing is the uid of the action the form edits, "" when adding.
+	// editing is the uid of the action the form edits, "" when adding, and
+	// base the action as it was when the form opened.
 	editing string
+	base    incident.Action
 	confirm bool
 	w, h    int
 }
@@ -62,6 +64,7 @@ func (v *retroActions) openForm(a incident.Action, editing bool) {
 		}
 		values = []string{a.Title, string(a.Kind), a.Owner, due, a.Link}
 		v.editing = a.UID
+		v.base = a
 	}
 	v.form = newRetroForm(v.ctx, v.keys, title, actionLabels, actionPlaceholders, values)
 	v.form.setWidth(v.w)
@@ -157,8 +160,9 @@ func (v retroActions) submit() (retroActions, tea.Cmd) {
 			return err
 		})
 	}
-	return v, retroWriteCmd(v.ctx, "Action changed", func(r *incident.Retro, author string, now time.Time) error {
-		return incident.EditAction(r, uid, a, author, now)
+	base := v.base
+	return v, retroMergeCmd(v.ctx, "Action changed", func(r *incident.Retro, author string, now time.Time) (string, error) {
+		return incident.EditActionFrom(r, uid, base, a, author, now, newActionUID)
 	})
 }
 

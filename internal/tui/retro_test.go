@@ -398,7 +398,7 @@ func TestRetroFinalAndDue(t *testing.T) {
 func TestRetroKeepsTextOfSectionsRemovedFromConfig(t *testing.T) {
 	st := openStore(t)
 	id := seedHandbook(t, st)
-	if _, err := st.UpdateRetro(id, func(r *incident.Retro) error {
+	if _, err := st.UpdateRetro(id, "ben", pinned, func(r *incident.Retro) error {
 		_, err := incident.SetSectionText(r, "Where we got lucky", "The PSP answered at once.", "li", pinned)
 		return err
 	}); err != nil {
@@ -533,7 +533,7 @@ func TestRetroWhysMoveDeleteAndActionEdit(t *testing.T) {
 	st := openStore(t)
 	id := seedHandbook(t, st)
 	due := time.Date(2026, 3, 20, 17, 30, 0, 0, time.UTC)
-	if _, err := st.UpdateRetro(id, func(r *incident.Retro) error {
+	if _, err := st.UpdateRetro(id, "ben", pinned, func(r *incident.Retro) error {
 		for _, w := range []string{"one", "two", "three"} {
 			if _, err := incident.AddWhy(r, "why "+w, "because "+w, "li", pinned); err != nil {
 				return err
@@ -605,7 +605,7 @@ func TestRetroTextFollowsOthersButKeepsOwnTyping(t *testing.T) {
 	// A teammate writes while the editor is open but untouched: it shows.
 	write := func(text string) {
 		t.Helper()
-		if _, err := st.UpdateRetro(id, func(r *incident.Retro) error {
+		if _, err := st.UpdateRetro(id, "ben", pinned, func(r *incident.Retro) error {
 			_, err := incident.SetSectionText(r, "Introduction", text, "li", pinned)
 			return err
 		}); err != nil {
@@ -639,7 +639,7 @@ func TestRetroTextFollowsOthersButKeepsOwnTyping(t *testing.T) {
 func TestRetroWhysTeammateChangeIsNotOverwritten(t *testing.T) {
 	st := openStore(t)
 	id := seedHandbook(t, st)
-	if _, err := st.UpdateRetro(id, func(r *incident.Retro) error {
+	if _, err := st.UpdateRetro(id, "ben", pinned, func(r *incident.Retro) error {
 		for _, w := range []string{"one", "two", "three"} {
 			if _, err := incident.AddWhy(r, "why "+w, "because "+w, "li", pinned); err != nil {
 				return err
@@ -651,7 +651,7 @@ func TestRetroWhysTeammateChangeIsNotOverwritten(t *testing.T) {
 	}
 	m := newModel(t, st, id, 100, 30)
 	m = press(t, m, "tab", "R", "j", "j", "enter", "j") // Five whys, "why two" selected
-	if _, err := st.UpdateRetro(id, func(r *incident.Retro) error { return incident.DeleteWhy(r, 0, "ben", pinned) }); err != nil {
+	if _, err := st.UpdateRetro(id, "ben", pinned, func(r *incident.Retro) error { return incident.DeleteWhy(r, 0, "ben", pinned) }); err != nil {
 		t.Fatal(err)
 	}
 	m = press(t, m, "d", "y")

@@ -23,6 +23,9 @@ type retroWhys struct {
 	// form is open while adding (editing < 0) or editing step editing.
 	form    *retroForm
 	editing int
+	// base is the step as it was when the form opened, so a save on a
+	// stale copy merges with a teammate's edit instead of replacing it.
+	base incident.Why
 	// confirm is set while a delete waits for y.
 	confirm bool
 	w, h    int
@@ -46,6 +49,7 @@ func (v *retroWhys) openForm(i int) tea.Cmd {
 			[]string{q, "the answer: what caused it"}, []string{"", ""})
 	} else {
 		w := v.r.Whys[i]
+		v.base = w
 		v.form = newRetroForm(v.ctx, v.keys, fmt.Sprintf("Edit why %d", i+1), labels,
 			[]string{"why did that happen?", "the answer: what caused it"}, []string{w.Why, w.Because})
 	}
@@ -75,7 +79,8 @@ func (v retroWhys) update(msg tea.Msg) (retroWhys, tea.Cmd) {
 		if key.Matches(km, k.Confirm) && v.sel < len(v.r.Whys) {
 			i, seen := v.sel, v.r.Whys[v.sel]
 			return v, retroWriteCmd(v.ctx, fmt.Sprintf("Why %d deleted", i+1), func(r *incident.Retro, author string, now time.Time) error {
-				if err := incident.ExpectWhy(r, i, seen); err != nil {
+				i, err := incident.ExpectWhy(r, i, seen)
+				if err != nil {
 					return err
 				}
 				return incident.DeleteWhy(r, i, author, now)
@@ -109,10 +114,11 @@ func (v retroWhys) update(msg tea.Msg) (retroWhys, tea.Cmd) {
 		v.sel = i + d
 		seen := v.r.Whys[i]
 		return v, retroWriteCmd(v.ctx, "", func(r *incident.Retro, author string, now time.Time) error {
-			if err := incident.ExpectWhy(r, i, seen); err != nil {
+			i, err := incident.ExpectWhy(r, i, seen)
+			if err != nil {
 				return err
 			}
-			_, err := incident.MoveWhy(r, i, d, author, now)
+			_, err = incident.MoveWhy(r, i, d, author, now)
 			return err
 		})
 	case key.Matches(km, k.Root):
@@ -123,10 +129,11 @@ func (v retroWhys) update(msg tea.Msg) (retroWhys, tea.Cmd) {
 		}
 		seen := v.r.Whys[i]
 		return v, retroWriteCmd(v.ctx, what, func(r *incident.Retro, author string, now time.Time) error {
-			if err := incident.ExpectWhy(r, i, seen); err != nil {
+			i, err := incident.ExpectWhy(r, i, seen)
+			if err != nil {
 				return err
 			}
-			_, err := incident.MarkRootCause(r, i, author, now)
+			_, err = incident.MarkRootCause(r, i, author, now)
 			return err
 		})
 	}
@@ -153,15 +160,9 @@ func (v retroWhys) submit() (retroWhys, tea.Cmd) {
 			return err
 		})
 	}
-	if i >= len(v.r.Whys) {
-		return v, errCmd(incident.ErrWhysChanged)
-	}
-	seen := v.r.Whys[i]
-	return v, retroWriteCmd(v.ctx, fmt.Sprintf("Why %d changed", i+1), func(r *incident.Retro, author string, now time.Time) error {
-		if err := incident.ExpectWhy(r, i, seen); err != nil {
-			return err
-		}
-		return incident.EditWhy(r, i, why, because, author, now)
+	base := v.base
+	return v, retroMergeCmd(v.ctx, fmt.Sprintf("Why %d changed", i+1), func(r *incident.Retro, author string, now time.Time) (string, error) {
+		return incident.EditWhyFrom(r, i, base, why, because, author, now)
 	})
 }
 
