@@ -293,6 +293,10 @@ type retroScreen struct {
 
 	focused bool
 	w, h    int
+	// keptForm is the form state last kept for a quit (see retro_keep.go);
+	// formArmed is set while its longest-wait save tick is pending.
+	keptForm  string
+	formArmed bool
 }
 
 // newRetroScreen builds the retro screen for the incident on screen.
@@ -311,10 +315,12 @@ func newRetroScreen(ctx *Context) *retroScreen {
 }
 
 // Init has nothing to start: the incident arrives with the root's loads.
-func (s *retroScreen) Init() tea.Cmd { return nil }
+func (s *retroScreen) Init() tea.Cmd { return s.loadFormCmd() }
 
 // Flush writes text typed but not yet saved; the root runs it on quit.
-func (s *retroScreen) Flush() tea.Cmd { return s.saver.saveCmd(s.ctx) }
+func (s *retroScreen) Flush() tea.Cmd {
+	return tea.Batch(s.saver.saveCmd(s.ctx), s.saveFormCmd())
+}
 
 // load takes the retro from the incident on screen.
 func (s *retroScreen) load() {
@@ -432,6 +438,16 @@ func (s *retroScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
 			cmds = append(cmds, func() tea.Msg { return statusMsg{what} })
 		}
 		return s, tea.Batch(cmds...)
+	case retroFormSaveMsg:
+		if msg.force {
+			s.formArmed = false
+		}
+		return s, s.saveFormCmd()
+	case retroFormLoadedMsg:
+		if msg.id != s.ctx.IncidentID {
+			return s, nil
+		}
+		return s, s.restoreForm(msg.form)
 	case retroTextSaveMsg, retroEditorReadyMsg, retroEditorDoneMsg:
 		var cmd tea.Cmd
 		s.text, cmd = s.text.update(msg)
@@ -572,11 +588,13 @@ func (s *retroScreen) editorKey(msg tea.Msg) (Component, tea.Cmd) {
 			return s, s.closeEditor()
 		}
 		s.whys, cmd = s.whys.update(msg)
+		cmd = tea.Batch(cmd, s.formChanged())
 	case kindActions:
 		if isKey && key.Matches(km, s.keys.Cancel) && !s.actions.typing() {
 			return s, s.closeEditor()
 		}
 		s.actions, cmd = s.actions.update(msg)
+		cmd = tea.Batch(cmd, s.formChanged())
 	}
 	return s, cmd
 }

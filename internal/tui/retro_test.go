@@ -666,3 +666,32 @@ func TestRetroWhysTeammateChangeIsNotOverwritten(t *testing.T) {
 		t.Fatalf("the screen does not say the chain changed:\n%s", m.View())
 	}
 }
+
+// A half-filled why comes back after quitting, filled in.
+func TestUnfinishedWhySurvivesQuitting(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 100, 30)
+	m = press(t, m, "tab", "R", "j", "j", "enter", "a")
+	m = typeText(t, m, "Why did the pool run dry")
+	if m.screens[screenRetro].(*retroScreen).whys.form == nil {
+		t.Fatalf("no why form:\n%s", m.View())
+	}
+	m = press(t, m, "ctrl+c")
+	m.ctx.writes.wait()
+
+	m = newModel(t, st, id, 100, 30)
+	m = press(t, m, "tab", "R")
+	rs := m.screens[screenRetro].(*retroScreen)
+	if rs.whys.form == nil || rs.whys.form.value(0) != "Why did the pool run dry" {
+		t.Fatalf("the unfinished why did not come back:\n%s", m.View())
+	}
+	if !strings.Contains(m.View(), "unfinished why is kept") {
+		t.Errorf("nobody is told the why is kept:\n%s", m.View())
+	}
+	m = press(t, m, "j", "j", "enter", "esc")
+	m.ctx.writes.wait()
+	if v, _ := st.UIState(id, formStateName("amara")); v != "" {
+		t.Errorf("the cancelled form is still kept: %q", v)
+	}
+}

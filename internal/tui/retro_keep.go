@@ -1,0 +1,141 @@
+package tui
+
+import (
+	"encoding/json"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+)
+
+// A half-filled why or action form survives quitting, like the capture
+// line: its fields are kept as per-user state, saved after a pause in
+// typing (and at the latest maxSaveWait after the first change) and when the
+// program quits, and the form is opened again, filled in, on the next visit.
+
+// keptForm is a why or action form in progress.
+type keptForm struct {
+	Kind string `json:"kind"` // "why" or "action"
+	// Editing is the step (why) being edited, -1 when adding; UID the
+	// action's, "" when adding.
+	Editing int             `json:"editing"`
+	UID     string          `json:"uid,omitzero"`
+	BaseWhy incident.Why    `json:"base_why,omitzero"`
+	BaseAct incident.Action `json:"base_action,omitzero"`
+	Values  []string        `json:"values"`
+	Focus   int             `json:"focus"`
+}
+
+func formStateName(author string) string { return "retro-form:" + author }
+
+// retroFormSaveMsg fires when typing in a form paused (or waited too long).
+type retroFormSaveMsg struct{ force bool }
+
+// retroFormLoadedMsg brings back a form kept from last time.
+type retroFormLoadedMsg struct {
+	id   int64
+	form string
+}
+
+// keptFormState is the form open now, as JSON, or "" when none is.
+func (s *retroScreen) keptFormState() string {
+	var k keptForm
+	switch {
+	case s.whys.form != nil:
+		k = keptForm{Kind: "why", Editing: s.whys.editing, BaseWhy: s.whys.base, Values: formValues(s.whys.form), Focus: s.whys.form.focus}
+	case s.actions.form != nil:
+		k = keptForm{Kind: "action", UID: s.actions.editing, BaseAct: s.actions.base, Values: formValues(s.actions.form), Focus: s.actions.form.focus}
+	default:
+		return ""
+	}
+	data, _ := json.Marshal(k)
+	return string(data)
+}
+
+func formValues(f *retroForm) []string {
+	out := make([]string, len(f.fields))
+	for i := range f.fields {
+		out[i] = f.value(i)
+	}
+	return out
+}
+
+// saveFormCmd keeps the form open now (or clears what was kept) if it
+// changed since last kept.
+func (s *retroScreen) saveFormCmd() tea.Cmd {
+	v := s.keptFormState()
+	if v == s.keptForm || s.ctx.Store == nil || s.ctx.IncidentID == 0 {
+		return nil
+	}
+	s.keptForm = v
+	return s.ctx.Write(saveLineCmd(s.ctx.Store, s.ctx.IncidentID, formStateName(s.ctx.Author), v))
+}
+
+// formChanged schedules keeping the form after a key reached it; a form
+// just closed (saved or cancelled) is forgotten at once.
+func (s *retroScreen) formChanged() tea.Cmd {
+	v := s.keptFormState()
+	if v == s.keptForm {
+		return nil
+	}
+	if v == "" {
+		return s.saveFormCmd()
+	}
+	return saveTicks(retroSaveAfter, &s.formArmed, func(force bool) tea.Msg { return retroFormSaveMsg{force: force} })
+}
+
+// loadFormCmd reads the form kept from last time.
+func (s *retroScreen) loadFormCmd() tea.Cmd {
+	st, id, name := s.ctx.Store, s.ctx.IncidentID, formStateName(s.ctx.Author)
+	if st == nil || id == 0 {
+		return nil
+	}
+	return func() tea.Msg {
+		v, err := st.UIState(id, name)
+		if err != nil {
+			return errMsg{err}
+		}
+		return retroFormLoadedMsg{id: id, form: v}
+	}
+}
+
+// restoreForm opens a kept form again with what was typed, and says so.
+func (s *retroScreen) restoreForm(data string) tea.Cmd {
+	var k keptForm
+	if data == "" || json.Unmarshal([]byte(data), &k) != nil {
+		return nil
+	}
+	s.keptForm = data
+	var f **retroForm
+	section := incident.SectionWhys
+	switch k.Kind {
+	case "why":
+		if s.whys.form != nil {
+			return nil
+		}
+		s.whys.openForm(-1)
+		s.whys.editing, s.whys.base = k.Editing, k.BaseWhy
+		f = &s.whys.form
+	case "action":
+		if s.actions.form != nil {
+			return nil
+		}
+		s.actions.openForm(k.BaseAct, k.UID != "")
+		f = &s.actions.form
+		section = incident.SectionActions
+	default:
+		return nil
+	}
+	form := *f
+	for i := range form.fields {
+		if i < len(k.Values) {
+			form.fields[i].SetValue(k.Values[i])
+			form.fields[i].CursorEnd()
+		}
+	}
+	if k.Focus > 0 && k.Focus < len(form.fields) {
+		form.move(k.Focus - form.focus)
+	}
+	note := "Your unfinished " + k.Kind + " is kept; open " + section + " to finish it"
+	return func() tea.Msg { return statusMsg{note} }
+}
