@@ -818,6 +818,10 @@ func (c *commsPane) View() string {
 	case c.ta.Value() != c.synced:
 		meta += " · saving…"
 	}
+	if who := editorsNote(c.ctx, "draft"); who != "" {
+		// First, where a narrow pane cannot cut it off.
+		meta = who + " · " + meta
+	}
 	lines = append(lines, " "+st.Muted.Render(meta))
 
 	if c.editing {

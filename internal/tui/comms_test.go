@@ -570,3 +570,30 @@ func TestCommsPublishQuestionAnsweredNo(t *testing.T) {
 		t.Fatalf("capture line %q", got)
 	}
 }
+
+// Two cockpits on one database: while amara edits the draft, ben's pane
+// says so; once she stops, it no longer does.
+func TestPresenceShowsWhoElseEditsTheDraft(t *testing.T) {
+	st := openStore(t)
+	id := seedComms(t, st)
+	amara := commsModel(t, st, id, testConfig(), nil, 120, 40)
+	amara = focusComms(t, amara)
+	amara = press(t, amara, "e")
+	amara = send(t, amara, tickMsg(pinned))
+	amara.ctx.writes.wait()
+
+	ben := New(Options{Store: st, Config: testConfig(), Now: pinnedNow, IncidentID: id, Width: 120, Height: 40, Author: "ben"})
+	ben = drive(t, ben, ben.Init())
+	ben = send(t, ben, tickMsg(pinned))
+	if !strings.Contains(ben.View(), "amara is editing") {
+		t.Fatalf("ben does not see amara editing the draft:\n%s", ben.View())
+	}
+	amara = press(t, amara, "esc")
+	amara = send(t, amara, tickMsg(pinned.Add(time.Second)))
+	amara.ctx.writes.wait()
+	ben.presenceRead = time.Time{}
+	ben = send(t, ben, tickMsg(pinned.Add(2*time.Second)))
+	if strings.Contains(ben.View(), "amara is editing") {
+		t.Fatalf("amara stopped editing but ben still sees her:\n%s", ben.View())
+	}
+}

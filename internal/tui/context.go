@@ -74,6 +74,8 @@ type Context struct {
 
 	// writes is the one ordered write path of this program.
 	writes writeQueue
+	// presence is who else edits what right now (see presence.go).
+	presence map[string][]string
 }
 
 // Write queues a store write and returns the command that brings back its

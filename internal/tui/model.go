@@ -107,6 +107,10 @@ type Model struct {
 	cursor    store.Cursor
 	applied   map[int64]bool
 	pollEvery time.Duration
+	// presenceTarget is what this person was last said to be editing, at
+	// presenceAt; presenceRead is when everyone's was last read.
+	presenceTarget           string
+	presenceAt, presenceRead time.Time
 	// quitting is set once the quit that saves what is typed has begun;
 	// until then quitFilter turns any other quit into one that saves.
 	quitting bool
@@ -383,7 +387,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, tea.Batch(cmds...)
 	case tickMsg:
-		return m, tea.Batch(tickCmd(), m.toAll(msg))
+		return m, tea.Batch(tickCmd(), m.toAll(msg), m.presenceTick(time.Time(msg)))
+	case presenceMsg:
+		if msg.id == m.ctx.IncidentID {
+			m.ctx.presence = msg.editors
+		}
+		return m, nil
 	case reloadMsg:
 		return m, m.reload()
 	case endSessionMsg:
@@ -506,6 +515,9 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 // quit keeps what is typed, waits for writes in flight, then quits.
 func (m Model) quit() tea.Cmd {
 	flush := []tea.Cmd{m.cockpit.capture.saveNow()}
+	if m.presenceTarget != "" && m.ctx.Store != nil {
+		flush = append(flush, m.ctx.Write(saveLineCmd(m.ctx.Store, m.ctx.IncidentID, presencePrefix+m.ctx.Author, "")))
+	}
 	for _, p := range m.cockpit.right {
 		if f, ok := p.(flusher); ok {
 			flush = append(flush, f.Flush())

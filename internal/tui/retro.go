@@ -621,6 +621,16 @@ func (s *retroScreen) View() string {
 		}
 		note = st.Faint.Render(cut("by "+strings.Join(names, ", "), max(ew/2, 8)))
 	}
+	target := "section:" + title
+	switch kindOf(title) {
+	case kindWhys:
+		target = "whys"
+	case kindActions:
+		target = "actions"
+	}
+	if who := editorsNote(s.ctx, target); who != "" {
+		note = st.Warn.Render(cut(who, max(ew/2, 8)))
+	}
 	boxTitle := incident.CleanLine(title)
 	if s.notes {
 		boxTitle += " notes"
