@@ -66,7 +66,12 @@ type commsPane struct {
 	// seized: the pane took the keyboard for a confirmation, so it gives
 	// it back to the capture line once answered.
 	seized     bool
-	publishing bool
+	// publishing counts publishes in flight; publishText and publishSeq
+	// are the last one's text and edit count, to tell a double press from
+	// a new update and to keep a draft written after it.
+	publishing  int
+	publishText string
+	publishSeq  int
 	resending  bool
 
 	// state is the countdown state at the last tick, to ring the bell once
@@ -357,7 +362,7 @@ func (c *commsPane) Update(msg tea.Msg) (Component, tea.Cmd) {
 		}
 		return c, c.saved(msg)
 	case publishDoneMsg:
-		c.publishing = false
+		c.publishing = max(c.publishing-1, 0)
 		if msg.err != nil {
 			return c, errCmd(msg.err)
 		}
@@ -535,10 +540,11 @@ func (c *commsPane) requestPublish() tea.Cmd {
 	if c.ctx.IncidentID == 0 {
 		return errCmd(errNoIncident)
 	}
-	if c.publishing {
+	text := strings.TrimSpace(c.text())
+	if c.publishing > 0 && text == c.publishText && c.seq == c.publishSeq {
+		// The same update asked for twice (p pressed again): once is enough.
 		return nil
 	}
-	text := strings.TrimSpace(c.text())
 	if text == "" {
 		return errCmd(errors.New("the public draft is empty; write the update first, e.g. /draft We are investigating"))
 	}
@@ -554,8 +560,9 @@ func (c *commsPane) requestPublish() tea.Cmd {
 		return errCmd(fmt.Errorf("%d %s in the draft may confuse customers; press y to publish anyway or n to keep editing", n, plural(n, "word", "words")))
 	}
 	c.endConfirm()
-	c.publishing = true
+	c.publishing++
 	c.seq++
+	c.publishText, c.publishSeq = text, c.seq
 	c.layout()
 	st, id, now, author, policy, saver := c.ctx.Store, c.ctx.IncidentID, c.ctx.Now(), c.ctx.Author, c.ctx.Policy(), c.saver
 	// Exactly the text on screen is published, in one transaction.
@@ -577,14 +584,20 @@ func (c *commsPane) requestPublish() tea.Cmd {
 // draft.
 func (c *commsPane) afterPublish(u incident.Update) tea.Cmd {
 	now := c.ctx.Now()
-	c.seq++
-	c.templated = true
-	c.synced = ""
-	c.confirming = false
-	if c.editing {
-		c.stopEditing()
+	if c.seq == c.publishSeq {
+		// Nothing written since this publish: start the next draft from
+		// the template. A draft written after it (typed, or a /draft
+		// right behind the /publish) stays.
+		c.seq++
+		c.publishSeq = c.seq
+		c.templated = true
+		c.synced = ""
+		c.confirming = false
+		if c.editing {
+			c.stopEditing()
+		}
+		c.setValue(c.template())
 	}
-	c.setValue(c.template())
 
 	var hooks []string
 	if c.ctx.Config != nil {
@@ -811,7 +824,7 @@ func (c *commsPane) View() string {
 		meta = "resolution published"
 	}
 	switch {
-	case c.publishing:
+	case c.publishing > 0:
 		meta += " · publishing…"
 	case c.templated:
 		meta += " · draft from template"

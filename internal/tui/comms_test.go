@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -595,5 +596,36 @@ func TestPresenceShowsWhoElseEditsTheDraft(t *testing.T) {
 	ben = send(t, ben, tickMsg(pinned.Add(2*time.Second)))
 	if strings.Contains(ben.View(), "amara is editing") {
 		t.Fatalf("amara stopped editing but ben still sees her:\n%s", ben.View())
+	}
+}
+
+// /draft then /publish typed faster than the disk writes, twice: each
+// publish carries exactly its own text, and the second draft is not
+// replaced by the template when the first publish lands.
+func TestDraftPublishBurstPublishesEachText(t *testing.T) {
+	st := openStore(t)
+	id := seedComms(t, st)
+	m := commsModel(t, st, id, testConfig(), nil, 120, 40)
+	var cmds []tea.Cmd
+	for _, line := range []string{"/draft First words for customers.", "/publish", "/draft Second words for customers.", "/publish"} {
+		for _, k := range append([]tea.Msg{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(line), Paste: true}}, tea.KeyMsg{Type: tea.KeyEnter}) {
+			next, cmd := m.Update(k)
+			m = next.(Model)
+			cmds = append(cmds, cmd)
+		}
+	}
+	// Only now do the writes' results come back.
+	m = drive(t, m, tea.Batch(cmds...))
+	m.ctx.writes.wait()
+	got, err := st.Incident(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, u := range got.Updates {
+		texts = append(texts, u.Text)
+	}
+	if want := []string{"First words for customers.", "Second words for customers."}; !slices.Equal(texts, want) {
+		t.Fatalf("published %q; want %q", texts, want)
 	}
 }
