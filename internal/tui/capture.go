@@ -59,6 +59,8 @@ type captureLine struct {
 	// in the Update that made it, since a tea.Cmd's message could arrive
 	// after the next line's.
 	handoff tea.Msg
+	// tokens numbers the lines sent, to match pending rows to writes.
+	tokens int
 	// saved is the value last written to the store; armed is set while a
 	// longest-wait save tick is pending.
 	saved       string
@@ -401,7 +403,19 @@ func (c captureLine) submit() (captureLine, tea.Cmd) {
 		c.handoff = draftSetMsg{text: capt.Text}
 		return c, save
 	}
-	return c, tea.Batch(save, applyCmd(c.ctx, line, capt, now))
+	c.tokens++
+	token := c.tokens
+	pending := incident.Entry{At: now, Author: c.ctx.Author, Kind: capt.Kind, Text: line, Starred: capt.Starred}
+	if capt.IsEntry() {
+		pending.Text = capt.Text
+		if !capt.At.IsZero() {
+			pending.At = capt.At
+		}
+	} else {
+		pending.Kind = incident.KindSystem
+	}
+	c.handoff = pendingMsg{token: token, entry: pending}
+	return c, tea.Batch(save, applyCmd(c.ctx, line, capt, now, token))
 }
 
 // hint is the second row: the error, or the syntax of the command being

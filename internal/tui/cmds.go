@@ -86,15 +86,16 @@ func tickCmd() tea.Cmd {
 	return tea.Every(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
 }
 
-// applyCmd stores one parsed capture line.
-func applyCmd(ctx *Context, line string, c incident.Capture, now time.Time) tea.Cmd {
+// applyCmd stores one parsed capture line; token names the pending row
+// the timeline shows until the write is durable.
+func applyCmd(ctx *Context, line string, c incident.Capture, now time.Time, token int) tea.Cmd {
 	st, id, author, policy := ctx.Store, ctx.IncidentID, ctx.Author, ctx.Policy()
 	return ctx.Write(func() tea.Msg {
 		res, err := st.Apply(id, c, now, author, policy)
 		if err != nil {
-			return applyFailedMsg{line: line, err: err}
+			return applyFailedMsg{line: line, err: err, token: token}
 		}
-		return appliedMsg{capture: c, result: res.Result, head: res.Head, tx: res.Tx}
+		return appliedMsg{capture: c, result: res.Result, head: res.Head, tx: res.Tx, token: token}
 	})
 }
 

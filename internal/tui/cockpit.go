@@ -160,9 +160,17 @@ func (c cockpit) Update(msg tea.Msg) (cockpit, tea.Cmd) {
 		c.timeline.setData(msg.timeline)
 		c.SetSize(c.w, c.h) // the incident pane's height may change
 		return c, c.broadcast(msg)
-	case tickMsg, appliedMsg, entryChangedMsg:
+	case appliedMsg:
+		c.timeline.settle(msg.token)
 		return c, c.broadcast(msg)
-	case saveLineMsg, applyFailedMsg:
+	case tickMsg, entryChangedMsg:
+		return c, c.broadcast(msg)
+	case applyFailedMsg:
+		c.timeline.settle(msg.token)
+		var cmd tea.Cmd
+		c.capture, cmd = c.capture.Update(msg)
+		return c, cmd
+	case saveLineMsg:
 		var cmd tea.Cmd
 		c.capture, cmd = c.capture.Update(msg)
 		return c, cmd
@@ -211,6 +219,10 @@ func (c cockpit) key(msg tea.KeyMsg) (cockpit, tea.Cmd) {
 		c.capture, cmd = c.capture.Update(msg)
 		if h := c.capture.handoff; h != nil {
 			c.capture.handoff = nil
+			if p, ok := h.(pendingMsg); ok {
+				c.timeline.addPending(p)
+				return c, cmd
+			}
 			return c, tea.Batch(cmd, c.broadcast(h))
 		}
 		return c, cmd

@@ -500,3 +500,21 @@ func TestEntryEditSurvivesQuitting(t *testing.T) {
 		t.Errorf("the cancelled edit is still kept: %q", v)
 	}
 }
+
+// A line shows on the timeline the moment enter is pressed, marked as
+// saving, and the mark goes once the write is durable.
+func TestTypedLineShowsAtOnceUntilSaved(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 120, 40)
+	m = typeText(t, m, "restarted the payment workers")
+	next, cmd := m.Update(tea.KeyMsg{Type: tea.KeyEnter})
+	m = next.(Model)
+	if v := m.View(); !strings.Contains(v, "restarted the payment workers") || !strings.Contains(v, "saving…") {
+		t.Fatalf("the line is not shown at once as saving:\n%s", v)
+	}
+	m = drive(t, m, cmd)
+	if v := m.View(); !strings.Contains(v, "restarted the payment workers") || strings.Contains(v, "saving…") {
+		t.Fatalf("after the write the line should be an entry, not saving:\n%s", v)
+	}
+}

@@ -53,6 +53,15 @@ type appliedMsg struct {
 	// transaction it committed in (nil and 0 when not known).
 	head *incident.Incident
 	tx   uint64
+	// token is the pending row this write makes durable (0: none).
+	token int
+}
+
+// pendingMsg shows a typed line on the timeline at once, marked as saving,
+// until the write with the same token lands.
+type pendingMsg struct {
+	token int
+	entry incident.Entry
 }
 
 // quietWriteMsg reports a write nobody needs to see (a half-typed line
@@ -63,8 +72,9 @@ type quietWriteMsg struct{ tx uint64 }
 // applyFailedMsg reports a capture line the store refused; the line is given
 // back to the capture line so nothing typed is lost.
 type applyFailedMsg struct {
-	line string
-	err  error
+	line  string
+	err   error
+	token int
 }
 
 // entryChangedMsg reports an edit, re-time, star or deletion of an entry.

@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -193,6 +194,21 @@ type timelinePane struct {
 	// paints colour normal and selected rows; cache keeps formatted rows.
 	paints [2]*rowPaints
 	cache  *rowCache
+	// pending are lines typed and not yet durable, shown at once below the
+	// rows, marked as saving (see addPending).
+	pending []pendingMsg
+}
+
+// addPending shows a typed line before its write lands.
+func (t *timelinePane) addPending(p pendingMsg) { t.pending = append(t.pending, p) }
+
+// settle drops the pending row of a write that landed (or failed: the
+// capture line gives the text back).
+func (t *timelinePane) settle(token int) {
+	if token == 0 {
+		return
+	}
+	t.pending = slices.DeleteFunc(t.pending, func(p pendingMsg) bool { return p.token == token })
 }
 
 func newTimelinePane(ctx *Context) timelinePane {
@@ -442,6 +458,15 @@ func (t timelinePane) View() string {
 	}
 	for i := t.top; i < end; i++ {
 		body = append(body, t.cachedRow(i, inner-1))
+	}
+	if np := min(len(t.pending), vr); np > 0 && t.follow && !t.selecting {
+		// Typed and not yet on disk: at the bottom, where it will land,
+		// marked until the write is durable.
+		body = body[min(np, len(body)):]
+		for _, p := range t.pending[len(t.pending)-np:] {
+			line := " " + st.Time.Render(p.entry.At.Format("15:04")) + " " + st.Faint.Render("… "+rowText(p.entry.Text))
+			body = append(body, spread(fit(line, max(inner-12, 1)), st.Faint.Render("saving… "), inner-1))
+		}
 	}
 	if t.selecting {
 		body = append(body, t.details(inner)...)
