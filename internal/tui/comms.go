@@ -65,14 +65,14 @@ type commsPane struct {
 	focusRequest int
 	// seized: the pane took the keyboard for a confirmation, so it gives
 	// it back to the capture line once answered.
-	seized     bool
+	seized bool
 	// publishing counts publishes in flight; publishText and publishSeq
 	// are the last one's text and edit count, to tell a double press from
 	// a new update and to keep a draft written after it.
 	publishing  int
 	publishText string
 	publishSeq  int
-	resending  bool
+	resending   bool
 
 	// state is the countdown state at the last tick, to ring the bell once
 	// when the update becomes overdue.
