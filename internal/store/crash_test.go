@@ -23,13 +23,35 @@ func TestCrashChild(t *testing.T) {
 	}
 	s := &Store{path: path}
 	run := os.Getenv("WARROOM_CRASH_RUN")
+	head, err := s.Incident(1)
+	if err != nil {
+		fmt.Printf("error %v\n", err)
+		os.Exit(2)
+	}
+	base := Edit{BaseRev: head.DraftRev, Base: head.Draft}
 	for i := 0; ; i++ {
 		text := fmt.Sprintf("run %s entry %d", run, i)
-		if _, err := s.AppendEntry(1, incident.Entry{At: time.Now(), Author: "crash", Kind: incident.KindNote, Text: text}); err != nil {
+		var err error
+		switch i % 3 {
+		case 0:
+			_, err = s.AppendEntry(1, incident.Entry{At: time.Now(), Author: "crash", Kind: incident.KindNote, Text: text})
+		case 1:
+			// A change that folds into the head in the same transaction.
+			text = fmt.Sprintf("r%si%d", run, i)
+			_, err = s.Apply(1, incident.Capture{Command: incident.CmdTag, Tag: text}, time.Now(), "crash", incident.DefaultPolicy())
+			text = "tag " + text
+		default:
+			// As the cockpit does: each save on the copy the last one left.
+			var m Merged
+			m, err = s.SetDraft(1, Edit{BaseRev: base.BaseRev, Base: base.Base, Text: text}, "crash", time.Now())
+			base = Edit{BaseRev: m.Rev, Base: m.Text}
+			text = "draft " + text
+		}
+		if err != nil {
 			fmt.Printf("error %v\n", err)
 			os.Exit(2)
 		}
-		// Acknowledged only after AppendEntry returned: the parent holds us
+		// Acknowledged only after the write returned: the parent holds us
 		// to every line it reads.
 		fmt.Printf("ack %s\n", text)
 	}
@@ -108,8 +130,23 @@ func TestKillDuringWritesLosesNothing(t *testing.T) {
 	for _, e := range inc.Entries {
 		have[e.Text] = true
 	}
+	drafts := map[string]bool{}
+	for _, c := range inc.Changes {
+		if c.Target == "draft" {
+			drafts[c.After] = true
+		}
+	}
 	for _, text := range acked {
-		if !have[text] {
+		switch {
+		case strings.HasPrefix(text, "tag "):
+			if tag := strings.TrimPrefix(text, "tag "); !inc.HasTag(tag) {
+				t.Errorf("acknowledged tag %q is not in the folded head", tag)
+			}
+		case strings.HasPrefix(text, "draft "):
+			if !drafts[strings.TrimPrefix(text, "draft ")] {
+				t.Errorf("acknowledged draft %q has no change record", text)
+			}
+		case !have[text]:
 			t.Errorf("acknowledged entry %q was lost", text)
 		}
 	}
