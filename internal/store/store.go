@@ -50,24 +50,66 @@
 // Store take turns behind a mutex and reads run side by side (bbolt's lock
 // for a read is shared), so goroutines need not spin on the file lock.
 //
+// # The timeline is the record
+//
+// An incident's status, severity, roles, ETA, cadence, tags and milestones
+// are the fold of its timeline (incident.Fold): every entry that changes one
+// carries the Setting it sets, and the latest of each kind wins. Folding a
+// 100,000-entry timeline on every write would cost what the timeline costs,
+// so two things keep it cheap:
+//
+//   - the fold bucket holds a copy of just the entries that set something
+//     (a few hundred, however long the timeline), kept in step by putEntry on
+//     every append, edit, re-time, deletion and restoration;
+//   - the head (the folded fields, plus the draft and its revision) is
+//     rebuilt from that bucket in the same transaction as every change to
+//     such an entry, so it is always the fold; readers take the head as it
+//     is and never fold. warroom check verifies head = Fold(all entries).
+//
+// Every edit and deletion of an entry, the draft, a retro section, the whys
+// and the actions is also written to the changes bucket (who, when, before,
+// after), which is how `show --json` reports changes and how a reader
+// following the incident learns which earlier entries to read again.
+//
+// Texts several people edit (the draft, retro sections) carry a revision;
+// an Edit names the revision it was made on, and one made on a stale copy
+// is merged (incident.Merge3) with the newer text instead of replacing it.
+//
+// # Reading without holding the lock
+//
+// Reads copy the bytes they need out of the transaction and decode them
+// after it, so the file is locked no longer than the copy takes. A Snapshot
+// returns a Cursor (the transaction, the last entry id and the last change
+// seen); Since(cursor) then reads only what came after it: entries with
+// later ids (ids follow recording order), the entries named by later
+// changes, and the small head, retro and updates. A cockpit follows other
+// processes at the cost of what changed, not of the timeline.
+//
 // # Change notification
 //
-// Every commit rewrites the file, so its modification time and size change.
-// Stamp reads them with one stat call; the cockpit polls it (see Watch) and
-// reloads when it differs, which shows other processes' writes within a
-// second without any daemon.
+// Every commit bumps the transaction id in the bbolt meta pages. Stamp reads
+// it (with the file's modification time and size) without taking the lock;
+// the cockpit polls it and reads a delta when it differs from the cursor's,
+// which shows other processes' writes within a second without any daemon.
+// Its own writes return their transaction id, so a write that nobody else
+// interleaved with (a half-typed line kept) triggers no read at all.
 //
-// # Layout
+// # Layout (schema 2)
 //
-//	meta/schema                    schema version (uint64)
-//	incidents/<id>/head            incident fields as JSON (no entries, updates or retro)
-//	incidents/<id>/retro           retro as JSON
+//	meta/schema                     schema version (uint64)
+//	incidents/<id>/head             the folded fields, draft and revision (JSON; no entries, updates or retro)
+//	incidents/<id>/retro            retro as JSON (sections carry revisions)
 //	incidents/<id>/entries/<at><id> entries keyed by time then id, so a cursor walks the timeline in order
-//	incidents/<id>/entry_ids/<id>  entry id -> its key in entries
-//	incidents/<id>/updates/<id>    public updates
-//	incidents/<id>/ui/<name>       per-user state that must survive a quit (half-typed lines)
+//	incidents/<id>/entry_ids/<id>   entry id -> its key in entries
+//	incidents/<id>/fold/<at><id>    copies of the entries that set a field, for the fold
+//	incidents/<id>/changes/<seq>    the change record
+//	incidents/<id>/updates/<id>     public updates
+//	incidents/<id>/ui/<name>        per-user state that must survive a quit (half-typed lines, forms, presence)
 //
 // Ids come from NextSequence and are stored as 8-byte big-endian keys.
+// Schema 1 kept the fields beside the timeline; migrating reads each old
+// entry's setting back from its text (incident.Backfill) without removing
+// or re-keying any entry.
 package store
 
 import (
