@@ -33,8 +33,10 @@ const pollEvery = 500 * time.Millisecond
 const saveLineAfter = 400 * time.Millisecond
 
 // maxSaveWait bounds how long typed text waits to be saved however fast
-// one types: a kill -9 or a dropped SSH link loses at most this much.
-const maxSaveWait = time.Second
+// one types. The promise is that a kill -9 or a dropped SSH link loses at
+// most the last second; the write itself takes a few milliseconds more (or
+// longer on a busy file), so the wait is kept well under the second.
+const maxSaveWait = 700 * time.Millisecond
 
 // saveTicks schedules the save of typed text: after a pause in typing, and,
 // when no longest-wait tick is pending (*armed false), after maxSaveWait.
