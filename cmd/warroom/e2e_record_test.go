@@ -333,10 +333,10 @@ func TestRecordScriptsBesideABusyCockpit(t *testing.T) {
 		}
 	}
 	total := len(typed) + 8
-	js := waitShow(t, e, id, 10*time.Second, func(js showJSON) bool { return len(js.Entries)-before >= total }, s)
+	waitShow(t, e, id, 10*time.Second, func(js showJSON) bool { return len(js.Entries)-before >= total }, s)
 	s.keys("C-c")
 	s.waitExit(5 * time.Second)
-	js = e.show(id)
+	js := e.show(id)
 
 	var mine, scripts []string
 	for _, text := range entryTexts(js, before) {
