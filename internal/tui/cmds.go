@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -71,6 +72,9 @@ func loadIncidentCmd(ctx *Context, first bool) tea.Cmd {
 			return errMsg{err}
 		}
 		inc := snap.Incident
+		// Room for the lines logged next, so the first of them does not copy
+		// a long timeline on the Update loop (appendOwn appends in place).
+		inc.Entries = slices.Grow(inc.Entries, headroom(len(inc.Entries)))
 		return incidentLoadedMsg{id: id, inc: inc, stamp: stamp, cursor: snap.Cursor, partial: snap.Partial, total: snap.Total, first: first, timeline: buildTimeline(inc, gap)}
 	}
 }

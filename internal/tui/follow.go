@@ -21,6 +21,10 @@ import (
 // on screen is dropped, so a reload that started before a save can never
 // put older text back.
 
+// headroom is the spare capacity kept after n entries: enough for a long
+// stretch of typing before a slice must grow (and be copied) again.
+func headroom(n int) int { return 256 + n/16 }
+
 // deltaLoadedMsg carries what changed after the cursor on screen.
 type deltaLoadedMsg struct {
 	id    int64

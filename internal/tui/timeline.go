@@ -54,10 +54,13 @@ func buildTimeline(inc *incident.Incident, gap time.Duration) *timelineData {
 	if inc == nil {
 		return td
 	}
-	td.entries = inc.VisibleEntries()
-	n := len(td.entries)
-	td.texts = make([]string, n)
-	td.rows = make([]tlRow, 0, n+n/8+2)
+	// Room to grow: lines logged after this build extend the slices in
+	// place (see extend) instead of copying a long timeline on the first.
+	n := len(inc.Entries)
+	td.entries = append(make([]incident.Entry, 0, n+headroom(n)), inc.VisibleEntries()...)
+	n = len(td.entries)
+	td.texts = make([]string, n, n+headroom(n))
+	td.rows = make([]tlRow, 0, n+n/8+2+headroom(n))
 	td.rowOf = make(map[int64]int, n)
 	multiDay := n > 1 && !sameDay(td.entries[0].At, td.entries[n-1].At)
 	for i := range td.entries {
