@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 func TestHugePasteKeepsTextAndSaysWhy(t *testing.T) {
@@ -33,7 +34,7 @@ func TestHugePasteKeepsTextAndSaysWhy(t *testing.T) {
 	}
 	// Quitting keeps it: nothing typed is lost.
 	m = press(t, m, "ctrl+c")
-	if v, _ := st.UIState(id, uiStateName("amara")); len(v) != len(paste) {
+	if v, _ := st.UIState(id, common.UIStateName("amara")); len(v) != len(paste) {
 		t.Fatalf("the half-typed paste was saved as %d bytes", len(v))
 	}
 }
@@ -42,7 +43,7 @@ func TestHostileTextNeverReachesTheTerminal(t *testing.T) {
 	st := openStore(t)
 	id := seedHandbook(t, st)
 	hostile := []string{
-		"\x1b[2J\x1b[Hcleared your screen",
+		"\x1b[2J\x1b[Hcleared your common.Screen",
 		"title\x1b]0;pwned\x07 set",
 		"bell\a back\bspace\rcarriage",
 		"8-bit \x9b31m csi",
@@ -73,7 +74,7 @@ func TestHostileTextNeverReachesTheTerminal(t *testing.T) {
 	m := newModel(t, st, id, 120, 40)
 	view := m.View()
 	checkFrame(t, view, 120, 40)
-	for _, want := range []string{"cleared your screen", "set", "invalid �� utf-8", "multi line text", "Title red"} {
+	for _, want := range []string{"cleared your common.Screen", "set", "invalid �� utf-8", "multi line text", "Title red"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("the cleaned text %q is not shown:\n%s", want, view)
 		}
@@ -170,12 +171,12 @@ func TestHugeIncidentOpensWithTailThenLoadsAll(t *testing.T) {
 	id := seedMany(t, st, 2000)
 	m := New(Options{Store: st, Config: testConfig(), Now: pinnedNow, IncidentID: id, Width: 120, Height: 40})
 	msg := loadIncidentCmd(m.ctx, true)()
-	first, ok := msg.(incidentLoadedMsg)
+	first, ok := msg.(common.IncidentLoadedMsg)
 	if !ok {
 		t.Fatalf("first load gave %T", msg)
 	}
-	if !first.partial || len(first.inc.Entries) != tailEntries(40) || first.total != 2001 { // the import adds the declaration the fold starts from
-		t.Fatalf("first load: partial %v, %d entries of %d", first.partial, len(first.inc.Entries), first.total)
+	if !first.Partial || len(first.Inc.Entries) != tailEntries(40) || first.Total != 2001 { // the import adds the declaration the fold starts from
+		t.Fatalf("first load: partial %v, %d entries of %d", first.Partial, len(first.Inc.Entries), first.Total)
 	}
 	next, cmd := m.Update(first)
 	m = next.(Model)

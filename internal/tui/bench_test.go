@@ -132,7 +132,7 @@ func BenchmarkCaptureKeystroke(b *testing.B) {
 // BenchmarkEnterToScreen is a line typed (arriving in one read, as a fast
 // typist's or tmux's keys do) and enter, through the root Update, with
 // every command that results run to completion as the program would: the
-// write through the ordered queue (a durable commit) and the appliedMsg it
+// write through the ordered queue (a durable commit) and the common.AppliedMsg it
 // returns, until the entry is a row of the timeline and no longer marked
 // saving. (The "saving…" row itself appears within the enter's Update.)
 // Timers (the debounced save, the clocks) are skipped, as everywhere in

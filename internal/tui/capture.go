@@ -13,6 +13,7 @@ import (
 
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/store"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // captureMode says what enter does with the line.
@@ -35,7 +36,7 @@ const maxHistory = 200
 // earlier lines with up/down, shows errors inline while keeping the text,
 // and keeps a half-typed line across quits.
 type captureLine struct {
-	ctx   *Context
+	ctx   *common.Context
 	input textinput.Model
 	mode  captureMode
 	// entry is the entry an edit or re-time prompt changes.
@@ -68,7 +69,7 @@ type captureLine struct {
 	armed       bool
 }
 
-func newCaptureLine(ctx *Context) captureLine {
+func newCaptureLine(ctx *common.Context) captureLine {
 	in := textinput.New()
 	in.Prompt = ""
 	in.Placeholder = "log what happened · ! action  > decision  ? question  * star  @-10m backdate · /command"
@@ -179,15 +180,15 @@ func (c captureLine) Update(msg tea.Msg) (captureLine, tea.Cmd) {
 			return c, c.saveNow()
 		}
 		return c, nil
-	case applyFailedMsg:
+	case common.ApplyFailedMsg:
 		// Nothing typed is lost: the line comes back, or joins the history
 		// when something new was typed meanwhile.
-		c.err = store.Message(msg.err)
+		c.err = store.Message(msg.Err)
 		if c.mode == modeLog && c.input.Value() == "" {
-			c.input.SetValue(msg.line)
+			c.input.SetValue(msg.Line)
 			c.input.CursorEnd()
 		} else {
-			c.remember(msg.line)
+			c.remember(msg.Line)
 			c.err += " (press ↑ to recall the line)"
 		}
 		return c, nil
@@ -297,7 +298,7 @@ func (c *captureLine) remember(line string) {
 func (c *captureLine) changed() tea.Cmd {
 	c.seq++
 	seq := c.seq
-	return saveTicks(saveLineAfter, &c.armed, func(force bool) tea.Msg { return saveLineMsg{seq: seq, force: force} })
+	return common.SaveTicks(saveLineAfter, &c.armed, func(force bool) tea.Msg { return saveLineMsg{seq: seq, force: force} })
 }
 
 // saveNow writes the half-typed log line if it changed since last saved.
@@ -316,11 +317,11 @@ func (c *captureLine) saveNow() tea.Cmd {
 	var cmds []tea.Cmd
 	if v != c.saved {
 		c.saved = v
-		cmds = append(cmds, c.ctx.Write(saveLineCmd(c.ctx.Store, c.ctx.IncidentID, uiStateName(c.ctx.Author), v)))
+		cmds = append(cmds, c.ctx.Write(common.SaveLineCmd(c.ctx.Store, c.ctx.IncidentID, common.UIStateName(c.ctx.Author), v)))
 	}
 	if prompt != c.savedPrompt {
 		c.savedPrompt = prompt
-		cmds = append(cmds, c.ctx.Write(saveLineCmd(c.ctx.Store, c.ctx.IncidentID, promptStateName(c.ctx.Author), prompt)))
+		cmds = append(cmds, c.ctx.Write(common.SaveLineCmd(c.ctx.Store, c.ctx.IncidentID, common.PromptStateName(c.ctx.Author), prompt)))
 	}
 	return tea.Batch(cmds...)
 }
@@ -378,7 +379,7 @@ func (c captureLine) submit() (captureLine, tea.Cmd) {
 		return c, nil
 	}
 	if c.ctx.IncidentID == 0 {
-		c.err = errNoIncident.Error()
+		c.err = common.ErrNoIncident.Error()
 		return c, nil
 	}
 	capt, err := incident.ParseCapture(line, now)
@@ -392,15 +393,15 @@ func (c captureLine) submit() (captureLine, tea.Cmd) {
 	save := c.changed()
 	switch capt.Command {
 	case incident.CmdRetro, incident.CmdList, incident.CmdPreview, incident.CmdHelp:
-		s := map[incident.Command]screen{incident.CmdRetro: screenRetro, incident.CmdList: screenList, incident.CmdPreview: screenPreview, incident.CmdHelp: screenHelp}[capt.Command]
-		return c, tea.Batch(save, func() tea.Msg { return switchScreenMsg{screen: s} })
+		s := map[incident.Command]common.Screen{incident.CmdRetro: common.ScreenRetro, incident.CmdList: common.ScreenList, incident.CmdPreview: common.ScreenPreview, incident.CmdHelp: common.ScreenHelp}[capt.Command]
+		return c, tea.Batch(save, func() tea.Msg { return common.SwitchScreenMsg{Screen: s} })
 	case incident.CmdPublish:
 		// The comms pane publishes: it holds the draft as typed and asks
 		// once when the jargon check found something.
-		c.handoff = publishRequestMsg{text: capt.Text}
+		c.handoff = common.PublishRequestMsg{Text: capt.Text}
 		return c, save
 	case incident.CmdDraft:
-		c.handoff = draftSetMsg{text: capt.Text}
+		c.handoff = common.DraftSetMsg{Text: capt.Text}
 		return c, save
 	}
 	c.tokens++
@@ -414,7 +415,7 @@ func (c captureLine) submit() (captureLine, tea.Cmd) {
 	} else {
 		pending.Kind = incident.KindSystem
 	}
-	c.handoff = pendingMsg{token: token, entry: pending}
+	c.handoff = common.PendingMsg{Token: token, Entry: pending}
 	return c, tea.Batch(save, applyCmd(c.ctx, line, capt, now, token))
 }
 
@@ -469,27 +470,21 @@ func (c captureLine) View() string {
 	if !c.focused {
 		ps = st.Faint
 	}
-	return fit(ps.Render(c.prompt())+c.input.View(), c.w) + "\n" + fit(c.hint(), c.w)
+	return common.Fit(ps.Render(c.prompt())+c.input.View(), c.w) + "\n" + common.Fit(c.hint(), c.w)
 }
 
 func (c captureLine) ShortHelp() []key.Binding {
 	k := c.ctx.Keys
 	if c.mode != modeLog {
-		return []key.Binding{withHelp(k.Submit, "save"), k.Cancel}
+		return []key.Binding{common.WithHelp(k.Submit, "save"), k.Cancel}
 	}
 	if c.completing() {
 		return []key.Binding{k.Complete, k.Submit, k.HistPrev}
 	}
-	return []key.Binding{k.Submit, k.HistPrev, withHelp(k.NextPane, "timeline"), k.PageUp}
+	return []key.Binding{k.Submit, k.HistPrev, common.WithHelp(k.NextPane, "timeline"), k.PageUp}
 }
 
 func (c captureLine) FullHelp() [][]key.Binding {
 	k := c.ctx.Keys
-	return [][]key.Binding{{k.Submit, withHelp(k.Complete, "complete command"), k.HistPrev, withHelp(k.Cancel, "cancel edit")}}
-}
-
-// withHelp relabels a binding for one place.
-func withHelp(b key.Binding, desc string) key.Binding {
-	b.SetHelp(b.Help().Key, desc)
-	return b
+	return [][]key.Binding{{k.Submit, common.WithHelp(k.Complete, "complete command"), k.HistPrev, common.WithHelp(k.Cancel, "cancel edit")}}
 }

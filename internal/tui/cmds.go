@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/warroom-cli/warroom/internal/export"
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/store"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // Every function here returns a tea.Cmd: the I/O runs off the Update loop
@@ -33,34 +33,10 @@ const pollEvery = 500 * time.Millisecond
 // saved.
 const saveLineAfter = 400 * time.Millisecond
 
-// maxSaveWait bounds how long typed text waits to be saved however fast
-// one types. The promise is that a kill -9 or a dropped SSH link loses at
-// most the last second; the write itself takes a few milliseconds more (or
-// longer on a busy file), so the wait is kept well under the second.
-const maxSaveWait = 700 * time.Millisecond
-
-// saveTicks schedules the save of typed text: after a pause in typing, and,
-// when no longest-wait tick is pending (*armed false), after maxSaveWait.
-func saveTicks(pause time.Duration, armed *bool, msg func(force bool) tea.Msg) tea.Cmd {
-	cmds := []tea.Cmd{tea.Tick(pause, func(time.Time) tea.Msg { return msg(false) })}
-	if !*armed {
-		*armed = true
-		cmds = append(cmds, tea.Tick(maxSaveWait, func(time.Time) tea.Msg { return msg(true) }))
-	}
-	return tea.Batch(cmds...)
-}
-
-// uiStateName is the per-user key of the half-typed capture line.
-func uiStateName(author string) string { return "capture-line:" + author }
-
-func errCmd(err error) tea.Cmd {
-	return func() tea.Msg { return errMsg{err} }
-}
-
 // loadIncidentCmd reads the incident. With first set, a huge timeline is
 // read as its tail first, and the full read follows from Update.
-func loadIncidentCmd(ctx *Context, first bool) tea.Cmd {
-	st, id, gap, tail := ctx.Store, ctx.IncidentID, ctx.gapThreshold(), tailEntries(ctx.Height)
+func loadIncidentCmd(ctx *common.Context, first bool) tea.Cmd {
+	st, id, gap, tail := ctx.Store, ctx.IncidentID, ctx.GapThreshold(), tailEntries(ctx.Height)
 	return func() tea.Msg {
 		stamp, _ := st.Stamp()
 		n := -1
@@ -69,13 +45,13 @@ func loadIncidentCmd(ctx *Context, first bool) tea.Cmd {
 		}
 		snap, err := st.Snapshot(id, n)
 		if err != nil {
-			return errMsg{err}
+			return common.ErrMsg{Err: err}
 		}
 		inc := snap.Incident
 		// Room for the lines logged next, so the first of them does not copy
 		// a long timeline on the Update loop (appendOwn appends in place).
 		inc.Entries = slices.Grow(inc.Entries, headroom(len(inc.Entries)))
-		return incidentLoadedMsg{id: id, inc: inc, stamp: stamp, cursor: snap.Cursor, partial: snap.Partial, total: snap.Total, first: first, timeline: buildTimeline(inc, gap)}
+		return common.IncidentLoadedMsg{ID: id, Inc: inc, Stamp: stamp, Cursor: snap.Cursor, Partial: snap.Partial, Total: snap.Total, First: first, Timeline: buildTimeline(inc, gap)}
 	}
 }
 
@@ -89,103 +65,85 @@ func pollCmd(st *store.Store, every time.Duration) tea.Cmd {
 
 // tickCmd wakes the live clocks on the next whole second.
 func tickCmd() tea.Cmd {
-	return tea.Every(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
+	return tea.Every(time.Second, func(t time.Time) tea.Msg { return common.TickMsg(t) })
 }
 
 // applyCmd stores one parsed capture line; token names the pending row
 // the timeline shows until the write is durable.
-func applyCmd(ctx *Context, line string, c incident.Capture, now time.Time, token int) tea.Cmd {
+func applyCmd(ctx *common.Context, line string, c incident.Capture, now time.Time, token int) tea.Cmd {
 	st, id, author, policy := ctx.Store, ctx.IncidentID, ctx.Author, ctx.Policy()
 	return ctx.Write(func() tea.Msg {
 		res, err := st.Apply(id, c, now, author, policy)
 		if err != nil {
-			return applyFailedMsg{line: line, err: err, token: token}
+			return common.ApplyFailedMsg{Line: line, Err: err, Token: token}
 		}
-		return appliedMsg{capture: c, result: res.Result, head: res.Head, tx: res.Tx, token: token}
+		return common.AppliedMsg{Capture: c, Result: res.Result, Head: res.Head, Tx: res.Tx, Token: token}
 	})
 }
 
 // editEntryCmd changes one entry's text, time or star.
-func editEntryCmd(ctx *Context, entryID int64, what string, fn func(e *incident.Entry) error) tea.Cmd {
+func editEntryCmd(ctx *common.Context, entryID int64, what string, fn func(e *incident.Entry) error) tea.Cmd {
 	st, id, now, author := ctx.Store, ctx.IncidentID, ctx.Now(), ctx.Author
 	return ctx.Write(func() tea.Msg {
 		if _, err := st.EditEntry(id, entryID, now, author, fn); err != nil {
-			return errMsg{err}
+			return common.ErrMsg{Err: err}
 		}
-		return entryChangedMsg{what: what}
+		return common.EntryChangedMsg{What: what}
 	})
 }
 
 // restoreEntryCmd restores a deleted entry, given it or its deletion entry.
-func restoreEntryCmd(ctx *Context, entryID int64) tea.Cmd {
+func restoreEntryCmd(ctx *common.Context, entryID int64) tea.Cmd {
 	st, id, now, author := ctx.Store, ctx.IncidentID, ctx.Now(), ctx.Author
 	return ctx.Write(func() tea.Msg {
 		e, err := st.RestoreEntry(id, entryID, now, author)
 		if err != nil {
-			return errMsg{err}
+			return common.ErrMsg{Err: err}
 		}
-		return entryChangedMsg{what: fmt.Sprintf("Entry #%d restored", e.ID)}
+		return common.EntryChangedMsg{What: fmt.Sprintf("Entry #%d restored", e.ID)}
 	})
 }
 
 // deleteEntryCmd deletes one entry, recording the deletion.
-func deleteEntryCmd(ctx *Context, entryID int64) tea.Cmd {
+func deleteEntryCmd(ctx *common.Context, entryID int64) tea.Cmd {
 	st, id, now, author := ctx.Store, ctx.IncidentID, ctx.Now(), ctx.Author
 	return ctx.Write(func() tea.Msg {
 		if _, err := st.DeleteEntry(id, entryID, now, author); err != nil {
-			return errMsg{err}
+			return common.ErrMsg{Err: err}
 		}
-		return entryChangedMsg{what: "Entry deleted; the deletion is on the timeline (u on it restores)"}
+		return common.EntryChangedMsg{What: "Entry deleted; the deletion is on the timeline (u on it restores)"}
 	})
 }
 
 // loadLineCmd reads the half-typed line kept from last time.
 func loadLineCmd(st *store.Store, id int64, author string) tea.Cmd {
 	return func() tea.Msg {
-		v, err := st.UIState(id, uiStateName(author))
+		v, err := st.UIState(id, common.UIStateName(author))
 		if err != nil {
-			return errMsg{err}
+			return common.ErrMsg{Err: err}
 		}
-		p, err := st.UIState(id, promptStateName(author))
+		p, err := st.UIState(id, common.PromptStateName(author))
 		if err != nil {
-			return errMsg{err}
+			return common.ErrMsg{Err: err}
 		}
 		return uiStateMsg{id: id, value: v, prompt: p}
 	}
 }
 
-// promptStateName is the per-user key of an entry edit in progress.
-func promptStateName(author string) string { return "capture-prompt:" + author }
-
-// saveLineCmd keeps a half-typed line (under the per-user key name) so it
-// survives quitting.
-func saveLineCmd(st *store.Store, id int64, name, value string) tea.Cmd {
-	if st == nil || id == 0 {
-		return nil
-	}
-	return func() tea.Msg {
-		tx, err := st.SetUIState(id, name, value)
-		if err != nil {
-			return errMsg{fmt.Errorf("the half-typed line was not saved: %w", err)}
-		}
-		return quietWriteMsg{tx: tx}
-	}
-}
-
-// loadListCmd reads every incident for the list screen, and then, without
+// loadListCmd reads every incident for the list common.Screen, and then, without
 // holding the list back, the trends across them for its summary line.
 func loadListCmd(st *store.Store, now time.Time, p incident.Policy) tea.Cmd {
 	list := func() tea.Msg {
 		list, err := st.ListIncidents()
 		if err != nil {
-			return errMsg{err}
+			return common.ErrMsg{Err: err}
 		}
 		return listLoadedMsg{list: list}
 	}
 	stats := func() tea.Msg {
 		all, err := st.AllIncidents()
 		if err != nil {
-			return errMsg{err}
+			return common.ErrMsg{Err: err}
 		}
 		return statsLoadedMsg{stats: export.ComputeStats(all, now, p), index: export.NewSearchIndex(all)}
 	}
@@ -193,12 +151,12 @@ func loadListCmd(st *store.Store, now time.Time, p incident.Policy) tea.Cmd {
 }
 
 // createIncidentCmd declares an incident and opens it.
-func createIncidentCmd(ctx *Context, title string, sev incident.Severity, lead, comms string) tea.Cmd {
+func createIncidentCmd(ctx *common.Context, title string, sev incident.Severity, lead, comms string) tea.Cmd {
 	st, now, author, policy := ctx.Store, ctx.Now(), ctx.Author, ctx.Policy()
 	return ctx.Write(func() tea.Msg {
 		inc, err := incident.NewIncident(title, sev, now, policy)
 		if err != nil {
-			return errMsg{err}
+			return common.ErrMsg{Err: err}
 		}
 		if lead != "" {
 			inc.Roles[incident.RoleLead] = lead
@@ -208,11 +166,8 @@ func createIncidentCmd(ctx *Context, title string, sev incident.Severity, lead, 
 		}
 		out, err := st.CreateIncident(inc, author)
 		if err != nil {
-			return errMsg{err}
+			return common.ErrMsg{Err: err}
 		}
-		return openIncidentMsg{id: out.ID}
+		return common.OpenIncidentMsg{ID: out.ID}
 	})
 }
-
-// errNoIncident is shown when a key needs an incident and none is open.
-var errNoIncident = errors.New("no incident is open; pick one from the list or declare one with ctrl+n")

@@ -5,19 +5,20 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // rightPanes builds the panes stacked under the incident pane in the right
 // column, top to bottom. This is the plug-in point for the comms pane:
 //
-//	return []Component{newCommsPane(ctx)}
+//	return []common.Component{newCommsPane(ctx)}
 //
 // Each pane gets an equal share of the column below the incident pane
 // (which takes what it needs, up to half of the column once panes are
 // below it), joins the tab focus order after the timeline, and receives
 // data messages always and keys while focused.
-func rightPanes(ctx *Context) []Component {
-	return []Component{newCommsPane(ctx)}
+func rightPanes(ctx *common.Context) []common.Component {
+	return []common.Component{newCommsPane(ctx)}
 }
 
 // focus identifies the focused part of the cockpit: the capture line, the
@@ -34,16 +35,16 @@ const (
 // pane), the incident pane and plug-in panes on the right, the capture line
 // at the bottom.
 type cockpit struct {
-	ctx      *Context
+	ctx      *common.Context
 	timeline timelinePane
 	info     incidentPane
-	right    []Component
+	right    []common.Component
 	capture  captureLine
 	focus    focus
 	w, h     int
 }
 
-func newCockpit(ctx *Context) cockpit {
+func newCockpit(ctx *common.Context) cockpit {
 	c := cockpit{
 		ctx:      ctx,
 		timeline: newTimelinePane(ctx),
@@ -136,9 +137,9 @@ func (c *cockpit) broadcast(msg tea.Msg) tea.Cmd {
 }
 
 // answerFocusRequest moves the keyboard to or from the i-th right pane
-// when it asked (see focusAsker).
+// when it asked (see common.FocusAsker).
 func (c *cockpit) answerFocusRequest(i int) tea.Cmd {
-	fa, ok := c.right[i].(focusAsker)
+	fa, ok := c.right[i].(common.FocusAsker)
 	if !ok {
 		return nil
 	}
@@ -156,17 +157,19 @@ func (c *cockpit) answerFocusRequest(i int) tea.Cmd {
 // Update routes messages: keys to the focused part, data to everyone.
 func (c cockpit) Update(msg tea.Msg) (cockpit, tea.Cmd) {
 	switch msg := msg.(type) {
-	case incidentLoadedMsg:
-		c.timeline.setData(msg.timeline)
+	case common.IncidentLoadedMsg:
+		if td, ok := msg.Timeline.(*timelineData); ok {
+			c.timeline.setData(td)
+		}
 		c.SetSize(c.w, c.h) // the incident pane's height may change
 		return c, c.broadcast(msg)
-	case appliedMsg:
-		c.timeline.settle(msg.token)
+	case common.AppliedMsg:
+		c.timeline.settle(msg.Token)
 		return c, c.broadcast(msg)
-	case tickMsg, entryChangedMsg:
+	case common.TickMsg, common.EntryChangedMsg:
 		return c, c.broadcast(msg)
-	case applyFailedMsg:
-		c.timeline.settle(msg.token)
+	case common.ApplyFailedMsg:
+		c.timeline.settle(msg.Token)
 		var cmd tea.Cmd
 		c.capture, cmd = c.capture.Update(msg)
 		return c, cmd
@@ -219,7 +222,7 @@ func (c cockpit) key(msg tea.KeyMsg) (cockpit, tea.Cmd) {
 		c.capture, cmd = c.capture.Update(msg)
 		if h := c.capture.handoff; h != nil {
 			c.capture.handoff = nil
-			if p, ok := h.(pendingMsg); ok {
+			if p, ok := h.(common.PendingMsg); ok {
 				c.timeline.addPending(p)
 				return c, cmd
 			}
@@ -285,7 +288,7 @@ func (c cockpit) View() string {
 		}
 		col = strings.Join(parts, "\n")
 	}
-	b.WriteString(joinH(c.timeline.View(), col))
+	b.WriteString(common.JoinH(c.timeline.View(), col))
 	b.WriteByte('\n')
 	b.WriteString(c.capture.View())
 	return b.String()

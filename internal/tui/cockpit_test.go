@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 func TestCaptureLogsEntriesWithPrefixes(t *testing.T) {
@@ -169,7 +170,7 @@ func TestHalfTypedLineSurvivesQuit(t *testing.T) {
 	m := newModel(t, st, id, 120, 40)
 	m = typeText(t, m, "half a thought about the pool")
 	press(t, m, "ctrl+c")
-	if v, err := st.UIState(id, uiStateName("amara")); err != nil || v != "half a thought about the pool" {
+	if v, err := st.UIState(id, common.UIStateName("amara")); err != nil || v != "half a thought about the pool" {
 		t.Fatalf("UIState after quit = %q, %v", v, err)
 	}
 	m2 := newModel(t, st, id, 120, 40)
@@ -188,16 +189,16 @@ func TestHalfTypedLineSavedAfterPause(t *testing.T) {
 	m = typeText(t, m, "abc")
 	// An old timer does nothing; the one for the last keystroke saves.
 	m = send(t, m, saveLineMsg{seq: m.cockpit.capture.seq - 1})
-	if v, _ := st.UIState(id, uiStateName("amara")); v != "" {
+	if v, _ := st.UIState(id, common.UIStateName("amara")); v != "" {
 		t.Fatalf("a stale timer saved %q", v)
 	}
 	m = send(t, m, saveLineMsg{seq: m.cockpit.capture.seq})
-	if v, _ := st.UIState(id, uiStateName("amara")); v != "abc" {
+	if v, _ := st.UIState(id, common.UIStateName("amara")); v != "abc" {
 		t.Fatalf("saved %q, want abc", v)
 	}
 	m = press(t, m, "enter")
 	m = send(t, m, saveLineMsg{seq: m.cockpit.capture.seq})
-	if v, _ := st.UIState(id, uiStateName("amara")); v != "" {
+	if v, _ := st.UIState(id, common.UIStateName("amara")); v != "" {
 		t.Fatalf("after logging the saved line is %q, want it cleared", v)
 	}
 }
@@ -216,24 +217,24 @@ func TestScreenCommandsSwitchOrSaySo(t *testing.T) {
 	if m.showHelp {
 		t.Fatal("esc did not close the help")
 	}
-	for name, want := range map[string]screen{"retro": screenRetro, "preview": screenPreview} {
+	for name, want := range map[string]common.Screen{"retro": common.ScreenRetro, "preview": common.ScreenPreview} {
 		m = typeText(t, m, "/"+name)
 		m = press(t, m, "enter")
 		if m.screen != want {
-			t.Errorf("/%s: screen %s, want %s", name, m.screen, want)
+			t.Errorf("/%s: common.Screen %s, want %s", name, m.screen, want)
 		}
 		m = press(t, m, "esc")
-		if m.screen != screenCockpit {
+		if m.screen != common.ScreenCockpit {
 			t.Fatalf("esc did not return from /%s", name)
 		}
 	}
 	m = typeText(t, m, "/list")
 	m = press(t, m, "enter")
-	if m.screen != screenList || !strings.Contains(m.View(), "Checkout payments failing") {
+	if m.screen != common.ScreenList || !strings.Contains(m.View(), "Checkout payments failing") {
 		t.Fatalf("/list did not show the list:\n%s", m.View())
 	}
 	m = press(t, m, "esc")
-	if m.screen != screenCockpit {
+	if m.screen != common.ScreenCockpit {
 		t.Fatal("esc did not return from the list")
 	}
 }
@@ -259,7 +260,7 @@ func TestTimelineScrollAndFollow(t *testing.T) {
 	if _, err := st.AppendEntry(id, incident.Entry{At: pinned, RecordedAt: pinned, Author: "bot", Kind: incident.KindNote, Text: "from another process"}); err != nil {
 		t.Fatal(err)
 	}
-	m = send(t, m, reloadMsg{})
+	m = send(t, m, common.ReloadMsg{})
 	if m.cockpit.timeline.top != top {
 		t.Fatalf("a new entry moved the scrolled view from %d to %d", top, m.cockpit.timeline.top)
 	}
@@ -289,7 +290,7 @@ func TestTimelineScrollAndFollow(t *testing.T) {
 	if _, err := st.AppendEntry(id, incident.Entry{At: pinned, RecordedAt: pinned, Author: "bot", Kind: incident.KindNote, Text: "second from elsewhere"}); err != nil {
 		t.Fatal(err)
 	}
-	m = send(t, m, reloadMsg{})
+	m = send(t, m, common.ReloadMsg{})
 	if !strings.Contains(m.View(), "second from elsewhere") {
 		t.Fatal("a following timeline did not show the new entry")
 	}
@@ -465,8 +466,8 @@ func TestHalfTypedLineSavedWithinTheLongestWait(t *testing.T) {
 		t.Fatal("the longest-wait tick did not save")
 	}
 	cmd()
-	c.ctx.writes.wait()
-	if v, _ := st.UIState(id, uiStateName("amara")); v != "steady typing goes on" {
+	c.ctx.WaitWrites()
+	if v, _ := st.UIState(id, common.UIStateName("amara")); v != "steady typing goes on" {
 		t.Fatalf("saved %q", v)
 	}
 	if c.armed {
@@ -487,7 +488,7 @@ func TestEntryEditSurvivesQuitting(t *testing.T) {
 	entry := m.cockpit.capture.entry.ID
 	m.cockpit.capture.input.SetValue("half of a better wording")
 	m = press(t, m, "ctrl+c")
-	m.ctx.writes.wait()
+	m.ctx.WaitWrites()
 
 	m = newModel(t, st, id, 120, 40)
 	c := m.cockpit.capture
@@ -495,8 +496,8 @@ func TestEntryEditSurvivesQuitting(t *testing.T) {
 		t.Fatalf("after reopening: mode %d entry #%d value %q; want the edit of #%d back", c.mode, c.entry.ID, c.Value(), entry)
 	}
 	m = press(t, m, "esc")
-	m.ctx.writes.wait()
-	if v, _ := st.UIState(id, promptStateName("amara")); v != "" {
+	m.ctx.WaitWrites()
+	if v, _ := st.UIState(id, common.PromptStateName("amara")); v != "" {
 		t.Errorf("the cancelled edit is still kept: %q", v)
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/notify"
 	"github.com/warroom-cli/warroom/internal/store"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // commsPane is the public-communication pane under the incident pane: the
@@ -34,8 +35,8 @@ import (
 // applies there too). Delivery runs in the background after the update is
 // stored, so a slow or dead webhook never blocks typing or loses the update.
 type commsPane struct {
-	ctx  *Context
-	keys commsKeys
+	ctx  *common.Context
+	keys common.CommsKeys
 	ta   textarea.Model
 	w, h int
 
@@ -81,38 +82,11 @@ type commsPane struct {
 	notifyOpts notify.Options
 }
 
-// commsKeys are the pane's own keys.
-type commsKeys struct {
-	Edit, Done, Publish, Resend, Template, Confirm, Deny key.Binding
-}
-
-func defaultCommsKeys() commsKeys {
-	b := func(keys []string, k, help string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, help))
-	}
-	return commsKeys{
-		Edit:     b([]string{"e", "enter"}, "e", "edit draft"),
-		Done:     b([]string{"esc"}, "esc", "done editing"),
-		Publish:  b([]string{"p", "ctrl+p"}, "p", "publish"),
-		Resend:   b([]string{"r"}, "r", "re-send failed"),
-		Template: b([]string{"t"}, "t", "draft from template"),
-		Confirm:  b([]string{"y", "p", "ctrl+p"}, "y", "publish anyway"),
-		Deny:     b([]string{"n", "esc"}, "n", "keep editing"),
-	}
-}
-
 // draftSaveAfter is how long typing must pause before the draft is saved.
 const draftSaveAfter = 500 * time.Millisecond
 
 // Messages of the comms pane.
 type (
-	// publishRequestMsg asks the pane to publish the draft, or text when
-	// set (the capture line's /publish [TEXT]). The cockpit hands it over
-	// synchronously, in the order lines were typed.
-	publishRequestMsg struct{ text string }
-	// draftSetMsg replaces the draft (the capture line's /draft TEXT),
-	// handed over synchronously like publishRequestMsg.
-	draftSetMsg struct{ text string }
 	// draftSaveMsg fires when typing paused.
 	draftSaveMsg struct {
 		id    int64
@@ -171,10 +145,7 @@ func (s *draftSaver) adopt(id, rev int64, text string) {
 	}
 }
 
-// flusher is implemented by panes that keep typed text to save on quit.
-type flusher interface{ Flush() tea.Cmd }
-
-func newCommsPane(ctx *Context) *commsPane {
+func newCommsPane(ctx *common.Context) *commsPane {
 	ta := textarea.New()
 	ta.ShowLineNumbers = false
 	// One column of margin, as the draft has when not edited.
@@ -199,18 +170,18 @@ func newCommsPane(ctx *Context) *commsPane {
 	return c
 }
 
-// Init has nothing to start: the incident arrives with incidentLoadedMsg.
+// Init has nothing to start: the incident arrives with common.IncidentLoadedMsg.
 func (c *commsPane) Init() tea.Cmd { return nil }
 
 // SetSize sets the outer size.
-func (c *commsPane) SetSize(w, h int) Component {
+func (c *commsPane) SetSize(w, h int) common.Component {
 	c.w, c.h = w, h
 	c.layout()
 	return c
 }
 
 // SetFocused moves the keyboard to or from the pane.
-func (c *commsPane) SetFocused(f bool) Component {
+func (c *commsPane) SetFocused(f bool) common.Component {
 	c.focused = f
 	if !f && c.editing {
 		c.stopEditing()
@@ -218,7 +189,7 @@ func (c *commsPane) SetFocused(f bool) Component {
 	return c
 }
 
-// TakeFocusRequest implements focusAsker.
+// TakeFocusRequest implements common.FocusAsker.
 func (c *commsPane) TakeFocusRequest() int {
 	r := c.focusRequest
 	c.focusRequest = 0
@@ -329,25 +300,25 @@ func (c *commsPane) stopEditing() {
 }
 
 // Update handles data messages always and keys while focused.
-func (c *commsPane) Update(msg tea.Msg) (Component, tea.Cmd) {
+func (c *commsPane) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	switch msg := msg.(type) {
-	case incidentLoadedMsg:
+	case common.IncidentLoadedMsg:
 		if c.state == "" && c.ctx.Incident != nil {
 			c.state = c.countdown().State
 		}
 		c.sync()
 		return c, nil
-	case tickMsg:
+	case common.TickMsg:
 		return c, c.tick()
-	case appliedMsg:
+	case common.AppliedMsg:
 		return c, c.applied(msg)
-	case publishRequestMsg:
-		if msg.text != "" {
-			c.replaceDraft(msg.text)
+	case common.PublishRequestMsg:
+		if msg.Text != "" {
+			c.replaceDraft(msg.Text)
 		}
 		return c, c.requestPublish()
-	case draftSetMsg:
-		return c, c.setDraft(msg.text)
+	case common.DraftSetMsg:
+		return c, c.setDraft(msg.Text)
 	case draftSaveMsg:
 		if msg.force {
 			c.armed = false
@@ -364,14 +335,14 @@ func (c *commsPane) Update(msg tea.Msg) (Component, tea.Cmd) {
 	case publishDoneMsg:
 		c.publishing = max(c.publishing-1, 0)
 		if msg.err != nil {
-			return c, errCmd(msg.err)
+			return c, common.ErrCmd(msg.err)
 		}
 		res := msg.res
 		if res.Head != nil {
 			c.syncedRev = max(c.syncedRev, res.Head.DraftRev)
 		}
 		return c, func() tea.Msg {
-			return appliedMsg{capture: incident.Capture{Command: incident.CmdPublish}, result: res.Result, head: res.Head, tx: res.Tx}
+			return common.AppliedMsg{Capture: incident.Capture{Command: incident.CmdPublish}, Result: res.Result, Head: res.Head, Tx: res.Tx}
 		}
 	case deliveredMsg:
 		c.resending = false
@@ -441,7 +412,7 @@ func (c *commsPane) edited() tea.Cmd {
 	c.seq++
 	c.refresh()
 	id, seq := c.ctx.IncidentID, c.seq
-	return saveTicks(draftSaveAfter, &c.armed, func(force bool) tea.Msg { return draftSaveMsg{id: id, seq: seq, force: force} })
+	return common.SaveTicks(draftSaveAfter, &c.armed, func(force bool) tea.Msg { return draftSaveMsg{id: id, seq: seq, force: force} })
 }
 
 // saveCmd writes the draft as it is now.
@@ -453,7 +424,7 @@ func (c *commsPane) saveCmd() tea.Cmd {
 	return c.ctx.Write(func() tea.Msg {
 		m, err := saver.save(st, id, text, author, now)
 		if err != nil {
-			return errMsg{fmt.Errorf("the public draft was not saved (it is kept on screen): %w", err)}
+			return common.ErrMsg{Err: fmt.Errorf("the public draft was not saved (it is kept on common.Screen): %w", err)}
 		}
 		return draftSavedMsg{id: id, sent: text, merged: m}
 	})
@@ -481,7 +452,7 @@ func (c *commsPane) saved(msg draftSavedMsg) tea.Cmd {
 	if m.Conflict {
 		note = who + " changed the same words of the public draft while you typed; both versions are kept, theirs first"
 	}
-	cmds := []tea.Cmd{func() tea.Msg { return statusMsg{note} }}
+	cmds := []tea.Cmd{func() tea.Msg { return common.StatusMsg{Text: note} }}
 	if local != m.Text {
 		cmds = append(cmds, c.edited())
 	}
@@ -518,17 +489,17 @@ func (c *commsPane) useTemplate() tea.Cmd {
 	return c.ctx.Write(func() tea.Msg {
 		m, err := saver.save(st, id, "", author, now)
 		if err != nil {
-			return errMsg{fmt.Errorf("the public draft was not reset: %w", err)}
+			return common.ErrMsg{Err: fmt.Errorf("the public draft was not reset: %w", err)}
 		}
 		return draftSavedMsg{id: id, sent: "", merged: m}
 	})
 }
 
 // applied follows what the capture line (or this pane) stored.
-func (c *commsPane) applied(msg appliedMsg) tea.Cmd {
+func (c *commsPane) applied(msg common.AppliedMsg) tea.Cmd {
 	switch {
-	case msg.result.Update != nil:
-		return c.afterPublish(*msg.result.Update)
+	case msg.Result.Update != nil:
+		return c.afterPublish(*msg.Result.Update)
 	}
 	// Status, ETA or cadence changes reach the template with the reload.
 	return nil
@@ -538,7 +509,7 @@ func (c *commsPane) applied(msg appliedMsg) tea.Cmd {
 // found words a customer may not follow.
 func (c *commsPane) requestPublish() tea.Cmd {
 	if c.ctx.IncidentID == 0 {
-		return errCmd(errNoIncident)
+		return common.ErrCmd(common.ErrNoIncident)
 	}
 	text := strings.TrimSpace(c.text())
 	if c.publishing > 0 && text == c.publishText && c.seq == c.publishSeq {
@@ -546,7 +517,7 @@ func (c *commsPane) requestPublish() tea.Cmd {
 		return nil
 	}
 	if text == "" {
-		return errCmd(errors.New("the public draft is empty; write the update first, e.g. /draft We are investigating"))
+		return common.ErrCmd(errors.New("the public draft is empty; write the update first, e.g. /draft We are investigating"))
 	}
 	if len(c.findings) > 0 && !c.confirming {
 		c.confirming = true
@@ -557,7 +528,7 @@ func (c *commsPane) requestPublish() tea.Cmd {
 		}
 		c.layout()
 		n := len(c.findings)
-		return errCmd(fmt.Errorf("%d %s in the draft may confuse customers; press y to publish anyway or n to keep editing", n, plural(n, "word", "words")))
+		return common.ErrCmd(fmt.Errorf("%d %s in the draft may confuse customers; press y to publish anyway or n to keep editing", n, common.Plural(n, "word", "words")))
 	}
 	c.endConfirm()
 	c.publishing++
@@ -565,7 +536,7 @@ func (c *commsPane) requestPublish() tea.Cmd {
 	c.publishText, c.publishSeq = text, c.seq
 	c.layout()
 	st, id, now, author, policy, saver := c.ctx.Store, c.ctx.IncidentID, c.ctx.Now(), c.ctx.Author, c.ctx.Policy(), c.saver
-	// Exactly the text on screen is published, in one transaction.
+	// Exactly the text on common.Screen is published, in one transaction.
 	raw := c.text()
 	return c.ctx.Write(func() tea.Msg {
 		res, err := st.Apply(id, incident.Capture{Command: incident.CmdPublish, Text: raw}, now, author, policy)
@@ -617,23 +588,23 @@ func (c *commsPane) afterPublish(u incident.Update) tea.Cmd {
 			return nil
 		}
 		if err := st.SetDelivery(id, u.ID, first); err != nil {
-			return errMsg{fmt.Errorf("the update is published but its delivery state was not saved: %w", err)}
+			return common.ErrMsg{Err: fmt.Errorf("the update is published but its delivery state was not saved: %w", err)}
 		}
-		return reloadMsg{}
+		return common.ReloadMsg{}
 	})
 	note := fmt.Sprintf("Published %s", u.At.Format("15:04"))
 	if term != nil {
 		note += " and copied to the clipboard"
 	}
 	if len(hooks) == 0 {
-		return tea.Batch(record, func() tea.Msg { return statusMsg{note} })
+		return tea.Batch(record, func() tea.Msg { return common.StatusMsg{Text: note} })
 	}
-	note += fmt.Sprintf("; delivering to %d %s", len(hooks), plural(len(hooks), "webhook", "webhooks"))
+	note += fmt.Sprintf("; delivering to %d %s", len(hooks), common.Plural(len(hooks), "webhook", "webhooks"))
 	deliver := func() tea.Msg {
 		ds := append(slices.Clone(clip), n.Deliver(context.Background(), u)...)
 		return deliveredMsg{id: id, update: u, delivery: ds, err: st.SetDelivery(id, u.ID, ds)}
 	}
-	return tea.Batch(func() tea.Msg { return statusMsg{note} }, tea.Sequence(record, deliver))
+	return tea.Batch(func() tea.Msg { return common.StatusMsg{Text: note} }, tea.Sequence(record, deliver))
 }
 
 // notifier delivers to hooks with the pane's clock.
@@ -647,9 +618,9 @@ func (c *commsPane) notifier(hooks []string) *notify.Notifier {
 
 // delivered reports the outcome of a delivery in the status line.
 func (c *commsPane) delivered(msg deliveredMsg) tea.Cmd {
-	reload := func() tea.Msg { return reloadMsg{} }
+	reload := func() tea.Msg { return common.ReloadMsg{} }
 	if msg.err != nil {
-		return tea.Batch(reload, errCmd(fmt.Errorf("the update was delivered but its state was not saved: %w", msg.err)))
+		return tea.Batch(reload, common.ErrCmd(fmt.Errorf("the update was delivered but its state was not saved: %w", msg.err)))
 	}
 	var failed []incident.Delivery
 	sent := 0
@@ -663,11 +634,11 @@ func (c *commsPane) delivered(msg deliveredMsg) tea.Cmd {
 	}
 	if len(failed) > 0 {
 		d := failed[0]
-		return tea.Batch(reload, errCmd(fmt.Errorf("the %s update did not reach %s (%s after %d %s); press r in the comms pane to re-send",
-			msg.update.At.Format("15:04"), d.Target, d.Error, d.Attempts, plural(d.Attempts, "try", "tries"))))
+		return tea.Batch(reload, common.ErrCmd(fmt.Errorf("the %s update did not reach %s (%s after %d %s); press r in the comms pane to re-send",
+			msg.update.At.Format("15:04"), d.Target, d.Error, d.Attempts, common.Plural(d.Attempts, "try", "tries"))))
 	}
-	text := fmt.Sprintf("The %s update reached %d %s", msg.update.At.Format("15:04"), sent, plural(sent, "webhook", "webhooks"))
-	return tea.Batch(reload, func() tea.Msg { return statusMsg{text} })
+	text := fmt.Sprintf("The %s update reached %d %s", msg.update.At.Format("15:04"), sent, common.Plural(sent, "webhook", "webhooks"))
+	return tea.Batch(reload, func() tea.Msg { return common.StatusMsg{Text: text} })
 }
 
 // resend delivers again the latest update whose delivery failed.
@@ -681,7 +652,7 @@ func (c *commsPane) resend() tea.Cmd {
 		hooks = c.ctx.Config.Webhooks
 	}
 	if len(hooks) == 0 {
-		return errCmd(errors.New("no webhook is configured; add webhooks to the config file to deliver updates"))
+		return common.ErrCmd(errors.New("no webhook is configured; add webhooks to the config file to deliver updates"))
 	}
 	var target *incident.Update
 	for i := range inc.Updates {
@@ -691,14 +662,16 @@ func (c *commsPane) resend() tea.Cmd {
 		}
 	}
 	if target == nil {
-		return func() tea.Msg { return statusMsg{"Every published update was delivered; nothing to re-send"} }
+		return func() tea.Msg {
+			return common.StatusMsg{Text: "Every published update was delivered; nothing to re-send"}
+		}
 	}
 	c.resending = true
 	u := *target
 	st, id := c.ctx.Store, c.ctx.IncidentID
 	n := c.notifier(hooks)
 	return tea.Batch(
-		func() tea.Msg { return statusMsg{"Re-sending the " + u.At.Format("15:04") + " update"} },
+		func() tea.Msg { return common.StatusMsg{Text: "Re-sending the " + u.At.Format("15:04") + " update"} },
 		func() tea.Msg {
 			ds := n.Resend(context.Background(), u)
 			return deliveredMsg{id: id, update: u, delivery: ds, err: st.SetDelivery(id, u.ID, ds)}
@@ -748,7 +721,7 @@ func (c *commsPane) layout() {
 // summary, the latest published update, more draft (up to what it needs,
 // six rows at most), up to three findings, every published update, every
 // finding, the rest of the draft; what is left goes to the editor while
-// editing and is blank at the bottom otherwise.
+// editing and is common.Blank at the bottom otherwise.
 func (c *commsPane) plan() commsLayout {
 	iw, ih := max(c.w-2, 1), max(c.h-2, 0)
 	rem := ih - 1
@@ -784,7 +757,7 @@ func (c *commsPane) plan() commsLayout {
 	grow(&l.findings, fAll)
 	grow(&l.draft, need)
 	if c.editing {
-		// The editor takes the rest; otherwise it stays blank at the end.
+		// The editor takes the rest; otherwise it stays common.Blank at the end.
 		l.draft += rem
 	}
 	return l
@@ -796,7 +769,7 @@ func (c *commsPane) View() string {
 	iw := max(c.w-2, 1)
 	inc := c.ctx.Incident
 	if inc == nil {
-		return box(st, "Public update", "", []string{st.Faint.Render(" loading…")}, c.w, c.h, c.focused)
+		return common.Box(st, "Public update", "", []string{st.Faint.Render(" loading…")}, c.w, c.h, c.focused)
 	}
 	l := c.plan()
 	cd := c.countdown()
@@ -816,7 +789,7 @@ func (c *commsPane) View() string {
 	var lines []string
 	meta := ""
 	if cd.State != incident.CountdownDone {
-		meta = "next update due " + clockAt(cd.Due, c.ctx.Now())
+		meta = "next update due " + common.ClockAt(cd.Due, c.ctx.Now())
 		if cd.Snoozed {
 			meta += " · snoozed"
 		}
@@ -831,8 +804,8 @@ func (c *commsPane) View() string {
 	case c.ta.Value() != c.synced:
 		meta += " · saving…"
 	}
-	if who := editorsNote(c.ctx, "draft"); who != "" {
-		// First, where a narrow pane cannot cut it off.
+	if who := common.EditorsNote(c.ctx, "draft"); who != "" {
+		// First, where a narrow pane cannot common.Cut it off.
 		meta = who + " · " + meta
 	}
 	lines = append(lines, " "+st.Muted.Render(meta))
@@ -878,7 +851,7 @@ func (c *commsPane) View() string {
 			break
 		}
 	}
-	return box(st, title, note, lines, c.w, c.h, c.focused)
+	return common.Box(st, title, note, lines, c.w, c.h, c.focused)
 }
 
 // draftLines renders the draft wrapped to w with jargon marked, in at most
@@ -914,7 +887,7 @@ func (c *commsPane) draftLines(w, h int) []string {
 		b.WriteString(base.Render(text[pos:sp[1]]))
 		line := b.String()
 		if i == h-1 && len(spans) > h {
-			line = cut(line, w-1) + st.Faint.Render("…")
+			line = common.Cut(line, w-1) + st.Faint.Render("…")
 		}
 		out = append(out, line)
 	}
@@ -935,14 +908,14 @@ func (c *commsPane) updateLines(w, h int) []string {
 	out := make([]string, 0, len(us))
 	for _, u := range us {
 		mark := deliveryMark(st, u)
-		text := " " + st.Time.Render(clockAt(u.At, now)+":") + " " + st.Text.Render(incident.CleanLine(u.Text))
-		out = append(out, spread(text, " "+mark, w))
+		text := " " + st.Time.Render(common.ClockAt(u.At, now)+":") + " " + st.Text.Render(incident.CleanLine(u.Text))
+		out = append(out, common.Spread(text, " "+mark, w))
 	}
 	return out
 }
 
 // deliveryMark sums up where an update went: ✓ sent, ✗ failed, … pending.
-func deliveryMark(st *Styles, u incident.Update) string {
+func deliveryMark(st *common.Styles, u incident.Update) string {
 	var failed, pending, sent, copied int
 	for _, d := range u.Delivery {
 		switch d.State {
@@ -967,14 +940,6 @@ func deliveryMark(st *Styles, u incident.Update) string {
 		return st.Faint.Render("copied")
 	}
 	return ""
-}
-
-// plural picks the form of a noun for a count.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // wrapSpans breaks text into rows of at most w cells at spaces, and hard
@@ -1002,7 +967,7 @@ func wrapSpans(text string, w int) [][2]int {
 func wrapLine(text string, start, end, w int) [][2]int {
 	var out [][2]int
 	for {
-		// Skip the spaces a wrap left at the start of a row.
+		// Skip the spaces a common.Wrap left at the start of a row.
 		for start < end && text[start] == ' ' && len(out) > 0 {
 			start++
 		}
@@ -1044,7 +1009,7 @@ func (c *commsPane) ShortHelp() []key.Binding {
 	case c.confirming:
 		return []key.Binding{k.Confirm, k.Deny}
 	case c.editing:
-		return []key.Binding{k.Done, withHelp(key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "")), "publish")}
+		return []key.Binding{k.Done, common.WithHelp(key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "")), "publish")}
 	}
 	binds := []key.Binding{k.Edit, k.Publish, k.Template}
 	if inc := c.ctx.Incident; inc != nil && slices.ContainsFunc(inc.Updates, notify.Failed) {

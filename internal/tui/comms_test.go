@@ -23,6 +23,7 @@ import (
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/notify"
 	"github.com/warroom-cli/warroom/internal/store"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // commsTerm is a terminal that records what is written outside the frame.
@@ -251,7 +252,7 @@ func TestCommsMarksJargonInTheDraft(t *testing.T) {
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(termenv.ANSI256)
 	r.SetHasDarkBackground(true)
-	ctx := &Context{Styles: NewStyles(r, DefaultTheme()), Keys: DefaultKeyMap(), Now: pinnedNow, Config: testConfig(), IncidentID: 1,
+	ctx := &common.Context{Styles: common.NewStyles(r, common.DefaultTheme()), Keys: common.DefaultKeyMap(), Now: pinnedNow, Config: testConfig(), IncidentID: 1,
 		Incident: &incident.Incident{ID: 1, Created: pinned, Status: incident.Investigating, Draft: "The k8s cluster is slow."}}
 	c := newCommsPane(ctx)
 	c.SetSize(40, 12)
@@ -455,20 +456,20 @@ func TestCommsBellRingsOnceWhenOverdue(t *testing.T) {
 	term := &commsTerm{}
 	m := New(Options{Store: st, Config: cfg, Now: clock, IncidentID: id, Width: 120, Height: 40, Terminal: term})
 	m = drive(t, m, m.Init())
-	m = send(t, m, tickMsg(clock()))
+	m = send(t, m, common.TickMsg(clock()))
 	if term.String() != "" {
 		t.Fatalf("the bell rang before the update was overdue: %q", term.String())
 	}
 	now.Store(pinned.Add(time.Second).UnixNano())
-	m = send(t, m, tickMsg(clock()), tickMsg(clock()))
+	m = send(t, m, common.TickMsg(clock()), common.TickMsg(clock()))
 	if got := term.String(); got != "\a" {
 		t.Errorf("the terminal got %q, want one bell", got)
 	}
 	cfg.Bell = false
 	now.Store(pinned.Add(-time.Hour).UnixNano())
-	m = send(t, m, tickMsg(clock()))
+	m = send(t, m, common.TickMsg(clock()))
 	now.Store(pinned.Add(time.Minute).UnixNano())
-	send(t, m, tickMsg(clock()))
+	send(t, m, common.TickMsg(clock()))
 	if got := term.String(); got != "\a" {
 		t.Errorf("with bell = false the terminal got %q", got)
 	}
@@ -495,7 +496,7 @@ func TestCommsCountdownStates(t *testing.T) {
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(termenv.ANSI256)
 	r.SetHasDarkBackground(true)
-	styles := NewStyles(r, DefaultTheme())
+	styles := common.NewStyles(r, common.DefaultTheme())
 	amber := styles.Warn.Bold(true).Render("⚠ 04:00")
 	red := styles.Error.Bold(true).Render("OVERDUE +05:00")
 
@@ -580,20 +581,20 @@ func TestPresenceShowsWhoElseEditsTheDraft(t *testing.T) {
 	amara := commsModel(t, st, id, testConfig(), nil, 120, 40)
 	amara = focusComms(t, amara)
 	amara = press(t, amara, "e")
-	amara = send(t, amara, tickMsg(pinned))
-	amara.ctx.writes.wait()
+	amara = send(t, amara, common.TickMsg(pinned))
+	amara.ctx.WaitWrites()
 
 	ben := New(Options{Store: st, Config: testConfig(), Now: pinnedNow, IncidentID: id, Width: 120, Height: 40, Author: "ben"})
 	ben = drive(t, ben, ben.Init())
-	ben = send(t, ben, tickMsg(pinned))
+	ben = send(t, ben, common.TickMsg(pinned))
 	if !strings.Contains(ben.View(), "amara is editing") {
 		t.Fatalf("ben does not see amara editing the draft:\n%s", ben.View())
 	}
 	amara = press(t, amara, "esc")
-	amara = send(t, amara, tickMsg(pinned.Add(time.Second)))
-	amara.ctx.writes.wait()
+	amara = send(t, amara, common.TickMsg(pinned.Add(time.Second)))
+	amara.ctx.WaitWrites()
 	ben.presenceRead = time.Time{}
-	ben = send(t, ben, tickMsg(pinned.Add(2*time.Second)))
+	ben = send(t, ben, common.TickMsg(pinned.Add(2*time.Second)))
 	if strings.Contains(ben.View(), "amara is editing") {
 		t.Fatalf("amara stopped editing but ben still sees her:\n%s", ben.View())
 	}
@@ -616,7 +617,7 @@ func TestDraftPublishBurstPublishesEachText(t *testing.T) {
 	}
 	// Only now do the writes' results come back.
 	m = drive(t, m, tea.Batch(cmds...))
-	m.ctx.writes.wait()
+	m.ctx.WaitWrites()
 	got, err := st.Incident(id)
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/store"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // sizes are the terminal sizes every flow is checked at.
@@ -89,7 +90,7 @@ func TestFlowCockpitCapture(t *testing.T) {
 			if inc.Status != incident.Monitoring {
 				t.Errorf("status %s", inc.Status)
 			}
-			if v, _ := st.UIState(id, uiStateName("amara")); v != "half-typed thought" {
+			if v, _ := st.UIState(id, common.UIStateName("amara")); v != "half-typed thought" {
 				t.Errorf("the half-typed line was saved as %q", v)
 			}
 		})

@@ -8,24 +8,25 @@ import (
 
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/store"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // Following the incident without re-reading it.
 //
-// The screen applies this program's own writes as their results come back
+// The common.Screen applies this program's own writes as their results come back
 // (the write returns the entries it stored and the head folded after them),
 // and reads another process's changes as what came after the last
 // transaction it has seen (store.Since: the entries with later ids and the
 // entries named by later change records). Both cost what changed, not the
 // length of the timeline. A copy read in a transaction older than the one
-// on screen is dropped, so a reload that started before a save can never
+// on common.Screen is dropped, so a reload that started before a save can never
 // put older text back.
 
 // headroom is the spare capacity kept after n entries: enough for a long
 // stretch of typing before a slice must grow (and be copied) again.
 func headroom(n int) int { return 256 + n/16 }
 
-// deltaLoadedMsg carries what changed after the cursor on screen.
+// deltaLoadedMsg carries what changed after the cursor on common.Screen.
 type deltaLoadedMsg struct {
 	id    int64
 	delta store.Delta
@@ -36,7 +37,7 @@ func sinceCmd(st *store.Store, id int64, cur store.Cursor) tea.Cmd {
 	return func() tea.Msg {
 		d, err := st.Since(id, cur)
 		if err != nil {
-			return errMsg{err}
+			return common.ErrMsg{Err: err}
 		}
 		return deltaLoadedMsg{id: id, delta: d}
 	}
@@ -54,7 +55,7 @@ func withHead(inc, head *incident.Incident) *incident.Incident {
 	return &out
 }
 
-// mergeDelta applies d to the incident on screen and returns the new copy
+// mergeDelta applies d to the incident on common.Screen and returns the new copy
 // and its timeline: extended in place when the delta only appends entries
 // at the end (the common case: someone logged a line), rebuilt otherwise.
 // known holds the ids of entries already applied from this program's own
@@ -98,7 +99,7 @@ func mergeDelta(inc *incident.Incident, td *timelineData, d store.Delta, gap tim
 }
 
 // appendOwn adds the entries this program just stored to the incident on
-// screen, and the timeline to match.
+// common.Screen, and the timeline to match.
 func appendOwn(inc *incident.Incident, td *timelineData, head *incident.Incident, added []incident.Entry, gap time.Duration) (*incident.Incident, *timelineData) {
 	out := inc
 	if head != nil {

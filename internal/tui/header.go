@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // headerHeight is the rows the cockpit header takes.
@@ -14,17 +15,17 @@ const headerHeight = 2
 // headerView draws the incident's identity and state: id, severity, title,
 // status and the live elapsed time on the first row; roles, channels and the
 // ETA on the second.
-func headerView(ctx *Context, w int) string {
+func headerView(ctx *common.Context, w int) string {
 	st := ctx.Styles
 	inc := ctx.Incident
 	if inc == nil {
-		return fit(st.Faint.Render(" loading…"), w) + "\n" + fit("", w)
+		return common.Fit(st.Faint.Render(" loading…"), w) + "\n" + common.Fit("", w)
 	}
 	now := ctx.Now()
 
-	left := " " + st.ID.Render(inc.Key()) + "  " + st.severityStyle(inc.Severity).Render(inc.Severity.String()) + "  " + st.Title.Render(incident.CleanLine(inc.Title))
-	right := st.statusStyle(inc.Status).Render(strings.ToUpper(string(inc.Status))) + "  " + elapsedView(ctx, inc, now) + " "
-	line1 := spread(left, "  "+right, w)
+	left := " " + st.ID.Render(inc.Key()) + "  " + st.SeverityStyle(inc.Severity).Render(inc.Severity.String()) + "  " + st.Title.Render(incident.CleanLine(inc.Title))
+	right := st.StatusStyle(inc.Status).Render(strings.ToUpper(string(inc.Status))) + "  " + elapsedView(ctx, inc, now) + " "
+	line1 := common.Spread(left, "  "+right, w)
 
 	var parts []string
 	for _, r := range inc.RoleNames() {
@@ -50,7 +51,7 @@ func headerView(ctx *Context, w int) string {
 			rel = incident.FormatDuration(-d) + " ago"
 			es = st.Warn
 		}
-		eta = st.Label.Render("ETA ") + es.Render(clockAt(inc.ETA, now)) + st.Faint.Render(" ("+rel+")")
+		eta = st.Label.Render("ETA ") + es.Render(common.ClockAt(inc.ETA, now)) + st.Faint.Render(" ("+rel+")")
 	}
 	if retro := retroDueView(ctx, inc, now); retro != "" {
 		eta = retro
@@ -59,14 +60,14 @@ func headerView(ctx *Context, w int) string {
 	if len(ch) > 0 {
 		left2 += st.Faint.Render("   ") + strings.Join(ch, st.Faint.Render(" · "))
 	}
-	line2 := spread(left2, "  "+eta+" ", w)
+	line2 := common.Spread(left2, "  "+eta+" ", w)
 	return line1 + "\n" + line2
 }
 
 // retroDueView replaces the ETA once the incident is resolved: the handbook
 // wants the retro within a couple of hours, so the header counts down to its
 // due time and turns red when it has passed.
-func retroDueView(ctx *Context, inc *incident.Incident, now time.Time) string {
+func retroDueView(ctx *common.Context, inc *incident.Incident, now time.Time) string {
 	st := ctx.Styles
 	if inc.Retro.Status == incident.RetroFinal {
 		return st.Label.Render("retro ") + st.OK.Render("final")
@@ -76,14 +77,14 @@ func retroDueView(ctx *Context, inc *incident.Incident, now time.Time) string {
 		return ""
 	}
 	if late, overdue := incident.RetroOverdue(inc, ctx.Policy(), now); overdue {
-		return st.Label.Render("retro ") + st.Error.Render("OVERDUE +"+incident.FormatDuration(late)) + st.Faint.Render(" (due "+clockAt(due, now)+")")
+		return st.Label.Render("retro ") + st.Error.Render("OVERDUE +"+incident.FormatDuration(late)) + st.Faint.Render(" (due "+common.ClockAt(due, now)+")")
 	}
-	return st.Label.Render("retro due ") + st.Text.Render(clockAt(due, now)) + st.Faint.Render(" (in "+incident.FormatDuration(due.Sub(now))+")")
+	return st.Label.Render("retro due ") + st.Text.Render(common.ClockAt(due, now)) + st.Faint.Render(" (in "+incident.FormatDuration(due.Sub(now))+")")
 }
 
 // elapsedView is the running time since impact began (or the incident was
 // declared), frozen once resolved.
-func elapsedView(ctx *Context, inc *incident.Incident, now time.Time) string {
+func elapsedView(ctx *common.Context, inc *incident.Incident, now time.Time) string {
 	st := ctx.Styles
 	from := inc.Milestones[incident.Started]
 	if from.IsZero() {
@@ -122,14 +123,4 @@ func roleLabel(r string) string {
 		return "comms"
 	}
 	return incident.CleanLine(r)
-}
-
-// clockAt formats t as HH:MM in now's time zone, with the day when it is
-// not today.
-func clockAt(t, now time.Time) string {
-	t = t.In(now.Location())
-	if sameDay(t, now) {
-		return t.Format("15:04")
-	}
-	return t.Format("Mon 15:04")
 }

@@ -6,13 +6,14 @@ import (
 	"strings"
 
 	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // incidentPane shows the incident's facts beside the timeline: roles,
 // milestones with their times and the metrics they give, tags, ETA and the
 // public update cadence. It takes no keys.
 type incidentPane struct {
-	ctx  *Context
+	ctx  *common.Context
 	w, h int
 }
 
@@ -60,7 +61,7 @@ func (p incidentPane) content(level int) []string {
 		}
 	}
 	kv := func(k string, kw int, v string) {
-		out = append(out, " "+st.Label.Render(fit(k, kw))+" "+v)
+		out = append(out, " "+st.Label.Render(common.Fit(k, kw))+" "+v)
 	}
 
 	if level < 2 {
@@ -93,7 +94,7 @@ func (p incidentPane) content(level int) []string {
 		t := inc.Milestones[m]
 		v := st.Faint.Render("—")
 		if !t.IsZero() {
-			v = st.Text.Render(clockAt(t, now))
+			v = st.Text.Render(common.ClockAt(t, now))
 			if mt, ok := metrics[metricFor[m]]; ok && mt.Known {
 				v += st.Faint.Render(fmt.Sprintf("  %s %s", abbrev(metricFor[m]), incident.FormatDuration(mt.Value)))
 			}
@@ -111,9 +112,9 @@ func (p incidentPane) content(level int) []string {
 	}
 	eta := st.Faint.Render("none · /eta HH:MM")
 	if !inc.ETA.IsZero() {
-		eta = st.Text.Render(clockAt(inc.ETA, now))
+		eta = st.Text.Render(common.ClockAt(inc.ETA, now))
 		if inc.Open() && inc.ETA.Before(now) {
-			eta = st.Warn.Render(clockAt(inc.ETA, now) + " passed")
+			eta = st.Warn.Render(common.ClockAt(inc.ETA, now) + " passed")
 		}
 	}
 	kv("ETA", 12, eta)
@@ -144,5 +145,5 @@ func (p incidentPane) naturalHeight() int { return len(p.content(0)) + 2 }
 
 // View draws the pane at its size.
 func (p incidentPane) View() string {
-	return box(p.ctx.Styles, "Incident", "", p.lines(p.w-2), p.w, p.h, false)
+	return common.Box(p.ctx.Styles, "Incident", "", p.lines(p.w-2), p.w, p.h, false)
 }

@@ -1,6 +1,9 @@
 package tui
 
-import tea "github.com/charmbracelet/bubbletea"
+import (
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/warroom-cli/warroom/internal/tui/common"
+)
 
 // Bubble Tea v1 reports printable letters that arrive in one read (tmux
 // send-keys, a paste without bracketed paste, a laggy SSH link) as one
@@ -59,7 +62,7 @@ type textTaker interface {
 	takingText() bool
 }
 
-// takingText reports whether a text input on the active screen has the
+// takingText reports whether a text input on the active common.Screen has the
 // cursor, so that a run of runes is text rather than keys.
 func (m Model) takingText() bool {
 	if m.showHelp {
@@ -67,9 +70,9 @@ func (m Model) takingText() bool {
 		return false
 	}
 	switch m.screen {
-	case screenCockpit:
+	case common.ScreenCockpit:
 		return m.cockpit.takingText()
-	case screenList:
+	case common.ScreenList:
 		return m.list.takingText()
 	}
 	if c := m.screens[m.screen]; c != nil {
@@ -79,7 +82,7 @@ func (m Model) takingText() bool {
 }
 
 // componentTakingText asks a plug-in component, falling back to Typing().
-func componentTakingText(c Component) bool {
+func componentTakingText(c common.Component) bool {
 	if t, ok := c.(textTaker); ok {
 		return t.takingText()
 	}

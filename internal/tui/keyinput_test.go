@@ -9,6 +9,7 @@ import (
 
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/store"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // run is s as one key message, as Bubble Tea v1 reports letters that came
@@ -166,7 +167,7 @@ func TestKeyRunInTheCommsDraft(t *testing.T) {
 	}
 }
 
-// retroModel opens the retro screen on an incident with three whys.
+// retroModel opens the retro common.Screen on an incident with three whys.
 func retroModel(t *testing.T) (Model, *store.Store, int64) {
 	t.Helper()
 	st := openStore(t)
@@ -186,7 +187,7 @@ func retroModel(t *testing.T) (Model, *store.Store, int64) {
 	return m, st, id
 }
 
-func retroOn(m Model) *retroScreen { return m.screens[screenRetro].(*retroScreen) }
+func retroOn(m Model) *retroScreen { return m.screens[common.ScreenRetro].(*retroScreen) }
 
 func TestKeyRunInTheRetroWhysIsKeys(t *testing.T) {
 	m, _, _ := retroModel(t)
@@ -259,8 +260,8 @@ func TestKeyRunInTheHelpAndTheList(t *testing.T) {
 	}
 	m = press(t, m, "esc", "tab", "L")
 	m = send(t, m, burst("checkout enter")...)
-	if m.screen != screenList || m.list.filter.Value() != "checkout enter" {
-		t.Fatalf("screen %s, filter %q", m.screen, m.list.filter.Value())
+	if m.screen != common.ScreenList || m.list.filter.Value() != "checkout enter" {
+		t.Fatalf("common.Screen %s, filter %q", m.screen, m.list.filter.Value())
 	}
 	checkFrame(t, ansi.Strip(m.View()), 120, 24)
 }

@@ -14,12 +14,13 @@ import (
 	"github.com/warroom-cli/warroom/internal/export"
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/store"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // listScreen lists open and past incidents, filtered as you type; enter
 // opens one, ctrl+n declares a new one in a small form.
 type listScreen struct {
-	ctx    *Context
+	ctx    *common.Context
 	filter textinput.Model
 	all    []store.Summary
 	shown  []int // indexes into all: open ones first, then past
@@ -38,7 +39,7 @@ type listScreen struct {
 	focused   bool
 }
 
-func newListScreen(ctx *Context) listScreen {
+func newListScreen(ctx *common.Context) listScreen {
 	f := textinput.New()
 	f.Prompt = ""
 	f.Placeholder = "type to filter by id, title, tag or person, or to search every timeline"
@@ -48,7 +49,7 @@ func newListScreen(ctx *Context) listScreen {
 	return listScreen{ctx: ctx, filter: f}
 }
 
-// SetSize sets the size of the whole screen.
+// SetSize sets the size of the whole common.Screen.
 func (l *listScreen) SetSize(w, h int) {
 	l.w, l.h = w, h
 	l.filter.Width = max(w-14, 1)
@@ -150,7 +151,7 @@ func (l listScreen) Update(msg tea.Msg) (listScreen, tea.Cmd) {
 				return l, nil
 			}
 			if l.ctx.IncidentID != 0 {
-				return l, func() tea.Msg { return switchScreenMsg{screen: screenCockpit} }
+				return l, func() tea.Msg { return common.SwitchScreenMsg{Screen: common.ScreenCockpit} }
 			}
 			return l, nil
 		case key.Matches(msg, k.New):
@@ -161,7 +162,7 @@ func (l listScreen) Update(msg tea.Msg) (listScreen, tea.Cmd) {
 		case key.Matches(msg, k.Open):
 			if l.sel < len(l.shown) {
 				id := l.all[l.shown[l.sel]].ID
-				return l, func() tea.Msg { return openIncidentMsg{id: id} }
+				return l, func() tea.Msg { return common.OpenIncidentMsg{ID: id} }
 			}
 			return l, nil
 		case msg.String() == "up" || msg.String() == "ctrl+p" || msg.String() == "ctrl+k":
@@ -220,7 +221,7 @@ func (l listScreen) formKey(msg tea.KeyMsg) (listScreen, tea.Cmd) {
 	return l, cmd
 }
 
-// rows is how many incidents fit.
+// rows is how many incidents common.Fit.
 func (l listScreen) rows() int { return max(l.h-6, 1) }
 
 // View draws the filter, the list and the form.
@@ -235,7 +236,7 @@ func (l listScreen) View() string {
 	body = append(body, " "+st.Prompt.Render("filter › ")+l.filter.View(), info)
 	if l.form != nil {
 		body = append(body, l.form.view(inner)...)
-		return box(st, "Declare an incident", "", body[2:], l.w, l.h, true)
+		return common.Box(st, "Declare an incident", "", body[2:], l.w, l.h, true)
 	}
 	switch {
 	case !l.loaded:
@@ -262,13 +263,13 @@ func (l listScreen) View() string {
 			body = append(body, " "+st.PaneTitle.Render(fmt.Sprintf("Past (%d)", len(l.shown)-l.nOpen)))
 		}
 		line := l.row(l.all[l.shown[i]], i == l.sel, inner, now)
-		line = fit(line, inner)
+		line = common.Fit(line, inner)
 		if i == l.sel {
 			line = st.Selected.Render(line)
 		}
 		body = append(body, line)
 	}
-	return box(st, "Incidents", st.Faint.Render(fmt.Sprintf("%d of %d", len(l.shown), len(l.all))), body, l.w, l.h, true)
+	return common.Box(st, "Incidents", st.Faint.Render(fmt.Sprintf("%d of %d", len(l.shown), len(l.all))), body, l.w, l.h, true)
 }
 
 // searchCmd looks the filter up in every incident's text, off the Update
@@ -295,7 +296,7 @@ func (l listScreen) matchLine(w int) string {
 		return ""
 	}
 	st := l.ctx.Styles
-	return fit(" "+st.Label.Render("found in "+h.Where+": ")+st.Muted.Render(incident.CleanLine(h.Snippet)), w)
+	return common.Fit(" "+st.Label.Render("found in "+h.Where+": ")+st.Muted.Render(incident.CleanLine(h.Snippet)), w)
 }
 
 // statsLine summarises the repository's trends in one line, the parts that
@@ -308,7 +309,7 @@ func (l listScreen) statsLine(w int) string {
 		return ""
 	}
 	sep := st.Faint.Render(" · ")
-	parts := []string{st.Muted.Render(fmt.Sprintf("%d %s, %d open", s.Incidents, plural(s.Incidents, "incident", "incidents"), s.Open))}
+	parts := []string{st.Muted.Render(fmt.Sprintf("%d %s, %d open", s.Incidents, common.Plural(s.Incidents, "incident", "incidents"), s.Open))}
 	if s.TimeToResolve.Count > 0 {
 		parts = append(parts, st.Label.Render("resolve ")+st.Text.Render("median "+s.TimeToResolve.Median+", p90 "+s.TimeToResolve.P90))
 	}
@@ -368,8 +369,8 @@ func (l listScreen) row(s store.Summary, selected bool, w int, now time.Time) st
 		w    int
 		text string
 	}{
-		{14, st.Faint.Render(fit(clockAt(s.Created, now)+" "+s.Created.Format("2 Jan"), 13))},
-		{14, st.Muted.Render(fit(incident.CleanLine(lead), 13))},
+		{14, st.Faint.Render(common.Fit(common.ClockAt(s.Created, now)+" "+s.Created.Format("2 Jan"), 13))},
+		{14, st.Muted.Render(common.Fit(incident.CleanLine(lead), 13))},
 		{14, st.Faint.Render(fmt.Sprintf("%5d entries", s.EntryCount))},
 	}
 	room := w - fixed
@@ -380,18 +381,18 @@ func (l listScreen) row(s store.Summary, selected bool, w int, now time.Time) st
 			tail += " " + o.text
 		}
 	}
-	return marker + st.ID.Render(fit(s.Key(), 8)) + " " +
-		st.severityStyle(s.Severity).Render(s.Severity.String()) + "  " +
-		st.statusStyle(s.Status).Render(fit(string(s.Status), 13)) + " " +
-		st.Title.Render(fit(incident.CleanLine(s.Title), room)) + tail
+	return marker + st.ID.Render(common.Fit(s.Key(), 8)) + " " +
+		st.SeverityStyle(s.Severity).Render(s.Severity.String()) + "  " +
+		st.StatusStyle(s.Status).Render(common.Fit(string(s.Status), 13)) + " " +
+		st.Title.Render(common.Fit(incident.CleanLine(s.Title), room)) + tail
 }
 
 func (l listScreen) ShortHelp() []key.Binding {
 	k := l.ctx.Keys
 	if l.form != nil {
-		return []key.Binding{k.NextField, k.CreateForm, withHelp(k.Back, "cancel")}
+		return []key.Binding{k.NextField, k.CreateForm, common.WithHelp(k.Back, "cancel")}
 	}
-	b := []key.Binding{withHelp(k.HistPrev, "move"), k.Open, k.New}
+	b := []key.Binding{common.WithHelp(k.HistPrev, "move"), k.Open, k.New}
 	if l.ctx.IncidentID != 0 {
 		b = append(b, k.Back)
 	}
@@ -400,19 +401,19 @@ func (l listScreen) ShortHelp() []key.Binding {
 
 func (l listScreen) FullHelp() [][]key.Binding {
 	k := l.ctx.Keys
-	return [][]key.Binding{{withHelp(k.HistPrev, "move"), k.Open, k.New, k.Back}, {k.NextField, k.PrevField, k.CreateForm}}
+	return [][]key.Binding{{common.WithHelp(k.HistPrev, "move"), k.Open, k.New, k.Back}, {k.NextField, k.PrevField, k.CreateForm}}
 }
 
 // newForm declares an incident: title, severity and the two leads.
 type newForm struct {
-	ctx    *Context
+	ctx    *common.Context
 	fields []textinput.Model
 	labels []string
 	focus  int
 	err    string
 }
 
-func newNewForm(ctx *Context) *newForm {
+func newNewForm(ctx *common.Context) *newForm {
 	mk := func(placeholder, value string) textinput.Model {
 		t := textinput.New()
 		t.Prompt = ""
@@ -465,9 +466,9 @@ func (f *newForm) view(w int) []string {
 	st := f.ctx.Styles
 	var out []string
 	for i, t := range f.fields {
-		label := st.Label.Render(fit(f.labels[i], 20))
+		label := st.Label.Render(common.Fit(f.labels[i], 20))
 		if i == f.focus {
-			label = st.Prompt.Render(fit(f.labels[i], 20))
+			label = st.Prompt.Render(common.Fit(f.labels[i], 20))
 		}
 		out = append(out, " "+label+" "+t.View(), "")
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 func TestListFiltersAndOpens(t *testing.T) {
@@ -17,7 +18,7 @@ func TestListFiltersAndOpens(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := newModel(t, st, 0, 120, 40)
-	if m.screen != screenList {
+	if m.screen != common.ScreenList {
 		t.Fatal("with no incident the program does not start on the list")
 	}
 	view := m.View()
@@ -33,12 +34,12 @@ func TestListFiltersAndOpens(t *testing.T) {
 		t.Fatalf("the filter did not narrow the list:\n%s", view)
 	}
 	m = press(t, m, "enter")
-	if m.screen != screenCockpit || m.ctx.IncidentID != first || !strings.Contains(m.View(), "Checkout payments failing") {
+	if m.screen != common.ScreenCockpit || m.ctx.IncidentID != first || !strings.Contains(m.View(), "Checkout payments failing") {
 		t.Fatalf("enter did not open the filtered incident")
 	}
 	// Back to the list and open the other one with the arrows.
 	m = press(t, m, "tab", "L")
-	if m.screen != screenList || m.list.filter.Value() != "" {
+	if m.screen != common.ScreenList || m.list.filter.Value() != "" {
 		t.Fatal("L did not open a fresh list")
 	}
 	m = press(t, m, "down", "up")
@@ -60,7 +61,7 @@ func TestListDeclaresNewIncident(t *testing.T) {
 	m = press(t, m, "backspace")
 	m = typeText(t, m, "9")
 	m = press(t, m, "tab", "tab", "enter")
-	if !strings.Contains(m.View(), "severity") || m.screen != screenList {
+	if !strings.Contains(m.View(), "severity") || m.screen != common.ScreenList {
 		t.Fatalf("a bad severity was not refused inline:\n%s", m.View())
 	}
 	m = press(t, m, "shift+tab", "shift+tab", "backspace")
@@ -68,7 +69,7 @@ func TestListDeclaresNewIncident(t *testing.T) {
 	m = press(t, m, "tab", "tab")
 	m = typeText(t, m, "jonas")
 	m = press(t, m, "enter")
-	if m.screen != screenCockpit || m.ctx.IncidentID == 0 {
+	if m.screen != common.ScreenCockpit || m.ctx.IncidentID == 0 {
 		t.Fatalf("declaring did not open the cockpit:\n%s", m.View())
 	}
 	inc, err := st.Incident(m.ctx.IncidentID)
@@ -87,7 +88,7 @@ func TestScreenKeysNeedAnIncident(t *testing.T) {
 	st := openStore(t)
 	m := newModel(t, st, 0, 120, 40)
 	m = press(t, m, "esc")
-	if m.screen != screenList {
+	if m.screen != common.ScreenList {
 		t.Fatal("esc left the list with no incident to show")
 	}
 }

@@ -15,38 +15,20 @@ import (
 	"github.com/warroom-cli/warroom/internal/config"
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/store"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
-// screen names what fills the terminal below the status line.
-type screen int
-
-// The screens. screenRetro and screenPreview are plug-ins: see newScreen.
-const (
-	screenCockpit screen = iota
-	screenList
-	screenRetro
-	screenPreview
-	screenHelp
-)
-
-var screenNames = map[screen]string{
-	screenCockpit: "cockpit", screenList: "incident list", screenRetro: "retro",
-	screenPreview: "preview", screenHelp: "help",
-}
-
-func (s screen) String() string { return screenNames[s] }
-
-// newScreen builds the full screen s (nil for screens the root draws
+// newScreen builds the full common.Screen s (nil for screens the root draws
 // itself). This is the plug-in point for full screens: add a case per
-// screen. A screen gets the whole terminal but the status line; esc (when it
-// is not Typing) and the screen keys bring the cockpit back. It is built
+// common.Screen. A common.Screen gets the whole terminal but the status line; esc (when it
+// is not Typing) and the common.Screen keys bring the cockpit back. It is built
 // when first shown, kept while the incident stays open, and rebuilt for
 // another incident.
-func newScreen(ctx *Context, s screen) Component {
+func newScreen(ctx *common.Context, s common.Screen) common.Component {
 	switch s {
-	case screenRetro:
+	case common.ScreenRetro:
 		return newRetroScreen(ctx)
-	case screenPreview:
+	case common.ScreenPreview:
 		return newPreviewScreen(ctx)
 	}
 	return nil
@@ -85,11 +67,11 @@ type Options struct {
 
 // Model is the root of the program.
 type Model struct {
-	ctx      *Context
-	screen   screen
+	ctx      *common.Context
+	screen   common.Screen
 	cockpit  cockpit
 	list     listScreen
-	screens  map[screen]Component
+	screens  map[common.Screen]common.Component
 	help     help.Model
 	showHelp bool
 
@@ -101,7 +83,7 @@ type Model struct {
 	stamp       store.Stamp
 	loading     bool
 	reloadAgain bool
-	// cursor is how far the incident on screen has been read (see
+	// cursor is how far the incident on common.Screen has been read (see
 	// follow.go); applied holds ids of entries shown from this program's
 	// own writes beyond it.
 	cursor    store.Cursor
@@ -131,10 +113,10 @@ func New(opts Options) Model {
 	if author == "" {
 		author = cfg.Author
 	}
-	ctx := &Context{
+	ctx := &common.Context{
 		Width: opts.Width, Height: opts.Height,
-		Styles: NewStyles(opts.Renderer, DefaultTheme()),
-		Keys:   DefaultKeyMap(),
+		Styles: common.NewStyles(opts.Renderer, common.DefaultTheme()),
+		Keys:   common.DefaultKeyMap(),
 		Now:    now, Store: opts.Store, Config: cfg, Author: author,
 		IncidentID: opts.IncidentID,
 		Terminal:   opts.Terminal,
@@ -143,7 +125,7 @@ func New(opts Options) Model {
 		ctx:       ctx,
 		cockpit:   newCockpit(ctx),
 		list:      newListScreen(ctx),
-		screens:   map[screen]Component{},
+		screens:   map[common.Screen]common.Component{},
 		help:      help.New(),
 		pollEvery: opts.PollEvery,
 	}
@@ -158,7 +140,7 @@ func New(opts Options) Model {
 	m.help.Styles.FullSeparator = ctx.Styles.HelpSep
 	m.help.Styles.Ellipsis = ctx.Styles.HelpSep
 	if opts.IncidentID == 0 {
-		m.screen = screenList
+		m.screen = common.ScreenList
 		m.list.setFocused(true)
 	}
 	m.resize()
@@ -166,7 +148,7 @@ func New(opts Options) Model {
 }
 
 // ProgramOptions are the options the program needs in any terminal: the
-// alternate screen, mouse wheel reports, and the filter that saves what is
+// alternate common.Screen, mouse wheel reports, and the filter that saves what is
 // typed when the program is told to quit from outside (an SSH session
 // ending, SIGTERM).
 func ProgramOptions() []tea.ProgramOption {
@@ -222,12 +204,12 @@ func (m Model) poll() tea.Cmd {
 	return pollCmd(m.ctx.Store, m.pollEvery)
 }
 
-// openCmds load the incident on screen and its half-typed line.
+// openCmds load the incident on common.Screen and its half-typed line.
 func (m Model) openCmds() []tea.Cmd {
 	return []tea.Cmd{loadIncidentCmd(m.ctx, true), loadLineCmd(m.ctx.Store, m.ctx.IncidentID, m.ctx.Author)}
 }
 
-// reload reads what changed in the incident since the screen was last
+// reload reads what changed in the incident since the common.Screen was last
 // read (all of it before the first read), or notes that it must once the
 // read in flight lands.
 func (m *Model) reload() tea.Cmd {
@@ -245,33 +227,33 @@ func (m *Model) reload() tea.Cmd {
 	return sinceCmd(m.ctx.Store, m.ctx.IncidentID, m.cursor)
 }
 
-// show puts a new copy of the incident on screen and tells every
+// show puts a new copy of the incident on common.Screen and tells every
 // component.
 func (m *Model) show(inc *incident.Incident, td *timelineData) tea.Cmd {
 	m.ctx.Incident = inc
-	return m.toAll(incidentLoadedMsg{id: m.ctx.IncidentID, inc: inc, cursor: m.cursor, total: len(inc.Entries), timeline: td})
+	return m.toAll(common.IncidentLoadedMsg{ID: m.ctx.IncidentID, Inc: inc, Cursor: m.cursor, Total: len(inc.Entries), Timeline: td})
 }
 
 // applyOwn shows what this program just stored, from the write's result:
 // no read of the incident. When nothing else committed in between, the
-// screen's cursor moves past the write; otherwise what came between is
+// common.Screen's cursor moves past the write; otherwise what came between is
 // read as a delta.
-func (m *Model) applyOwn(msg appliedMsg) tea.Cmd {
-	if m.ctx.Incident == nil || msg.head == nil {
+func (m *Model) applyOwn(msg common.AppliedMsg) tea.Cmd {
+	if m.ctx.Incident == nil || msg.Head == nil {
 		return m.reload()
 	}
-	inc, td := appendOwn(m.ctx.Incident, m.cockpit.timeline.data, msg.head, msg.result.Entries, m.ctx.gapThreshold())
+	inc, td := appendOwn(m.ctx.Incident, m.cockpit.timeline.data, msg.Head, msg.Result.Entries, m.ctx.GapThreshold())
 	if m.applied == nil {
 		m.applied = map[int64]bool{}
 	}
-	for _, e := range msg.result.Entries {
+	for _, e := range msg.Result.Entries {
 		m.applied[e.ID] = true
 	}
 	cmd := m.show(inc, td)
-	simple := len(msg.result.Moves) == 0 && msg.result.Draft == nil && msg.result.Update == nil
-	if simple && msg.tx != 0 && msg.tx == m.cursor.Tx+1 {
-		m.cursor.Tx = msg.tx
-		for _, e := range msg.result.Entries {
+	simple := len(msg.Result.Moves) == 0 && msg.Result.Draft == nil && msg.Result.Update == nil
+	if simple && msg.Tx != 0 && msg.Tx == m.cursor.Tx+1 {
+		m.cursor.Tx = msg.Tx
+		for _, e := range msg.Result.Entries {
 			m.cursor.LastEntry = max(m.cursor.LastEntry, e.ID)
 		}
 		return cmd
@@ -279,7 +261,7 @@ func (m *Model) applyOwn(msg appliedMsg) tea.Cmd {
 	return tea.Batch(cmd, m.reload())
 }
 
-// resize hands the size to every screen. The bottom row is the status line.
+// resize hands the size to every common.Screen. The bottom row is the status line.
 func (m *Model) resize() {
 	if m.tooSmall() {
 		// Nothing is drawn but the message; lay out once it fits again.
@@ -297,12 +279,12 @@ func (m *Model) resize() {
 // tooSmall reports whether the terminal is below 80×24.
 func (m Model) tooSmall() bool { return m.ctx.Width < MinWidth || m.ctx.Height < MinHeight }
 
-// typing reports whether the active screen is taking text.
+// typing reports whether the active common.Screen is taking text.
 func (m Model) typing() bool {
 	switch m.screen {
-	case screenCockpit:
+	case common.ScreenCockpit:
 		return m.cockpit.Typing()
-	case screenList:
+	case common.ScreenList:
 		return true
 	}
 	if c := m.screens[m.screen]; c != nil {
@@ -312,7 +294,7 @@ func (m Model) typing() bool {
 }
 
 // Update handles global keys first, sizes for everyone, data for everyone,
-// and everything else for the active screen.
+// and everything else for the active common.Screen.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -330,22 +312,22 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m.toActive(msg)
 
-	case incidentLoadedMsg:
-		if msg.id != m.ctx.IncidentID {
+	case common.IncidentLoadedMsg:
+		if msg.ID != m.ctx.IncidentID {
 			return m, nil
 		}
 		m.loading = false
 		var cmds []tea.Cmd
-		if msg.cursor.Tx >= m.cursor.Tx || msg.partial || m.ctx.Partial {
-			m.ctx.Incident, m.ctx.Partial, m.stamp = msg.inc, msg.partial, msg.stamp
-			if msg.cursor.Tx > 0 {
-				m.cursor = msg.cursor
+		if msg.Cursor.Tx >= m.cursor.Tx || msg.Partial || m.ctx.Partial {
+			m.ctx.Incident, m.ctx.Partial, m.stamp = msg.Inc, msg.Partial, msg.Stamp
+			if msg.Cursor.Tx > 0 {
+				m.cursor = msg.Cursor
 			}
 			m.applied = nil
 			cmds = append(cmds, m.toAll(msg))
 		}
-		// else: read before a change already on screen; dropped.
-		if msg.partial {
+		// else: read before a change already on common.Screen; dropped.
+		if msg.Partial {
 			m.loading = true
 			cmds = append(cmds, loadIncidentCmd(m.ctx, false))
 		} else if m.reloadAgain {
@@ -360,7 +342,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.loading = false
 		var cmds []tea.Cmd
 		if msg.delta.Cursor.Tx > m.cursor.Tx && m.ctx.Incident != nil {
-			inc, td := mergeDelta(m.ctx.Incident, m.cockpit.timeline.data, msg.delta, m.ctx.gapThreshold(), m.applied)
+			inc, td := mergeDelta(m.ctx.Incident, m.cockpit.timeline.data, msg.delta, m.ctx.GapThreshold(), m.applied)
 			m.cursor = msg.delta.Cursor
 			for id := range m.applied {
 				if id <= m.cursor.LastEntry {
@@ -381,19 +363,19 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if m.ctx.IncidentID != 0 && (msg.stamp.TxID == 0 || msg.stamp.TxID != m.cursor.Tx) {
 				cmds = append(cmds, m.reload())
 			}
-			if m.screen == screenList {
+			if m.screen == common.ScreenList {
 				cmds = append(cmds, loadListCmd(m.ctx.Store, m.ctx.Now(), m.ctx.Policy()))
 			}
 		}
 		return m, tea.Batch(cmds...)
-	case tickMsg:
+	case common.TickMsg:
 		return m, tea.Batch(tickCmd(), m.toAll(msg), m.presenceTick(time.Time(msg)))
 	case presenceMsg:
 		if msg.id == m.ctx.IncidentID {
-			m.ctx.presence = msg.editors
+			m.ctx.SetEditors(msg.editors)
 		}
 		return m, nil
-	case reloadMsg:
+	case common.ReloadMsg:
 		return m, m.reload()
 	case endSessionMsg:
 		if m.quitting {
@@ -401,33 +383,33 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.quitting = true
 		return m, m.quit()
-	case quietWriteMsg:
+	case common.QuietWriteMsg:
 		// A save nobody needs to see: when nothing else committed since
-		// the screen was last read, the screen is still current.
-		if msg.tx != 0 && msg.tx == m.cursor.Tx+1 {
-			m.cursor.Tx = msg.tx
+		// the common.Screen was last read, the common.Screen is still current.
+		if msg.Tx != 0 && msg.Tx == m.cursor.Tx+1 {
+			m.cursor.Tx = msg.Tx
 		}
 		return m, nil
-	case appliedMsg:
+	case common.AppliedMsg:
 		return m, tea.Batch(m.applyOwn(msg), m.toAll(msg))
-	case entryChangedMsg:
-		m.status, m.statusErr = msg.what, false
+	case common.EntryChangedMsg:
+		m.status, m.statusErr = msg.What, false
 		return m, tea.Batch(m.reload(), m.toAll(msg))
-	case errMsg:
-		m.status, m.statusErr = store.Message(msg.err), true
+	case common.ErrMsg:
+		m.status, m.statusErr = store.Message(msg.Err), true
 		return m, nil
-	case statusMsg:
-		m.status, m.statusErr = msg.text, false
+	case common.StatusMsg:
+		m.status, m.statusErr = msg.Text, false
 		return m, nil
-	case openIncidentMsg:
-		return m, m.open(msg.id)
-	case switchScreenMsg:
-		return m, m.switchTo(msg.screen)
+	case common.OpenIncidentMsg:
+		return m, m.open(msg.ID)
+	case common.SwitchScreenMsg:
+		return m, m.switchTo(msg.Screen)
 	case listLoadedMsg, statsLoadedMsg, listSearchMsg:
 		var cmd tea.Cmd
 		m.list, cmd = m.list.Update(msg)
 		return m, cmd
-	case saveLineMsg, applyFailedMsg, uiStateMsg, entryPromptMsg:
+	case saveLineMsg, common.ApplyFailedMsg, uiStateMsg, entryPromptMsg:
 		var cmd tea.Cmd
 		m.cockpit, cmd = m.cockpit.Update(msg)
 		return m, cmd
@@ -436,7 +418,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, m.toAll(msg)
 }
 
-// toAll hands a data message to the cockpit and every built screen.
+// toAll hands a data message to the cockpit and every built common.Screen.
 func (m *Model) toAll(msg tea.Msg) tea.Cmd {
 	var cmds []tea.Cmd
 	var cmd tea.Cmd
@@ -449,13 +431,13 @@ func (m *Model) toAll(msg tea.Msg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// toActive hands a message to the screen in front.
+// toActive hands a message to the common.Screen in front.
 func (m Model) toActive(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch m.screen {
-	case screenCockpit:
+	case common.ScreenCockpit:
 		m.cockpit, cmd = m.cockpit.Update(msg)
-	case screenList:
+	case common.ScreenList:
 		m.list, cmd = m.list.Update(msg)
 	default:
 		if c := m.screens[m.screen]; c != nil {
@@ -500,13 +482,13 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.showHelp = true
 			return m, nil
 		case key.Matches(msg, k.ListScr):
-			return m, m.switchTo(screenList)
+			return m, m.switchTo(common.ScreenList)
 		case key.Matches(msg, k.RetroScr):
-			return m, m.switchTo(screenRetro)
+			return m, m.switchTo(common.ScreenRetro)
 		case key.Matches(msg, k.Preview):
-			return m, m.switchTo(screenPreview)
-		case key.Matches(msg, k.Back) && m.screen != screenCockpit:
-			return m, m.switchTo(screenCockpit)
+			return m, m.switchTo(common.ScreenPreview)
+		case key.Matches(msg, k.Back) && m.screen != common.ScreenCockpit:
+			return m, m.switchTo(common.ScreenCockpit)
 		}
 	}
 	return m.toActive(msg)
@@ -516,37 +498,37 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 func (m Model) quit() tea.Cmd {
 	flush := []tea.Cmd{m.cockpit.capture.saveNow()}
 	if m.presenceTarget != "" && m.ctx.Store != nil {
-		flush = append(flush, m.ctx.Write(saveLineCmd(m.ctx.Store, m.ctx.IncidentID, presencePrefix+m.ctx.Author, "")))
+		flush = append(flush, m.ctx.Write(common.SaveLineCmd(m.ctx.Store, m.ctx.IncidentID, presencePrefix+m.ctx.Author, "")))
 	}
 	for _, p := range m.cockpit.right {
-		if f, ok := p.(flusher); ok {
+		if f, ok := p.(common.Flusher); ok {
 			flush = append(flush, f.Flush())
 		}
 	}
 	for _, c := range m.screens {
-		if f, ok := c.(flusher); ok {
+		if f, ok := c.(common.Flusher); ok {
 			flush = append(flush, f.Flush())
 		}
 	}
 	ctx := m.ctx
-	wait := func() tea.Msg { ctx.writes.wait(); return nil }
+	wait := func() tea.Msg { ctx.WaitWrites(); return nil }
 	return tea.Sequence(tea.Batch(flush...), wait, tea.Quit)
 }
 
-// switchTo shows a screen.
-func (m *Model) switchTo(s screen) tea.Cmd {
-	if s == screenHelp {
+// switchTo shows a common.Screen.
+func (m *Model) switchTo(s common.Screen) tea.Cmd {
+	if s == common.ScreenHelp {
 		m.showHelp = true
 		return nil
 	}
-	if s != screenList && m.ctx.IncidentID == 0 {
-		m.status, m.statusErr = errNoIncident.Error(), true
+	if s != common.ScreenList && m.ctx.IncidentID == 0 {
+		m.status, m.statusErr = common.ErrNoIncident.Error(), true
 		return nil
 	}
 	var cmds []tea.Cmd
 	switch s {
-	case screenCockpit:
-	case screenList:
+	case common.ScreenCockpit:
+	case common.ScreenList:
 		cmds = append(cmds, loadListCmd(m.ctx.Store, m.ctx.Now(), m.ctx.Policy()))
 		m.list.reset()
 	default:
@@ -560,7 +542,7 @@ func (m *Model) switchTo(s screen) tea.Cmd {
 		}
 		m.screens[s] = c.SetFocused(true)
 	}
-	m.list.setFocused(s == screenList)
+	m.list.setFocused(s == common.ScreenList)
 	m.screen = s
 	return tea.Batch(cmds...)
 }
@@ -574,7 +556,7 @@ func (m *Model) open(id int64) tea.Cmd {
 		m.ctx.IncidentID = id
 		m.ctx.Incident, m.ctx.Partial = nil, false
 		m.cockpit = newCockpit(m.ctx)
-		m.screens = map[screen]Component{}
+		m.screens = map[common.Screen]common.Component{}
 		m.loading, m.reloadAgain = true, false
 		m.cursor, m.applied = store.Cursor{}, nil
 		m.resize()
@@ -582,11 +564,11 @@ func (m *Model) open(id int64) tea.Cmd {
 		cmds = append(cmds, m.cockpit.Init())
 	}
 	m.list.setFocused(false)
-	m.screen = screenCockpit
+	m.screen = common.ScreenCockpit
 	return tea.Batch(cmds...)
 }
 
-// View draws the active screen and the status line.
+// View draws the active common.Screen and the status line.
 func (m Model) View() string {
 	w, h := m.ctx.Width, m.ctx.Height
 	if w <= 0 || h <= 0 {
@@ -599,16 +581,16 @@ func (m Model) View() string {
 	switch {
 	case m.showHelp:
 		body = m.helpView(w, h-1)
-	case m.screen == screenCockpit:
+	case m.screen == common.ScreenCockpit:
 		body = m.cockpit.View()
-	case m.screen == screenList:
+	case m.screen == common.ScreenList:
 		body = m.list.View()
 	default:
 		if c := m.screens[m.screen]; c != nil {
 			body = c.View()
 		}
 	}
-	return fitBlock(body, w, h-1) + "\n" + m.statusLine(w)
+	return common.FitBlock(body, w, h-1) + "\n" + m.statusLine(w)
 }
 
 // tooSmallView says so instead of drawing a broken layout.
@@ -616,7 +598,7 @@ func (m Model) tooSmallView() string {
 	w, h := m.ctx.Width, m.ctx.Height
 	st := m.ctx.Styles
 	msg := fmt.Sprintf("Terminal too small: %d×%d. warroom needs at least %d×%d; enlarge the window.", w, h, MinWidth, MinHeight)
-	lines := wrap(msg, w)
+	lines := common.Wrap(msg, w)
 	for i := range lines {
 		lines[i] = st.Warn.Render(lines[i])
 	}
@@ -626,7 +608,7 @@ func (m Model) tooSmallView() string {
 		out = append(out, "")
 	}
 	out = append(out, lines...)
-	return fitBlock(strings.Join(out, "\n"), w, h)
+	return common.FitBlock(strings.Join(out, "\n"), w, h)
 }
 
 // statusLine shows the last error or note, else the keys of the focused
@@ -635,16 +617,16 @@ func (m Model) statusLine(w int) string {
 	st := m.ctx.Styles
 	if m.status != "" {
 		if m.statusErr {
-			return fit(st.Error.Render(" ✗ "+incident.CleanLine(m.status)), w)
+			return common.Fit(st.Error.Render(" ✗ "+incident.CleanLine(m.status)), w)
 		}
-		return fit(st.OK.Render(" ✓ "+incident.CleanLine(m.status)), w)
+		return common.Fit(st.OK.Render(" ✓ "+incident.CleanLine(m.status)), w)
 	}
 	k := m.ctx.Keys
 	var binds []key.Binding
 	switch m.screen {
-	case screenCockpit:
+	case common.ScreenCockpit:
 		binds = m.cockpit.ShortHelp()
-	case screenList:
+	case common.ScreenList:
 		binds = m.list.ShortHelp()
 	default:
 		if c := m.screens[m.screen]; c != nil {
@@ -656,10 +638,10 @@ func (m Model) statusLine(w int) string {
 		help.SetHelp("f1", "help")
 	}
 	binds = append(binds, help, k.Quit)
-	return fit(" "+m.help.ShortHelpView(binds), w)
+	return common.Fit(" "+m.help.ShortHelpView(binds), w)
 }
 
-// helpView lists every key and slash command, in as many columns as fit,
+// helpView lists every key and slash command, in as many columns as common.Fit,
 // scrolled with j/k when it is taller than the terminal.
 func (m Model) helpView(w, h int) string {
 	st := m.ctx.Styles
@@ -669,7 +651,7 @@ func (m Model) helpView(w, h int) string {
 	if len(lines) > h-2 {
 		note = "j/k scroll · " + note
 	}
-	return box(st, "Help", st.Faint.Render(note), lines[top:], w, h, true)
+	return common.Box(st, "Help", st.Faint.Render(note), lines[top:], w, h, true)
 }
 
 // helpLines is the help's content at inner width w.
@@ -678,9 +660,9 @@ func (m Model) helpLines(w int) []string {
 	k := m.ctx.Keys
 	groups := [][]key.Binding{{k.Quit, k.Help, k.NextPane, k.Capture, k.Command, k.ListScr, k.RetroScr, k.Preview, k.Back}}
 	switch m.screen {
-	case screenCockpit:
+	case common.ScreenCockpit:
 		groups = append(groups, m.cockpit.FullHelp()...)
-	case screenList:
+	case common.ScreenList:
 		groups = append(groups, m.list.FullHelp()...)
 	default:
 		if c := m.screens[m.screen]; c != nil {
@@ -699,7 +681,7 @@ func (m Model) helpLines(w int) []string {
 				continue
 			}
 			seen[hk+hd] = true
-			cells = append(cells, st.HelpKey.Render(fit(hk, 10))+" "+st.HelpDesc.Render(cut(hd, cellW-12)))
+			cells = append(cells, st.HelpKey.Render(common.Fit(hk, 10))+" "+st.HelpDesc.Render(common.Cut(hd, cellW-12)))
 		}
 	}
 	rows := (len(cells) + cols - 1) / cols
@@ -708,13 +690,13 @@ func (m Model) helpLines(w int) []string {
 		line := " "
 		for c := range cols {
 			if i := c*rows + r; i < len(cells) {
-				line += fit(cells[i], cellW)
+				line += common.Fit(cells[i], cellW)
 			}
 		}
 		lines = append(lines, line)
 	}
 	lines = append(lines, "", " "+st.PaneTitle.Render("Capture line"))
-	for _, l := range wrap("text logs a note · ! action · > decision · ? question · * starred · @HH:MM or @-10m backdates · // starts a note with a slash", w-2) {
+	for _, l := range common.Wrap("text logs a note · ! action · > decision · ? question · * starred · @HH:MM or @-10m backdates · // starts a note with a slash", w-2) {
 		lines = append(lines, " "+st.Muted.Render(l))
 	}
 	lines = append(lines, "", " "+st.PaneTitle.Render("Slash commands"))
@@ -724,7 +706,7 @@ func (m Model) helpLines(w int) []string {
 		if c.Args != "" {
 			name += " " + c.Args
 		}
-		specs[i] = st.HelpKey.Render(fit(name, 21)) + " " + st.HelpDesc.Render(c.Help)
+		specs[i] = st.HelpKey.Render(common.Fit(name, 21)) + " " + st.HelpDesc.Render(c.Help)
 	}
 	specW := 75
 	scols := max(w/specW, 1)
@@ -736,7 +718,7 @@ func (m Model) helpLines(w int) []string {
 		line := " "
 		for c := range scols {
 			if i := c*srows + r; i < len(specs) {
-				line += fit(specs[i], specW)
+				line += common.Fit(specs[i], specW)
 			}
 		}
 		lines = append(lines, line)

@@ -6,8 +6,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-
-	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // Presence: who else is editing the same draft or retro section right now,
@@ -29,41 +28,18 @@ type presenceMsg struct {
 	editors map[string][]string
 }
 
-// Editors returns the other people editing target now ("draft",
-// "section:Introduction", "whys", "actions").
-func (c *Context) Editors(target string) []string {
-	return c.presence[target]
-}
-
-// editorsNote is "ben is editing" for a target, or "".
-func editorsNote(ctx *Context, target string) string {
-	names := ctx.Editors(target)
-	if len(names) == 0 {
-		return ""
-	}
-	clean := make([]string, len(names))
-	for i, n := range names {
-		clean[i] = incident.CleanLine(n)
-	}
-	verb := " is editing"
-	if len(clean) > 1 {
-		verb = " are editing"
-	}
-	return strings.Join(clean, ", ") + verb
-}
-
 // editingTarget is what this program's person is editing now, "" if
 // nothing shared.
 func (m Model) editingTarget() string {
 	switch m.screen {
-	case screenCockpit:
+	case common.ScreenCockpit:
 		for _, p := range m.cockpit.right {
 			if c, ok := p.(*commsPane); ok && c.editing {
 				return "draft"
 			}
 		}
-	case screenRetro:
-		rs, ok := m.screens[screenRetro].(*retroScreen)
+	case common.ScreenRetro:
+		rs, ok := m.screens[common.ScreenRetro].(*retroScreen)
 		if !ok || rs.focus != focusEditor {
 			return ""
 		}
@@ -94,7 +70,7 @@ func (m *Model) presenceTick(now time.Time) tea.Cmd {
 			value = target + "\t" + now.UTC().Format(time.RFC3339)
 		}
 		m.presenceTarget, m.presenceAt = target, now
-		cmds = append(cmds, m.ctx.Write(saveLineCmd(st, id, presencePrefix+author, value)))
+		cmds = append(cmds, m.ctx.Write(common.SaveLineCmd(st, id, presencePrefix+author, value)))
 	}
 	if now.Sub(m.presenceRead) >= presenceEvery {
 		m.presenceRead = now
@@ -104,7 +80,7 @@ func (m *Model) presenceTick(now time.Time) tea.Cmd {
 }
 
 // readPresenceCmd reads who is editing what, leaving out this person.
-func readPresenceCmd(ctx *Context, now time.Time) tea.Cmd {
+func readPresenceCmd(ctx *common.Context, now time.Time) tea.Cmd {
 	st, id, self := ctx.Store, ctx.IncidentID, ctx.Author
 	return func() tea.Msg {
 		states, err := st.UIStates(id, presencePrefix)

@@ -19,44 +19,8 @@ import (
 	"github.com/warroom-cli/warroom/internal/export"
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/notify"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
-
-// The preview screen shows the incident's Markdown export (the built-in
-// layout, or the config's export_template) rendered with glamour, as the
-// other teams will read it. It scrolls, writes the Markdown to a file and
-// copies it to the clipboard with OSC 52.
-//
-// Rendering runs in a tea.Cmd: a template file is read and a long timeline
-// takes glamour a moment, so Update never waits for it. A render is tagged
-// with a sequence number and the width it was made for, so a stale result
-// (the incident changed again, or the window was resized) is dropped.
-
-// previewKeys are the preview screen's keys.
-type previewKeys struct {
-	Up, Down       key.Binding
-	PageUp, PageDn key.Binding
-	Top, Bottom    key.Binding
-	Write          key.Binding
-	Copy           key.Binding
-	Refresh        key.Binding
-}
-
-func defaultPreviewKeys() *previewKeys {
-	b := func(keys []string, k, help string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, help))
-	}
-	return &previewKeys{
-		Up:      b([]string{"k", "up"}, "j/k", "scroll"),
-		Down:    b([]string{"j", "down"}, "j", "down"),
-		PageUp:  b([]string{"pgup", "ctrl+u", "b"}, "pgup/pgdn", "page"),
-		PageDn:  b([]string{"pgdown", "ctrl+d", " ", "f"}, "pgdn", "page down"),
-		Top:     b([]string{"g", "home"}, "g/G", "top/bottom"),
-		Bottom:  b([]string{"G", "end"}, "G", "bottom"),
-		Write:   b([]string{"w"}, "w", "write .md file"),
-		Copy:    b([]string{"y", "c"}, "y", "copy Markdown"),
-		Refresh: b([]string{"r"}, "r", "re-render"),
-	}
-}
 
 // previewRenderedMsg carries a finished render.
 type previewRenderedMsg struct {
@@ -76,10 +40,10 @@ type previewWrittenMsg struct {
 // previewCopiedMsg reports the Markdown copied to the clipboard.
 type previewCopiedMsg struct{ delivery incident.Delivery }
 
-// previewScreen is the preview screen component.
+// previewScreen is the preview common.Screen component.
 type previewScreen struct {
-	ctx  *Context
-	keys *previewKeys
+	ctx  *common.Context
+	keys *common.PreviewKeys
 	vp   viewport.Model
 	// dir is where w writes the file: the working directory unless set.
 	dir string
@@ -90,31 +54,31 @@ type previewScreen struct {
 	// stale means the incident or the width changed since the last render.
 	// Components cannot start commands from SetSize or while hidden, so the
 	// next message (the once-a-second tick at the latest) renders again
-	// while the screen is in front.
+	// while the common.Screen is in front.
 	stale bool
 
 	focused bool
 	w, h    int
 }
 
-// newPreviewScreen builds the preview screen for the incident on screen.
-func newPreviewScreen(ctx *Context) *previewScreen {
+// newPreviewScreen builds the preview common.Screen for the incident on common.Screen.
+func newPreviewScreen(ctx *common.Context) *previewScreen {
 	return &previewScreen{ctx: ctx, keys: ctx.Keys.PreviewScreen, vp: viewport.New(0, 0), dir: "."}
 }
 
-// Init renders the incident on screen.
+// Init renders the incident on common.Screen.
 func (p *previewScreen) Init() tea.Cmd { return p.render() }
 
-func (p *previewScreen) SetSize(w, h int) Component {
+func (p *previewScreen) SetSize(w, h int) common.Component {
 	if w != p.w {
-		p.stale = true // the word wrap depends on the width
+		p.stale = true // the word common.Wrap depends on the width
 	}
 	p.w, p.h = w, h
 	p.vp.Width, p.vp.Height = max(w, 1), max(h-1, 1)
 	return p
 }
 
-func (p *previewScreen) SetFocused(f bool) Component {
+func (p *previewScreen) SetFocused(f bool) common.Component {
 	p.focused = f
 	return p
 }
@@ -122,7 +86,7 @@ func (p *previewScreen) SetFocused(f bool) Component {
 // Typing is false: the preview takes single-letter keys only as commands.
 func (p *previewScreen) Typing() bool { return false }
 
-// render starts a render of the incident on screen at the current width.
+// render starts a render of the incident on common.Screen at the current width.
 func (p *previewScreen) render() tea.Cmd {
 	inc := p.ctx.Incident
 	if inc == nil || p.w <= 0 {
@@ -213,7 +177,7 @@ func safeCodePoint(digits string) bool {
 // renderMarkdown renders md with glamour for a terminal width wide, in the
 // colours the styles' renderer supports (none with NO_COLOR or a plain
 // profile).
-func renderMarkdown(md []byte, width int, styles *Styles) (string, error) {
+func renderMarkdown(md []byte, width int, styles *common.Styles) (string, error) {
 	profile := termenv.Ascii
 	dark := true
 	if styles != nil && styles.Renderer != nil {
@@ -243,10 +207,10 @@ func renderMarkdown(md []byte, width int, styles *Styles) (string, error) {
 	return strings.TrimRight(out, "\n") + "\n", nil
 }
 
-func (p *previewScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
+func (p *previewScreen) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
-	case incidentLoadedMsg:
+	case common.IncidentLoadedMsg:
 		p.stale = true
 	case previewRenderedMsg:
 		if msg.seq != p.seq {
@@ -254,22 +218,22 @@ func (p *previewScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
 		}
 		p.err = msg.err
 		if msg.err != nil {
-			return p, func() tea.Msg { return errMsg{msg.err} }
+			return p, func() tea.Msg { return common.ErrMsg{Err: msg.err} }
 		}
 		p.markdown = msg.markdown
 		p.vp.SetContent(msg.rendered)
 		return p, nil
 	case previewWrittenMsg:
 		if msg.err != nil {
-			return p, func() tea.Msg { return errMsg{msg.err} }
+			return p, func() tea.Msg { return common.ErrMsg{Err: msg.err} }
 		}
-		return p, func() tea.Msg { return statusMsg{"Wrote " + msg.path} }
+		return p, func() tea.Msg { return common.StatusMsg{Text: "Wrote " + msg.path} }
 	case previewCopiedMsg:
 		d := msg.delivery
 		if d.State == incident.DeliveryFailed {
-			return p, func() tea.Msg { return errMsg{fmt.Errorf("the Markdown was not copied: %s", d.Error)} }
+			return p, func() tea.Msg { return common.ErrMsg{Err: fmt.Errorf("the Markdown was not copied: %s", d.Error)} }
 		}
-		return p, func() tea.Msg { return statusMsg{"Copied the Markdown to the clipboard"} }
+		return p, func() tea.Msg { return common.StatusMsg{Text: "Copied the Markdown to the clipboard"} }
 	case tea.MouseMsg:
 		p.vp, cmd = p.vp.Update(msg)
 	case tea.KeyMsg:
@@ -311,7 +275,9 @@ func (p *previewScreen) key(msg tea.KeyMsg) tea.Cmd {
 // write saves the Markdown shown as INC-n-slug.md in the preview's folder.
 func (p *previewScreen) write() tea.Cmd {
 	if p.markdown == nil || p.ctx.Incident == nil {
-		return func() tea.Msg { return errMsg{fmt.Errorf("the preview is not ready yet; wait for it to render")} }
+		return func() tea.Msg {
+			return common.ErrMsg{Err: fmt.Errorf("the preview is not ready yet; wait for it to render")}
+		}
 	}
 	path := filepath.Join(p.dir, export.FileName(p.ctx.Incident))
 	data := p.markdown
@@ -329,12 +295,14 @@ func (p *previewScreen) write() tea.Cmd {
 // copy puts the Markdown on the clipboard through the terminal (OSC 52).
 func (p *previewScreen) copy() tea.Cmd {
 	if p.markdown == nil {
-		return func() tea.Msg { return errMsg{fmt.Errorf("the preview is not ready yet; wait for it to render")} }
+		return func() tea.Msg {
+			return common.ErrMsg{Err: fmt.Errorf("the preview is not ready yet; wait for it to render")}
+		}
 	}
 	term := p.ctx.Terminal
 	if term == nil {
 		return func() tea.Msg {
-			return errMsg{fmt.Errorf("there is no terminal to copy through; use w to write a file instead")}
+			return common.ErrMsg{Err: fmt.Errorf("there is no terminal to copy through; use w to write a file instead")}
 		}
 	}
 	text, now, tmux := string(p.markdown), p.ctx.Now(), os.Getenv("TMUX") != ""

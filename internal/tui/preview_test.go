@@ -16,6 +16,7 @@ import (
 	"github.com/warroom-cli/warroom/internal/export"
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/store"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // lockedBuffer is a terminal the program writes OSC 52 to from commands.
@@ -47,7 +48,7 @@ func openPreview(t *testing.T, st *store.Store, id int64, term *lockedBuffer, w,
 	m = drive(t, m, m.Init())
 	m = typeText(t, m, "/preview")
 	m = press(t, m, "enter")
-	if m.screen != screenPreview {
+	if m.screen != common.ScreenPreview {
 		t.Fatalf("/preview did not open the preview:\n%s", m.View())
 	}
 	return m
@@ -55,9 +56,9 @@ func openPreview(t *testing.T, st *store.Store, id int64, term *lockedBuffer, w,
 
 func previewOf(t *testing.T, m Model) *previewScreen {
 	t.Helper()
-	p, ok := m.screens[screenPreview].(*previewScreen)
+	p, ok := m.screens[common.ScreenPreview].(*previewScreen)
 	if !ok {
-		t.Fatal("the preview screen is not built")
+		t.Fatal("the preview common.Screen is not built")
 	}
 	return p
 }
@@ -94,7 +95,7 @@ func TestPreviewRendersTheExport(t *testing.T) {
 		t.Errorf("j×3 scrolled to line %d, want 3", p.vp.YOffset)
 	}
 	m = press(t, m, "esc")
-	if m.screen != screenCockpit {
+	if m.screen != common.ScreenCockpit {
 		t.Error("esc did not return to the cockpit")
 	}
 }
@@ -106,15 +107,15 @@ func TestPreviewFollowsTheIncidentAndTheWidth(t *testing.T) {
 	if _, err := st.AppendEntry(id, incident.Entry{At: pinned, RecordedAt: pinned, Author: "jonas", Kind: incident.KindNote, Text: "A note from another terminal"}); err != nil {
 		t.Fatal(err)
 	}
-	m = send(t, m, reloadMsg{}, tickMsg(pinned))
+	m = send(t, m, common.ReloadMsg{}, common.TickMsg(pinned))
 	if !bytes.Contains(previewOf(t, m).markdown, []byte("A note from another terminal")) {
 		t.Error("the preview did not re-render after the incident changed")
 	}
 	before := previewOf(t, m).vp.TotalLineCount()
-	m = send(t, m, tea.WindowSizeMsg{Width: 90, Height: 30}, tickMsg(pinned))
+	m = send(t, m, tea.WindowSizeMsg{Width: 90, Height: 30}, common.TickMsg(pinned))
 	checkFrame(t, m.View(), 90, 30)
 	if after := previewOf(t, m).vp.TotalLineCount(); after <= before {
-		t.Errorf("narrowing the window did not re-wrap the preview (%d lines, then %d)", before, after)
+		t.Errorf("narrowing the window did not re-common.Wrap the preview (%d lines, then %d)", before, after)
 	}
 }
 
@@ -248,7 +249,7 @@ func TestPreviewFlow(t *testing.T) {
 	previewWait(t, tm, &drawn, "Contributors")
 	tm.Send(keyMsg("ctrl+c"))
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
-	if final.screen != screenPreview {
-		t.Errorf("the program ended on the %s screen, want preview", final.screen)
+	if final.screen != common.ScreenPreview {
+		t.Errorf("the program ended on the %s common.Screen, want preview", final.screen)
 	}
 }

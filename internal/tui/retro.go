@@ -13,76 +13,8 @@ import (
 
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/store"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
-
-// The retro screen: a list of the retro's sections on the left, with a mark
-// for each that has content, and the editor of the selected section on the
-// right. Free-text sections (Introduction and any from the config) use a
-// textarea saved as it is typed and can be handed to $EDITOR; the Timeline
-// section analyses the incident and flags possible deficiencies; Five whys
-// and Actions are structured editors. Every change records its author as a
-// contributor of the section it touched.
-//
-// Files: retro.go (the screen, keys, store commands), retro_text.go (free
-// text and $EDITOR), retro_timeline.go, retro_whys.go, retro_actions.go and
-// retro_form.go (the small form whys and actions use).
-
-// retroKeys are the retro screen's keys. They live beside the screen rather
-// than in KeyMap because nothing else uses them.
-type retroKeys struct {
-	Up, Down       key.Binding
-	Open           key.Binding
-	Enter          key.Binding
-	Cancel         key.Binding
-	External       key.Binding
-	Add            key.Binding
-	Edit           key.Binding
-	Delete         key.Binding
-	Confirm        key.Binding
-	MoveUp         key.Binding
-	MoveDown       key.Binding
-	Root           key.Binding
-	Toggle         key.Binding
-	Star           key.Binding
-	Annotate       key.Binding
-	Notes          key.Binding
-	Final          key.Binding
-	NextField      key.Binding
-	PrevField      key.Binding
-	SaveForm       key.Binding
-	PageUp, PageDn key.Binding
-}
-
-func defaultRetroKeys() *retroKeys {
-	b := func(keys []string, k, help string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, help))
-	}
-	return &retroKeys{
-		Up:        b([]string{"k", "up"}, "↑/k", "up"),
-		Down:      b([]string{"j", "down"}, "↓/j", "down"),
-		Open:      b([]string{"enter", "l", "right"}, "enter", "edit section"),
-		Enter:     b([]string{"enter"}, "enter", "next field"),
-		Cancel:    b([]string{"esc"}, "esc", "back to sections"),
-		External:  b([]string{"ctrl+e"}, "ctrl+e", "open in $EDITOR"),
-		Add:       b([]string{"a"}, "a", "add"),
-		Edit:      b([]string{"e"}, "e", "edit"),
-		Delete:    b([]string{"d", "delete"}, "d", "delete"),
-		Confirm:   b([]string{"y"}, "y", "confirm"),
-		MoveUp:    b([]string{"K", "shift+up"}, "K/J", "move up/down"),
-		MoveDown:  b([]string{"J", "shift+down"}, "J", "move down"),
-		Root:      b([]string{"r"}, "r", "mark root cause"),
-		Toggle:    b([]string{"x", " "}, "x", "toggle done"),
-		Star:      b([]string{"s", "*"}, "s", "star entry"),
-		Annotate:  b([]string{"a"}, "a", "annotate entry"),
-		Notes:     b([]string{"n"}, "n", "edit notes"),
-		Final:     b([]string{"F"}, "F", "draft/final"),
-		NextField: b([]string{"tab", "down"}, "tab", "next field"),
-		PrevField: b([]string{"shift+tab", "up"}, "shift+tab", "previous field"),
-		SaveForm:  b([]string{"ctrl+s"}, "ctrl+s", "save"),
-		PageUp:    b([]string{"pgup", "ctrl+u"}, "pgup/pgdn", "page"),
-		PageDn:    b([]string{"pgdown", "ctrl+d"}, "pgdn", "page down"),
-	}
-}
 
 // sectionKind says which editor a section gets.
 type sectionKind int
@@ -117,7 +49,7 @@ type retroSavedMsg struct {
 }
 
 // retroSections returns the configured section titles.
-func retroSections(ctx *Context) []string {
+func retroSections(ctx *common.Context) []string {
 	if ctx.Config == nil {
 		return incident.DefaultSections
 	}
@@ -132,7 +64,7 @@ func newActionUID() string { return strings.ToLower(rand.Text()[:16]) }
 // stored retro with the configured sections in place, the author and the
 // time; its error (one sentence) goes to the status line and nothing is
 // saved.
-func retroWriteCmd(ctx *Context, what string, fn func(r *incident.Retro, author string, now time.Time) error) tea.Cmd {
+func retroWriteCmd(ctx *common.Context, what string, fn func(r *incident.Retro, author string, now time.Time) error) tea.Cmd {
 	return retroMergeCmd(ctx, what, func(r *incident.Retro, author string, now time.Time) (string, error) {
 		return "", fn(r, author, now)
 	})
@@ -140,10 +72,10 @@ func retroWriteCmd(ctx *Context, what string, fn func(r *incident.Retro, author 
 
 // retroMergeCmd is retroWriteCmd for changes that may meet a teammate's:
 // fn's note, when not empty, replaces what in the status line.
-func retroMergeCmd(ctx *Context, what string, fn func(r *incident.Retro, author string, now time.Time) (string, error)) tea.Cmd {
+func retroMergeCmd(ctx *common.Context, what string, fn func(r *incident.Retro, author string, now time.Time) (string, error)) tea.Cmd {
 	st, id, author, now, sections := ctx.Store, ctx.IncidentID, ctx.Author, ctx.Now(), retroSections(ctx)
 	if st == nil || id == 0 {
-		return errCmd(errNoIncident)
+		return common.ErrCmd(common.ErrNoIncident)
 	}
 	return ctx.Write(func() tea.Msg {
 		note := ""
@@ -156,7 +88,7 @@ func retroMergeCmd(ctx *Context, what string, fn func(r *incident.Retro, author 
 			return err
 		})
 		if err != nil {
-			return errMsg{err}
+			return common.ErrMsg{Err: err}
 		}
 		if note != "" {
 			what = note
@@ -194,7 +126,7 @@ func (s *textSaver) has(title string) bool {
 	return ok
 }
 
-// adopt records a stored revision shown on screen, unless a newer one was
+// adopt records a stored revision shown on common.Screen, unless a newer one was
 // written meanwhile.
 func (s *textSaver) adopt(title string, rev int64, text string) {
 	s.mu.Lock()
@@ -215,7 +147,7 @@ type sectionSave struct {
 }
 
 // saveCmd writes whatever is pending; nil when nothing is.
-func (s *textSaver) saveCmd(ctx *Context) tea.Cmd {
+func (s *textSaver) saveCmd(ctx *common.Context) tea.Cmd {
 	s.mu.Lock()
 	n := len(s.pending)
 	s.mu.Unlock()
@@ -257,13 +189,13 @@ func (s *textSaver) saveCmd(ctx *Context) tea.Cmd {
 			retro = r
 		}
 		if failed != nil {
-			return errMsg{fmt.Errorf("the retro text was not saved (%w); it is kept and saved with the next change", failed)}
+			return common.ErrMsg{Err: fmt.Errorf("the retro text was not saved (%w); it is kept and saved with the next change", failed)}
 		}
 		return retroSavedMsg{id: id, retro: retro, saves: saves}
 	})
 }
 
-// retroFocus is where the keys go on the retro screen.
+// retroFocus is where the keys go on the retro common.Screen.
 type retroFocus int
 
 const (
@@ -271,10 +203,10 @@ const (
 	focusEditor
 )
 
-// retroScreen is the retro screen component.
+// retroScreen is the retro common.Screen component.
 type retroScreen struct {
-	ctx   *Context
-	keys  *retroKeys
+	ctx   *common.Context
+	keys  *common.RetroKeys
 	saver *textSaver
 
 	// retro is the stored retro with the configured sections in place.
@@ -299,8 +231,8 @@ type retroScreen struct {
 	formArmed bool
 }
 
-// newRetroScreen builds the retro screen for the incident on screen.
-func newRetroScreen(ctx *Context) *retroScreen {
+// newRetroScreen builds the retro common.Screen for the incident on common.Screen.
+func newRetroScreen(ctx *common.Context) *retroScreen {
 	keys := ctx.Keys.RetroScreen
 	saver := &textSaver{}
 	s := &retroScreen{
@@ -322,7 +254,7 @@ func (s *retroScreen) Flush() tea.Cmd {
 	return tea.Batch(s.saver.saveCmd(s.ctx), s.saveFormCmd())
 }
 
-// load takes the retro from the incident on screen.
+// load takes the retro from the incident on common.Screen.
 func (s *retroScreen) load() {
 	inc := s.ctx.Incident
 	if inc == nil {
@@ -386,7 +318,7 @@ func (s *retroScreen) syncText() {
 	s.text.show(title, sec, s.saver.has(title))
 }
 
-func (s *retroScreen) SetSize(w, h int) Component {
+func (s *retroScreen) SetSize(w, h int) common.Component {
 	s.w, s.h = w, h
 	ew, eh := s.editorSize()
 	s.text.setSize(ew-2, eh-2)
@@ -396,7 +328,7 @@ func (s *retroScreen) SetSize(w, h int) Component {
 	return s
 }
 
-func (s *retroScreen) SetFocused(f bool) Component {
+func (s *retroScreen) SetFocused(f bool) common.Component {
 	s.focused = f
 	if !f {
 		s.text.blur()
@@ -413,29 +345,29 @@ func (s *retroScreen) Typing() bool { return s.focused && s.focus == focusEditor
 // listWidth is the section list's width.
 func (s *retroScreen) listWidth() int { return min(max(s.w/4, 24), 32) }
 
-// editorSize is the editor box's outer size.
+// editorSize is the editor common.Box's outer size.
 func (s *retroScreen) editorSize() (int, int) {
 	return max(s.w-s.listWidth(), 10), max(s.h-1, 3)
 }
 
-func (s *retroScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
+func (s *retroScreen) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	switch msg := msg.(type) {
-	case incidentLoadedMsg:
+	case common.IncidentLoadedMsg:
 		s.load()
 		return s, nil
 	case retroSavedMsg:
 		if msg.id != s.ctx.IncidentID || !s.loaded {
-			// A write for an incident no longer on screen.
+			// A write for an incident no longer on common.Screen.
 			return s, nil
 		}
-		cmds := []tea.Cmd{func() tea.Msg { return reloadMsg{} }}
+		cmds := []tea.Cmd{func() tea.Msg { return common.ReloadMsg{} }}
 		if sv, ok := msg.saves[s.text.title]; ok {
 			cmds = append(cmds, s.text.landed(sv))
 		}
 		s.setRetro(msg.retro)
 		if msg.what != "" {
 			what := msg.what
-			cmds = append(cmds, func() tea.Msg { return statusMsg{what} })
+			cmds = append(cmds, func() tea.Msg { return common.StatusMsg{Text: what} })
 		}
 		return s, tea.Batch(cmds...)
 	case retroFormSaveMsg:
@@ -473,7 +405,7 @@ func (s *retroScreen) Update(msg tea.Msg) (Component, tea.Cmd) {
 	return s, nil
 }
 
-func (s *retroScreen) sectionsKey(msg tea.KeyMsg) (Component, tea.Cmd) {
+func (s *retroScreen) sectionsKey(msg tea.KeyMsg) (common.Component, tea.Cmd) {
 	k := s.keys
 	switch {
 	case key.Matches(msg, k.Up):
@@ -488,7 +420,7 @@ func (s *retroScreen) sectionsKey(msg tea.KeyMsg) (Component, tea.Cmd) {
 			s.notes = true
 			s.syncText()
 		} else if kindOf(title) != kindText {
-			return s, errCmd(fmt.Errorf("%s is not free text; press enter to edit it here", title))
+			return s, common.ErrCmd(fmt.Errorf("%s is not free text; press enter to edit it here", title))
 		}
 		return s, s.text.external()
 	case key.Matches(msg, k.Final):
@@ -545,7 +477,7 @@ func (s *retroScreen) toggleFinal() tea.Cmd {
 	}))
 }
 
-func (s *retroScreen) editorKey(msg tea.Msg) (Component, tea.Cmd) {
+func (s *retroScreen) editorKey(msg tea.Msg) (common.Component, tea.Cmd) {
 	km, isKey := msg.(tea.KeyMsg)
 	var cmd tea.Cmd
 	switch kindOf(s.current()) {
@@ -606,12 +538,12 @@ func (s *retroScreen) View() string {
 	}
 	st := s.ctx.Styles
 	if !s.loaded {
-		return fitBlock(st.Faint.Render(" loading the retro…"), s.w, s.h)
+		return common.FitBlock(st.Faint.Render(" loading the retro…"), s.w, s.h)
 	}
 	top := s.topLine()
 	lw := s.listWidth()
 	ew, eh := s.editorSize()
-	list := box(st, "Sections", "", s.sectionLines(lw-2), lw, eh, s.focus == focusSections)
+	list := common.Box(st, "Sections", "", s.sectionLines(lw-2), lw, eh, s.focus == focusSections)
 	title := s.current()
 	note := ""
 	if sec := s.retro.Section(title); sec != nil && len(sec.Contributors) > 0 {
@@ -619,7 +551,7 @@ func (s *retroScreen) View() string {
 		for i, c := range sec.Contributors {
 			names[i] = incident.CleanLine(c)
 		}
-		note = st.Faint.Render(cut("by "+strings.Join(names, ", "), max(ew/2, 8)))
+		note = st.Faint.Render(common.Cut("by "+strings.Join(names, ", "), max(ew/2, 8)))
 	}
 	target := "section:" + title
 	switch kindOf(title) {
@@ -628,15 +560,15 @@ func (s *retroScreen) View() string {
 	case kindActions:
 		target = "actions"
 	}
-	if who := editorsNote(s.ctx, target); who != "" {
-		note = st.Warn.Render(cut(who, max(ew/2, 8)))
+	if who := common.EditorsNote(s.ctx, target); who != "" {
+		note = st.Warn.Render(common.Cut(who, max(ew/2, 8)))
 	}
 	boxTitle := incident.CleanLine(title)
 	if s.notes {
 		boxTitle += " notes"
 	}
-	editor := box(st, boxTitle, note, s.editorLines(ew-2, eh-2), ew, eh, s.focus == focusEditor)
-	return top + "\n" + joinH(list, editor)
+	editor := common.Box(st, boxTitle, note, s.editorLines(ew-2, eh-2), ew, eh, s.focus == focusEditor)
+	return top + "\n" + common.JoinH(list, editor)
 }
 
 // topLine names the retro and shows its status and due time.
@@ -657,9 +589,9 @@ func (s *retroScreen) topLine() string {
 	view := *inc
 	view.Retro = s.retro
 	if due, ok := incident.RetroDue(&view, s.ctx.Policy()); ok {
-		dueS := st.Label.Render("  due ") + st.Text.Render(clockAt(due, now))
+		dueS := st.Label.Render("  due ") + st.Text.Render(common.ClockAt(due, now))
 		if over, late := incident.RetroOverdue(&view, s.ctx.Policy(), now); late {
-			dueS = st.Label.Render("  due ") + st.Error.Render(clockAt(due, now)+" OVERDUE +"+incident.FormatDuration(over))
+			dueS = st.Label.Render("  due ") + st.Error.Render(common.ClockAt(due, now)+" OVERDUE +"+incident.FormatDuration(over))
 		} else if status != incident.RetroFinal {
 			dueS += st.Faint.Render(" (in " + incident.FormatDuration(due.Sub(now)) + ")")
 		}
@@ -671,7 +603,7 @@ func (s *retroScreen) topLine() string {
 		}
 		right += st.Faint.Render("  due " + incident.FormatDuration(after) + " after resolved")
 	}
-	return spread(left, "  "+right+" ", s.w)
+	return common.Spread(left, "  "+right+" ", s.w)
 }
 
 // sectionLines lists the sections with a mark for those with content.
@@ -687,7 +619,7 @@ func (s *retroScreen) sectionLines(w int) []string {
 		line := " " + mark + " " + name
 		if i == s.sel {
 			line = st.SelectionMarker.Render("›") + mark + " " + st.Bold.Render(name)
-			line = st.Selected.Render(fit(line, w))
+			line = st.Selected.Render(common.Fit(line, w))
 		}
 		out = append(out, line)
 	}
@@ -701,12 +633,12 @@ func (s *retroScreen) sectionLines(w int) []string {
 		out = append(out, "")
 	}
 	if n := s.retro.OpenActions(); n > 0 {
-		out = append(out, " "+st.Muted.Render(fmt.Sprintf("%d open action%s", n, plural(n, "", "s"))))
+		out = append(out, " "+st.Muted.Render(fmt.Sprintf("%d open action%s", n, common.Plural(n, "", "s"))))
 	}
 	if n := len(s.retro.OverdueActions(s.ctx.Now())); n > 0 {
 		out = append(out, " "+st.Error.Render(fmt.Sprintf("%d overdue", n)))
 	}
-	out = append(out, " "+st.Hint.Render(cut("F marks draft/final", w-1)))
+	out = append(out, " "+st.Hint.Render(common.Cut("F marks draft/final", w-1)))
 	return out
 }
 
@@ -744,7 +676,7 @@ func (s *retroScreen) ShortHelp() []key.Binding {
 		open := k.Open
 		ext := k.External
 		ext.SetEnabled(kindOf(s.current()) != kindWhys && kindOf(s.current()) != kindActions)
-		return []key.Binding{k.Up, open, ext, k.Final, withHelp(s.ctx.Keys.Back, "cockpit")}
+		return []key.Binding{k.Up, open, ext, k.Final, common.WithHelp(s.ctx.Keys.Back, "cockpit")}
 	}
 	var binds []key.Binding
 	switch kindOf(s.current()) {

@@ -9,14 +9,15 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // retroActions edits the follow-up actions as a table: title, immediate or
 // long-term, owner, due date, status and link. Overdue ones are shown in
 // red.
 type retroActions struct {
-	ctx  *Context
-	keys *retroKeys
+	ctx  *common.Context
+	keys *common.RetroKeys
 	r    *incident.Retro
 	sel  int
 	form *retroForm
@@ -172,7 +173,7 @@ func dueLabel(due, now time.Time) string {
 	switch {
 	case due.IsZero():
 		return "—"
-	case sameDay(due, now):
+	case common.SameDay(due, now):
 		return due.Format("15:04")
 	case due.After(now) && due.Sub(now) < 6*24*time.Hour:
 		return due.Format("Mon 15:04")
@@ -192,7 +193,7 @@ func (v retroActions) view(w, h int, focused bool) []string {
 		linkW = min(24, w/5)
 	}
 	titleW := max(w-1-4-kindW-ownerW-dueW-linkW-4, 8)
-	cell := func(s string, n int) string { return fit(s, n) }
+	cell := func(s string, n int) string { return common.Fit(s, n) }
 	header := " " + st.Label.Render("    "+cell("Title", titleW)+" "+cell("Kind", kindW)+" "+cell("Owner", ownerW)+" "+cell("Due", dueW))
 	if linkW > 0 {
 		header += st.Label.Render(" " + cell("Link", linkW))
@@ -200,7 +201,7 @@ func (v retroActions) view(w, h int, focused bool) []string {
 	out := []string{header}
 	selLine := 0
 	if len(v.r.Actions) == 0 {
-		out = append(out, " "+st.Faint.Render(cut("No actions yet: add what will be done now (immediate) and to prevent a repeat (long-term).", w-1)))
+		out = append(out, " "+st.Faint.Render(common.Cut("No actions yet: add what will be done now (immediate) and to prevent a repeat (long-term).", w-1)))
 	}
 	for i, a := range v.r.Actions {
 		box := "[ ]"
@@ -235,7 +236,7 @@ func (v retroActions) view(w, h int, focused bool) []string {
 			selLine = len(out)
 		}
 		if focused && i == v.sel && v.form == nil {
-			out = append(out, st.Selected.Render(fit(st.SelectionMarker.Render("›")+style.Render(plain), w)))
+			out = append(out, st.Selected.Render(common.Fit(st.SelectionMarker.Render("›")+style.Render(plain), w)))
 		} else {
 			out = append(out, " "+style.Render(plain))
 		}
@@ -259,7 +260,7 @@ func (v retroActions) view(w, h int, focused bool) []string {
 	}
 	if a, ok := v.selected(); ok && focused && v.form == nil {
 		out = append(out, "")
-		for _, l := range wrap(incident.CleanLine(a.Title), max(w-2, 10)) {
+		for _, l := range common.Wrap(incident.CleanLine(a.Title), max(w-2, 10)) {
 			out = append(out, " "+st.Bold.Render(l))
 		}
 		detail := string(a.Kind) + " · owner " + orDash(incident.CleanLine(a.Owner))
@@ -269,9 +270,9 @@ func (v retroActions) view(w, h int, focused bool) []string {
 		if a.Author != "" {
 			detail += " · added by " + incident.CleanLine(a.Author)
 		}
-		out = append(out, " "+st.Muted.Render(cut(detail, w-1)))
+		out = append(out, " "+st.Muted.Render(common.Cut(detail, w-1)))
 		if a.Link != "" {
-			out = append(out, " "+st.Accent.Render(cut(incident.CleanLine(a.Link), w-1)))
+			out = append(out, " "+st.Accent.Render(common.Cut(incident.CleanLine(a.Link), w-1)))
 		}
 	}
 
@@ -280,11 +281,11 @@ func (v retroActions) view(w, h int, focused bool) []string {
 	case v.form != nil:
 		foot = append([]string{""}, v.form.view(w)...)
 	case v.confirm:
-		foot = []string{" " + st.Warn.Render(cut("Delete this action? y deletes, any other key keeps it", w-1))}
+		foot = []string{" " + st.Warn.Render(common.Cut("Delete this action? y deletes, any other key keeps it", w-1))}
 	case focused:
-		foot = []string{" " + st.Hint.Render(cut("a add · e edit · x done · d delete · esc back", w-1))}
+		foot = []string{" " + st.Hint.Render(common.Cut("a add · e edit · x done · d delete · esc back", w-1))}
 	default:
-		foot = []string{" " + st.Hint.Render(cut("enter edits the actions", w-1))}
+		foot = []string{" " + st.Hint.Render(common.Cut("enter edits the actions", w-1))}
 	}
 	return fitRows(out, foot, selLine, h)
 }
@@ -299,10 +300,10 @@ func orDash(s string) string {
 func (v retroActions) shortHelp() []key.Binding {
 	k := v.keys
 	if v.form != nil {
-		return []key.Binding{k.NextField, withHelp(k.Enter, "next/save"), withHelp(k.Cancel, "cancel")}
+		return []key.Binding{k.NextField, common.WithHelp(k.Enter, "next/save"), common.WithHelp(k.Cancel, "cancel")}
 	}
 	if v.confirm {
-		return []key.Binding{withHelp(k.Confirm, "delete"), withHelp(k.Cancel, "keep")}
+		return []key.Binding{common.WithHelp(k.Confirm, "delete"), common.WithHelp(k.Cancel, "keep")}
 	}
-	return []key.Binding{k.Up, withHelp(k.Add, "add action"), k.Edit, k.Toggle, k.Delete, withHelp(k.Cancel, "back")}
+	return []key.Binding{k.Up, common.WithHelp(k.Add, "add action"), k.Edit, k.Toggle, k.Delete, common.WithHelp(k.Cancel, "back")}
 }

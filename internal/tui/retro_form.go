@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // formResult says what a key did to a retroForm.
@@ -22,8 +23,8 @@ const (
 // and actions. tab and arrows move between fields, enter on the last field
 // (or ctrl+s anywhere) submits, esc cancels.
 type retroForm struct {
-	ctx    *Context
-	keys   *retroKeys
+	ctx    *common.Context
+	keys   *common.RetroKeys
 	title  string
 	labels []string
 	fields []textinput.Model
@@ -34,7 +35,7 @@ type retroForm struct {
 }
 
 // newRetroForm builds a form; placeholders and values match labels.
-func newRetroForm(ctx *Context, keys *retroKeys, title string, labels, placeholders, values []string) *retroForm {
+func newRetroForm(ctx *common.Context, keys *common.RetroKeys, title string, labels, placeholders, values []string) *retroForm {
 	f := &retroForm{ctx: ctx, keys: keys, title: title, labels: labels}
 	for i := range labels {
 		t := textinput.New()
@@ -105,18 +106,18 @@ func (f *retroForm) view(w int) []string {
 	st := f.ctx.Styles
 	out := []string{" " + st.PaneTitle.Render(f.title)}
 	for i, t := range f.fields {
-		label := st.Label.Render(fit(f.labels[i], f.labelW))
+		label := st.Label.Render(common.Fit(f.labels[i], f.labelW))
 		if i == f.focus {
-			label = st.Prompt.Render(fit(f.labels[i], f.labelW))
+			label = st.Prompt.Render(common.Fit(f.labels[i], f.labelW))
 		}
-		out = append(out, cut(" "+label+"  "+t.View(), w))
+		out = append(out, common.Cut(" "+label+"  "+t.View(), w))
 	}
 	if f.err != "" {
-		for _, l := range wrap("✗ "+incident.CleanLine(f.err), max(w-2, 1)) {
+		for _, l := range common.Wrap("✗ "+incident.CleanLine(f.err), max(w-2, 1)) {
 			out = append(out, " "+st.Error.Render(l))
 		}
 	} else {
-		out = append(out, " "+st.Hint.Render(cut("tab next field · enter on the last field saves · esc cancels", w-1)))
+		out = append(out, " "+st.Hint.Render(common.Cut("tab next field · enter on the last field saves · esc cancels", w-1)))
 	}
 	return out
 }

@@ -6,11 +6,12 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // A half-filled why or action form survives quitting, like the capture
 // line: its fields are kept as per-user state, saved after a pause in
-// typing (and at the latest maxSaveWait after the first change) and when the
+// typing (and at the latest common.MaxSaveWait after the first change) and when the
 // program quits, and the form is opened again, filled in, on the next visit.
 
 // keptForm is a why or action form in progress.
@@ -68,7 +69,7 @@ func (s *retroScreen) saveFormCmd() tea.Cmd {
 		return nil
 	}
 	s.keptForm = v
-	return s.ctx.Write(saveLineCmd(s.ctx.Store, s.ctx.IncidentID, formStateName(s.ctx.Author), v))
+	return s.ctx.Write(common.SaveLineCmd(s.ctx.Store, s.ctx.IncidentID, formStateName(s.ctx.Author), v))
 }
 
 // formChanged schedules keeping the form after a key reached it; a form
@@ -81,7 +82,7 @@ func (s *retroScreen) formChanged() tea.Cmd {
 	if v == "" {
 		return s.saveFormCmd()
 	}
-	return saveTicks(retroSaveAfter, &s.formArmed, func(force bool) tea.Msg { return retroFormSaveMsg{force: force} })
+	return common.SaveTicks(retroSaveAfter, &s.formArmed, func(force bool) tea.Msg { return retroFormSaveMsg{force: force} })
 }
 
 // loadFormCmd reads the form kept from last time.
@@ -93,7 +94,7 @@ func (s *retroScreen) loadFormCmd() tea.Cmd {
 	return func() tea.Msg {
 		v, err := st.UIState(id, name)
 		if err != nil {
-			return errMsg{err}
+			return common.ErrMsg{Err: err}
 		}
 		return retroFormLoadedMsg{id: id, form: v}
 	}
@@ -137,5 +138,5 @@ func (s *retroScreen) restoreForm(data string) tea.Cmd {
 		form.move(k.Focus - form.focus)
 	}
 	note := "Your unfinished " + k.Kind + " is kept; open " + section + " to finish it"
-	return func() tea.Msg { return statusMsg{note} }
+	return func() tea.Msg { return common.StatusMsg{Text: note} }
 }

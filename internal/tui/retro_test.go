@@ -15,6 +15,7 @@ import (
 
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/store"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // retroOf reads the stored retro.
@@ -51,7 +52,7 @@ type retroProgram struct {
 }
 
 // startRetro runs the whole program on the handbook incident and opens the
-// retro screen with /retro.
+// retro common.Screen with /retro.
 func startRetro(t *testing.T, st *store.Store, id int64) *retroProgram {
 	t.Helper()
 	m := New(Options{Store: st, Config: testConfig(), Now: pinnedNow, IncidentID: id, Width: 100, Height: 30})
@@ -106,8 +107,8 @@ func TestRetroFlowWriteIntroduction(t *testing.T) {
 	tm.Send(keyMsg("esc"))
 	waitOutput(t, tm, "by amara")
 	m := quit(t, tm)
-	if m.screen != screenRetro {
-		t.Errorf("the screen is %v; want the retro screen", m.screen)
+	if m.screen != common.ScreenRetro {
+		t.Errorf("the common.Screen is %v; want the retro common.Screen", m.screen)
 	}
 	view := m.View()
 	checkFrame(t, view, 100, 30)
@@ -294,14 +295,14 @@ func TestRetroScreenFromSlashCommandAndFrames(t *testing.T) {
 		m := newModel(t, st, id, w, h)
 		m = typeText(t, m, "/retro")
 		m = press(t, m, "enter")
-		if m.screen != screenRetro {
-			t.Fatalf("/retro left the screen at %v", m.screen)
+		if m.screen != common.ScreenRetro {
+			t.Fatalf("/retro left the common.Screen at %v", m.screen)
 		}
 		view := m.View()
 		checkFrame(t, view, w, h)
 		for _, s := range []string{"Retrospective", "DRAFT", "due 2h00m after resolved", "○ Introduction", "● Timeline", "○ Five whys", "○ Actions"} {
 			if !strings.Contains(view, s) {
-				t.Errorf("%dx%d: the retro screen lacks %q:\n%s", w, h, s, view)
+				t.Errorf("%dx%d: the retro common.Screen lacks %q:\n%s", w, h, s, view)
 			}
 		}
 		// Every section's editor draws in the frame.
@@ -311,7 +312,7 @@ func TestRetroScreenFromSlashCommandAndFrames(t *testing.T) {
 			m = press(t, m, "esc", "j")
 		}
 		m = press(t, m, "esc")
-		if m.screen != screenCockpit {
+		if m.screen != common.ScreenCockpit {
 			t.Errorf("esc on the section list did not return to the cockpit")
 		}
 	}
@@ -437,7 +438,7 @@ func TestRetroSectionsFollowTheConfig(t *testing.T) {
 func TestTextSaverLastTextWins(t *testing.T) {
 	st := openStore(t)
 	id := seedHandbook(t, st)
-	ctx := &Context{Store: st, IncidentID: id, Author: "amara", Now: pinnedNow, Config: testConfig()}
+	ctx := &common.Context{Store: st, IncidentID: id, Author: "amara", Now: pinnedNow, Config: testConfig()}
 	s := &textSaver{}
 	s.set("Introduction", "first")
 	older := s.saveCmd(ctx)
@@ -461,7 +462,7 @@ func TestTextSaverLastTextWins(t *testing.T) {
 			go c()
 		}
 	}
-	ctx.writes.wait()
+	ctx.WaitWrites()
 	r = retroOf(t, st, id)
 	if got := r.Section("Introduction").Text; got != strings.Repeat("x", 20) {
 		t.Fatalf("after a burst of saves, introduction = %q", got)
@@ -473,8 +474,8 @@ func TestTextSaverLastTextWins(t *testing.T) {
 func TestTextSaverTwoPeopleKeepBothWords(t *testing.T) {
 	st := openStore(t)
 	id := seedHandbook(t, st)
-	amara := &Context{Store: st, IncidentID: id, Author: "amara", Now: pinnedNow, Config: testConfig()}
-	ben := &Context{Store: st, IncidentID: id, Author: "ben", Now: pinnedNow, Config: testConfig()}
+	amara := &common.Context{Store: st, IncidentID: id, Author: "amara", Now: pinnedNow, Config: testConfig()}
+	ben := &common.Context{Store: st, IncidentID: id, Author: "ben", Now: pinnedNow, Config: testConfig()}
 	sa, sb := &textSaver{}, &textSaver{}
 	sa.set("Introduction", "Checkout failed for card payments.")
 	sa.saveCmd(amara)()
@@ -600,7 +601,7 @@ func TestRetroTextFollowsOthersButKeepsOwnTyping(t *testing.T) {
 	id := seedHandbook(t, st)
 	m := newModel(t, st, id, 100, 30)
 	m = press(t, m, "tab", "R", "enter")
-	screen := func() *retroScreen { return m.screens[screenRetro].(*retroScreen) }
+	screen := func() *retroScreen { return m.screens[common.ScreenRetro].(*retroScreen) }
 
 	// A teammate writes while the editor is open but untouched: it shows.
 	write := func(text string) {
@@ -611,7 +612,7 @@ func TestRetroTextFollowsOthersButKeepsOwnTyping(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		m = send(t, m, reloadMsg{})
+		m = send(t, m, common.ReloadMsg{})
 	}
 	write("From li:\r\nthe PSP \x1b[31mfailed\x1b[0m.")
 	if got := screen().text.area.Value(); got != "From li:\nthe PSP failed." {
@@ -634,7 +635,7 @@ func TestRetroTextFollowsOthersButKeepsOwnTyping(t *testing.T) {
 }
 
 // TestRetroWhysTeammateChangeIsNotOverwritten: a teammate deletes why 1
-// while this screen still shows it; deleting "why two" by its old position
+// while this common.Screen still shows it; deleting "why two" by its old position
 // must not remove "why three" instead.
 func TestRetroWhysTeammateChangeIsNotOverwritten(t *testing.T) {
 	st := openStore(t)
@@ -663,7 +664,7 @@ func TestRetroWhysTeammateChangeIsNotOverwritten(t *testing.T) {
 		t.Fatalf("whys = %q; the delete landed on the wrong step", got)
 	}
 	if !strings.Contains(m.View(), "changed while you were looking") {
-		t.Fatalf("the screen does not say the chain changed:\n%s", m.View())
+		t.Fatalf("the common.Screen does not say the chain changed:\n%s", m.View())
 	}
 }
 
@@ -674,15 +675,15 @@ func TestUnfinishedWhySurvivesQuitting(t *testing.T) {
 	m := newModel(t, st, id, 100, 30)
 	m = press(t, m, "tab", "R", "j", "j", "enter", "a")
 	m = typeText(t, m, "Why did the pool run dry")
-	if m.screens[screenRetro].(*retroScreen).whys.form == nil {
+	if m.screens[common.ScreenRetro].(*retroScreen).whys.form == nil {
 		t.Fatalf("no why form:\n%s", m.View())
 	}
 	m = press(t, m, "ctrl+c")
-	m.ctx.writes.wait()
+	m.ctx.WaitWrites()
 
 	m = newModel(t, st, id, 100, 30)
 	m = press(t, m, "tab", "R")
-	rs := m.screens[screenRetro].(*retroScreen)
+	rs := m.screens[common.ScreenRetro].(*retroScreen)
 	if rs.whys.form == nil || rs.whys.form.value(0) != "Why did the pool run dry" {
 		t.Fatalf("the unfinished why did not come back:\n%s", m.View())
 	}
@@ -690,7 +691,7 @@ func TestUnfinishedWhySurvivesQuitting(t *testing.T) {
 		t.Errorf("nobody is told the why is kept:\n%s", m.View())
 	}
 	m = press(t, m, "j", "j", "enter", "esc")
-	m.ctx.writes.wait()
+	m.ctx.WaitWrites()
 	if v, _ := st.UIState(id, formStateName("amara")); v != "" {
 		t.Errorf("the cancelled form is still kept: %q", v)
 	}

@@ -14,6 +14,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // retroSaveAfter is how long typing must pause before the text is written.
@@ -43,8 +44,8 @@ type retroEditorDoneMsg struct {
 // retroText edits one free-text section in a textarea, saved as it is
 // typed, and hands the text to $VISUAL or $EDITOR on ctrl+e.
 type retroText struct {
-	ctx   *Context
-	keys  *retroKeys
+	ctx   *common.Context
+	keys  *common.RetroKeys
 	saver *textSaver
 	area  textarea.Model
 	title string
@@ -58,7 +59,7 @@ type retroText struct {
 	w, h           int
 }
 
-func newRetroText(ctx *Context, keys *retroKeys, saver *textSaver) retroText {
+func newRetroText(ctx *common.Context, keys *common.RetroKeys, saver *textSaver) retroText {
 	st := ctx.Styles
 	ta := textarea.New()
 	ta.ShowLineNumbers = false
@@ -135,7 +136,7 @@ func (t *retroText) landed(sv sectionSave) tea.Cmd {
 	if m.Conflict {
 		note = who + " changed the same lines of " + t.title + " while you typed; both versions are kept, theirs first"
 	}
-	cmds := []tea.Cmd{func() tea.Msg { return statusMsg{note} }}
+	cmds := []tea.Cmd{func() tea.Msg { return common.StatusMsg{Text: note} }}
 	if t.area.Value() != t.synced {
 		cmds = append(cmds, t.changed(t.area.Value()))
 	}
@@ -158,7 +159,7 @@ func (t *retroText) changed(v string) tea.Cmd {
 	t.seq++
 	t.saver.set(t.title, v)
 	seq := t.seq
-	return saveTicks(retroSaveAfter, &t.armed, func(force bool) tea.Msg { return retroTextSaveMsg{seq: seq, force: force} })
+	return common.SaveTicks(retroSaveAfter, &t.armed, func(force bool) tea.Msg { return retroTextSaveMsg{seq: seq, force: force} })
 }
 
 func (t retroText) update(msg tea.Msg) (retroText, tea.Cmd) {
@@ -173,23 +174,23 @@ func (t retroText) update(msg tea.Msg) (retroText, tea.Cmd) {
 		return t, nil
 	case retroEditorReadyMsg:
 		if msg.err != nil {
-			return t, errCmd(msg.err)
+			return t, common.ErrCmd(msg.err)
 		}
 		return t, runEditorCmd(msg.title, msg.path)
 	case retroEditorDoneMsg:
 		if msg.err != nil {
-			return t, errCmd(msg.err)
+			return t, common.ErrCmd(msg.err)
 		}
 		if msg.title == t.title {
 			if incident.CleanText(msg.text) == t.area.Value() {
-				return t, func() tea.Msg { return statusMsg{"No change from the editor"} }
+				return t, func() tea.Msg { return common.StatusMsg{Text: "No change from the editor"} }
 			}
 			t.area.SetValue(incident.CleanText(msg.text))
 			t.synced = t.area.Value()
 			t.seq++
 		}
 		t.saver.set(msg.title, incident.CleanText(msg.text))
-		return t, tea.Batch(t.saver.saveCmd(t.ctx), func() tea.Msg { return statusMsg{"Text from the editor saved"} })
+		return t, tea.Batch(t.saver.saveCmd(t.ctx), func() tea.Msg { return common.StatusMsg{Text: "Text from the editor saved"} })
 	case tea.KeyMsg:
 		if key.Matches(msg, t.keys.External) {
 			return t, t.external()
@@ -286,7 +287,7 @@ func (t retroText) view(w, h int, focused bool) []string {
 	st := t.ctx.Styles
 	guide := ""
 	if t.area.Value() != "" {
-		guide = st.Muted.Render(cut(incident.SectionGuide(t.title), w-1))
+		guide = st.Muted.Render(common.Cut(incident.SectionGuide(t.title), w-1))
 	}
 	out := []string{" " + guide}
 	for _, l := range strings.Split(t.area.View(), "\n") {
@@ -300,9 +301,9 @@ func (t retroText) view(w, h int, focused bool) []string {
 	if focused {
 		hint = "saved as you type · ctrl+e opens $EDITOR · esc back"
 	}
-	return append(out, " "+st.Hint.Render(cut(hint, w-1)))
+	return append(out, " "+st.Hint.Render(common.Cut(hint, w-1)))
 }
 
 func (t retroText) shortHelp() []key.Binding {
-	return []key.Binding{t.keys.External, withHelp(t.keys.Cancel, "back")}
+	return []key.Binding{t.keys.External, common.WithHelp(t.keys.Cancel, "back")}
 }

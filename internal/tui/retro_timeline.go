@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // retroRowKind is what one row of the timeline analysis shows.
@@ -38,8 +39,8 @@ type retroRow struct {
 // with findings flagged in place, and the notes written about it. Entries
 // can be starred and annotated from here.
 type retroTimeline struct {
-	ctx  *Context
-	keys *retroKeys
+	ctx  *common.Context
+	keys *common.RetroKeys
 	inc  *incident.Incident
 	sum  incident.TimelineSummary
 	rows []retroRow
@@ -54,7 +55,7 @@ type retroTimeline struct {
 	w, h       int
 }
 
-func newRetroTimeline(ctx *Context, keys *retroKeys) retroTimeline {
+func newRetroTimeline(ctx *common.Context, keys *common.RetroKeys) retroTimeline {
 	in := textinput.New()
 	in.Prompt = ""
 	in.Placeholder = "what this entry shows about how we handled it"
@@ -103,7 +104,7 @@ func (t *retroTimeline) build() {
 		ms = append(ms, m.Name+" "+v)
 	}
 	heading("Metrics")
-	for _, l := range wrap(strings.Join(ms, " · "), w) {
+	for _, l := range common.Wrap(strings.Join(ms, " · "), w) {
 		add(retroRow{kind: rrText, text: l})
 	}
 	var mils []string
@@ -111,11 +112,11 @@ func (t *retroTimeline) build() {
 		mils = append(mils, string(m.Milestone)+" "+t.clock(m.At))
 	}
 	if len(mils) > 0 {
-		for _, l := range wrap(strings.Join(mils, " → "), w) {
+		for _, l := range common.Wrap(strings.Join(mils, " → "), w) {
 			add(retroRow{kind: rrText, text: l})
 		}
 	}
-	add(retroRow{kind: rrText, text: fmt.Sprintf("%d public update%s published", t.sum.Updates, plural(t.sum.Updates, "", "s"))})
+	add(retroRow{kind: rrText, text: fmt.Sprintf("%d public update%s published", t.sum.Updates, common.Plural(t.sum.Updates, "", "s"))})
 	add(retroRow{kind: rrBlank})
 
 	if len(t.sum.Findings) == 0 {
@@ -123,8 +124,8 @@ func (t *retroTimeline) build() {
 	} else {
 		heading(fmt.Sprintf("Possible deficiencies (%d)", len(t.sum.Findings)))
 		for _, f := range t.sum.Findings {
-			for i, l := range wrap(f.Text, max(w-10, 10)) {
-				prefix := "⚠ " + fit(t.clock(f.At), 7) + " "
+			for i, l := range common.Wrap(f.Text, max(w-10, 10)) {
+				prefix := "⚠ " + common.Fit(t.clock(f.At), 7) + " "
 				if i > 0 {
 					prefix = strings.Repeat(" ", 10)
 				}
@@ -164,7 +165,7 @@ func (t *retroTimeline) build() {
 		add(retroRow{kind: rrBlank})
 		heading("Notes")
 		for _, l := range strings.Split(incident.CleanText(notes.Text), "\n") {
-			for _, wl := range wrap(strings.ReplaceAll(l, "\t", "    "), w) {
+			for _, wl := range common.Wrap(strings.ReplaceAll(l, "\t", "    "), w) {
 				add(retroRow{kind: rrText, text: wl})
 			}
 		}
@@ -294,7 +295,7 @@ func (t retroTimeline) update(msg tea.Msg) (retroTimeline, tea.Cmd) {
 			case key.Matches(km, t.keys.Enter):
 				note, e := t.input.Value(), t.entry
 				if strings.TrimSpace(note) == "" {
-					return t, errCmd(fmt.Errorf("the note is empty; type what this entry shows, or press esc"))
+					return t, common.ErrCmd(fmt.Errorf("the note is empty; type what this entry shows, or press esc"))
 				}
 				t.annotating = false
 				t.input.Blur()
@@ -324,7 +325,7 @@ func (t retroTimeline) update(msg tea.Msg) (retroTimeline, tea.Cmd) {
 	case key.Matches(km, k.Star):
 		e, ok := t.selected()
 		if !ok {
-			return t, errCmd(fmt.Errorf("no entry is selected; pick one with j/k, then press s"))
+			return t, common.ErrCmd(fmt.Errorf("no entry is selected; pick one with j/k, then press s"))
 		}
 		what := "Entry starred"
 		if e.Starred {
@@ -338,9 +339,9 @@ func (t retroTimeline) update(msg tea.Msg) (retroTimeline, tea.Cmd) {
 		e, ok := t.selected()
 		if !ok {
 			if len(t.entryRows) == 0 {
-				return t, errCmd(fmt.Errorf("there is no entry to annotate; log what happened in the cockpit first"))
+				return t, common.ErrCmd(fmt.Errorf("there is no entry to annotate; log what happened in the cockpit first"))
 			}
-			return t, errCmd(fmt.Errorf("no entry is selected; pick one with j/k, then press a"))
+			return t, common.ErrCmd(fmt.Errorf("no entry is selected; pick one with j/k, then press a"))
 		}
 		t.entry = e
 		t.annotating = true
@@ -372,46 +373,46 @@ func (t retroTimeline) view(w, h int, focused bool) []string {
 	if t.annotating {
 		label := " note on " + t.entry.At.Format("15:04") + " › "
 		out = append(out, st.PromptEdit.Render(label)+t.input.View())
-		out = append(out, " "+st.Hint.Render(cut("enter adds the note to the timeline section · esc cancels", w-1)))
+		out = append(out, " "+st.Hint.Render(common.Cut("enter adds the note to the timeline section · esc cancels", w-1)))
 		return out
 	}
 	hint := "enter edits · ctrl+e opens the notes in $EDITOR"
 	if focused {
 		hint = "j/k select · s star · a annotate · n notes · ctrl+e $EDITOR · esc back"
 	}
-	return append(out, " "+st.Hint.Render(cut(hint, w-1)))
+	return append(out, " "+st.Hint.Render(common.Cut(hint, w-1)))
 }
 
 func (t retroTimeline) row(r retroRow, w int, selected bool) string {
 	st := t.ctx.Styles
 	switch r.kind {
 	case rrHeading:
-		return " " + st.PaneTitle.Render(cut(r.text, w-1))
+		return " " + st.PaneTitle.Render(common.Cut(r.text, w-1))
 	case rrFinding:
-		return " " + st.Warn.Render(cut(r.text, w-1))
+		return " " + st.Warn.Render(common.Cut(r.text, w-1))
 	case rrFlag:
-		return "   " + st.Warn.Render(cut(r.text, w-3))
+		return "   " + st.Warn.Render(common.Cut(r.text, w-3))
 	case rrText:
-		return " " + st.Muted.Render(cut(r.text, w-1))
+		return " " + st.Muted.Render(common.Cut(r.text, w-1))
 	case rrEntry:
 		e := r.entry
 		mark := " "
 		if e.Starred {
 			mark = st.Starred.Render("★")
 		}
-		author := fit(incident.CleanLine(e.Author), 8)
-		lead := mark + " " + st.Time.Render(t.clock(e.At)) + " " + st.Author.Render(author) + " " + st.kindStyle(e.Kind).Render(kindMark(e.Kind)) + " "
+		author := common.Fit(incident.CleanLine(e.Author), 8)
+		lead := mark + " " + st.Time.Render(t.clock(e.At)) + " " + st.Author.Render(author) + " " + st.KindStyle(e.Kind).Render(kindMark(e.Kind)) + " "
 		text := incident.CleanLine(e.Text)
 		if e.Starred {
 			text = st.Starred.Render(text)
 		} else {
-			text = st.kindStyle(e.Kind).Render(text)
+			text = st.KindStyle(e.Kind).Render(text)
 		}
 		line := " " + lead + text
 		if selected {
-			return st.Selected.Render(fit(st.SelectionMarker.Render("›")+lead+text, w))
+			return st.Selected.Render(common.Fit(st.SelectionMarker.Render("›")+lead+text, w))
 		}
-		return cut(line, w)
+		return common.Cut(line, w)
 	}
 	return ""
 }
@@ -419,7 +420,7 @@ func (t retroTimeline) row(r retroRow, w int, selected bool) string {
 func (t retroTimeline) shortHelp() []key.Binding {
 	k := t.keys
 	if t.annotating {
-		return []key.Binding{withHelp(k.Enter, "add note"), withHelp(k.Cancel, "cancel")}
+		return []key.Binding{common.WithHelp(k.Enter, "add note"), common.WithHelp(k.Cancel, "cancel")}
 	}
-	return []key.Binding{k.Up, k.Star, k.Annotate, k.Notes, k.External, withHelp(k.Cancel, "back")}
+	return []key.Binding{k.Up, k.Star, k.Annotate, k.Notes, k.External, common.WithHelp(k.Cancel, "back")}
 }

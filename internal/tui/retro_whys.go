@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // retroWhys edits the five-whys chain: an ordered list of why → because,
@@ -16,8 +17,8 @@ import (
 // as the root cause. Below the chain it asks the next why until there are
 // five.
 type retroWhys struct {
-	ctx  *Context
-	keys *retroKeys
+	ctx  *common.Context
+	keys *common.RetroKeys
 	r    *incident.Retro
 	sel  int
 	// form is open while adding (editing < 0) or editing step editing.
@@ -172,7 +173,7 @@ func (v retroWhys) view(w, h int, focused bool) []string {
 	var out []string
 	selLine := 0
 	if len(v.r.Whys) == 0 {
-		out = append(out, " "+st.Faint.Render(cut("From the immediate cause down to the systemic one.", w-1)))
+		out = append(out, " "+st.Faint.Render(common.Cut("From the immediate cause down to the systemic one.", w-1)))
 	}
 	for i, y := range v.r.Whys {
 		num := fmt.Sprintf("%d.", i+1)
@@ -183,18 +184,18 @@ func (v retroWhys) view(w, h int, focused bool) []string {
 		if i == v.sel {
 			selLine = len(out)
 		}
-		first := " " + st.Bold.Render(fit(num, 3)) + " " + st.Text.Render(whyText)
+		first := " " + st.Bold.Render(common.Fit(num, 3)) + " " + st.Text.Render(whyText)
 		if focused && i == v.sel && v.form == nil {
-			first = st.Selected.Render(fit(st.SelectionMarker.Render("›")+st.Bold.Render(fit(num, 3))+" "+st.Text.Render(whyText), w))
+			first = st.Selected.Render(common.Fit(st.SelectionMarker.Render("›")+st.Bold.Render(common.Fit(num, 3))+" "+st.Text.Render(whyText), w))
 		}
-		out = append(out, cut(first, w))
+		out = append(out, common.Cut(first, w))
 		because := incident.CleanLine(y.Because)
 		if because == "" {
 			because = st.Faint.Render("because … (e to answer)")
 		} else {
 			because = st.Muted.Render("because: ") + st.Text.Render(because)
 		}
-		for j, l := range wrap(because, max(w-6, 10)) {
+		for j, l := range common.Wrap(because, max(w-6, 10)) {
 			lead := "     "
 			if j == 0 && y.RootCause {
 				lead = "   " + st.Error.Render("◆") + " "
@@ -207,12 +208,12 @@ func (v retroWhys) view(w, h int, focused bool) []string {
 	}
 	out = append(out, "")
 	if p := incident.NextWhyPrompt(v.r); p != "" {
-		for _, l := range wrap(p, max(w-2, 10)) {
+		for _, l := range common.Wrap(p, max(w-2, 10)) {
 			out = append(out, " "+st.Accent.Render(l))
 		}
-		out = append(out, " "+st.Hint.Render(cut("press a to add it", w-1)))
+		out = append(out, " "+st.Hint.Render(common.Cut("press a to add it", w-1)))
 	} else if v.r.RootCause() < 0 {
-		out = append(out, " "+st.Accent.Render(cut("Five whys reached: mark the root cause with r.", w-1)))
+		out = append(out, " "+st.Accent.Render(common.Cut("Five whys reached: mark the root cause with r.", w-1)))
 	}
 
 	var foot []string
@@ -220,11 +221,11 @@ func (v retroWhys) view(w, h int, focused bool) []string {
 	case v.form != nil:
 		foot = append([]string{""}, v.form.view(w)...)
 	case v.confirm && v.sel < len(v.r.Whys):
-		foot = []string{" " + st.Warn.Render(cut(fmt.Sprintf("Delete why %d? y deletes, any other key keeps it", v.sel+1), w-1))}
+		foot = []string{" " + st.Warn.Render(common.Cut(fmt.Sprintf("Delete why %d? y deletes, any other key keeps it", v.sel+1), w-1))}
 	case focused:
-		foot = []string{" " + st.Hint.Render(cut("a add · e edit · K/J move · r root cause · d delete · esc back", w-1))}
+		foot = []string{" " + st.Hint.Render(common.Cut("a add · e edit · K/J move · r root cause · d delete · esc back", w-1))}
 	default:
-		foot = []string{" " + st.Hint.Render(cut("enter edits the chain", w-1))}
+		foot = []string{" " + st.Hint.Render(common.Cut("enter edits the chain", w-1))}
 	}
 	return fitRows(out, foot, selLine, h)
 }
@@ -247,10 +248,10 @@ func fitRows(body, foot []string, near, h int) []string {
 func (v retroWhys) shortHelp() []key.Binding {
 	k := v.keys
 	if v.form != nil {
-		return []key.Binding{k.NextField, withHelp(k.Enter, "next/save"), withHelp(k.Cancel, "cancel")}
+		return []key.Binding{k.NextField, common.WithHelp(k.Enter, "next/save"), common.WithHelp(k.Cancel, "cancel")}
 	}
 	if v.confirm {
-		return []key.Binding{withHelp(k.Confirm, "delete"), withHelp(k.Cancel, "keep")}
+		return []key.Binding{common.WithHelp(k.Confirm, "delete"), common.WithHelp(k.Cancel, "keep")}
 	}
-	return []key.Binding{k.Up, withHelp(k.Add, "add why"), k.Edit, k.MoveUp, k.Root, k.Delete, withHelp(k.Cancel, "back")}
+	return []key.Binding{k.Up, common.WithHelp(k.Add, "add why"), k.Edit, k.MoveUp, k.Root, k.Delete, common.WithHelp(k.Cancel, "back")}
 }

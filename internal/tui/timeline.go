@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // rowKind tells the lines of the timeline apart.
@@ -62,7 +63,7 @@ func buildTimeline(inc *incident.Incident, gap time.Duration) *timelineData {
 	td.texts = make([]string, n, n+headroom(n))
 	td.rows = make([]tlRow, 0, n+n/8+2+headroom(n))
 	td.rowOf = make(map[int64]int, n)
-	multiDay := n > 1 && !sameDay(td.entries[0].At, td.entries[n-1].At)
+	multiDay := n > 1 && !common.SameDay(td.entries[0].At, td.entries[n-1].At)
 	for i := range td.entries {
 		e := &td.entries[i]
 		td.texts[i] = rowText(e.Text)
@@ -74,7 +75,7 @@ func buildTimeline(inc *incident.Incident, gap time.Duration) *timelineData {
 		}
 		if i > 0 {
 			prev := td.entries[i-1].At
-			if !sameDay(prev, e.At) {
+			if !common.SameDay(prev, e.At) {
 				td.rows = append(td.rows, tlRow{kind: rowDate, entry: int32(i), text: e.At.Format("Mon 2 Jan 2006")})
 			} else if d := e.At.Sub(prev); gap > 0 && d > gap {
 				td.rows = append(td.rows, tlRow{kind: rowGap, entry: int32(i), text: incident.FormatDuration(d) + " without an entry"})
@@ -97,7 +98,7 @@ func (td *timelineData) canExtend(added []incident.Entry) bool {
 	}
 	last := td.entries[len(td.entries)-1]
 	for _, e := range added {
-		if e.Deleted || e.At.Before(last.At) || (e.At.Equal(last.At) && e.ID < last.ID) || !sameDay(e.At, last.At) {
+		if e.Deleted || e.At.Before(last.At) || (e.At.Equal(last.At) && e.ID < last.ID) || !common.SameDay(e.At, last.At) {
 			return false
 		}
 		last = e
@@ -140,12 +141,6 @@ func rowText(t string) string {
 	return t
 }
 
-func sameDay(a, b time.Time) bool {
-	y1, m1, d1 := a.Date()
-	y2, m2, d2 := b.Date()
-	return y1 == y2 && m1 == m2 && d1 == d2
-}
-
 // kindMark is the one-cell mark of each kind; with colours off it still
 // tells kinds apart.
 func kindMark(k incident.Kind) string {
@@ -183,7 +178,7 @@ const detailLines = 4
 // timelinePane is the running timeline: newest at the bottom, following new
 // entries unless scrolled up, with a selection mode for changing entries.
 type timelinePane struct {
-	ctx  *Context
+	ctx  *common.Context
 	data *timelineData
 	// top is the first row shown.
 	top int
@@ -199,11 +194,11 @@ type timelinePane struct {
 	cache  *rowCache
 	// pending are lines typed and not yet durable, shown at once below the
 	// rows, marked as saving (see addPending).
-	pending []pendingMsg
+	pending []common.PendingMsg
 }
 
 // addPending shows a typed line before its write lands.
-func (t *timelinePane) addPending(p pendingMsg) { t.pending = append(t.pending, p) }
+func (t *timelinePane) addPending(p common.PendingMsg) { t.pending = append(t.pending, p) }
 
 // settle drops the pending row of a write that landed (or failed: the
 // capture line gives the text back).
@@ -211,10 +206,10 @@ func (t *timelinePane) settle(token int) {
 	if token == 0 {
 		return
 	}
-	t.pending = slices.DeleteFunc(t.pending, func(p pendingMsg) bool { return p.token == token })
+	t.pending = slices.DeleteFunc(t.pending, func(p common.PendingMsg) bool { return p.Token == token })
 }
 
-func newTimelinePane(ctx *Context) timelinePane {
+func newTimelinePane(ctx *common.Context) timelinePane {
 	return timelinePane{
 		ctx: ctx, data: &timelineData{}, follow: true,
 		paints: [2]*rowPaints{newRowPaints(ctx.Styles, false), newRowPaints(ctx.Styles, true)},
@@ -228,7 +223,7 @@ func (t *timelinePane) SetSize(w, h int) {
 	t.clamp()
 }
 
-// viewRows is how many rows fit inside.
+// viewRows is how many rows common.Fit inside.
 func (t *timelinePane) viewRows() int {
 	n := t.h - 2
 	if t.selecting {
@@ -416,7 +411,7 @@ func (t timelinePane) Update(msg tea.Msg) (timelinePane, tea.Cmd) {
 		case key.Matches(km, k.Restore):
 			if e, ok := t.selected(); ok {
 				if e.Set.Field != incident.FieldDelete || e.Ref == 0 {
-					return t, errCmd(errors.New("u restores a deleted entry: select the line that recorded the deletion"))
+					return t, common.ErrCmd(errors.New("u restores a deleted entry: select the line that recorded the deletion"))
 				}
 				return t, restoreEntryCmd(t.ctx, e.ID)
 			}
@@ -467,8 +462,8 @@ func (t timelinePane) View() string {
 		// marked until the write is durable.
 		body = body[min(np, len(body)):]
 		for _, p := range t.pending[len(t.pending)-np:] {
-			line := " " + st.Time.Render(p.entry.At.Format("15:04")) + " " + st.Faint.Render("… "+rowText(p.entry.Text))
-			body = append(body, spread(fit(line, max(inner-12, 1)), st.Faint.Render("saving… "), inner-1))
+			line := " " + st.Time.Render(p.Entry.At.Format("15:04")) + " " + st.Faint.Render("… "+rowText(p.Entry.Text))
+			body = append(body, common.Spread(common.Fit(line, max(inner-12, 1)), st.Faint.Render("saving… "), inner-1))
 		}
 	}
 	if t.selecting {
@@ -486,32 +481,32 @@ func (t timelinePane) View() string {
 		}
 		note = st.Warn.Render(fmt.Sprintf("↓ %d newer", below))
 	case len(d.entries) > 0:
-		note = st.Faint.Render(fmt.Sprintf("%d %s", len(d.entries), plural(len(d.entries), "entry", "entries")))
+		note = st.Faint.Render(fmt.Sprintf("%d %s", len(d.entries), common.Plural(len(d.entries), "entry", "entries")))
 	}
-	return box(st, title, note, body, t.w, t.h, t.focused)
+	return common.Box(st, title, note, body, t.w, t.h, t.focused)
 }
 
 // rowPaints are the colours of timeline rows, built once; the selected
 // row uses a second set with the selection background on every part.
 type rowPaints struct {
-	plain, marker, time, author, text, muted, starred, gap, date paint
-	kinds                                                        map[incident.Kind]paint
+	plain, marker, time, author, text, muted, starred, gap, date common.Paint
+	kinds                                                        map[incident.Kind]common.Paint
 }
 
-func newRowPaints(st *Styles, selected bool) *rowPaints {
-	mk := func(s lipgloss.Style) paint {
+func newRowPaints(st *common.Styles, selected bool) *rowPaints {
+	mk := func(s lipgloss.Style) common.Paint {
 		if selected {
 			s = s.Background(st.Theme.SelectBg)
 		}
-		return newPaint(s)
+		return common.NewPaint(s)
 	}
 	p := &rowPaints{
 		plain: mk(st.Renderer.NewStyle()), marker: mk(st.SelectionMarker), time: mk(st.Time), author: mk(st.Author),
 		text: mk(st.Text), muted: mk(st.Muted), starred: mk(st.Starred), gap: mk(st.Gap), date: mk(st.DateLine),
-		kinds: map[incident.Kind]paint{},
+		kinds: map[incident.Kind]common.Paint{},
 	}
 	for _, k := range incident.Kinds {
-		p.kinds[k] = mk(st.kindStyle(k))
+		p.kinds[k] = mk(st.KindStyle(k))
 	}
 	return p
 }
@@ -559,16 +554,16 @@ func (t timelinePane) row(i, w int) string {
 	switch r.kind {
 	case rowDate:
 		label := " " + r.text + " "
-		return p.date.of(fit("──"+label+strings.Repeat("─", max(w-ansi.StringWidth(label)-2, 0)), w))
+		return p.date.Of(common.Fit("──"+label+strings.Repeat("─", max(w-ansi.StringWidth(label)-2, 0)), w))
 	case rowGap:
-		return p.gap.of(fit("        ┆ "+r.text, w))
+		return p.gap.Of(common.Fit("        ┆ "+r.text, w))
 	}
 	e := &d.entries[r.entry]
 	selected := t.selecting && e.ID == t.selID
-	marker := p.plain.of(" ")
+	marker := p.plain.Of(" ")
 	if selected {
 		p = t.paints[1]
-		marker = p.marker.of("▌")
+		marker = p.marker.Of("▌")
 	}
 	kp, ok := p.kinds[e.Kind]
 	if !ok {
@@ -586,28 +581,28 @@ func (t timelinePane) row(i, w int) string {
 	if e.Starred {
 		text = "★ " + text
 	}
-	text = fit(text, max(textW, 0))
+	text = common.Fit(text, max(textW, 0))
 	switch {
 	case e.Starred:
-		text = p.starred.of(text)
+		text = p.starred.Of(text)
 	case e.Kind == incident.KindNote:
-		text = p.text.of(text)
+		text = p.text.Of(text)
 	case e.Kind == incident.KindSystem || e.Kind == incident.KindRole:
-		text = p.muted.of(text)
+		text = p.muted.Of(text)
 	default:
-		text = kp.of(text)
+		text = kp.Of(text)
 	}
 	var b strings.Builder
 	b.Grow(len(text) + 96)
 	b.WriteString(marker)
-	b.WriteString(p.time.of(e.At.Format("15:04")))
-	b.WriteString(p.plain.of(" "))
-	b.WriteString(kp.of(kindMark(e.Kind)))
-	b.WriteString(p.plain.of(" "))
+	b.WriteString(p.time.Of(e.At.Format("15:04")))
+	b.WriteString(p.plain.Of(" "))
+	b.WriteString(kp.Of(kindMark(e.Kind)))
+	b.WriteString(p.plain.Of(" "))
 	b.WriteString(text)
 	if authorW > 0 {
-		b.WriteString(p.plain.of(" "))
-		b.WriteString(p.author.of(fit(incident.CleanLine(e.Author), authorW)))
+		b.WriteString(p.plain.Of(" "))
+		b.WriteString(p.author.Of(common.Fit(incident.CleanLine(e.Author), authorW)))
 	}
 	return b.String()
 }
@@ -637,10 +632,10 @@ func (t timelinePane) details(w int) []string {
 		meta = st.Muted.Render(strings.Join(parts, " · "))
 	}
 	out := []string{st.Border.Render(strings.Repeat("─", w))}
-	lines := wrap(incident.CleanLine(boundText(e.Text)), w-1)
+	lines := common.Wrap(incident.CleanLine(boundText(e.Text)), w-1)
 	if len(lines) > detailLines-2 {
 		lines = lines[:detailLines-2]
-		lines[len(lines)-1] = cut(lines[len(lines)-1]+"…", w-1)
+		lines[len(lines)-1] = common.Cut(lines[len(lines)-1]+"…", w-1)
 	}
 	for _, l := range lines {
 		out = append(out, " "+st.Text.Render(l))
@@ -682,7 +677,7 @@ func (t timelinePane) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{
 		{k.Up, k.PageUp, k.Top, k.Select},
-		{k.Edit, k.Retime, k.Star, k.Delete, k.Restore, withHelp(k.Back, "end selection")},
+		{k.Edit, k.Retime, k.Star, k.Delete, k.Restore, common.WithHelp(k.Back, "end selection")},
 		cmds,
 	}
 }

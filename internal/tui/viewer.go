@@ -10,6 +10,7 @@ import (
 
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/store"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // Viewer is the read-only stakeholder view served to SSH viewer keys: the
@@ -19,7 +20,7 @@ import (
 // writes.
 type Viewer struct {
 	st     *store.Store
-	styles *Styles
+	styles *common.Styles
 	now    func() time.Time
 	policy incident.Policy
 	quit   key.Binding
@@ -60,7 +61,7 @@ func NewViewer(opts Options) Viewer {
 		every = pollEvery
 	}
 	return Viewer{
-		st: opts.Store, styles: NewStyles(opts.Renderer, DefaultTheme()), now: now, policy: policy,
+		st: opts.Store, styles: common.NewStyles(opts.Renderer, common.DefaultTheme()), now: now, policy: policy,
 		quit:  key.NewBinding(key.WithKeys("ctrl+c", "q"), key.WithHelp("q", "quit")),
 		id:    opts.IncidentID,
 		width: opts.Width, height: opts.Height, pollEvery: every,
@@ -132,7 +133,7 @@ func (v Viewer) View() string {
 		h = 24
 	}
 	var lines []string
-	add := func(l string) { lines = append(lines, fit(l, w)) }
+	add := func(l string) { lines = append(lines, common.Fit(l, w)) }
 	switch {
 	case v.inc == nil && v.err != nil:
 		add(s.Bold.Render(" warroom") + s.Muted.Render(" · stakeholder view"))
@@ -164,7 +165,7 @@ func (v Viewer) View() string {
 		for i := len(inc.Updates) - 1; i >= 0 && len(lines) < h-2; i-- {
 			u := inc.Updates[i]
 			prefix := u.At.Local().Format("15:04") + ": "
-			for j, l := range wrap(incident.CleanText(u.Text), max(10, w-2-len(prefix))) {
+			for j, l := range common.Wrap(incident.CleanText(u.Text), max(10, w-2-len(prefix))) {
 				if j == 0 {
 					add(" " + s.Time.Render(prefix) + s.Text.Render(l))
 				} else {
@@ -174,11 +175,11 @@ func (v Viewer) View() string {
 		}
 	}
 	for len(lines) < h-1 {
-		lines = append(lines, fit("", w))
+		lines = append(lines, common.Fit("", w))
 	}
 	if len(lines) > h-1 {
 		lines = lines[:h-1]
 	}
-	lines = append(lines, fit(s.HelpKey.Render(" q")+s.HelpDesc.Render(" quit · read-only view"), w))
+	lines = append(lines, common.Fit(s.HelpKey.Render(" q")+s.HelpDesc.Render(" quit · read-only view"), w))
 	return strings.Join(lines, "\n")
 }

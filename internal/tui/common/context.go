@@ -1,38 +1,14 @@
-// Package tui is warroom's full-screen Bubble Tea program: the cockpit
-// (header, timeline, incident pane, capture line), the incident list and the
-// screens that other files plug in (retro, preview).
-//
-// # Shape
-//
-// The root Model (model.go) is built by New from Options that carry every
-// dependency (store, config, clock, author, incident id, size); nothing is
-// global, so the same constructor serves a local terminal (Run) and an SSH
-// session (pass New's result and ProgramOptions to wish's bubbletea
-// middleware).
-//
-// One Context (context.go) is shared by pointer with every component: size,
-// styles, keys, clock, store, config, author and the incident on screen.
-//
-// All I/O runs in tea.Cmds (cmds.go) that return typed messages
-// (messages.go); Update and View never block. Errors travel as errMsg and
-// show in the status line.
-//
-// # Plugging in a pane or a screen
-//
-// A pane in the cockpit's right column or a full screen implements
-// Component (component.go). To add one:
-//
-//   - a pane under the incident pane: return it from rightPanes in
-//     cockpit.go, e.g. `return []Component{newCommsPane(ctx)}`;
-//   - a screen: return it from newScreen in model.go for its screen value
-//     (screenRetro, screenPreview), e.g. `case screenRetro: return newRetroScreen(ctx)`.
-//
-// Components get every data message (incidentLoadedMsg, tickMsg,
-// appliedMsg, tea.WindowSizeMsg via SetSize) and, when focused, the keys.
-package tui
+// Package common is the small core every Screen and pane of the cockpit
+// shares, and nothing more: the Context passed by pointer to every
+// component (size, styles, keys, clock, store, config, author, the incident
+// on Screen, the ordered write path), the Styles and the one KeyMap, the
+// Component interface, the messages that travel between packages, and
+// rendering helpers. It imports no Screen; screens import it.
+package common
 
 import (
 	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -58,12 +34,12 @@ type Context struct {
 	// Author is who writes entries from this program (the SSH key's user in
 	// a shared war room).
 	Author string
-	// IncidentID is the incident on screen, 0 when none is open.
+	// IncidentID is the incident on Screen, 0 when none is open.
 	IncidentID int64
 	// Incident is the latest loaded copy of that incident, nil until the
 	// first load. It is replaced, never mutated, on each reload: treat it
 	// as read-only and recompute what you derive from it when an
-	// incidentLoadedMsg arrives.
+	// IncidentLoadedMsg arrives.
 	Incident *incident.Incident
 	// Partial is true while Incident holds only the tail of a huge
 	// timeline; the full one follows in the background.
@@ -143,9 +119,40 @@ func (c *Context) Policy() incident.Policy {
 }
 
 // gapThreshold is the silence shown as a gap line on the timeline.
-func (c *Context) gapThreshold() time.Duration {
+func (c *Context) GapThreshold() time.Duration {
 	if g := c.Policy().GapThreshold; g > 0 {
 		return g
 	}
 	return incident.DefaultPolicy().GapThreshold
+}
+
+// Editors returns the other people editing target now ("draft",
+// "section:Introduction", "whys", "actions").
+// SetEditors replaces who else is editing what (the root reads it from the
+// store and hands it here).
+func (c *Context) SetEditors(editors map[string][]string) { c.presence = editors }
+
+// WaitWrites blocks until every queued write has finished: quitting, and
+// tests, wait for what was typed to be on disk.
+func (c *Context) WaitWrites() { c.writes.wait() }
+
+func (c *Context) Editors(target string) []string {
+	return c.presence[target]
+}
+
+// EditorsNote is "ben is editing" for a target, or "".
+func EditorsNote(ctx *Context, target string) string {
+	names := ctx.Editors(target)
+	if len(names) == 0 {
+		return ""
+	}
+	clean := make([]string, len(names))
+	for i, n := range names {
+		clean[i] = incident.CleanLine(n)
+	}
+	verb := " is editing"
+	if len(clean) > 1 {
+		verb = " are editing"
+	}
+	return strings.Join(clean, ", ") + verb
 }

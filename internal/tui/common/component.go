@@ -1,11 +1,11 @@
-package tui
+package common
 
 import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-// Component is a pane or screen that plugs into the root: the comms pane in
+// Component is a pane or Screen that plugs into the root: the comms pane in
 // the cockpit's right column, the retro and preview screens.
 //
 // Every method returns the updated component so that value types work; a
@@ -14,15 +14,15 @@ import (
 // constructor was given.
 //
 // Messages a component receives:
-//   - every data message, focused or not: incidentLoadedMsg (ctx.Incident
-//     was replaced), tickMsg (once a second), appliedMsg (a capture line or
+//   - every data message, focused or not: IncidentLoadedMsg (ctx.Incident
+//     was replaced), TickMsg (once a second), AppliedMsg (a capture line or
 //     `warroom log`-style command was applied here);
 //   - key and mouse messages only while focused;
 //   - the results of its own tea.Cmds (define your own message types).
 //
 // A component asks the root for things by returning commands that produce:
-// errMsg (shown in the status line), statusMsg, switchScreenMsg,
-// reloadMsg (reload the incident now).
+// ErrMsg (shown in the status line), StatusMsg, SwitchScreenMsg,
+// ReloadMsg (reload the incident now).
 type Component interface {
 	// Init starts the component's own I/O, if any.
 	Init() tea.Cmd
@@ -40,11 +40,14 @@ type Component interface {
 	FullHelp() [][]key.Binding
 }
 
-// focusAsker is a pane that sometimes needs the keyboard without the user
+// FocusAsker is a pane that sometimes needs the keyboard without the user
 // moving there: the comms pane asks for it when /publish typed on the
 // capture line needs a yes or no, and gives it back once answered.
-type focusAsker interface {
+type FocusAsker interface {
 	// TakeFocusRequest returns +1 to be focused, -1 to hand the keyboard
 	// back to the capture line, 0 for no change, and forgets the request.
 	TakeFocusRequest() int
 }
+
+// Flusher is implemented by panes that keep typed text to save on quit.
+type Flusher interface{ Flush() tea.Cmd }

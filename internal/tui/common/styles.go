@@ -1,4 +1,4 @@
-package tui
+package common
 
 import (
 	"os"
@@ -150,7 +150,7 @@ func NewStyles(r *lipgloss.Renderer, t Theme) *Styles {
 }
 
 // kindStyle returns the colour of an entry kind, plain text for unknown ones.
-func (s *Styles) kindStyle(k incident.Kind) lipgloss.Style {
+func (s *Styles) KindStyle(k incident.Kind) lipgloss.Style {
 	if st, ok := s.Kind[k]; ok {
 		return st
 	}
@@ -158,7 +158,7 @@ func (s *Styles) kindStyle(k incident.Kind) lipgloss.Style {
 }
 
 // severityStyle returns the look of a severity.
-func (s *Styles) severityStyle(v incident.Severity) lipgloss.Style {
+func (s *Styles) SeverityStyle(v incident.Severity) lipgloss.Style {
 	if st, ok := s.Severity[v]; ok {
 		return st
 	}
@@ -166,30 +166,30 @@ func (s *Styles) severityStyle(v incident.Severity) lipgloss.Style {
 }
 
 // statusStyle returns the look of a status.
-func (s *Styles) statusStyle(v incident.Status) lipgloss.Style {
+func (s *Styles) StatusStyle(v incident.Status) lipgloss.Style {
 	if st, ok := s.Status[v]; ok {
 		return st
 	}
 	return s.Bold
 }
 
-// paint is a style reduced to the escape sequences around its text, so the
+// Paint is a style reduced to the escape sequences around its text, so the
 // hot path (timeline rows, drawn for every visible row of every frame)
 // colours text without lipgloss's per-call layout work. Only for styles
 // without padding, margins, borders or width.
-type paint struct{ pre, post string }
+type Paint struct{ pre, post string }
 
-func newPaint(s lipgloss.Style) paint {
+func NewPaint(s lipgloss.Style) Paint {
 	r := s.Render("X")
 	i := strings.Index(r, "X")
 	if i < 0 {
-		return paint{}
+		return Paint{}
 	}
-	return paint{pre: r[:i], post: r[i+1:]}
+	return Paint{pre: r[:i], post: r[i+1:]}
 }
 
 // of colours s.
-func (p paint) of(s string) string {
+func (p Paint) Of(s string) string {
 	if p.pre == "" && p.post == "" {
 		return s
 	}

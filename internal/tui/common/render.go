@@ -1,15 +1,18 @@
-package tui
+package common
 
 import (
 	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 )
 
-// fit makes a styled line exactly w cells wide: cut with an ellipsis when
+// Fit makes a styled line exactly w cells wide: Cut with an ellipsis when
 // too long, padded with spaces when short.
-func fit(s string, w int) string {
+func Fit(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
@@ -24,8 +27,8 @@ func fit(s string, w int) string {
 	return s
 }
 
-// cut shortens a line to at most w cells without padding it.
-func cut(s string, w int) string {
+// Cut shortens a line to at most w cells without padding it.
+func Cut(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
@@ -35,21 +38,21 @@ func cut(s string, w int) string {
 	return s
 }
 
-// spread puts left and right on one line of width w, cutting left first.
-func spread(left, right string, w int) string {
+// Spread puts left and right on one line of width w, cutting left first.
+func Spread(left, right string, w int) string {
 	rw := ansi.StringWidth(right)
 	if rw >= w {
-		return fit(right, w)
+		return Fit(right, w)
 	}
-	return fit(left, w-rw) + right
+	return Fit(left, w-rw) + right
 }
 
-// box draws a pane: a rounded border with the title set into the top edge,
+// Box draws a pane: a rounded border with the title set into the top edge,
 // an optional note at the right of the top edge, and body lines fitted to
 // the inside. The result is exactly w×h.
-func box(st *Styles, title, note string, body []string, w, h int, focused bool) string {
+func Box(st *Styles, title, note string, body []string, w, h int, focused bool) string {
 	if w < 2 || h < 2 {
-		return blank(w, h)
+		return Blank(w, h)
 	}
 	bs, ts := st.Border, st.PaneTitle
 	if focused {
@@ -63,7 +66,7 @@ func box(st *Styles, title, note string, body []string, w, h int, focused bool) 
 	top := bs.Render("╭─")
 	used := 2
 	if title != "" && inner > 4 {
-		t := cut(" "+title+" ", inner-2)
+		t := Cut(" "+title+" ", inner-2)
 		top += ts.Render(t)
 		used += ansi.StringWidth(t)
 	}
@@ -94,7 +97,7 @@ func box(st *Styles, title, note string, body []string, w, h int, focused bool) 
 			line = body[i]
 		}
 		b.WriteString(side)
-		b.WriteString(fit(line, inner))
+		b.WriteString(Fit(line, inner))
 		b.WriteString(side)
 	}
 	b.WriteByte('\n')
@@ -102,8 +105,8 @@ func box(st *Styles, title, note string, body []string, w, h int, focused bool) 
 	return b.String()
 }
 
-// blank is an empty w×h block.
-func blank(w, h int) string {
+// Blank is an empty w×h block.
+func Blank(w, h int) string {
 	if w <= 0 || h <= 0 {
 		return ""
 	}
@@ -115,9 +118,9 @@ func blank(w, h int) string {
 	return strings.Join(lines, "\n")
 }
 
-// fitBlock makes a multi-line block exactly w×h: lines cut or padded,
+// FitBlock makes a multi-line block exactly w×h: lines Cut or padded,
 // missing lines added, extra lines dropped.
-func fitBlock(s string, w, h int) string {
+func FitBlock(s string, w, h int) string {
 	if w <= 0 || h <= 0 {
 		return ""
 	}
@@ -126,7 +129,7 @@ func fitBlock(s string, w, h int) string {
 		lines = lines[:h]
 	}
 	for i := range lines {
-		lines[i] = fit(lines[i], w)
+		lines[i] = Fit(lines[i], w)
 	}
 	for len(lines) < h {
 		lines = append(lines, strings.Repeat(" ", w))
@@ -134,13 +137,44 @@ func fitBlock(s string, w, h int) string {
 	return strings.Join(lines, "\n")
 }
 
-// wrap breaks plain text into lines of at most w cells.
-func wrap(s string, w int) []string {
+// Wrap breaks plain text into lines of at most w cells.
+func Wrap(s string, w int) []string {
 	if w <= 0 {
 		return nil
 	}
 	return strings.Split(ansi.Wrap(s, w, " -"), "\n")
 }
 
-// joinH places blocks side by side.
-func joinH(blocks ...string) string { return lipgloss.JoinHorizontal(lipgloss.Top, blocks...) }
+// JoinH places blocks side by side.
+func JoinH(blocks ...string) string { return lipgloss.JoinHorizontal(lipgloss.Top, blocks...) }
+
+// Plural picks the form of a noun for a count.
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// ClockAt formats t as HH:MM in now's time zone, with the day when it is
+// not today.
+func ClockAt(t, now time.Time) string {
+	t = t.In(now.Location())
+	if SameDay(t, now) {
+		return t.Format("15:04")
+	}
+	return t.Format("Mon 15:04")
+}
+
+// WithHelp relabels a binding for one place.
+func WithHelp(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
+}
+
+// SameDay reports whether a and b fall on the same calendar day.
+func SameDay(a, b time.Time) bool {
+	y1, m1, d1 := a.Date()
+	y2, m2, d2 := b.Date()
+	return y1 == y2 && m1 == m2 && d1 == d2
+}

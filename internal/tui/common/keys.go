@@ -1,0 +1,267 @@
+package common
+
+import "github.com/charmbracelet/bubbles/key"
+
+// KeyMap is every key the program knows, built by DefaultKeyMap and matched
+// with key.Matches. Components enable and disable bindings to match their
+// state so help shows only what works.
+type KeyMap struct {
+	// Global.
+	Quit     key.Binding
+	Help     key.Binding
+	Back     key.Binding
+	NextPane key.Binding
+	PrevPane key.Binding
+	Capture  key.Binding
+	Command  key.Binding
+	ListScr  key.Binding
+	RetroScr key.Binding
+	Preview  key.Binding
+
+	// Capture line.
+	Submit   key.Binding
+	Complete key.Binding
+	HistPrev key.Binding
+	HistNext key.Binding
+	Cancel   key.Binding
+
+	// Timeline scrolling.
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+	Select   key.Binding
+
+	// Entry selection.
+	Edit    key.Binding
+	Retime  key.Binding
+	Star    key.Binding
+	Delete  key.Binding
+	Restore key.Binding
+	Confirm key.Binding
+	Deny    key.Binding
+
+	// Incident list.
+	Open       key.Binding
+	New        key.Binding
+	NextField  key.Binding
+	PrevField  key.Binding
+	CreateForm key.Binding
+
+	// Commands start a slash command from the timeline: the key fills the
+	// capture line with the command, whose syntax the hint then shows.
+	Commands []CommandKey
+
+	// The keys of the comms pane, the retro Screen and the preview, kept
+	// here so every key of the program is in this one map.
+	CommsPane     CommsKeys
+	RetroScreen   *RetroKeys
+	PreviewScreen *PreviewKeys
+}
+
+// CommandKey is a key that starts a slash command.
+type CommandKey struct {
+	key.Binding
+	// Line is what the capture line is filled with.
+	Line string
+}
+
+// DefaultKeyMap returns the keys of product.md §3.
+func DefaultKeyMap() *KeyMap {
+	b := func(keys []string, k, help string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, help))
+	}
+	return &KeyMap{
+		CommsPane:     DefaultCommsKeys(),
+		RetroScreen:   DefaultRetroKeys(),
+		PreviewScreen: DefaultPreviewKeys(),
+
+		Quit:     b([]string{"ctrl+c"}, "ctrl+c", "quit"),
+		Help:     b([]string{"?", "f1"}, "?", "help"),
+		Back:     b([]string{"esc"}, "esc", "back"),
+		NextPane: b([]string{"tab"}, "tab", "next pane"),
+		PrevPane: b([]string{"shift+tab"}, "shift+tab", "previous pane"),
+		Capture:  b([]string{"i", "a"}, "i", "capture"),
+		Command:  b([]string{"/", ":"}, "/", "command"),
+		ListScr:  b([]string{"L"}, "L", "incidents"),
+		RetroScr: b([]string{"R"}, "R", "retro"),
+		Preview:  b([]string{"P"}, "P", "preview"),
+
+		Submit:   b([]string{"enter"}, "enter", "log"),
+		Complete: b([]string{"tab"}, "tab", "complete"),
+		HistPrev: b([]string{"up"}, "↑/↓", "history"),
+		HistNext: b([]string{"down"}, "↓", "next in history"),
+		Cancel:   b([]string{"esc"}, "esc", "cancel"),
+
+		Up:       b([]string{"k", "up"}, "j/k", "scroll"),
+		Down:     b([]string{"j", "down"}, "j", "down"),
+		PageUp:   b([]string{"pgup"}, "pgup/pgdn", "page"),
+		PageDown: b([]string{"pgdown"}, "pgdn", "page down"),
+		Top:      b([]string{"g", "home"}, "g/G", "top/bottom"),
+		Bottom:   b([]string{"G", "end"}, "G", "bottom"),
+		Select:   b([]string{"enter", "v"}, "enter", "select entry"),
+
+		Edit:    b([]string{"e"}, "e", "edit text"),
+		Retime:  b([]string{"t"}, "t", "re-time"),
+		Star:    b([]string{"s", "*"}, "s", "star"),
+		Delete:  b([]string{"d", "delete"}, "d", "delete"),
+		Restore: b([]string{"u"}, "u", "undo deletion"),
+		Confirm: b([]string{"y"}, "y", "confirm"),
+		Deny:    b([]string{"n", "esc"}, "n", "keep"),
+
+		Open:       b([]string{"enter"}, "enter", "open"),
+		New:        b([]string{"ctrl+n"}, "ctrl+n", "new incident"),
+		NextField:  b([]string{"tab", "down"}, "tab", "next field"),
+		PrevField:  b([]string{"shift+tab", "up"}, "shift+tab", "previous field"),
+		CreateForm: b([]string{"enter"}, "enter", "declare"),
+
+		// Upper case, so they never clash with the panes' own keys; the
+		// Screen commands have L, R, P and ? above.
+		Commands: []CommandKey{
+			{b([]string{"S"}, "S", "/status"), "/status "},
+			{b([]string{"V"}, "V", "/sev"), "/sev "},
+			{b([]string{"O"}, "O", "/lead"), "/lead "},
+			{b([]string{"C"}, "C", "/comms"), "/comms "},
+			{b([]string{"N"}, "N", "/role"), "/role "},
+			{b([]string{"E"}, "E", "/eta"), "/eta "},
+			{b([]string{"T"}, "T", "/tag"), "/tag "},
+			{b([]string{"B"}, "B", "/started"), "/started"},
+			{b([]string{"F"}, "F", "/detected"), "/detected"},
+			{b([]string{"A"}, "A", "/acknowledged"), "/acknowledged"},
+			{b([]string{"M"}, "M", "/mitigated"), "/mitigated"},
+			{b([]string{"X"}, "X", "/resolved"), "/resolved"},
+			{b([]string{"W"}, "W", "/every"), "/every "},
+			{b([]string{"Z"}, "Z", "/snooze"), "/snooze "},
+			{b([]string{"D"}, "D", "/draft"), "/draft "},
+			{b([]string{"U"}, "U", "/publish"), "/publish"},
+		},
+	}
+}
+
+// CommsKeys are the pane's own keys.
+type CommsKeys struct {
+	Edit, Done, Publish, Resend, Template, Confirm, Deny key.Binding
+}
+
+func DefaultCommsKeys() CommsKeys {
+	b := func(keys []string, k, help string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, help))
+	}
+	return CommsKeys{
+		Edit:     b([]string{"e", "enter"}, "e", "edit draft"),
+		Done:     b([]string{"esc"}, "esc", "done editing"),
+		Publish:  b([]string{"p", "ctrl+p"}, "p", "publish"),
+		Resend:   b([]string{"r"}, "r", "re-send failed"),
+		Template: b([]string{"t"}, "t", "draft from template"),
+		Confirm:  b([]string{"y", "p", "ctrl+p"}, "y", "publish anyway"),
+		Deny:     b([]string{"n", "esc"}, "n", "keep editing"),
+	}
+}
+
+// The retro screen: a list of the retro's sections on the left, with a mark
+// for each that has content, and the editor of the selected section on the
+// right. Free-text sections (Introduction and any from the config) use a
+// textarea saved as it is typed and can be handed to $EDITOR; the Timeline
+// section analyses the incident and flags possible deficiencies; Five whys
+// and Actions are structured editors. Every change records its author as a
+// contributor of the section it touched.
+//
+// Files: retro.go (the Screen, keys, store commands), retro_text.go (free
+// text and $EDITOR), retro_timeline.go, retro_whys.go, retro_actions.go and
+// retro_form.go (the small form whys and actions use).
+
+// RetroKeys are the retro Screen's keys. They live beside the Screen rather
+// than in KeyMap because nothing else uses them.
+type RetroKeys struct {
+	Up, Down       key.Binding
+	Open           key.Binding
+	Enter          key.Binding
+	Cancel         key.Binding
+	External       key.Binding
+	Add            key.Binding
+	Edit           key.Binding
+	Delete         key.Binding
+	Confirm        key.Binding
+	MoveUp         key.Binding
+	MoveDown       key.Binding
+	Root           key.Binding
+	Toggle         key.Binding
+	Star           key.Binding
+	Annotate       key.Binding
+	Notes          key.Binding
+	Final          key.Binding
+	NextField      key.Binding
+	PrevField      key.Binding
+	SaveForm       key.Binding
+	PageUp, PageDn key.Binding
+}
+
+func DefaultRetroKeys() *RetroKeys {
+	b := func(keys []string, k, help string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, help))
+	}
+	return &RetroKeys{
+		Up:        b([]string{"k", "up"}, "↑/k", "up"),
+		Down:      b([]string{"j", "down"}, "↓/j", "down"),
+		Open:      b([]string{"enter", "l", "right"}, "enter", "edit section"),
+		Enter:     b([]string{"enter"}, "enter", "next field"),
+		Cancel:    b([]string{"esc"}, "esc", "back to sections"),
+		External:  b([]string{"ctrl+e"}, "ctrl+e", "open in $EDITOR"),
+		Add:       b([]string{"a"}, "a", "add"),
+		Edit:      b([]string{"e"}, "e", "edit"),
+		Delete:    b([]string{"d", "delete"}, "d", "delete"),
+		Confirm:   b([]string{"y"}, "y", "confirm"),
+		MoveUp:    b([]string{"K", "shift+up"}, "K/J", "move up/down"),
+		MoveDown:  b([]string{"J", "shift+down"}, "J", "move down"),
+		Root:      b([]string{"r"}, "r", "mark root cause"),
+		Toggle:    b([]string{"x", " "}, "x", "toggle done"),
+		Star:      b([]string{"s", "*"}, "s", "star entry"),
+		Annotate:  b([]string{"a"}, "a", "annotate entry"),
+		Notes:     b([]string{"n"}, "n", "edit notes"),
+		Final:     b([]string{"F"}, "F", "draft/final"),
+		NextField: b([]string{"tab", "down"}, "tab", "next field"),
+		PrevField: b([]string{"shift+tab", "up"}, "shift+tab", "previous field"),
+		SaveForm:  b([]string{"ctrl+s"}, "ctrl+s", "save"),
+		PageUp:    b([]string{"pgup", "ctrl+u"}, "pgup/pgdn", "page"),
+		PageDn:    b([]string{"pgdown", "ctrl+d"}, "pgdn", "page down"),
+	}
+}
+
+// The preview Screen shows the incident's Markdown export (the built-in
+// layout, or the config's export_template) rendered with glamour, as the
+// other teams will read it. It scrolls, writes the Markdown to a file and
+// copies it to the clipboard with OSC 52.
+//
+// Rendering runs in a tea.Cmd: a template file is read and a long timeline
+// takes glamour a moment, so Update never waits for it. A render is tagged
+// with a sequence number and the width it was made for, so a stale result
+// (the incident changed again, or the window was resized) is dropped.
+
+// PreviewKeys are the preview Screen's keys.
+type PreviewKeys struct {
+	Up, Down       key.Binding
+	PageUp, PageDn key.Binding
+	Top, Bottom    key.Binding
+	Write          key.Binding
+	Copy           key.Binding
+	Refresh        key.Binding
+}
+
+func DefaultPreviewKeys() *PreviewKeys {
+	b := func(keys []string, k, help string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, help))
+	}
+	return &PreviewKeys{
+		Up:      b([]string{"k", "up"}, "j/k", "scroll"),
+		Down:    b([]string{"j", "down"}, "j", "down"),
+		PageUp:  b([]string{"pgup", "ctrl+u", "b"}, "pgup/pgdn", "page"),
+		PageDn:  b([]string{"pgdown", "ctrl+d", " ", "f"}, "pgdn", "page down"),
+		Top:     b([]string{"g", "home"}, "g/G", "top/bottom"),
+		Bottom:  b([]string{"G", "end"}, "G", "bottom"),
+		Write:   b([]string{"w"}, "w", "write .md file"),
+		Copy:    b([]string{"y", "c"}, "y", "copy Markdown"),
+		Refresh: b([]string{"r"}, "r", "re-render"),
+	}
+}

@@ -1,0 +1,110 @@
+package common
+
+import (
+	"time"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/store"
+)
+
+// Screen names what fills the terminal below the status line.
+type Screen int
+
+// The screens. ScreenRetro and ScreenPreview are plug-ins: see newScreen.
+const (
+	ScreenCockpit Screen = iota
+	ScreenList
+	ScreenRetro
+	ScreenPreview
+	ScreenHelp
+)
+
+var screenNames = map[Screen]string{
+	ScreenCockpit: "cockpit", ScreenList: "incident list", ScreenRetro: "retro",
+	ScreenPreview: "preview", ScreenHelp: "help",
+}
+
+func (s Screen) String() string { return screenNames[s] }
+
+// ErrMsg carries any failure to the status line. Its text is one sentence a
+// person can act on.
+type ErrMsg struct{ Err error }
+
+func (e ErrMsg) Error() string { return store.Message(e.Err) }
+
+// StatusMsg is a passing note for the status line ("Saved", "Copied").
+type StatusMsg struct{ Text string }
+
+// IncidentLoadedMsg replaces the incident on Screen. Partial means only the
+// last part of a huge timeline was read; the rest follows.
+type IncidentLoadedMsg struct {
+	ID      int64
+	Inc     *incident.Incident
+	Stamp   store.Stamp
+	Cursor  store.Cursor
+	Partial bool
+	Total   int
+	// first marks the load that opened the incident.
+	First bool
+	// timeline is derived from inc off the Update loop.
+	Timeline any
+}
+
+// ReloadMsg asks the root to read the incident again now.
+type ReloadMsg struct{}
+
+// TickMsg arrives once a second for live clocks (elapsed time, countdowns).
+type TickMsg time.Time
+
+// AppliedMsg reports a capture line stored in the incident: an entry or a
+// command, with what it recorded.
+type AppliedMsg struct {
+	Capture incident.Capture
+	Result  incident.Result
+	// head is the incident's own fields after the change and tx the
+	// transaction it committed in (nil and 0 when not known).
+	Head *incident.Incident
+	Tx   uint64
+	// token is the pending row this write makes durable (0: none).
+	Token int
+}
+
+// PendingMsg shows a typed line on the timeline at once, marked as saving,
+// until the write with the same token lands.
+type PendingMsg struct {
+	Token int
+	Entry incident.Entry
+}
+
+// QuietWriteMsg reports a write nobody needs to see (a half-typed line
+// kept): its transaction is the program's own, so the poll that notices it
+// reloads nothing.
+type QuietWriteMsg struct{ Tx uint64 }
+
+// ApplyFailedMsg reports a capture line the store refused; the line is given
+// back to the capture line so nothing typed is lost.
+type ApplyFailedMsg struct {
+	Line  string
+	Err   error
+	Token int
+}
+
+// EntryChangedMsg reports an edit, re-time, star or deletion of an entry.
+type EntryChangedMsg struct {
+	What string
+}
+
+// OpenIncidentMsg asks the root to show the cockpit on an incident.
+type OpenIncidentMsg struct{ ID int64 }
+
+// SwitchScreenMsg asks the root to show a Screen.
+type SwitchScreenMsg struct{ Screen Screen }
+
+// PublishRequestMsg asks the comms pane to publish the draft, or Text when
+// set (the capture line's /publish [TEXT]). The cockpit hands it over
+// synchronously, in the order lines were typed.
+type PublishRequestMsg struct{ Text string }
+
+// DraftSetMsg replaces the public draft (the capture line's /draft TEXT),
+// handed over synchronously like PublishRequestMsg.
+type DraftSetMsg struct{ Text string }
