@@ -4,11 +4,8 @@ import (
 	"slices"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/store"
-	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // Following the incident without re-reading it.
@@ -25,23 +22,6 @@ import (
 // headroom is the spare capacity kept after n entries: enough for a long
 // stretch of typing before a slice must grow (and be copied) again.
 func headroom(n int) int { return 256 + n/16 }
-
-// deltaLoadedMsg carries what changed after the cursor on common.Screen.
-type deltaLoadedMsg struct {
-	id    int64
-	delta store.Delta
-}
-
-// sinceCmd reads what changed after cur.
-func sinceCmd(st *store.Store, id int64, cur store.Cursor) tea.Cmd {
-	return func() tea.Msg {
-		d, err := st.Since(id, cur)
-		if err != nil {
-			return common.ErrMsg{Err: err}
-		}
-		return deltaLoadedMsg{id: id, delta: d}
-	}
-}
 
 // withHead is inc with its own fields, updates and retro from head, and
 // its entries and changes kept: a new value, since components may hold the

@@ -1,0 +1,78 @@
+package tui
+
+import (
+	"fmt"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/store"
+	"github.com/warroom-cli/warroom/internal/tui/common"
+)
+
+// saveLineAfter is how long typing must pause before the half-typed line is
+// saved.
+const saveLineAfter = 400 * time.Millisecond
+
+// applyCmd stores one parsed capture line; token names the pending row
+// the timeline shows until the write is durable.
+func applyCmd(ctx *common.Context, line string, c incident.Capture, now time.Time, token int) tea.Cmd {
+	st, id, author, policy := ctx.Store, ctx.IncidentID, ctx.Author, ctx.Policy()
+	return ctx.Write(func() tea.Msg {
+		res, err := st.Apply(id, c, now, author, policy)
+		if err != nil {
+			return common.ApplyFailedMsg{Line: line, Err: err, Token: token}
+		}
+		return common.AppliedMsg{Capture: c, Result: res.Result, Head: res.Head, Tx: res.Tx, Token: token}
+	})
+}
+
+// editEntryCmd changes one entry's text, time or star.
+func editEntryCmd(ctx *common.Context, entryID int64, what string, fn func(e *incident.Entry) error) tea.Cmd {
+	st, id, now, author := ctx.Store, ctx.IncidentID, ctx.Now(), ctx.Author
+	return ctx.Write(func() tea.Msg {
+		if _, err := st.EditEntry(id, entryID, now, author, fn); err != nil {
+			return common.ErrMsg{Err: err}
+		}
+		return common.EntryChangedMsg{What: what}
+	})
+}
+
+// restoreEntryCmd restores a deleted entry, given it or its deletion entry.
+func restoreEntryCmd(ctx *common.Context, entryID int64) tea.Cmd {
+	st, id, now, author := ctx.Store, ctx.IncidentID, ctx.Now(), ctx.Author
+	return ctx.Write(func() tea.Msg {
+		e, err := st.RestoreEntry(id, entryID, now, author)
+		if err != nil {
+			return common.ErrMsg{Err: err}
+		}
+		return common.EntryChangedMsg{What: fmt.Sprintf("Entry #%d restored", e.ID)}
+	})
+}
+
+// deleteEntryCmd deletes one entry, recording the deletion.
+func deleteEntryCmd(ctx *common.Context, entryID int64) tea.Cmd {
+	st, id, now, author := ctx.Store, ctx.IncidentID, ctx.Now(), ctx.Author
+	return ctx.Write(func() tea.Msg {
+		if _, err := st.DeleteEntry(id, entryID, now, author); err != nil {
+			return common.ErrMsg{Err: err}
+		}
+		return common.EntryChangedMsg{What: "Entry deleted; the deletion is on the timeline (u on it restores)"}
+	})
+}
+
+// loadLineCmd reads the half-typed line kept from last time.
+func loadLineCmd(st *store.Store, id int64, author string) tea.Cmd {
+	return func() tea.Msg {
+		v, err := st.UIState(id, common.UIStateName(author))
+		if err != nil {
+			return common.ErrMsg{Err: err}
+		}
+		p, err := st.UIState(id, common.PromptStateName(author))
+		if err != nil {
+			return common.ErrMsg{Err: err}
+		}
+		return uiStateMsg{id: id, value: v, prompt: p}
+	}
+}

@@ -1,0 +1,54 @@
+package tui
+
+import (
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/warroom-cli/warroom/internal/export"
+	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/store"
+	"github.com/warroom-cli/warroom/internal/tui/common"
+)
+
+// loadListCmd reads every incident for the list common.Screen, and then, without
+// holding the list back, the trends across them for its summary line.
+func loadListCmd(st *store.Store, now time.Time, p incident.Policy) tea.Cmd {
+	list := func() tea.Msg {
+		list, err := st.ListIncidents()
+		if err != nil {
+			return common.ErrMsg{Err: err}
+		}
+		return listLoadedMsg{list: list}
+	}
+	stats := func() tea.Msg {
+		all, err := st.AllIncidents()
+		if err != nil {
+			return common.ErrMsg{Err: err}
+		}
+		return statsLoadedMsg{stats: export.ComputeStats(all, now, p), index: export.NewSearchIndex(all)}
+	}
+	return tea.Batch(list, stats)
+}
+
+// createIncidentCmd declares an incident and opens it.
+func createIncidentCmd(ctx *common.Context, title string, sev incident.Severity, lead, comms string) tea.Cmd {
+	st, now, author, policy := ctx.Store, ctx.Now(), ctx.Author, ctx.Policy()
+	return ctx.Write(func() tea.Msg {
+		inc, err := incident.NewIncident(title, sev, now, policy)
+		if err != nil {
+			return common.ErrMsg{Err: err}
+		}
+		if lead != "" {
+			inc.Roles[incident.RoleLead] = lead
+		}
+		if comms != "" {
+			inc.Roles[incident.RoleComms] = comms
+		}
+		out, err := st.CreateIncident(inc, author)
+		if err != nil {
+			return common.ErrMsg{Err: err}
+		}
+		return common.OpenIncidentMsg{ID: out.ID}
+	})
+}

@@ -1,0 +1,6 @@
+package tui
+
+// takingText: the filter, or a field of the declare form.
+func (l *listScreen) takingText() bool {
+	return l.focused && (l.form != nil || l.filter.Focused())
+}
