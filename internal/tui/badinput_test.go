@@ -17,13 +17,13 @@ func TestHugePasteKeepsTextAndSaysWhy(t *testing.T) {
 	m := newModel(t, st, id, 120, 40)
 	paste := []rune(strings.Repeat("0123456789abcdef", 1<<16)) // 1 MiB
 	m = send(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: paste, Paste: true})
-	if got := len(m.cockpit.capture.Value()); got != len(paste) {
+	if got := len(m.cockpit.Capture.Value()); got != len(paste) {
 		t.Fatalf("the capture line holds %d bytes of a %d byte paste", got, len(paste))
 	}
 	checkFrame(t, m.View(), 120, 40)
 	before := len(entries(t, st, id))
 	m = press(t, m, "enter")
-	if got := len(m.cockpit.capture.Value()); got != len(paste) {
+	if got := len(m.cockpit.Capture.Value()); got != len(paste) {
 		t.Fatalf("after enter the line holds %d bytes, want all %d kept", got, len(paste))
 	}
 	if !strings.Contains(m.View(), "over the 64 KB limit") {
@@ -123,8 +123,8 @@ func TestResizeBurstLosesNothing(t *testing.T) {
 	m := newModel(t, st, id, 120, 40)
 	m = typeText(t, m, "typed before the storm")
 	m = press(t, m, "tab", "k", "k", "tab", "tab") // scroll a little, come back to the capture line
-	if m.cockpit.focus != focusCapture {
-		m.cockpit.setFocus(focusCapture)
+	if m.cockpit.Focus != FocusCapture {
+		m.cockpit.SetFocus(FocusCapture)
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	for i := range 100 {
@@ -137,7 +137,7 @@ func TestResizeBurstLosesNothing(t *testing.T) {
 	}
 	m = send(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})
 	checkFrame(t, m.View(), 120, 40)
-	if got := m.cockpit.capture.Value(); got != "typed before the storm" {
+	if got := m.cockpit.Capture.Value(); got != "typed before the storm" {
 		t.Fatalf("the capture line holds %q after resizing", got)
 	}
 	if !strings.Contains(m.View(), "typed before the storm") {
@@ -184,8 +184,8 @@ func TestHugeIncidentOpensWithTailThenLoadsAll(t *testing.T) {
 		t.Fatalf("the first frame does not show the newest entries while loading:\n%s", m.View())
 	}
 	m = drive(t, m, cmd)
-	if m.ctx.Partial || len(m.cockpit.timeline.data.entries) != 2001 {
-		t.Fatalf("after the background load: partial %v, %d entries", m.ctx.Partial, len(m.cockpit.timeline.data.entries))
+	if m.ctx.Partial || len(m.cockpit.Timeline.Data.Entries) != 2001 {
+		t.Fatalf("after the background load: partial %v, %d entries", m.ctx.Partial, len(m.cockpit.Timeline.Data.Entries))
 	}
 	m = press(t, m, "tab", "g")
 	if !strings.Contains(m.View(), "entry 0:") {
@@ -202,16 +202,16 @@ func TestGapAndDateLines(t *testing.T) {
 		{ID: 4, At: pinned, Kind: incident.KindNote, Text: "d"},
 		{ID: 5, At: pinned, Kind: incident.KindNote, Text: "gone", Deleted: true},
 	}}
-	td := buildTimeline(inc, 15*60*1e9)
+	td := BuildTimeline(inc, 15*60*1e9)
 	var kinds []string
-	for _, r := range td.rows {
-		switch r.kind {
-		case rowEntry:
-			kinds = append(kinds, td.entries[r.entry].Text)
-		case rowGap:
-			kinds = append(kinds, "gap "+r.text)
-		case rowDate:
-			kinds = append(kinds, "date "+r.text)
+	for _, r := range td.Rows {
+		switch r.Kind {
+		case RowEntry:
+			kinds = append(kinds, td.Entries[r.Entry].Text)
+		case RowGap:
+			kinds = append(kinds, "gap "+r.Text)
+		case RowDate:
+			kinds = append(kinds, "date "+r.Text)
 		}
 	}
 	want := "date Wed 11 Mar 2026|a|b|gap 20m without an entry|c|date Thu 12 Mar 2026|d"

@@ -60,7 +60,7 @@ func benchCockpit(b *testing.B, n int) (Model, *store.Store, int64) {
 	b.Helper()
 	st, id := seededStore(b, n)
 	m := newModel(b, st, id, 120, 40)
-	if got := len(m.cockpit.timeline.data.entries); got != n+1 || m.ctx.Partial {
+	if got := len(m.cockpit.Timeline.Data.Entries); got != n+1 || m.ctx.Partial {
 		b.Fatalf("loaded %d entries (partial %v), want %d", got, m.ctx.Partial, n+1)
 	}
 	return m, st, id
@@ -86,7 +86,7 @@ func BenchmarkCockpitViewScrolled(b *testing.B) {
 			m, _, _ := benchCockpit(b, n)
 			m = press(b, m, "tab", "g")
 			for range n / 2 {
-				m.cockpit.timeline.scroll(1)
+				m.cockpit.Timeline.Scroll(1)
 			}
 			b.ReportAllocs()
 			for b.Loop() {
@@ -119,8 +119,8 @@ func BenchmarkCaptureKeystroke(b *testing.B) {
 				clock.end()
 				if i++; i%64 == 0 {
 					b.StopTimer()
-					m.cockpit.capture.input.SetValue(base)
-					m.cockpit.capture.input.CursorEnd()
+					m.cockpit.Capture.Input.SetValue(base)
+					m.cockpit.Capture.Input.CursorEnd()
 					b.StartTimer()
 				}
 			}
@@ -148,16 +148,16 @@ func BenchmarkEnterToScreen(b *testing.B) {
 			b.ReportAllocs()
 			var clock opClock
 			for b.Loop() {
-				before := len(m.cockpit.timeline.data.entries)
+				before := len(m.cockpit.Timeline.Data.Entries)
 				clock.begin()
 				m = send(b, m, line, enter)
 				clock.end()
-				d := m.cockpit.timeline.data
-				last := d.rows[len(d.rows)-1]
-				if len(d.entries) != before+1 || last.kind != rowEntry || d.entries[last.entry].Text != text {
-					b.Fatalf("the entry is not the newest row (%d entries, were %d)", len(d.entries), before)
+				d := m.cockpit.Timeline.Data
+				last := d.Rows[len(d.Rows)-1]
+				if len(d.Entries) != before+1 || last.Kind != RowEntry || d.Entries[last.Entry].Text != text {
+					b.Fatalf("the entry is not the newest row (%d entries, were %d)", len(d.Entries), before)
 				}
-				if p := m.cockpit.timeline.pending; len(p) != 0 {
+				if p := m.cockpit.Timeline.Pending; len(p) != 0 {
 					b.Fatalf("%d lines still marked saving after their writes returned", len(p))
 				}
 			}
@@ -209,7 +209,7 @@ func BenchmarkOpenFirstFrame(b *testing.B) {
 				m := New(Options{Store: st, Config: cfg, Now: pinnedNow, IncidentID: id, Width: 120, Height: 40})
 				m, _ = firstFrame(b, m)
 				clock.end()
-				if m.ctx.Incident == nil || len(m.cockpit.timeline.data.rows) == 0 {
+				if m.ctx.Incident == nil || len(m.cockpit.Timeline.Data.Rows) == 0 {
 					b.Fatal("nothing loaded")
 				}
 			}

@@ -20,12 +20,12 @@ import (
 type captureMode int
 
 const (
-	// modeLog logs the line (entry or slash command).
-	modeLog captureMode = iota
-	// modeEditText replaces the text of the entry being edited.
-	modeEditText
-	// modeRetime moves the entry being edited to another time.
-	modeRetime
+	// ModeLog logs the line (entry or slash command).
+	ModeLog captureMode = iota
+	// ModeEditText replaces the text of the entry being edited.
+	ModeEditText
+	// ModeRetime moves the entry being edited to another time.
+	ModeRetime
 )
 
 // maxHistory bounds the lines up/down can recall.
@@ -37,10 +37,10 @@ const maxHistory = 200
 // and keeps a half-typed line across quits.
 type captureLine struct {
 	ctx   *common.Context
-	input textinput.Model
-	mode  captureMode
-	// entry is the entry an edit or re-time prompt changes.
-	entry incident.Entry
+	Input textinput.Model
+	Mode  captureMode
+	// Entry is the Entry an edit or re-time prompt changes.
+	Entry incident.Entry
 	// stash keeps the half-typed log line while a prompt borrows the input.
 	stash string
 
@@ -50,11 +50,11 @@ type captureLine struct {
 	hist      int
 	histDraft string
 
-	err     string
+	Err     string
 	focused bool
 	w       int
-	// seq counts edits so a debounced save knows whether it is current.
-	seq int
+	// Seq counts edits so a debounced save knows whether it is current.
+	Seq int
 	// handoff is a message for another pane that must reach it before the
 	// next key does (/draft, /publish): the cockpit delivers it at once,
 	// in the Update that made it, since a tea.Cmd's message could arrive
@@ -66,7 +66,7 @@ type captureLine struct {
 	// longest-wait save tick is pending.
 	saved       string
 	savedPrompt string
-	armed       bool
+	Armed       bool
 }
 
 func newCaptureLine(ctx *common.Context) captureLine {
@@ -75,16 +75,16 @@ func newCaptureLine(ctx *common.Context) captureLine {
 	in.Placeholder = "log what happened · ! action  > decision  ? question  * star  @-10m backdate · /command"
 	in.Focus()
 	in.Cursor.SetMode(cursor.CursorStatic)
-	c := captureLine{ctx: ctx, input: in, focused: true}
+	c := captureLine{ctx: ctx, Input: in, focused: true}
 	c.applyStyles()
 	return c
 }
 
 func (c *captureLine) applyStyles() {
 	st := c.ctx.Styles
-	c.input.PlaceholderStyle = st.Faint
-	c.input.TextStyle = st.Text
-	c.input.Cursor.Style = st.Accent
+	c.Input.PlaceholderStyle = st.Faint
+	c.Input.TextStyle = st.Text
+	c.Input.Cursor.Style = st.Accent
 }
 
 // SetSize sets the width; the capture line is two rows: the input and a
@@ -92,22 +92,22 @@ func (c *captureLine) applyStyles() {
 func (c *captureLine) SetSize(w int) {
 	c.w = w
 	iw := max(w-c.promptWidth()-1, 1)
-	if iw == c.input.Width {
+	if iw == c.Input.Width {
 		return
 	}
-	c.input.Width = iw
+	c.Input.Width = iw
 	// Re-place the visible window of the text for the new width.
-	c.input.SetCursor(c.input.Position())
+	c.Input.SetCursor(c.Input.Position())
 }
 
 func (c *captureLine) promptWidth() int { return len([]rune(c.prompt())) }
 
 func (c *captureLine) prompt() string {
-	switch c.mode {
-	case modeEditText:
-		return fmt.Sprintf(" edit #%d › ", c.entry.ID)
-	case modeRetime:
-		return fmt.Sprintf(" time of #%d › ", c.entry.ID)
+	switch c.Mode {
+	case ModeEditText:
+		return fmt.Sprintf(" edit #%d › ", c.Entry.ID)
+	case ModeRetime:
+		return fmt.Sprintf(" time of #%d › ", c.Entry.ID)
 	}
 	return " › "
 }
@@ -115,23 +115,23 @@ func (c *captureLine) prompt() string {
 // Focus and Blur move the keyboard to and from the line.
 func (c *captureLine) Focus() tea.Cmd {
 	c.focused = true
-	return c.input.Focus()
+	return c.Input.Focus()
 }
 
 func (c *captureLine) Blur() {
 	c.focused = false
-	c.input.Blur()
+	c.Input.Blur()
 }
 
 // Value is what is typed.
-func (c *captureLine) Value() string { return c.input.Value() }
+func (c *captureLine) Value() string { return c.Input.Value() }
 
 // restore puts back a half-typed line from last time, unless something has
 // been typed already.
 func (c *captureLine) restore(v string) {
-	if c.mode == modeLog && c.input.Value() == "" && v != "" {
-		c.input.SetValue(v)
-		c.input.CursorEnd()
+	if c.Mode == ModeLog && c.Input.Value() == "" && v != "" {
+		c.Input.SetValue(v)
+		c.Input.CursorEnd()
 		c.saved = v
 	}
 }
@@ -139,29 +139,29 @@ func (c *captureLine) restore(v string) {
 // prompt opens the line as a prompt for an entry's text or time, keeping
 // the half-typed log line aside.
 func (c *captureLine) openPrompt(field string, e incident.Entry) tea.Cmd {
-	if c.mode == modeLog {
-		c.stash = c.input.Value()
+	if c.Mode == ModeLog {
+		c.stash = c.Input.Value()
 	}
-	c.entry = e
-	c.err = ""
+	c.Entry = e
+	c.Err = ""
 	switch field {
 	case "retime":
-		c.mode = modeRetime
-		c.input.SetValue(e.At.Format("15:04"))
+		c.Mode = ModeRetime
+		c.Input.SetValue(e.At.Format("15:04"))
 	default:
-		c.mode = modeEditText
-		c.input.SetValue(incident.CleanLine(e.Text))
+		c.Mode = ModeEditText
+		c.Input.SetValue(incident.CleanLine(e.Text))
 	}
-	c.input.CursorEnd()
+	c.Input.CursorEnd()
 	c.SetSize(c.w)
 	return c.Focus()
 }
 
 // closePrompt returns to logging with the stashed line.
 func (c *captureLine) closePrompt() {
-	c.mode = modeLog
-	c.input.SetValue(c.stash)
-	c.input.CursorEnd()
+	c.Mode = ModeLog
+	c.Input.SetValue(c.stash)
+	c.Input.CursorEnd()
 	c.stash = ""
 	c.SetSize(c.w)
 }
@@ -172,31 +172,31 @@ func (c *captureLine) Typing() bool { return c.focused }
 // Update handles keys while the line is focused.
 func (c captureLine) Update(msg tea.Msg) (captureLine, tea.Cmd) {
 	switch msg := msg.(type) {
-	case saveLineMsg:
-		if msg.force {
-			c.armed = false
+	case SaveLineMsg:
+		if msg.Force {
+			c.Armed = false
 		}
-		if msg.force || msg.seq == c.seq {
-			return c, c.saveNow()
+		if msg.Force || msg.Seq == c.Seq {
+			return c, c.SaveNow()
 		}
 		return c, nil
 	case common.ApplyFailedMsg:
 		// Nothing typed is lost: the line comes back, or joins the history
 		// when something new was typed meanwhile.
-		c.err = store.Message(msg.Err)
-		if c.mode == modeLog && c.input.Value() == "" {
-			c.input.SetValue(msg.Line)
-			c.input.CursorEnd()
+		c.Err = store.Message(msg.Err)
+		if c.Mode == ModeLog && c.Input.Value() == "" {
+			c.Input.SetValue(msg.Line)
+			c.Input.CursorEnd()
 		} else {
 			c.remember(msg.Line)
-			c.err += " (press ↑ to recall the line)"
+			c.Err += " (press ↑ to recall the line)"
 		}
 		return c, nil
 	case tea.KeyMsg:
 		return c.key(msg)
 	}
 	var cmd tea.Cmd
-	c.input, cmd = c.input.Update(msg)
+	c.Input, cmd = c.Input.Update(msg)
 	return c, cmd
 }
 
@@ -205,45 +205,45 @@ func (c captureLine) key(msg tea.KeyMsg) (captureLine, tea.Cmd) {
 	switch {
 	case key.Matches(msg, k.Submit):
 		return c.submit()
-	case key.Matches(msg, k.Cancel) && c.mode != modeLog:
+	case key.Matches(msg, k.Cancel) && c.Mode != ModeLog:
 		c.closePrompt()
-		c.err = ""
-		return c, c.saveNow()
+		c.Err = ""
+		return c, c.SaveNow()
 	case key.Matches(msg, k.Complete) && c.completing():
 		c.complete()
-		return c, c.changed()
-	case key.Matches(msg, k.HistPrev) && c.mode == modeLog:
+		return c, c.Changed()
+	case key.Matches(msg, k.HistPrev) && c.Mode == ModeLog:
 		c.recall(-1)
-		return c, c.changed()
-	case key.Matches(msg, k.HistNext) && c.mode == modeLog:
+		return c, c.Changed()
+	case key.Matches(msg, k.HistNext) && c.Mode == ModeLog:
 		c.recall(1)
-		return c, c.changed()
+		return c, c.Changed()
 	}
 	// Any other key edits or moves in the line. Comparing values to tell
 	// the two apart would copy the whole line twice per key, which a
 	// pasted megabyte makes slow; a save that finds nothing changed is
 	// skipped anyway.
 	var cmd tea.Cmd
-	c.input, cmd = c.input.Update(msg)
-	c.err = ""
-	return c, tea.Batch(cmd, c.changed())
+	c.Input, cmd = c.Input.Update(msg)
+	c.Err = ""
+	return c, tea.Batch(cmd, c.Changed())
 }
 
 // completing reports whether tab should complete a slash command: the line
 // is a command name being typed.
 func (c *captureLine) completing() bool {
-	v := c.input.Value()
-	return c.mode == modeLog && strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "//") && !strings.Contains(v, " ")
+	v := c.Input.Value()
+	return c.Mode == ModeLog && strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "//") && !strings.Contains(v, " ")
 }
 
 // complete extends a command name as far as it is unambiguous, adding a
 // space when it is complete and takes arguments.
 func (c *captureLine) complete() {
-	v := c.input.Value()
+	v := c.Input.Value()
 	matches := incident.CompleteCommand(v)
 	switch len(matches) {
 	case 0:
-		c.err = fmt.Sprintf("no command starts with %s; type /help to see them", incident.CleanLine(v))
+		c.Err = fmt.Sprintf("no command starts with %s; type /help to see them", incident.CleanLine(v))
 		return
 	case 1:
 		v = "/" + matches[0].Name
@@ -259,8 +259,8 @@ func (c *captureLine) complete() {
 		}
 		v = "/" + prefix
 	}
-	c.input.SetValue(v)
-	c.input.CursorEnd()
+	c.Input.SetValue(v)
+	c.Input.CursorEnd()
 }
 
 // recall moves through earlier lines; the line being typed is kept.
@@ -269,15 +269,15 @@ func (c *captureLine) recall(dir int) {
 		return
 	}
 	if c.hist == len(c.history) {
-		c.histDraft = c.input.Value()
+		c.histDraft = c.Input.Value()
 	}
 	c.hist = min(max(c.hist+dir, 0), len(c.history))
 	if c.hist == len(c.history) {
-		c.input.SetValue(c.histDraft)
+		c.Input.SetValue(c.histDraft)
 	} else {
-		c.input.SetValue(c.history[c.hist])
+		c.Input.SetValue(c.history[c.hist])
 	}
-	c.input.CursorEnd()
+	c.Input.CursorEnd()
 }
 
 func (c *captureLine) remember(line string) {
@@ -294,24 +294,24 @@ func (c *captureLine) remember(line string) {
 	c.histDraft = ""
 }
 
-// changed schedules a save of the half-typed line once typing pauses.
-func (c *captureLine) changed() tea.Cmd {
-	c.seq++
-	seq := c.seq
-	return common.SaveTicks(saveLineAfter, &c.armed, func(force bool) tea.Msg { return saveLineMsg{seq: seq, force: force} })
+// Changed schedules a save of the half-typed line once typing pauses.
+func (c *captureLine) Changed() tea.Cmd {
+	c.Seq++
+	seq := c.Seq
+	return common.SaveTicks(saveLineAfter, &c.Armed, func(force bool) tea.Msg { return SaveLineMsg{Seq: seq, Force: force} })
 }
 
-// saveNow writes the half-typed log line if it changed since last saved.
-func (c *captureLine) saveNow() tea.Cmd {
+// SaveNow writes the half-typed log line if it changed since last saved.
+func (c *captureLine) SaveNow() tea.Cmd {
 	if c.ctx.IncidentID == 0 {
 		return nil
 	}
-	v := c.input.Value()
+	v := c.Input.Value()
 	prompt := ""
-	if c.mode != modeLog {
+	if c.Mode != ModeLog {
 		v = c.stash
 		// A half-done edit or re-time of an entry survives quitting too.
-		data, _ := json.Marshal(savedPrompt{Mode: int(c.mode), Entry: c.entry.ID, At: c.entry.At, Value: c.input.Value()})
+		data, _ := json.Marshal(savedPrompt{Mode: int(c.Mode), Entry: c.Entry.ID, At: c.Entry.At, Value: c.Input.Value()})
 		prompt = string(data)
 	}
 	var cmds []tea.Cmd
@@ -337,60 +337,60 @@ type savedPrompt struct {
 // restorePrompt reopens an entry edit or re-time kept from last time.
 func (c *captureLine) restorePrompt(data string) tea.Cmd {
 	var p savedPrompt
-	if data == "" || json.Unmarshal([]byte(data), &p) != nil || p.Entry == 0 || c.mode != modeLog {
+	if data == "" || json.Unmarshal([]byte(data), &p) != nil || p.Entry == 0 || c.Mode != ModeLog {
 		return nil
 	}
 	field := "edit"
-	if captureMode(p.Mode) == modeRetime {
+	if captureMode(p.Mode) == ModeRetime {
 		field = "retime"
 	}
 	cmd := c.openPrompt(field, incident.Entry{ID: p.Entry, At: p.At, Text: p.Value})
-	c.input.SetValue(p.Value)
-	c.input.CursorEnd()
+	c.Input.SetValue(p.Value)
+	c.Input.CursorEnd()
 	c.savedPrompt = data
 	return cmd
 }
 
 // submit runs the line: logs it, runs its command, or finishes a prompt.
 func (c captureLine) submit() (captureLine, tea.Cmd) {
-	line := c.input.Value()
+	line := c.Input.Value()
 	now := c.ctx.Now()
-	switch c.mode {
-	case modeEditText:
+	switch c.Mode {
+	case ModeEditText:
 		text := strings.TrimSpace(line)
 		if text == "" {
-			c.err = "the text is empty; to remove the entry, select it and press d"
+			c.Err = "the text is empty; to remove the entry, select it and press d"
 			return c, nil
 		}
-		id := c.entry.ID
+		id := c.Entry.ID
 		c.closePrompt()
-		return c, tea.Batch(editEntryCmd(c.ctx, id, "Entry edited", func(e *incident.Entry) error { e.Text = text; return nil }), c.saveNow())
-	case modeRetime:
+		return c, tea.Batch(editEntryCmd(c.ctx, id, "Entry edited", func(e *incident.Entry) error { e.Text = text; return nil }), c.SaveNow())
+	case ModeRetime:
 		at, err := incident.ParsePast(line, now)
 		if err != nil {
-			c.err = store.Message(err)
+			c.Err = store.Message(err)
 			return c, nil
 		}
-		id := c.entry.ID
+		id := c.Entry.ID
 		c.closePrompt()
-		return c, tea.Batch(editEntryCmd(c.ctx, id, "Entry moved to "+at.Format("15:04"), func(e *incident.Entry) error { e.At = at; return nil }), c.saveNow())
+		return c, tea.Batch(editEntryCmd(c.ctx, id, "Entry moved to "+at.Format("15:04"), func(e *incident.Entry) error { e.At = at; return nil }), c.SaveNow())
 	}
 	if strings.TrimSpace(line) == "" {
 		return c, nil
 	}
 	if c.ctx.IncidentID == 0 {
-		c.err = common.ErrNoIncident.Error()
+		c.Err = common.ErrNoIncident.Error()
 		return c, nil
 	}
 	capt, err := incident.ParseCapture(line, now)
 	if err != nil {
-		c.err = store.Message(err)
+		c.Err = store.Message(err)
 		return c, nil
 	}
 	c.remember(line)
-	c.input.SetValue("")
-	c.err = ""
-	save := c.changed()
+	c.Input.SetValue("")
+	c.Err = ""
+	save := c.Changed()
 	switch capt.Command {
 	case incident.CmdRetro, incident.CmdList, incident.CmdPreview, incident.CmdHelp:
 		s := map[incident.Command]common.Screen{incident.CmdRetro: common.ScreenRetro, incident.CmdList: common.ScreenList, incident.CmdPreview: common.ScreenPreview, incident.CmdHelp: common.ScreenHelp}[capt.Command]
@@ -423,16 +423,16 @@ func (c captureLine) submit() (captureLine, tea.Cmd) {
 // typed, or nothing.
 func (c captureLine) hint() string {
 	st := c.ctx.Styles
-	if c.err != "" {
-		return st.Error.Render(" ✗ " + incident.CleanLine(c.err))
+	if c.Err != "" {
+		return st.Error.Render(" ✗ " + incident.CleanLine(c.Err))
 	}
-	switch c.mode {
-	case modeEditText:
+	switch c.Mode {
+	case ModeEditText:
 		return st.Hint.Render(" enter saves the new text · esc cancels")
-	case modeRetime:
+	case ModeRetime:
 		return st.Hint.Render(" HH:MM, -10m or RFC 3339 · enter moves the entry · esc cancels")
 	}
-	v := c.input.Value()
+	v := c.Input.Value()
 	if !strings.HasPrefix(v, "/") || strings.HasPrefix(v, "//") {
 		return ""
 	}
@@ -464,18 +464,18 @@ func (c captureLine) hint() string {
 func (c captureLine) View() string {
 	st := c.ctx.Styles
 	ps := st.Prompt
-	if c.mode != modeLog {
+	if c.Mode != ModeLog {
 		ps = st.PromptEdit
 	}
 	if !c.focused {
 		ps = st.Faint
 	}
-	return common.Fit(ps.Render(c.prompt())+c.input.View(), c.w) + "\n" + common.Fit(c.hint(), c.w)
+	return common.Fit(ps.Render(c.prompt())+c.Input.View(), c.w) + "\n" + common.Fit(c.hint(), c.w)
 }
 
 func (c captureLine) ShortHelp() []key.Binding {
 	k := c.ctx.Keys
-	if c.mode != modeLog {
+	if c.Mode != ModeLog {
 		return []key.Binding{common.WithHelp(k.Submit, "save"), k.Cancel}
 	}
 	if c.completing() {

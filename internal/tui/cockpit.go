@@ -18,7 +18,7 @@ import (
 // below it), joins the tab focus order after the timeline, and receives
 // data messages always and keys while focused.
 func rightPanes(ctx *common.Context) []common.Component {
-	return []common.Component{newCommsPane(ctx)}
+	return []common.Component{NewCommsPane(ctx)}
 }
 
 // focus identifies the focused part of the cockpit: the capture line, the
@@ -26,111 +26,111 @@ func rightPanes(ctx *common.Context) []common.Component {
 type focus int
 
 const (
-	focusCapture focus = iota
-	focusTimeline
-	focusRight
+	FocusCapture focus = iota
+	FocusTimeline
+	FocusRight
 )
 
-// cockpit is the main screen: header, timeline on the left (the largest
+// Cockpit is the main screen: header, timeline on the left (the largest
 // pane), the incident pane and plug-in panes on the right, the capture line
 // at the bottom.
-type cockpit struct {
+type Cockpit struct {
 	ctx      *common.Context
-	timeline timelinePane
+	Timeline timelinePane
 	info     incidentPane
-	right    []common.Component
-	capture  captureLine
-	focus    focus
+	Right    []common.Component
+	Capture  captureLine
+	Focus    focus
 	w, h     int
 }
 
-func newCockpit(ctx *common.Context) cockpit {
-	c := cockpit{
+func NewCockpit(ctx *common.Context) Cockpit {
+	c := Cockpit{
 		ctx:      ctx,
-		timeline: newTimelinePane(ctx),
+		Timeline: newTimelinePane(ctx),
 		info:     incidentPane{ctx: ctx},
-		right:    rightPanes(ctx),
-		capture:  newCaptureLine(ctx),
+		Right:    rightPanes(ctx),
+		Capture:  newCaptureLine(ctx),
 	}
 	return c
 }
 
 // Init starts the plug-in panes.
-func (c cockpit) Init() tea.Cmd {
-	cmds := make([]tea.Cmd, 0, len(c.right))
-	for _, p := range c.right {
+func (c Cockpit) Init() tea.Cmd {
+	cmds := make([]tea.Cmd, 0, len(c.Right))
+	for _, p := range c.Right {
 		cmds = append(cmds, p.Init())
 	}
 	return tea.Batch(cmds...)
 }
 
-// captureHeight is the capture line and its hint row.
-const captureHeight = 2
+// CaptureHeight is the capture line and its hint row.
+const CaptureHeight = 2
 
 // rightWidth is the width of the right column for a cockpit w wide.
 func rightWidth(w int) int { return min(max(w*2/5, 34), 60) }
 
 // SetSize lays the cockpit out. All layout arithmetic lives here.
-func (c *cockpit) SetSize(w, h int) {
+func (c *Cockpit) SetSize(w, h int) {
 	c.w, c.h = w, h
-	bodyH := max(h-headerHeight-captureHeight, 0)
+	bodyH := max(h-HeaderHeight-CaptureHeight, 0)
 	rw := rightWidth(w)
-	c.timeline.SetSize(w-rw, bodyH)
-	c.capture.SetSize(w)
+	c.Timeline.SetSize(w-rw, bodyH)
+	c.Capture.SetSize(w)
 	c.info.SetSize(rw, bodyH)
-	if len(c.right) == 0 {
+	if len(c.Right) == 0 {
 		return
 	}
 	infoH := min(c.info.naturalHeight(), bodyH/2)
 	c.info.SetSize(rw, infoH)
 	rest := bodyH - infoH
-	for i := range c.right {
-		ph := rest / (len(c.right) - i)
+	for i := range c.Right {
+		ph := rest / (len(c.Right) - i)
 		rest -= ph
-		c.right[i] = c.right[i].SetSize(rw, ph)
+		c.Right[i] = c.Right[i].SetSize(rw, ph)
 	}
 }
 
 // focusables is how many parts take the keyboard.
-func (c *cockpit) focusables() int { return int(focusRight) + len(c.right) }
+func (c *Cockpit) focusables() int { return int(FocusRight) + len(c.Right) }
 
-// setFocus moves the keyboard to f.
-func (c *cockpit) setFocus(f focus) tea.Cmd {
+// SetFocus moves the keyboard to f.
+func (c *Cockpit) SetFocus(f focus) tea.Cmd {
 	n := focus(c.focusables())
 	f = ((f % n) + n) % n
-	c.focus = f
-	c.timeline.focused = f == focusTimeline
-	if f != focusTimeline {
-		c.timeline.stopSelecting()
+	c.Focus = f
+	c.Timeline.focused = f == FocusTimeline
+	if f != FocusTimeline {
+		c.Timeline.stopSelecting()
 	}
-	for i := range c.right {
-		c.right[i] = c.right[i].SetFocused(f == focusRight+focus(i))
+	for i := range c.Right {
+		c.Right[i] = c.Right[i].SetFocused(f == FocusRight+focus(i))
 	}
-	if f == focusCapture {
-		return c.capture.Focus()
+	if f == FocusCapture {
+		return c.Capture.Focus()
 	}
-	c.capture.Blur()
+	c.Capture.Blur()
 	return nil
 }
 
 // Typing reports whether the focused part takes text, so that the root
 // leaves letters, esc and ? to it.
-func (c *cockpit) Typing() bool {
+func (c *Cockpit) Typing() bool {
 	switch {
-	case c.focus == focusCapture:
+	case c.Focus == FocusCapture:
 		return true
-	case c.focus >= focusRight:
-		return c.right[c.focus-focusRight].Typing()
+	case c.Focus >= FocusRight:
+		return c.Right[c.Focus-FocusRight].Typing()
 	}
-	return c.timeline.confirm
+	return c.Timeline.confirm
 }
 
 // broadcast hands a data message to every plug-in pane.
-func (c *cockpit) broadcast(msg tea.Msg) tea.Cmd {
-	cmds := make([]tea.Cmd, 0, len(c.right))
-	for i := range c.right {
+func (c *Cockpit) broadcast(msg tea.Msg) tea.Cmd {
+	cmds := make([]tea.Cmd, 0, len(c.Right))
+	for i := range c.Right {
 		var cmd tea.Cmd
-		c.right[i], cmd = c.right[i].Update(msg)
+		c.Right[i], cmd = c.Right[i].Update(msg)
 		cmds = append(cmds, cmd, c.answerFocusRequest(i))
 	}
 	return tea.Batch(cmds...)
@@ -138,60 +138,60 @@ func (c *cockpit) broadcast(msg tea.Msg) tea.Cmd {
 
 // answerFocusRequest moves the keyboard to or from the i-th right pane
 // when it asked (see common.FocusAsker).
-func (c *cockpit) answerFocusRequest(i int) tea.Cmd {
-	fa, ok := c.right[i].(common.FocusAsker)
+func (c *Cockpit) answerFocusRequest(i int) tea.Cmd {
+	fa, ok := c.Right[i].(common.FocusAsker)
 	if !ok {
 		return nil
 	}
 	switch fa.TakeFocusRequest() {
 	case 1:
-		return c.setFocus(focusRight + focus(i))
+		return c.SetFocus(FocusRight + focus(i))
 	case -1:
-		if c.focus == focusRight+focus(i) {
-			return c.setFocus(focusCapture)
+		if c.Focus == FocusRight+focus(i) {
+			return c.SetFocus(FocusCapture)
 		}
 	}
 	return nil
 }
 
 // Update routes messages: keys to the focused part, data to everyone.
-func (c cockpit) Update(msg tea.Msg) (cockpit, tea.Cmd) {
+func (c Cockpit) Update(msg tea.Msg) (Cockpit, tea.Cmd) {
 	switch msg := msg.(type) {
 	case common.IncidentLoadedMsg:
-		if td, ok := msg.Timeline.(*timelineData); ok {
-			c.timeline.setData(td)
+		if td, ok := msg.Timeline.(*TimelineData); ok {
+			c.Timeline.setData(td)
 		}
 		c.SetSize(c.w, c.h) // the incident pane's height may change
 		return c, c.broadcast(msg)
 	case common.AppliedMsg:
-		c.timeline.settle(msg.Token)
+		c.Timeline.settle(msg.Token)
 		return c, c.broadcast(msg)
 	case common.TickMsg, common.EntryChangedMsg:
 		return c, c.broadcast(msg)
 	case common.ApplyFailedMsg:
-		c.timeline.settle(msg.Token)
+		c.Timeline.settle(msg.Token)
 		var cmd tea.Cmd
-		c.capture, cmd = c.capture.Update(msg)
+		c.Capture, cmd = c.Capture.Update(msg)
 		return c, cmd
-	case saveLineMsg:
+	case SaveLineMsg:
 		var cmd tea.Cmd
-		c.capture, cmd = c.capture.Update(msg)
+		c.Capture, cmd = c.Capture.Update(msg)
 		return c, cmd
-	case uiStateMsg:
+	case UiStateMsg:
 		if msg.id != c.ctx.IncidentID {
 			return c, nil
 		}
-		c.capture.restore(msg.value)
+		c.Capture.restore(msg.value)
 		if msg.prompt != "" {
-			cmd := c.setFocus(focusCapture)
-			return c, tea.Batch(cmd, c.capture.restorePrompt(msg.prompt))
+			cmd := c.SetFocus(FocusCapture)
+			return c, tea.Batch(cmd, c.Capture.restorePrompt(msg.prompt))
 		}
 		return c, nil
-	case entryPromptMsg:
-		cmd := c.setFocus(focusCapture)
-		return c, tea.Batch(cmd, c.capture.openPrompt(msg.field, msg.entry))
+	case EntryPromptMsg:
+		cmd := c.SetFocus(FocusCapture)
+		return c, tea.Batch(cmd, c.Capture.openPrompt(msg.field, msg.entry))
 	case tea.MouseMsg:
-		c.timeline.wheel(msg)
+		c.Timeline.wheel(msg)
 		return c, nil
 	case tea.KeyMsg:
 		return c.key(msg)
@@ -201,39 +201,39 @@ func (c cockpit) Update(msg tea.Msg) (cockpit, tea.Cmd) {
 	return c, c.broadcast(msg)
 }
 
-func (c cockpit) key(msg tea.KeyMsg) (cockpit, tea.Cmd) {
+func (c Cockpit) key(msg tea.KeyMsg) (Cockpit, tea.Cmd) {
 	k := c.ctx.Keys
 	// Focus moves with tab unless tab completes a command; page keys scroll
 	// the timeline from the capture line so reading back never costs focus.
 	switch {
-	case key.Matches(msg, k.NextPane) && !(c.focus == focusCapture && c.capture.completing()) && c.capture.mode == modeLog && !c.rightTyping():
-		return c, c.setFocus(c.focus + 1)
-	case key.Matches(msg, k.PrevPane) && c.capture.mode == modeLog && !c.rightTyping():
-		return c, c.setFocus(c.focus - 1)
+	case key.Matches(msg, k.NextPane) && !(c.Focus == FocusCapture && c.Capture.completing()) && c.Capture.Mode == ModeLog && !c.rightTyping():
+		return c, c.SetFocus(c.Focus + 1)
+	case key.Matches(msg, k.PrevPane) && c.Capture.Mode == ModeLog && !c.rightTyping():
+		return c, c.SetFocus(c.Focus - 1)
 	}
-	switch c.focus {
-	case focusCapture:
+	switch c.Focus {
+	case FocusCapture:
 		if key.Matches(msg, k.PageUp, k.PageDown) {
 			var cmd tea.Cmd
-			c.timeline, cmd = c.timeline.Update(msg)
+			c.Timeline, cmd = c.Timeline.Update(msg)
 			return c, cmd
 		}
 		var cmd tea.Cmd
-		c.capture, cmd = c.capture.Update(msg)
-		if h := c.capture.handoff; h != nil {
-			c.capture.handoff = nil
+		c.Capture, cmd = c.Capture.Update(msg)
+		if h := c.Capture.handoff; h != nil {
+			c.Capture.handoff = nil
 			if p, ok := h.(common.PendingMsg); ok {
-				c.timeline.addPending(p)
+				c.Timeline.addPending(p)
 				return c, cmd
 			}
 			return c, tea.Batch(cmd, c.broadcast(h))
 		}
 		return c, cmd
-	case focusTimeline:
-		if !c.timeline.selecting && !c.timeline.confirm {
+	case FocusTimeline:
+		if !c.Timeline.selecting && !c.Timeline.confirm {
 			switch {
 			case key.Matches(msg, k.Capture), key.Matches(msg, k.Back):
-				return c, c.setFocus(focusCapture)
+				return c, c.SetFocus(FocusCapture)
 			case key.Matches(msg, k.Command):
 				return c, c.startCommand("/")
 			}
@@ -244,71 +244,71 @@ func (c cockpit) key(msg tea.KeyMsg) (cockpit, tea.Cmd) {
 			}
 		}
 		var cmd tea.Cmd
-		c.timeline, cmd = c.timeline.Update(msg)
+		c.Timeline, cmd = c.Timeline.Update(msg)
 		return c, cmd
 	default:
-		i := int(c.focus - focusRight)
-		if !c.right[i].Typing() && key.Matches(msg, k.Capture) {
-			return c, c.setFocus(focusCapture)
+		i := int(c.Focus - FocusRight)
+		if !c.Right[i].Typing() && key.Matches(msg, k.Capture) {
+			return c, c.SetFocus(FocusCapture)
 		}
 		var cmd tea.Cmd
-		c.right[i], cmd = c.right[i].Update(msg)
+		c.Right[i], cmd = c.Right[i].Update(msg)
 		return c, tea.Batch(cmd, c.answerFocusRequest(i))
 	}
 }
 
 // startCommand focuses the capture line with a command begun, keeping any
 // half-typed line in the history so nothing is lost.
-func (c *cockpit) startCommand(line string) tea.Cmd {
-	cmd := c.setFocus(focusCapture)
-	if v := c.capture.Value(); v != "" && v != line {
-		c.capture.remember(v)
+func (c *Cockpit) startCommand(line string) tea.Cmd {
+	cmd := c.SetFocus(FocusCapture)
+	if v := c.Capture.Value(); v != "" && v != line {
+		c.Capture.remember(v)
 	}
-	c.capture.input.SetValue(line)
-	c.capture.input.CursorEnd()
-	c.capture.err = ""
-	return tea.Batch(cmd, c.capture.changed())
+	c.Capture.Input.SetValue(line)
+	c.Capture.Input.CursorEnd()
+	c.Capture.Err = ""
+	return tea.Batch(cmd, c.Capture.Changed())
 }
 
-func (c *cockpit) rightTyping() bool {
-	return c.focus >= focusRight && c.right[c.focus-focusRight].Typing()
+func (c *Cockpit) rightTyping() bool {
+	return c.Focus >= FocusRight && c.Right[c.Focus-FocusRight].Typing()
 }
 
 // View draws the cockpit at its size.
-func (c cockpit) View() string {
+func (c Cockpit) View() string {
 	var b strings.Builder
 	b.WriteString(headerView(c.ctx, c.w))
 	b.WriteByte('\n')
 	col := c.info.View()
-	if len(c.right) > 0 {
-		parts := make([]string, 0, len(c.right)+1)
+	if len(c.Right) > 0 {
+		parts := make([]string, 0, len(c.Right)+1)
 		parts = append(parts, col)
-		for _, p := range c.right {
+		for _, p := range c.Right {
 			parts = append(parts, p.View())
 		}
 		col = strings.Join(parts, "\n")
 	}
-	b.WriteString(common.JoinH(c.timeline.View(), col))
+	b.WriteString(common.JoinH(c.Timeline.View(), col))
 	b.WriteByte('\n')
-	b.WriteString(c.capture.View())
+	b.WriteString(c.Capture.View())
 	return b.String()
 }
 
 // ShortHelp lists the keys of the focused part.
-func (c cockpit) ShortHelp() []key.Binding {
+func (c Cockpit) ShortHelp() []key.Binding {
 	switch {
-	case c.focus == focusCapture:
-		return c.capture.ShortHelp()
-	case c.focus == focusTimeline:
-		return c.timeline.ShortHelp()
+	case c.Focus == FocusCapture:
+		return c.Capture.ShortHelp()
+	case c.Focus == FocusTimeline:
+		return c.Timeline.ShortHelp()
 	}
-	return c.right[c.focus-focusRight].ShortHelp()
+	return c.Right[c.Focus-FocusRight].ShortHelp()
 }
 
 // FullHelp lists every key of the cockpit.
-func (c cockpit) FullHelp() [][]key.Binding {
-	out := append(c.capture.FullHelp(), c.timeline.FullHelp()...)
-	for _, p := range c.right {
+func (c Cockpit) FullHelp() [][]key.Binding {
+	out := append(c.Capture.FullHelp(), c.Timeline.FullHelp()...)
+	for _, p := range c.Right {
 		out = append(out, p.FullHelp()...)
 	}
 	return out

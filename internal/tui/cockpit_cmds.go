@@ -62,8 +62,8 @@ func deleteEntryCmd(ctx *common.Context, entryID int64) tea.Cmd {
 	})
 }
 
-// loadLineCmd reads the half-typed line kept from last time.
-func loadLineCmd(st *store.Store, id int64, author string) tea.Cmd {
+// LoadLineCmd reads the half-typed line kept from last time.
+func LoadLineCmd(st *store.Store, id int64, author string) tea.Cmd {
 	return func() tea.Msg {
 		v, err := st.UIState(id, common.UIStateName(author))
 		if err != nil {
@@ -73,6 +73,6 @@ func loadLineCmd(st *store.Store, id int64, author string) tea.Cmd {
 		if err != nil {
 			return common.ErrMsg{Err: err}
 		}
-		return uiStateMsg{id: id, value: v, prompt: p}
+		return UiStateMsg{id: id, value: v, prompt: p}
 	}
 }

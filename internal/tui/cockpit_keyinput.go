@@ -1,13 +1,13 @@
 package tui
 
-// takingText: the capture line in any mode (log, edit, re-time) is a text
+// TakingText: the capture line in any mode (log, edit, re-time) is a text
 // input; the timeline never is, even while a y/n confirmation is asked.
-func (c *cockpit) takingText() bool {
+func (c *Cockpit) TakingText() bool {
 	switch {
-	case c.focus == focusCapture:
-		return c.capture.focused
-	case c.focus >= focusRight:
-		return componentTakingText(c.right[c.focus-focusRight])
+	case c.Focus == FocusCapture:
+		return c.Capture.focused
+	case c.Focus >= FocusRight:
+		return componentTakingText(c.Right[c.Focus-FocusRight])
 	}
 	return false
 }

@@ -1,18 +1,18 @@
 package tui
 
-// uiStateMsg brings back the half-typed capture line saved last time.
-type uiStateMsg struct {
+// UiStateMsg brings back the half-typed capture line saved last time.
+type UiStateMsg struct {
 	id    int64
 	value string
 	// prompt is an entry edit or re-time in progress (savedPrompt JSON).
 	prompt string
 }
 
-// saveLineMsg fires after typing pauses; seq tells whether more typing
+// SaveLineMsg fires after typing pauses; seq tells whether more typing
 // happened since.
 // force marks the tick of the longest wait (common.MaxSaveWait), which saves even
 // while typing goes on.
-type saveLineMsg struct {
-	seq   int
-	force bool
+type SaveLineMsg struct {
+	Seq   int
+	Force bool
 }

@@ -34,7 +34,7 @@ func TestCaptureLogsEntriesWithPrefixes(t *testing.T) {
 	for _, c := range cases {
 		m = typeText(t, m, c.line)
 		m = press(t, m, "enter")
-		if v := m.cockpit.capture.Value(); v != "" {
+		if v := m.cockpit.Capture.Value(); v != "" {
 			t.Fatalf("%q: the capture line kept %q after logging", c.line, v)
 		}
 		var got *incident.Entry
@@ -62,7 +62,7 @@ func TestSlashCommandsApply(t *testing.T) {
 	for _, line := range []string{"/status monitoring", "/sev 1", "/lead priya", "/comms li", "/tag eu", "/mitigated 13:30", "/every 20m", "/eta 15:00"} {
 		m = typeText(t, m, line)
 		m = press(t, m, "enter")
-		if e := m.cockpit.capture.err; e != "" {
+		if e := m.cockpit.Capture.Err; e != "" {
 			t.Fatalf("%s: %s", line, e)
 		}
 	}
@@ -91,17 +91,17 @@ func TestCaptureErrorKeepsText(t *testing.T) {
 	for _, line := range []string{"/status sideways", "/sev 9", "/nonsense", "@25:99 late note", "!"} {
 		m = typeText(t, m, line)
 		m = press(t, m, "enter")
-		if got := m.cockpit.capture.Value(); got != line {
+		if got := m.cockpit.Capture.Value(); got != line {
 			t.Errorf("%q: the capture line holds %q after the error", line, got)
 		}
-		if m.cockpit.capture.err == "" || !strings.Contains(m.View(), "✗") {
+		if m.cockpit.Capture.Err == "" || !strings.Contains(m.View(), "✗") {
 			t.Errorf("%q: no inline error", line)
 		}
 		// Clear the line for the next case.
 		for range len([]rune(line)) {
 			m = press(t, m, "backspace")
 		}
-		if m.cockpit.capture.err != "" {
+		if m.cockpit.Capture.Err != "" {
 			t.Errorf("%q: editing the line did not clear the error", line)
 		}
 	}
@@ -120,18 +120,18 @@ func TestTabCompletesSlashCommands(t *testing.T) {
 		t.Errorf("the hint does not list both matches:\n%s", m.View())
 	}
 	m = press(t, m, "tab")
-	if got := m.cockpit.capture.Value(); got != "/sta" {
+	if got := m.cockpit.Capture.Value(); got != "/sta" {
 		t.Errorf("tab on an ambiguous prefix gave %q", got)
 	}
 	m = typeText(t, m, "tu")
 	m = press(t, m, "tab")
-	if got := m.cockpit.capture.Value(); got != "/status " {
+	if got := m.cockpit.Capture.Value(); got != "/status " {
 		t.Errorf("tab completed to %q, want %q", got, "/status ")
 	}
 	if !strings.Contains(m.View(), "/status NAME — set status") {
 		t.Errorf("the hint does not show the syntax:\n%s", m.View())
 	}
-	if m.cockpit.focus != focusCapture {
+	if m.cockpit.Focus != FocusCapture {
 		t.Errorf("tab while completing moved the focus")
 	}
 	m = typeText(t, m, "ident")
@@ -141,7 +141,7 @@ func TestTabCompletesSlashCommands(t *testing.T) {
 	}
 	// With nothing to complete, tab moves to the timeline.
 	m = press(t, m, "tab")
-	if m.cockpit.focus != focusTimeline {
+	if m.cockpit.Focus != FocusTimeline {
 		t.Errorf("tab on an empty line did not focus the timeline")
 	}
 }
@@ -158,7 +158,7 @@ func TestHistoryRecallsEarlierLines(t *testing.T) {
 	want := []struct{ key, value string }{{"up", "second line"}, {"up", "first line"}, {"up", "first line"}, {"down", "second line"}, {"down", "draft"}}
 	for _, w := range want {
 		m = press(t, m, w.key)
-		if got := m.cockpit.capture.Value(); got != w.value {
+		if got := m.cockpit.Capture.Value(); got != w.value {
 			t.Fatalf("after %s the line is %q, want %q", w.key, got, w.value)
 		}
 	}
@@ -174,7 +174,7 @@ func TestHalfTypedLineSurvivesQuit(t *testing.T) {
 		t.Fatalf("UIState after quit = %q, %v", v, err)
 	}
 	m2 := newModel(t, st, id, 120, 40)
-	if got := m2.cockpit.capture.Value(); got != "half a thought about the pool" {
+	if got := m2.cockpit.Capture.Value(); got != "half a thought about the pool" {
 		t.Fatalf("the line came back as %q", got)
 	}
 	if !strings.Contains(m2.View(), "half a thought about the pool") {
@@ -188,16 +188,16 @@ func TestHalfTypedLineSavedAfterPause(t *testing.T) {
 	m := newModel(t, st, id, 120, 40)
 	m = typeText(t, m, "abc")
 	// An old timer does nothing; the one for the last keystroke saves.
-	m = send(t, m, saveLineMsg{seq: m.cockpit.capture.seq - 1})
+	m = send(t, m, SaveLineMsg{Seq: m.cockpit.Capture.Seq - 1})
 	if v, _ := st.UIState(id, common.UIStateName("amara")); v != "" {
 		t.Fatalf("a stale timer saved %q", v)
 	}
-	m = send(t, m, saveLineMsg{seq: m.cockpit.capture.seq})
+	m = send(t, m, SaveLineMsg{Seq: m.cockpit.Capture.Seq})
 	if v, _ := st.UIState(id, common.UIStateName("amara")); v != "abc" {
 		t.Fatalf("saved %q, want abc", v)
 	}
 	m = press(t, m, "enter")
-	m = send(t, m, saveLineMsg{seq: m.cockpit.capture.seq})
+	m = send(t, m, SaveLineMsg{Seq: m.cockpit.Capture.Seq})
 	if v, _ := st.UIState(id, common.UIStateName("amara")); v != "" {
 		t.Fatalf("after logging the saved line is %q, want it cleared", v)
 	}
@@ -243,46 +243,46 @@ func TestTimelineScrollAndFollow(t *testing.T) {
 	st := openStore(t)
 	id := seedMany(t, st, 200)
 	m := newModel(t, st, id, 120, 40)
-	if !m.cockpit.timeline.follow || !strings.Contains(m.View(), "entry 199:") {
+	if !m.cockpit.Timeline.Follow || !strings.Contains(m.View(), "entry 199:") {
 		t.Fatal("the timeline does not start at the newest entry")
 	}
 	m = press(t, m, "tab") // focus the timeline
 	m = press(t, m, "k", "k", "k")
-	if m.cockpit.timeline.follow {
+	if m.cockpit.Timeline.Follow {
 		t.Fatal("scrolling up kept following")
 	}
 	if strings.Contains(m.View(), "entry 199:") || !strings.Contains(m.View(), "↓") {
 		t.Fatalf("after scrolling up the newest entry is still shown or no 'newer' note:\n%s", m.View())
 	}
-	top := m.cockpit.timeline.top
+	top := m.cockpit.Timeline.Top
 
 	// An entry from another process does not move a scrolled view.
 	if _, err := st.AppendEntry(id, incident.Entry{At: pinned, RecordedAt: pinned, Author: "bot", Kind: incident.KindNote, Text: "from another process"}); err != nil {
 		t.Fatal(err)
 	}
 	m = send(t, m, common.ReloadMsg{})
-	if m.cockpit.timeline.top != top {
-		t.Fatalf("a new entry moved the scrolled view from %d to %d", top, m.cockpit.timeline.top)
+	if m.cockpit.Timeline.Top != top {
+		t.Fatalf("a new entry moved the scrolled view from %d to %d", top, m.cockpit.Timeline.Top)
 	}
 	m = press(t, m, "G")
-	if !m.cockpit.timeline.follow || !strings.Contains(m.View(), "from another process") {
+	if !m.cockpit.Timeline.Follow || !strings.Contains(m.View(), "from another process") {
 		t.Fatal("G did not go back to the newest entry")
 	}
 	m = press(t, m, "g")
-	if m.cockpit.timeline.top != 0 || !strings.Contains(m.View(), "entry 0:") {
+	if m.cockpit.Timeline.Top != 0 || !strings.Contains(m.View(), "entry 0:") {
 		t.Fatal("g did not go to the top")
 	}
 	m = press(t, m, "pgdown")
-	if m.cockpit.timeline.top == 0 {
+	if m.cockpit.Timeline.Top == 0 {
 		t.Fatal("pgdown did not scroll")
 	}
 	m = press(t, m, "G")
 	m = send(t, m, tea.MouseMsg{Button: tea.MouseButtonWheelUp, Action: tea.MouseActionPress})
-	if m.cockpit.timeline.follow {
+	if m.cockpit.Timeline.Follow {
 		t.Fatal("the mouse wheel did not scroll up")
 	}
 	m = send(t, m, tea.MouseMsg{Button: tea.MouseButtonWheelDown, Action: tea.MouseActionPress})
-	if !m.cockpit.timeline.follow {
+	if !m.cockpit.Timeline.Follow {
 		t.Fatal("the mouse wheel did not scroll back down")
 	}
 
@@ -317,7 +317,7 @@ func TestSelectionStarEditRetimeDelete(t *testing.T) {
 	id := seedHandbook(t, st)
 	m := newModel(t, st, id, 120, 40)
 	m = press(t, m, "tab", "enter") // focus the timeline, select the newest entry
-	sel, ok := m.cockpit.timeline.selected()
+	sel, ok := m.cockpit.Timeline.Selected()
 	if !ok || sel.Text != "Failover to secondary PSP started" {
 		t.Fatalf("selected %+v, want the newest entry", sel)
 	}
@@ -325,7 +325,7 @@ func TestSelectionStarEditRetimeDelete(t *testing.T) {
 		t.Fatal("the selection is not drawn")
 	}
 	m = press(t, m, "k")
-	sel, _ = m.cockpit.timeline.selected()
+	sel, _ = m.cockpit.Timeline.Selected()
 	if sel.Text != "ETA set to 14:20" {
 		t.Fatalf("k selected %q", sel.Text)
 	}
@@ -342,21 +342,21 @@ func TestSelectionStarEditRetimeDelete(t *testing.T) {
 
 	// Edit the text.
 	m = press(t, m, "e")
-	if m.cockpit.focus != focusCapture || m.cockpit.capture.mode != modeEditText || m.cockpit.capture.Value() != "Failover to secondary PSP started" {
-		t.Fatalf("e did not open the edit prompt: mode %d value %q", m.cockpit.capture.mode, m.cockpit.capture.Value())
+	if m.cockpit.Focus != FocusCapture || m.cockpit.Capture.Mode != ModeEditText || m.cockpit.Capture.Value() != "Failover to secondary PSP started" {
+		t.Fatalf("e did not open the edit prompt: mode %d value %q", m.cockpit.Capture.Mode, m.cockpit.Capture.Value())
 	}
 	m = typeText(t, m, " (eu-west-1 only)")
 	m = press(t, m, "enter")
 	if e := lastEntry(t, st, id); e.Text != "Failover to secondary PSP started (eu-west-1 only)" || e.EditedAt.IsZero() {
 		t.Fatalf("the edit did not land: %+v", e)
 	}
-	if m.cockpit.capture.mode != modeLog {
+	if m.cockpit.Capture.Mode != ModeLog {
 		t.Fatal("the prompt did not close")
 	}
 
 	// Re-time.
 	m = press(t, m, "tab", "enter", "t")
-	if m.cockpit.capture.mode != modeRetime {
+	if m.cockpit.Capture.Mode != ModeRetime {
 		t.Fatal("t did not open the time prompt")
 	}
 	for range 5 {
@@ -402,12 +402,12 @@ func TestEditPromptEscKeepsHalfTypedLine(t *testing.T) {
 	m := newModel(t, st, id, 120, 40)
 	m = typeText(t, m, "not finished")
 	m = press(t, m, "tab", "enter", "e")
-	if m.cockpit.capture.mode != modeEditText {
+	if m.cockpit.Capture.Mode != ModeEditText {
 		t.Fatal("no edit prompt")
 	}
 	m = press(t, m, "esc")
-	if m.cockpit.capture.mode != modeLog || m.cockpit.capture.Value() != "not finished" {
-		t.Fatalf("esc left mode %d value %q", m.cockpit.capture.mode, m.cockpit.capture.Value())
+	if m.cockpit.Capture.Mode != ModeLog || m.cockpit.Capture.Value() != "not finished" {
+		t.Fatalf("esc left mode %d value %q", m.cockpit.Capture.Mode, m.cockpit.Capture.Value())
 	}
 }
 
@@ -417,8 +417,8 @@ func TestCommandKeysStartCommands(t *testing.T) {
 	m := newModel(t, st, id, 120, 40)
 	m = typeText(t, m, "unfinished note")
 	m = press(t, m, "tab", "S")
-	if m.cockpit.focus != focusCapture || m.cockpit.capture.Value() != "/status " {
-		t.Fatalf("S gave focus %d and line %q", m.cockpit.focus, m.cockpit.capture.Value())
+	if m.cockpit.Focus != FocusCapture || m.cockpit.Capture.Value() != "/status " {
+		t.Fatalf("S gave focus %d and line %q", m.cockpit.Focus, m.cockpit.Capture.Value())
 	}
 	if !strings.Contains(m.View(), "/status NAME — set status") {
 		t.Fatal("the command's syntax is not shown")
@@ -430,11 +430,11 @@ func TestCommandKeysStartCommands(t *testing.T) {
 	}
 	// The half-typed note went to the history, not away.
 	m = press(t, m, "up")
-	if got := m.cockpit.capture.Value(); got != "/status monitoring" {
+	if got := m.cockpit.Capture.Value(); got != "/status monitoring" {
 		t.Fatalf("history[-1] = %q", got)
 	}
 	m = press(t, m, "up")
-	if got := m.cockpit.capture.Value(); got != "unfinished note" {
+	if got := m.cockpit.Capture.Value(); got != "unfinished note" {
 		t.Fatalf("the half-typed note was lost: %q", got)
 	}
 	// Every command key names a real slash command.
@@ -452,17 +452,17 @@ func TestHalfTypedLineSavedWithinTheLongestWait(t *testing.T) {
 	st := openStore(t)
 	id := seedHandbook(t, st)
 	m := newModel(t, st, id, 120, 40)
-	c := m.cockpit.capture
-	c.input.SetValue("steady typi")
-	first := c.seq
-	c.changed()
-	c.input.SetValue("steady typing goes on")
-	c.changed()
+	c := m.cockpit.Capture
+	c.Input.SetValue("steady typi")
+	first := c.Seq
+	c.Changed()
+	c.Input.SetValue("steady typing goes on")
+	c.Changed()
 	var cmd tea.Cmd
-	if c, cmd = c.Update(saveLineMsg{seq: first}); cmd != nil {
+	if c, cmd = c.Update(SaveLineMsg{Seq: first}); cmd != nil {
 		t.Fatal("a stale pause tick saved")
 	}
-	if c, cmd = c.Update(saveLineMsg{seq: first, force: true}); cmd == nil {
+	if c, cmd = c.Update(SaveLineMsg{Seq: first, Force: true}); cmd == nil {
 		t.Fatal("the longest-wait tick did not save")
 	}
 	cmd()
@@ -470,7 +470,7 @@ func TestHalfTypedLineSavedWithinTheLongestWait(t *testing.T) {
 	if v, _ := st.UIState(id, common.UIStateName("amara")); v != "steady typing goes on" {
 		t.Fatalf("saved %q", v)
 	}
-	if c.armed {
+	if c.Armed {
 		t.Error("the longest-wait tick left the timer armed")
 	}
 }
@@ -482,18 +482,18 @@ func TestEntryEditSurvivesQuitting(t *testing.T) {
 	id := seedHandbook(t, st)
 	m := newModel(t, st, id, 120, 40)
 	m = press(t, m, "tab", "enter", "e")
-	if m.cockpit.capture.mode != modeEditText {
+	if m.cockpit.Capture.Mode != ModeEditText {
 		t.Fatalf("no edit prompt:\n%s", m.View())
 	}
-	entry := m.cockpit.capture.entry.ID
-	m.cockpit.capture.input.SetValue("half of a better wording")
+	entry := m.cockpit.Capture.Entry.ID
+	m.cockpit.Capture.Input.SetValue("half of a better wording")
 	m = press(t, m, "ctrl+c")
 	m.ctx.WaitWrites()
 
 	m = newModel(t, st, id, 120, 40)
-	c := m.cockpit.capture
-	if c.mode != modeEditText || c.entry.ID != entry || c.Value() != "half of a better wording" {
-		t.Fatalf("after reopening: mode %d entry #%d value %q; want the edit of #%d back", c.mode, c.entry.ID, c.Value(), entry)
+	c := m.cockpit.Capture
+	if c.Mode != ModeEditText || c.Entry.ID != entry || c.Value() != "half of a better wording" {
+		t.Fatalf("after reopening: mode %d entry #%d value %q; want the edit of #%d back", c.Mode, c.Entry.ID, c.Value(), entry)
 	}
 	m = press(t, m, "esc")
 	m.ctx.WaitWrites()

@@ -24,7 +24,7 @@ import (
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
-// commsPane is the public-communication pane under the incident pane: the
+// CommsPane is the public-communication pane under the incident pane: the
 // countdown to the next public update, the draft (pre-written from the
 // status template, edited in place, saved as it is typed), the jargon
 // check, publishing with clipboard copy and webhook delivery, and the
@@ -34,26 +34,26 @@ import (
 // capture line hands /publish to this pane so the jargon confirmation
 // applies there too). Delivery runs in the background after the update is
 // stored, so a slow or dead webhook never blocks typing or loses the update.
-type commsPane struct {
+type CommsPane struct {
 	ctx  *common.Context
 	keys common.CommsKeys
-	ta   textarea.Model
+	Ta   textarea.Model
 	w, h int
 
-	focused bool
-	editing bool
+	Focused bool
+	Editing bool
 
-	// templated: the draft shown is generated from the status template
+	// Templated: the draft shown is generated from the status template
 	// and not stored; it follows status, ETA and time until edited.
-	templated bool
+	Templated bool
 	// synced is the draft as last known to be in the store, and syncedRev
 	// its revision: a loaded copy with an older revision is one this pane
 	// has already moved past and never replaces what is shown.
 	synced    string
 	syncedRev int64
-	// seq counts edits; a debounced save writes only if it is current.
+	// Seq counts edits; a debounced save writes only if it is current.
 	// armed is set while a longest-wait save tick is pending.
-	seq   int
+	Seq   int
 	armed bool
 	saver *draftSaver
 
@@ -78,8 +78,8 @@ type commsPane struct {
 	// state is the countdown state at the last tick, to ring the bell once
 	// when the update becomes overdue.
 	state incident.CountdownState
-	// notifyOpts tune webhook delivery (tests shorten the waits).
-	notifyOpts notify.Options
+	// NotifyOpts tune webhook delivery (tests shorten the waits).
+	NotifyOpts notify.Options
 }
 
 // draftSaveAfter is how long typing must pause before the draft is saved.
@@ -87,10 +87,10 @@ const draftSaveAfter = 500 * time.Millisecond
 
 // Messages of the comms pane.
 type (
-	// draftSaveMsg fires when typing paused.
-	draftSaveMsg struct {
-		id    int64
-		seq   int
+	// DraftSaveMsg fires when typing paused.
+	DraftSaveMsg struct {
+		Id    int64
+		Seq   int
 		force bool
 	}
 	// draftSavedMsg reports the draft written to the store: sent is what
@@ -101,8 +101,8 @@ type (
 		sent   string
 		merged store.Merged
 	}
-	// publishDoneMsg reports the publish write.
-	publishDoneMsg struct {
+	// PublishDoneMsg reports the publish write.
+	PublishDoneMsg struct {
 		res store.Applied
 		err error
 	}
@@ -145,7 +145,7 @@ func (s *draftSaver) adopt(id, rev int64, text string) {
 	}
 }
 
-func newCommsPane(ctx *common.Context) *commsPane {
+func NewCommsPane(ctx *common.Context) *CommsPane {
 	ta := textarea.New()
 	ta.ShowLineNumbers = false
 	// One column of margin, as the draft has when not edited.
@@ -165,32 +165,32 @@ func newCommsPane(ctx *common.Context) *commsPane {
 	// A steady cursor, as on the capture line: a blinking one redraws the
 	// frame twice a second for nothing.
 	ta.Cursor.SetMode(cursor.CursorStatic)
-	c := &commsPane{ctx: ctx, keys: ctx.Keys.CommsPane, ta: ta, templated: true, saver: &draftSaver{base: map[int64]store.Edit{}}}
+	c := &CommsPane{ctx: ctx, keys: ctx.Keys.CommsPane, Ta: ta, Templated: true, saver: &draftSaver{base: map[int64]store.Edit{}}}
 	c.sync()
 	return c
 }
 
 // Init has nothing to start: the incident arrives with common.IncidentLoadedMsg.
-func (c *commsPane) Init() tea.Cmd { return nil }
+func (c *CommsPane) Init() tea.Cmd { return nil }
 
 // SetSize sets the outer size.
-func (c *commsPane) SetSize(w, h int) common.Component {
+func (c *CommsPane) SetSize(w, h int) common.Component {
 	c.w, c.h = w, h
 	c.layout()
 	return c
 }
 
 // SetFocused moves the keyboard to or from the pane.
-func (c *commsPane) SetFocused(f bool) common.Component {
-	c.focused = f
-	if !f && c.editing {
+func (c *CommsPane) SetFocused(f bool) common.Component {
+	c.Focused = f
+	if !f && c.Editing {
 		c.stopEditing()
 	}
 	return c
 }
 
 // TakeFocusRequest implements common.FocusAsker.
-func (c *commsPane) TakeFocusRequest() int {
+func (c *CommsPane) TakeFocusRequest() int {
 	r := c.focusRequest
 	c.focusRequest = 0
 	return r
@@ -198,7 +198,7 @@ func (c *commsPane) TakeFocusRequest() int {
 
 // endConfirm leaves the publish confirmation and gives the keyboard back if
 // it was taken for it.
-func (c *commsPane) endConfirm() {
+func (c *CommsPane) endConfirm() {
 	c.confirming = false
 	if c.seized {
 		c.seized = false
@@ -208,21 +208,21 @@ func (c *commsPane) endConfirm() {
 
 // Typing is true while the draft is edited or a confirmation is asked, so
 // letters reach the pane.
-func (c *commsPane) Typing() bool { return c.editing || (c.focused && c.confirming) }
+func (c *CommsPane) Typing() bool { return c.Editing || (c.Focused && c.confirming) }
 
 // Flush saves a draft typed since the last save; quitting runs it.
-func (c *commsPane) Flush() tea.Cmd {
-	if c.templated || c.ta.Value() == c.synced || c.ctx.IncidentID == 0 {
+func (c *CommsPane) Flush() tea.Cmd {
+	if c.Templated || c.Ta.Value() == c.synced || c.ctx.IncidentID == 0 {
 		return nil
 	}
 	return c.saveCmd()
 }
 
-// text is the draft as shown and published.
-func (c *commsPane) text() string { return c.ta.Value() }
+// Text is the draft as shown and published.
+func (c *CommsPane) Text() string { return c.Ta.Value() }
 
 // template writes the draft for the incident's state now.
-func (c *commsPane) template() string {
+func (c *CommsPane) template() string {
 	inc := c.ctx.Incident
 	if inc == nil {
 		return ""
@@ -236,7 +236,7 @@ func (c *commsPane) template() string {
 
 // sync brings the draft in line with the incident just loaded, unless the
 // user has typed something not yet saved, which wins.
-func (c *commsPane) sync() {
+func (c *CommsPane) sync() {
 	inc := c.ctx.Incident
 	if inc == nil {
 		return
@@ -245,7 +245,7 @@ func (c *commsPane) sync() {
 		// A copy read before this pane's own save landed.
 		return
 	}
-	dirty := !c.templated && c.ta.Value() != c.synced
+	dirty := !c.Templated && c.Ta.Value() != c.synced
 	if dirty {
 		// What the person typed stays; the next save merges.
 		return
@@ -253,58 +253,58 @@ func (c *commsPane) sync() {
 	c.syncedRev = inc.DraftRev
 	c.saver.adopt(c.ctx.IncidentID, inc.DraftRev, inc.Draft)
 	if inc.Draft != "" {
-		c.templated = false
+		c.Templated = false
 		c.synced = inc.Draft
 		c.setValue(inc.Draft)
 		return
 	}
 	c.synced = ""
-	if c.editing && !c.templated {
+	if c.Editing && !c.Templated {
 		// Cleared on purpose while editing: leave it empty to type into.
 		return
 	}
-	c.templated = true
+	c.Templated = true
 	c.setValue(c.template())
 }
 
-func (c *commsPane) setValue(v string) {
-	if c.ta.Value() == v {
+func (c *CommsPane) setValue(v string) {
+	if c.Ta.Value() == v {
 		return
 	}
-	c.ta.SetValue(v)
-	c.ta.CursorEnd()
+	c.Ta.SetValue(v)
+	c.Ta.CursorEnd()
 	c.refresh()
 }
 
 // refresh recomputes what derives from the draft text.
-func (c *commsPane) refresh() {
+func (c *CommsPane) refresh() {
 	var extra, allow []string
 	if c.ctx.Config != nil {
 		extra, allow = c.ctx.Config.JargonWords, c.ctx.Config.JargonAllow
 	}
-	c.findings = incident.CheckJargon(incident.CleanText(c.text()), extra, allow)
+	c.findings = incident.CheckJargon(incident.CleanText(c.Text()), extra, allow)
 	c.layout()
 }
 
-func (c *commsPane) startEditing() tea.Cmd {
-	c.editing = true
+func (c *CommsPane) startEditing() tea.Cmd {
+	c.Editing = true
 	c.confirming = false
 	c.layout()
-	return c.ta.Focus()
+	return c.Ta.Focus()
 }
 
-func (c *commsPane) stopEditing() {
-	c.editing = false
-	c.ta.Blur()
+func (c *CommsPane) stopEditing() {
+	c.Editing = false
+	c.Ta.Blur()
 	c.layout()
 }
 
 // Update handles data messages always and keys while focused.
-func (c *commsPane) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+func (c *CommsPane) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	switch msg := msg.(type) {
 	case common.IncidentLoadedMsg:
 		if c.state == "" && c.ctx.Incident != nil {
-			c.state = c.countdown().State
+			c.state = c.Countdown().State
 		}
 		c.sync()
 		return c, nil
@@ -316,14 +316,14 @@ func (c *commsPane) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		if msg.Text != "" {
 			c.replaceDraft(msg.Text)
 		}
-		return c, c.requestPublish()
+		return c, c.RequestPublish()
 	case common.DraftSetMsg:
 		return c, c.setDraft(msg.Text)
-	case draftSaveMsg:
+	case DraftSaveMsg:
 		if msg.force {
 			c.armed = false
 		}
-		if msg.id != c.ctx.IncidentID || (!msg.force && msg.seq != c.seq) || c.templated || c.ta.Value() == c.synced {
+		if msg.Id != c.ctx.IncidentID || (!msg.force && msg.Seq != c.Seq) || c.Templated || c.Ta.Value() == c.synced {
 			return c, nil
 		}
 		return c, c.saveCmd()
@@ -332,7 +332,7 @@ func (c *commsPane) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 			return c, nil
 		}
 		return c, c.saved(msg)
-	case publishDoneMsg:
+	case PublishDoneMsg:
 		c.publishing = max(c.publishing-1, 0)
 		if msg.err != nil {
 			return c, common.ErrCmd(msg.err)
@@ -348,26 +348,26 @@ func (c *commsPane) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		c.resending = false
 		return c, c.delivered(msg)
 	case tea.KeyMsg:
-		if c.focused {
+		if c.Focused {
 			return c, c.key(msg)
 		}
 	default:
-		if c.editing {
+		if c.Editing {
 			// Cursor blinks and other textarea internals.
 			var cmd tea.Cmd
-			c.ta, cmd = c.ta.Update(msg)
+			c.Ta, cmd = c.Ta.Update(msg)
 			return c, cmd
 		}
 	}
 	return c, nil
 }
 
-func (c *commsPane) key(msg tea.KeyMsg) tea.Cmd {
+func (c *CommsPane) key(msg tea.KeyMsg) tea.Cmd {
 	k := c.keys
 	if c.confirming {
 		switch {
 		case key.Matches(msg, k.Confirm):
-			return c.requestPublish()
+			return c.RequestPublish()
 		case key.Matches(msg, k.Deny):
 			c.endConfirm()
 			c.layout()
@@ -375,19 +375,19 @@ func (c *commsPane) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
-	if c.editing {
+	if c.Editing {
 		switch {
 		case key.Matches(msg, k.Done):
 			c.stopEditing()
 			return c.Flush()
 		case msg.String() == "ctrl+p":
 			c.stopEditing()
-			return tea.Batch(c.Flush(), c.requestPublish())
+			return tea.Batch(c.Flush(), c.RequestPublish())
 		}
-		before := c.ta.Value()
+		before := c.Ta.Value()
 		var cmd tea.Cmd
-		c.ta, cmd = c.ta.Update(msg)
-		if c.ta.Value() != before {
+		c.Ta, cmd = c.Ta.Update(msg)
+		if c.Ta.Value() != before {
 			return tea.Batch(cmd, c.edited())
 		}
 		return cmd
@@ -396,7 +396,7 @@ func (c *commsPane) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Edit):
 		return c.startEditing()
 	case key.Matches(msg, k.Publish):
-		return c.requestPublish()
+		return c.RequestPublish()
 	case key.Matches(msg, k.Resend):
 		return c.resend()
 	case key.Matches(msg, k.Template):
@@ -406,18 +406,18 @@ func (c *commsPane) key(msg tea.KeyMsg) tea.Cmd {
 }
 
 // edited notes a change typed in the draft and schedules its save.
-func (c *commsPane) edited() tea.Cmd {
-	c.templated = false
+func (c *CommsPane) edited() tea.Cmd {
+	c.Templated = false
 	c.confirming = false
-	c.seq++
+	c.Seq++
 	c.refresh()
-	id, seq := c.ctx.IncidentID, c.seq
-	return common.SaveTicks(draftSaveAfter, &c.armed, func(force bool) tea.Msg { return draftSaveMsg{id: id, seq: seq, force: force} })
+	id, seq := c.ctx.IncidentID, c.Seq
+	return common.SaveTicks(draftSaveAfter, &c.armed, func(force bool) tea.Msg { return DraftSaveMsg{Id: id, Seq: seq, force: force} })
 }
 
 // saveCmd writes the draft as it is now.
-func (c *commsPane) saveCmd() tea.Cmd {
-	st, id, text, saver, author, now := c.ctx.Store, c.ctx.IncidentID, c.text(), c.saver, c.ctx.Author, c.ctx.Now()
+func (c *CommsPane) saveCmd() tea.Cmd {
+	st, id, text, saver, author, now := c.ctx.Store, c.ctx.IncidentID, c.Text(), c.saver, c.ctx.Author, c.ctx.Now()
 	if st == nil || id == 0 {
 		return nil
 	}
@@ -433,7 +433,7 @@ func (c *commsPane) saveCmd() tea.Cmd {
 // saved takes the stored draft back after a save. When a teammate changed
 // the draft meanwhile, their words were merged in: the pane shows the merge
 // with anything typed since the save on top, and says so.
-func (c *commsPane) saved(msg draftSavedMsg) tea.Cmd {
+func (c *CommsPane) saved(msg draftSavedMsg) tea.Cmd {
 	m := msg.merged
 	if m.Rev >= c.syncedRev {
 		c.synced, c.syncedRev = m.Text, m.Rev
@@ -441,8 +441,8 @@ func (c *commsPane) saved(msg draftSavedMsg) tea.Cmd {
 	if !m.Merged || m.Text == msg.sent {
 		return nil
 	}
-	local := incident.Merge3(msg.sent, c.ta.Value(), m.Text).Text
-	c.templated = false
+	local := incident.Merge3(msg.sent, c.Ta.Value(), m.Text).Text
+	c.Templated = false
 	c.setValue(local)
 	who := incident.CleanLine(m.By)
 	if who == "" {
@@ -462,24 +462,24 @@ func (c *commsPane) saved(msg draftSavedMsg) tea.Cmd {
 // replaceDraft shows text as the draft at once (the capture line's /draft
 // or /publish TEXT), before any write lands, so a /publish typed right
 // after publishes exactly it.
-func (c *commsPane) replaceDraft(text string) {
-	c.seq++
-	c.templated = false
+func (c *CommsPane) replaceDraft(text string) {
+	c.Seq++
+	c.Templated = false
 	c.confirming = false
 	c.setValue(text)
 }
 
 // setDraft replaces the draft with text and stores it through the ordered
 // write path.
-func (c *commsPane) setDraft(text string) tea.Cmd {
+func (c *CommsPane) setDraft(text string) tea.Cmd {
 	c.replaceDraft(text)
 	return c.saveCmd()
 }
 
 // useTemplate drops the typed draft for the template of the current state.
-func (c *commsPane) useTemplate() tea.Cmd {
-	c.seq++
-	c.templated = true
+func (c *CommsPane) useTemplate() tea.Cmd {
+	c.Seq++
+	c.Templated = true
 	c.confirming = false
 	c.setValue(c.template())
 	if c.synced == "" {
@@ -496,7 +496,7 @@ func (c *commsPane) useTemplate() tea.Cmd {
 }
 
 // applied follows what the capture line (or this pane) stored.
-func (c *commsPane) applied(msg common.AppliedMsg) tea.Cmd {
+func (c *CommsPane) applied(msg common.AppliedMsg) tea.Cmd {
 	switch {
 	case msg.Result.Update != nil:
 		return c.afterPublish(*msg.Result.Update)
@@ -505,14 +505,14 @@ func (c *commsPane) applied(msg common.AppliedMsg) tea.Cmd {
 	return nil
 }
 
-// requestPublish publishes the draft, asking once when the jargon check
+// RequestPublish publishes the draft, asking once when the jargon check
 // found words a customer may not follow.
-func (c *commsPane) requestPublish() tea.Cmd {
+func (c *CommsPane) RequestPublish() tea.Cmd {
 	if c.ctx.IncidentID == 0 {
 		return common.ErrCmd(common.ErrNoIncident)
 	}
-	text := strings.TrimSpace(c.text())
-	if c.publishing > 0 && text == c.publishText && c.seq == c.publishSeq {
+	text := strings.TrimSpace(c.Text())
+	if c.publishing > 0 && text == c.publishText && c.Seq == c.publishSeq {
 		// The same update asked for twice (p pressed again): once is enough.
 		return nil
 	}
@@ -521,7 +521,7 @@ func (c *commsPane) requestPublish() tea.Cmd {
 	}
 	if len(c.findings) > 0 && !c.confirming {
 		c.confirming = true
-		if !c.focused {
+		if !c.Focused {
 			// Typed on the capture line: take the keyboard so y or n answer.
 			c.seized = true
 			c.focusRequest = 1
@@ -532,39 +532,39 @@ func (c *commsPane) requestPublish() tea.Cmd {
 	}
 	c.endConfirm()
 	c.publishing++
-	c.seq++
-	c.publishText, c.publishSeq = text, c.seq
+	c.Seq++
+	c.publishText, c.publishSeq = text, c.Seq
 	c.layout()
 	st, id, now, author, policy, saver := c.ctx.Store, c.ctx.IncidentID, c.ctx.Now(), c.ctx.Author, c.ctx.Policy(), c.saver
 	// Exactly the text on common.Screen is published, in one transaction.
-	raw := c.text()
+	raw := c.Text()
 	return c.ctx.Write(func() tea.Msg {
 		res, err := st.Apply(id, incident.Capture{Command: incident.CmdPublish, Text: raw}, now, author, policy)
 		if err != nil {
-			return publishDoneMsg{err: fmt.Errorf("the update was not published (the draft is kept): %w", err)}
+			return PublishDoneMsg{err: fmt.Errorf("the update was not published (the draft is kept): %w", err)}
 		}
 		if res.Head != nil {
 			saver.adopt(id, res.Head.DraftRev, res.Head.Draft)
 		}
-		return publishDoneMsg{res: res}
+		return PublishDoneMsg{res: res}
 	})
 }
 
 // afterPublish copies the update to the clipboard, records the copy and
 // delivers it to the webhooks in the background, and starts the next
 // draft.
-func (c *commsPane) afterPublish(u incident.Update) tea.Cmd {
+func (c *CommsPane) afterPublish(u incident.Update) tea.Cmd {
 	now := c.ctx.Now()
-	if c.seq == c.publishSeq {
+	if c.Seq == c.publishSeq {
 		// Nothing written since this publish: start the next draft from
 		// the template. A draft written after it (typed, or a /draft
 		// right behind the /publish) stays.
-		c.seq++
-		c.publishSeq = c.seq
-		c.templated = true
+		c.Seq++
+		c.publishSeq = c.Seq
+		c.Templated = true
 		c.synced = ""
 		c.confirming = false
-		if c.editing {
+		if c.Editing {
 			c.stopEditing()
 		}
 		c.setValue(c.template())
@@ -608,8 +608,8 @@ func (c *commsPane) afterPublish(u incident.Update) tea.Cmd {
 }
 
 // notifier delivers to hooks with the pane's clock.
-func (c *commsPane) notifier(hooks []string) *notify.Notifier {
-	opts := c.notifyOpts
+func (c *CommsPane) notifier(hooks []string) *notify.Notifier {
+	opts := c.NotifyOpts
 	if opts.Now == nil {
 		opts.Now = c.ctx.Now
 	}
@@ -617,7 +617,7 @@ func (c *commsPane) notifier(hooks []string) *notify.Notifier {
 }
 
 // delivered reports the outcome of a delivery in the status line.
-func (c *commsPane) delivered(msg deliveredMsg) tea.Cmd {
+func (c *CommsPane) delivered(msg deliveredMsg) tea.Cmd {
 	reload := func() tea.Msg { return common.ReloadMsg{} }
 	if msg.err != nil {
 		return tea.Batch(reload, common.ErrCmd(fmt.Errorf("the update was delivered but its state was not saved: %w", msg.err)))
@@ -642,7 +642,7 @@ func (c *commsPane) delivered(msg deliveredMsg) tea.Cmd {
 }
 
 // resend delivers again the latest update whose delivery failed.
-func (c *commsPane) resend() tea.Cmd {
+func (c *CommsPane) resend() tea.Cmd {
 	inc := c.ctx.Incident
 	if inc == nil || c.resending {
 		return nil
@@ -680,14 +680,14 @@ func (c *commsPane) resend() tea.Cmd {
 
 // tick refreshes the template's times and rings the bell (config bell)
 // once when the update becomes overdue.
-func (c *commsPane) tick() tea.Cmd {
+func (c *CommsPane) tick() tea.Cmd {
 	if c.ctx.Incident == nil {
 		return nil
 	}
-	if c.templated && !c.editing {
+	if c.Templated && !c.Editing {
 		c.setValue(c.template())
 	}
-	state, prev := c.countdown().State, c.state
+	state, prev := c.Countdown().State, c.state
 	c.state = state
 	term := c.ctx.Terminal
 	if state != incident.CountdownOverdue || prev == "" || prev == incident.CountdownOverdue ||
@@ -700,7 +700,7 @@ func (c *commsPane) tick() tea.Cmd {
 	}
 }
 
-func (c *commsPane) countdown() incident.Countdown {
+func (c *CommsPane) Countdown() incident.Countdown {
 	return incident.CountdownAt(c.ctx.Incident, c.ctx.Policy(), c.ctx.Now())
 }
 
@@ -710,10 +710,10 @@ type commsLayout struct {
 }
 
 // layout sizes the textarea for the current plan.
-func (c *commsPane) layout() {
+func (c *CommsPane) layout() {
 	l := c.plan()
-	c.ta.SetWidth(max(c.w-2, 1))
-	c.ta.SetHeight(max(l.draft, 1))
+	c.Ta.SetWidth(max(c.w-2, 1))
+	c.Ta.SetHeight(max(l.draft, 1))
 }
 
 // plan shares the inner height. After the row for the due time, rows go
@@ -722,7 +722,7 @@ func (c *commsPane) layout() {
 // six rows at most), up to three findings, every published update, every
 // finding, the rest of the draft; what is left goes to the editor while
 // editing and is common.Blank at the bottom otherwise.
-func (c *commsPane) plan() commsLayout {
+func (c *CommsPane) plan() commsLayout {
 	iw, ih := max(c.w-2, 1), max(c.h-2, 0)
 	rem := ih - 1
 	if c.confirming {
@@ -736,8 +736,8 @@ func (c *commsPane) plan() commsLayout {
 	if inc := c.ctx.Incident; inc != nil && len(inc.Updates) > 0 {
 		uAll = 1 + len(inc.Updates)
 	}
-	need := max(len(wrapSpans(incident.CleanText(c.text()), iw-1)), 2)
-	if c.editing {
+	need := max(len(wrapSpans(incident.CleanText(c.Text()), iw-1)), 2)
+	if c.Editing {
 		need++
 	}
 	var l commsLayout
@@ -756,7 +756,7 @@ func (c *commsPane) plan() commsLayout {
 	grow(&l.updates, uAll)
 	grow(&l.findings, fAll)
 	grow(&l.draft, need)
-	if c.editing {
+	if c.Editing {
 		// The editor takes the rest; otherwise it stays common.Blank at the end.
 		l.draft += rem
 	}
@@ -764,15 +764,15 @@ func (c *commsPane) plan() commsLayout {
 }
 
 // View draws the pane.
-func (c *commsPane) View() string {
+func (c *CommsPane) View() string {
 	st := c.ctx.Styles
 	iw := max(c.w-2, 1)
 	inc := c.ctx.Incident
 	if inc == nil {
-		return common.Box(st, "Public update", "", []string{st.Faint.Render(" loading…")}, c.w, c.h, c.focused)
+		return common.Box(st, "Public update", "", []string{st.Faint.Render(" loading…")}, c.w, c.h, c.Focused)
 	}
 	l := c.plan()
-	cd := c.countdown()
+	cd := c.Countdown()
 	var note string
 	switch cd.State {
 	case incident.CountdownOverdue:
@@ -799,9 +799,9 @@ func (c *commsPane) View() string {
 	switch {
 	case c.publishing > 0:
 		meta += " · publishing…"
-	case c.templated:
+	case c.Templated:
 		meta += " · draft from template"
-	case c.ta.Value() != c.synced:
+	case c.Ta.Value() != c.synced:
 		meta += " · saving…"
 	}
 	if who := common.EditorsNote(c.ctx, "draft"); who != "" {
@@ -810,10 +810,10 @@ func (c *commsPane) View() string {
 	}
 	lines = append(lines, " "+st.Muted.Render(meta))
 
-	if c.editing {
-		lines = append(lines, strings.Split(c.ta.View(), "\n")...)
+	if c.Editing {
+		lines = append(lines, strings.Split(c.Ta.View(), "\n")...)
 	} else {
-		lines = append(lines, c.draftLines(iw, l.draft)...)
+		lines = append(lines, c.DraftLines(iw, l.draft)...)
 	}
 	for len(lines) < 1+l.draft {
 		lines = append(lines, "")
@@ -851,19 +851,19 @@ func (c *commsPane) View() string {
 			break
 		}
 	}
-	return common.Box(st, title, note, lines, c.w, c.h, c.focused)
+	return common.Box(st, title, note, lines, c.w, c.h, c.Focused)
 }
 
-// draftLines renders the draft wrapped to w with jargon marked, in at most
+// DraftLines renders the draft wrapped to w with jargon marked, in at most
 // h rows.
-func (c *commsPane) draftLines(w, h int) []string {
+func (c *CommsPane) DraftLines(w, h int) []string {
 	st := c.ctx.Styles
-	text := incident.CleanText(c.text())
+	text := incident.CleanText(c.Text())
 	if strings.TrimSpace(text) == "" {
 		return []string{st.Faint.Render(" (empty) e writes the update")}
 	}
 	base, mark := st.Text, st.Warn.Underline(true)
-	if c.templated {
+	if c.Templated {
 		base = st.Muted
 	}
 	spans := wrapSpans(text, w-1)
@@ -896,7 +896,7 @@ func (c *commsPane) draftLines(w, h int) []string {
 
 // updateLines lists the published updates, newest last, as "HH:MM: text"
 // with their delivery state, in at most h rows.
-func (c *commsPane) updateLines(w, h int) []string {
+func (c *CommsPane) updateLines(w, h int) []string {
 	st := c.ctx.Styles
 	inc := c.ctx.Incident
 	us := slices.Clone(inc.Updates)
@@ -1003,12 +1003,12 @@ func wrapLine(text string, start, end, w int) [][2]int {
 }
 
 // ShortHelp lists the keys that work now.
-func (c *commsPane) ShortHelp() []key.Binding {
+func (c *CommsPane) ShortHelp() []key.Binding {
 	k := c.keys
 	switch {
 	case c.confirming:
 		return []key.Binding{k.Confirm, k.Deny}
-	case c.editing:
+	case c.Editing:
 		return []key.Binding{k.Done, common.WithHelp(key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "")), "publish")}
 	}
 	binds := []key.Binding{k.Edit, k.Publish, k.Template}
@@ -1019,7 +1019,7 @@ func (c *commsPane) ShortHelp() []key.Binding {
 }
 
 // FullHelp lists every key of the pane.
-func (c *commsPane) FullHelp() [][]key.Binding {
+func (c *CommsPane) FullHelp() [][]key.Binding {
 	k := c.keys
 	return [][]key.Binding{{k.Edit, k.Done, k.Publish, k.Resend, k.Template}}
 }

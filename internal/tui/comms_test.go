@@ -114,10 +114,10 @@ func commsModel(t *testing.T, st *store.Store, id int64, cfg *config.Config, ter
 	return m
 }
 
-func commsOf(t *testing.T, m Model) *commsPane {
+func commsOf(t *testing.T, m Model) *CommsPane {
 	t.Helper()
-	for _, p := range m.cockpit.right {
-		if c, ok := p.(*commsPane); ok {
+	for _, p := range m.cockpit.Right {
+		if c, ok := p.(*CommsPane); ok {
 			return c
 		}
 	}
@@ -129,7 +129,7 @@ func commsOf(t *testing.T, m Model) *commsPane {
 func focusComms(t *testing.T, m Model) Model {
 	t.Helper()
 	m = press(t, m, "tab", "tab")
-	if !commsOf(t, m).focused {
+	if !commsOf(t, m).Focused {
 		t.Fatal("tab tab did not focus the comms pane")
 	}
 	return m
@@ -150,8 +150,8 @@ func TestCommsDraftFromTemplate(t *testing.T) {
 	m := commsModel(t, st, id, testConfig(), nil, 120, 40)
 	c := commsOf(t, m)
 	want := "Investigating an issue affecting some customers; no ETA yet. Next update by 14:15."
-	if c.text() != want || !c.templated {
-		t.Fatalf("draft = %q (templated %v), want the investigating template %q", c.text(), c.templated, want)
+	if c.Text() != want || !c.Templated {
+		t.Fatalf("draft = %q (templated %v), want the investigating template %q", c.Text(), c.Templated, want)
 	}
 	view := m.View()
 	for _, s := range []string{"Public update", "20:00", "next update due 14:05", "draft from template", "Investigating an issue", "Published", "13:35: Investigating slow checkout."} {
@@ -162,7 +162,7 @@ func TestCommsDraftFromTemplate(t *testing.T) {
 	// A status change rewrites a draft nobody has touched.
 	m = typeText(t, m, "/status identified")
 	m = press(t, m, "enter")
-	if got := commsOf(t, m).text(); got != "Issue identified; team working on resolution. Next update by 14:15." {
+	if got := commsOf(t, m).Text(); got != "Issue identified; team working on resolution. Next update by 14:15." {
 		t.Errorf("after /status identified the draft is %q", got)
 	}
 	if storedIncident(t, st, id).Draft != "" {
@@ -176,7 +176,7 @@ func TestCommsConfigTemplate(t *testing.T) {
 	cfg := testConfig()
 	cfg.Templates = map[string]string{"investigating": "We are looking into slow checkout. Next update by {next_update}."}
 	m := commsModel(t, st, id, cfg, nil, 120, 40)
-	if got := commsOf(t, m).text(); got != "We are looking into slow checkout. Next update by 14:15." {
+	if got := commsOf(t, m).Text(); got != "We are looking into slow checkout. Next update by 14:15." {
 		t.Errorf("draft = %q, want the configured template", got)
 	}
 }
@@ -188,22 +188,22 @@ func TestCommsEditSavesAsTyped(t *testing.T) {
 	m = focusComms(t, m)
 	m = press(t, m, "t") // nothing typed yet: still the template
 	m = press(t, m, "e")
-	if !commsOf(t, m).editing || !m.typing() {
+	if !commsOf(t, m).Editing || !m.typing() {
 		t.Fatal("e did not start editing the draft")
 	}
 	m = typeText(t, m, " Sorry.")
 	c := commsOf(t, m)
-	if !strings.HasSuffix(c.text(), "Next update by 14:15. Sorry.") || c.templated {
-		t.Fatalf("draft after typing = %q (templated %v)", c.text(), c.templated)
+	if !strings.HasSuffix(c.Text(), "Next update by 14:15. Sorry.") || c.Templated {
+		t.Fatalf("draft after typing = %q (templated %v)", c.Text(), c.Templated)
 	}
 	// The debounced save fires once typing pauses.
-	m = send(t, m, draftSaveMsg{id: id, seq: c.seq})
-	if got := storedIncident(t, st, id).Draft; got != c.text() {
-		t.Fatalf("stored draft = %q, want %q", got, c.text())
+	m = send(t, m, DraftSaveMsg{Id: id, Seq: c.Seq})
+	if got := storedIncident(t, st, id).Draft; got != c.Text() {
+		t.Fatalf("stored draft = %q, want %q", got, c.Text())
 	}
 	// A stale save (more was typed since) writes nothing.
 	m = typeText(t, m, "!")
-	m = send(t, m, draftSaveMsg{id: id, seq: commsOf(t, m).seq - 1})
+	m = send(t, m, DraftSaveMsg{Id: id, Seq: commsOf(t, m).Seq - 1})
 	if got := storedIncident(t, st, id).Draft; strings.HasSuffix(got, "!") {
 		t.Fatalf("a stale save wrote %q", got)
 	}
@@ -221,8 +221,8 @@ func TestCommsEditSavesAsTyped(t *testing.T) {
 	}
 	// Reopening shows the stored draft, not the template.
 	m = commsModel(t, st, id, testConfig(), nil, 120, 40)
-	if c := commsOf(t, m); !strings.HasSuffix(c.text(), "Sorry.!?") || c.templated {
-		t.Errorf("reopened draft = %q (templated %v)", c.text(), c.templated)
+	if c := commsOf(t, m); !strings.HasSuffix(c.Text(), "Sorry.!?") || c.Templated {
+		t.Errorf("reopened draft = %q (templated %v)", c.Text(), c.Templated)
 	}
 }
 
@@ -233,10 +233,10 @@ func TestCommsDraftCommandShowsFindings(t *testing.T) {
 	m = typeText(t, m, "/draft Rolled back the deploy; k8s pods on db-prod-03 are healthy.")
 	m = press(t, m, "enter")
 	c := commsOf(t, m)
-	if c.text() != "Rolled back the deploy; k8s pods on db-prod-03 are healthy." || c.templated {
-		t.Fatalf("draft = %q", c.text())
+	if c.Text() != "Rolled back the deploy; k8s pods on db-prod-03 are healthy." || c.Templated {
+		t.Fatalf("draft = %q", c.Text())
 	}
-	if storedIncident(t, st, id).Draft != c.text() {
+	if storedIncident(t, st, id).Draft != c.Text() {
 		t.Fatal("/draft did not store the draft")
 	}
 	view := m.View()
@@ -254,9 +254,9 @@ func TestCommsMarksJargonInTheDraft(t *testing.T) {
 	r.SetHasDarkBackground(true)
 	ctx := &common.Context{Styles: common.NewStyles(r, common.DefaultTheme()), Keys: common.DefaultKeyMap(), Now: pinnedNow, Config: testConfig(), IncidentID: 1,
 		Incident: &incident.Incident{ID: 1, Created: pinned, Status: incident.Investigating, Draft: "The k8s cluster is slow."}}
-	c := newCommsPane(ctx)
+	c := NewCommsPane(ctx)
 	c.SetSize(40, 12)
-	lines := c.draftLines(38, 3)
+	lines := c.DraftLines(38, 3)
 	underline := ctx.Styles.Warn.Underline(true).Render("k8s")
 	if len(lines) != 1 || !strings.Contains(lines[0], underline) || !strings.Contains(lines[0], ctx.Styles.Warn.Underline(true).Render("cluster")) {
 		t.Errorf("draft lines %q do not mark k8s and cluster", lines)
@@ -287,12 +287,12 @@ func TestCommsPublishConfirmsJargonThenDelivers(t *testing.T) {
 	}
 	// The question took the keyboard, so y answers it, and the keyboard
 	// goes back to the capture line after.
-	if m.cockpit.focus != focusRight {
-		t.Fatalf("focus %d: the confirmation did not take the keyboard", m.cockpit.focus)
+	if m.cockpit.Focus != FocusRight {
+		t.Fatalf("focus %d: the confirmation did not take the keyboard", m.cockpit.Focus)
 	}
 	m = press(t, m, "y")
-	if m.cockpit.focus != focusCapture {
-		t.Errorf("focus %d after answering, want the capture line", m.cockpit.focus)
+	if m.cockpit.Focus != FocusCapture {
+		t.Errorf("focus %d after answering, want the capture line", m.cockpit.Focus)
 	}
 
 	inc := storedIncident(t, st, id)
@@ -333,11 +333,11 @@ func TestCommsPublishConfirmsJargonThenDelivers(t *testing.T) {
 	}
 	// The countdown restarted and the next draft is the template again.
 	c := commsOf(t, m)
-	if cd := c.countdown(); !cd.Due.Equal(pinned.Add(30*time.Minute)) || cd.State != incident.CountdownCounting {
+	if cd := c.Countdown(); !cd.Due.Equal(pinned.Add(30*time.Minute)) || cd.State != incident.CountdownCounting {
 		t.Errorf("countdown after publishing = %+v, want due 14:15", cd)
 	}
-	if !c.templated || !strings.HasPrefix(c.text(), "Investigating an issue") {
-		t.Errorf("next draft = %q (templated %v)", c.text(), c.templated)
+	if !c.Templated || !strings.HasPrefix(c.Text(), "Investigating an issue") {
+		t.Errorf("next draft = %q (templated %v)", c.Text(), c.Templated)
 	}
 	view := m.View()
 	for _, s := range []string{"13:45: Payments & refunds are", "13:35: Investigating slow checkout.", "✓ sent", "30:00"} {
@@ -371,7 +371,7 @@ func TestCommsPublishEmptyDraft(t *testing.T) {
 	m := commsModel(t, st, id, testConfig(), nil, 120, 40)
 	m = focusComms(t, m)
 	m = press(t, m, "e")
-	commsOf(t, m).ta.SetValue("")
+	commsOf(t, m).Ta.SetValue("")
 	m = press(t, m, "esc", "p")
 	if !strings.Contains(m.status, "draft is empty") || len(storedIncident(t, st, id).Updates) != 0 {
 		t.Errorf("status = %q; an empty draft must not publish", m.status)
@@ -385,7 +385,7 @@ func TestCommsDeliveryFailsThenResends(t *testing.T) {
 	cfg := testConfig()
 	cfg.Webhooks = []string{hook.URL}
 	m := commsModel(t, st, id, cfg, nil, 120, 40)
-	commsOf(t, m).notifyOpts = notify.Options{Backoff: time.Millisecond, Timeout: time.Second}
+	commsOf(t, m).NotifyOpts = notify.Options{Backoff: time.Millisecond, Timeout: time.Second}
 	m = focusComms(t, m)
 	m = press(t, m, "p")
 
@@ -426,13 +426,13 @@ func TestCommsDeadWebhookNeverLosesTheUpdate(t *testing.T) {
 	cfg := testConfig()
 	cfg.Webhooks = []string{dead}
 	m := commsModel(t, st, id, cfg, nil, 120, 40)
-	commsOf(t, m).notifyOpts = notify.Options{Backoff: time.Millisecond}
+	commsOf(t, m).NotifyOpts = notify.Options{Backoff: time.Millisecond}
 
 	// Publishing stores the update and returns before any delivery.
 	c := commsOf(t, m)
-	cmd := c.requestPublish()
+	cmd := c.RequestPublish()
 	msg := cmd()
-	if _, ok := msg.(publishDoneMsg); !ok {
+	if _, ok := msg.(PublishDoneMsg); !ok {
 		t.Fatalf("publishing returned %T, want the stored result", msg)
 	}
 	if n := len(storedIncident(t, st, id).Updates); n != 1 {
@@ -537,7 +537,7 @@ func TestCommsCountdownStates(t *testing.T) {
 			}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 			tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
 			final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
-			if got, want := commsOf(t, final).countdown().State, map[string]incident.CountdownState{
+			if got, want := commsOf(t, final).Countdown().State, map[string]incident.CountdownState{
 				"counting": incident.CountdownCounting, "amber": incident.CountdownSoon, "overdue": incident.CountdownOverdue,
 				"snoozed": incident.CountdownSoon, "first update": incident.CountdownOverdue,
 			}[tt.name]; got != want {
@@ -557,18 +557,18 @@ func TestCommsPublishQuestionAnsweredNo(t *testing.T) {
 	m = press(t, m, "enter")
 	m = typeText(t, m, "/publish")
 	m = press(t, m, "enter")
-	if m.cockpit.focus != focusRight || !strings.Contains(m.View(), "Publish anyway?") {
-		t.Fatalf("focus %d; the question is not asked", m.cockpit.focus)
+	if m.cockpit.Focus != FocusRight || !strings.Contains(m.View(), "Publish anyway?") {
+		t.Fatalf("focus %d; the question is not asked", m.cockpit.Focus)
 	}
 	m = press(t, m, "n")
-	if m.cockpit.focus != focusCapture || strings.Contains(m.View(), "Publish anyway?") {
-		t.Fatalf("after n: focus %d, view:\n%s", m.cockpit.focus, m.View())
+	if m.cockpit.Focus != FocusCapture || strings.Contains(m.View(), "Publish anyway?") {
+		t.Fatalf("after n: focus %d, view:\n%s", m.cockpit.Focus, m.View())
 	}
 	if n := len(storedIncident(t, st, id).Updates); n != 0 {
 		t.Fatalf("n published the draft (%d updates)", n)
 	}
 	m = typeText(t, m, "still typing")
-	if got := m.cockpit.capture.Value(); got != "still typing" {
+	if got := m.cockpit.Capture.Value(); got != "still typing" {
 		t.Fatalf("capture line %q", got)
 	}
 }

@@ -19,9 +19,9 @@ import (
 // on common.Screen is dropped, so a reload that started before a save can never
 // put older text back.
 
-// headroom is the spare capacity kept after n entries: enough for a long
+// Headroom is the spare capacity kept after n entries: enough for a long
 // stretch of typing before a slice must grow (and be copied) again.
-func headroom(n int) int { return 256 + n/16 }
+func Headroom(n int) int { return 256 + n/16 }
 
 // withHead is inc with its own fields, updates and retro from head, and
 // its entries and changes kept: a new value, since components may hold the
@@ -35,12 +35,12 @@ func withHead(inc, head *incident.Incident) *incident.Incident {
 	return &out
 }
 
-// mergeDelta applies d to the incident on common.Screen and returns the new copy
+// MergeDelta applies d to the incident on common.Screen and returns the new copy
 // and its timeline: extended in place when the delta only appends entries
 // at the end (the common case: someone logged a line), rebuilt otherwise.
 // known holds the ids of entries already applied from this program's own
 // writes, which a delta brings again.
-func mergeDelta(inc *incident.Incident, td *timelineData, d store.Delta, gap time.Duration, known map[int64]bool) (*incident.Incident, *timelineData) {
+func MergeDelta(inc *incident.Incident, td *TimelineData, d store.Delta, gap time.Duration, known map[int64]bool) (*incident.Incident, *TimelineData) {
 	out := withHead(inc, d.Head)
 	out.Changes = append(inc.Changes, d.Changes...)
 	entries := inc.Entries
@@ -73,14 +73,14 @@ func mergeDelta(inc *incident.Incident, td *timelineData, d store.Delta, gap tim
 	}
 	if len(d.Edited) > 0 || len(added) > 0 || td == nil {
 		incident.SortEntries(out.Entries)
-		return out, buildTimeline(out, gap)
+		return out, BuildTimeline(out, gap)
 	}
 	return out, td
 }
 
-// appendOwn adds the entries this program just stored to the incident on
+// AppendOwn adds the entries this program just stored to the incident on
 // common.Screen, and the timeline to match.
-func appendOwn(inc *incident.Incident, td *timelineData, head *incident.Incident, added []incident.Entry, gap time.Duration) (*incident.Incident, *timelineData) {
+func AppendOwn(inc *incident.Incident, td *TimelineData, head *incident.Incident, added []incident.Entry, gap time.Duration) (*incident.Incident, *TimelineData) {
 	out := inc
 	if head != nil {
 		out = withHead(inc, head)
@@ -93,5 +93,5 @@ func appendOwn(inc *incident.Incident, td *timelineData, head *incident.Incident
 		return out, td.extend(added, gap)
 	}
 	incident.SortEntries(out.Entries)
-	return out, buildTimeline(out, gap)
+	return out, BuildTimeline(out, gap)
 }

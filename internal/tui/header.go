@@ -9,8 +9,8 @@ import (
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
-// headerHeight is the rows the cockpit header takes.
-const headerHeight = 2
+// HeaderHeight is the rows the cockpit header takes.
+const HeaderHeight = 2
 
 // headerView draws the incident's identity and state: id, severity, title,
 // status and the live elapsed time on the first row; roles, channels and the

@@ -71,9 +71,9 @@ func (m Model) takingText() bool {
 	}
 	switch m.screen {
 	case common.ScreenCockpit:
-		return m.cockpit.takingText()
+		return m.cockpit.TakingText()
 	case common.ScreenList:
-		return m.list.takingText()
+		return m.list.TakingText()
 	}
 	if c := m.screens[m.screen]; c != nil {
 		return componentTakingText(c)

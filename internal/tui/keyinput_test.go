@@ -61,11 +61,11 @@ func TestKeyRunOnTheCaptureLineIsText(t *testing.T) {
 			if name == "with tab word" {
 				want = "tab"
 			}
-			if v := m.cockpit.capture.Value(); v != want {
+			if v := m.cockpit.Capture.Value(); v != want {
 				t.Fatalf("the capture line holds %q, want %q", v, want)
 			}
-			if m.cockpit.focus != focusCapture {
-				t.Fatalf("focus moved to %d", m.cockpit.focus)
+			if m.cockpit.Focus != FocusCapture {
+				t.Fatalf("focus moved to %d", m.cockpit.Focus)
 			}
 			if n := visibleCount(t, st, id); n != before {
 				t.Fatalf("%d entries were logged while typing", n-before)
@@ -87,8 +87,8 @@ func TestKeyRunTabDoesNotMoveFocus(t *testing.T) {
 	id := seedHandbook(t, st)
 	m := newModel(t, st, id, 120, 40)
 	m = send(t, m, run("tab"))
-	if m.cockpit.focus != focusCapture || m.cockpit.capture.Value() != "tab" {
-		t.Fatalf("after a run \"tab\": focus %d, line %q; want the capture line holding \"tab\"", m.cockpit.focus, m.cockpit.capture.Value())
+	if m.cockpit.Focus != FocusCapture || m.cockpit.Capture.Value() != "tab" {
+		t.Fatalf("after a run \"tab\": focus %d, line %q; want the capture line holding \"tab\"", m.cockpit.Focus, m.cockpit.Capture.Value())
 	}
 }
 
@@ -98,19 +98,19 @@ func TestKeyRunInTheTimelineIsKeys(t *testing.T) {
 	runs := newModel(t, st, id, 120, 40)
 	runs = press(t, runs, "tab") // focus the timeline
 	singles := runs
-	start := runs.cockpit.timeline.top
+	start := runs.cockpit.Timeline.Top
 
 	runs = send(t, runs, run("kkk"))
 	singles = press(t, singles, "k", "k", "k")
-	if got, want := runs.cockpit.timeline.top, singles.cockpit.timeline.top; got != want || got != start-3 {
+	if got, want := runs.cockpit.Timeline.Top, singles.cockpit.Timeline.Top; got != want || got != start-3 {
 		t.Fatalf("after a run \"kkk\" the top row is %d; three presses of k give %d, from %d", got, want, start)
 	}
 	runs = send(t, runs, run("jj"))
-	if got := runs.cockpit.timeline.top; got != start-1 {
+	if got := runs.cockpit.Timeline.Top; got != start-1 {
 		t.Fatalf("after a run \"jj\" the top row is %d, want %d", got, start-1)
 	}
-	if runs.cockpit.focus != focusTimeline {
-		t.Fatalf("focus moved to %d", runs.cockpit.focus)
+	if runs.cockpit.Focus != FocusTimeline {
+		t.Fatalf("focus moved to %d", runs.cockpit.Focus)
 	}
 }
 
@@ -122,11 +122,11 @@ func TestKeyRunIntoATextFieldMidway(t *testing.T) {
 	m := newModel(t, st, id, 120, 40)
 	m = press(t, m, "tab") // focus the timeline
 	m = send(t, m, run("/status"))
-	if m.cockpit.focus != focusCapture || m.cockpit.capture.Value() != "/status" {
-		t.Fatalf("after a run \"/status\" in the timeline: focus %d, line %q", m.cockpit.focus, m.cockpit.capture.Value())
+	if m.cockpit.Focus != FocusCapture || m.cockpit.Capture.Value() != "/status" {
+		t.Fatalf("after a run \"/status\" in the timeline: focus %d, line %q", m.cockpit.Focus, m.cockpit.Capture.Value())
 	}
 	m = press(t, m, "tab") // completes the command, as when typed slowly
-	if v := m.cockpit.capture.Value(); v != "/status " {
+	if v := m.cockpit.Capture.Value(); v != "/status " {
 		t.Fatalf("tab completed to %q", v)
 	}
 }
@@ -137,13 +137,13 @@ func TestKeyRunBigPasteIsOneInsertion(t *testing.T) {
 	st := openStore(t)
 	id := seedHandbook(t, st)
 	m := newModel(t, st, id, 120, 40)
-	seq := m.cockpit.capture.seq
+	seq := m.cockpit.Capture.Seq
 	big := strings.Repeat("enter", 64<<10/5)
 	m = send(t, m, run(big))
-	if v := m.cockpit.capture.Value(); v != big {
+	if v := m.cockpit.Capture.Value(); v != big {
 		t.Fatalf("the capture line holds %d runes, want %d", len([]rune(v)), len(big))
 	}
-	if n := m.cockpit.capture.seq - seq; n != 1 {
+	if n := m.cockpit.Capture.Seq - seq; n != 1 {
 		t.Fatalf("the paste took %d edits, want 1", n)
 	}
 }
@@ -154,15 +154,15 @@ func TestKeyRunInTheCommsDraft(t *testing.T) {
 	m := commsModel(t, st, id, testConfig(), nil, 120, 40)
 	m = focusComms(t, m)
 	c := commsOf(t, m)
-	before := c.text()
+	before := c.Text()
 	// e starts editing; the rest is typed into the draft, where the word
 	// esc must not end the edit.
 	m = send(t, m, run("ep"), run("esc"))
 	c = commsOf(t, m)
-	if !c.editing {
+	if !c.Editing {
 		t.Fatal("the draft is not being edited after a run \"ep\" and \"esc\"")
 	}
-	if got := c.text(); got == before || !strings.Contains(got, "pesc") {
+	if got := c.Text(); got == before || !strings.Contains(got, "pesc") {
 		t.Fatalf("the draft is %q; want \"pesc\" typed into %q", got, before)
 	}
 }
@@ -187,21 +187,21 @@ func retroModel(t *testing.T) (Model, *store.Store, int64) {
 	return m, st, id
 }
 
-func retroOn(m Model) *retroScreen { return m.screens[common.ScreenRetro].(*retroScreen) }
+func retroOn(m Model) *RetroScreen { return m.screens[common.ScreenRetro].(*RetroScreen) }
 
 func TestKeyRunInTheRetroWhysIsKeys(t *testing.T) {
 	m, _, _ := retroModel(t)
 	m = send(t, m, run("jj")) // Introduction → Five whys in the section list
-	if s := retroOn(m); s.current() != incident.SectionWhys {
-		t.Fatalf("after a run \"jj\" the section is %q, want %q", s.current(), incident.SectionWhys)
+	if s := retroOn(m); s.Current() != incident.SectionWhys {
+		t.Fatalf("after a run \"jj\" the section is %q, want %q", s.Current(), incident.SectionWhys)
 	}
 	m = press(t, m, "enter")
 	m = send(t, m, run("jj"))
-	if sel := retroOn(m).whys.sel; sel != 2 {
+	if sel := retroOn(m).Whys.Sel; sel != 2 {
 		t.Fatalf("after a run \"jj\" in the five whys why %d is selected, want 2", sel)
 	}
 	m = send(t, m, run("kj"), run("k"))
-	if sel := retroOn(m).whys.sel; sel != 1 {
+	if sel := retroOn(m).Whys.Sel; sel != 1 {
 		t.Fatalf("after runs \"kj\" and \"k\" why %d is selected, want 1", sel)
 	}
 }
@@ -210,12 +210,12 @@ func TestKeyRunInTheRetroFormsIsText(t *testing.T) {
 	m, st, id := retroModel(t)
 	m = press(t, m, "j", "j", "enter", "a") // Five whys, add
 	m = send(t, m, burst("jj enter tab")...)
-	f := retroOn(m).whys.form
+	f := retroOn(m).Whys.Form
 	if f == nil {
 		t.Fatal("the why form closed")
 	}
-	if f.focus != 0 || f.value(0) != "jj enter tab" {
-		t.Fatalf("field %d has the cursor and the first holds %q; want the first holding the words", f.focus, f.value(0))
+	if f.Focus != 0 || f.Value(0) != "jj enter tab" {
+		t.Fatalf("field %d has the cursor and the first holds %q; want the first holding the words", f.Focus, f.Value(0))
 	}
 	m = press(t, m, "tab")
 	m = send(t, m, burst("because esc")...)
@@ -229,23 +229,23 @@ func TestKeyRunInTheRetroFormsIsText(t *testing.T) {
 	m = press(t, m, "esc", "k", "k", "enter")
 	m = send(t, m, burst("jj kk esc")...)
 	s := retroOn(m)
-	if s.focus != focusEditor || s.text.area.Value() != "jj kk esc" {
-		t.Fatalf("the introduction holds %q (focus %d)", s.text.area.Value(), s.focus)
+	if s.Focus != FocusEditor || s.Text.Area.Value() != "jj kk esc" {
+		t.Fatalf("the introduction holds %q (focus %d)", s.Text.Area.Value(), s.Focus)
 	}
 }
 
 func TestKeyRunInTheRetroTimelineIsKeys(t *testing.T) {
 	m, _, _ := retroModel(t)
 	m = press(t, m, "j", "enter", "j") // Timeline, its first entry selected
-	start := retroOn(m).timeline.sel
+	start := retroOn(m).Timeline.Sel
 	m = send(t, m, run("jjjk"))
-	if got := retroOn(m).timeline.sel; got != start+2 {
+	if got := retroOn(m).Timeline.Sel; got != start+2 {
 		t.Fatalf("after a run \"jjjk\" from entry %d entry %d is selected, want %d", start, got, start+2)
 	}
 	// a opens the annotation input; the rest of the run is the note.
 	m = send(t, m, run("anote"))
-	if s := retroOn(m); !s.timeline.annotating || s.timeline.input.Value() != "note" {
-		t.Fatalf("annotating %v, note %q", s.timeline.annotating, s.timeline.input.Value())
+	if s := retroOn(m); !s.Timeline.Annotating || s.Timeline.Input.Value() != "note" {
+		t.Fatalf("annotating %v, note %q", s.Timeline.Annotating, s.Timeline.Input.Value())
 	}
 }
 
@@ -260,8 +260,8 @@ func TestKeyRunInTheHelpAndTheList(t *testing.T) {
 	}
 	m = press(t, m, "esc", "tab", "L")
 	m = send(t, m, burst("checkout enter")...)
-	if m.screen != common.ScreenList || m.list.filter.Value() != "checkout enter" {
-		t.Fatalf("common.Screen %s, filter %q", m.screen, m.list.filter.Value())
+	if m.screen != common.ScreenList || m.list.Filter.Value() != "checkout enter" {
+		t.Fatalf("common.Screen %s, filter %q", m.screen, m.list.Filter.Value())
 	}
 	checkFrame(t, ansi.Strip(m.View()), 120, 24)
 }

@@ -17,11 +17,11 @@ import (
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
-// listScreen lists open and past incidents, filtered as you type; enter
+// ListScreen lists open and past incidents, filtered as you type; enter
 // opens one, ctrl+n declares a new one in a small form.
-type listScreen struct {
+type ListScreen struct {
 	ctx    *common.Context
-	filter textinput.Model
+	Filter textinput.Model
 	all    []store.Summary
 	shown  []int // indexes into all: open ones first, then past
 	nOpen  int   // how many of shown are open
@@ -39,37 +39,37 @@ type listScreen struct {
 	focused   bool
 }
 
-func newListScreen(ctx *common.Context) listScreen {
+func NewListScreen(ctx *common.Context) ListScreen {
 	f := textinput.New()
 	f.Prompt = ""
 	f.Placeholder = "type to filter by id, title, tag or person, or to search every timeline"
 	f.Cursor.SetMode(cursor.CursorStatic)
 	f.PlaceholderStyle = ctx.Styles.Faint
 	f.TextStyle = ctx.Styles.Text
-	return listScreen{ctx: ctx, filter: f}
+	return ListScreen{ctx: ctx, Filter: f}
 }
 
 // SetSize sets the size of the whole common.Screen.
-func (l *listScreen) SetSize(w, h int) {
+func (l *ListScreen) SetSize(w, h int) {
 	l.w, l.h = w, h
-	l.filter.Width = max(w-14, 1)
+	l.Filter.Width = max(w-14, 1)
 	if l.form != nil {
 		l.form.setWidth(w)
 	}
 }
 
-func (l *listScreen) setFocused(f bool) {
+func (l *ListScreen) SetFocused(f bool) {
 	l.focused = f
 	if f && l.form == nil {
-		l.filter.Focus()
+		l.Filter.Focus()
 	} else {
-		l.filter.Blur()
+		l.Filter.Blur()
 	}
 }
 
-// reset clears the filter for a fresh visit.
-func (l *listScreen) reset() {
-	l.filter.SetValue("")
+// Reset clears the filter for a fresh visit.
+func (l *ListScreen) Reset() {
+	l.Filter.SetValue("")
 	l.form = nil
 	l.sel, l.top = 0, 0
 	l.refilter()
@@ -78,8 +78,8 @@ func (l *listScreen) reset() {
 // refilter recomputes which incidents match the filter: every word in the
 // incident's id, title, status, severity, tags or people, or the whole
 // filter anywhere in its timeline, updates or retro (the full-text hits).
-func (l *listScreen) refilter() {
-	words := strings.Fields(strings.ToLower(l.filter.Value()))
+func (l *ListScreen) refilter() {
+	words := strings.Fields(strings.ToLower(l.Filter.Value()))
 	var open, past []int
 	for i, s := range l.all {
 		if _, hit := l.hits[s.Key()]; !hit && !matches(s.Incident, words) {
@@ -117,17 +117,17 @@ func matches(inc *incident.Incident, words []string) bool {
 }
 
 // Update handles the list's keys and its data.
-func (l listScreen) Update(msg tea.Msg) (listScreen, tea.Cmd) {
+func (l ListScreen) Update(msg tea.Msg) (ListScreen, tea.Cmd) {
 	k := l.ctx.Keys
 	switch msg := msg.(type) {
-	case listLoadedMsg:
+	case ListLoadedMsg:
 		l.all, l.loaded = msg.list, true
 		l.refilter()
 		return l, nil
-	case statsLoadedMsg:
+	case StatsLoadedMsg:
 		l.stats, l.index = &msg.stats, msg.index
 		return l, l.searchCmd()
-	case listSearchMsg:
+	case ListSearchMsg:
 		if msg.seq != l.searchSeq {
 			return l, nil
 		}
@@ -145,8 +145,8 @@ func (l listScreen) Update(msg tea.Msg) (listScreen, tea.Cmd) {
 		}
 		switch {
 		case key.Matches(msg, k.Back):
-			if l.filter.Value() != "" {
-				l.filter.SetValue("")
+			if l.Filter.Value() != "" {
+				l.Filter.SetValue("")
 				l.refilter()
 				return l, nil
 			}
@@ -157,7 +157,7 @@ func (l listScreen) Update(msg tea.Msg) (listScreen, tea.Cmd) {
 		case key.Matches(msg, k.New):
 			l.form = newNewForm(l.ctx)
 			l.form.setWidth(l.w)
-			l.filter.Blur()
+			l.Filter.Blur()
 			return l, nil
 		case key.Matches(msg, k.Open):
 			if l.sel < len(l.shown) {
@@ -178,10 +178,10 @@ func (l listScreen) Update(msg tea.Msg) (listScreen, tea.Cmd) {
 			l.sel = min(l.sel+l.rows(), max(len(l.shown)-1, 0))
 			return l, nil
 		}
-		before := l.filter.Value()
+		before := l.Filter.Value()
 		var cmd tea.Cmd
-		l.filter, cmd = l.filter.Update(msg)
-		if l.filter.Value() != before {
+		l.Filter, cmd = l.Filter.Update(msg)
+		if l.Filter.Value() != before {
 			l.sel = 0
 			l.hits = nil
 			l.refilter()
@@ -192,12 +192,12 @@ func (l listScreen) Update(msg tea.Msg) (listScreen, tea.Cmd) {
 	return l, nil
 }
 
-func (l listScreen) formKey(msg tea.KeyMsg) (listScreen, tea.Cmd) {
+func (l ListScreen) formKey(msg tea.KeyMsg) (ListScreen, tea.Cmd) {
 	k := l.ctx.Keys
 	switch {
 	case key.Matches(msg, k.Back):
 		l.form = nil
-		l.filter.Focus()
+		l.Filter.Focus()
 		return l, nil
 	case key.Matches(msg, k.CreateForm) && l.form.focus == len(l.form.fields)-1,
 		msg.String() == "ctrl+s":
@@ -222,10 +222,10 @@ func (l listScreen) formKey(msg tea.KeyMsg) (listScreen, tea.Cmd) {
 }
 
 // rows is how many incidents common.Fit.
-func (l listScreen) rows() int { return max(l.h-6, 1) }
+func (l ListScreen) rows() int { return max(l.h-6, 1) }
 
 // View draws the filter, the list and the form.
-func (l listScreen) View() string {
+func (l ListScreen) View() string {
 	st := l.ctx.Styles
 	inner := l.w - 2
 	var body []string
@@ -233,7 +233,7 @@ func (l listScreen) View() string {
 	if info == "" {
 		info = l.statsLine(inner)
 	}
-	body = append(body, " "+st.Prompt.Render("filter › ")+l.filter.View(), info)
+	body = append(body, " "+st.Prompt.Render("filter › ")+l.Filter.View(), info)
 	if l.form != nil {
 		body = append(body, l.form.view(inner)...)
 		return common.Box(st, "Declare an incident", "", body[2:], l.w, l.h, true)
@@ -274,25 +274,25 @@ func (l listScreen) View() string {
 
 // searchCmd looks the filter up in every incident's text, off the Update
 // path: over a large repository a scan takes a few milliseconds.
-func (l *listScreen) searchCmd() tea.Cmd {
-	q := strings.TrimSpace(l.filter.Value())
+func (l *ListScreen) searchCmd() tea.Cmd {
+	q := strings.TrimSpace(l.Filter.Value())
 	l.searchSeq++
 	if l.index == nil || len([]rune(q)) < 2 {
 		return nil
 	}
 	idx, seq := l.index, l.searchSeq
-	return func() tea.Msg { return listSearchMsg{seq: seq, hits: idx.Search(q)} }
+	return func() tea.Msg { return ListSearchMsg{seq: seq, hits: idx.Search(q)} }
 }
 
 // matchLine says where the selected incident matched the filter when it was
 // found in its text rather than its own fields.
-func (l listScreen) matchLine(w int) string {
-	if l.sel >= len(l.shown) || strings.TrimSpace(l.filter.Value()) == "" {
+func (l ListScreen) matchLine(w int) string {
+	if l.sel >= len(l.shown) || strings.TrimSpace(l.Filter.Value()) == "" {
 		return ""
 	}
 	s := l.all[l.shown[l.sel]]
 	h, ok := l.hits[s.Key()]
-	if !ok || matches(s.Incident, strings.Fields(strings.ToLower(l.filter.Value()))) {
+	if !ok || matches(s.Incident, strings.Fields(strings.ToLower(l.Filter.Value()))) {
 		return ""
 	}
 	st := l.ctx.Styles
@@ -302,7 +302,7 @@ func (l listScreen) matchLine(w int) string {
 // statsLine summarises the repository's trends in one line, the parts that
 // fit: how many incidents, time to resolve, update cadence, open actions and
 // the most frequent tags.
-func (l listScreen) statsLine(w int) string {
+func (l ListScreen) statsLine(w int) string {
 	st := l.ctx.Styles
 	s := l.stats
 	if s == nil || s.Incidents == 0 {
@@ -354,7 +354,7 @@ func (l listScreen) statsLine(w int) string {
 // row formats one incident. Id, severity, status and title always show;
 // the time declared, the lead and the entry count join as width allows, so
 // the title keeps at least 30 cells.
-func (l listScreen) row(s store.Summary, selected bool, w int, now time.Time) string {
+func (l ListScreen) row(s store.Summary, selected bool, w int, now time.Time) string {
 	st := l.ctx.Styles
 	marker := " "
 	if selected {
@@ -387,7 +387,7 @@ func (l listScreen) row(s store.Summary, selected bool, w int, now time.Time) st
 		st.Title.Render(common.Fit(incident.CleanLine(s.Title), room)) + tail
 }
 
-func (l listScreen) ShortHelp() []key.Binding {
+func (l ListScreen) ShortHelp() []key.Binding {
 	k := l.ctx.Keys
 	if l.form != nil {
 		return []key.Binding{k.NextField, k.CreateForm, common.WithHelp(k.Back, "cancel")}
@@ -399,7 +399,7 @@ func (l listScreen) ShortHelp() []key.Binding {
 	return b
 }
 
-func (l listScreen) FullHelp() [][]key.Binding {
+func (l ListScreen) FullHelp() [][]key.Binding {
 	k := l.ctx.Keys
 	return [][]key.Binding{{common.WithHelp(k.HistPrev, "move"), k.Open, k.New, k.Back}, {k.NextField, k.PrevField, k.CreateForm}}
 }

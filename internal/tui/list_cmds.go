@@ -11,22 +11,22 @@ import (
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
-// loadListCmd reads every incident for the list common.Screen, and then, without
+// LoadListCmd reads every incident for the list common.Screen, and then, without
 // holding the list back, the trends across them for its summary line.
-func loadListCmd(st *store.Store, now time.Time, p incident.Policy) tea.Cmd {
+func LoadListCmd(st *store.Store, now time.Time, p incident.Policy) tea.Cmd {
 	list := func() tea.Msg {
 		list, err := st.ListIncidents()
 		if err != nil {
 			return common.ErrMsg{Err: err}
 		}
-		return listLoadedMsg{list: list}
+		return ListLoadedMsg{list: list}
 	}
 	stats := func() tea.Msg {
 		all, err := st.AllIncidents()
 		if err != nil {
 			return common.ErrMsg{Err: err}
 		}
-		return statsLoadedMsg{stats: export.ComputeStats(all, now, p), index: export.NewSearchIndex(all)}
+		return StatsLoadedMsg{stats: export.ComputeStats(all, now, p), index: export.NewSearchIndex(all)}
 	}
 	return tea.Batch(list, stats)
 }

@@ -39,7 +39,7 @@ func TestListFiltersAndOpens(t *testing.T) {
 	}
 	// Back to the list and open the other one with the arrows.
 	m = press(t, m, "tab", "L")
-	if m.screen != common.ScreenList || m.list.filter.Value() != "" {
+	if m.screen != common.ScreenList || m.list.Filter.Value() != "" {
 		t.Fatal("L did not open a fresh list")
 	}
 	m = press(t, m, "down", "up")

@@ -27,9 +27,9 @@ import (
 func newScreen(ctx *common.Context, s common.Screen) common.Component {
 	switch s {
 	case common.ScreenRetro:
-		return newRetroScreen(ctx)
+		return NewRetroScreen(ctx)
 	case common.ScreenPreview:
-		return newPreviewScreen(ctx)
+		return NewPreviewScreen(ctx)
 	}
 	return nil
 }
@@ -69,8 +69,8 @@ type Options struct {
 type Model struct {
 	ctx      *common.Context
 	screen   common.Screen
-	cockpit  cockpit
-	list     listScreen
+	cockpit  Cockpit
+	list     ListScreen
 	screens  map[common.Screen]common.Component
 	help     help.Model
 	showHelp bool
@@ -123,8 +123,8 @@ func New(opts Options) Model {
 	}
 	m := Model{
 		ctx:       ctx,
-		cockpit:   newCockpit(ctx),
-		list:      newListScreen(ctx),
+		cockpit:   NewCockpit(ctx),
+		list:      NewListScreen(ctx),
 		screens:   map[common.Screen]common.Component{},
 		help:      help.New(),
 		pollEvery: opts.PollEvery,
@@ -141,7 +141,7 @@ func New(opts Options) Model {
 	m.help.Styles.Ellipsis = ctx.Styles.HelpSep
 	if opts.IncidentID == 0 {
 		m.screen = common.ScreenList
-		m.list.setFocused(true)
+		m.list.SetFocused(true)
 	}
 	m.resize()
 	return m
@@ -191,7 +191,7 @@ func (m Model) Init() tea.Cmd {
 		m.loading = true
 		cmds = append(cmds, m.openCmds()...)
 	} else {
-		cmds = append(cmds, loadListCmd(m.ctx.Store, m.ctx.Now(), m.ctx.Policy()))
+		cmds = append(cmds, LoadListCmd(m.ctx.Store, m.ctx.Now(), m.ctx.Policy()))
 	}
 	cmds = append(cmds, m.cockpit.Init())
 	return tea.Batch(cmds...)
@@ -206,7 +206,7 @@ func (m Model) poll() tea.Cmd {
 
 // openCmds load the incident on common.Screen and its half-typed line.
 func (m Model) openCmds() []tea.Cmd {
-	return []tea.Cmd{loadIncidentCmd(m.ctx, true), loadLineCmd(m.ctx.Store, m.ctx.IncidentID, m.ctx.Author)}
+	return []tea.Cmd{loadIncidentCmd(m.ctx, true), LoadLineCmd(m.ctx.Store, m.ctx.IncidentID, m.ctx.Author)}
 }
 
 // reload reads what changed in the incident since the common.Screen was last
@@ -229,7 +229,7 @@ func (m *Model) reload() tea.Cmd {
 
 // show puts a new copy of the incident on common.Screen and tells every
 // component.
-func (m *Model) show(inc *incident.Incident, td *timelineData) tea.Cmd {
+func (m *Model) show(inc *incident.Incident, td *TimelineData) tea.Cmd {
 	m.ctx.Incident = inc
 	return m.toAll(common.IncidentLoadedMsg{ID: m.ctx.IncidentID, Inc: inc, Cursor: m.cursor, Total: len(inc.Entries), Timeline: td})
 }
@@ -242,7 +242,7 @@ func (m *Model) applyOwn(msg common.AppliedMsg) tea.Cmd {
 	if m.ctx.Incident == nil || msg.Head == nil {
 		return m.reload()
 	}
-	inc, td := appendOwn(m.ctx.Incident, m.cockpit.timeline.data, msg.Head, msg.Result.Entries, m.ctx.GapThreshold())
+	inc, td := AppendOwn(m.ctx.Incident, m.cockpit.Timeline.Data, msg.Head, msg.Result.Entries, m.ctx.GapThreshold())
 	if m.applied == nil {
 		m.applied = map[int64]bool{}
 	}
@@ -342,7 +342,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.loading = false
 		var cmds []tea.Cmd
 		if msg.delta.Cursor.Tx > m.cursor.Tx && m.ctx.Incident != nil {
-			inc, td := mergeDelta(m.ctx.Incident, m.cockpit.timeline.data, msg.delta, m.ctx.GapThreshold(), m.applied)
+			inc, td := MergeDelta(m.ctx.Incident, m.cockpit.Timeline.Data, msg.delta, m.ctx.GapThreshold(), m.applied)
 			m.cursor = msg.delta.Cursor
 			for id := range m.applied {
 				if id <= m.cursor.LastEntry {
@@ -364,7 +364,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				cmds = append(cmds, m.reload())
 			}
 			if m.screen == common.ScreenList {
-				cmds = append(cmds, loadListCmd(m.ctx.Store, m.ctx.Now(), m.ctx.Policy()))
+				cmds = append(cmds, LoadListCmd(m.ctx.Store, m.ctx.Now(), m.ctx.Policy()))
 			}
 		}
 		return m, tea.Batch(cmds...)
@@ -405,11 +405,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.open(msg.ID)
 	case common.SwitchScreenMsg:
 		return m, m.switchTo(msg.Screen)
-	case listLoadedMsg, statsLoadedMsg, listSearchMsg:
+	case ListLoadedMsg, StatsLoadedMsg, ListSearchMsg:
 		var cmd tea.Cmd
 		m.list, cmd = m.list.Update(msg)
 		return m, cmd
-	case saveLineMsg, common.ApplyFailedMsg, uiStateMsg, entryPromptMsg:
+	case SaveLineMsg, common.ApplyFailedMsg, UiStateMsg, EntryPromptMsg:
 		var cmd tea.Cmd
 		m.cockpit, cmd = m.cockpit.Update(msg)
 		return m, cmd
@@ -496,11 +496,11 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 
 // quit keeps what is typed, waits for writes in flight, then quits.
 func (m Model) quit() tea.Cmd {
-	flush := []tea.Cmd{m.cockpit.capture.saveNow()}
+	flush := []tea.Cmd{m.cockpit.Capture.SaveNow()}
 	if m.presenceTarget != "" && m.ctx.Store != nil {
 		flush = append(flush, m.ctx.Write(common.SaveLineCmd(m.ctx.Store, m.ctx.IncidentID, presencePrefix+m.ctx.Author, "")))
 	}
-	for _, p := range m.cockpit.right {
+	for _, p := range m.cockpit.Right {
 		if f, ok := p.(common.Flusher); ok {
 			flush = append(flush, f.Flush())
 		}
@@ -529,8 +529,8 @@ func (m *Model) switchTo(s common.Screen) tea.Cmd {
 	switch s {
 	case common.ScreenCockpit:
 	case common.ScreenList:
-		cmds = append(cmds, loadListCmd(m.ctx.Store, m.ctx.Now(), m.ctx.Policy()))
-		m.list.reset()
+		cmds = append(cmds, LoadListCmd(m.ctx.Store, m.ctx.Now(), m.ctx.Policy()))
+		m.list.Reset()
 	default:
 		c, ok := m.screens[s]
 		if !ok {
@@ -542,7 +542,7 @@ func (m *Model) switchTo(s common.Screen) tea.Cmd {
 		}
 		m.screens[s] = c.SetFocused(true)
 	}
-	m.list.setFocused(s == common.ScreenList)
+	m.list.SetFocused(s == common.ScreenList)
 	m.screen = s
 	return tea.Batch(cmds...)
 }
@@ -552,10 +552,10 @@ func (m *Model) switchTo(s common.Screen) tea.Cmd {
 func (m *Model) open(id int64) tea.Cmd {
 	var cmds []tea.Cmd
 	if id != m.ctx.IncidentID {
-		cmds = append(cmds, m.cockpit.capture.saveNow())
+		cmds = append(cmds, m.cockpit.Capture.SaveNow())
 		m.ctx.IncidentID = id
 		m.ctx.Incident, m.ctx.Partial = nil, false
-		m.cockpit = newCockpit(m.ctx)
+		m.cockpit = NewCockpit(m.ctx)
 		m.screens = map[common.Screen]common.Component{}
 		m.loading, m.reloadAgain = true, false
 		m.cursor, m.applied = store.Cursor{}, nil
@@ -563,7 +563,7 @@ func (m *Model) open(id int64) tea.Cmd {
 		cmds = append(cmds, m.openCmds()...)
 		cmds = append(cmds, m.cockpit.Init())
 	}
-	m.list.setFocused(false)
+	m.list.SetFocused(false)
 	m.screen = common.ScreenCockpit
 	return tea.Batch(cmds...)
 }

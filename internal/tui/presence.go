@@ -33,23 +33,23 @@ type presenceMsg struct {
 func (m Model) editingTarget() string {
 	switch m.screen {
 	case common.ScreenCockpit:
-		for _, p := range m.cockpit.right {
-			if c, ok := p.(*commsPane); ok && c.editing {
+		for _, p := range m.cockpit.Right {
+			if c, ok := p.(*CommsPane); ok && c.Editing {
 				return "draft"
 			}
 		}
 	case common.ScreenRetro:
-		rs, ok := m.screens[common.ScreenRetro].(*retroScreen)
-		if !ok || rs.focus != focusEditor {
+		rs, ok := m.screens[common.ScreenRetro].(*RetroScreen)
+		if !ok || rs.Focus != FocusEditor {
 			return ""
 		}
 		switch {
-		case rs.whys.form != nil:
+		case rs.Whys.Form != nil:
 			return "whys"
-		case rs.actions.form != nil:
+		case rs.Actions.Form != nil:
 			return "actions"
-		case rs.textTitle() != "":
-			return "section:" + rs.textTitle()
+		case rs.TextTitle() != "":
+			return "section:" + rs.TextTitle()
 		}
 	}
 	return ""

@@ -40,16 +40,16 @@ type previewWrittenMsg struct {
 // previewCopiedMsg reports the Markdown copied to the clipboard.
 type previewCopiedMsg struct{ delivery incident.Delivery }
 
-// previewScreen is the preview common.Screen component.
-type previewScreen struct {
+// PreviewScreen is the preview common.Screen component.
+type PreviewScreen struct {
 	ctx  *common.Context
 	keys *common.PreviewKeys
-	vp   viewport.Model
-	// dir is where w writes the file: the working directory unless set.
-	dir string
+	Vp   viewport.Model
+	// Dir is where w writes the file: the working directory unless set.
+	Dir string
 
 	seq      int    // of the latest render asked for
-	markdown []byte // of the latest render shown
+	Markdown []byte // of the latest render shown
 	err      error
 	// stale means the incident or the width changed since the last render.
 	// Components cannot start commands from SetSize or while hidden, so the
@@ -61,33 +61,33 @@ type previewScreen struct {
 	w, h    int
 }
 
-// newPreviewScreen builds the preview common.Screen for the incident on common.Screen.
-func newPreviewScreen(ctx *common.Context) *previewScreen {
-	return &previewScreen{ctx: ctx, keys: ctx.Keys.PreviewScreen, vp: viewport.New(0, 0), dir: "."}
+// NewPreviewScreen builds the preview common.Screen for the incident on common.Screen.
+func NewPreviewScreen(ctx *common.Context) *PreviewScreen {
+	return &PreviewScreen{ctx: ctx, keys: ctx.Keys.PreviewScreen, Vp: viewport.New(0, 0), Dir: "."}
 }
 
 // Init renders the incident on common.Screen.
-func (p *previewScreen) Init() tea.Cmd { return p.render() }
+func (p *PreviewScreen) Init() tea.Cmd { return p.render() }
 
-func (p *previewScreen) SetSize(w, h int) common.Component {
+func (p *PreviewScreen) SetSize(w, h int) common.Component {
 	if w != p.w {
 		p.stale = true // the word common.Wrap depends on the width
 	}
 	p.w, p.h = w, h
-	p.vp.Width, p.vp.Height = max(w, 1), max(h-1, 1)
+	p.Vp.Width, p.Vp.Height = max(w, 1), max(h-1, 1)
 	return p
 }
 
-func (p *previewScreen) SetFocused(f bool) common.Component {
+func (p *PreviewScreen) SetFocused(f bool) common.Component {
 	p.focused = f
 	return p
 }
 
 // Typing is false: the preview takes single-letter keys only as commands.
-func (p *previewScreen) Typing() bool { return false }
+func (p *PreviewScreen) Typing() bool { return false }
 
 // render starts a render of the incident on common.Screen at the current width.
-func (p *previewScreen) render() tea.Cmd {
+func (p *PreviewScreen) render() tea.Cmd {
 	inc := p.ctx.Incident
 	if inc == nil || p.w <= 0 {
 		return nil
@@ -112,7 +112,7 @@ func (p *previewScreen) render() tea.Cmd {
 			return msg
 		}
 		msg.markdown = md
-		msg.rendered, msg.err = renderMarkdown(md, width, styles)
+		msg.rendered, msg.err = RenderMarkdown(md, width, styles)
 		return msg
 	}
 }
@@ -121,7 +121,7 @@ func (p *previewScreen) render() tea.Cmd {
 // a string.
 var numericRef = regexp.MustCompile(`^&#([0-9]{1,8}|[xX][0-9a-fA-F]{1,7});`)
 
-// terminalSafe prepares Markdown for glamour. Escape and control sequences
+// TerminalSafe prepares Markdown for glamour. Escape and control sequences
 // are stripped, and every ampersand that could start a dangerous character
 // reference is written as &amp;: glamour decodes &#27; into a real ESC even
 // after a backslash ("\&#27;" comes out as a backslash and ESC), so the
@@ -129,7 +129,7 @@ var numericRef = regexp.MustCompile(`^&#([0-9]{1,8}|[xX][0-9a-fA-F]{1,7});`)
 // ampersands ("\&") become &amp; too, which glamour shows as "&" where it
 // would otherwise show the backslash. The export already escapes user text;
 // this also covers a custom export_template.
-func terminalSafe(md []byte) string {
+func TerminalSafe(md []byte) string {
 	s := incident.CleanText(string(md))
 	var b strings.Builder
 	b.Grow(len(s))
@@ -174,10 +174,10 @@ func safeCodePoint(digits string) bool {
 	return n >= 0x20 && n != 0x7f && (n < 0x80 || n > 0x9f)
 }
 
-// renderMarkdown renders md with glamour for a terminal width wide, in the
+// RenderMarkdown renders md with glamour for a terminal width wide, in the
 // colours the styles' renderer supports (none with NO_COLOR or a plain
 // profile).
-func renderMarkdown(md []byte, width int, styles *common.Styles) (string, error) {
+func RenderMarkdown(md []byte, width int, styles *common.Styles) (string, error) {
 	profile := termenv.Ascii
 	dark := true
 	if styles != nil && styles.Renderer != nil {
@@ -200,14 +200,14 @@ func renderMarkdown(md []byte, width int, styles *common.Styles) (string, error)
 	if err != nil {
 		return "", fmt.Errorf("cannot start the Markdown renderer: %v", err)
 	}
-	out, err := r.Render(terminalSafe(md))
+	out, err := r.Render(TerminalSafe(md))
 	if err != nil {
 		return "", fmt.Errorf("cannot render the export: %v", err)
 	}
 	return strings.TrimRight(out, "\n") + "\n", nil
 }
 
-func (p *previewScreen) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+func (p *PreviewScreen) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case common.IncidentLoadedMsg:
@@ -220,8 +220,8 @@ func (p *previewScreen) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		if msg.err != nil {
 			return p, func() tea.Msg { return common.ErrMsg{Err: msg.err} }
 		}
-		p.markdown = msg.markdown
-		p.vp.SetContent(msg.rendered)
+		p.Markdown = msg.markdown
+		p.Vp.SetContent(msg.rendered)
 		return p, nil
 	case previewWrittenMsg:
 		if msg.err != nil {
@@ -235,7 +235,7 @@ func (p *previewScreen) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		}
 		return p, func() tea.Msg { return common.StatusMsg{Text: "Copied the Markdown to the clipboard"} }
 	case tea.MouseMsg:
-		p.vp, cmd = p.vp.Update(msg)
+		p.Vp, cmd = p.Vp.Update(msg)
 	case tea.KeyMsg:
 		if p.focused {
 			cmd = p.key(msg)
@@ -247,21 +247,21 @@ func (p *previewScreen) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	return p, cmd
 }
 
-func (p *previewScreen) key(msg tea.KeyMsg) tea.Cmd {
+func (p *PreviewScreen) key(msg tea.KeyMsg) tea.Cmd {
 	k := p.keys
 	switch {
 	case key.Matches(msg, k.Up):
-		p.vp.ScrollUp(1)
+		p.Vp.ScrollUp(1)
 	case key.Matches(msg, k.Down):
-		p.vp.ScrollDown(1)
+		p.Vp.ScrollDown(1)
 	case key.Matches(msg, k.PageUp):
-		p.vp.PageUp()
+		p.Vp.PageUp()
 	case key.Matches(msg, k.PageDn):
-		p.vp.PageDown()
+		p.Vp.PageDown()
 	case key.Matches(msg, k.Top):
-		p.vp.GotoTop()
+		p.Vp.GotoTop()
 	case key.Matches(msg, k.Bottom):
-		p.vp.GotoBottom()
+		p.Vp.GotoBottom()
 	case key.Matches(msg, k.Refresh):
 		return p.render()
 	case key.Matches(msg, k.Write):
@@ -273,14 +273,14 @@ func (p *previewScreen) key(msg tea.KeyMsg) tea.Cmd {
 }
 
 // write saves the Markdown shown as INC-n-slug.md in the preview's folder.
-func (p *previewScreen) write() tea.Cmd {
-	if p.markdown == nil || p.ctx.Incident == nil {
+func (p *PreviewScreen) write() tea.Cmd {
+	if p.Markdown == nil || p.ctx.Incident == nil {
 		return func() tea.Msg {
 			return common.ErrMsg{Err: fmt.Errorf("the preview is not ready yet; wait for it to render")}
 		}
 	}
-	path := filepath.Join(p.dir, export.FileName(p.ctx.Incident))
-	data := p.markdown
+	path := filepath.Join(p.Dir, export.FileName(p.ctx.Incident))
+	data := p.Markdown
 	return func() tea.Msg {
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			return previewWrittenMsg{err: fmt.Errorf("cannot write %s: %v", path, err)}
@@ -293,8 +293,8 @@ func (p *previewScreen) write() tea.Cmd {
 }
 
 // copy puts the Markdown on the clipboard through the terminal (OSC 52).
-func (p *previewScreen) copy() tea.Cmd {
-	if p.markdown == nil {
+func (p *PreviewScreen) copy() tea.Cmd {
+	if p.Markdown == nil {
 		return func() tea.Msg {
 			return common.ErrMsg{Err: fmt.Errorf("the preview is not ready yet; wait for it to render")}
 		}
@@ -305,11 +305,11 @@ func (p *previewScreen) copy() tea.Cmd {
 			return common.ErrMsg{Err: fmt.Errorf("there is no terminal to copy through; use w to write a file instead")}
 		}
 	}
-	text, now, tmux := string(p.markdown), p.ctx.Now(), os.Getenv("TMUX") != ""
+	text, now, tmux := string(p.Markdown), p.ctx.Now(), os.Getenv("TMUX") != ""
 	return func() tea.Msg { return previewCopiedMsg{notify.Copy(term, text, tmux, now)} }
 }
 
-func (p *previewScreen) View() string {
+func (p *PreviewScreen) View() string {
 	s := p.ctx.Styles
 	title := "Preview"
 	if inc := p.ctx.Incident; inc != nil {
@@ -319,26 +319,26 @@ func (p *previewScreen) View() string {
 	switch {
 	case p.err != nil:
 		state = s.Error.Render("render failed (see the status line)")
-	case p.markdown == nil:
+	case p.Markdown == nil:
 		state = s.Muted.Render("rendering…")
 	default:
-		state = s.Muted.Render(fmt.Sprintf("%3.0f%%", p.vp.ScrollPercent()*100))
+		state = s.Muted.Render(fmt.Sprintf("%3.0f%%", p.Vp.ScrollPercent()*100))
 	}
 	head := lipgloss.JoinHorizontal(lipgloss.Top, s.PaneTitleFocused.Render(title), "  ", state)
 	head = lipgloss.NewStyle().MaxWidth(p.w).Render(head)
-	body := p.vp.View()
-	if p.markdown == nil && p.err == nil {
-		body = lipgloss.Place(p.w, p.vp.Height, lipgloss.Center, lipgloss.Center, s.Muted.Render("Rendering the export…"))
+	body := p.Vp.View()
+	if p.Markdown == nil && p.err == nil {
+		body = lipgloss.Place(p.w, p.Vp.Height, lipgloss.Center, lipgloss.Center, s.Muted.Render("Rendering the export…"))
 	}
 	return lipgloss.NewStyle().Width(p.w).Height(p.h).MaxHeight(p.h).Render(lipgloss.JoinVertical(lipgloss.Left, head, body))
 }
 
-func (p *previewScreen) ShortHelp() []key.Binding {
+func (p *PreviewScreen) ShortHelp() []key.Binding {
 	k := p.keys
 	return []key.Binding{k.Up, k.PageUp, k.Top, k.Write, k.Copy, k.Refresh}
 }
 
-func (p *previewScreen) FullHelp() [][]key.Binding {
+func (p *PreviewScreen) FullHelp() [][]key.Binding {
 	k := p.keys
 	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDn, k.Top, k.Bottom}, {k.Write, k.Copy, k.Refresh}}
 }

@@ -54,9 +54,9 @@ func openPreview(t *testing.T, st *store.Store, id int64, term *lockedBuffer, w,
 	return m
 }
 
-func previewOf(t *testing.T, m Model) *previewScreen {
+func previewOf(t *testing.T, m Model) *PreviewScreen {
 	t.Helper()
-	p, ok := m.screens[common.ScreenPreview].(*previewScreen)
+	p, ok := m.screens[common.ScreenPreview].(*PreviewScreen)
 	if !ok {
 		t.Fatal("the preview common.Screen is not built")
 	}
@@ -77,7 +77,7 @@ func TestPreviewRendersTheExport(t *testing.T) {
 	p := previewOf(t, m)
 	inc, _ := st.Incident(id)
 	want, _ := export.Markdown(inc, export.Options{Policy: testConfig().Policy()})
-	if !bytes.Equal(p.markdown, want) {
+	if !bytes.Equal(p.Markdown, want) {
 		t.Error("the preview does not show the incident's export")
 	}
 
@@ -91,8 +91,8 @@ func TestPreviewRendersTheExport(t *testing.T) {
 		t.Error("g did not scroll back to the top")
 	}
 	m = press(t, m, "j", "j", "j")
-	if p := previewOf(t, m); p.vp.YOffset != 3 {
-		t.Errorf("j×3 scrolled to line %d, want 3", p.vp.YOffset)
+	if p := previewOf(t, m); p.Vp.YOffset != 3 {
+		t.Errorf("j×3 scrolled to line %d, want 3", p.Vp.YOffset)
 	}
 	m = press(t, m, "esc")
 	if m.screen != common.ScreenCockpit {
@@ -108,13 +108,13 @@ func TestPreviewFollowsTheIncidentAndTheWidth(t *testing.T) {
 		t.Fatal(err)
 	}
 	m = send(t, m, common.ReloadMsg{}, common.TickMsg(pinned))
-	if !bytes.Contains(previewOf(t, m).markdown, []byte("A note from another terminal")) {
+	if !bytes.Contains(previewOf(t, m).Markdown, []byte("A note from another terminal")) {
 		t.Error("the preview did not re-render after the incident changed")
 	}
-	before := previewOf(t, m).vp.TotalLineCount()
+	before := previewOf(t, m).Vp.TotalLineCount()
 	m = send(t, m, tea.WindowSizeMsg{Width: 90, Height: 30}, common.TickMsg(pinned))
 	checkFrame(t, m.View(), 90, 30)
-	if after := previewOf(t, m).vp.TotalLineCount(); after <= before {
+	if after := previewOf(t, m).Vp.TotalLineCount(); after <= before {
 		t.Errorf("narrowing the window did not re-common.Wrap the preview (%d lines, then %d)", before, after)
 	}
 }
@@ -138,14 +138,14 @@ func TestPreviewNeutralisesHostileText(t *testing.T) {
 }
 
 func TestTerminalSafeCoversCustomTemplates(t *testing.T) {
-	got := terminalSafe([]byte("a &#27;[31m b &#x9B;c &#X1b; d &#0; e &#169; f &#x2603; g &amp; h \x1b[1mbold\x07 \\&\\#27; \\\\ \\| &#9; &#99999999;"))
+	got := TerminalSafe([]byte("a &#27;[31m b &#x9B;c &#X1b; d &#0; e &#169; f &#x2603; g &amp; h \x1b[1mbold\x07 \\&\\#27; \\\\ \\| &#9; &#99999999;"))
 	want := `a &amp;#27;[31m b &amp;#x9B;c &amp;#X1b; d &amp;#0; e &#169; f &#x2603; g &amp; h bold &amp;\#27; \\ \| &amp;#9; &amp;#99999999;`
 	if got != want {
 		t.Errorf("terminalSafe = %q\nwant           %q", got, want)
 	}
 	// And through glamour: the custom template's raw references stay text,
 	// harmless ones still render.
-	out, err := renderMarkdown([]byte("# T\n\n&#27;[31mred &#169;\n"), 80, nil)
+	out, err := RenderMarkdown([]byte("# T\n\n&#27;[31mred &#169;\n"), 80, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +188,7 @@ func TestPreviewWritesAndCopies(t *testing.T) {
 	term := &lockedBuffer{}
 	m := openPreview(t, st, id, term, 120, 40)
 	dir := t.TempDir()
-	previewOf(t, m).dir = dir
+	previewOf(t, m).Dir = dir
 
 	m = press(t, m, "w")
 	path := filepath.Join(dir, "INC-1-checkout-payments-failing-for-eu-customers.md")
@@ -196,7 +196,7 @@ func TestPreviewWritesAndCopies(t *testing.T) {
 	if err != nil {
 		t.Fatalf("w did not write the file: %v\n%s", err, m.View())
 	}
-	if !bytes.Equal(data, previewOf(t, m).markdown) {
+	if !bytes.Equal(data, previewOf(t, m).Markdown) {
 		t.Error("the file is not the Markdown shown")
 	}
 	if !strings.Contains(m.View(), "Wrote "+path) {
@@ -212,7 +212,7 @@ func TestPreviewWritesAndCopies(t *testing.T) {
 		t.Errorf("no status after copying:\n%s", m.View())
 	}
 
-	previewOf(t, m).dir = filepath.Join(dir, "missing", "folder")
+	previewOf(t, m).Dir = filepath.Join(dir, "missing", "folder")
 	m = press(t, m, "w")
 	if !strings.Contains(m.View(), "cannot write") {
 		t.Errorf("a failed write is not reported:\n%s", m.View())

@@ -38,14 +38,14 @@ func kindOf(title string) sectionKind {
 	return kindText
 }
 
-// retroSavedMsg reports a retro change that reached the store. what is the
+// RetroSavedMsg reports a retro change that reached the store. what is the
 // note for the status line; "" for saves as you type, which stay quiet.
-type retroSavedMsg struct {
+type RetroSavedMsg struct {
 	id    int64
 	what  string
 	retro incident.Retro
-	// saves says how each free-text section saved landed, for merges.
-	saves map[string]sectionSave
+	// Saves says how each free-text section saved landed, for merges.
+	Saves map[string]sectionSave
 }
 
 // retroSections returns the configured section titles.
@@ -93,23 +93,23 @@ func retroMergeCmd(ctx *common.Context, what string, fn func(r *incident.Retro, 
 		if note != "" {
 			what = note
 		}
-		return retroSavedMsg{id: id, what: what, retro: r}
+		return RetroSavedMsg{id: id, what: what, retro: r}
 	})
 }
 
-// textSaver writes free text as it is typed. Saves go through the ordered
+// TextSaver writes free text as it is typed. Saves go through the ordered
 // write path, and each takes, when it runs, the newest text of every
 // section then pending, so the last save to land holds the last text typed.
 // It also keeps, per section, the revision this program last wrote or
 // adopted: a save is made on that copy, so only a teammate's edit in
 // between makes it merge (never overwrite) in the store.
-type textSaver struct {
+type TextSaver struct {
 	mu      sync.Mutex // guards pending and base
 	pending map[string]string
 	base    map[string]store.Edit
 }
 
-func (s *textSaver) set(title, text string) {
+func (s *TextSaver) Set(title, text string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.pending == nil {
@@ -119,7 +119,7 @@ func (s *textSaver) set(title, text string) {
 }
 
 // has reports whether text for title is waiting to be written.
-func (s *textSaver) has(title string) bool {
+func (s *TextSaver) has(title string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, ok := s.pending[title]
@@ -128,7 +128,7 @@ func (s *textSaver) has(title string) bool {
 
 // adopt records a stored revision shown on common.Screen, unless a newer one was
 // written meanwhile.
-func (s *textSaver) adopt(title string, rev int64, text string) {
+func (s *TextSaver) adopt(title string, rev int64, text string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.base == nil {
@@ -143,11 +143,11 @@ func (s *textSaver) adopt(title string, rev int64, text string) {
 // store holds now.
 type sectionSave struct {
 	sent   string
-	merged store.Merged
+	Merged store.Merged
 }
 
-// saveCmd writes whatever is pending; nil when nothing is.
-func (s *textSaver) saveCmd(ctx *common.Context) tea.Cmd {
+// SaveCmd writes whatever is pending; nil when nothing is.
+func (s *TextSaver) SaveCmd(ctx *common.Context) tea.Cmd {
 	s.mu.Lock()
 	n := len(s.pending)
 	s.mu.Unlock()
@@ -185,13 +185,13 @@ func (s *textSaver) saveCmd(ctx *common.Context) tea.Cmd {
 				continue
 			}
 			s.adopt(title, m.Rev, m.Text)
-			saves[title] = sectionSave{sent: text, merged: m}
+			saves[title] = sectionSave{sent: text, Merged: m}
 			retro = r
 		}
 		if failed != nil {
 			return common.ErrMsg{Err: fmt.Errorf("the retro text was not saved (%w); it is kept and saved with the next change", failed)}
 		}
-		return retroSavedMsg{id: id, retro: retro, saves: saves}
+		return RetroSavedMsg{id: id, retro: retro, Saves: saves}
 	})
 }
 
@@ -200,28 +200,28 @@ type retroFocus int
 
 const (
 	focusSections retroFocus = iota
-	focusEditor
+	FocusEditor
 )
 
-// retroScreen is the retro common.Screen component.
-type retroScreen struct {
+// RetroScreen is the retro common.Screen component.
+type RetroScreen struct {
 	ctx   *common.Context
 	keys  *common.RetroKeys
-	saver *textSaver
+	saver *TextSaver
 
 	// retro is the stored retro with the configured sections in place.
 	retro incident.Retro
 	// loaded is false until the first incident arrives.
 	loaded bool
 	sel    int
-	focus  retroFocus
+	Focus  retroFocus
 	// notes is set while the Timeline section's notes are being edited.
 	notes bool
 
-	text     retroText
-	timeline retroTimeline
-	whys     retroWhys
-	actions  retroActions
+	Text     retroText
+	Timeline retroTimeline
+	Whys     retroWhys
+	Actions  retroActions
 
 	focused bool
 	w, h    int
@@ -231,43 +231,43 @@ type retroScreen struct {
 	formArmed bool
 }
 
-// newRetroScreen builds the retro common.Screen for the incident on common.Screen.
-func newRetroScreen(ctx *common.Context) *retroScreen {
+// NewRetroScreen builds the retro common.Screen for the incident on common.Screen.
+func NewRetroScreen(ctx *common.Context) *RetroScreen {
 	keys := ctx.Keys.RetroScreen
-	saver := &textSaver{}
-	s := &retroScreen{
+	saver := &TextSaver{}
+	s := &RetroScreen{
 		ctx: ctx, keys: keys, saver: saver,
-		text:     newRetroText(ctx, keys, saver),
-		timeline: newRetroTimeline(ctx, keys),
-		whys:     retroWhys{ctx: ctx, keys: keys},
-		actions:  retroActions{ctx: ctx, keys: keys},
+		Text:     newRetroText(ctx, keys, saver),
+		Timeline: newRetroTimeline(ctx, keys),
+		Whys:     retroWhys{ctx: ctx, keys: keys},
+		Actions:  retroActions{ctx: ctx, keys: keys},
 	}
 	s.load()
 	return s
 }
 
 // Init has nothing to start: the incident arrives with the root's loads.
-func (s *retroScreen) Init() tea.Cmd { return s.loadFormCmd() }
+func (s *RetroScreen) Init() tea.Cmd { return s.loadFormCmd() }
 
 // Flush writes text typed but not yet saved; the root runs it on quit.
-func (s *retroScreen) Flush() tea.Cmd {
-	return tea.Batch(s.saver.saveCmd(s.ctx), s.saveFormCmd())
+func (s *RetroScreen) Flush() tea.Cmd {
+	return tea.Batch(s.saver.SaveCmd(s.ctx), s.saveFormCmd())
 }
 
 // load takes the retro from the incident on common.Screen.
-func (s *retroScreen) load() {
+func (s *RetroScreen) load() {
 	inc := s.ctx.Incident
 	if inc == nil {
 		return
 	}
 	s.setRetro(inc.Retro)
-	s.timeline.setIncident(inc)
+	s.Timeline.setIncident(inc)
 	s.loaded = true
 }
 
 // setRetro shows a retro: the stored one with the configured sections in
 // place. Slices are cloned so that nothing here writes into ctx.Incident.
-func (s *retroScreen) setRetro(r incident.Retro) {
+func (s *RetroScreen) setRetro(r incident.Retro) {
 	r.Sections = slices.Clone(r.Sections)
 	for i := range r.Sections {
 		r.Sections[i].Contributors = slices.Clone(r.Sections[i].Contributors)
@@ -277,23 +277,23 @@ func (s *retroScreen) setRetro(r incident.Retro) {
 	incident.EnsureSections(&r, retroSections(s.ctx))
 	s.retro = r
 	s.sel = min(s.sel, max(len(r.Sections)-1, 0))
-	s.whys.setRetro(&s.retro)
-	s.actions.setRetro(&s.retro)
+	s.Whys.setRetro(&s.retro)
+	s.Actions.setRetro(&s.retro)
 	s.syncText()
 }
 
-// current is the selected section's title.
-func (s *retroScreen) current() string {
+// Current is the selected section's title.
+func (s *RetroScreen) Current() string {
 	if s.sel < 0 || s.sel >= len(s.retro.Sections) {
 		return ""
 	}
 	return s.retro.Sections[s.sel].Title
 }
 
-// textTitle is the section the text editor shows: the selected free-text
+// TextTitle is the section the text editor shows: the selected free-text
 // section, or Timeline while its notes are edited; "" when none.
-func (s *retroScreen) textTitle() string {
-	t := s.current()
+func (s *RetroScreen) TextTitle() string {
+	t := s.Current()
 	switch kindOf(t) {
 	case kindText:
 		return t
@@ -306,8 +306,8 @@ func (s *retroScreen) textTitle() string {
 }
 
 // syncText points the text editor at the section it should show.
-func (s *retroScreen) syncText() {
-	title := s.textTitle()
+func (s *RetroScreen) syncText() {
+	title := s.TextTitle()
 	if title == "" {
 		return
 	}
@@ -315,54 +315,54 @@ func (s *retroScreen) syncText() {
 	if p := s.retro.Section(title); p != nil {
 		sec = *p
 	}
-	s.text.show(title, sec, s.saver.has(title))
+	s.Text.show(title, sec, s.saver.has(title))
 }
 
-func (s *retroScreen) SetSize(w, h int) common.Component {
+func (s *RetroScreen) SetSize(w, h int) common.Component {
 	s.w, s.h = w, h
 	ew, eh := s.editorSize()
-	s.text.setSize(ew-2, eh-2)
-	s.timeline.setSize(ew-2, eh-2)
-	s.whys.w, s.whys.h = ew-2, eh-2
-	s.actions.w, s.actions.h = ew-2, eh-2
+	s.Text.setSize(ew-2, eh-2)
+	s.Timeline.setSize(ew-2, eh-2)
+	s.Whys.w, s.Whys.h = ew-2, eh-2
+	s.Actions.w, s.Actions.h = ew-2, eh-2
 	return s
 }
 
-func (s *retroScreen) SetFocused(f bool) common.Component {
+func (s *RetroScreen) SetFocused(f bool) common.Component {
 	s.focused = f
 	if !f {
-		s.text.blur()
-	} else if s.focus == focusEditor && s.textTitle() != "" {
-		s.text.focus()
+		s.Text.blur()
+	} else if s.Focus == FocusEditor && s.TextTitle() != "" {
+		s.Text.focus()
 	}
 	return s
 }
 
 // Typing is true while the editor has the keys, so that esc comes back to
 // the section list (and then to the cockpit) and letters reach the editors.
-func (s *retroScreen) Typing() bool { return s.focused && s.focus == focusEditor }
+func (s *RetroScreen) Typing() bool { return s.focused && s.Focus == FocusEditor }
 
 // listWidth is the section list's width.
-func (s *retroScreen) listWidth() int { return min(max(s.w/4, 24), 32) }
+func (s *RetroScreen) listWidth() int { return min(max(s.w/4, 24), 32) }
 
 // editorSize is the editor common.Box's outer size.
-func (s *retroScreen) editorSize() (int, int) {
+func (s *RetroScreen) editorSize() (int, int) {
 	return max(s.w-s.listWidth(), 10), max(s.h-1, 3)
 }
 
-func (s *retroScreen) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+func (s *RetroScreen) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	switch msg := msg.(type) {
 	case common.IncidentLoadedMsg:
 		s.load()
 		return s, nil
-	case retroSavedMsg:
+	case RetroSavedMsg:
 		if msg.id != s.ctx.IncidentID || !s.loaded {
 			// A write for an incident no longer on common.Screen.
 			return s, nil
 		}
 		cmds := []tea.Cmd{func() tea.Msg { return common.ReloadMsg{} }}
-		if sv, ok := msg.saves[s.text.title]; ok {
-			cmds = append(cmds, s.text.landed(sv))
+		if sv, ok := msg.Saves[s.Text.title]; ok {
+			cmds = append(cmds, s.Text.landed(sv))
 		}
 		s.setRetro(msg.retro)
 		if msg.what != "" {
@@ -380,32 +380,32 @@ func (s *retroScreen) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 			return s, nil
 		}
 		return s, s.restoreForm(msg.form)
-	case retroTextSaveMsg, retroEditorReadyMsg, retroEditorDoneMsg:
+	case RetroTextSaveMsg, retroEditorReadyMsg, retroEditorDoneMsg:
 		var cmd tea.Cmd
-		s.text, cmd = s.text.update(msg)
+		s.Text, cmd = s.Text.update(msg)
 		return s, cmd
 	case tea.KeyMsg:
 		if !s.focused {
 			return s, nil
 		}
-		if s.focus == focusSections {
+		if s.Focus == focusSections {
 			return s.sectionsKey(msg)
 		}
 		return s.editorKey(msg)
 	case tea.MouseMsg:
-		if s.focus == focusEditor && kindOf(s.current()) == kindTimeline && !s.notes {
-			s.timeline.wheel(msg)
+		if s.Focus == FocusEditor && kindOf(s.Current()) == kindTimeline && !s.notes {
+			s.Timeline.wheel(msg)
 		}
 		return s, nil
 	}
-	if s.focus == focusEditor {
+	if s.Focus == FocusEditor {
 		// Cursor blinks and other input-internal messages.
 		return s.editorKey(msg)
 	}
 	return s, nil
 }
 
-func (s *retroScreen) sectionsKey(msg tea.KeyMsg) (common.Component, tea.Cmd) {
+func (s *RetroScreen) sectionsKey(msg tea.KeyMsg) (common.Component, tea.Cmd) {
 	k := s.keys
 	switch {
 	case key.Matches(msg, k.Up):
@@ -415,14 +415,14 @@ func (s *retroScreen) sectionsKey(msg tea.KeyMsg) (common.Component, tea.Cmd) {
 	case key.Matches(msg, k.Open):
 		return s, s.openEditor()
 	case key.Matches(msg, k.External):
-		title := s.current()
+		title := s.Current()
 		if kindOf(title) == kindTimeline {
 			s.notes = true
 			s.syncText()
 		} else if kindOf(title) != kindText {
 			return s, common.ErrCmd(fmt.Errorf("%s is not free text; press enter to edit it here", title))
 		}
-		return s, s.text.external()
+		return s, s.Text.external()
 	case key.Matches(msg, k.Final):
 		return s, s.toggleFinal()
 	}
@@ -430,7 +430,7 @@ func (s *retroScreen) sectionsKey(msg tea.KeyMsg) (common.Component, tea.Cmd) {
 }
 
 // selectSection moves the selection, saving text typed in the section left.
-func (s *retroScreen) selectSection(i int) {
+func (s *RetroScreen) selectSection(i int) {
 	if i < 0 || i >= len(s.retro.Sections) || i == s.sel {
 		return
 	}
@@ -440,29 +440,29 @@ func (s *retroScreen) selectSection(i int) {
 }
 
 // openEditor gives the keys to the selected section's editor.
-func (s *retroScreen) openEditor() tea.Cmd {
+func (s *RetroScreen) openEditor() tea.Cmd {
 	if !s.loaded {
 		return nil
 	}
-	s.focus = focusEditor
-	if s.textTitle() != "" {
-		return s.text.focus()
+	s.Focus = FocusEditor
+	if s.TextTitle() != "" {
+		return s.Text.focus()
 	}
 	return nil
 }
 
 // closeEditor gives the keys back to the section list and saves the text.
-func (s *retroScreen) closeEditor() tea.Cmd {
-	s.focus = focusSections
-	s.text.blur()
-	cmd := s.saver.saveCmd(s.ctx)
+func (s *RetroScreen) closeEditor() tea.Cmd {
+	s.Focus = focusSections
+	s.Text.blur()
+	cmd := s.saver.SaveCmd(s.ctx)
 	if s.notes {
 		s.notes = false
 	}
 	return cmd
 }
 
-func (s *retroScreen) toggleFinal() tea.Cmd {
+func (s *RetroScreen) toggleFinal() tea.Cmd {
 	next := incident.RetroFinal
 	if s.retro.Status == incident.RetroFinal {
 		next = incident.RetroDraft
@@ -471,68 +471,68 @@ func (s *retroScreen) toggleFinal() tea.Cmd {
 	if next == incident.RetroDraft {
 		note = "Retro reopened as a draft"
 	}
-	return tea.Batch(s.saver.saveCmd(s.ctx), retroWriteCmd(s.ctx, note, func(r *incident.Retro, _ string, _ time.Time) error {
+	return tea.Batch(s.saver.SaveCmd(s.ctx), retroWriteCmd(s.ctx, note, func(r *incident.Retro, _ string, _ time.Time) error {
 		_, err := incident.SetRetroStatus(r, next)
 		return err
 	}))
 }
 
-func (s *retroScreen) editorKey(msg tea.Msg) (common.Component, tea.Cmd) {
+func (s *RetroScreen) editorKey(msg tea.Msg) (common.Component, tea.Cmd) {
 	km, isKey := msg.(tea.KeyMsg)
 	var cmd tea.Cmd
-	switch kindOf(s.current()) {
+	switch kindOf(s.Current()) {
 	case kindText:
 		if isKey && key.Matches(km, s.keys.Cancel) {
 			return s, s.closeEditor()
 		}
-		s.text, cmd = s.text.update(msg)
+		s.Text, cmd = s.Text.update(msg)
 	case kindTimeline:
 		if s.notes {
 			if isKey && key.Matches(km, s.keys.Cancel) {
 				s.notes = false
-				s.text.blur()
-				return s, s.saver.saveCmd(s.ctx)
+				s.Text.blur()
+				return s, s.saver.SaveCmd(s.ctx)
 			}
-			s.text, cmd = s.text.update(msg)
+			s.Text, cmd = s.Text.update(msg)
 			return s, cmd
 		}
 		if !isKey {
-			s.timeline, cmd = s.timeline.update(msg)
+			s.Timeline, cmd = s.Timeline.update(msg)
 			return s, cmd
 		}
-		if !s.timeline.typing() {
+		if !s.Timeline.typing() {
 			switch {
 			case key.Matches(km, s.keys.Cancel):
 				return s, s.closeEditor()
 			case key.Matches(km, s.keys.Notes):
 				s.notes = true
 				s.syncText()
-				return s, s.text.focus()
+				return s, s.Text.focus()
 			case key.Matches(km, s.keys.External):
 				s.notes = true
 				s.syncText()
-				return s, s.text.external()
+				return s, s.Text.external()
 			}
 		}
-		s.timeline, cmd = s.timeline.update(msg)
+		s.Timeline, cmd = s.Timeline.update(msg)
 	case kindWhys:
-		if isKey && key.Matches(km, s.keys.Cancel) && !s.whys.typing() {
+		if isKey && key.Matches(km, s.keys.Cancel) && !s.Whys.typing() {
 			return s, s.closeEditor()
 		}
-		s.whys, cmd = s.whys.update(msg)
+		s.Whys, cmd = s.Whys.update(msg)
 		cmd = tea.Batch(cmd, s.formChanged())
 	case kindActions:
-		if isKey && key.Matches(km, s.keys.Cancel) && !s.actions.typing() {
+		if isKey && key.Matches(km, s.keys.Cancel) && !s.Actions.typing() {
 			return s, s.closeEditor()
 		}
-		s.actions, cmd = s.actions.update(msg)
+		s.Actions, cmd = s.Actions.update(msg)
 		cmd = tea.Batch(cmd, s.formChanged())
 	}
 	return s, cmd
 }
 
 // View draws the top line, the section list and the editor.
-func (s *retroScreen) View() string {
+func (s *RetroScreen) View() string {
 	if s.w <= 0 || s.h <= 0 {
 		return ""
 	}
@@ -543,8 +543,8 @@ func (s *retroScreen) View() string {
 	top := s.topLine()
 	lw := s.listWidth()
 	ew, eh := s.editorSize()
-	list := common.Box(st, "Sections", "", s.sectionLines(lw-2), lw, eh, s.focus == focusSections)
-	title := s.current()
+	list := common.Box(st, "Sections", "", s.sectionLines(lw-2), lw, eh, s.Focus == focusSections)
+	title := s.Current()
 	note := ""
 	if sec := s.retro.Section(title); sec != nil && len(sec.Contributors) > 0 {
 		names := make([]string, len(sec.Contributors))
@@ -567,12 +567,12 @@ func (s *retroScreen) View() string {
 	if s.notes {
 		boxTitle += " notes"
 	}
-	editor := common.Box(st, boxTitle, note, s.editorLines(ew-2, eh-2), ew, eh, s.focus == focusEditor)
+	editor := common.Box(st, boxTitle, note, s.editorLines(ew-2, eh-2), ew, eh, s.Focus == FocusEditor)
 	return top + "\n" + common.JoinH(list, editor)
 }
 
 // topLine names the retro and shows its status and due time.
-func (s *retroScreen) topLine() string {
+func (s *RetroScreen) topLine() string {
 	st := s.ctx.Styles
 	inc := s.ctx.Incident
 	now := s.ctx.Now()
@@ -607,7 +607,7 @@ func (s *retroScreen) topLine() string {
 }
 
 // sectionLines lists the sections with a mark for those with content.
-func (s *retroScreen) sectionLines(w int) []string {
+func (s *RetroScreen) sectionLines(w int) []string {
 	st := s.ctx.Styles
 	var out []string
 	for i, sec := range s.retro.Sections {
@@ -644,7 +644,7 @@ func (s *retroScreen) sectionLines(w int) []string {
 
 // hasContent is the section list's mark: text, whys, actions, or for the
 // timeline, anything on it.
-func (s *retroScreen) hasContent(title string) bool {
+func (s *RetroScreen) hasContent(title string) bool {
 	if s.retro.HasContent(title) {
 		return true
 	}
@@ -655,48 +655,48 @@ func (s *retroScreen) hasContent(title string) bool {
 }
 
 // editorLines renders the selected section's editor at inner size w×h.
-func (s *retroScreen) editorLines(w, h int) []string {
-	switch kindOf(s.current()) {
+func (s *RetroScreen) editorLines(w, h int) []string {
+	switch kindOf(s.Current()) {
 	case kindTimeline:
 		if s.notes {
-			return s.text.view(w, h, s.focus == focusEditor)
+			return s.Text.view(w, h, s.Focus == FocusEditor)
 		}
-		return s.timeline.view(w, h, s.focus == focusEditor)
+		return s.Timeline.view(w, h, s.Focus == FocusEditor)
 	case kindWhys:
-		return s.whys.view(w, h, s.focus == focusEditor)
+		return s.Whys.view(w, h, s.Focus == FocusEditor)
 	case kindActions:
-		return s.actions.view(w, h, s.focus == focusEditor)
+		return s.Actions.view(w, h, s.Focus == FocusEditor)
 	}
-	return s.text.view(w, h, s.focus == focusEditor)
+	return s.Text.view(w, h, s.Focus == FocusEditor)
 }
 
-func (s *retroScreen) ShortHelp() []key.Binding {
+func (s *RetroScreen) ShortHelp() []key.Binding {
 	k := s.keys
-	if s.focus == focusSections {
+	if s.Focus == focusSections {
 		open := k.Open
 		ext := k.External
-		ext.SetEnabled(kindOf(s.current()) != kindWhys && kindOf(s.current()) != kindActions)
+		ext.SetEnabled(kindOf(s.Current()) != kindWhys && kindOf(s.Current()) != kindActions)
 		return []key.Binding{k.Up, open, ext, k.Final, common.WithHelp(s.ctx.Keys.Back, "cockpit")}
 	}
 	var binds []key.Binding
-	switch kindOf(s.current()) {
+	switch kindOf(s.Current()) {
 	case kindText:
-		binds = s.text.shortHelp()
+		binds = s.Text.shortHelp()
 	case kindTimeline:
 		if s.notes {
-			binds = s.text.shortHelp()
+			binds = s.Text.shortHelp()
 		} else {
-			binds = s.timeline.shortHelp()
+			binds = s.Timeline.shortHelp()
 		}
 	case kindWhys:
-		binds = s.whys.shortHelp()
+		binds = s.Whys.shortHelp()
 	case kindActions:
-		binds = s.actions.shortHelp()
+		binds = s.Actions.shortHelp()
 	}
 	return binds
 }
 
-func (s *retroScreen) FullHelp() [][]key.Binding {
+func (s *RetroScreen) FullHelp() [][]key.Binding {
 	k := s.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Open, k.Cancel, k.Final, k.External},

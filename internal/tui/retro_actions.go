@@ -20,7 +20,7 @@ type retroActions struct {
 	keys *common.RetroKeys
 	r    *incident.Retro
 	sel  int
-	form *retroForm
+	Form *retroForm
 	// editing is the uid of the action the form edits, "" when adding, and
 	// base the action as it was when the form opened.
 	editing string
@@ -34,7 +34,7 @@ func (v *retroActions) setRetro(r *incident.Retro) {
 	v.sel = max(min(v.sel, len(r.Actions)-1), 0)
 }
 
-func (v retroActions) typing() bool { return v.form != nil || v.confirm }
+func (v retroActions) typing() bool { return v.Form != nil || v.confirm }
 
 func (v *retroActions) selected() (incident.Action, bool) {
 	if v.sel < 0 || v.sel >= len(v.r.Actions) {
@@ -67,16 +67,16 @@ func (v *retroActions) openForm(a incident.Action, editing bool) {
 		v.editing = a.UID
 		v.base = a
 	}
-	v.form = newRetroForm(v.ctx, v.keys, title, actionLabels, actionPlaceholders, values)
-	v.form.setWidth(v.w)
+	v.Form = newRetroForm(v.ctx, v.keys, title, actionLabels, actionPlaceholders, values)
+	v.Form.setWidth(v.w)
 }
 
 func (v retroActions) update(msg tea.Msg) (retroActions, tea.Cmd) {
-	if v.form != nil {
-		res, cmd := v.form.update(msg)
+	if v.Form != nil {
+		res, cmd := v.Form.update(msg)
 		switch res {
 		case formCancel:
-			v.form = nil
+			v.Form = nil
 		case formSubmit:
 			return v.submit()
 		}
@@ -126,18 +126,18 @@ func (v retroActions) update(msg tea.Msg) (retroActions, tea.Cmd) {
 
 // submit checks the form and stores the action.
 func (v retroActions) submit() (retroActions, tea.Cmd) {
-	f := v.form
+	f := v.Form
 	a := incident.Action{
-		Title: strings.TrimSpace(f.value(0)),
-		Owner: strings.TrimSpace(f.value(2)),
-		Link:  strings.TrimSpace(f.value(4)),
+		Title: strings.TrimSpace(f.Value(0)),
+		Owner: strings.TrimSpace(f.Value(2)),
+		Link:  strings.TrimSpace(f.Value(4)),
 	}
 	if a.Title == "" {
 		f.err = "The action has no title; say what will be done."
 		return v, nil
 	}
 	kind := incident.Immediate
-	if s := strings.TrimSpace(f.value(1)); s != "" {
+	if s := strings.TrimSpace(f.Value(1)); s != "" {
 		k, err := incident.ParseActionKind(s)
 		if err != nil {
 			f.err = err.Error()
@@ -146,14 +146,14 @@ func (v retroActions) submit() (retroActions, tea.Cmd) {
 		kind = k
 	}
 	a.Kind = kind
-	due, err := incident.ParseDue(f.value(3), v.ctx.Now())
+	due, err := incident.ParseDue(f.Value(3), v.ctx.Now())
 	if err != nil {
 		f.err = err.Error()
 		return v, nil
 	}
 	a.Due = due
 	uid := v.editing
-	v.form = nil
+	v.Form = nil
 	if uid == "" {
 		v.sel = len(v.r.Actions)
 		return v, retroWriteCmd(v.ctx, "Action added", func(r *incident.Retro, author string, now time.Time) error {
@@ -235,7 +235,7 @@ func (v retroActions) view(w, h int, focused bool) []string {
 		if i == v.sel {
 			selLine = len(out)
 		}
-		if focused && i == v.sel && v.form == nil {
+		if focused && i == v.sel && v.Form == nil {
 			out = append(out, st.Selected.Render(common.Fit(st.SelectionMarker.Render("›")+style.Render(plain), w)))
 		} else {
 			out = append(out, " "+style.Render(plain))
@@ -258,7 +258,7 @@ func (v retroActions) view(w, h int, focused bool) []string {
 		}
 		out = append(out, "", line)
 	}
-	if a, ok := v.selected(); ok && focused && v.form == nil {
+	if a, ok := v.selected(); ok && focused && v.Form == nil {
 		out = append(out, "")
 		for _, l := range common.Wrap(incident.CleanLine(a.Title), max(w-2, 10)) {
 			out = append(out, " "+st.Bold.Render(l))
@@ -278,8 +278,8 @@ func (v retroActions) view(w, h int, focused bool) []string {
 
 	var foot []string
 	switch {
-	case v.form != nil:
-		foot = append([]string{""}, v.form.view(w)...)
+	case v.Form != nil:
+		foot = append([]string{""}, v.Form.view(w)...)
 	case v.confirm:
 		foot = []string{" " + st.Warn.Render(common.Cut("Delete this action? y deletes, any other key keeps it", w-1))}
 	case focused:
@@ -299,7 +299,7 @@ func orDash(s string) string {
 
 func (v retroActions) shortHelp() []key.Binding {
 	k := v.keys
-	if v.form != nil {
+	if v.Form != nil {
 		return []key.Binding{k.NextField, common.WithHelp(k.Enter, "next/save"), common.WithHelp(k.Cancel, "cancel")}
 	}
 	if v.confirm {

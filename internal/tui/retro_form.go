@@ -28,7 +28,7 @@ type retroForm struct {
 	title  string
 	labels []string
 	fields []textinput.Model
-	focus  int
+	Focus  int
 	// err is shown under the fields until the next key.
 	err    string
 	labelW int
@@ -61,20 +61,20 @@ func (f *retroForm) setWidth(w int) {
 }
 
 func (f *retroForm) move(d int) {
-	f.fields[f.focus].Blur()
-	f.focus = (f.focus + d + len(f.fields)) % len(f.fields)
-	f.fields[f.focus].Focus()
+	f.fields[f.Focus].Blur()
+	f.Focus = (f.Focus + d + len(f.fields)) % len(f.fields)
+	f.fields[f.Focus].Focus()
 }
 
-// value returns field i as typed.
-func (f *retroForm) value(i int) string { return f.fields[i].Value() }
+// Value returns field i as typed.
+func (f *retroForm) Value(i int) string { return f.fields[i].Value() }
 
 // update handles one message while the form is open.
 func (f *retroForm) update(msg tea.Msg) (formResult, tea.Cmd) {
 	k, ok := msg.(tea.KeyMsg)
 	if !ok {
 		var cmd tea.Cmd
-		f.fields[f.focus], cmd = f.fields[f.focus].Update(msg)
+		f.fields[f.Focus], cmd = f.fields[f.Focus].Update(msg)
 		return formEditing, cmd
 	}
 	f.err = ""
@@ -90,14 +90,14 @@ func (f *retroForm) update(msg tea.Msg) (formResult, tea.Cmd) {
 		f.move(-1)
 		return formEditing, nil
 	case key.Matches(k, f.keys.Enter):
-		if f.focus == len(f.fields)-1 {
+		if f.Focus == len(f.fields)-1 {
 			return formSubmit, nil
 		}
 		f.move(1)
 		return formEditing, nil
 	}
 	var cmd tea.Cmd
-	f.fields[f.focus], cmd = f.fields[f.focus].Update(msg)
+	f.fields[f.Focus], cmd = f.fields[f.Focus].Update(msg)
 	return formEditing, cmd
 }
 
@@ -107,7 +107,7 @@ func (f *retroForm) view(w int) []string {
 	out := []string{" " + st.PaneTitle.Render(f.title)}
 	for i, t := range f.fields {
 		label := st.Label.Render(common.Fit(f.labels[i], f.labelW))
-		if i == f.focus {
+		if i == f.Focus {
 			label = st.Prompt.Render(common.Fit(f.labels[i], f.labelW))
 		}
 		out = append(out, common.Cut(" "+label+"  "+t.View(), w))

@@ -27,7 +27,7 @@ type keptForm struct {
 	Focus   int             `json:"focus"`
 }
 
-func formStateName(author string) string { return "retro-form:" + author }
+func FormStateName(author string) string { return "retro-form:" + author }
 
 // retroFormSaveMsg fires when typing in a form paused (or waited too long).
 type retroFormSaveMsg struct{ force bool }
@@ -39,13 +39,13 @@ type retroFormLoadedMsg struct {
 }
 
 // keptFormState is the form open now, as JSON, or "" when none is.
-func (s *retroScreen) keptFormState() string {
+func (s *RetroScreen) keptFormState() string {
 	var k keptForm
 	switch {
-	case s.whys.form != nil:
-		k = keptForm{Kind: "why", Editing: s.whys.editing, BaseWhy: s.whys.base, Values: formValues(s.whys.form), Focus: s.whys.form.focus}
-	case s.actions.form != nil:
-		k = keptForm{Kind: "action", UID: s.actions.editing, BaseAct: s.actions.base, Values: formValues(s.actions.form), Focus: s.actions.form.focus}
+	case s.Whys.Form != nil:
+		k = keptForm{Kind: "why", Editing: s.Whys.editing, BaseWhy: s.Whys.base, Values: formValues(s.Whys.Form), Focus: s.Whys.Form.Focus}
+	case s.Actions.Form != nil:
+		k = keptForm{Kind: "action", UID: s.Actions.editing, BaseAct: s.Actions.base, Values: formValues(s.Actions.Form), Focus: s.Actions.Form.Focus}
 	default:
 		return ""
 	}
@@ -56,25 +56,25 @@ func (s *retroScreen) keptFormState() string {
 func formValues(f *retroForm) []string {
 	out := make([]string, len(f.fields))
 	for i := range f.fields {
-		out[i] = f.value(i)
+		out[i] = f.Value(i)
 	}
 	return out
 }
 
 // saveFormCmd keeps the form open now (or clears what was kept) if it
 // changed since last kept.
-func (s *retroScreen) saveFormCmd() tea.Cmd {
+func (s *RetroScreen) saveFormCmd() tea.Cmd {
 	v := s.keptFormState()
 	if v == s.keptForm || s.ctx.Store == nil || s.ctx.IncidentID == 0 {
 		return nil
 	}
 	s.keptForm = v
-	return s.ctx.Write(common.SaveLineCmd(s.ctx.Store, s.ctx.IncidentID, formStateName(s.ctx.Author), v))
+	return s.ctx.Write(common.SaveLineCmd(s.ctx.Store, s.ctx.IncidentID, FormStateName(s.ctx.Author), v))
 }
 
 // formChanged schedules keeping the form after a key reached it; a form
 // just closed (saved or cancelled) is forgotten at once.
-func (s *retroScreen) formChanged() tea.Cmd {
+func (s *RetroScreen) formChanged() tea.Cmd {
 	v := s.keptFormState()
 	if v == s.keptForm {
 		return nil
@@ -86,8 +86,8 @@ func (s *retroScreen) formChanged() tea.Cmd {
 }
 
 // loadFormCmd reads the form kept from last time.
-func (s *retroScreen) loadFormCmd() tea.Cmd {
-	st, id, name := s.ctx.Store, s.ctx.IncidentID, formStateName(s.ctx.Author)
+func (s *RetroScreen) loadFormCmd() tea.Cmd {
+	st, id, name := s.ctx.Store, s.ctx.IncidentID, FormStateName(s.ctx.Author)
 	if st == nil || id == 0 {
 		return nil
 	}
@@ -101,7 +101,7 @@ func (s *retroScreen) loadFormCmd() tea.Cmd {
 }
 
 // restoreForm opens a kept form again with what was typed, and says so.
-func (s *retroScreen) restoreForm(data string) tea.Cmd {
+func (s *RetroScreen) restoreForm(data string) tea.Cmd {
 	var k keptForm
 	if data == "" || json.Unmarshal([]byte(data), &k) != nil {
 		return nil
@@ -111,18 +111,18 @@ func (s *retroScreen) restoreForm(data string) tea.Cmd {
 	section := incident.SectionWhys
 	switch k.Kind {
 	case "why":
-		if s.whys.form != nil {
+		if s.Whys.Form != nil {
 			return nil
 		}
-		s.whys.openForm(-1)
-		s.whys.editing, s.whys.base = k.Editing, k.BaseWhy
-		f = &s.whys.form
+		s.Whys.openForm(-1)
+		s.Whys.editing, s.Whys.base = k.Editing, k.BaseWhy
+		f = &s.Whys.Form
 	case "action":
-		if s.actions.form != nil {
+		if s.Actions.Form != nil {
 			return nil
 		}
-		s.actions.openForm(k.BaseAct, k.UID != "")
-		f = &s.actions.form
+		s.Actions.openForm(k.BaseAct, k.UID != "")
+		f = &s.Actions.Form
 		section = incident.SectionActions
 	default:
 		return nil
@@ -135,7 +135,7 @@ func (s *retroScreen) restoreForm(data string) tea.Cmd {
 		}
 	}
 	if k.Focus > 0 && k.Focus < len(form.fields) {
-		form.move(k.Focus - form.focus)
+		form.move(k.Focus - form.Focus)
 	}
 	note := "Your unfinished " + k.Kind + " is kept; open " + section + " to finish it"
 	return func() tea.Msg { return common.StatusMsg{Text: note} }

@@ -3,22 +3,22 @@ package tui
 // takingText: the editor pane holds a text input only in a free-text
 // section, the Timeline section's notes or its annotation input, and the
 // whys' and actions' forms; their lists use letters as keys.
-func (s *retroScreen) takingText() bool {
-	if !s.focused || s.focus != focusEditor {
+func (s *RetroScreen) takingText() bool {
+	if !s.focused || s.Focus != FocusEditor {
 		return false
 	}
-	switch kindOf(s.current()) {
+	switch kindOf(s.Current()) {
 	case kindText:
-		return s.text.area.Focused()
+		return s.Text.Area.Focused()
 	case kindTimeline:
 		if s.notes {
-			return s.text.area.Focused()
+			return s.Text.Area.Focused()
 		}
-		return s.timeline.annotating
+		return s.Timeline.Annotating
 	case kindWhys:
-		return s.whys.form != nil
+		return s.Whys.Form != nil
 	case kindActions:
-		return s.actions.form != nil
+		return s.Actions.Form != nil
 	}
 	return false
 }

@@ -439,11 +439,11 @@ func TestTextSaverLastTextWins(t *testing.T) {
 	st := openStore(t)
 	id := seedHandbook(t, st)
 	ctx := &common.Context{Store: st, IncidentID: id, Author: "amara", Now: pinnedNow, Config: testConfig()}
-	s := &textSaver{}
-	s.set("Introduction", "first")
-	older := s.saveCmd(ctx)
-	s.set("Introduction", "second")
-	newer := s.saveCmd(ctx)
+	s := &TextSaver{}
+	s.Set("Introduction", "first")
+	older := s.SaveCmd(ctx)
+	s.Set("Introduction", "second")
+	newer := s.SaveCmd(ctx)
 	// Saves run in the order they were queued, each on the copy the one
 	// before left: the last text wins, and this program's own saves never
 	// count as a teammate's edit to merge with.
@@ -453,12 +453,12 @@ func TestTextSaverLastTextWins(t *testing.T) {
 	if got := r.Section("Introduction").Text; got != "second" {
 		t.Fatalf("introduction = %q; want the last text", got)
 	}
-	if s.saveCmd(ctx) != nil {
+	if s.SaveCmd(ctx) != nil {
 		t.Error("a save with nothing pending is not nil")
 	}
 	for i := range 20 {
-		s.set("Introduction", strings.Repeat("x", i+1))
-		if c := s.saveCmd(ctx); c != nil {
+		s.Set("Introduction", strings.Repeat("x", i+1))
+		if c := s.SaveCmd(ctx); c != nil {
 			go c()
 		}
 	}
@@ -476,19 +476,19 @@ func TestTextSaverTwoPeopleKeepBothWords(t *testing.T) {
 	id := seedHandbook(t, st)
 	amara := &common.Context{Store: st, IncidentID: id, Author: "amara", Now: pinnedNow, Config: testConfig()}
 	ben := &common.Context{Store: st, IncidentID: id, Author: "ben", Now: pinnedNow, Config: testConfig()}
-	sa, sb := &textSaver{}, &textSaver{}
-	sa.set("Introduction", "Checkout failed for card payments.")
-	sa.saveCmd(amara)()
+	sa, sb := &TextSaver{}, &TextSaver{}
+	sa.Set("Introduction", "Checkout failed for card payments.")
+	sa.SaveCmd(amara)()
 	// Ben started from the empty section and never saw Amara's line.
-	sb.set("Introduction", "Wallets kept working.")
-	msg := sb.saveCmd(ben)()
-	saved, ok := msg.(retroSavedMsg)
+	sb.Set("Introduction", "Wallets kept working.")
+	msg := sb.SaveCmd(ben)()
+	saved, ok := msg.(RetroSavedMsg)
 	if !ok {
 		t.Fatalf("ben's save gave %#v", msg)
 	}
-	sv := saved.saves["Introduction"]
-	if !sv.merged.Merged || sv.merged.By != "amara" {
-		t.Errorf("ben's save = %+v; want it merged with amara's edit and her named", sv.merged)
+	sv := saved.Saves["Introduction"]
+	if !sv.Merged.Merged || sv.Merged.By != "amara" {
+		t.Errorf("ben's save = %+v; want it merged with amara's edit and her named", sv.Merged)
 	}
 	r := retroOf(t, st, id)
 	got := r.Section("Introduction").Text
@@ -499,8 +499,8 @@ func TestTextSaverTwoPeopleKeepBothWords(t *testing.T) {
 	}
 	// Amara goes on typing on her copy: a line added at the end merges
 	// with Ben's words instead of replacing them.
-	sa.set("Introduction", "Checkout failed for card payments.\nThe pool ran dry.")
-	sa.saveCmd(amara)()
+	sa.Set("Introduction", "Checkout failed for card payments.\nThe pool ran dry.")
+	sa.SaveCmd(amara)()
 	r = retroOf(t, st, id)
 	got = r.Section("Introduction").Text
 	for _, want := range []string{"Checkout failed for card payments.", "Wallets kept working.", "The pool ran dry."} {
@@ -601,7 +601,7 @@ func TestRetroTextFollowsOthersButKeepsOwnTyping(t *testing.T) {
 	id := seedHandbook(t, st)
 	m := newModel(t, st, id, 100, 30)
 	m = press(t, m, "tab", "R", "enter")
-	screen := func() *retroScreen { return m.screens[common.ScreenRetro].(*retroScreen) }
+	screen := func() *RetroScreen { return m.screens[common.ScreenRetro].(*RetroScreen) }
 
 	// A teammate writes while the editor is open but untouched: it shows.
 	write := func(text string) {
@@ -615,7 +615,7 @@ func TestRetroTextFollowsOthersButKeepsOwnTyping(t *testing.T) {
 		m = send(t, m, common.ReloadMsg{})
 	}
 	write("From li:\r\nthe PSP \x1b[31mfailed\x1b[0m.")
-	if got := screen().text.area.Value(); got != "From li:\nthe PSP failed." {
+	if got := screen().Text.Area.Value(); got != "From li:\nthe PSP failed." {
 		t.Fatalf("the editor shows %q; want the teammate's text, cleaned", got)
 	}
 
@@ -624,10 +624,10 @@ func TestRetroTextFollowsOthersButKeepsOwnTyping(t *testing.T) {
 	m = typeText(t, m, " Mine.")
 	write("li again")
 	mine := "From li:\nthe PSP failed. Mine."
-	if got := screen().text.area.Value(); got != mine {
+	if got := screen().Text.Area.Value(); got != mine {
 		t.Fatalf("a teammate's write replaced text being typed: %q", got)
 	}
-	m = send(t, m, retroTextSaveMsg{seq: screen().text.seq})
+	m = send(t, m, RetroTextSaveMsg{Seq: screen().Text.Seq})
 	r := retroOf(t, st, id)
 	if s := r.Section("Introduction"); s.Text != mine || !slices.Equal(s.Contributors, []string{"li", "amara"}) {
 		t.Fatalf("introduction = %+v", *s)
@@ -675,7 +675,7 @@ func TestUnfinishedWhySurvivesQuitting(t *testing.T) {
 	m := newModel(t, st, id, 100, 30)
 	m = press(t, m, "tab", "R", "j", "j", "enter", "a")
 	m = typeText(t, m, "Why did the pool run dry")
-	if m.screens[common.ScreenRetro].(*retroScreen).whys.form == nil {
+	if m.screens[common.ScreenRetro].(*RetroScreen).Whys.Form == nil {
 		t.Fatalf("no why form:\n%s", m.View())
 	}
 	m = press(t, m, "ctrl+c")
@@ -683,8 +683,8 @@ func TestUnfinishedWhySurvivesQuitting(t *testing.T) {
 
 	m = newModel(t, st, id, 100, 30)
 	m = press(t, m, "tab", "R")
-	rs := m.screens[common.ScreenRetro].(*retroScreen)
-	if rs.whys.form == nil || rs.whys.form.value(0) != "Why did the pool run dry" {
+	rs := m.screens[common.ScreenRetro].(*RetroScreen)
+	if rs.Whys.Form == nil || rs.Whys.Form.Value(0) != "Why did the pool run dry" {
 		t.Fatalf("the unfinished why did not come back:\n%s", m.View())
 	}
 	if !strings.Contains(m.View(), "unfinished why is kept") {
@@ -692,7 +692,7 @@ func TestUnfinishedWhySurvivesQuitting(t *testing.T) {
 	}
 	m = press(t, m, "j", "j", "enter", "esc")
 	m.ctx.WaitWrites()
-	if v, _ := st.UIState(id, formStateName("amara")); v != "" {
+	if v, _ := st.UIState(id, FormStateName("amara")); v != "" {
 		t.Errorf("the cancelled form is still kept: %q", v)
 	}
 }

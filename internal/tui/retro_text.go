@@ -22,10 +22,10 @@ import (
 // often the file is written.
 const retroSaveAfter = 400 * time.Millisecond
 
-// retroTextSaveMsg fires after typing pauses; seq tells whether more typing
+// RetroTextSaveMsg fires after typing pauses; seq tells whether more typing
 // happened since.
-type retroTextSaveMsg struct {
-	seq   int
+type RetroTextSaveMsg struct {
+	Seq   int
 	force bool
 }
 
@@ -46,20 +46,20 @@ type retroEditorDoneMsg struct {
 type retroText struct {
 	ctx   *common.Context
 	keys  *common.RetroKeys
-	saver *textSaver
-	area  textarea.Model
+	saver *TextSaver
+	Area  textarea.Model
 	title string
 	// stored is the section's text in the store as last seen, at rev;
 	// synced is what the area showed after taking it, to tell local edits
 	// from other people's.
 	stored, synced string
 	rev            int64
-	seq            int
+	Seq            int
 	armed          bool
 	w, h           int
 }
 
-func newRetroText(ctx *common.Context, keys *common.RetroKeys, saver *textSaver) retroText {
+func newRetroText(ctx *common.Context, keys *common.RetroKeys, saver *TextSaver) retroText {
 	st := ctx.Styles
 	ta := textarea.New()
 	ta.ShowLineNumbers = false
@@ -77,13 +77,13 @@ func newRetroText(ctx *common.Context, keys *common.RetroKeys, saver *textSaver)
 		s.EndOfBuffer = st.Faint
 	}
 	ta.Blur()
-	return retroText{ctx: ctx, keys: keys, saver: saver, area: ta}
+	return retroText{ctx: ctx, keys: keys, saver: saver, Area: ta}
 }
 
 func (t *retroText) setSize(w, h int) {
 	t.w, t.h = w, h
-	t.area.SetWidth(max(w-1, 1))
-	t.area.SetHeight(max(h-2, 1))
+	t.Area.SetWidth(max(w-1, 1))
+	t.Area.SetHeight(max(h-2, 1))
 }
 
 // show points the editor at a section. Text typed here and not yet stored
@@ -92,7 +92,7 @@ func (t *retroText) setSize(w, h int) {
 func (t *retroText) show(title string, sec incident.Section, pending bool) {
 	if title != t.title {
 		t.title = title
-		t.area.Placeholder = sectionPlaceholder(title)
+		t.Area.Placeholder = sectionPlaceholder(title)
 		t.stored, t.rev = sec.Text, sec.Rev
 		t.saver.adopt(title, sec.Rev, sec.Text)
 		t.setValue(sec.Text)
@@ -102,7 +102,7 @@ func (t *retroText) show(title string, sec incident.Section, pending bool) {
 		return
 	}
 	t.stored, t.rev = sec.Text, sec.Rev
-	switch cur := t.area.Value(); {
+	switch cur := t.Area.Value(); {
 	case cur == incident.CleanText(sec.Text):
 		// Our own save came back.
 		t.synced = cur
@@ -117,7 +117,7 @@ func (t *retroText) show(title string, sec incident.Section, pending bool) {
 // meanwhile their words were merged in, so the editor shows the merge with
 // anything typed since the save on top, and says who.
 func (t *retroText) landed(sv sectionSave) tea.Cmd {
-	m := sv.merged
+	m := sv.Merged
 	if m.Rev >= t.rev {
 		t.stored, t.rev = m.Text, m.Rev
 	}
@@ -125,8 +125,8 @@ func (t *retroText) landed(sv sectionSave) tea.Cmd {
 		t.synced = incident.CleanText(sv.sent)
 		return nil
 	}
-	local := incident.Merge3(sv.sent, t.area.Value(), m.Text).Text
-	t.area.SetValue(incident.CleanText(local))
+	local := incident.Merge3(sv.sent, t.Area.Value(), m.Text).Text
+	t.Area.SetValue(incident.CleanText(local))
 	t.synced = incident.CleanText(m.Text)
 	who := incident.CleanLine(m.By)
 	if who == "" {
@@ -137,8 +137,8 @@ func (t *retroText) landed(sv sectionSave) tea.Cmd {
 		note = who + " changed the same lines of " + t.title + " while you typed; both versions are kept, theirs first"
 	}
 	cmds := []tea.Cmd{func() tea.Msg { return common.StatusMsg{Text: note} }}
-	if t.area.Value() != t.synced {
-		cmds = append(cmds, t.changed(t.area.Value()))
+	if t.Area.Value() != t.synced {
+		cmds = append(cmds, t.changed(t.Area.Value()))
 	}
 	return tea.Batch(cmds...)
 }
@@ -147,29 +147,29 @@ func (t *retroText) landed(sv sectionSave) tea.Cmd {
 // stripped first: the textarea would draw the rest of a sequence as text
 // and turn "\r\n" into two line breaks.
 func (t *retroText) setValue(stored string) {
-	t.area.SetValue(incident.CleanText(stored))
-	t.synced = t.area.Value()
+	t.Area.SetValue(incident.CleanText(stored))
+	t.synced = t.Area.Value()
 }
 
-func (t *retroText) focus() tea.Cmd { return t.area.Focus() }
-func (t *retroText) blur()          { t.area.Blur() }
+func (t *retroText) focus() tea.Cmd { return t.Area.Focus() }
+func (t *retroText) blur()          { t.Area.Blur() }
 
 // changed records an edit and schedules its save.
 func (t *retroText) changed(v string) tea.Cmd {
-	t.seq++
-	t.saver.set(t.title, v)
-	seq := t.seq
-	return common.SaveTicks(retroSaveAfter, &t.armed, func(force bool) tea.Msg { return retroTextSaveMsg{seq: seq, force: force} })
+	t.Seq++
+	t.saver.Set(t.title, v)
+	seq := t.Seq
+	return common.SaveTicks(retroSaveAfter, &t.armed, func(force bool) tea.Msg { return RetroTextSaveMsg{Seq: seq, force: force} })
 }
 
 func (t retroText) update(msg tea.Msg) (retroText, tea.Cmd) {
 	switch msg := msg.(type) {
-	case retroTextSaveMsg:
+	case RetroTextSaveMsg:
 		if msg.force {
 			t.armed = false
 		}
-		if msg.force || msg.seq == t.seq {
-			return t, t.saver.saveCmd(t.ctx)
+		if msg.force || msg.Seq == t.Seq {
+			return t, t.saver.SaveCmd(t.ctx)
 		}
 		return t, nil
 	case retroEditorReadyMsg:
@@ -182,32 +182,32 @@ func (t retroText) update(msg tea.Msg) (retroText, tea.Cmd) {
 			return t, common.ErrCmd(msg.err)
 		}
 		if msg.title == t.title {
-			if incident.CleanText(msg.text) == t.area.Value() {
+			if incident.CleanText(msg.text) == t.Area.Value() {
 				return t, func() tea.Msg { return common.StatusMsg{Text: "No change from the editor"} }
 			}
-			t.area.SetValue(incident.CleanText(msg.text))
-			t.synced = t.area.Value()
-			t.seq++
+			t.Area.SetValue(incident.CleanText(msg.text))
+			t.synced = t.Area.Value()
+			t.Seq++
 		}
-		t.saver.set(msg.title, incident.CleanText(msg.text))
-		return t, tea.Batch(t.saver.saveCmd(t.ctx), func() tea.Msg { return common.StatusMsg{Text: "Text from the editor saved"} })
+		t.saver.Set(msg.title, incident.CleanText(msg.text))
+		return t, tea.Batch(t.saver.SaveCmd(t.ctx), func() tea.Msg { return common.StatusMsg{Text: "Text from the editor saved"} })
 	case tea.KeyMsg:
 		if key.Matches(msg, t.keys.External) {
 			return t, t.external()
 		}
-		if !t.area.Focused() {
+		if !t.Area.Focused() {
 			return t, nil
 		}
-		before := t.area.Value()
+		before := t.Area.Value()
 		var cmd tea.Cmd
-		t.area, cmd = t.area.Update(msg)
-		if v := t.area.Value(); v != before {
+		t.Area, cmd = t.Area.Update(msg)
+		if v := t.Area.Value(); v != before {
 			return t, tea.Batch(cmd, t.changed(v))
 		}
 		return t, cmd
 	}
 	var cmd tea.Cmd
-	t.area, cmd = t.area.Update(msg)
+	t.Area, cmd = t.Area.Update(msg)
 	return t, cmd
 }
 
@@ -216,7 +216,7 @@ func (t *retroText) external() tea.Cmd {
 	if t.title == "" {
 		return nil
 	}
-	return writeEditorFileCmd(t.title, t.area.Value())
+	return writeEditorFileCmd(t.title, t.Area.Value())
 }
 
 // editorArgs is the command line of the user's editor: $VISUAL, then
@@ -286,11 +286,11 @@ func sectionPlaceholder(title string) string {
 func (t retroText) view(w, h int, focused bool) []string {
 	st := t.ctx.Styles
 	guide := ""
-	if t.area.Value() != "" {
+	if t.Area.Value() != "" {
 		guide = st.Muted.Render(common.Cut(incident.SectionGuide(t.title), w-1))
 	}
 	out := []string{" " + guide}
-	for _, l := range strings.Split(t.area.View(), "\n") {
+	for _, l := range strings.Split(t.Area.View(), "\n") {
 		out = append(out, " "+l)
 	}
 	out = out[:min(len(out), max(h-1, 1))]

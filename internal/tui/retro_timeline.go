@@ -46,11 +46,11 @@ type retroTimeline struct {
 	rows []retroRow
 	// entryRows indexes the selectable rows.
 	entryRows []int
-	sel       int
+	Sel       int
 	top       int
-	// annotating is set while the note input is open for entry.
-	annotating bool
-	input      textinput.Model
+	// Annotating is set while the note input is open for entry.
+	Annotating bool
+	Input      textinput.Model
 	entry      incident.Entry
 	w, h       int
 }
@@ -62,13 +62,13 @@ func newRetroTimeline(ctx *common.Context, keys *common.RetroKeys) retroTimeline
 	in.Cursor.SetMode(cursor.CursorStatic)
 	in.PlaceholderStyle = ctx.Styles.Faint
 	in.TextStyle = ctx.Styles.Text
-	return retroTimeline{ctx: ctx, keys: keys, input: in, sel: -1}
+	return retroTimeline{ctx: ctx, keys: keys, Input: in, Sel: -1}
 }
 
 func (t *retroTimeline) setSize(w, h int) {
 	t.w, t.h = w, h
 	t.top = 0
-	t.input.Width = max(w-12, 1)
+	t.Input.Width = max(w-12, 1)
 	t.build()
 }
 
@@ -180,11 +180,11 @@ func (t *retroTimeline) build() {
 	}
 	// No entry is selected until j/k picks one, so the analysis opens at
 	// its top.
-	t.sel = min(t.sel, len(t.entryRows)-1)
+	t.Sel = min(t.Sel, len(t.entryRows)-1)
 	if keep >= 0 {
 		for i, ri := range t.entryRows {
 			if rows[ri].entry.ID == keep {
-				t.sel = i
+				t.Sel = i
 				break
 			}
 		}
@@ -220,16 +220,16 @@ func (t *retroTimeline) clock(at time.Time) string {
 }
 
 func (t *retroTimeline) selected() (incident.Entry, bool) {
-	if t.sel < 0 || t.sel >= len(t.entryRows) || t.entryRows[t.sel] >= len(t.rows) {
+	if t.Sel < 0 || t.Sel >= len(t.entryRows) || t.entryRows[t.Sel] >= len(t.rows) {
 		return incident.Entry{}, false
 	}
-	return t.rows[t.entryRows[t.sel]].entry, true
+	return t.rows[t.entryRows[t.Sel]].entry, true
 }
 
 // listRows is how many rows the list shows above the hint (and input).
 func (t *retroTimeline) listRows() int {
 	n := t.h - 1
-	if t.annotating {
+	if t.Annotating {
 		n--
 	}
 	return max(n, 1)
@@ -238,8 +238,8 @@ func (t *retroTimeline) listRows() int {
 // clamp keeps the selected entry in view.
 func (t *retroTimeline) clamp() {
 	n := t.listRows()
-	if t.sel >= 0 && t.sel < len(t.entryRows) {
-		r := t.entryRows[t.sel]
+	if t.Sel >= 0 && t.Sel < len(t.entryRows) {
+		r := t.entryRows[t.Sel]
 		if r < t.top {
 			t.top = r
 		}
@@ -255,19 +255,19 @@ func (t *retroTimeline) move(d int) {
 		t.top = max(min(t.top+d, len(t.rows)-t.listRows()), 0)
 		return
 	}
-	if t.sel < 0 {
+	if t.Sel < 0 {
 		// The first move picks the first entry in view, or the first one.
-		t.sel = 0
+		t.Sel = 0
 		for i, r := range t.entryRows {
 			if r >= t.top {
-				t.sel = i
+				t.Sel = i
 				break
 			}
 		}
 		t.clamp()
 		return
 	}
-	t.sel = max(min(t.sel+d, len(t.entryRows)-1), 0)
+	t.Sel = max(min(t.Sel+d, len(t.entryRows)-1), 0)
 	t.clamp()
 }
 
@@ -280,25 +280,25 @@ func (t *retroTimeline) wheel(msg tea.MouseMsg) {
 	}
 }
 
-func (t retroTimeline) typing() bool { return t.annotating }
+func (t retroTimeline) typing() bool { return t.Annotating }
 
 func (t retroTimeline) update(msg tea.Msg) (retroTimeline, tea.Cmd) {
 	km, ok := msg.(tea.KeyMsg)
-	if t.annotating {
+	if t.Annotating {
 		if ok {
 			switch {
 			case key.Matches(km, t.keys.Cancel):
-				t.annotating = false
-				t.input.Blur()
+				t.Annotating = false
+				t.Input.Blur()
 				t.clamp()
 				return t, nil
 			case key.Matches(km, t.keys.Enter):
-				note, e := t.input.Value(), t.entry
+				note, e := t.Input.Value(), t.entry
 				if strings.TrimSpace(note) == "" {
 					return t, common.ErrCmd(fmt.Errorf("the note is empty; type what this entry shows, or press esc"))
 				}
-				t.annotating = false
-				t.input.Blur()
+				t.Annotating = false
+				t.Input.Blur()
 				t.clamp()
 				return t, retroWriteCmd(t.ctx, "Note added to the timeline section", func(r *incident.Retro, author string, now time.Time) error {
 					return incident.AnnotateEntry(r, e, note, author, now)
@@ -306,7 +306,7 @@ func (t retroTimeline) update(msg tea.Msg) (retroTimeline, tea.Cmd) {
 			}
 		}
 		var cmd tea.Cmd
-		t.input, cmd = t.input.Update(msg)
+		t.Input, cmd = t.Input.Update(msg)
 		return t, cmd
 	}
 	if !ok {
@@ -344,10 +344,10 @@ func (t retroTimeline) update(msg tea.Msg) (retroTimeline, tea.Cmd) {
 			return t, common.ErrCmd(fmt.Errorf("no entry is selected; pick one with j/k, then press a"))
 		}
 		t.entry = e
-		t.annotating = true
-		t.input.SetValue("")
+		t.Annotating = true
+		t.Input.SetValue("")
 		t.clamp()
-		return t, t.input.Focus()
+		return t, t.Input.Focus()
 	}
 	return t, nil
 }
@@ -360,8 +360,8 @@ func (t retroTimeline) view(w, h int, focused bool) []string {
 	}
 	n := t.listRows()
 	selRow := -1
-	if focused && t.sel >= 0 && t.sel < len(t.entryRows) {
-		selRow = t.entryRows[t.sel]
+	if focused && t.Sel >= 0 && t.Sel < len(t.entryRows) {
+		selRow = t.entryRows[t.Sel]
 	}
 	out := make([]string, 0, h)
 	for i := t.top; i < len(t.rows) && i < t.top+n; i++ {
@@ -370,9 +370,9 @@ func (t retroTimeline) view(w, h int, focused bool) []string {
 	for len(out) < n {
 		out = append(out, "")
 	}
-	if t.annotating {
+	if t.Annotating {
 		label := " note on " + t.entry.At.Format("15:04") + " › "
-		out = append(out, st.PromptEdit.Render(label)+t.input.View())
+		out = append(out, st.PromptEdit.Render(label)+t.Input.View())
 		out = append(out, " "+st.Hint.Render(common.Cut("enter adds the note to the timeline section · esc cancels", w-1)))
 		return out
 	}
@@ -419,7 +419,7 @@ func (t retroTimeline) row(r retroRow, w int, selected bool) string {
 
 func (t retroTimeline) shortHelp() []key.Binding {
 	k := t.keys
-	if t.annotating {
+	if t.Annotating {
 		return []key.Binding{common.WithHelp(k.Enter, "add note"), common.WithHelp(k.Cancel, "cancel")}
 	}
 	return []key.Binding{k.Up, k.Star, k.Annotate, k.Notes, k.External, common.WithHelp(k.Cancel, "back")}

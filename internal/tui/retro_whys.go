@@ -20,9 +20,9 @@ type retroWhys struct {
 	ctx  *common.Context
 	keys *common.RetroKeys
 	r    *incident.Retro
-	sel  int
-	// form is open while adding (editing < 0) or editing step editing.
-	form    *retroForm
+	Sel  int
+	// Form is open while adding (editing < 0) or editing step editing.
+	Form    *retroForm
 	editing int
 	// base is the step as it was when the form opened, so a save on a
 	// stale copy merges with a teammate's edit instead of replacing it.
@@ -34,10 +34,10 @@ type retroWhys struct {
 
 func (v *retroWhys) setRetro(r *incident.Retro) {
 	v.r = r
-	v.sel = max(min(v.sel, len(r.Whys)-1), 0)
+	v.Sel = max(min(v.Sel, len(r.Whys)-1), 0)
 }
 
-func (v retroWhys) typing() bool { return v.form != nil || v.confirm }
+func (v retroWhys) typing() bool { return v.Form != nil || v.confirm }
 
 func (v *retroWhys) openForm(i int) tea.Cmd {
 	labels := []string{"Why", "Because"}
@@ -46,25 +46,25 @@ func (v *retroWhys) openForm(i int) tea.Cmd {
 		if q == "" {
 			q = "why did that happen?"
 		}
-		v.form = newRetroForm(v.ctx, v.keys, fmt.Sprintf("Why %d", len(v.r.Whys)+1), labels,
+		v.Form = newRetroForm(v.ctx, v.keys, fmt.Sprintf("Why %d", len(v.r.Whys)+1), labels,
 			[]string{q, "the answer: what caused it"}, []string{"", ""})
 	} else {
 		w := v.r.Whys[i]
 		v.base = w
-		v.form = newRetroForm(v.ctx, v.keys, fmt.Sprintf("Edit why %d", i+1), labels,
+		v.Form = newRetroForm(v.ctx, v.keys, fmt.Sprintf("Edit why %d", i+1), labels,
 			[]string{"why did that happen?", "the answer: what caused it"}, []string{w.Why, w.Because})
 	}
 	v.editing = i
-	v.form.setWidth(v.w)
+	v.Form.setWidth(v.w)
 	return nil
 }
 
 func (v retroWhys) update(msg tea.Msg) (retroWhys, tea.Cmd) {
-	if v.form != nil {
-		res, cmd := v.form.update(msg)
+	if v.Form != nil {
+		res, cmd := v.Form.update(msg)
 		switch res {
 		case formCancel:
-			v.form = nil
+			v.Form = nil
 		case formSubmit:
 			return v.submit()
 		}
@@ -77,8 +77,8 @@ func (v retroWhys) update(msg tea.Msg) (retroWhys, tea.Cmd) {
 	k := v.keys
 	if v.confirm {
 		v.confirm = false
-		if key.Matches(km, k.Confirm) && v.sel < len(v.r.Whys) {
-			i, seen := v.sel, v.r.Whys[v.sel]
+		if key.Matches(km, k.Confirm) && v.Sel < len(v.r.Whys) {
+			i, seen := v.Sel, v.r.Whys[v.Sel]
 			return v, retroWriteCmd(v.ctx, fmt.Sprintf("Why %d deleted", i+1), func(r *incident.Retro, author string, now time.Time) error {
 				i, err := incident.ExpectWhy(r, i, seen)
 				if err != nil {
@@ -92,15 +92,15 @@ func (v retroWhys) update(msg tea.Msg) (retroWhys, tea.Cmd) {
 	n := len(v.r.Whys)
 	switch {
 	case key.Matches(km, k.Up):
-		v.sel = max(v.sel-1, 0)
+		v.Sel = max(v.Sel-1, 0)
 	case key.Matches(km, k.Down):
-		v.sel = max(min(v.sel+1, n-1), 0)
+		v.Sel = max(min(v.Sel+1, n-1), 0)
 	case key.Matches(km, k.Add):
 		return v, v.openForm(-1)
 	case n == 0:
 		return v, nil
 	case key.Matches(km, k.Edit), key.Matches(km, k.Enter):
-		return v, v.openForm(v.sel)
+		return v, v.openForm(v.Sel)
 	case key.Matches(km, k.Delete):
 		v.confirm = true
 	case key.Matches(km, k.MoveUp), key.Matches(km, k.MoveDown):
@@ -108,11 +108,11 @@ func (v retroWhys) update(msg tea.Msg) (retroWhys, tea.Cmd) {
 		if key.Matches(km, k.MoveUp) {
 			d = -1
 		}
-		i := v.sel
+		i := v.Sel
 		if i+d < 0 || i+d >= n {
 			return v, nil
 		}
-		v.sel = i + d
+		v.Sel = i + d
 		seen := v.r.Whys[i]
 		return v, retroWriteCmd(v.ctx, "", func(r *incident.Retro, author string, now time.Time) error {
 			i, err := incident.ExpectWhy(r, i, seen)
@@ -123,7 +123,7 @@ func (v retroWhys) update(msg tea.Msg) (retroWhys, tea.Cmd) {
 			return err
 		})
 	case key.Matches(km, k.Root):
-		i := v.sel
+		i := v.Sel
 		what := fmt.Sprintf("Why %d marked as the root cause", i+1)
 		if v.r.Whys[i].RootCause {
 			what = "Root cause mark removed"
@@ -143,19 +143,19 @@ func (v retroWhys) update(msg tea.Msg) (retroWhys, tea.Cmd) {
 
 // submit stores the form: a new step, or the edited one.
 func (v retroWhys) submit() (retroWhys, tea.Cmd) {
-	why, because := strings.TrimSpace(v.form.value(0)), strings.TrimSpace(v.form.value(1))
+	why, because := strings.TrimSpace(v.Form.Value(0)), strings.TrimSpace(v.Form.Value(1))
 	if why == "" && v.editing < 0 && because != "" {
 		// The suggested question stands when only the answer is typed.
 		why = incident.NextWhyQuestion(v.r)
 	}
 	if why == "" && because == "" {
-		v.form.err = "Type the why, the because or both; esc cancels."
+		v.Form.err = "Type the why, the because or both; esc cancels."
 		return v, nil
 	}
 	i := v.editing
-	v.form = nil
+	v.Form = nil
 	if i < 0 {
-		v.sel = len(v.r.Whys)
+		v.Sel = len(v.r.Whys)
 		return v, retroWriteCmd(v.ctx, "Why added", func(r *incident.Retro, author string, now time.Time) error {
 			_, err := incident.AddWhy(r, why, because, author, now)
 			return err
@@ -181,11 +181,11 @@ func (v retroWhys) view(w, h int, focused bool) []string {
 		if whyText == "" {
 			whyText = st.Faint.Render("(no question)")
 		}
-		if i == v.sel {
+		if i == v.Sel {
 			selLine = len(out)
 		}
 		first := " " + st.Bold.Render(common.Fit(num, 3)) + " " + st.Text.Render(whyText)
-		if focused && i == v.sel && v.form == nil {
+		if focused && i == v.Sel && v.Form == nil {
 			first = st.Selected.Render(common.Fit(st.SelectionMarker.Render("›")+st.Bold.Render(common.Fit(num, 3))+" "+st.Text.Render(whyText), w))
 		}
 		out = append(out, common.Cut(first, w))
@@ -218,10 +218,10 @@ func (v retroWhys) view(w, h int, focused bool) []string {
 
 	var foot []string
 	switch {
-	case v.form != nil:
-		foot = append([]string{""}, v.form.view(w)...)
-	case v.confirm && v.sel < len(v.r.Whys):
-		foot = []string{" " + st.Warn.Render(common.Cut(fmt.Sprintf("Delete why %d? y deletes, any other key keeps it", v.sel+1), w-1))}
+	case v.Form != nil:
+		foot = append([]string{""}, v.Form.view(w)...)
+	case v.confirm && v.Sel < len(v.r.Whys):
+		foot = []string{" " + st.Warn.Render(common.Cut(fmt.Sprintf("Delete why %d? y deletes, any other key keeps it", v.Sel+1), w-1))}
 	case focused:
 		foot = []string{" " + st.Hint.Render(common.Cut("a add · e edit · K/J move · r root cause · d delete · esc back", w-1))}
 	default:
@@ -247,7 +247,7 @@ func fitRows(body, foot []string, near, h int) []string {
 
 func (v retroWhys) shortHelp() []key.Binding {
 	k := v.keys
-	if v.form != nil {
+	if v.Form != nil {
 		return []key.Binding{k.NextField, common.WithHelp(k.Enter, "next/save"), common.WithHelp(k.Cancel, "cancel")}
 	}
 	if v.confirm {

@@ -20,25 +20,25 @@ import (
 type rowKind uint8
 
 const (
-	rowEntry rowKind = iota
-	rowGap
-	rowDate
+	RowEntry rowKind = iota
+	RowGap
+	RowDate
 )
 
 // tlRow is one line of the timeline: an entry, a gap line or a date line.
 type tlRow struct {
-	kind  rowKind
-	entry int32  // index into timelineData.entries, for every kind (the entry after a gap or date)
-	text  string // for gap and date lines
+	Kind  rowKind
+	Entry int32  // index into timelineData.entries, for every kind (the entry after a gap or date)
+	Text  string // for gap and date lines
 }
 
-// timelineData is everything derived from the incident's entries, built off
+// TimelineData is everything derived from the incident's entries, built off
 // the Update loop when the incident loads so that a frame only formats the
 // rows it shows.
-type timelineData struct {
-	entries []incident.Entry // not deleted, in time order
+type TimelineData struct {
+	Entries []incident.Entry // not deleted, in time order
 	texts   []string         // each entry's text cleaned to one line and bounded
-	rows    []tlRow
+	Rows    []tlRow
 	rowOf   map[int64]int // entry id -> its row
 	author  int           // width of the author column
 }
@@ -47,42 +47,42 @@ type timelineData struct {
 // it keeps a pasted 64 KB entry from costing anything per frame.
 const maxRowText = 512
 
-// buildTimeline derives the rows from an incident: date lines where the day
+// BuildTimeline derives the rows from an incident: date lines where the day
 // changes (when the timeline spans days), gap lines after silences longer
 // than gap.
-func buildTimeline(inc *incident.Incident, gap time.Duration) *timelineData {
-	td := &timelineData{}
+func BuildTimeline(inc *incident.Incident, gap time.Duration) *TimelineData {
+	td := &TimelineData{}
 	if inc == nil {
 		return td
 	}
 	// Room to grow: lines logged after this build extend the slices in
 	// place (see extend) instead of copying a long timeline on the first.
 	n := len(inc.Entries)
-	td.entries = append(make([]incident.Entry, 0, n+headroom(n)), inc.VisibleEntries()...)
-	n = len(td.entries)
-	td.texts = make([]string, n, n+headroom(n))
-	td.rows = make([]tlRow, 0, n+n/8+2+headroom(n))
+	td.Entries = append(make([]incident.Entry, 0, n+Headroom(n)), inc.VisibleEntries()...)
+	n = len(td.Entries)
+	td.texts = make([]string, n, n+Headroom(n))
+	td.Rows = make([]tlRow, 0, n+n/8+2+Headroom(n))
 	td.rowOf = make(map[int64]int, n)
-	multiDay := n > 1 && !common.SameDay(td.entries[0].At, td.entries[n-1].At)
-	for i := range td.entries {
-		e := &td.entries[i]
+	multiDay := n > 1 && !common.SameDay(td.Entries[0].At, td.Entries[n-1].At)
+	for i := range td.Entries {
+		e := &td.Entries[i]
 		td.texts[i] = rowText(e.Text)
 		if w := ansi.StringWidth(incident.CleanLine(e.Author)); w > td.author {
 			td.author = w
 		}
 		if i == 0 && multiDay {
-			td.rows = append(td.rows, tlRow{kind: rowDate, entry: int32(i), text: e.At.Format("Mon 2 Jan 2006")})
+			td.Rows = append(td.Rows, tlRow{Kind: RowDate, Entry: int32(i), Text: e.At.Format("Mon 2 Jan 2006")})
 		}
 		if i > 0 {
-			prev := td.entries[i-1].At
+			prev := td.Entries[i-1].At
 			if !common.SameDay(prev, e.At) {
-				td.rows = append(td.rows, tlRow{kind: rowDate, entry: int32(i), text: e.At.Format("Mon 2 Jan 2006")})
+				td.Rows = append(td.Rows, tlRow{Kind: RowDate, Entry: int32(i), Text: e.At.Format("Mon 2 Jan 2006")})
 			} else if d := e.At.Sub(prev); gap > 0 && d > gap {
-				td.rows = append(td.rows, tlRow{kind: rowGap, entry: int32(i), text: incident.FormatDuration(d) + " without an entry"})
+				td.Rows = append(td.Rows, tlRow{Kind: RowGap, Entry: int32(i), Text: incident.FormatDuration(d) + " without an entry"})
 			}
 		}
-		td.rowOf[e.ID] = len(td.rows)
-		td.rows = append(td.rows, tlRow{kind: rowEntry, entry: int32(i)})
+		td.rowOf[e.ID] = len(td.Rows)
+		td.Rows = append(td.Rows, tlRow{Kind: RowEntry, Entry: int32(i)})
 	}
 	if td.author > 12 {
 		td.author = 12
@@ -92,11 +92,11 @@ func buildTimeline(inc *incident.Incident, gap time.Duration) *timelineData {
 
 // canExtend reports whether added entries all belong after the last one
 // shown, so the rows can be extended rather than rebuilt.
-func (td *timelineData) canExtend(added []incident.Entry) bool {
-	if len(td.entries) == 0 {
+func (td *TimelineData) canExtend(added []incident.Entry) bool {
+	if len(td.Entries) == 0 {
 		return false
 	}
-	last := td.entries[len(td.entries)-1]
+	last := td.Entries[len(td.Entries)-1]
 	for _, e := range added {
 		if e.Deleted || e.At.Before(last.At) || (e.At.Equal(last.At) && e.ID < last.ID) || !common.SameDay(e.At, last.At) {
 			return false
@@ -110,21 +110,21 @@ func (td *timelineData) canExtend(added []incident.Entry) bool {
 // new ones (and a gap line before any that follows a silence), so an entry
 // logged on a 100,000-entry incident costs what one on a 10-entry one does.
 // The slices are shared with td, which is no longer used after.
-func (td *timelineData) extend(added []incident.Entry, gap time.Duration) *timelineData {
+func (td *TimelineData) extend(added []incident.Entry, gap time.Duration) *TimelineData {
 	out := *td
 	for _, e := range added {
-		i := len(out.entries)
-		prev := out.entries[i-1].At
-		out.entries = append(out.entries, e)
+		i := len(out.Entries)
+		prev := out.Entries[i-1].At
+		out.Entries = append(out.Entries, e)
 		out.texts = append(out.texts, rowText(e.Text))
 		if w := ansi.StringWidth(incident.CleanLine(e.Author)); w > out.author {
 			out.author = min(w, 12)
 		}
 		if d := e.At.Sub(prev); gap > 0 && d > gap {
-			out.rows = append(out.rows, tlRow{kind: rowGap, entry: int32(i), text: incident.FormatDuration(d) + " without an entry"})
+			out.Rows = append(out.Rows, tlRow{Kind: RowGap, Entry: int32(i), Text: incident.FormatDuration(d) + " without an entry"})
 		}
-		out.rowOf[e.ID] = len(out.rows)
-		out.rows = append(out.rows, tlRow{kind: rowEntry, entry: int32(i)})
+		out.rowOf[e.ID] = len(out.Rows)
+		out.Rows = append(out.Rows, tlRow{Kind: RowEntry, Entry: int32(i)})
 	}
 	return &out
 }
@@ -165,9 +165,9 @@ func kindMark(k incident.Kind) string {
 	return "·"
 }
 
-// entryPromptMsg asks the cockpit to open the capture line as a prompt for
+// EntryPromptMsg asks the cockpit to open the capture line as a prompt for
 // an entry: its text ("edit") or its time ("retime").
-type entryPromptMsg struct {
+type EntryPromptMsg struct {
 	field string
 	entry incident.Entry
 }
@@ -179,11 +179,11 @@ const detailLines = 4
 // entries unless scrolled up, with a selection mode for changing entries.
 type timelinePane struct {
 	ctx  *common.Context
-	data *timelineData
-	// top is the first row shown.
-	top int
-	// follow keeps the newest row in view as entries arrive.
-	follow    bool
+	Data *TimelineData
+	// Top is the first row shown.
+	Top int
+	// Follow keeps the newest row in view as entries arrive.
+	Follow    bool
 	selecting bool
 	selID     int64
 	confirm   bool
@@ -192,13 +192,13 @@ type timelinePane struct {
 	// paints colour normal and selected rows; cache keeps formatted rows.
 	paints [2]*rowPaints
 	cache  *rowCache
-	// pending are lines typed and not yet durable, shown at once below the
+	// Pending are lines typed and not yet durable, shown at once below the
 	// rows, marked as saving (see addPending).
-	pending []common.PendingMsg
+	Pending []common.PendingMsg
 }
 
 // addPending shows a typed line before its write lands.
-func (t *timelinePane) addPending(p common.PendingMsg) { t.pending = append(t.pending, p) }
+func (t *timelinePane) addPending(p common.PendingMsg) { t.Pending = append(t.Pending, p) }
 
 // settle drops the pending row of a write that landed (or failed: the
 // capture line gives the text back).
@@ -206,12 +206,12 @@ func (t *timelinePane) settle(token int) {
 	if token == 0 {
 		return
 	}
-	t.pending = slices.DeleteFunc(t.pending, func(p common.PendingMsg) bool { return p.Token == token })
+	t.Pending = slices.DeleteFunc(t.Pending, func(p common.PendingMsg) bool { return p.Token == token })
 }
 
 func newTimelinePane(ctx *common.Context) timelinePane {
 	return timelinePane{
-		ctx: ctx, data: &timelineData{}, follow: true,
+		ctx: ctx, Data: &TimelineData{}, Follow: true,
 		paints: [2]*rowPaints{newRowPaints(ctx.Styles, false), newRowPaints(ctx.Styles, true)},
 		cache:  &rowCache{},
 	}
@@ -232,29 +232,29 @@ func (t *timelinePane) viewRows() int {
 	return max(n, 0)
 }
 
-func (t *timelinePane) maxTop() int { return max(len(t.data.rows)-t.viewRows(), 0) }
+func (t *timelinePane) maxTop() int { return max(len(t.Data.Rows)-t.viewRows(), 0) }
 
 func (t *timelinePane) clamp() {
-	if t.follow {
-		t.top = t.maxTop()
+	if t.Follow {
+		t.Top = t.maxTop()
 	}
-	t.top = min(max(t.top, 0), t.maxTop())
+	t.Top = min(max(t.Top, 0), t.maxTop())
 }
 
 // setData swaps in a freshly derived timeline, keeping the reader's place:
 // following stays at the bottom, a scrolled view keeps its top entry, a
 // selection keeps its entry.
-func (t *timelinePane) setData(td *timelineData) {
+func (t *timelinePane) setData(td *TimelineData) {
 	anchor, offset := int64(0), 0
-	if !t.follow && len(t.data.rows) > 0 && t.top < len(t.data.rows) {
-		r := t.data.rows[t.top]
-		anchor = t.data.entries[r.entry].ID
-		offset = t.top - t.data.rowOf[anchor]
+	if !t.Follow && len(t.Data.Rows) > 0 && t.Top < len(t.Data.Rows) {
+		r := t.Data.Rows[t.Top]
+		anchor = t.Data.Entries[r.Entry].ID
+		offset = t.Top - t.Data.rowOf[anchor]
 	}
-	t.data = td
+	t.Data = td
 	if anchor != 0 {
 		if row, ok := td.rowOf[anchor]; ok {
-			t.top = row + offset
+			t.Top = row + offset
 		}
 	}
 	if t.selecting {
@@ -265,71 +265,71 @@ func (t *timelinePane) setData(td *timelineData) {
 	t.clamp()
 }
 
-// selected returns the selected entry.
-func (t *timelinePane) selected() (incident.Entry, bool) {
-	row, ok := t.data.rowOf[t.selID]
+// Selected returns the Selected entry.
+func (t *timelinePane) Selected() (incident.Entry, bool) {
+	row, ok := t.Data.rowOf[t.selID]
 	if !t.selecting || !ok {
 		return incident.Entry{}, false
 	}
-	return t.data.entries[t.data.rows[row].entry], true
+	return t.Data.Entries[t.Data.Rows[row].Entry], true
 }
 
-func (t *timelinePane) scroll(n int) {
-	t.top += n
-	t.follow = false
-	if t.top >= t.maxTop() {
-		t.top = t.maxTop()
-		t.follow = true
+func (t *timelinePane) Scroll(n int) {
+	t.Top += n
+	t.Follow = false
+	if t.Top >= t.maxTop() {
+		t.Top = t.maxTop()
+		t.Follow = true
 	}
-	t.top = max(t.top, 0)
+	t.Top = max(t.Top, 0)
 }
 
 // moveSelection moves the selection by n entries and scrolls to show it.
 func (t *timelinePane) moveSelection(n int) {
-	d := t.data
-	if len(d.entries) == 0 {
+	d := t.Data
+	if len(d.Entries) == 0 {
 		return
 	}
 	i := 0
 	if row, ok := d.rowOf[t.selID]; ok {
-		i = int(d.rows[row].entry)
+		i = int(d.Rows[row].Entry)
 	}
-	i = min(max(i+n, 0), len(d.entries)-1)
-	t.selID = d.entries[i].ID
+	i = min(max(i+n, 0), len(d.Entries)-1)
+	t.selID = d.Entries[i].ID
 	t.confirm = false
 	t.reveal()
 }
 
 // reveal scrolls so that the selected row is in view.
 func (t *timelinePane) reveal() {
-	row, ok := t.data.rowOf[t.selID]
+	row, ok := t.Data.rowOf[t.selID]
 	if !ok {
 		return
 	}
 	vr := t.viewRows()
 	switch {
-	case row < t.top:
-		t.top = row
-	case row >= t.top+vr:
-		t.top = row - vr + 1
+	case row < t.Top:
+		t.Top = row
+	case row >= t.Top+vr:
+		t.Top = row - vr + 1
 	}
-	t.follow = t.top >= t.maxTop()
+	t.Follow = t.Top >= t.maxTop()
 	t.clamp()
 }
 
 // startSelecting selects the newest entry in view.
 func (t *timelinePane) startSelecting() {
-	d := t.data
-	if len(d.entries) == 0 {
+	d := t.Data
+	if len(d.Entries) == 0 {
 		return
 	}
 	t.selecting = true
 	t.clamp()
-	last := min(t.top+t.viewRows(), len(d.rows)) - 1
+	last := min(t.Top+t.viewRows(), len(d.Rows)) - 1
 	if last < 0 {
-		last = len(d.rows) - 1
+		last = len(d.Rows) - 1
 	}
-	t.selID = d.entries[d.rows[last].entry].ID
+	t.selID = d.Entries[d.Rows[last].Entry].ID
 	t.reveal()
 }
 
@@ -345,9 +345,9 @@ func (t *timelinePane) wheel(msg tea.MouseMsg) {
 	}
 	switch msg.Button {
 	case tea.MouseButtonWheelUp:
-		t.scroll(-3)
+		t.Scroll(-3)
 	case tea.MouseButtonWheelDown:
-		t.scroll(3)
+		t.Scroll(3)
 	}
 }
 
@@ -363,7 +363,7 @@ func (t timelinePane) Update(msg tea.Msg) (timelinePane, tea.Cmd) {
 		switch {
 		case key.Matches(km, k.Confirm):
 			t.confirm = false
-			if e, ok := t.selected(); ok {
+			if e, ok := t.Selected(); ok {
 				return t, deleteEntryCmd(t.ctx, e.ID)
 			}
 		case key.Matches(km, k.Deny):
@@ -384,19 +384,19 @@ func (t timelinePane) Update(msg tea.Msg) (timelinePane, tea.Cmd) {
 		case key.Matches(km, k.PageDown):
 			t.moveSelection(page)
 		case key.Matches(km, k.Top):
-			t.moveSelection(-len(t.data.entries))
+			t.moveSelection(-len(t.Data.Entries))
 		case key.Matches(km, k.Bottom):
-			t.moveSelection(len(t.data.entries))
+			t.moveSelection(len(t.Data.Entries))
 		case key.Matches(km, k.Edit):
-			if e, ok := t.selected(); ok {
-				return t, func() tea.Msg { return entryPromptMsg{field: "edit", entry: e} }
+			if e, ok := t.Selected(); ok {
+				return t, func() tea.Msg { return EntryPromptMsg{field: "edit", entry: e} }
 			}
 		case key.Matches(km, k.Retime):
-			if e, ok := t.selected(); ok {
-				return t, func() tea.Msg { return entryPromptMsg{field: "retime", entry: e} }
+			if e, ok := t.Selected(); ok {
+				return t, func() tea.Msg { return EntryPromptMsg{field: "retime", entry: e} }
 			}
 		case key.Matches(km, k.Star):
-			if e, ok := t.selected(); ok {
+			if e, ok := t.Selected(); ok {
 				star := !e.Starred
 				what := "Entry starred"
 				if !star {
@@ -405,11 +405,11 @@ func (t timelinePane) Update(msg tea.Msg) (timelinePane, tea.Cmd) {
 				return t, editEntryCmd(t.ctx, e.ID, what, func(e *incident.Entry) error { e.Starred = star; return nil })
 			}
 		case key.Matches(km, k.Delete):
-			if _, ok := t.selected(); ok {
+			if _, ok := t.Selected(); ok {
 				t.confirm = true
 			}
 		case key.Matches(km, k.Restore):
-			if e, ok := t.selected(); ok {
+			if e, ok := t.Selected(); ok {
 				if e.Set.Field != incident.FieldDelete || e.Ref == 0 {
 					return t, common.ErrCmd(errors.New("u restores a deleted entry: select the line that recorded the deletion"))
 				}
@@ -420,17 +420,17 @@ func (t timelinePane) Update(msg tea.Msg) (timelinePane, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(km, k.Up):
-		t.scroll(-1)
+		t.Scroll(-1)
 	case key.Matches(km, k.Down):
-		t.scroll(1)
+		t.Scroll(1)
 	case key.Matches(km, k.PageUp):
-		t.scroll(-page)
+		t.Scroll(-page)
 	case key.Matches(km, k.PageDown):
-		t.scroll(page)
+		t.Scroll(page)
 	case key.Matches(km, k.Top):
-		t.scroll(-len(t.data.rows))
+		t.Scroll(-len(t.Data.Rows))
 	case key.Matches(km, k.Bottom):
-		t.scroll(len(t.data.rows))
+		t.Scroll(len(t.Data.Rows))
 	case key.Matches(km, k.Select):
 		t.startSelecting()
 	}
@@ -441,27 +441,27 @@ func (t timelinePane) Update(msg tea.Msg) (timelinePane, tea.Cmd) {
 // details. It formats only what is visible.
 func (t timelinePane) View() string {
 	st := t.ctx.Styles
-	d := t.data
+	d := t.Data
 	inner := t.w - 2
 	vr := t.viewRows()
 	body := make([]string, 0, t.h)
-	end := min(t.top+vr, len(d.rows))
+	end := min(t.Top+vr, len(d.Rows))
 	// Newest at the bottom, next to the capture line, even when the
 	// timeline is shorter than the pane.
-	for i := end - t.top; i < vr; i++ {
+	for i := end - t.Top; i < vr; i++ {
 		body = append(body, "")
 	}
-	if len(d.rows) == 0 && vr > 0 {
+	if len(d.Rows) == 0 && vr > 0 {
 		body[vr-1] = st.Faint.Render(" Nothing logged yet. Type below and press enter.")
 	}
-	for i := t.top; i < end; i++ {
+	for i := t.Top; i < end; i++ {
 		body = append(body, t.cachedRow(i, inner-1))
 	}
-	if np := min(len(t.pending), vr); np > 0 && t.follow && !t.selecting {
+	if np := min(len(t.Pending), vr); np > 0 && t.Follow && !t.selecting {
 		// Typed and not yet on disk: at the bottom, where it will land,
 		// marked until the write is durable.
 		body = body[min(np, len(body)):]
-		for _, p := range t.pending[len(t.pending)-np:] {
+		for _, p := range t.Pending[len(t.Pending)-np:] {
 			line := " " + st.Time.Render(p.Entry.At.Format("15:04")) + " " + st.Faint.Render("… "+rowText(p.Entry.Text))
 			body = append(body, common.Spread(common.Fit(line, max(inner-12, 1)), st.Faint.Render("saving… "), inner-1))
 		}
@@ -474,14 +474,14 @@ func (t timelinePane) View() string {
 	switch {
 	case t.ctx.Partial:
 		note = st.Faint.Render("loading earlier entries…")
-	case !t.follow && end > 0 && end < len(d.rows):
-		below := len(d.entries) - 1 - int(d.rows[end-1].entry)
-		if d.rows[end-1].kind != rowEntry {
+	case !t.Follow && end > 0 && end < len(d.Rows):
+		below := len(d.Entries) - 1 - int(d.Rows[end-1].Entry)
+		if d.Rows[end-1].Kind != RowEntry {
 			below++
 		}
 		note = st.Warn.Render(fmt.Sprintf("↓ %d newer", below))
-	case len(d.entries) > 0:
-		note = st.Faint.Render(fmt.Sprintf("%d %s", len(d.entries), common.Plural(len(d.entries), "entry", "entries")))
+	case len(d.Entries) > 0:
+		note = st.Faint.Render(fmt.Sprintf("%d %s", len(d.Entries), common.Plural(len(d.Entries), "entry", "entries")))
 	}
 	return common.Box(st, title, note, body, t.w, t.h, t.focused)
 }
@@ -519,7 +519,7 @@ type rowCache struct {
 }
 
 type rowCacheKey struct {
-	data      *timelineData
+	data      *TimelineData
 	w         int
 	selecting bool
 	selID     int64
@@ -530,7 +530,7 @@ func (t timelinePane) cachedRow(i, w int) string {
 	if t.cache == nil {
 		return t.row(i, w)
 	}
-	key := rowCacheKey{data: t.data, w: w, selecting: t.selecting, selID: t.selID}
+	key := rowCacheKey{data: t.Data, w: w, selecting: t.selecting, selID: t.selID}
 	if t.cache.key != key || t.cache.rows == nil {
 		t.cache.key = key
 		t.cache.rows = make(map[int]string, 64)
@@ -548,17 +548,17 @@ func (t timelinePane) cachedRow(i, w int) string {
 
 // row formats row i to width w.
 func (t timelinePane) row(i, w int) string {
-	d := t.data
-	r := d.rows[i]
+	d := t.Data
+	r := d.Rows[i]
 	p := t.paints[0]
-	switch r.kind {
-	case rowDate:
-		label := " " + r.text + " "
+	switch r.Kind {
+	case RowDate:
+		label := " " + r.Text + " "
 		return p.date.Of(common.Fit("──"+label+strings.Repeat("─", max(w-ansi.StringWidth(label)-2, 0)), w))
-	case rowGap:
-		return p.gap.Of(common.Fit("        ┆ "+r.text, w))
+	case RowGap:
+		return p.gap.Of(common.Fit("        ┆ "+r.Text, w))
 	}
-	e := &d.entries[r.entry]
+	e := &d.Entries[r.Entry]
 	selected := t.selecting && e.ID == t.selID
 	marker := p.plain.Of(" ")
 	if selected {
@@ -577,7 +577,7 @@ func (t timelinePane) row(i, w int) string {
 	if authorW > 0 {
 		textW--
 	}
-	text := d.texts[r.entry]
+	text := d.texts[r.Entry]
 	if e.Starred {
 		text = "★ " + text
 	}
@@ -610,7 +610,7 @@ func (t timelinePane) row(i, w int) string {
 // details describes the selected entry in full under the rows.
 func (t timelinePane) details(w int) []string {
 	st := t.ctx.Styles
-	e, ok := t.selected()
+	e, ok := t.Selected()
 	if !ok {
 		return make([]string, detailLines)
 	}
@@ -661,7 +661,7 @@ func (t timelinePane) ShortHelp() []key.Binding {
 	}
 	if t.selecting {
 		binds := []key.Binding{k.Up, k.Edit, k.Retime, k.Star, k.Delete}
-		if e, ok := t.selected(); ok && e.Set.Field == incident.FieldDelete {
+		if e, ok := t.Selected(); ok && e.Set.Field == incident.FieldDelete {
 			binds = append(binds, k.Restore)
 		}
 		return append(binds, k.Back)

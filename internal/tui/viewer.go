@@ -69,9 +69,9 @@ func NewViewer(opts Options) Viewer {
 }
 
 // Init loads the incident and starts polling.
-func (v Viewer) Init() tea.Cmd { return tea.Batch(v.load(), v.tick()) }
+func (v Viewer) Init() tea.Cmd { return tea.Batch(v.Load(), v.tick()) }
 
-func (v Viewer) load() tea.Cmd {
+func (v Viewer) Load() tea.Cmd {
 	st, id := v.st, v.id
 	return func() tea.Msg {
 		stamp, _ := st.Stamp()
@@ -109,7 +109,7 @@ func (v Viewer) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		v.width, v.height = msg.Width, msg.Height
 	case viewerPollMsg:
 		if msg.err == nil && stampChanged(msg.stamp, v.stamp) {
-			return v, tea.Batch(v.load(), v.tick())
+			return v, tea.Batch(v.Load(), v.tick())
 		}
 		return v, v.tick()
 	case viewerLoadedMsg:

@@ -25,7 +25,7 @@ func TestViewerShowsOnlyWhatStakeholdersSee(t *testing.T) {
 	}
 	v := NewViewer(Options{Store: st, Now: pinnedNow, Width: 80, Height: 24})
 	var model tea.Model = v
-	model, _ = model.Update(v.load()())
+	model, _ = model.Update(v.Load()())
 	view := model.View()
 	for _, want := range []string{"INC-1", "Checkout payments failing for EU customers", "IDENTIFIED", "Public updates", "13:45: Issue identified; team working on resolution.", "read-only"} {
 		if !strings.Contains(view, want) {
