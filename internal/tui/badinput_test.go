@@ -43,7 +43,7 @@ func TestHostileTextNeverReachesTheTerminal(t *testing.T) {
 	st := openStore(t)
 	id := seedHandbook(t, st)
 	hostile := []string{
-		"\x1b[2J\x1b[Hcleared your common.Screen",
+		"\x1b[2J\x1b[Hcleared your screen",
 		"title\x1b]0;pwned\x07 set",
 		"bell\a back\bspace\rcarriage",
 		"8-bit \x9b31m csi",
@@ -74,7 +74,7 @@ func TestHostileTextNeverReachesTheTerminal(t *testing.T) {
 	m := newModel(t, st, id, 120, 40)
 	view := m.View()
 	checkFrame(t, view, 120, 40)
-	for _, want := range []string{"cleared your common.Screen", "set", "invalid �� utf-8", "multi line text", "Title red"} {
+	for _, want := range []string{"cleared your screen", "set", "invalid �� utf-8", "multi line text", "Title red"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("the cleaned text %q is not shown:\n%s", want, view)
 		}

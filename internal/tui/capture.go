@@ -364,7 +364,7 @@ func (c captureLine) submit() (captureLine, tea.Cmd) {
 		}
 		id := c.Entry.ID
 		c.closePrompt()
-		return c, tea.Batch(editEntryCmd(c.ctx, id, "Entry edited", func(e *incident.Entry) error { e.Text = text; return nil }), c.SaveNow())
+		return c, tea.Batch(common.EditEntryCmd(c.ctx, id, "Entry edited", func(e *incident.Entry) error { e.Text = text; return nil }), c.SaveNow())
 	case ModeRetime:
 		at, err := incident.ParsePast(line, now)
 		if err != nil {
@@ -373,7 +373,7 @@ func (c captureLine) submit() (captureLine, tea.Cmd) {
 		}
 		id := c.Entry.ID
 		c.closePrompt()
-		return c, tea.Batch(editEntryCmd(c.ctx, id, "Entry moved to "+at.Format("15:04"), func(e *incident.Entry) error { e.At = at; return nil }), c.SaveNow())
+		return c, tea.Batch(common.EditEntryCmd(c.ctx, id, "Entry moved to "+at.Format("15:04"), func(e *incident.Entry) error { e.At = at; return nil }), c.SaveNow())
 	}
 	if strings.TrimSpace(line) == "" {
 		return c, nil

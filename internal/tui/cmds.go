@@ -22,10 +22,6 @@ func tailEntries(h int) int {
 	return max(h, MinHeight) - chrome
 }
 
-// pollEvery is how often the database file is stat'ed for other processes'
-// writes: well inside the two seconds promised.
-const pollEvery = 500 * time.Millisecond
-
 // loadIncidentCmd reads the incident. With first set, a huge timeline is
 // read as its tail first, and the full read follows from Update.
 func loadIncidentCmd(ctx *common.Context, first bool) tea.Cmd {

@@ -28,17 +28,6 @@ func applyCmd(ctx *common.Context, line string, c incident.Capture, now time.Tim
 	})
 }
 
-// editEntryCmd changes one entry's text, time or star.
-func editEntryCmd(ctx *common.Context, entryID int64, what string, fn func(e *incident.Entry) error) tea.Cmd {
-	st, id, now, author := ctx.Store, ctx.IncidentID, ctx.Now(), ctx.Author
-	return ctx.Write(func() tea.Msg {
-		if _, err := st.EditEntry(id, entryID, now, author, fn); err != nil {
-			return common.ErrMsg{Err: err}
-		}
-		return common.EntryChangedMsg{What: what}
-	})
-}
-
 // restoreEntryCmd restores a deleted entry, given it or its deletion entry.
 func restoreEntryCmd(ctx *common.Context, entryID int64) tea.Cmd {
 	st, id, now, author := ctx.Store, ctx.IncidentID, ctx.Now(), ctx.Author

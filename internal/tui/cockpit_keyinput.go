@@ -1,5 +1,7 @@
 package tui
 
+import "github.com/warroom-cli/warroom/internal/tui/common"
+
 // TakingText: the capture line in any mode (log, edit, re-time) is a text
 // input; the timeline never is, even while a y/n confirmation is asked.
 func (c *Cockpit) TakingText() bool {
@@ -7,7 +9,7 @@ func (c *Cockpit) TakingText() bool {
 	case c.Focus == FocusCapture:
 		return c.Capture.focused
 	case c.Focus >= FocusRight:
-		return componentTakingText(c.Right[c.Focus-FocusRight])
+		return common.ComponentTakingText(c.Right[c.Focus-FocusRight])
 	}
 	return false
 }

@@ -221,7 +221,7 @@ func TestScreenCommandsSwitchOrSaySo(t *testing.T) {
 		m = typeText(t, m, "/"+name)
 		m = press(t, m, "enter")
 		if m.screen != want {
-			t.Errorf("/%s: common.Screen %s, want %s", name, m.screen, want)
+			t.Errorf("/%s: screen %s, want %s", name, m.screen, want)
 		}
 		m = press(t, m, "esc")
 		if m.screen != common.ScreenCockpit {
@@ -466,7 +466,7 @@ func TestHalfTypedLineSavedWithinTheLongestWait(t *testing.T) {
 		t.Fatal("the longest-wait tick did not save")
 	}
 	cmd()
-	c.ctx.WaitWrites()
+	m.ctx.WaitWrites()
 	if v, _ := st.UIState(id, common.UIStateName("amara")); v != "steady typing goes on" {
 		t.Fatalf("saved %q", v)
 	}

@@ -424,7 +424,7 @@ func (c *CommsPane) saveCmd() tea.Cmd {
 	return c.ctx.Write(func() tea.Msg {
 		m, err := saver.save(st, id, text, author, now)
 		if err != nil {
-			return common.ErrMsg{Err: fmt.Errorf("the public draft was not saved (it is kept on common.Screen): %w", err)}
+			return common.ErrMsg{Err: fmt.Errorf("the public draft was not saved (it is kept on screen): %w", err)}
 		}
 		return draftSavedMsg{id: id, sent: text, merged: m}
 	})
@@ -536,7 +536,7 @@ func (c *CommsPane) RequestPublish() tea.Cmd {
 	c.publishText, c.publishSeq = text, c.Seq
 	c.layout()
 	st, id, now, author, policy, saver := c.ctx.Store, c.ctx.IncidentID, c.ctx.Now(), c.ctx.Author, c.ctx.Policy(), c.saver
-	// Exactly the text on common.Screen is published, in one transaction.
+	// Exactly the text on screen is published, in one transaction.
 	raw := c.Text()
 	return c.ctx.Write(func() tea.Msg {
 		res, err := st.Apply(id, incident.Capture{Command: incident.CmdPublish, Text: raw}, now, author, policy)
@@ -721,7 +721,7 @@ func (c *CommsPane) layout() {
 // summary, the latest published update, more draft (up to what it needs,
 // six rows at most), up to three findings, every published update, every
 // finding, the rest of the draft; what is left goes to the editor while
-// editing and is common.Blank at the bottom otherwise.
+// editing and is blank at the bottom otherwise.
 func (c *CommsPane) plan() commsLayout {
 	iw, ih := max(c.w-2, 1), max(c.h-2, 0)
 	rem := ih - 1
@@ -757,7 +757,7 @@ func (c *CommsPane) plan() commsLayout {
 	grow(&l.findings, fAll)
 	grow(&l.draft, need)
 	if c.Editing {
-		// The editor takes the rest; otherwise it stays common.Blank at the end.
+		// The editor takes the rest; otherwise it stays blank at the end.
 		l.draft += rem
 	}
 	return l
@@ -805,7 +805,7 @@ func (c *CommsPane) View() string {
 		meta += " · saving…"
 	}
 	if who := common.EditorsNote(c.ctx, "draft"); who != "" {
-		// First, where a narrow pane cannot common.Cut it off.
+		// First, where a narrow pane cannot cut it off.
 		meta = who + " · " + meta
 	}
 	lines = append(lines, " "+st.Muted.Render(meta))
@@ -967,7 +967,7 @@ func wrapSpans(text string, w int) [][2]int {
 func wrapLine(text string, start, end, w int) [][2]int {
 	var out [][2]int
 	for {
-		// Skip the spaces a common.Wrap left at the start of a row.
+		// Skip the spaces a wrap left at the start of a row.
 		for start < end && text[start] == ' ' && len(out) > 0 {
 			start++
 		}

@@ -11,7 +11,7 @@ import (
 
 // Setting a milestone again moves its entry (one "Mitigated", at the new
 // time, the milestone with it), and reopening after /resolved clears the
-// resolved milestone: what the common.Screen shows is the fold of the timeline.
+// resolved milestone: what the screen shows is the fold of the timeline.
 func TestMilestoneAgainMovesItsEntryOnScreen(t *testing.T) {
 	st := openStore(t)
 	res, err := st.ImportIncident(incident.Demo(pinned))

@@ -10,13 +10,13 @@ import (
 
 // Following the incident without re-reading it.
 //
-// The common.Screen applies this program's own writes as their results come back
+// The screen applies this program's own writes as their results come back
 // (the write returns the entries it stored and the head folded after them),
 // and reads another process's changes as what came after the last
 // transaction it has seen (store.Since: the entries with later ids and the
 // entries named by later change records). Both cost what changed, not the
 // length of the timeline. A copy read in a transaction older than the one
-// on common.Screen is dropped, so a reload that started before a save can never
+// on screen is dropped, so a reload that started before a save can never
 // put older text back.
 
 // Headroom is the spare capacity kept after n entries: enough for a long
@@ -35,7 +35,7 @@ func withHead(inc, head *incident.Incident) *incident.Incident {
 	return &out
 }
 
-// MergeDelta applies d to the incident on common.Screen and returns the new copy
+// MergeDelta applies d to the incident on screen and returns the new copy
 // and its timeline: extended in place when the delta only appends entries
 // at the end (the common case: someone logged a line), rebuilt otherwise.
 // known holds the ids of entries already applied from this program's own
@@ -79,7 +79,7 @@ func MergeDelta(inc *incident.Incident, td *TimelineData, d store.Delta, gap tim
 }
 
 // AppendOwn adds the entries this program just stored to the incident on
-// common.Screen, and the timeline to match.
+// screen, and the timeline to match.
 func AppendOwn(inc *incident.Incident, td *TimelineData, head *incident.Incident, added []incident.Entry, gap time.Duration) (*incident.Incident, *TimelineData) {
 	out := inc
 	if head != nil {

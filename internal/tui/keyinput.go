@@ -52,17 +52,7 @@ func singleKey(r rune, alt bool) tea.KeyMsg {
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: alt}
 }
 
-// textTaker is a component that can say whether a text input has the
-// cursor right now. Typing() is broader: it also covers lists and prompts
-// that want their letter keys left alone by the root (the retro's five
-// whys, a y/n confirmation), where a run of letters must be split into keys.
-// A component without the method is taken at its Typing() word, so a run is
-// never split into a text field and a big paste stays one insertion.
-type textTaker interface {
-	takingText() bool
-}
-
-// takingText reports whether a text input on the active common.Screen has the
+// takingText reports whether a text input on the active screen has the
 // cursor, so that a run of runes is text rather than keys.
 func (m Model) takingText() bool {
 	if m.showHelp {
@@ -76,15 +66,7 @@ func (m Model) takingText() bool {
 		return m.list.TakingText()
 	}
 	if c := m.screens[m.screen]; c != nil {
-		return componentTakingText(c)
+		return common.ComponentTakingText(c)
 	}
 	return false
-}
-
-// componentTakingText asks a plug-in component, falling back to Typing().
-func componentTakingText(c common.Component) bool {
-	if t, ok := c.(textTaker); ok {
-		return t.takingText()
-	}
-	return c.Typing()
 }

@@ -167,7 +167,7 @@ func TestKeyRunInTheCommsDraft(t *testing.T) {
 	}
 }
 
-// retroModel opens the retro common.Screen on an incident with three whys.
+// retroModel opens the retro screen on an incident with three whys.
 func retroModel(t *testing.T) (Model, *store.Store, int64) {
 	t.Helper()
 	st := openStore(t)
@@ -261,7 +261,7 @@ func TestKeyRunInTheHelpAndTheList(t *testing.T) {
 	m = press(t, m, "esc", "tab", "L")
 	m = send(t, m, burst("checkout enter")...)
 	if m.screen != common.ScreenList || m.list.Filter.Value() != "checkout enter" {
-		t.Fatalf("common.Screen %s, filter %q", m.screen, m.list.Filter.Value())
+		t.Fatalf("screen %s, filter %q", m.screen, m.list.Filter.Value())
 	}
 	checkFrame(t, ansi.Strip(m.View()), 120, 24)
 }

@@ -49,7 +49,7 @@ func NewListScreen(ctx *common.Context) ListScreen {
 	return ListScreen{ctx: ctx, Filter: f}
 }
 
-// SetSize sets the size of the whole common.Screen.
+// SetSize sets the size of the whole screen.
 func (l *ListScreen) SetSize(w, h int) {
 	l.w, l.h = w, h
 	l.Filter.Width = max(w-14, 1)
@@ -221,7 +221,7 @@ func (l ListScreen) formKey(msg tea.KeyMsg) (ListScreen, tea.Cmd) {
 	return l, cmd
 }
 
-// rows is how many incidents common.Fit.
+// rows is how many incidents fit.
 func (l ListScreen) rows() int { return max(l.h-6, 1) }
 
 // View draws the filter, the list and the form.

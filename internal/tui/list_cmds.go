@@ -11,7 +11,7 @@ import (
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
-// LoadListCmd reads every incident for the list common.Screen, and then, without
+// LoadListCmd reads every incident for the list screen, and then, without
 // holding the list back, the trends across them for its summary line.
 func LoadListCmd(st *store.Store, now time.Time, p incident.Policy) tea.Cmd {
 	list := func() tea.Msg {

@@ -5,11 +5,11 @@ import (
 	"github.com/warroom-cli/warroom/internal/store"
 )
 
-// ListLoadedMsg carries the incidents for the list common.Screen.
+// ListLoadedMsg carries the incidents for the list screen.
 type ListLoadedMsg struct{ list []store.Summary }
 
 // StatsLoadedMsg carries the trends across every incident, summarised on
-// the list common.Screen.
+// the list screen.
 type StatsLoadedMsg struct {
 	stats export.Stats
 	index *export.SearchIndex // full text of every incident, for the filter

@@ -18,10 +18,10 @@ import (
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
-// newScreen builds the full common.Screen s (nil for screens the root draws
+// newScreen builds the full screen s (nil for screens the root draws
 // itself). This is the plug-in point for full screens: add a case per
-// common.Screen. A common.Screen gets the whole terminal but the status line; esc (when it
-// is not Typing) and the common.Screen keys bring the cockpit back. It is built
+// screen. A screen gets the whole terminal but the status line; esc (when it
+// is not Typing) and the screen keys bring the cockpit back. It is built
 // when first shown, kept while the incident stays open, and rebuilt for
 // another incident.
 func newScreen(ctx *common.Context, s common.Screen) common.Component {
@@ -83,7 +83,7 @@ type Model struct {
 	stamp       store.Stamp
 	loading     bool
 	reloadAgain bool
-	// cursor is how far the incident on common.Screen has been read (see
+	// cursor is how far the incident on screen has been read (see
 	// follow.go); applied holds ids of entries shown from this program's
 	// own writes beyond it.
 	cursor    store.Cursor
@@ -130,7 +130,7 @@ func New(opts Options) Model {
 		pollEvery: opts.PollEvery,
 	}
 	if m.pollEvery <= 0 {
-		m.pollEvery = pollEvery
+		m.pollEvery = common.PollEvery
 	}
 	m.help.Styles.ShortKey = ctx.Styles.HelpKey
 	m.help.Styles.ShortDesc = ctx.Styles.HelpDesc
@@ -148,7 +148,7 @@ func New(opts Options) Model {
 }
 
 // ProgramOptions are the options the program needs in any terminal: the
-// alternate common.Screen, mouse wheel reports, and the filter that saves what is
+// alternate screen, mouse wheel reports, and the filter that saves what is
 // typed when the program is told to quit from outside (an SSH session
 // ending, SIGTERM).
 func ProgramOptions() []tea.ProgramOption {
@@ -204,12 +204,12 @@ func (m Model) poll() tea.Cmd {
 	return pollCmd(m.ctx.Store, m.pollEvery)
 }
 
-// openCmds load the incident on common.Screen and its half-typed line.
+// openCmds load the incident on screen and its half-typed line.
 func (m Model) openCmds() []tea.Cmd {
 	return []tea.Cmd{loadIncidentCmd(m.ctx, true), LoadLineCmd(m.ctx.Store, m.ctx.IncidentID, m.ctx.Author)}
 }
 
-// reload reads what changed in the incident since the common.Screen was last
+// reload reads what changed in the incident since the screen was last
 // read (all of it before the first read), or notes that it must once the
 // read in flight lands.
 func (m *Model) reload() tea.Cmd {
@@ -227,7 +227,7 @@ func (m *Model) reload() tea.Cmd {
 	return sinceCmd(m.ctx.Store, m.ctx.IncidentID, m.cursor)
 }
 
-// show puts a new copy of the incident on common.Screen and tells every
+// show puts a new copy of the incident on screen and tells every
 // component.
 func (m *Model) show(inc *incident.Incident, td *TimelineData) tea.Cmd {
 	m.ctx.Incident = inc
@@ -236,7 +236,7 @@ func (m *Model) show(inc *incident.Incident, td *TimelineData) tea.Cmd {
 
 // applyOwn shows what this program just stored, from the write's result:
 // no read of the incident. When nothing else committed in between, the
-// common.Screen's cursor moves past the write; otherwise what came between is
+// screen's cursor moves past the write; otherwise what came between is
 // read as a delta.
 func (m *Model) applyOwn(msg common.AppliedMsg) tea.Cmd {
 	if m.ctx.Incident == nil || msg.Head == nil {
@@ -261,7 +261,7 @@ func (m *Model) applyOwn(msg common.AppliedMsg) tea.Cmd {
 	return tea.Batch(cmd, m.reload())
 }
 
-// resize hands the size to every common.Screen. The bottom row is the status line.
+// resize hands the size to every screen. The bottom row is the status line.
 func (m *Model) resize() {
 	if m.tooSmall() {
 		// Nothing is drawn but the message; lay out once it fits again.
@@ -279,7 +279,7 @@ func (m *Model) resize() {
 // tooSmall reports whether the terminal is below 80×24.
 func (m Model) tooSmall() bool { return m.ctx.Width < MinWidth || m.ctx.Height < MinHeight }
 
-// typing reports whether the active common.Screen is taking text.
+// typing reports whether the active screen is taking text.
 func (m Model) typing() bool {
 	switch m.screen {
 	case common.ScreenCockpit:
@@ -294,7 +294,7 @@ func (m Model) typing() bool {
 }
 
 // Update handles global keys first, sizes for everyone, data for everyone,
-// and everything else for the active common.Screen.
+// and everything else for the active screen.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -326,7 +326,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.applied = nil
 			cmds = append(cmds, m.toAll(msg))
 		}
-		// else: read before a change already on common.Screen; dropped.
+		// else: read before a change already on screen; dropped.
 		if msg.Partial {
 			m.loading = true
 			cmds = append(cmds, loadIncidentCmd(m.ctx, false))
@@ -358,7 +358,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(cmds...)
 	case pollMsg:
 		cmds := []tea.Cmd{m.poll()}
-		if msg.err == nil && stampChanged(msg.stamp, m.stamp) {
+		if msg.err == nil && common.StampChanged(msg.stamp, m.stamp) {
 			m.stamp = msg.stamp
 			if m.ctx.IncidentID != 0 && (msg.stamp.TxID == 0 || msg.stamp.TxID != m.cursor.Tx) {
 				cmds = append(cmds, m.reload())
@@ -385,7 +385,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.quit()
 	case common.QuietWriteMsg:
 		// A save nobody needs to see: when nothing else committed since
-		// the common.Screen was last read, the common.Screen is still current.
+		// the screen was last read, the screen is still current.
 		if msg.Tx != 0 && msg.Tx == m.cursor.Tx+1 {
 			m.cursor.Tx = msg.Tx
 		}
@@ -418,7 +418,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, m.toAll(msg)
 }
 
-// toAll hands a data message to the cockpit and every built common.Screen.
+// toAll hands a data message to the cockpit and every built screen.
 func (m *Model) toAll(msg tea.Msg) tea.Cmd {
 	var cmds []tea.Cmd
 	var cmd tea.Cmd
@@ -431,7 +431,7 @@ func (m *Model) toAll(msg tea.Msg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// toActive hands a message to the common.Screen in front.
+// toActive hands a message to the screen in front.
 func (m Model) toActive(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch m.screen {
@@ -515,7 +515,7 @@ func (m Model) quit() tea.Cmd {
 	return tea.Sequence(tea.Batch(flush...), wait, tea.Quit)
 }
 
-// switchTo shows a common.Screen.
+// switchTo shows a screen.
 func (m *Model) switchTo(s common.Screen) tea.Cmd {
 	if s == common.ScreenHelp {
 		m.showHelp = true
@@ -568,7 +568,7 @@ func (m *Model) open(id int64) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// View draws the active common.Screen and the status line.
+// View draws the active screen and the status line.
 func (m Model) View() string {
 	w, h := m.ctx.Width, m.ctx.Height
 	if w <= 0 || h <= 0 {
@@ -641,7 +641,7 @@ func (m Model) statusLine(w int) string {
 	return common.Fit(" "+m.help.ShortHelpView(binds), w)
 }
 
-// helpView lists every key and slash command, in as many columns as common.Fit,
+// helpView lists every key and slash command, in as many columns as fit,
 // scrolled with j/k when it is taller than the terminal.
 func (m Model) helpView(w, h int) string {
 	st := m.ctx.Styles
@@ -724,10 +724,4 @@ func (m Model) helpLines(w int) []string {
 		lines = append(lines, line)
 	}
 	return lines
-}
-
-// stampChanged reports another commit: the transaction id moves on every
-// commit, even two within one tick of the file's modification time.
-func stampChanged(a, b store.Stamp) bool {
-	return a.TxID != b.TxID || !a.ModTime.Equal(b.ModTime) || a.Size != b.Size
 }

@@ -40,7 +40,7 @@ type previewWrittenMsg struct {
 // previewCopiedMsg reports the Markdown copied to the clipboard.
 type previewCopiedMsg struct{ delivery incident.Delivery }
 
-// PreviewScreen is the preview common.Screen component.
+// PreviewScreen is the preview screen component.
 type PreviewScreen struct {
 	ctx  *common.Context
 	keys *common.PreviewKeys
@@ -54,24 +54,24 @@ type PreviewScreen struct {
 	// stale means the incident or the width changed since the last render.
 	// Components cannot start commands from SetSize or while hidden, so the
 	// next message (the once-a-second tick at the latest) renders again
-	// while the common.Screen is in front.
+	// while the screen is in front.
 	stale bool
 
 	focused bool
 	w, h    int
 }
 
-// NewPreviewScreen builds the preview common.Screen for the incident on common.Screen.
+// NewPreviewScreen builds the preview screen for the incident on screen.
 func NewPreviewScreen(ctx *common.Context) *PreviewScreen {
 	return &PreviewScreen{ctx: ctx, keys: ctx.Keys.PreviewScreen, Vp: viewport.New(0, 0), Dir: "."}
 }
 
-// Init renders the incident on common.Screen.
+// Init renders the incident on screen.
 func (p *PreviewScreen) Init() tea.Cmd { return p.render() }
 
 func (p *PreviewScreen) SetSize(w, h int) common.Component {
 	if w != p.w {
-		p.stale = true // the word common.Wrap depends on the width
+		p.stale = true // the word wrap depends on the width
 	}
 	p.w, p.h = w, h
 	p.Vp.Width, p.Vp.Height = max(w, 1), max(h-1, 1)
@@ -86,7 +86,7 @@ func (p *PreviewScreen) SetFocused(f bool) common.Component {
 // Typing is false: the preview takes single-letter keys only as commands.
 func (p *PreviewScreen) Typing() bool { return false }
 
-// render starts a render of the incident on common.Screen at the current width.
+// render starts a render of the incident on screen at the current width.
 func (p *PreviewScreen) render() tea.Cmd {
 	inc := p.ctx.Incident
 	if inc == nil || p.w <= 0 {

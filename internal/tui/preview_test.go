@@ -58,7 +58,7 @@ func previewOf(t *testing.T, m Model) *PreviewScreen {
 	t.Helper()
 	p, ok := m.screens[common.ScreenPreview].(*PreviewScreen)
 	if !ok {
-		t.Fatal("the preview common.Screen is not built")
+		t.Fatal("the preview screen is not built")
 	}
 	return p
 }
@@ -115,7 +115,7 @@ func TestPreviewFollowsTheIncidentAndTheWidth(t *testing.T) {
 	m = send(t, m, tea.WindowSizeMsg{Width: 90, Height: 30}, common.TickMsg(pinned))
 	checkFrame(t, m.View(), 90, 30)
 	if after := previewOf(t, m).Vp.TotalLineCount(); after <= before {
-		t.Errorf("narrowing the window did not re-common.Wrap the preview (%d lines, then %d)", before, after)
+		t.Errorf("narrowing the window did not re-wrap the preview (%d lines, then %d)", before, after)
 	}
 }
 
@@ -250,6 +250,6 @@ func TestPreviewFlow(t *testing.T) {
 	tm.Send(keyMsg("ctrl+c"))
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
 	if final.screen != common.ScreenPreview {
-		t.Errorf("the program ended on the %s common.Screen, want preview", final.screen)
+		t.Errorf("the program ended on the %s screen, want preview", final.screen)
 	}
 }

@@ -126,7 +126,7 @@ func (s *TextSaver) has(title string) bool {
 	return ok
 }
 
-// adopt records a stored revision shown on common.Screen, unless a newer one was
+// adopt records a stored revision shown on screen, unless a newer one was
 // written meanwhile.
 func (s *TextSaver) adopt(title string, rev int64, text string) {
 	s.mu.Lock()
@@ -195,7 +195,7 @@ func (s *TextSaver) SaveCmd(ctx *common.Context) tea.Cmd {
 	})
 }
 
-// retroFocus is where the keys go on the retro common.Screen.
+// retroFocus is where the keys go on the retro screen.
 type retroFocus int
 
 const (
@@ -203,7 +203,7 @@ const (
 	FocusEditor
 )
 
-// RetroScreen is the retro common.Screen component.
+// RetroScreen is the retro screen component.
 type RetroScreen struct {
 	ctx   *common.Context
 	keys  *common.RetroKeys
@@ -231,7 +231,7 @@ type RetroScreen struct {
 	formArmed bool
 }
 
-// NewRetroScreen builds the retro common.Screen for the incident on common.Screen.
+// NewRetroScreen builds the retro screen for the incident on screen.
 func NewRetroScreen(ctx *common.Context) *RetroScreen {
 	keys := ctx.Keys.RetroScreen
 	saver := &TextSaver{}
@@ -254,7 +254,7 @@ func (s *RetroScreen) Flush() tea.Cmd {
 	return tea.Batch(s.saver.SaveCmd(s.ctx), s.saveFormCmd())
 }
 
-// load takes the retro from the incident on common.Screen.
+// load takes the retro from the incident on screen.
 func (s *RetroScreen) load() {
 	inc := s.ctx.Incident
 	if inc == nil {
@@ -345,7 +345,7 @@ func (s *RetroScreen) Typing() bool { return s.focused && s.Focus == FocusEditor
 // listWidth is the section list's width.
 func (s *RetroScreen) listWidth() int { return min(max(s.w/4, 24), 32) }
 
-// editorSize is the editor common.Box's outer size.
+// editorSize is the editor box's outer size.
 func (s *RetroScreen) editorSize() (int, int) {
 	return max(s.w-s.listWidth(), 10), max(s.h-1, 3)
 }
@@ -357,7 +357,7 @@ func (s *RetroScreen) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		return s, nil
 	case RetroSavedMsg:
 		if msg.id != s.ctx.IncidentID || !s.loaded {
-			// A write for an incident no longer on common.Screen.
+			// A write for an incident no longer on screen.
 			return s, nil
 		}
 		cmds := []tea.Cmd{func() tea.Msg { return common.ReloadMsg{} }}

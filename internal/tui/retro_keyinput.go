@@ -1,9 +1,9 @@
 package tui
 
-// takingText: the editor pane holds a text input only in a free-text
+// TakingText: the editor pane holds a text input only in a free-text
 // section, the Timeline section's notes or its annotation input, and the
 // whys' and actions' forms; their lists use letters as keys.
-func (s *RetroScreen) takingText() bool {
+func (s *RetroScreen) TakingText() bool {
 	if !s.focused || s.Focus != FocusEditor {
 		return false
 	}

@@ -52,7 +52,7 @@ type retroProgram struct {
 }
 
 // startRetro runs the whole program on the handbook incident and opens the
-// retro common.Screen with /retro.
+// retro screen with /retro.
 func startRetro(t *testing.T, st *store.Store, id int64) *retroProgram {
 	t.Helper()
 	m := New(Options{Store: st, Config: testConfig(), Now: pinnedNow, IncidentID: id, Width: 100, Height: 30})
@@ -108,7 +108,7 @@ func TestRetroFlowWriteIntroduction(t *testing.T) {
 	waitOutput(t, tm, "by amara")
 	m := quit(t, tm)
 	if m.screen != common.ScreenRetro {
-		t.Errorf("the common.Screen is %v; want the retro common.Screen", m.screen)
+		t.Errorf("the screen is %v; want the retro screen", m.screen)
 	}
 	view := m.View()
 	checkFrame(t, view, 100, 30)
@@ -296,13 +296,13 @@ func TestRetroScreenFromSlashCommandAndFrames(t *testing.T) {
 		m = typeText(t, m, "/retro")
 		m = press(t, m, "enter")
 		if m.screen != common.ScreenRetro {
-			t.Fatalf("/retro left the common.Screen at %v", m.screen)
+			t.Fatalf("/retro left the screen at %v", m.screen)
 		}
 		view := m.View()
 		checkFrame(t, view, w, h)
 		for _, s := range []string{"Retrospective", "DRAFT", "due 2h00m after resolved", "○ Introduction", "● Timeline", "○ Five whys", "○ Actions"} {
 			if !strings.Contains(view, s) {
-				t.Errorf("%dx%d: the retro common.Screen lacks %q:\n%s", w, h, s, view)
+				t.Errorf("%dx%d: the retro screen lacks %q:\n%s", w, h, s, view)
 			}
 		}
 		// Every section's editor draws in the frame.
@@ -635,7 +635,7 @@ func TestRetroTextFollowsOthersButKeepsOwnTyping(t *testing.T) {
 }
 
 // TestRetroWhysTeammateChangeIsNotOverwritten: a teammate deletes why 1
-// while this common.Screen still shows it; deleting "why two" by its old position
+// while this screen still shows it; deleting "why two" by its old position
 // must not remove "why three" instead.
 func TestRetroWhysTeammateChangeIsNotOverwritten(t *testing.T) {
 	st := openStore(t)
@@ -664,7 +664,7 @@ func TestRetroWhysTeammateChangeIsNotOverwritten(t *testing.T) {
 		t.Fatalf("whys = %q; the delete landed on the wrong step", got)
 	}
 	if !strings.Contains(m.View(), "changed while you were looking") {
-		t.Fatalf("the common.Screen does not say the chain changed:\n%s", m.View())
+		t.Fatalf("the screen does not say the chain changed:\n%s", m.View())
 	}
 }
 

@@ -331,7 +331,7 @@ func (t retroTimeline) update(msg tea.Msg) (retroTimeline, tea.Cmd) {
 		if e.Starred {
 			what = "Star removed"
 		}
-		return t, editEntryCmd(t.ctx, e.ID, what, func(x *incident.Entry) error {
+		return t, common.EditEntryCmd(t.ctx, e.ID, what, func(x *incident.Entry) error {
 			x.Starred = !x.Starred
 			return nil
 		})
@@ -401,7 +401,7 @@ func (t retroTimeline) row(r retroRow, w int, selected bool) string {
 			mark = st.Starred.Render("★")
 		}
 		author := common.Fit(incident.CleanLine(e.Author), 8)
-		lead := mark + " " + st.Time.Render(t.clock(e.At)) + " " + st.Author.Render(author) + " " + st.KindStyle(e.Kind).Render(kindMark(e.Kind)) + " "
+		lead := mark + " " + st.Time.Render(t.clock(e.At)) + " " + st.Author.Render(author) + " " + st.KindStyle(e.Kind).Render(common.KindMark(e.Kind)) + " "
 		text := incident.CleanLine(e.Text)
 		if e.Starred {
 			text = st.Starred.Render(text)

@@ -7,7 +7,7 @@ import (
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
-// deltaLoadedMsg carries what changed after the cursor on common.Screen.
+// deltaLoadedMsg carries what changed after the cursor on screen.
 type deltaLoadedMsg struct {
 	id    int64
 	delta store.Delta

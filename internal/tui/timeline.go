@@ -141,30 +141,6 @@ func rowText(t string) string {
 	return t
 }
 
-// kindMark is the one-cell mark of each kind; with colours off it still
-// tells kinds apart.
-func kindMark(k incident.Kind) string {
-	switch k {
-	case incident.KindAction:
-		return "!"
-	case incident.KindDecision:
-		return ">"
-	case incident.KindQuestion:
-		return "?"
-	case incident.KindMilestone:
-		return "◆"
-	case incident.KindStatus:
-		return "●"
-	case incident.KindRole:
-		return "@"
-	case incident.KindPublic:
-		return "»"
-	case incident.KindSystem:
-		return "–"
-	}
-	return "·"
-}
-
 // EntryPromptMsg asks the cockpit to open the capture line as a prompt for
 // an entry: its text ("edit") or its time ("retime").
 type EntryPromptMsg struct {
@@ -223,7 +199,7 @@ func (t *timelinePane) SetSize(w, h int) {
 	t.clamp()
 }
 
-// viewRows is how many rows common.Fit inside.
+// viewRows is how many rows fit inside.
 func (t *timelinePane) viewRows() int {
 	n := t.h - 2
 	if t.selecting {
@@ -402,7 +378,7 @@ func (t timelinePane) Update(msg tea.Msg) (timelinePane, tea.Cmd) {
 				if !star {
 					what = "Star removed"
 				}
-				return t, editEntryCmd(t.ctx, e.ID, what, func(e *incident.Entry) error { e.Starred = star; return nil })
+				return t, common.EditEntryCmd(t.ctx, e.ID, what, func(e *incident.Entry) error { e.Starred = star; return nil })
 			}
 		case key.Matches(km, k.Delete):
 			if _, ok := t.Selected(); ok {
@@ -597,7 +573,7 @@ func (t timelinePane) row(i, w int) string {
 	b.WriteString(marker)
 	b.WriteString(p.time.Of(e.At.Format("15:04")))
 	b.WriteString(p.plain.Of(" "))
-	b.WriteString(kp.Of(kindMark(e.Kind)))
+	b.WriteString(kp.Of(common.KindMark(e.Kind)))
 	b.WriteString(p.plain.Of(" "))
 	b.WriteString(text)
 	if authorW > 0 {

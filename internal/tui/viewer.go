@@ -58,7 +58,7 @@ func NewViewer(opts Options) Viewer {
 	}
 	every := opts.PollEvery
 	if every <= 0 {
-		every = pollEvery
+		every = common.PollEvery
 	}
 	return Viewer{
 		st: opts.Store, styles: common.NewStyles(opts.Renderer, common.DefaultTheme()), now: now, policy: policy,
@@ -108,7 +108,7 @@ func (v Viewer) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		v.width, v.height = msg.Width, msg.Height
 	case viewerPollMsg:
-		if msg.err == nil && stampChanged(msg.stamp, v.stamp) {
+		if msg.err == nil && common.StampChanged(msg.stamp, v.stamp) {
 			return v, tea.Batch(v.Load(), v.tick())
 		}
 		return v, v.tick()
