@@ -16,6 +16,7 @@ import (
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/store"
 	"github.com/warroom-cli/warroom/internal/tui/common"
+	"github.com/warroom-cli/warroom/internal/tui/viewer"
 )
 
 // newScreen builds the full screen s (nil for screens the root draws
@@ -724,4 +725,13 @@ func (m Model) helpLines(w int) []string {
 		lines = append(lines, line)
 	}
 	return lines
+}
+
+// NewViewer builds the read-only stakeholder view from the same Options as
+// New; it shows opts.IncidentID, or the latest open incident when that is 0.
+func NewViewer(opts Options) viewer.Viewer {
+	return viewer.New(viewer.Options{
+		Store: opts.Store, Config: opts.Config, Now: opts.Now, IncidentID: opts.IncidentID,
+		Width: opts.Width, Height: opts.Height, Renderer: opts.Renderer, PollEvery: opts.PollEvery,
+	})
 }

@@ -1,4 +1,7 @@
-package tui
+// Package viewer is the read-only stakeholder view served to SSH viewer
+// keys: the header, the status and the public updates, nothing from the
+// technical timeline.
+package viewer
 
 import (
 	"fmt"
@@ -7,7 +10,9 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
+	"github.com/warroom-cli/warroom/internal/config"
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/store"
 	"github.com/warroom-cli/warroom/internal/tui/common"
@@ -45,9 +50,22 @@ type viewerPollMsg struct {
 	err   error
 }
 
-// NewViewer builds the stakeholder view from the same Options as New; it
-// shows opts.IncidentID, or the latest open incident when that is 0.
-func NewViewer(opts Options) Viewer {
+// Options are the viewer's dependencies: the root's, less what a read-only
+// view never needs.
+type Options struct {
+	Store      *store.Store
+	Config     *config.Config
+	Now        func() time.Time
+	IncidentID int64
+	// Width and Height are the initial size.
+	Width, Height int
+	Renderer      *lipgloss.Renderer
+	PollEvery     time.Duration
+}
+
+// New builds the stakeholder view; it shows opts.IncidentID, or the latest
+// open incident when that is 0.
+func New(opts Options) Viewer {
 	now := opts.Now
 	if now == nil {
 		now = time.Now
