@@ -16,6 +16,7 @@ import (
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/store"
 	"github.com/warroom-cli/warroom/internal/tui/common"
+	"github.com/warroom-cli/warroom/internal/tui/preview"
 	"github.com/warroom-cli/warroom/internal/tui/viewer"
 )
 
@@ -30,7 +31,7 @@ func newScreen(ctx *common.Context, s common.Screen) common.Component {
 	case common.ScreenRetro:
 		return NewRetroScreen(ctx)
 	case common.ScreenPreview:
-		return NewPreviewScreen(ctx)
+		return preview.New(ctx)
 	}
 	return nil
 }

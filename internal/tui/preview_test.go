@@ -17,6 +17,7 @@ import (
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/store"
 	"github.com/warroom-cli/warroom/internal/tui/common"
+	"github.com/warroom-cli/warroom/internal/tui/preview"
 )
 
 // lockedBuffer is a terminal the program writes OSC 52 to from commands.
@@ -54,9 +55,9 @@ func openPreview(t *testing.T, st *store.Store, id int64, term *lockedBuffer, w,
 	return m
 }
 
-func previewOf(t *testing.T, m Model) *PreviewScreen {
+func previewOf(t *testing.T, m Model) *preview.Model {
 	t.Helper()
-	p, ok := m.screens[common.ScreenPreview].(*PreviewScreen)
+	p, ok := m.screens[common.ScreenPreview].(*preview.Model)
 	if !ok {
 		t.Fatal("the preview screen is not built")
 	}
@@ -138,14 +139,14 @@ func TestPreviewNeutralisesHostileText(t *testing.T) {
 }
 
 func TestTerminalSafeCoversCustomTemplates(t *testing.T) {
-	got := TerminalSafe([]byte("a &#27;[31m b &#x9B;c &#X1b; d &#0; e &#169; f &#x2603; g &amp; h \x1b[1mbold\x07 \\&\\#27; \\\\ \\| &#9; &#99999999;"))
+	got := preview.TerminalSafe([]byte("a &#27;[31m b &#x9B;c &#X1b; d &#0; e &#169; f &#x2603; g &amp; h \x1b[1mbold\x07 \\&\\#27; \\\\ \\| &#9; &#99999999;"))
 	want := `a &amp;#27;[31m b &amp;#x9B;c &amp;#X1b; d &amp;#0; e &#169; f &#x2603; g &amp; h bold &amp;\#27; \\ \| &amp;#9; &amp;#99999999;`
 	if got != want {
 		t.Errorf("terminalSafe = %q\nwant           %q", got, want)
 	}
 	// And through glamour: the custom template's raw references stay text,
 	// harmless ones still render.
-	out, err := RenderMarkdown([]byte("# T\n\n&#27;[31mred &#169;\n"), 80, nil)
+	out, err := preview.RenderMarkdown([]byte("# T\n\n&#27;[31mred &#169;\n"), 80, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

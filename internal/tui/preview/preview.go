@@ -1,4 +1,6 @@
-package tui
+// Package preview is the incident's Markdown export rendered in the terminal
+// (glamour) before it is shared, with keys to write it to a file or copy it.
+package preview
 
 import (
 	"fmt"
@@ -40,8 +42,8 @@ type previewWrittenMsg struct {
 // previewCopiedMsg reports the Markdown copied to the clipboard.
 type previewCopiedMsg struct{ delivery incident.Delivery }
 
-// PreviewScreen is the preview screen component.
-type PreviewScreen struct {
+// Model is the preview screen component.
+type Model struct {
 	ctx  *common.Context
 	keys *common.PreviewKeys
 	Vp   viewport.Model
@@ -61,15 +63,15 @@ type PreviewScreen struct {
 	w, h    int
 }
 
-// NewPreviewScreen builds the preview screen for the incident on screen.
-func NewPreviewScreen(ctx *common.Context) *PreviewScreen {
-	return &PreviewScreen{ctx: ctx, keys: ctx.Keys.PreviewScreen, Vp: viewport.New(0, 0), Dir: "."}
+// New builds the preview screen for the incident on screen.
+func New(ctx *common.Context) *Model {
+	return &Model{ctx: ctx, keys: ctx.Keys.PreviewScreen, Vp: viewport.New(0, 0), Dir: "."}
 }
 
 // Init renders the incident on screen.
-func (p *PreviewScreen) Init() tea.Cmd { return p.render() }
+func (p *Model) Init() tea.Cmd { return p.render() }
 
-func (p *PreviewScreen) SetSize(w, h int) common.Component {
+func (p *Model) SetSize(w, h int) common.Component {
 	if w != p.w {
 		p.stale = true // the word wrap depends on the width
 	}
@@ -78,16 +80,16 @@ func (p *PreviewScreen) SetSize(w, h int) common.Component {
 	return p
 }
 
-func (p *PreviewScreen) SetFocused(f bool) common.Component {
+func (p *Model) SetFocused(f bool) common.Component {
 	p.focused = f
 	return p
 }
 
 // Typing is false: the preview takes single-letter keys only as commands.
-func (p *PreviewScreen) Typing() bool { return false }
+func (p *Model) Typing() bool { return false }
 
 // render starts a render of the incident on screen at the current width.
-func (p *PreviewScreen) render() tea.Cmd {
+func (p *Model) render() tea.Cmd {
 	inc := p.ctx.Incident
 	if inc == nil || p.w <= 0 {
 		return nil
@@ -207,7 +209,7 @@ func RenderMarkdown(md []byte, width int, styles *common.Styles) (string, error)
 	return strings.TrimRight(out, "\n") + "\n", nil
 }
 
-func (p *PreviewScreen) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+func (p *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case common.IncidentLoadedMsg:
@@ -247,7 +249,7 @@ func (p *PreviewScreen) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	return p, cmd
 }
 
-func (p *PreviewScreen) key(msg tea.KeyMsg) tea.Cmd {
+func (p *Model) key(msg tea.KeyMsg) tea.Cmd {
 	k := p.keys
 	switch {
 	case key.Matches(msg, k.Up):
@@ -273,7 +275,7 @@ func (p *PreviewScreen) key(msg tea.KeyMsg) tea.Cmd {
 }
 
 // write saves the Markdown shown as INC-n-slug.md in the preview's folder.
-func (p *PreviewScreen) write() tea.Cmd {
+func (p *Model) write() tea.Cmd {
 	if p.Markdown == nil || p.ctx.Incident == nil {
 		return func() tea.Msg {
 			return common.ErrMsg{Err: fmt.Errorf("the preview is not ready yet; wait for it to render")}
@@ -293,7 +295,7 @@ func (p *PreviewScreen) write() tea.Cmd {
 }
 
 // copy puts the Markdown on the clipboard through the terminal (OSC 52).
-func (p *PreviewScreen) copy() tea.Cmd {
+func (p *Model) copy() tea.Cmd {
 	if p.Markdown == nil {
 		return func() tea.Msg {
 			return common.ErrMsg{Err: fmt.Errorf("the preview is not ready yet; wait for it to render")}
@@ -309,7 +311,7 @@ func (p *PreviewScreen) copy() tea.Cmd {
 	return func() tea.Msg { return previewCopiedMsg{notify.Copy(term, text, tmux, now)} }
 }
 
-func (p *PreviewScreen) View() string {
+func (p *Model) View() string {
 	s := p.ctx.Styles
 	title := "Preview"
 	if inc := p.ctx.Incident; inc != nil {
@@ -333,12 +335,12 @@ func (p *PreviewScreen) View() string {
 	return lipgloss.NewStyle().Width(p.w).Height(p.h).MaxHeight(p.h).Render(lipgloss.JoinVertical(lipgloss.Left, head, body))
 }
 
-func (p *PreviewScreen) ShortHelp() []key.Binding {
+func (p *Model) ShortHelp() []key.Binding {
 	k := p.keys
 	return []key.Binding{k.Up, k.PageUp, k.Top, k.Write, k.Copy, k.Refresh}
 }
 
-func (p *PreviewScreen) FullHelp() [][]key.Binding {
+func (p *Model) FullHelp() [][]key.Binding {
 	k := p.keys
 	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDn, k.Top, k.Bottom}, {k.Write, k.Copy, k.Refresh}}
 }
