@@ -16,6 +16,7 @@ import (
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/store"
 	"github.com/warroom-cli/warroom/internal/tui/common"
+	"github.com/warroom-cli/warroom/internal/tui/list"
 	"github.com/warroom-cli/warroom/internal/tui/preview"
 	"github.com/warroom-cli/warroom/internal/tui/viewer"
 )
@@ -72,7 +73,7 @@ type Model struct {
 	ctx      *common.Context
 	screen   common.Screen
 	cockpit  Cockpit
-	list     ListScreen
+	list     list.Model
 	screens  map[common.Screen]common.Component
 	help     help.Model
 	showHelp bool
@@ -126,7 +127,7 @@ func New(opts Options) Model {
 	m := Model{
 		ctx:       ctx,
 		cockpit:   NewCockpit(ctx),
-		list:      NewListScreen(ctx),
+		list:      list.New(ctx),
 		screens:   map[common.Screen]common.Component{},
 		help:      help.New(),
 		pollEvery: opts.PollEvery,
@@ -193,7 +194,7 @@ func (m Model) Init() tea.Cmd {
 		m.loading = true
 		cmds = append(cmds, m.openCmds()...)
 	} else {
-		cmds = append(cmds, LoadListCmd(m.ctx.Store, m.ctx.Now(), m.ctx.Policy()))
+		cmds = append(cmds, list.LoadCmd(m.ctx.Store, m.ctx.Now(), m.ctx.Policy()))
 	}
 	cmds = append(cmds, m.cockpit.Init())
 	return tea.Batch(cmds...)
@@ -366,7 +367,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				cmds = append(cmds, m.reload())
 			}
 			if m.screen == common.ScreenList {
-				cmds = append(cmds, LoadListCmd(m.ctx.Store, m.ctx.Now(), m.ctx.Policy()))
+				cmds = append(cmds, list.LoadCmd(m.ctx.Store, m.ctx.Now(), m.ctx.Policy()))
 			}
 		}
 		return m, tea.Batch(cmds...)
@@ -407,7 +408,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.open(msg.ID)
 	case common.SwitchScreenMsg:
 		return m, m.switchTo(msg.Screen)
-	case ListLoadedMsg, StatsLoadedMsg, ListSearchMsg:
+	case list.LoadedMsg, list.StatsLoadedMsg, list.SearchMsg:
 		var cmd tea.Cmd
 		m.list, cmd = m.list.Update(msg)
 		return m, cmd
@@ -531,7 +532,7 @@ func (m *Model) switchTo(s common.Screen) tea.Cmd {
 	switch s {
 	case common.ScreenCockpit:
 	case common.ScreenList:
-		cmds = append(cmds, LoadListCmd(m.ctx.Store, m.ctx.Now(), m.ctx.Policy()))
+		cmds = append(cmds, list.LoadCmd(m.ctx.Store, m.ctx.Now(), m.ctx.Policy()))
 		m.list.Reset()
 	default:
 		c, ok := m.screens[s]

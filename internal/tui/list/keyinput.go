@@ -1,6 +1,6 @@
-package tui
+package list
 
 // TakingText: the filter, or a field of the declare form.
-func (l *ListScreen) TakingText() bool {
+func (l *Model) TakingText() bool {
 	return l.focused && (l.form != nil || l.Filter.Focused())
 }

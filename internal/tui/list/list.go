@@ -1,4 +1,7 @@
-package tui
+// Package list is the incident list: open and past incidents, a filter that
+// also searches every timeline, update and retro as you type, the trends
+// across them, and the form that declares a new incident.
+package list
 
 import (
 	"fmt"
@@ -17,9 +20,9 @@ import (
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
-// ListScreen lists open and past incidents, filtered as you type; enter
+// Model lists open and past incidents, filtered as you type; enter
 // opens one, ctrl+n declares a new one in a small form.
-type ListScreen struct {
+type Model struct {
 	ctx    *common.Context
 	Filter textinput.Model
 	all    []store.Summary
@@ -39,18 +42,18 @@ type ListScreen struct {
 	focused   bool
 }
 
-func NewListScreen(ctx *common.Context) ListScreen {
+func New(ctx *common.Context) Model {
 	f := textinput.New()
 	f.Prompt = ""
 	f.Placeholder = "type to filter by id, title, tag or person, or to search every timeline"
 	f.Cursor.SetMode(cursor.CursorStatic)
 	f.PlaceholderStyle = ctx.Styles.Faint
 	f.TextStyle = ctx.Styles.Text
-	return ListScreen{ctx: ctx, Filter: f}
+	return Model{ctx: ctx, Filter: f}
 }
 
 // SetSize sets the size of the whole screen.
-func (l *ListScreen) SetSize(w, h int) {
+func (l *Model) SetSize(w, h int) {
 	l.w, l.h = w, h
 	l.Filter.Width = max(w-14, 1)
 	if l.form != nil {
@@ -58,7 +61,7 @@ func (l *ListScreen) SetSize(w, h int) {
 	}
 }
 
-func (l *ListScreen) SetFocused(f bool) {
+func (l *Model) SetFocused(f bool) {
 	l.focused = f
 	if f && l.form == nil {
 		l.Filter.Focus()
@@ -68,7 +71,7 @@ func (l *ListScreen) SetFocused(f bool) {
 }
 
 // Reset clears the filter for a fresh visit.
-func (l *ListScreen) Reset() {
+func (l *Model) Reset() {
 	l.Filter.SetValue("")
 	l.form = nil
 	l.sel, l.top = 0, 0
@@ -78,7 +81,7 @@ func (l *ListScreen) Reset() {
 // refilter recomputes which incidents match the filter: every word in the
 // incident's id, title, status, severity, tags or people, or the whole
 // filter anywhere in its timeline, updates or retro (the full-text hits).
-func (l *ListScreen) refilter() {
+func (l *Model) refilter() {
 	words := strings.Fields(strings.ToLower(l.Filter.Value()))
 	var open, past []int
 	for i, s := range l.all {
@@ -117,17 +120,17 @@ func matches(inc *incident.Incident, words []string) bool {
 }
 
 // Update handles the list's keys and its data.
-func (l ListScreen) Update(msg tea.Msg) (ListScreen, tea.Cmd) {
+func (l Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	k := l.ctx.Keys
 	switch msg := msg.(type) {
-	case ListLoadedMsg:
+	case LoadedMsg:
 		l.all, l.loaded = msg.list, true
 		l.refilter()
 		return l, nil
 	case StatsLoadedMsg:
 		l.stats, l.index = &msg.stats, msg.index
 		return l, l.searchCmd()
-	case ListSearchMsg:
+	case SearchMsg:
 		if msg.seq != l.searchSeq {
 			return l, nil
 		}
@@ -192,7 +195,7 @@ func (l ListScreen) Update(msg tea.Msg) (ListScreen, tea.Cmd) {
 	return l, nil
 }
 
-func (l ListScreen) formKey(msg tea.KeyMsg) (ListScreen, tea.Cmd) {
+func (l Model) formKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	k := l.ctx.Keys
 	switch {
 	case key.Matches(msg, k.Back):
@@ -222,10 +225,10 @@ func (l ListScreen) formKey(msg tea.KeyMsg) (ListScreen, tea.Cmd) {
 }
 
 // rows is how many incidents fit.
-func (l ListScreen) rows() int { return max(l.h-6, 1) }
+func (l Model) rows() int { return max(l.h-6, 1) }
 
 // View draws the filter, the list and the form.
-func (l ListScreen) View() string {
+func (l Model) View() string {
 	st := l.ctx.Styles
 	inner := l.w - 2
 	var body []string
@@ -274,19 +277,19 @@ func (l ListScreen) View() string {
 
 // searchCmd looks the filter up in every incident's text, off the Update
 // path: over a large repository a scan takes a few milliseconds.
-func (l *ListScreen) searchCmd() tea.Cmd {
+func (l *Model) searchCmd() tea.Cmd {
 	q := strings.TrimSpace(l.Filter.Value())
 	l.searchSeq++
 	if l.index == nil || len([]rune(q)) < 2 {
 		return nil
 	}
 	idx, seq := l.index, l.searchSeq
-	return func() tea.Msg { return ListSearchMsg{seq: seq, hits: idx.Search(q)} }
+	return func() tea.Msg { return SearchMsg{seq: seq, hits: idx.Search(q)} }
 }
 
 // matchLine says where the selected incident matched the filter when it was
 // found in its text rather than its own fields.
-func (l ListScreen) matchLine(w int) string {
+func (l Model) matchLine(w int) string {
 	if l.sel >= len(l.shown) || strings.TrimSpace(l.Filter.Value()) == "" {
 		return ""
 	}
@@ -302,7 +305,7 @@ func (l ListScreen) matchLine(w int) string {
 // statsLine summarises the repository's trends in one line, the parts that
 // fit: how many incidents, time to resolve, update cadence, open actions and
 // the most frequent tags.
-func (l ListScreen) statsLine(w int) string {
+func (l Model) statsLine(w int) string {
 	st := l.ctx.Styles
 	s := l.stats
 	if s == nil || s.Incidents == 0 {
@@ -354,7 +357,7 @@ func (l ListScreen) statsLine(w int) string {
 // row formats one incident. Id, severity, status and title always show;
 // the time declared, the lead and the entry count join as width allows, so
 // the title keeps at least 30 cells.
-func (l ListScreen) row(s store.Summary, selected bool, w int, now time.Time) string {
+func (l Model) row(s store.Summary, selected bool, w int, now time.Time) string {
 	st := l.ctx.Styles
 	marker := " "
 	if selected {
@@ -387,7 +390,7 @@ func (l ListScreen) row(s store.Summary, selected bool, w int, now time.Time) st
 		st.Title.Render(common.Fit(incident.CleanLine(s.Title), room)) + tail
 }
 
-func (l ListScreen) ShortHelp() []key.Binding {
+func (l Model) ShortHelp() []key.Binding {
 	k := l.ctx.Keys
 	if l.form != nil {
 		return []key.Binding{k.NextField, k.CreateForm, common.WithHelp(k.Back, "cancel")}
@@ -399,7 +402,7 @@ func (l ListScreen) ShortHelp() []key.Binding {
 	return b
 }
 
-func (l ListScreen) FullHelp() [][]key.Binding {
+func (l Model) FullHelp() [][]key.Binding {
 	k := l.ctx.Keys
 	return [][]key.Binding{{common.WithHelp(k.HistPrev, "move"), k.Open, k.New, k.Back}, {k.NextField, k.PrevField, k.CreateForm}}
 }

@@ -1,4 +1,4 @@
-package tui
+package list
 
 import (
 	"time"
@@ -11,15 +11,15 @@ import (
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
-// LoadListCmd reads every incident for the list screen, and then, without
+// LoadCmd reads every incident for the list screen, and then, without
 // holding the list back, the trends across them for its summary line.
-func LoadListCmd(st *store.Store, now time.Time, p incident.Policy) tea.Cmd {
+func LoadCmd(st *store.Store, now time.Time, p incident.Policy) tea.Cmd {
 	list := func() tea.Msg {
 		list, err := st.ListIncidents()
 		if err != nil {
 			return common.ErrMsg{Err: err}
 		}
-		return ListLoadedMsg{list: list}
+		return LoadedMsg{list: list}
 	}
 	stats := func() tea.Msg {
 		all, err := st.AllIncidents()
