@@ -192,7 +192,7 @@ func NewData(inc *incident.Incident, opts Options) *Data {
 		ID:           inc.Key(),
 		Title:        Inline(inc.Title),
 		Severity:     inc.Severity.String(),
-		Status:       string(inc.Status),
+		Status:       Inline(string(inc.Status)),
 		GapThreshold: incident.FormatDuration(gap),
 		MultiDay:     spansDays(inc, entries, loc),
 	}
@@ -242,7 +242,7 @@ func NewData(inc *incident.Incident, opts Options) *Data {
 	if retroStatus == "" {
 		retroStatus = incident.RetroDraft
 	}
-	retro := string(retroStatus)
+	retro := Inline(string(retroStatus))
 	if due, ok := incident.RetroDue(inc, opts.Policy); ok {
 		retro += ", due " + full(due)
 	}
@@ -263,7 +263,7 @@ func NewData(inc *incident.Incident, opts Options) *Data {
 	updates := slices.Clone(inc.Updates)
 	slices.SortStableFunc(updates, func(a, b incident.Update) int { return a.At.Compare(b.At) })
 	for _, u := range updates {
-		d.Updates = append(d.Updates, UpdateLine{Time: when(u.At), Author: Inline(u.Author), Status: string(u.Status), Text: Inline(u.Text)})
+		d.Updates = append(d.Updates, UpdateLine{Time: when(u.At), Author: Inline(u.Author), Status: Inline(string(u.Status)), Text: Inline(u.Text)})
 	}
 
 	d.Timeline = make([]Row, 0, len(entries)+len(entries)/8)
@@ -274,7 +274,7 @@ func NewData(inc *incident.Incident, opts Options) *Data {
 				d.Timeline = append(d.Timeline, Row{Time: when(prev) + "–" + when(e.At), Gap: incident.FormatDuration(silence)})
 			}
 		}
-		d.Timeline = append(d.Timeline, Row{Time: when(e.At), Author: Inline(e.Author), Kind: string(e.Kind), Text: Inline(e.Text), Starred: e.Starred})
+		d.Timeline = append(d.Timeline, Row{Time: when(e.At), Author: Inline(e.Author), Kind: Inline(string(e.Kind)), Text: Inline(e.Text), Starred: e.Starred})
 	}
 
 	n := 0

@@ -284,6 +284,9 @@ var places = []place{
 	{"starred entry text", false, func(inc *incident.Incident, s string) { inc.Entries[9].Text = s }},
 	{"entry author", false, func(inc *incident.Incident, s string) { inc.Entries[6].Author = s }},
 	{"update text", false, func(inc *incident.Incident, s string) { inc.Updates[1].Text = s }},
+	{"entry kind", false, func(inc *incident.Incident, s string) { inc.Entries[5].Kind = incident.Kind(s) }},
+	{"status", false, func(inc *incident.Incident, s string) { inc.Status = incident.Status(s) }},
+	{"retro status", false, func(inc *incident.Incident, s string) { inc.Retro.Status = incident.RetroStatus(s) }},
 	{"role holder", false, func(inc *incident.Incident, s string) { inc.Roles[incident.RoleLead] = s }},
 	{"role name", false, func(inc *incident.Incident, s string) { inc.Roles["zz "+s] = "x" }},
 	{"war room", false, func(inc *incident.Incident, s string) { inc.WarRoom = s }},
@@ -341,6 +344,13 @@ func checkSafe(t testing.TB, p place, hostile string) {
 	bdoc, edoc := parse(bsrc), parse(esrc)
 	if bs, es := shape(bdoc), shape(edoc); bs != es {
 		t.Fatalf("%s %q changed the document's structure:\n%s", p.name, hostile, diffHint(bs, es))
+	}
+	// Bidi overrides and zero-width characters change what a reader sees
+	// without showing themselves; none may reach the document at all.
+	for _, r := range string(esrc) {
+		if (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || (r >= 0x200b && r <= 0x200d) || r == 0x2060 || r == 0xfeff {
+			t.Fatalf("%s %q: invisible character %U reaches the document", p.name, hostile, r)
+		}
 	}
 	texts := leafTexts(edoc, esrc)
 	for _, tx := range texts {
@@ -431,6 +441,11 @@ var hostileTexts = []string{
 	"\\*not emphasis\\*",
 	"**",
 	"★ **",
+	"rolled back \u202edeploy 4711\u202c and \u2066isolated\u2069",
+	"\u202b# heading\u202a | x \u202d",
+	"zero\u200bwidth\u200c join\u200d word\u2060joiner \ufeffbom",
+	"\u200b# x",
+	"\ufeff- item",
 }
 
 func TestMarkdownHostileTextStaysText(t *testing.T) {
@@ -452,6 +467,9 @@ func TestInlineAndParagraphs(t *testing.T) {
 		{"text\n---", "text ---", "text\n\\---"},
 		{"  a  \n\n\n  b  ", "a       b", "a\n\nb"},
 		{"\x1b[31mred\x1b[0m", "red", "red"},
+		{"ad\u202emin\u202c", "admin", "admin"},
+		{"\u200b# x", "\\# x", "\\# x"},
+		{"\ufeff1. a\n\u2066- b\u2069", "1\\. a - b", "1\\. a\n\\- b"},
 		{"", "", ""},
 	}
 	for _, tt := range tests {
