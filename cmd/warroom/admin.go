@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -24,7 +23,7 @@ func newBackupCmd(a *app) *cobra.Command {
 			if err := st.Backup(args[0]); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "Backed up %s to %s\n", st.Path(), args[0])
+			printf(a.stdout, "Backed up %s to %s\n", st.Path(), args[0])
 			return nil
 		},
 	}
@@ -42,13 +41,13 @@ anything, and reports damage. It exits 1 when it finds a problem.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "Database:  %s\nSchema:    %d\nIncidents: %d\nEntries:   %d\n", rep.Path, rep.Schema, rep.Incidents, rep.Entries)
+			printf(a.stdout, "Database:  %s\nSchema:    %d\nIncidents: %d\nEntries:   %d\n", rep.Path, rep.Schema, rep.Incidents, rep.Entries)
 			if rep.OK() {
-				fmt.Fprintln(a.stdout, "OK: no problems found.")
+				printf(a.stdout, "OK: no problems found.\n")
 				return nil
 			}
 			for _, p := range rep.Problems {
-				fmt.Fprintln(a.stdout, "problem: "+p)
+				printf(a.stdout, "problem: %s\n", p)
 			}
 			return errors.New("the database has problems (listed above); restore a backup made with warroom backup")
 		},
@@ -62,10 +61,10 @@ func newConfigCmd(a *app) *cobra.Command {
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c := a.cfg
-			fmt.Fprintf(a.stdout, "# config file: %s\n# database:    %s\n", c.File, a.databasePath())
+			printf(a.stdout, "# config file: %s\n# database:    %s\n", c.File, a.databasePath())
 			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 			for _, k := range config.Keys {
-				fmt.Fprintf(tw, "%s\t= %s\t# %s\n", k, c.Value(k), c.Source[k])
+				printf(tw, "%s\t= %s\t# %s\n", k, c.Value(k), c.Source[k])
 			}
 			return tw.Flush()
 		},

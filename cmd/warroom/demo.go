@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -36,7 +35,7 @@ retrospective) and open the cockpit on it, so a newcomer sees a full cockpit at 
 			if !res.Created {
 				verb = "Reopened"
 			}
-			fmt.Fprintf(a.stdout, "%s the demo incident %s\n%s\n", verb, key, key)
+			printf(a.stdout, "%s the demo incident %s\n%s\n", verb, key, key)
 			// From a script (no terminal) the demo is created and not opened.
 			if noOpen || !isTerminal(os.Stdin) || !isTerminal(os.Stdout) {
 				return nil

@@ -75,7 +75,7 @@ records its deletion. In a shell, quote #N ('#12'): a bare # starts a comment.`,
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(a.stdout, "%s: restored #%d, %s at %s: %s\n", key, e.ID, e.Kind, clock(e.At, now), incident.CleanLine(e.Text))
+				printf(a.stdout, "%s: restored #%d, %s at %s: %s\n", key, e.ID, e.Kind, clock(e.At, now), e.Text)
 				return nil
 			}
 			var before incident.Entry
@@ -106,10 +106,10 @@ records its deletion. In a shell, quote #N ('#12'): a bare # starts a comment.`,
 				what = append(what, map[bool]string{true: "starred", false: "unstarred"}[e.Starred])
 			}
 			if len(what) == 0 {
-				fmt.Fprintf(a.stdout, "%s: #%d unchanged; it already reads so\n", key, e.ID)
+				printf(a.stdout, "%s: #%d unchanged; it already reads so\n", key, e.ID)
 				return nil
 			}
-			fmt.Fprintf(a.stdout, "%s: edited #%d (%s)\n", key, e.ID, strings.Join(what, ", "))
+			printf(a.stdout, "%s: edited #%d (%s)\n", key, e.ID, strings.Join(what, ", "))
 			return nil
 		},
 	}
@@ -153,7 +153,7 @@ The declaration entry cannot be deleted. In a shell, quote #N ('#12').`,
 				return err
 			}
 			key := incident.FormatID(incID)
-			fmt.Fprintf(a.stdout, "%s: deleted #%d; the deletion is #%d (warroom edit -i %s %d --restore brings it back)\n", key, entryID, del.ID, key, del.ID)
+			printf(a.stdout, "%s: deleted #%d; the deletion is #%d (warroom edit -i %s %d --restore brings it back)\n", key, entryID, del.ID, key, del.ID)
 			return nil
 		},
 	}

@@ -68,7 +68,7 @@ Markdown layout.`,
 			if err := os.WriteFile(output, data, 0o644); err != nil {
 				return fmt.Errorf("cannot write %s: %v", output, unwrapPathErr(err))
 			}
-			fmt.Fprintf(a.stdout, "Wrote %s to %s\n", inc.Key(), output)
+			printf(a.stdout, "Wrote %s to %s\n", inc.Key(), output)
 			return nil
 		},
 	}
@@ -102,11 +102,11 @@ func (a *app) exportAll(args []string, dir, output, format string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "Wrote %s and %s to %s", countOf(len(incs), "incident", "incidents"), export.IndexFile, dir)
+	printf(a.stdout, "Wrote %s and %s to %s", countOf(len(incs), "incident", "incidents"), export.IndexFile, dir)
 	if n := len(res.Removed); n > 0 {
-		fmt.Fprintf(a.stdout, "; removed %s (%s)", countOf(n, "stale file", "stale files"), strings.Join(res.Removed, ", "))
+		printf(a.stdout, "; removed %s (%s)", countOf(n, "stale file", "stale files"), strings.Join(res.Removed, ", "))
 	}
-	fmt.Fprintln(a.stdout)
+	printLine(a.stdout)
 	return nil
 }
 

@@ -49,20 +49,20 @@ entries stay deleted. Importing the same file twice changes nothing.`,
 			key := incident.FormatID(res.ID)
 			switch {
 			case res.Created:
-				fmt.Fprintf(a.stdout, "Imported %s as new: %d entries, %d public updates\n", key, res.EntriesAdded, res.UpdatesAdded)
+				printf(a.stdout, "Imported %s as new: %d entries, %d public updates\n", key, res.EntriesAdded, res.UpdatesAdded)
 			case !res.Changed():
-				fmt.Fprintf(a.stdout, "%s is already up to date; nothing new to import\n", key)
+				printf(a.stdout, "%s is already up to date; nothing new to import\n", key)
 			default:
-				fmt.Fprintf(a.stdout, "Merged into %s: %d entries added, %d updated, %d public updates added", key, res.EntriesAdded, res.EntriesUpdated, res.UpdatesAdded)
+				printf(a.stdout, "Merged into %s: %d entries added, %d updated, %d public updates added", key, res.EntriesAdded, res.EntriesUpdated, res.UpdatesAdded)
 				if res.HeadChanged {
-					fmt.Fprint(a.stdout, ", incident details updated")
+					printf(a.stdout, ", incident details updated")
 				}
 				if res.RetroChanged {
-					fmt.Fprint(a.stdout, ", retro merged")
+					printf(a.stdout, ", retro merged")
 				}
-				fmt.Fprintln(a.stdout)
+				printLine(a.stdout)
 			}
-			fmt.Fprintln(a.stdout, key)
+			printLine(a.stdout, key)
 			return nil
 		},
 	}

@@ -1,13 +1,10 @@
 package main
 
 import (
-	"fmt"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
-
-	"github.com/warroom-cli/warroom/internal/incident"
 )
 
 // incidentSummary is the stable `list --json` shape.
@@ -56,16 +53,16 @@ func newListCmd(a *app) *cobra.Command {
 			}
 			if len(out) == 0 {
 				if all {
-					fmt.Fprintln(a.stdout, "No incidents yet. Declare one with: warroom new TITLE (or try warroom demo)")
+					printf(a.stdout, "No incidents yet. Declare one with: warroom new TITLE (or try warroom demo)\n")
 				} else {
-					fmt.Fprintln(a.stdout, "No open incidents. warroom list --all shows past ones.")
+					printf(a.stdout, "No open incidents. warroom list --all shows past ones.\n")
 				}
 				return nil
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tSEV\tSTATUS\tDECLARED\tTITLE")
+			printf(tw, "ID\tSEV\tSTATUS\tDECLARED\tTITLE\n")
 			for _, s := range out {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.Severity, s.Status, s.Created.Local().Format("2006-01-02 15:04"), incident.CleanLine(s.Title))
+				printf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.Severity, s.Status, s.Created.Local().Format("2006-01-02 15:04"), s.Title)
 			}
 			return tw.Flush()
 		},

@@ -72,17 +72,17 @@ Each line printed names the entry it logged as #N, the id warroom edit and warro
 			// Every line names the entry as #N, the id edit and delete take.
 			key := incident.FormatID(incID)
 			if c.Command == incident.CmdDraft {
-				fmt.Fprintf(a.stdout, "%s: draft saved\n", key)
+				printf(a.stdout, "%s: draft saved\n", key)
 			}
 			for _, mv := range res.Moves {
-				fmt.Fprintf(a.stdout, "%s: moved #%d (%s) to %s\n", key, mv.ID, c.Milestone, mv.At.Format("15:04"))
+				printf(a.stdout, "%s: moved #%d (%s) to %s\n", key, mv.ID, c.Milestone, mv.At.Format("15:04"))
 			}
 			for _, e := range res.Entries {
 				if res.Update != nil && e.Kind == incident.KindPublic {
-					fmt.Fprintf(a.stdout, "%s: published #%d at %s: %s\n", key, e.ID, res.Update.At.Format("15:04"), incident.CleanLine(res.Update.Text))
+					printf(a.stdout, "%s: published #%d at %s: %s\n", key, e.ID, res.Update.At.Format("15:04"), res.Update.Text)
 					continue
 				}
-				fmt.Fprintf(a.stdout, "%s: logged #%d %s at %s: %s\n", key, e.ID, e.Kind, e.At.Format("15:04"), incident.CleanLine(e.Text))
+				printf(a.stdout, "%s: logged #%d %s at %s: %s\n", key, e.ID, e.Kind, e.At.Format("15:04"), e.Text)
 			}
 			if res.Update != nil {
 				return a.deliver(context.Background(), st, incID, *res.Update)

@@ -7,14 +7,13 @@
 package main
 
 import (
-	"fmt"
 	"os"
 )
 
 func main() {
 	a := newApp(os.Stdout, os.Stderr)
 	if err := newRootCmd(a).Execute(); err != nil {
-		fmt.Fprintln(os.Stderr, "warroom: "+firstSentence(err))
+		printf(os.Stderr, "warroom: %s\n", firstSentence(err))
 		os.Exit(1)
 	}
 }

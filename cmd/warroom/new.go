@@ -63,8 +63,8 @@ capture it with $(warroom new "..." | tail -1).`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "Declared %s %s: %s\n", created.Key(), created.Severity, created.Title)
-			fmt.Fprintln(a.stdout, created.Key())
+			printf(a.stdout, "Declared %s %s: %s\n", created.Key(), created.Severity, created.Title)
+			printLine(a.stdout, created.Key())
 			if open {
 				return a.runCockpit(created.Key())
 			}

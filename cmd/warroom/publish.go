@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/notify"
@@ -27,9 +26,9 @@ func (a *app) deliver(ctx context.Context, st *store.Store, id int64, u incident
 	}
 	for _, d := range deliveries {
 		if d.State == incident.DeliverySent {
-			fmt.Fprintf(a.stdout, "  sent to %s\n", d.Target)
+			printf(a.stdout, "  sent to %s\n", d.Target)
 		} else {
-			fmt.Fprintf(a.stderr, "warroom: the update is saved but delivery to %s failed (%s); re-send it from the cockpit.\n", d.Target, d.Error)
+			printf(a.stderr, "warroom: the update is saved but delivery to %s failed (%s); re-send it from the cockpit.\n", d.Target, d.Error)
 		}
 	}
 	return nil

@@ -39,7 +39,7 @@ names the incident, where it matched and a snippet; --json prints them for scrip
 				return a.printJSON(hits)
 			}
 			if len(hits) == 0 {
-				fmt.Fprintf(a.stdout, "No matches for %q in %s.\n", query, countOf(len(incs), "incident", "incidents"))
+				printf(a.stdout, "No matches for %q in %s.\n", query, countOf(len(incs), "incident", "incidents"))
 				return nil
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
@@ -48,12 +48,12 @@ names the incident, where it matched and a snippet; --json prints them for scrip
 				if h.At != nil {
 					where += " " + h.At.In(time.Local).Format("Jan 02 15:04")
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", h.Incident, where, h.Snippet)
+				printf(tw, "%s\t%s\t%s\n", h.Incident, where, h.Snippet)
 			}
 			if err := tw.Flush(); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "%s in %s searched.\n", countOf(len(hits), "match", "matches"), countOf(len(incs), "incident", "incidents"))
+			printf(a.stdout, "%s in %s searched.\n", countOf(len(hits), "match", "matches"), countOf(len(incs), "incident", "incidents"))
 			return nil
 		},
 	}

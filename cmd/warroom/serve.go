@@ -44,7 +44,7 @@ view (header, status and public updates only).`,
 			if err != nil {
 				return fmt.Errorf("cannot listen on %s (%v); choose another address with --listen", listen, err)
 			}
-			fmt.Fprintf(a.stdout, "warroom war room on ssh://%s (database %s); ctrl+c stops it\n", l.Addr(), st.Path())
+			printf(a.stdout, "warroom war room on ssh://%s (database %s); ctrl+c stops it\n", l.Addr(), st.Path())
 			stop := make(chan os.Signal, 1)
 			signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
 			go func() {

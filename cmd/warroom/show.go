@@ -38,22 +38,22 @@ func newShowCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-// printIncident writes a plain-text view for the terminal. Every piece of
-// user text goes through CleanLine so nothing typed can drive the terminal.
+// printIncident writes a plain-text view for the terminal. printf cleans
+// every piece of user text (titles, role names, people, kinds, tags) so
+// nothing typed or imported can drive the terminal.
 func printIncident(w io.Writer, inc *incident.Incident) {
-	c := incident.CleanLine
-	fmt.Fprintf(w, "%s  %s  %s  %s\n", inc.Key(), inc.Severity, strings.ToUpper(string(inc.Status)), c(inc.Title))
+	printf(w, "%s  %s  %s  %s\n", inc.Key(), inc.Severity, strings.ToUpper(string(inc.Status)), inc.Title)
 	for _, r := range inc.RoleNames() {
-		fmt.Fprintf(w, "  %s: %s\n", r, c(inc.Roles[r]))
+		printf(w, "  %s: %s\n", r, inc.Roles[r])
 	}
 	if inc.WarRoom != "" || inc.PublicChannel != "" {
-		fmt.Fprintf(w, "  channels: war room %s, public %s\n", c(orDash(inc.WarRoom)), c(orDash(inc.PublicChannel)))
+		printf(w, "  channels: war room %s, public %s\n", orDash(inc.WarRoom), orDash(inc.PublicChannel))
 	}
 	if !inc.ETA.IsZero() {
-		fmt.Fprintf(w, "  ETA: %s\n", inc.ETA.Local().Format("2006-01-02 15:04"))
+		printf(w, "  ETA: %s\n", inc.ETA.Local().Format("2006-01-02 15:04"))
 	}
 	if len(inc.Tags) > 0 {
-		fmt.Fprintf(w, "  tags: %s\n", c(strings.Join(inc.Tags, ", ")))
+		printf(w, "  tags: %s\n", strings.Join(inc.Tags, ", "))
 	}
 	var ms []string
 	for _, m := range incident.Milestones {
@@ -62,11 +62,11 @@ func printIncident(w io.Writer, inc *incident.Incident) {
 		}
 	}
 	if len(ms) > 0 {
-		fmt.Fprintf(w, "  milestones: %s\n", strings.Join(ms, ", "))
+		printf(w, "  milestones: %s\n", strings.Join(ms, ", "))
 	}
 	for _, m := range incident.Metrics(inc.Milestones) {
 		if m.Known {
-			fmt.Fprintf(w, "  %s: %s\n", m.Name, incident.FormatDuration(m.Value))
+			printf(w, "  %s: %s\n", m.Name, incident.FormatDuration(m.Value))
 		}
 	}
 	entries := inc.VisibleEntries()
@@ -75,18 +75,18 @@ func printIncident(w io.Writer, inc *incident.Incident) {
 	if multiDay {
 		layout = "Jan 02 15:04"
 	}
-	fmt.Fprintf(w, "\nTimeline (%d entries)\n", len(entries))
+	printf(w, "\nTimeline (%d entries)\n", len(entries))
 	for _, e := range entries {
 		star := " "
 		if e.Starred {
 			star = "*"
 		}
-		fmt.Fprintf(w, "%s %s %-9s %-10s %s\n", star, e.At.Local().Format(layout), e.Kind, c(e.Author), c(e.Text))
+		printf(w, "%s %s %-9s %-10s %s\n", star, e.At.Local().Format(layout), e.Kind, e.Author, e.Text)
 	}
 	if len(inc.Updates) > 0 {
-		fmt.Fprintln(w, "\nPublic updates")
+		printf(w, "\nPublic updates\n")
 		for _, u := range inc.Updates {
-			fmt.Fprintf(w, "  %s: %s\n", u.At.Local().Format("15:04"), c(u.Text))
+			printf(w, "  %s: %s\n", u.At.Local().Format("15:04"), u.Text)
 		}
 	}
 }

@@ -39,12 +39,12 @@ for scripts.`,
 
 func printStats(w io.Writer, s export.Stats) {
 	if s.Incidents == 0 {
-		fmt.Fprintln(w, "No incidents yet. Declare one with: warroom new TITLE (or try warroom demo)")
+		printf(w, "No incidents yet. Declare one with: warroom new TITLE (or try warroom demo)\n")
 		return
 	}
-	fmt.Fprintf(w, "Incidents: %d (%d open)\n", s.Incidents, s.Open)
-	fmt.Fprintf(w, "By severity: SEV1 %d, SEV2 %d, SEV3 %d, SEV4 %d\n", s.BySeverity["SEV1"], s.BySeverity["SEV2"], s.BySeverity["SEV3"], s.BySeverity["SEV4"])
-	fmt.Fprintln(w, "By month:")
+	printf(w, "Incidents: %d (%d open)\n", s.Incidents, s.Open)
+	printf(w, "By severity: SEV1 %d, SEV2 %d, SEV3 %d, SEV4 %d\n", s.BySeverity["SEV1"], s.BySeverity["SEV2"], s.BySeverity["SEV3"], s.BySeverity["SEV4"])
+	printf(w, "By month:\n")
 	for _, m := range s.ByMonth {
 		var parts []string
 		for _, sev := range []string{"SEV1", "SEV2", "SEV3", "SEV4"} {
@@ -52,19 +52,19 @@ func printStats(w io.Writer, s export.Stats) {
 				parts = append(parts, fmt.Sprintf("%s %d", sev, n))
 			}
 		}
-		fmt.Fprintf(w, "  %s  %3d  (%s)\n", m.Month, m.Total, strings.Join(parts, ", "))
+		printf(w, "  %s  %3d  (%s)\n", m.Month, m.Total, strings.Join(parts, ", "))
 	}
 	if s.TimeToResolve.Count > 0 {
-		fmt.Fprintf(w, "Time to resolve: median %s, p90 %s (%d resolved)\n", s.TimeToResolve.Median, s.TimeToResolve.P90, s.TimeToResolve.Count)
+		printf(w, "Time to resolve: median %s, p90 %s (%d resolved)\n", s.TimeToResolve.Median, s.TimeToResolve.P90, s.TimeToResolve.Count)
 	} else {
-		fmt.Fprintln(w, "Time to resolve: no resolved incident has its milestones yet")
+		printf(w, "Time to resolve: no resolved incident has its milestones yet\n")
 	}
 	if s.UpdateCadence.Due > 0 {
-		fmt.Fprintf(w, "Public updates on time: %d of %d (%.0f%%)\n", s.UpdateCadence.OnTime, s.UpdateCadence.Due, 100*s.UpdateCadence.Compliance)
+		printf(w, "Public updates on time: %d of %d (%.0f%%)\n", s.UpdateCadence.OnTime, s.UpdateCadence.Due, 100*s.UpdateCadence.Compliance)
 	} else {
-		fmt.Fprintln(w, "Public updates on time: none due yet")
+		printf(w, "Public updates on time: none due yet\n")
 	}
-	fmt.Fprintf(w, "Action items: %d open (%d overdue), %d done\n", s.Actions.Open, s.Actions.Overdue, s.Actions.Done)
+	printf(w, "Action items: %d open (%d overdue), %d done\n", s.Actions.Open, s.Actions.Overdue, s.Actions.Done)
 	for _, it := range s.Actions.Items {
 		mark := "       "
 		if it.Overdue {
@@ -78,13 +78,13 @@ func printStats(w io.Writer, s export.Stats) {
 		if owner == "" {
 			owner = "no owner"
 		}
-		fmt.Fprintf(w, "  %s %-7s %s (%s, %s)\n", mark, it.Incident, it.Title, owner, due)
+		printf(w, "  %s %-7s %s (%s, %s)\n", mark, it.Incident, it.Title, owner, due)
 	}
 	if len(s.Tags) > 0 {
 		var tags []string
 		for _, t := range s.Tags {
 			tags = append(tags, fmt.Sprintf("%s (%d)", t.Tag, t.Count))
 		}
-		fmt.Fprintf(w, "Frequent tags: %s\n", strings.Join(tags, ", "))
+		printf(w, "Frequent tags: %s\n", strings.Join(tags, ", "))
 	}
 }
