@@ -10,6 +10,7 @@ import (
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/store"
 	"github.com/warroom-cli/warroom/internal/tui/common"
+	"github.com/warroom-cli/warroom/internal/tui/retro"
 )
 
 // run is s as one key message, as Bubble Tea v1 reports letters that came
@@ -187,7 +188,7 @@ func retroModel(t *testing.T) (Model, *store.Store, int64) {
 	return m, st, id
 }
 
-func retroOn(m Model) *RetroScreen { return m.screens[common.ScreenRetro].(*RetroScreen) }
+func retroOn(m Model) *retro.Model { return m.screens[common.ScreenRetro].(*retro.Model) }
 
 func TestKeyRunInTheRetroWhysIsKeys(t *testing.T) {
 	m, _, _ := retroModel(t)
@@ -229,7 +230,7 @@ func TestKeyRunInTheRetroFormsIsText(t *testing.T) {
 	m = press(t, m, "esc", "k", "k", "enter")
 	m = send(t, m, burst("jj kk esc")...)
 	s := retroOn(m)
-	if s.Focus != FocusEditor || s.Text.Area.Value() != "jj kk esc" {
+	if s.Focus != retro.FocusEditor || s.Text.Area.Value() != "jj kk esc" {
 		t.Fatalf("the introduction holds %q (focus %d)", s.Text.Area.Value(), s.Focus)
 	}
 }

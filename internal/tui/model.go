@@ -18,6 +18,7 @@ import (
 	"github.com/warroom-cli/warroom/internal/tui/common"
 	"github.com/warroom-cli/warroom/internal/tui/list"
 	"github.com/warroom-cli/warroom/internal/tui/preview"
+	"github.com/warroom-cli/warroom/internal/tui/retro"
 	"github.com/warroom-cli/warroom/internal/tui/viewer"
 )
 
@@ -30,7 +31,7 @@ import (
 func newScreen(ctx *common.Context, s common.Screen) common.Component {
 	switch s {
 	case common.ScreenRetro:
-		return NewRetroScreen(ctx)
+		return retro.New(ctx)
 	case common.ScreenPreview:
 		return preview.New(ctx)
 	}

@@ -7,6 +7,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/warroom-cli/warroom/internal/tui/common"
+	"github.com/warroom-cli/warroom/internal/tui/retro"
 )
 
 // Presence: who else is editing the same draft or retro section right now,
@@ -39,8 +40,8 @@ func (m Model) editingTarget() string {
 			}
 		}
 	case common.ScreenRetro:
-		rs, ok := m.screens[common.ScreenRetro].(*RetroScreen)
-		if !ok || rs.Focus != FocusEditor {
+		rs, ok := m.screens[common.ScreenRetro].(*retro.Model)
+		if !ok || rs.Focus != retro.FocusEditor {
 			return ""
 		}
 		switch {

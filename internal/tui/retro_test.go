@@ -16,6 +16,7 @@ import (
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/store"
 	"github.com/warroom-cli/warroom/internal/tui/common"
+	"github.com/warroom-cli/warroom/internal/tui/retro"
 )
 
 // retroOf reads the stored retro.
@@ -439,7 +440,7 @@ func TestTextSaverLastTextWins(t *testing.T) {
 	st := openStore(t)
 	id := seedHandbook(t, st)
 	ctx := &common.Context{Store: st, IncidentID: id, Author: "amara", Now: pinnedNow, Config: testConfig()}
-	s := &TextSaver{}
+	s := &retro.TextSaver{}
 	s.Set("Introduction", "first")
 	older := s.SaveCmd(ctx)
 	s.Set("Introduction", "second")
@@ -476,13 +477,13 @@ func TestTextSaverTwoPeopleKeepBothWords(t *testing.T) {
 	id := seedHandbook(t, st)
 	amara := &common.Context{Store: st, IncidentID: id, Author: "amara", Now: pinnedNow, Config: testConfig()}
 	ben := &common.Context{Store: st, IncidentID: id, Author: "ben", Now: pinnedNow, Config: testConfig()}
-	sa, sb := &TextSaver{}, &TextSaver{}
+	sa, sb := &retro.TextSaver{}, &retro.TextSaver{}
 	sa.Set("Introduction", "Checkout failed for card payments.")
 	sa.SaveCmd(amara)()
 	// Ben started from the empty section and never saw Amara's line.
 	sb.Set("Introduction", "Wallets kept working.")
 	msg := sb.SaveCmd(ben)()
-	saved, ok := msg.(RetroSavedMsg)
+	saved, ok := msg.(retro.SavedMsg)
 	if !ok {
 		t.Fatalf("ben's save gave %#v", msg)
 	}
@@ -601,7 +602,7 @@ func TestRetroTextFollowsOthersButKeepsOwnTyping(t *testing.T) {
 	id := seedHandbook(t, st)
 	m := newModel(t, st, id, 100, 30)
 	m = press(t, m, "tab", "R", "enter")
-	screen := func() *RetroScreen { return m.screens[common.ScreenRetro].(*RetroScreen) }
+	screen := func() *retro.Model { return m.screens[common.ScreenRetro].(*retro.Model) }
 
 	// A teammate writes while the editor is open but untouched: it shows.
 	write := func(text string) {
@@ -627,7 +628,7 @@ func TestRetroTextFollowsOthersButKeepsOwnTyping(t *testing.T) {
 	if got := screen().Text.Area.Value(); got != mine {
 		t.Fatalf("a teammate's write replaced text being typed: %q", got)
 	}
-	m = send(t, m, RetroTextSaveMsg{Seq: screen().Text.Seq})
+	m = send(t, m, retro.TextSaveMsg{Seq: screen().Text.Seq})
 	r := retroOf(t, st, id)
 	if s := r.Section("Introduction"); s.Text != mine || !slices.Equal(s.Contributors, []string{"li", "amara"}) {
 		t.Fatalf("introduction = %+v", *s)
@@ -675,7 +676,7 @@ func TestUnfinishedWhySurvivesQuitting(t *testing.T) {
 	m := newModel(t, st, id, 100, 30)
 	m = press(t, m, "tab", "R", "j", "j", "enter", "a")
 	m = typeText(t, m, "Why did the pool run dry")
-	if m.screens[common.ScreenRetro].(*RetroScreen).Whys.Form == nil {
+	if m.screens[common.ScreenRetro].(*retro.Model).Whys.Form == nil {
 		t.Fatalf("no why form:\n%s", m.View())
 	}
 	m = press(t, m, "ctrl+c")
@@ -683,7 +684,7 @@ func TestUnfinishedWhySurvivesQuitting(t *testing.T) {
 
 	m = newModel(t, st, id, 100, 30)
 	m = press(t, m, "tab", "R")
-	rs := m.screens[common.ScreenRetro].(*RetroScreen)
+	rs := m.screens[common.ScreenRetro].(*retro.Model)
 	if rs.Whys.Form == nil || rs.Whys.Form.Value(0) != "Why did the pool run dry" {
 		t.Fatalf("the unfinished why did not come back:\n%s", m.View())
 	}
@@ -692,7 +693,7 @@ func TestUnfinishedWhySurvivesQuitting(t *testing.T) {
 	}
 	m = press(t, m, "j", "j", "enter", "esc")
 	m.ctx.WaitWrites()
-	if v, _ := st.UIState(id, FormStateName("amara")); v != "" {
+	if v, _ := st.UIState(id, retro.FormStateName("amara")); v != "" {
 		t.Errorf("the cancelled form is still kept: %q", v)
 	}
 }

@@ -5,7 +5,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-// Component is a pane or Screen that plugs into the root: the comms pane in
+// Component is a pane or screen that plugs into the root: the comms pane in
 // the cockpit's right column, the retro and preview screens.
 //
 // Every method returns the updated component so that value types work; a

@@ -1,9 +1,9 @@
-// Package common is the small core every Screen and pane of the cockpit
+// Package common is the small core every screen and pane of the cockpit
 // shares, and nothing more: the Context passed by pointer to every
 // component (size, styles, keys, clock, store, config, author, the incident
-// on Screen, the ordered write path), the Styles and the one KeyMap, the
+// on screen, the ordered write path), the Styles and the one KeyMap, the
 // Component interface, the messages that travel between packages, and
-// rendering helpers. It imports no Screen; screens import it.
+// rendering helpers. It imports no screen; screens import it.
 package common
 
 import (
@@ -34,7 +34,7 @@ type Context struct {
 	// Author is who writes entries from this program (the SSH key's user in
 	// a shared war room).
 	Author string
-	// IncidentID is the incident on Screen, 0 when none is open.
+	// IncidentID is the incident on screen, 0 when none is open.
 	IncidentID int64
 	// Incident is the latest loaded copy of that incident, nil until the
 	// first load. It is replaced, never mutated, on each reload: treat it

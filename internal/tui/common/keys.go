@@ -54,7 +54,7 @@ type KeyMap struct {
 	// capture line with the command, whose syntax the hint then shows.
 	Commands []CommandKey
 
-	// The keys of the comms pane, the retro Screen and the preview, kept
+	// The keys of the comms pane, the retro screen and the preview, kept
 	// here so every key of the program is in this one map.
 	CommsPane     CommsKeys
 	RetroScreen   *RetroKeys
@@ -140,7 +140,7 @@ func DefaultKeyMap() *KeyMap {
 	}
 }
 
-// CommsKeys are the pane's own keys.
+// CommsKeys are the public update pane's keys, part of the one KeyMap.
 type CommsKeys struct {
 	Edit, Done, Publish, Resend, Template, Confirm, Deny key.Binding
 }
@@ -160,20 +160,7 @@ func DefaultCommsKeys() CommsKeys {
 	}
 }
 
-// The retro screen: a list of the retro's sections on the left, with a mark
-// for each that has content, and the editor of the selected section on the
-// right. Free-text sections (Introduction and any from the config) use a
-// textarea saved as it is typed and can be handed to $EDITOR; the Timeline
-// section analyses the incident and flags possible deficiencies; Five whys
-// and Actions are structured editors. Every change records its author as a
-// contributor of the section it touched.
-//
-// Files: retro.go (the Screen, keys, store commands), retro_text.go (free
-// text and $EDITOR), retro_timeline.go, retro_whys.go, retro_actions.go and
-// retro_form.go (the small form whys and actions use).
-
-// RetroKeys are the retro Screen's keys. They live beside the Screen rather
-// than in KeyMap because nothing else uses them.
+// RetroKeys are the retro screen's keys, part of the one KeyMap.
 type RetroKeys struct {
 	Up, Down       key.Binding
 	Open           key.Binding
@@ -229,17 +216,7 @@ func DefaultRetroKeys() *RetroKeys {
 	}
 }
 
-// The preview Screen shows the incident's Markdown export (the built-in
-// layout, or the config's export_template) rendered with glamour, as the
-// other teams will read it. It scrolls, writes the Markdown to a file and
-// copies it to the clipboard with OSC 52.
-//
-// Rendering runs in a tea.Cmd: a template file is read and a long timeline
-// takes glamour a moment, so Update never waits for it. A render is tagged
-// with a sequence number and the width it was made for, so a stale result
-// (the incident changed again, or the window was resized) is dropped.
-
-// PreviewKeys are the preview Screen's keys.
+// PreviewKeys are the preview screen's keys, part of the one KeyMap.
 type PreviewKeys struct {
 	Up, Down       key.Binding
 	PageUp, PageDn key.Binding

@@ -10,7 +10,7 @@ import (
 // Screen names what fills the terminal below the status line.
 type Screen int
 
-// The screens. ScreenRetro and ScreenPreview are plug-ins: see newScreen.
+// The screens. The root builds ScreenRetro and ScreenPreview when first shown (see newScreen in the root package).
 const (
 	ScreenCockpit Screen = iota
 	ScreenList
@@ -35,7 +35,7 @@ func (e ErrMsg) Error() string { return store.Message(e.Err) }
 // StatusMsg is a passing note for the status line ("Saved", "Copied").
 type StatusMsg struct{ Text string }
 
-// IncidentLoadedMsg replaces the incident on Screen. Partial means only the
+// IncidentLoadedMsg replaces the incident on screen. Partial means only the
 // last part of a huge timeline was read; the rest follows.
 type IncidentLoadedMsg struct {
 	ID      int64
@@ -97,7 +97,7 @@ type EntryChangedMsg struct {
 // OpenIncidentMsg asks the root to show the cockpit on an incident.
 type OpenIncidentMsg struct{ ID int64 }
 
-// SwitchScreenMsg asks the root to show a Screen.
+// SwitchScreenMsg asks the root to show a screen.
 type SwitchScreenMsg struct{ Screen Screen }
 
 // PublishRequestMsg asks the comms pane to publish the draft, or Text when

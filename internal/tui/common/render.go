@@ -10,7 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// Fit makes a styled line exactly w cells wide: Cut with an ellipsis when
+// Fit makes a styled line exactly w cells wide: cut with an ellipsis when
 // too long, padded with spaces when short.
 func Fit(s string, w int) string {
 	if w <= 0 {
@@ -118,7 +118,7 @@ func Blank(w, h int) string {
 	return strings.Join(lines, "\n")
 }
 
-// FitBlock makes a multi-line block exactly w×h: lines Cut or padded,
+// FitBlock makes a multi-line block exactly w×h: lines cut or padded,
 // missing lines added, extra lines dropped.
 func FitBlock(s string, w, h int) string {
 	if w <= 0 || h <= 0 {

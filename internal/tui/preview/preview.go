@@ -1,5 +1,12 @@
-// Package preview is the incident's Markdown export rendered in the terminal
-// (glamour) before it is shared, with keys to write it to a file or copy it.
+// Package preview shows the incident's Markdown export (the built-in
+// layout, or the config's export_template) rendered with glamour, as the
+// other teams will read it. It scrolls, writes the Markdown to a file and
+// copies it to the clipboard with OSC 52.
+//
+// Rendering runs in a tea.Cmd: a template file is read and a long timeline
+// takes glamour a moment, so Update never waits for it. A render is tagged
+// with a sequence number and the width it was made for, so a stale result
+// (the incident changed again, or the window was resized) is dropped.
 package preview
 
 import (

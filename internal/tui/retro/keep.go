@@ -1,4 +1,4 @@
-package tui
+package retro
 
 import (
 	"encoding/json"
@@ -39,7 +39,7 @@ type retroFormLoadedMsg struct {
 }
 
 // keptFormState is the form open now, as JSON, or "" when none is.
-func (s *RetroScreen) keptFormState() string {
+func (s *Model) keptFormState() string {
 	var k keptForm
 	switch {
 	case s.Whys.Form != nil:
@@ -63,7 +63,7 @@ func formValues(f *retroForm) []string {
 
 // saveFormCmd keeps the form open now (or clears what was kept) if it
 // changed since last kept.
-func (s *RetroScreen) saveFormCmd() tea.Cmd {
+func (s *Model) saveFormCmd() tea.Cmd {
 	v := s.keptFormState()
 	if v == s.keptForm || s.ctx.Store == nil || s.ctx.IncidentID == 0 {
 		return nil
@@ -74,7 +74,7 @@ func (s *RetroScreen) saveFormCmd() tea.Cmd {
 
 // formChanged schedules keeping the form after a key reached it; a form
 // just closed (saved or cancelled) is forgotten at once.
-func (s *RetroScreen) formChanged() tea.Cmd {
+func (s *Model) formChanged() tea.Cmd {
 	v := s.keptFormState()
 	if v == s.keptForm {
 		return nil
@@ -86,7 +86,7 @@ func (s *RetroScreen) formChanged() tea.Cmd {
 }
 
 // loadFormCmd reads the form kept from last time.
-func (s *RetroScreen) loadFormCmd() tea.Cmd {
+func (s *Model) loadFormCmd() tea.Cmd {
 	st, id, name := s.ctx.Store, s.ctx.IncidentID, FormStateName(s.ctx.Author)
 	if st == nil || id == 0 {
 		return nil
@@ -101,7 +101,7 @@ func (s *RetroScreen) loadFormCmd() tea.Cmd {
 }
 
 // restoreForm opens a kept form again with what was typed, and says so.
-func (s *RetroScreen) restoreForm(data string) tea.Cmd {
+func (s *Model) restoreForm(data string) tea.Cmd {
 	var k keptForm
 	if data == "" || json.Unmarshal([]byte(data), &k) != nil {
 		return nil

@@ -1,9 +1,9 @@
-package tui
+package retro
 
 // TakingText: the editor pane holds a text input only in a free-text
 // section, the Timeline section's notes or its annotation input, and the
 // whys' and actions' forms; their lists use letters as keys.
-func (s *RetroScreen) TakingText() bool {
+func (s *Model) TakingText() bool {
 	if !s.focused || s.Focus != FocusEditor {
 		return false
 	}

@@ -1,4 +1,16 @@
-package tui
+// Package retro is the retrospective screen: a list of the retro's sections
+// on the left, with a mark
+// for each that has content, and the editor of the selected section on the
+// right. Free-text sections (Introduction and any from the config) use a
+// textarea saved as it is typed and can be handed to $EDITOR; the Timeline
+// section analyses the incident and flags possible deficiencies; Five whys
+// and Actions are structured editors. Every change records its author as a
+// contributor of the section it touched.
+//
+// Files: retro.go (the screen and its store commands), text.go (free text
+// and $EDITOR), timeline.go, whys.go, actions.go, form.go (the small form
+// whys and actions use) and keep.go (a half-filled form kept across quits).
+package retro
 
 import (
 	"crypto/rand"
@@ -38,9 +50,9 @@ func kindOf(title string) sectionKind {
 	return kindText
 }
 
-// RetroSavedMsg reports a retro change that reached the store. what is the
+// SavedMsg reports a retro change that reached the store. what is the
 // note for the status line; "" for saves as you type, which stay quiet.
-type RetroSavedMsg struct {
+type SavedMsg struct {
 	id    int64
 	what  string
 	retro incident.Retro
@@ -93,7 +105,7 @@ func retroMergeCmd(ctx *common.Context, what string, fn func(r *incident.Retro, 
 		if note != "" {
 			what = note
 		}
-		return RetroSavedMsg{id: id, what: what, retro: r}
+		return SavedMsg{id: id, what: what, retro: r}
 	})
 }
 
@@ -191,7 +203,7 @@ func (s *TextSaver) SaveCmd(ctx *common.Context) tea.Cmd {
 		if failed != nil {
 			return common.ErrMsg{Err: fmt.Errorf("the retro text was not saved (%w); it is kept and saved with the next change", failed)}
 		}
-		return RetroSavedMsg{id: id, retro: retro, Saves: saves}
+		return SavedMsg{id: id, retro: retro, Saves: saves}
 	})
 }
 
@@ -203,8 +215,8 @@ const (
 	FocusEditor
 )
 
-// RetroScreen is the retro screen component.
-type RetroScreen struct {
+// Model is the retro screen component.
+type Model struct {
 	ctx   *common.Context
 	keys  *common.RetroKeys
 	saver *TextSaver
@@ -231,11 +243,11 @@ type RetroScreen struct {
 	formArmed bool
 }
 
-// NewRetroScreen builds the retro screen for the incident on screen.
-func NewRetroScreen(ctx *common.Context) *RetroScreen {
+// New builds the retro screen for the incident on screen.
+func New(ctx *common.Context) *Model {
 	keys := ctx.Keys.RetroScreen
 	saver := &TextSaver{}
-	s := &RetroScreen{
+	s := &Model{
 		ctx: ctx, keys: keys, saver: saver,
 		Text:     newRetroText(ctx, keys, saver),
 		Timeline: newRetroTimeline(ctx, keys),
@@ -247,15 +259,15 @@ func NewRetroScreen(ctx *common.Context) *RetroScreen {
 }
 
 // Init has nothing to start: the incident arrives with the root's loads.
-func (s *RetroScreen) Init() tea.Cmd { return s.loadFormCmd() }
+func (s *Model) Init() tea.Cmd { return s.loadFormCmd() }
 
 // Flush writes text typed but not yet saved; the root runs it on quit.
-func (s *RetroScreen) Flush() tea.Cmd {
+func (s *Model) Flush() tea.Cmd {
 	return tea.Batch(s.saver.SaveCmd(s.ctx), s.saveFormCmd())
 }
 
 // load takes the retro from the incident on screen.
-func (s *RetroScreen) load() {
+func (s *Model) load() {
 	inc := s.ctx.Incident
 	if inc == nil {
 		return
@@ -267,7 +279,7 @@ func (s *RetroScreen) load() {
 
 // setRetro shows a retro: the stored one with the configured sections in
 // place. Slices are cloned so that nothing here writes into ctx.Incident.
-func (s *RetroScreen) setRetro(r incident.Retro) {
+func (s *Model) setRetro(r incident.Retro) {
 	r.Sections = slices.Clone(r.Sections)
 	for i := range r.Sections {
 		r.Sections[i].Contributors = slices.Clone(r.Sections[i].Contributors)
@@ -283,7 +295,7 @@ func (s *RetroScreen) setRetro(r incident.Retro) {
 }
 
 // Current is the selected section's title.
-func (s *RetroScreen) Current() string {
+func (s *Model) Current() string {
 	if s.sel < 0 || s.sel >= len(s.retro.Sections) {
 		return ""
 	}
@@ -292,7 +304,7 @@ func (s *RetroScreen) Current() string {
 
 // TextTitle is the section the text editor shows: the selected free-text
 // section, or Timeline while its notes are edited; "" when none.
-func (s *RetroScreen) TextTitle() string {
+func (s *Model) TextTitle() string {
 	t := s.Current()
 	switch kindOf(t) {
 	case kindText:
@@ -306,7 +318,7 @@ func (s *RetroScreen) TextTitle() string {
 }
 
 // syncText points the text editor at the section it should show.
-func (s *RetroScreen) syncText() {
+func (s *Model) syncText() {
 	title := s.TextTitle()
 	if title == "" {
 		return
@@ -318,7 +330,7 @@ func (s *RetroScreen) syncText() {
 	s.Text.show(title, sec, s.saver.has(title))
 }
 
-func (s *RetroScreen) SetSize(w, h int) common.Component {
+func (s *Model) SetSize(w, h int) common.Component {
 	s.w, s.h = w, h
 	ew, eh := s.editorSize()
 	s.Text.setSize(ew-2, eh-2)
@@ -328,7 +340,7 @@ func (s *RetroScreen) SetSize(w, h int) common.Component {
 	return s
 }
 
-func (s *RetroScreen) SetFocused(f bool) common.Component {
+func (s *Model) SetFocused(f bool) common.Component {
 	s.focused = f
 	if !f {
 		s.Text.blur()
@@ -340,22 +352,22 @@ func (s *RetroScreen) SetFocused(f bool) common.Component {
 
 // Typing is true while the editor has the keys, so that esc comes back to
 // the section list (and then to the cockpit) and letters reach the editors.
-func (s *RetroScreen) Typing() bool { return s.focused && s.Focus == FocusEditor }
+func (s *Model) Typing() bool { return s.focused && s.Focus == FocusEditor }
 
 // listWidth is the section list's width.
-func (s *RetroScreen) listWidth() int { return min(max(s.w/4, 24), 32) }
+func (s *Model) listWidth() int { return min(max(s.w/4, 24), 32) }
 
 // editorSize is the editor box's outer size.
-func (s *RetroScreen) editorSize() (int, int) {
+func (s *Model) editorSize() (int, int) {
 	return max(s.w-s.listWidth(), 10), max(s.h-1, 3)
 }
 
-func (s *RetroScreen) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+func (s *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	switch msg := msg.(type) {
 	case common.IncidentLoadedMsg:
 		s.load()
 		return s, nil
-	case RetroSavedMsg:
+	case SavedMsg:
 		if msg.id != s.ctx.IncidentID || !s.loaded {
 			// A write for an incident no longer on screen.
 			return s, nil
@@ -380,7 +392,7 @@ func (s *RetroScreen) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 			return s, nil
 		}
 		return s, s.restoreForm(msg.form)
-	case RetroTextSaveMsg, retroEditorReadyMsg, retroEditorDoneMsg:
+	case TextSaveMsg, retroEditorReadyMsg, retroEditorDoneMsg:
 		var cmd tea.Cmd
 		s.Text, cmd = s.Text.update(msg)
 		return s, cmd
@@ -405,7 +417,7 @@ func (s *RetroScreen) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	return s, nil
 }
 
-func (s *RetroScreen) sectionsKey(msg tea.KeyMsg) (common.Component, tea.Cmd) {
+func (s *Model) sectionsKey(msg tea.KeyMsg) (common.Component, tea.Cmd) {
 	k := s.keys
 	switch {
 	case key.Matches(msg, k.Up):
@@ -430,7 +442,7 @@ func (s *RetroScreen) sectionsKey(msg tea.KeyMsg) (common.Component, tea.Cmd) {
 }
 
 // selectSection moves the selection, saving text typed in the section left.
-func (s *RetroScreen) selectSection(i int) {
+func (s *Model) selectSection(i int) {
 	if i < 0 || i >= len(s.retro.Sections) || i == s.sel {
 		return
 	}
@@ -440,7 +452,7 @@ func (s *RetroScreen) selectSection(i int) {
 }
 
 // openEditor gives the keys to the selected section's editor.
-func (s *RetroScreen) openEditor() tea.Cmd {
+func (s *Model) openEditor() tea.Cmd {
 	if !s.loaded {
 		return nil
 	}
@@ -452,7 +464,7 @@ func (s *RetroScreen) openEditor() tea.Cmd {
 }
 
 // closeEditor gives the keys back to the section list and saves the text.
-func (s *RetroScreen) closeEditor() tea.Cmd {
+func (s *Model) closeEditor() tea.Cmd {
 	s.Focus = focusSections
 	s.Text.blur()
 	cmd := s.saver.SaveCmd(s.ctx)
@@ -462,7 +474,7 @@ func (s *RetroScreen) closeEditor() tea.Cmd {
 	return cmd
 }
 
-func (s *RetroScreen) toggleFinal() tea.Cmd {
+func (s *Model) toggleFinal() tea.Cmd {
 	next := incident.RetroFinal
 	if s.retro.Status == incident.RetroFinal {
 		next = incident.RetroDraft
@@ -477,7 +489,7 @@ func (s *RetroScreen) toggleFinal() tea.Cmd {
 	}))
 }
 
-func (s *RetroScreen) editorKey(msg tea.Msg) (common.Component, tea.Cmd) {
+func (s *Model) editorKey(msg tea.Msg) (common.Component, tea.Cmd) {
 	km, isKey := msg.(tea.KeyMsg)
 	var cmd tea.Cmd
 	switch kindOf(s.Current()) {
@@ -532,7 +544,7 @@ func (s *RetroScreen) editorKey(msg tea.Msg) (common.Component, tea.Cmd) {
 }
 
 // View draws the top line, the section list and the editor.
-func (s *RetroScreen) View() string {
+func (s *Model) View() string {
 	if s.w <= 0 || s.h <= 0 {
 		return ""
 	}
@@ -572,7 +584,7 @@ func (s *RetroScreen) View() string {
 }
 
 // topLine names the retro and shows its status and due time.
-func (s *RetroScreen) topLine() string {
+func (s *Model) topLine() string {
 	st := s.ctx.Styles
 	inc := s.ctx.Incident
 	now := s.ctx.Now()
@@ -607,7 +619,7 @@ func (s *RetroScreen) topLine() string {
 }
 
 // sectionLines lists the sections with a mark for those with content.
-func (s *RetroScreen) sectionLines(w int) []string {
+func (s *Model) sectionLines(w int) []string {
 	st := s.ctx.Styles
 	var out []string
 	for i, sec := range s.retro.Sections {
@@ -644,7 +656,7 @@ func (s *RetroScreen) sectionLines(w int) []string {
 
 // hasContent is the section list's mark: text, whys, actions, or for the
 // timeline, anything on it.
-func (s *RetroScreen) hasContent(title string) bool {
+func (s *Model) hasContent(title string) bool {
 	if s.retro.HasContent(title) {
 		return true
 	}
@@ -655,7 +667,7 @@ func (s *RetroScreen) hasContent(title string) bool {
 }
 
 // editorLines renders the selected section's editor at inner size w×h.
-func (s *RetroScreen) editorLines(w, h int) []string {
+func (s *Model) editorLines(w, h int) []string {
 	switch kindOf(s.Current()) {
 	case kindTimeline:
 		if s.notes {
@@ -670,7 +682,7 @@ func (s *RetroScreen) editorLines(w, h int) []string {
 	return s.Text.view(w, h, s.Focus == FocusEditor)
 }
 
-func (s *RetroScreen) ShortHelp() []key.Binding {
+func (s *Model) ShortHelp() []key.Binding {
 	k := s.keys
 	if s.Focus == focusSections {
 		open := k.Open
@@ -696,7 +708,7 @@ func (s *RetroScreen) ShortHelp() []key.Binding {
 	return binds
 }
 
-func (s *RetroScreen) FullHelp() [][]key.Binding {
+func (s *Model) FullHelp() [][]key.Binding {
 	k := s.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Open, k.Cancel, k.Final, k.External},

@@ -1,4 +1,4 @@
-package tui
+package retro
 
 import (
 	"errors"
@@ -22,9 +22,9 @@ import (
 // often the file is written.
 const retroSaveAfter = 400 * time.Millisecond
 
-// RetroTextSaveMsg fires after typing pauses; seq tells whether more typing
+// TextSaveMsg fires after typing pauses; seq tells whether more typing
 // happened since.
-type RetroTextSaveMsg struct {
+type TextSaveMsg struct {
 	Seq   int
 	force bool
 }
@@ -159,12 +159,12 @@ func (t *retroText) changed(v string) tea.Cmd {
 	t.Seq++
 	t.saver.Set(t.title, v)
 	seq := t.Seq
-	return common.SaveTicks(retroSaveAfter, &t.armed, func(force bool) tea.Msg { return RetroTextSaveMsg{Seq: seq, force: force} })
+	return common.SaveTicks(retroSaveAfter, &t.armed, func(force bool) tea.Msg { return TextSaveMsg{Seq: seq, force: force} })
 }
 
 func (t retroText) update(msg tea.Msg) (retroText, tea.Cmd) {
 	switch msg := msg.(type) {
-	case RetroTextSaveMsg:
+	case TextSaveMsg:
 		if msg.force {
 			t.armed = false
 		}
