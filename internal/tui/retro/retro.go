@@ -1,8 +1,8 @@
 // Package retro is the retrospective screen: a list of the retro's sections
-// on the left, with a mark
-// for each that has content, and the editor of the selected section on the
-// right. Free-text sections (Introduction and any from the config) use a
-// textarea saved as it is typed and can be handed to $EDITOR; the Timeline
+// on the left, with a mark for each that has content, and the editor of the
+// selected section on the right. Free-text sections (Introduction and any
+// from the config) use a textarea saved as it is typed and can be handed to
+// $EDITOR; the Timeline
 // section analyses the incident and flags possible deficiencies; Five whys
 // and Actions are structured editors. Every change records its author as a
 // contributor of the section it touched.
