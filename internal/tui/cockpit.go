@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/warroom-cli/warroom/internal/tui/common"
+	"github.com/warroom-cli/warroom/internal/tui/comms"
 )
 
 // rightPanes builds the panes stacked under the incident pane in the right
@@ -18,7 +19,7 @@ import (
 // below it), joins the tab focus order after the timeline, and receives
 // data messages always and keys while focused.
 func rightPanes(ctx *common.Context) []common.Component {
-	return []common.Component{NewCommsPane(ctx)}
+	return []common.Component{comms.New(ctx)}
 }
 
 // focus identifies the focused part of the cockpit: the capture line, the

@@ -24,6 +24,7 @@ import (
 	"github.com/warroom-cli/warroom/internal/notify"
 	"github.com/warroom-cli/warroom/internal/store"
 	"github.com/warroom-cli/warroom/internal/tui/common"
+	"github.com/warroom-cli/warroom/internal/tui/comms"
 )
 
 // commsTerm is a terminal that records what is written outside the frame.
@@ -114,10 +115,10 @@ func commsModel(t *testing.T, st *store.Store, id int64, cfg *config.Config, ter
 	return m
 }
 
-func commsOf(t *testing.T, m Model) *CommsPane {
+func commsOf(t *testing.T, m Model) *comms.Pane {
 	t.Helper()
 	for _, p := range m.cockpit.Right {
-		if c, ok := p.(*CommsPane); ok {
+		if c, ok := p.(*comms.Pane); ok {
 			return c
 		}
 	}
@@ -197,13 +198,13 @@ func TestCommsEditSavesAsTyped(t *testing.T) {
 		t.Fatalf("draft after typing = %q (templated %v)", c.Text(), c.Templated)
 	}
 	// The debounced save fires once typing pauses.
-	m = send(t, m, DraftSaveMsg{Id: id, Seq: c.Seq})
+	m = send(t, m, comms.DraftSaveMsg{Id: id, Seq: c.Seq})
 	if got := storedIncident(t, st, id).Draft; got != c.Text() {
 		t.Fatalf("stored draft = %q, want %q", got, c.Text())
 	}
 	// A stale save (more was typed since) writes nothing.
 	m = typeText(t, m, "!")
-	m = send(t, m, DraftSaveMsg{Id: id, Seq: commsOf(t, m).Seq - 1})
+	m = send(t, m, comms.DraftSaveMsg{Id: id, Seq: commsOf(t, m).Seq - 1})
 	if got := storedIncident(t, st, id).Draft; strings.HasSuffix(got, "!") {
 		t.Fatalf("a stale save wrote %q", got)
 	}
@@ -254,7 +255,7 @@ func TestCommsMarksJargonInTheDraft(t *testing.T) {
 	r.SetHasDarkBackground(true)
 	ctx := &common.Context{Styles: common.NewStyles(r, common.DefaultTheme()), Keys: common.DefaultKeyMap(), Now: pinnedNow, Config: testConfig(), IncidentID: 1,
 		Incident: &incident.Incident{ID: 1, Created: pinned, Status: incident.Investigating, Draft: "The k8s cluster is slow."}}
-	c := NewCommsPane(ctx)
+	c := comms.New(ctx)
 	c.SetSize(40, 12)
 	lines := c.DraftLines(38, 3)
 	underline := ctx.Styles.Warn.Underline(true).Render("k8s")
@@ -432,7 +433,7 @@ func TestCommsDeadWebhookNeverLosesTheUpdate(t *testing.T) {
 	c := commsOf(t, m)
 	cmd := c.RequestPublish()
 	msg := cmd()
-	if _, ok := msg.(PublishDoneMsg); !ok {
+	if _, ok := msg.(comms.PublishDoneMsg); !ok {
 		t.Fatalf("publishing returned %T, want the stored result", msg)
 	}
 	if n := len(storedIncident(t, st, id).Updates); n != 1 {

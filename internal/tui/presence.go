@@ -7,6 +7,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/warroom-cli/warroom/internal/tui/common"
+	"github.com/warroom-cli/warroom/internal/tui/comms"
 	"github.com/warroom-cli/warroom/internal/tui/retro"
 )
 
@@ -35,7 +36,7 @@ func (m Model) editingTarget() string {
 	switch m.screen {
 	case common.ScreenCockpit:
 		for _, p := range m.cockpit.Right {
-			if c, ok := p.(*CommsPane); ok && c.Editing {
+			if c, ok := p.(*comms.Pane); ok && c.Editing {
 				return "draft"
 			}
 		}

@@ -1,5 +1,5 @@
-package tui
+package comms
 
 // TakingText: the draft is being edited. A publish confirmation wants y or
 // n, which are keys.
-func (c *CommsPane) TakingText() bool { return c.Focused && c.Editing }
+func (c *Pane) TakingText() bool { return c.Focused && c.Editing }

@@ -1,4 +1,8 @@
-package tui
+// Package comms is the public update pane: the countdown to the next update,
+// the draft (from the status template, edited in place, merged with a
+// teammate's edit), the jargon check, publishing, and delivery to the
+// clipboard and the webhooks.
+package comms
 
 import (
 	"context"
@@ -24,7 +28,7 @@ import (
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
-// CommsPane is the public-communication pane under the incident pane: the
+// Pane is the public-communication pane under the incident pane: the
 // countdown to the next public update, the draft (pre-written from the
 // status template, edited in place, saved as it is typed), the jargon
 // check, publishing with clipboard copy and webhook delivery, and the
@@ -34,7 +38,7 @@ import (
 // capture line hands /publish to this pane so the jargon confirmation
 // applies there too). Delivery runs in the background after the update is
 // stored, so a slow or dead webhook never blocks typing or loses the update.
-type CommsPane struct {
+type Pane struct {
 	ctx  *common.Context
 	keys common.CommsKeys
 	Ta   textarea.Model
@@ -145,7 +149,7 @@ func (s *draftSaver) adopt(id, rev int64, text string) {
 	}
 }
 
-func NewCommsPane(ctx *common.Context) *CommsPane {
+func New(ctx *common.Context) *Pane {
 	ta := textarea.New()
 	ta.ShowLineNumbers = false
 	// One column of margin, as the draft has when not edited.
@@ -165,23 +169,23 @@ func NewCommsPane(ctx *common.Context) *CommsPane {
 	// A steady cursor, as on the capture line: a blinking one redraws the
 	// frame twice a second for nothing.
 	ta.Cursor.SetMode(cursor.CursorStatic)
-	c := &CommsPane{ctx: ctx, keys: ctx.Keys.CommsPane, Ta: ta, Templated: true, saver: &draftSaver{base: map[int64]store.Edit{}}}
+	c := &Pane{ctx: ctx, keys: ctx.Keys.CommsPane, Ta: ta, Templated: true, saver: &draftSaver{base: map[int64]store.Edit{}}}
 	c.sync()
 	return c
 }
 
 // Init has nothing to start: the incident arrives with common.IncidentLoadedMsg.
-func (c *CommsPane) Init() tea.Cmd { return nil }
+func (c *Pane) Init() tea.Cmd { return nil }
 
 // SetSize sets the outer size.
-func (c *CommsPane) SetSize(w, h int) common.Component {
+func (c *Pane) SetSize(w, h int) common.Component {
 	c.w, c.h = w, h
 	c.layout()
 	return c
 }
 
 // SetFocused moves the keyboard to or from the pane.
-func (c *CommsPane) SetFocused(f bool) common.Component {
+func (c *Pane) SetFocused(f bool) common.Component {
 	c.Focused = f
 	if !f && c.Editing {
 		c.stopEditing()
@@ -190,7 +194,7 @@ func (c *CommsPane) SetFocused(f bool) common.Component {
 }
 
 // TakeFocusRequest implements common.FocusAsker.
-func (c *CommsPane) TakeFocusRequest() int {
+func (c *Pane) TakeFocusRequest() int {
 	r := c.focusRequest
 	c.focusRequest = 0
 	return r
@@ -198,7 +202,7 @@ func (c *CommsPane) TakeFocusRequest() int {
 
 // endConfirm leaves the publish confirmation and gives the keyboard back if
 // it was taken for it.
-func (c *CommsPane) endConfirm() {
+func (c *Pane) endConfirm() {
 	c.confirming = false
 	if c.seized {
 		c.seized = false
@@ -208,10 +212,10 @@ func (c *CommsPane) endConfirm() {
 
 // Typing is true while the draft is edited or a confirmation is asked, so
 // letters reach the pane.
-func (c *CommsPane) Typing() bool { return c.Editing || (c.Focused && c.confirming) }
+func (c *Pane) Typing() bool { return c.Editing || (c.Focused && c.confirming) }
 
 // Flush saves a draft typed since the last save; quitting runs it.
-func (c *CommsPane) Flush() tea.Cmd {
+func (c *Pane) Flush() tea.Cmd {
 	if c.Templated || c.Ta.Value() == c.synced || c.ctx.IncidentID == 0 {
 		return nil
 	}
@@ -219,10 +223,10 @@ func (c *CommsPane) Flush() tea.Cmd {
 }
 
 // Text is the draft as shown and published.
-func (c *CommsPane) Text() string { return c.Ta.Value() }
+func (c *Pane) Text() string { return c.Ta.Value() }
 
 // template writes the draft for the incident's state now.
-func (c *CommsPane) template() string {
+func (c *Pane) template() string {
 	inc := c.ctx.Incident
 	if inc == nil {
 		return ""
@@ -236,7 +240,7 @@ func (c *CommsPane) template() string {
 
 // sync brings the draft in line with the incident just loaded, unless the
 // user has typed something not yet saved, which wins.
-func (c *CommsPane) sync() {
+func (c *Pane) sync() {
 	inc := c.ctx.Incident
 	if inc == nil {
 		return
@@ -267,7 +271,7 @@ func (c *CommsPane) sync() {
 	c.setValue(c.template())
 }
 
-func (c *CommsPane) setValue(v string) {
+func (c *Pane) setValue(v string) {
 	if c.Ta.Value() == v {
 		return
 	}
@@ -277,7 +281,7 @@ func (c *CommsPane) setValue(v string) {
 }
 
 // refresh recomputes what derives from the draft text.
-func (c *CommsPane) refresh() {
+func (c *Pane) refresh() {
 	var extra, allow []string
 	if c.ctx.Config != nil {
 		extra, allow = c.ctx.Config.JargonWords, c.ctx.Config.JargonAllow
@@ -286,21 +290,21 @@ func (c *CommsPane) refresh() {
 	c.layout()
 }
 
-func (c *CommsPane) startEditing() tea.Cmd {
+func (c *Pane) startEditing() tea.Cmd {
 	c.Editing = true
 	c.confirming = false
 	c.layout()
 	return c.Ta.Focus()
 }
 
-func (c *CommsPane) stopEditing() {
+func (c *Pane) stopEditing() {
 	c.Editing = false
 	c.Ta.Blur()
 	c.layout()
 }
 
 // Update handles data messages always and keys while focused.
-func (c *CommsPane) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+func (c *Pane) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	switch msg := msg.(type) {
 	case common.IncidentLoadedMsg:
 		if c.state == "" && c.ctx.Incident != nil {
@@ -362,7 +366,7 @@ func (c *CommsPane) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	return c, nil
 }
 
-func (c *CommsPane) key(msg tea.KeyMsg) tea.Cmd {
+func (c *Pane) key(msg tea.KeyMsg) tea.Cmd {
 	k := c.keys
 	if c.confirming {
 		switch {
@@ -406,7 +410,7 @@ func (c *CommsPane) key(msg tea.KeyMsg) tea.Cmd {
 }
 
 // edited notes a change typed in the draft and schedules its save.
-func (c *CommsPane) edited() tea.Cmd {
+func (c *Pane) edited() tea.Cmd {
 	c.Templated = false
 	c.confirming = false
 	c.Seq++
@@ -416,7 +420,7 @@ func (c *CommsPane) edited() tea.Cmd {
 }
 
 // saveCmd writes the draft as it is now.
-func (c *CommsPane) saveCmd() tea.Cmd {
+func (c *Pane) saveCmd() tea.Cmd {
 	st, id, text, saver, author, now := c.ctx.Store, c.ctx.IncidentID, c.Text(), c.saver, c.ctx.Author, c.ctx.Now()
 	if st == nil || id == 0 {
 		return nil
@@ -433,7 +437,7 @@ func (c *CommsPane) saveCmd() tea.Cmd {
 // saved takes the stored draft back after a save. When a teammate changed
 // the draft meanwhile, their words were merged in: the pane shows the merge
 // with anything typed since the save on top, and says so.
-func (c *CommsPane) saved(msg draftSavedMsg) tea.Cmd {
+func (c *Pane) saved(msg draftSavedMsg) tea.Cmd {
 	m := msg.merged
 	if m.Rev >= c.syncedRev {
 		c.synced, c.syncedRev = m.Text, m.Rev
@@ -462,7 +466,7 @@ func (c *CommsPane) saved(msg draftSavedMsg) tea.Cmd {
 // replaceDraft shows text as the draft at once (the capture line's /draft
 // or /publish TEXT), before any write lands, so a /publish typed right
 // after publishes exactly it.
-func (c *CommsPane) replaceDraft(text string) {
+func (c *Pane) replaceDraft(text string) {
 	c.Seq++
 	c.Templated = false
 	c.confirming = false
@@ -471,13 +475,13 @@ func (c *CommsPane) replaceDraft(text string) {
 
 // setDraft replaces the draft with text and stores it through the ordered
 // write path.
-func (c *CommsPane) setDraft(text string) tea.Cmd {
+func (c *Pane) setDraft(text string) tea.Cmd {
 	c.replaceDraft(text)
 	return c.saveCmd()
 }
 
 // useTemplate drops the typed draft for the template of the current state.
-func (c *CommsPane) useTemplate() tea.Cmd {
+func (c *Pane) useTemplate() tea.Cmd {
 	c.Seq++
 	c.Templated = true
 	c.confirming = false
@@ -496,7 +500,7 @@ func (c *CommsPane) useTemplate() tea.Cmd {
 }
 
 // applied follows what the capture line (or this pane) stored.
-func (c *CommsPane) applied(msg common.AppliedMsg) tea.Cmd {
+func (c *Pane) applied(msg common.AppliedMsg) tea.Cmd {
 	switch {
 	case msg.Result.Update != nil:
 		return c.afterPublish(*msg.Result.Update)
@@ -507,7 +511,7 @@ func (c *CommsPane) applied(msg common.AppliedMsg) tea.Cmd {
 
 // RequestPublish publishes the draft, asking once when the jargon check
 // found words a customer may not follow.
-func (c *CommsPane) RequestPublish() tea.Cmd {
+func (c *Pane) RequestPublish() tea.Cmd {
 	if c.ctx.IncidentID == 0 {
 		return common.ErrCmd(common.ErrNoIncident)
 	}
@@ -553,7 +557,7 @@ func (c *CommsPane) RequestPublish() tea.Cmd {
 // afterPublish copies the update to the clipboard, records the copy and
 // delivers it to the webhooks in the background, and starts the next
 // draft.
-func (c *CommsPane) afterPublish(u incident.Update) tea.Cmd {
+func (c *Pane) afterPublish(u incident.Update) tea.Cmd {
 	now := c.ctx.Now()
 	if c.Seq == c.publishSeq {
 		// Nothing written since this publish: start the next draft from
@@ -608,7 +612,7 @@ func (c *CommsPane) afterPublish(u incident.Update) tea.Cmd {
 }
 
 // notifier delivers to hooks with the pane's clock.
-func (c *CommsPane) notifier(hooks []string) *notify.Notifier {
+func (c *Pane) notifier(hooks []string) *notify.Notifier {
 	opts := c.NotifyOpts
 	if opts.Now == nil {
 		opts.Now = c.ctx.Now
@@ -617,7 +621,7 @@ func (c *CommsPane) notifier(hooks []string) *notify.Notifier {
 }
 
 // delivered reports the outcome of a delivery in the status line.
-func (c *CommsPane) delivered(msg deliveredMsg) tea.Cmd {
+func (c *Pane) delivered(msg deliveredMsg) tea.Cmd {
 	reload := func() tea.Msg { return common.ReloadMsg{} }
 	if msg.err != nil {
 		return tea.Batch(reload, common.ErrCmd(fmt.Errorf("the update was delivered but its state was not saved: %w", msg.err)))
@@ -642,7 +646,7 @@ func (c *CommsPane) delivered(msg deliveredMsg) tea.Cmd {
 }
 
 // resend delivers again the latest update whose delivery failed.
-func (c *CommsPane) resend() tea.Cmd {
+func (c *Pane) resend() tea.Cmd {
 	inc := c.ctx.Incident
 	if inc == nil || c.resending {
 		return nil
@@ -680,7 +684,7 @@ func (c *CommsPane) resend() tea.Cmd {
 
 // tick refreshes the template's times and rings the bell (config bell)
 // once when the update becomes overdue.
-func (c *CommsPane) tick() tea.Cmd {
+func (c *Pane) tick() tea.Cmd {
 	if c.ctx.Incident == nil {
 		return nil
 	}
@@ -700,7 +704,7 @@ func (c *CommsPane) tick() tea.Cmd {
 	}
 }
 
-func (c *CommsPane) Countdown() incident.Countdown {
+func (c *Pane) Countdown() incident.Countdown {
 	return incident.CountdownAt(c.ctx.Incident, c.ctx.Policy(), c.ctx.Now())
 }
 
@@ -710,7 +714,7 @@ type commsLayout struct {
 }
 
 // layout sizes the textarea for the current plan.
-func (c *CommsPane) layout() {
+func (c *Pane) layout() {
 	l := c.plan()
 	c.Ta.SetWidth(max(c.w-2, 1))
 	c.Ta.SetHeight(max(l.draft, 1))
@@ -722,7 +726,7 @@ func (c *CommsPane) layout() {
 // six rows at most), up to three findings, every published update, every
 // finding, the rest of the draft; what is left goes to the editor while
 // editing and is blank at the bottom otherwise.
-func (c *CommsPane) plan() commsLayout {
+func (c *Pane) plan() commsLayout {
 	iw, ih := max(c.w-2, 1), max(c.h-2, 0)
 	rem := ih - 1
 	if c.confirming {
@@ -764,7 +768,7 @@ func (c *CommsPane) plan() commsLayout {
 }
 
 // View draws the pane.
-func (c *CommsPane) View() string {
+func (c *Pane) View() string {
 	st := c.ctx.Styles
 	iw := max(c.w-2, 1)
 	inc := c.ctx.Incident
@@ -856,7 +860,7 @@ func (c *CommsPane) View() string {
 
 // DraftLines renders the draft wrapped to w with jargon marked, in at most
 // h rows.
-func (c *CommsPane) DraftLines(w, h int) []string {
+func (c *Pane) DraftLines(w, h int) []string {
 	st := c.ctx.Styles
 	text := incident.CleanText(c.Text())
 	if strings.TrimSpace(text) == "" {
@@ -896,7 +900,7 @@ func (c *CommsPane) DraftLines(w, h int) []string {
 
 // updateLines lists the published updates, newest last, as "HH:MM: text"
 // with their delivery state, in at most h rows.
-func (c *CommsPane) updateLines(w, h int) []string {
+func (c *Pane) updateLines(w, h int) []string {
 	st := c.ctx.Styles
 	inc := c.ctx.Incident
 	us := slices.Clone(inc.Updates)
@@ -1003,7 +1007,7 @@ func wrapLine(text string, start, end, w int) [][2]int {
 }
 
 // ShortHelp lists the keys that work now.
-func (c *CommsPane) ShortHelp() []key.Binding {
+func (c *Pane) ShortHelp() []key.Binding {
 	k := c.keys
 	switch {
 	case c.confirming:
@@ -1019,7 +1023,7 @@ func (c *CommsPane) ShortHelp() []key.Binding {
 }
 
 // FullHelp lists every key of the pane.
-func (c *CommsPane) FullHelp() [][]key.Binding {
+func (c *Pane) FullHelp() [][]key.Binding {
 	k := c.keys
 	return [][]key.Binding{{k.Edit, k.Done, k.Publish, k.Resend, k.Template}}
 }
