@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/tui/cockpit"
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
@@ -123,8 +124,8 @@ func TestResizeBurstLosesNothing(t *testing.T) {
 	m := newModel(t, st, id, 120, 40)
 	m = typeText(t, m, "typed before the storm")
 	m = press(t, m, "tab", "k", "k", "tab", "tab") // scroll a little, come back to the capture line
-	if m.cockpit.Focus != FocusCapture {
-		m.cockpit.SetFocus(FocusCapture)
+	if m.cockpit.Focus != cockpit.FocusCapture {
+		m.cockpit.SetFocus(cockpit.FocusCapture)
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	for i := range 100 {
@@ -202,15 +203,15 @@ func TestGapAndDateLines(t *testing.T) {
 		{ID: 4, At: pinned, Kind: incident.KindNote, Text: "d"},
 		{ID: 5, At: pinned, Kind: incident.KindNote, Text: "gone", Deleted: true},
 	}}
-	td := BuildTimeline(inc, 15*60*1e9)
+	td := cockpit.BuildTimeline(inc, 15*60*1e9)
 	var kinds []string
 	for _, r := range td.Rows {
 		switch r.Kind {
-		case RowEntry:
+		case cockpit.RowEntry:
 			kinds = append(kinds, td.Entries[r.Entry].Text)
-		case RowGap:
+		case cockpit.RowGap:
 			kinds = append(kinds, "gap "+r.Text)
-		case RowDate:
+		case cockpit.RowDate:
 			kinds = append(kinds, "date "+r.Text)
 		}
 	}

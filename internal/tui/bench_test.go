@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/warroom-cli/warroom/internal/store"
+	"github.com/warroom-cli/warroom/internal/tui/cockpit"
 )
 
 // The 10-entry case of each benchmark is the baseline for the large case
@@ -154,7 +155,7 @@ func BenchmarkEnterToScreen(b *testing.B) {
 				clock.end()
 				d := m.cockpit.Timeline.Data
 				last := d.Rows[len(d.Rows)-1]
-				if len(d.Entries) != before+1 || last.Kind != RowEntry || d.Entries[last.Entry].Text != text {
+				if len(d.Entries) != before+1 || last.Kind != cockpit.RowEntry || d.Entries[last.Entry].Text != text {
 					b.Fatalf("the entry is not the newest row (%d entries, were %d)", len(d.Entries), before)
 				}
 				if p := m.cockpit.Timeline.Pending; len(p) != 0 {

@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/warroom-cli/warroom/internal/store"
+	"github.com/warroom-cli/warroom/internal/tui/cockpit"
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
@@ -18,7 +19,7 @@ import (
 // take less than a row), so the first frame costs the same for 100 entries
 // or 100,000. The rest loads in the background.
 func tailEntries(h int) int {
-	const chrome = 1 + HeaderHeight + CaptureHeight + 2 // status line, header, capture line, borders
+	const chrome = 1 + cockpit.HeaderHeight + cockpit.CaptureHeight + 2 // status line, header, capture line, borders
 	return max(h, MinHeight) - chrome
 }
 
@@ -39,8 +40,8 @@ func loadIncidentCmd(ctx *common.Context, first bool) tea.Cmd {
 		inc := snap.Incident
 		// Room for the lines logged next, so the first of them does not copy
 		// a long timeline on the Update loop (appendOwn appends in place).
-		inc.Entries = slices.Grow(inc.Entries, Headroom(len(inc.Entries)))
-		return common.IncidentLoadedMsg{ID: id, Inc: inc, Stamp: stamp, Cursor: snap.Cursor, Partial: snap.Partial, Total: snap.Total, First: first, Timeline: BuildTimeline(inc, gap)}
+		inc.Entries = slices.Grow(inc.Entries, cockpit.Headroom(len(inc.Entries)))
+		return common.IncidentLoadedMsg{ID: id, Inc: inc, Stamp: stamp, Cursor: snap.Cursor, Partial: snap.Partial, Total: snap.Total, First: first, Timeline: cockpit.BuildTimeline(inc, gap)}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/tui/cockpit"
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
@@ -131,7 +132,7 @@ func TestTabCompletesSlashCommands(t *testing.T) {
 	if !strings.Contains(m.View(), "/status NAME — set status") {
 		t.Errorf("the hint does not show the syntax:\n%s", m.View())
 	}
-	if m.cockpit.Focus != FocusCapture {
+	if m.cockpit.Focus != cockpit.FocusCapture {
 		t.Errorf("tab while completing moved the focus")
 	}
 	m = typeText(t, m, "ident")
@@ -141,7 +142,7 @@ func TestTabCompletesSlashCommands(t *testing.T) {
 	}
 	// With nothing to complete, tab moves to the timeline.
 	m = press(t, m, "tab")
-	if m.cockpit.Focus != FocusTimeline {
+	if m.cockpit.Focus != cockpit.FocusTimeline {
 		t.Errorf("tab on an empty line did not focus the timeline")
 	}
 }
@@ -188,16 +189,16 @@ func TestHalfTypedLineSavedAfterPause(t *testing.T) {
 	m := newModel(t, st, id, 120, 40)
 	m = typeText(t, m, "abc")
 	// An old timer does nothing; the one for the last keystroke saves.
-	m = send(t, m, SaveLineMsg{Seq: m.cockpit.Capture.Seq - 1})
+	m = send(t, m, cockpit.SaveLineMsg{Seq: m.cockpit.Capture.Seq - 1})
 	if v, _ := st.UIState(id, common.UIStateName("amara")); v != "" {
 		t.Fatalf("a stale timer saved %q", v)
 	}
-	m = send(t, m, SaveLineMsg{Seq: m.cockpit.Capture.Seq})
+	m = send(t, m, cockpit.SaveLineMsg{Seq: m.cockpit.Capture.Seq})
 	if v, _ := st.UIState(id, common.UIStateName("amara")); v != "abc" {
 		t.Fatalf("saved %q, want abc", v)
 	}
 	m = press(t, m, "enter")
-	m = send(t, m, SaveLineMsg{Seq: m.cockpit.Capture.Seq})
+	m = send(t, m, cockpit.SaveLineMsg{Seq: m.cockpit.Capture.Seq})
 	if v, _ := st.UIState(id, common.UIStateName("amara")); v != "" {
 		t.Fatalf("after logging the saved line is %q, want it cleared", v)
 	}
@@ -342,7 +343,7 @@ func TestSelectionStarEditRetimeDelete(t *testing.T) {
 
 	// Edit the text.
 	m = press(t, m, "e")
-	if m.cockpit.Focus != FocusCapture || m.cockpit.Capture.Mode != ModeEditText || m.cockpit.Capture.Value() != "Failover to secondary PSP started" {
+	if m.cockpit.Focus != cockpit.FocusCapture || m.cockpit.Capture.Mode != cockpit.ModeEditText || m.cockpit.Capture.Value() != "Failover to secondary PSP started" {
 		t.Fatalf("e did not open the edit prompt: mode %d value %q", m.cockpit.Capture.Mode, m.cockpit.Capture.Value())
 	}
 	m = typeText(t, m, " (eu-west-1 only)")
@@ -350,13 +351,13 @@ func TestSelectionStarEditRetimeDelete(t *testing.T) {
 	if e := lastEntry(t, st, id); e.Text != "Failover to secondary PSP started (eu-west-1 only)" || e.EditedAt.IsZero() {
 		t.Fatalf("the edit did not land: %+v", e)
 	}
-	if m.cockpit.Capture.Mode != ModeLog {
+	if m.cockpit.Capture.Mode != cockpit.ModeLog {
 		t.Fatal("the prompt did not close")
 	}
 
 	// Re-time.
 	m = press(t, m, "tab", "enter", "t")
-	if m.cockpit.Capture.Mode != ModeRetime {
+	if m.cockpit.Capture.Mode != cockpit.ModeRetime {
 		t.Fatal("t did not open the time prompt")
 	}
 	for range 5 {
@@ -402,11 +403,11 @@ func TestEditPromptEscKeepsHalfTypedLine(t *testing.T) {
 	m := newModel(t, st, id, 120, 40)
 	m = typeText(t, m, "not finished")
 	m = press(t, m, "tab", "enter", "e")
-	if m.cockpit.Capture.Mode != ModeEditText {
+	if m.cockpit.Capture.Mode != cockpit.ModeEditText {
 		t.Fatal("no edit prompt")
 	}
 	m = press(t, m, "esc")
-	if m.cockpit.Capture.Mode != ModeLog || m.cockpit.Capture.Value() != "not finished" {
+	if m.cockpit.Capture.Mode != cockpit.ModeLog || m.cockpit.Capture.Value() != "not finished" {
 		t.Fatalf("esc left mode %d value %q", m.cockpit.Capture.Mode, m.cockpit.Capture.Value())
 	}
 }
@@ -417,7 +418,7 @@ func TestCommandKeysStartCommands(t *testing.T) {
 	m := newModel(t, st, id, 120, 40)
 	m = typeText(t, m, "unfinished note")
 	m = press(t, m, "tab", "S")
-	if m.cockpit.Focus != FocusCapture || m.cockpit.Capture.Value() != "/status " {
+	if m.cockpit.Focus != cockpit.FocusCapture || m.cockpit.Capture.Value() != "/status " {
 		t.Fatalf("S gave focus %d and line %q", m.cockpit.Focus, m.cockpit.Capture.Value())
 	}
 	if !strings.Contains(m.View(), "/status NAME — set status") {
@@ -459,10 +460,10 @@ func TestHalfTypedLineSavedWithinTheLongestWait(t *testing.T) {
 	c.Input.SetValue("steady typing goes on")
 	c.Changed()
 	var cmd tea.Cmd
-	if c, cmd = c.Update(SaveLineMsg{Seq: first}); cmd != nil {
+	if c, cmd = c.Update(cockpit.SaveLineMsg{Seq: first}); cmd != nil {
 		t.Fatal("a stale pause tick saved")
 	}
-	if c, cmd = c.Update(SaveLineMsg{Seq: first, Force: true}); cmd == nil {
+	if c, cmd = c.Update(cockpit.SaveLineMsg{Seq: first, Force: true}); cmd == nil {
 		t.Fatal("the longest-wait tick did not save")
 	}
 	cmd()
@@ -482,7 +483,7 @@ func TestEntryEditSurvivesQuitting(t *testing.T) {
 	id := seedHandbook(t, st)
 	m := newModel(t, st, id, 120, 40)
 	m = press(t, m, "tab", "enter", "e")
-	if m.cockpit.Capture.Mode != ModeEditText {
+	if m.cockpit.Capture.Mode != cockpit.ModeEditText {
 		t.Fatalf("no edit prompt:\n%s", m.View())
 	}
 	entry := m.cockpit.Capture.Entry.ID
@@ -492,7 +493,7 @@ func TestEntryEditSurvivesQuitting(t *testing.T) {
 
 	m = newModel(t, st, id, 120, 40)
 	c := m.cockpit.Capture
-	if c.Mode != ModeEditText || c.Entry.ID != entry || c.Value() != "half of a better wording" {
+	if c.Mode != cockpit.ModeEditText || c.Entry.ID != entry || c.Value() != "half of a better wording" {
 		t.Fatalf("after reopening: mode %d entry #%d value %q; want the edit of #%d back", c.Mode, c.Entry.ID, c.Value(), entry)
 	}
 	m = press(t, m, "esc")

@@ -23,6 +23,7 @@ import (
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/notify"
 	"github.com/warroom-cli/warroom/internal/store"
+	"github.com/warroom-cli/warroom/internal/tui/cockpit"
 	"github.com/warroom-cli/warroom/internal/tui/common"
 	"github.com/warroom-cli/warroom/internal/tui/comms"
 )
@@ -288,11 +289,11 @@ func TestCommsPublishConfirmsJargonThenDelivers(t *testing.T) {
 	}
 	// The question took the keyboard, so y answers it, and the keyboard
 	// goes back to the capture line after.
-	if m.cockpit.Focus != FocusRight {
+	if m.cockpit.Focus != cockpit.FocusRight {
 		t.Fatalf("focus %d: the confirmation did not take the keyboard", m.cockpit.Focus)
 	}
 	m = press(t, m, "y")
-	if m.cockpit.Focus != FocusCapture {
+	if m.cockpit.Focus != cockpit.FocusCapture {
 		t.Errorf("focus %d after answering, want the capture line", m.cockpit.Focus)
 	}
 
@@ -558,11 +559,11 @@ func TestCommsPublishQuestionAnsweredNo(t *testing.T) {
 	m = press(t, m, "enter")
 	m = typeText(t, m, "/publish")
 	m = press(t, m, "enter")
-	if m.cockpit.Focus != FocusRight || !strings.Contains(m.View(), "Publish anyway?") {
+	if m.cockpit.Focus != cockpit.FocusRight || !strings.Contains(m.View(), "Publish anyway?") {
 		t.Fatalf("focus %d; the question is not asked", m.cockpit.Focus)
 	}
 	m = press(t, m, "n")
-	if m.cockpit.Focus != FocusCapture || strings.Contains(m.View(), "Publish anyway?") {
+	if m.cockpit.Focus != cockpit.FocusCapture || strings.Contains(m.View(), "Publish anyway?") {
 		t.Fatalf("after n: focus %d, view:\n%s", m.cockpit.Focus, m.View())
 	}
 	if n := len(storedIncident(t, st, id).Updates); n != 0 {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/store"
+	"github.com/warroom-cli/warroom/internal/tui/cockpit"
 	"github.com/warroom-cli/warroom/internal/tui/common"
 	"github.com/warroom-cli/warroom/internal/tui/retro"
 )
@@ -65,7 +66,7 @@ func TestKeyRunOnTheCaptureLineIsText(t *testing.T) {
 			if v := m.cockpit.Capture.Value(); v != want {
 				t.Fatalf("the capture line holds %q, want %q", v, want)
 			}
-			if m.cockpit.Focus != FocusCapture {
+			if m.cockpit.Focus != cockpit.FocusCapture {
 				t.Fatalf("focus moved to %d", m.cockpit.Focus)
 			}
 			if n := visibleCount(t, st, id); n != before {
@@ -88,7 +89,7 @@ func TestKeyRunTabDoesNotMoveFocus(t *testing.T) {
 	id := seedHandbook(t, st)
 	m := newModel(t, st, id, 120, 40)
 	m = send(t, m, run("tab"))
-	if m.cockpit.Focus != FocusCapture || m.cockpit.Capture.Value() != "tab" {
+	if m.cockpit.Focus != cockpit.FocusCapture || m.cockpit.Capture.Value() != "tab" {
 		t.Fatalf("after a run \"tab\": focus %d, line %q; want the capture line holding \"tab\"", m.cockpit.Focus, m.cockpit.Capture.Value())
 	}
 }
@@ -110,7 +111,7 @@ func TestKeyRunInTheTimelineIsKeys(t *testing.T) {
 	if got := runs.cockpit.Timeline.Top; got != start-1 {
 		t.Fatalf("after a run \"jj\" the top row is %d, want %d", got, start-1)
 	}
-	if runs.cockpit.Focus != FocusTimeline {
+	if runs.cockpit.Focus != cockpit.FocusTimeline {
 		t.Fatalf("focus moved to %d", runs.cockpit.Focus)
 	}
 }
@@ -123,7 +124,7 @@ func TestKeyRunIntoATextFieldMidway(t *testing.T) {
 	m := newModel(t, st, id, 120, 40)
 	m = press(t, m, "tab") // focus the timeline
 	m = send(t, m, run("/status"))
-	if m.cockpit.Focus != FocusCapture || m.cockpit.Capture.Value() != "/status" {
+	if m.cockpit.Focus != cockpit.FocusCapture || m.cockpit.Capture.Value() != "/status" {
 		t.Fatalf("after a run \"/status\" in the timeline: focus %d, line %q", m.cockpit.Focus, m.cockpit.Capture.Value())
 	}
 	m = press(t, m, "tab") // completes the command, as when typed slowly

@@ -15,6 +15,7 @@ import (
 	"github.com/warroom-cli/warroom/internal/config"
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/store"
+	"github.com/warroom-cli/warroom/internal/tui/cockpit"
 	"github.com/warroom-cli/warroom/internal/tui/common"
 	"github.com/warroom-cli/warroom/internal/tui/list"
 	"github.com/warroom-cli/warroom/internal/tui/preview"
@@ -73,7 +74,7 @@ type Options struct {
 type Model struct {
 	ctx      *common.Context
 	screen   common.Screen
-	cockpit  Cockpit
+	cockpit  cockpit.Model
 	list     list.Model
 	screens  map[common.Screen]common.Component
 	help     help.Model
@@ -127,7 +128,7 @@ func New(opts Options) Model {
 	}
 	m := Model{
 		ctx:       ctx,
-		cockpit:   NewCockpit(ctx),
+		cockpit:   cockpit.New(ctx),
 		list:      list.New(ctx),
 		screens:   map[common.Screen]common.Component{},
 		help:      help.New(),
@@ -210,7 +211,7 @@ func (m Model) poll() tea.Cmd {
 
 // openCmds load the incident on screen and its half-typed line.
 func (m Model) openCmds() []tea.Cmd {
-	return []tea.Cmd{loadIncidentCmd(m.ctx, true), LoadLineCmd(m.ctx.Store, m.ctx.IncidentID, m.ctx.Author)}
+	return []tea.Cmd{loadIncidentCmd(m.ctx, true), cockpit.LoadLineCmd(m.ctx.Store, m.ctx.IncidentID, m.ctx.Author)}
 }
 
 // reload reads what changed in the incident since the screen was last
@@ -233,7 +234,7 @@ func (m *Model) reload() tea.Cmd {
 
 // show puts a new copy of the incident on screen and tells every
 // component.
-func (m *Model) show(inc *incident.Incident, td *TimelineData) tea.Cmd {
+func (m *Model) show(inc *incident.Incident, td *cockpit.TimelineData) tea.Cmd {
 	m.ctx.Incident = inc
 	return m.toAll(common.IncidentLoadedMsg{ID: m.ctx.IncidentID, Inc: inc, Cursor: m.cursor, Total: len(inc.Entries), Timeline: td})
 }
@@ -246,7 +247,7 @@ func (m *Model) applyOwn(msg common.AppliedMsg) tea.Cmd {
 	if m.ctx.Incident == nil || msg.Head == nil {
 		return m.reload()
 	}
-	inc, td := AppendOwn(m.ctx.Incident, m.cockpit.Timeline.Data, msg.Head, msg.Result.Entries, m.ctx.GapThreshold())
+	inc, td := cockpit.AppendOwn(m.ctx.Incident, m.cockpit.Timeline.Data, msg.Head, msg.Result.Entries, m.ctx.GapThreshold())
 	if m.applied == nil {
 		m.applied = map[int64]bool{}
 	}
@@ -346,7 +347,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.loading = false
 		var cmds []tea.Cmd
 		if msg.delta.Cursor.Tx > m.cursor.Tx && m.ctx.Incident != nil {
-			inc, td := MergeDelta(m.ctx.Incident, m.cockpit.Timeline.Data, msg.delta, m.ctx.GapThreshold(), m.applied)
+			inc, td := cockpit.MergeDelta(m.ctx.Incident, m.cockpit.Timeline.Data, msg.delta, m.ctx.GapThreshold(), m.applied)
 			m.cursor = msg.delta.Cursor
 			for id := range m.applied {
 				if id <= m.cursor.LastEntry {
@@ -413,7 +414,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.list, cmd = m.list.Update(msg)
 		return m, cmd
-	case SaveLineMsg, common.ApplyFailedMsg, UiStateMsg, EntryPromptMsg:
+	case cockpit.SaveLineMsg, common.ApplyFailedMsg, cockpit.UIStateMsg, cockpit.EntryPromptMsg:
 		var cmd tea.Cmd
 		m.cockpit, cmd = m.cockpit.Update(msg)
 		return m, cmd
@@ -559,7 +560,7 @@ func (m *Model) open(id int64) tea.Cmd {
 		cmds = append(cmds, m.cockpit.Capture.SaveNow())
 		m.ctx.IncidentID = id
 		m.ctx.Incident, m.ctx.Partial = nil, false
-		m.cockpit = NewCockpit(m.ctx)
+		m.cockpit = cockpit.New(m.ctx)
 		m.screens = map[common.Screen]common.Component{}
 		m.loading, m.reloadAgain = true, false
 		m.cursor, m.applied = store.Cursor{}, nil

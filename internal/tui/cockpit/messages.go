@@ -1,7 +1,7 @@
-package tui
+package cockpit
 
-// UiStateMsg brings back the half-typed capture line saved last time.
-type UiStateMsg struct {
+// UIStateMsg brings back the half-typed capture line saved last time.
+type UIStateMsg struct {
 	id    int64
 	value string
 	// prompt is an entry edit or re-time in progress (savedPrompt JSON).

@@ -1,4 +1,9 @@
-package tui
+// Package cockpit is the main screen: the header, the running timeline (the
+// largest pane), the incident pane and the public update pane on the right,
+// and the capture line at the bottom. It shows what this program writes at
+// once (follow.go) and hands /draft and /publish to the comms pane in the
+// order they were typed.
+package cockpit
 
 import (
 	"strings"
@@ -32,10 +37,10 @@ const (
 	FocusRight
 )
 
-// Cockpit is the main screen: header, timeline on the left (the largest
+// Model is the main screen: header, timeline on the left (the largest
 // pane), the incident pane and plug-in panes on the right, the capture line
 // at the bottom.
-type Cockpit struct {
+type Model struct {
 	ctx      *common.Context
 	Timeline timelinePane
 	info     incidentPane
@@ -45,8 +50,8 @@ type Cockpit struct {
 	w, h     int
 }
 
-func NewCockpit(ctx *common.Context) Cockpit {
-	c := Cockpit{
+func New(ctx *common.Context) Model {
+	c := Model{
 		ctx:      ctx,
 		Timeline: newTimelinePane(ctx),
 		info:     incidentPane{ctx: ctx},
@@ -57,7 +62,7 @@ func NewCockpit(ctx *common.Context) Cockpit {
 }
 
 // Init starts the plug-in panes.
-func (c Cockpit) Init() tea.Cmd {
+func (c Model) Init() tea.Cmd {
 	cmds := make([]tea.Cmd, 0, len(c.Right))
 	for _, p := range c.Right {
 		cmds = append(cmds, p.Init())
@@ -72,7 +77,7 @@ const CaptureHeight = 2
 func rightWidth(w int) int { return min(max(w*2/5, 34), 60) }
 
 // SetSize lays the cockpit out. All layout arithmetic lives here.
-func (c *Cockpit) SetSize(w, h int) {
+func (c *Model) SetSize(w, h int) {
 	c.w, c.h = w, h
 	bodyH := max(h-HeaderHeight-CaptureHeight, 0)
 	rw := rightWidth(w)
@@ -93,10 +98,10 @@ func (c *Cockpit) SetSize(w, h int) {
 }
 
 // focusables is how many parts take the keyboard.
-func (c *Cockpit) focusables() int { return int(FocusRight) + len(c.Right) }
+func (c *Model) focusables() int { return int(FocusRight) + len(c.Right) }
 
 // SetFocus moves the keyboard to f.
-func (c *Cockpit) SetFocus(f focus) tea.Cmd {
+func (c *Model) SetFocus(f focus) tea.Cmd {
 	n := focus(c.focusables())
 	f = ((f % n) + n) % n
 	c.Focus = f
@@ -116,7 +121,7 @@ func (c *Cockpit) SetFocus(f focus) tea.Cmd {
 
 // Typing reports whether the focused part takes text, so that the root
 // leaves letters, esc and ? to it.
-func (c *Cockpit) Typing() bool {
+func (c *Model) Typing() bool {
 	switch {
 	case c.Focus == FocusCapture:
 		return true
@@ -127,7 +132,7 @@ func (c *Cockpit) Typing() bool {
 }
 
 // broadcast hands a data message to every plug-in pane.
-func (c *Cockpit) broadcast(msg tea.Msg) tea.Cmd {
+func (c *Model) broadcast(msg tea.Msg) tea.Cmd {
 	cmds := make([]tea.Cmd, 0, len(c.Right))
 	for i := range c.Right {
 		var cmd tea.Cmd
@@ -139,7 +144,7 @@ func (c *Cockpit) broadcast(msg tea.Msg) tea.Cmd {
 
 // answerFocusRequest moves the keyboard to or from the i-th right pane
 // when it asked (see common.FocusAsker).
-func (c *Cockpit) answerFocusRequest(i int) tea.Cmd {
+func (c *Model) answerFocusRequest(i int) tea.Cmd {
 	fa, ok := c.Right[i].(common.FocusAsker)
 	if !ok {
 		return nil
@@ -156,7 +161,7 @@ func (c *Cockpit) answerFocusRequest(i int) tea.Cmd {
 }
 
 // Update routes messages: keys to the focused part, data to everyone.
-func (c Cockpit) Update(msg tea.Msg) (Cockpit, tea.Cmd) {
+func (c Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case common.IncidentLoadedMsg:
 		if td, ok := msg.Timeline.(*TimelineData); ok {
@@ -178,7 +183,7 @@ func (c Cockpit) Update(msg tea.Msg) (Cockpit, tea.Cmd) {
 		var cmd tea.Cmd
 		c.Capture, cmd = c.Capture.Update(msg)
 		return c, cmd
-	case UiStateMsg:
+	case UIStateMsg:
 		if msg.id != c.ctx.IncidentID {
 			return c, nil
 		}
@@ -202,7 +207,7 @@ func (c Cockpit) Update(msg tea.Msg) (Cockpit, tea.Cmd) {
 	return c, c.broadcast(msg)
 }
 
-func (c Cockpit) key(msg tea.KeyMsg) (Cockpit, tea.Cmd) {
+func (c Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 	k := c.ctx.Keys
 	// Focus moves with tab unless tab completes a command; page keys scroll
 	// the timeline from the capture line so reading back never costs focus.
@@ -260,7 +265,7 @@ func (c Cockpit) key(msg tea.KeyMsg) (Cockpit, tea.Cmd) {
 
 // startCommand focuses the capture line with a command begun, keeping any
 // half-typed line in the history so nothing is lost.
-func (c *Cockpit) startCommand(line string) tea.Cmd {
+func (c *Model) startCommand(line string) tea.Cmd {
 	cmd := c.SetFocus(FocusCapture)
 	if v := c.Capture.Value(); v != "" && v != line {
 		c.Capture.remember(v)
@@ -271,12 +276,12 @@ func (c *Cockpit) startCommand(line string) tea.Cmd {
 	return tea.Batch(cmd, c.Capture.Changed())
 }
 
-func (c *Cockpit) rightTyping() bool {
+func (c *Model) rightTyping() bool {
 	return c.Focus >= FocusRight && c.Right[c.Focus-FocusRight].Typing()
 }
 
 // View draws the cockpit at its size.
-func (c Cockpit) View() string {
+func (c Model) View() string {
 	var b strings.Builder
 	b.WriteString(headerView(c.ctx, c.w))
 	b.WriteByte('\n')
@@ -296,7 +301,7 @@ func (c Cockpit) View() string {
 }
 
 // ShortHelp lists the keys of the focused part.
-func (c Cockpit) ShortHelp() []key.Binding {
+func (c Model) ShortHelp() []key.Binding {
 	switch {
 	case c.Focus == FocusCapture:
 		return c.Capture.ShortHelp()
@@ -307,7 +312,7 @@ func (c Cockpit) ShortHelp() []key.Binding {
 }
 
 // FullHelp lists every key of the cockpit.
-func (c Cockpit) FullHelp() [][]key.Binding {
+func (c Model) FullHelp() [][]key.Binding {
 	out := append(c.Capture.FullHelp(), c.Timeline.FullHelp()...)
 	for _, p := range c.Right {
 		out = append(out, p.FullHelp()...)

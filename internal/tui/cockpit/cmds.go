@@ -1,4 +1,4 @@
-package tui
+package cockpit
 
 import (
 	"fmt"
@@ -62,6 +62,6 @@ func LoadLineCmd(st *store.Store, id int64, author string) tea.Cmd {
 		if err != nil {
 			return common.ErrMsg{Err: err}
 		}
-		return UiStateMsg{id: id, value: v, prompt: p}
+		return UIStateMsg{id: id, value: v, prompt: p}
 	}
 }

@@ -1,0 +1,97 @@
+package cockpit
+
+import (
+	"slices"
+	"time"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/store"
+)
+
+// Following the incident without re-reading it.
+//
+// The screen applies this program's own writes as their results come back
+// (the write returns the entries it stored and the head folded after them),
+// and reads another process's changes as what came after the last
+// transaction it has seen (store.Since: the entries with later ids and the
+// entries named by later change records). Both cost what changed, not the
+// length of the timeline. A copy read in a transaction older than the one
+// on screen is dropped, so a reload that started before a save can never
+// put older text back.
+
+// Headroom is the spare capacity kept after n entries: enough for a long
+// stretch of typing before a slice must grow (and be copied) again.
+func Headroom(n int) int { return 256 + n/16 }
+
+// withHead is inc with its own fields, updates and retro from head, and
+// its entries and changes kept: a new value, since components may hold the
+// old one.
+func withHead(inc, head *incident.Incident) *incident.Incident {
+	out := *head
+	out.Entries, out.Changes = inc.Entries, inc.Changes
+	if head.Updates == nil {
+		out.Updates = inc.Updates
+	}
+	return &out
+}
+
+// MergeDelta applies d to the incident on screen and returns the new copy
+// and its timeline: extended in place when the delta only appends entries
+// at the end (the common case: someone logged a line), rebuilt otherwise.
+// known holds the ids of entries already applied from this program's own
+// writes, which a delta brings again.
+func MergeDelta(inc *incident.Incident, td *TimelineData, d store.Delta, gap time.Duration, known map[int64]bool) (*incident.Incident, *TimelineData) {
+	out := withHead(inc, d.Head)
+	out.Changes = append(inc.Changes, d.Changes...)
+	entries := inc.Entries
+	if len(d.Edited) > 0 {
+		entries = slices.Clone(entries)
+		byID := make(map[int64]int, len(d.Edited))
+		for i, e := range d.Edited {
+			byID[e.ID] = i
+		}
+		for i := range entries {
+			if j, ok := byID[entries[i].ID]; ok {
+				entries[i] = d.Edited[j]
+				delete(byID, entries[i].ID)
+			}
+		}
+		for _, j := range byID {
+			// Edited entries a partial load does not hold yet.
+			entries = append(entries, d.Edited[j])
+		}
+	}
+	added := make([]incident.Entry, 0, len(d.Added))
+	for _, e := range d.Added {
+		if !known[e.ID] {
+			added = append(added, e)
+		}
+	}
+	out.Entries = append(entries, added...)
+	if len(d.Edited) == 0 && td != nil && td.canExtend(added) {
+		return out, td.extend(added, gap)
+	}
+	if len(d.Edited) > 0 || len(added) > 0 || td == nil {
+		incident.SortEntries(out.Entries)
+		return out, BuildTimeline(out, gap)
+	}
+	return out, td
+}
+
+// AppendOwn adds the entries this program just stored to the incident on
+// screen, and the timeline to match.
+func AppendOwn(inc *incident.Incident, td *TimelineData, head *incident.Incident, added []incident.Entry, gap time.Duration) (*incident.Incident, *TimelineData) {
+	out := inc
+	if head != nil {
+		out = withHead(inc, head)
+	} else {
+		c := *inc
+		out = &c
+	}
+	out.Entries = append(inc.Entries, added...)
+	if td != nil && td.canExtend(added) {
+		return out, td.extend(added, gap)
+	}
+	incident.SortEntries(out.Entries)
+	return out, BuildTimeline(out, gap)
+}
