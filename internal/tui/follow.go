@@ -2,10 +2,16 @@ package tui
 
 import (
 	tea "github.com/charmbracelet/bubbletea"
-
+	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/store"
+	"github.com/warroom-cli/warroom/internal/tui/cockpit"
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
+
+// Following the incident on screen: this program's own writes are shown
+// from their results, another process's changes are read as a delta after
+// the screen's cursor (store.Since), and a copy older than the one shown is
+// dropped (see cockpit/follow.go for how the timeline is extended).
 
 // deltaLoadedMsg carries what changed after the cursor on screen.
 type deltaLoadedMsg struct {
@@ -22,4 +28,68 @@ func sinceCmd(st *store.Store, id int64, cur store.Cursor) tea.Cmd {
 		}
 		return deltaLoadedMsg{id: id, delta: d}
 	}
+}
+
+func (m Model) poll() tea.Cmd {
+	if m.ctx.Store == nil {
+		return nil
+	}
+	return pollCmd(m.ctx.Store, m.pollEvery)
+}
+
+// openCmds load the incident on screen and its half-typed line.
+func (m Model) openCmds() []tea.Cmd {
+	return []tea.Cmd{loadIncidentCmd(m.ctx, true), cockpit.LoadLineCmd(m.ctx.Store, m.ctx.IncidentID, m.ctx.Author)}
+}
+
+// reload reads what changed in the incident since the screen was last
+// read (all of it before the first read), or notes that it must once the
+// read in flight lands.
+func (m *Model) reload() tea.Cmd {
+	if m.ctx.IncidentID == 0 {
+		return nil
+	}
+	if m.loading {
+		m.reloadAgain = true
+		return nil
+	}
+	m.loading = true
+	if m.cursor.Tx == 0 || m.ctx.Incident == nil || m.ctx.Partial {
+		return loadIncidentCmd(m.ctx, false)
+	}
+	return sinceCmd(m.ctx.Store, m.ctx.IncidentID, m.cursor)
+}
+
+// show puts a new copy of the incident on screen and tells every
+// component.
+func (m *Model) show(inc *incident.Incident, td *cockpit.TimelineData) tea.Cmd {
+	m.ctx.Incident = inc
+	return m.toAll(common.IncidentLoadedMsg{ID: m.ctx.IncidentID, Inc: inc, Cursor: m.cursor, Total: len(inc.Entries), Timeline: td})
+}
+
+// applyOwn shows what this program just stored, from the write's result:
+// no read of the incident. When nothing else committed in between, the
+// screen's cursor moves past the write; otherwise what came between is
+// read as a delta.
+func (m *Model) applyOwn(msg common.AppliedMsg) tea.Cmd {
+	if m.ctx.Incident == nil || msg.Head == nil {
+		return m.reload()
+	}
+	inc, td := cockpit.AppendOwn(m.ctx.Incident, m.cockpit.Timeline.Data, msg.Head, msg.Result.Entries, m.ctx.GapThreshold())
+	if m.applied == nil {
+		m.applied = map[int64]bool{}
+	}
+	for _, e := range msg.Result.Entries {
+		m.applied[e.ID] = true
+	}
+	cmd := m.show(inc, td)
+	simple := len(msg.Result.Moves) == 0 && msg.Result.Draft == nil && msg.Result.Update == nil
+	if simple && msg.Tx != 0 && msg.Tx == m.cursor.Tx+1 {
+		m.cursor.Tx = msg.Tx
+		for _, e := range msg.Result.Entries {
+			m.cursor.LastEntry = max(m.cursor.LastEntry, e.ID)
+		}
+		return cmd
+	}
+	return tea.Batch(cmd, m.reload())
 }

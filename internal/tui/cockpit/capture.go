@@ -1,10 +1,8 @@
 package cockpit
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
@@ -126,16 +124,6 @@ func (c *captureLine) Blur() {
 // Value is what is typed.
 func (c *captureLine) Value() string { return c.Input.Value() }
 
-// restore puts back a half-typed line from last time, unless something has
-// been typed already.
-func (c *captureLine) restore(v string) {
-	if c.Mode == ModeLog && c.Input.Value() == "" && v != "" {
-		c.Input.SetValue(v)
-		c.Input.CursorEnd()
-		c.saved = v
-	}
-}
-
 // prompt opens the line as a prompt for an entry's text or time, keeping
 // the half-typed log line aside.
 func (c *captureLine) openPrompt(field string, e incident.Entry) tea.Cmd {
@@ -229,128 +217,6 @@ func (c captureLine) key(msg tea.KeyMsg) (captureLine, tea.Cmd) {
 	return c, tea.Batch(cmd, c.Changed())
 }
 
-// completing reports whether tab should complete a slash command: the line
-// is a command name being typed.
-func (c *captureLine) completing() bool {
-	v := c.Input.Value()
-	return c.Mode == ModeLog && strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "//") && !strings.Contains(v, " ")
-}
-
-// complete extends a command name as far as it is unambiguous, adding a
-// space when it is complete and takes arguments.
-func (c *captureLine) complete() {
-	v := c.Input.Value()
-	matches := incident.CompleteCommand(v)
-	switch len(matches) {
-	case 0:
-		c.Err = fmt.Sprintf("no command starts with %s; type /help to see them", incident.CleanLine(v))
-		return
-	case 1:
-		v = "/" + matches[0].Name
-		if matches[0].Args != "" {
-			v += " "
-		}
-	default:
-		prefix := matches[0].Name
-		for _, m := range matches[1:] {
-			for !strings.HasPrefix(m.Name, prefix) {
-				prefix = prefix[:len(prefix)-1]
-			}
-		}
-		v = "/" + prefix
-	}
-	c.Input.SetValue(v)
-	c.Input.CursorEnd()
-}
-
-// recall moves through earlier lines; the line being typed is kept.
-func (c *captureLine) recall(dir int) {
-	if len(c.history) == 0 {
-		return
-	}
-	if c.hist == len(c.history) {
-		c.histDraft = c.Input.Value()
-	}
-	c.hist = min(max(c.hist+dir, 0), len(c.history))
-	if c.hist == len(c.history) {
-		c.Input.SetValue(c.histDraft)
-	} else {
-		c.Input.SetValue(c.history[c.hist])
-	}
-	c.Input.CursorEnd()
-}
-
-func (c *captureLine) remember(line string) {
-	if line == "" {
-		return
-	}
-	if n := len(c.history); n == 0 || c.history[n-1] != line {
-		c.history = append(c.history, line)
-		if len(c.history) > maxHistory {
-			c.history = c.history[len(c.history)-maxHistory:]
-		}
-	}
-	c.hist = len(c.history)
-	c.histDraft = ""
-}
-
-// Changed schedules a save of the half-typed line once typing pauses.
-func (c *captureLine) Changed() tea.Cmd {
-	c.Seq++
-	seq := c.Seq
-	return common.SaveTicks(saveLineAfter, &c.Armed, func(force bool) tea.Msg { return SaveLineMsg{Seq: seq, Force: force} })
-}
-
-// SaveNow writes the half-typed log line if it changed since last saved.
-func (c *captureLine) SaveNow() tea.Cmd {
-	if c.ctx.IncidentID == 0 {
-		return nil
-	}
-	v := c.Input.Value()
-	prompt := ""
-	if c.Mode != ModeLog {
-		v = c.stash
-		// A half-done edit or re-time of an entry survives quitting too.
-		data, _ := json.Marshal(savedPrompt{Mode: int(c.Mode), Entry: c.Entry.ID, At: c.Entry.At, Value: c.Input.Value()})
-		prompt = string(data)
-	}
-	var cmds []tea.Cmd
-	if v != c.saved {
-		c.saved = v
-		cmds = append(cmds, c.ctx.Write(common.SaveLineCmd(c.ctx.Store, c.ctx.IncidentID, common.UIStateName(c.ctx.Author), v)))
-	}
-	if prompt != c.savedPrompt {
-		c.savedPrompt = prompt
-		cmds = append(cmds, c.ctx.Write(common.SaveLineCmd(c.ctx.Store, c.ctx.IncidentID, common.PromptStateName(c.ctx.Author), prompt)))
-	}
-	return tea.Batch(cmds...)
-}
-
-// savedPrompt is an entry edit or re-time in progress, kept across quits.
-type savedPrompt struct {
-	Mode  int       `json:"mode"`
-	Entry int64     `json:"entry"`
-	At    time.Time `json:"at"`
-	Value string    `json:"value"`
-}
-
-// restorePrompt reopens an entry edit or re-time kept from last time.
-func (c *captureLine) restorePrompt(data string) tea.Cmd {
-	var p savedPrompt
-	if data == "" || json.Unmarshal([]byte(data), &p) != nil || p.Entry == 0 || c.Mode != ModeLog {
-		return nil
-	}
-	field := "edit"
-	if captureMode(p.Mode) == ModeRetime {
-		field = "retime"
-	}
-	cmd := c.openPrompt(field, incident.Entry{ID: p.Entry, At: p.At, Text: p.Value})
-	c.Input.SetValue(p.Value)
-	c.Input.CursorEnd()
-	c.savedPrompt = data
-	return cmd
-}
-
 // submit runs the line: logs it, runs its command, or finishes a prompt.
 func (c captureLine) submit() (captureLine, tea.Cmd) {
 	line := c.Input.Value()
@@ -419,47 +285,6 @@ func (c captureLine) submit() (captureLine, tea.Cmd) {
 	return c, tea.Batch(save, applyCmd(c.ctx, line, capt, now, token))
 }
 
-// hint is the second row: the error, or the syntax of the command being
-// typed, or nothing.
-func (c captureLine) hint() string {
-	st := c.ctx.Styles
-	if c.Err != "" {
-		return st.Error.Render(" ✗ " + incident.CleanLine(c.Err))
-	}
-	switch c.Mode {
-	case ModeEditText:
-		return st.Hint.Render(" enter saves the new text · esc cancels")
-	case ModeRetime:
-		return st.Hint.Render(" HH:MM, -10m or RFC 3339 · enter moves the entry · esc cancels")
-	}
-	v := c.Input.Value()
-	if !strings.HasPrefix(v, "/") || strings.HasPrefix(v, "//") {
-		return ""
-	}
-	name, _, hasArg := strings.Cut(v[1:], " ")
-	if hasArg {
-		for _, s := range incident.CommandSpecs {
-			if s.Name == strings.ToLower(name) {
-				return st.Hint.Render(fmt.Sprintf(" /%s %s — %s", s.Name, s.Args, s.Help))
-			}
-		}
-		return ""
-	}
-	matches := incident.CompleteCommand(name)
-	switch len(matches) {
-	case 0:
-		return st.Error.Render(" no such command · /help lists them")
-	case 1:
-		m := matches[0]
-		return st.Hint.Render(strings.TrimSpace(fmt.Sprintf(" /%s %s", m.Name, m.Args)) + " — " + m.Help + " · tab completes")
-	}
-	names := make([]string, len(matches))
-	for i, m := range matches {
-		names[i] = "/" + m.Name
-	}
-	return st.Hint.Render(" " + strings.Join(names, "  ") + " · tab completes")
-}
-
 // View draws the input row and the hint row.
 func (c captureLine) View() string {
 	st := c.ctx.Styles
@@ -471,20 +296,4 @@ func (c captureLine) View() string {
 		ps = st.Faint
 	}
 	return common.Fit(ps.Render(c.prompt())+c.Input.View(), c.w) + "\n" + common.Fit(c.hint(), c.w)
-}
-
-func (c captureLine) ShortHelp() []key.Binding {
-	k := c.ctx.Keys
-	if c.Mode != ModeLog {
-		return []key.Binding{common.WithHelp(k.Submit, "save"), k.Cancel}
-	}
-	if c.completing() {
-		return []key.Binding{k.Complete, k.Submit, k.HistPrev}
-	}
-	return []key.Binding{k.Submit, k.HistPrev, common.WithHelp(k.NextPane, "timeline"), k.PageUp}
-}
-
-func (c captureLine) FullHelp() [][]key.Binding {
-	k := c.ctx.Keys
-	return [][]key.Binding{{k.Submit, common.WithHelp(k.Complete, "complete command"), k.HistPrev, common.WithHelp(k.Cancel, "cancel edit")}}
 }

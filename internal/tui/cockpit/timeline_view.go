@@ -1,0 +1,259 @@
+package cockpit
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/tui/common"
+)
+
+// View draws the rows in view and, while selecting, the selected entry's
+// details. It formats only what is visible.
+func (t timelinePane) View() string {
+	st := t.ctx.Styles
+	d := t.Data
+	inner := t.w - 2
+	vr := t.viewRows()
+	body := make([]string, 0, t.h)
+	end := min(t.Top+vr, len(d.Rows))
+	// Newest at the bottom, next to the capture line, even when the
+	// timeline is shorter than the pane.
+	for i := end - t.Top; i < vr; i++ {
+		body = append(body, "")
+	}
+	if len(d.Rows) == 0 && vr > 0 {
+		body[vr-1] = st.Faint.Render(" Nothing logged yet. Type below and press enter.")
+	}
+	for i := t.Top; i < end; i++ {
+		body = append(body, t.cachedRow(i, inner-1))
+	}
+	if np := min(len(t.Pending), vr); np > 0 && t.Follow && !t.selecting {
+		// Typed and not yet on disk: at the bottom, where it will land,
+		// marked until the write is durable.
+		body = body[min(np, len(body)):]
+		for _, p := range t.Pending[len(t.Pending)-np:] {
+			line := " " + st.Time.Render(p.Entry.At.Format("15:04")) + " " + st.Faint.Render("… "+rowText(p.Entry.Text))
+			body = append(body, common.Spread(common.Fit(line, max(inner-12, 1)), st.Faint.Render("saving… "), inner-1))
+		}
+	}
+	if t.selecting {
+		body = append(body, t.details(inner)...)
+	}
+	title := "Timeline"
+	var note string
+	switch {
+	case t.ctx.Partial:
+		note = st.Faint.Render("loading earlier entries…")
+	case !t.Follow && end > 0 && end < len(d.Rows):
+		below := len(d.Entries) - 1 - int(d.Rows[end-1].Entry)
+		if d.Rows[end-1].Kind != RowEntry {
+			below++
+		}
+		note = st.Warn.Render(fmt.Sprintf("↓ %d newer", below))
+	case len(d.Entries) > 0:
+		note = st.Faint.Render(fmt.Sprintf("%d %s", len(d.Entries), common.Plural(len(d.Entries), "entry", "entries")))
+	}
+	return common.Box(st, title, note, body, t.w, t.h, t.focused)
+}
+
+// rowPaints are the colours of timeline rows, built once; the selected
+// row uses a second set with the selection background on every part.
+type rowPaints struct {
+	plain, marker, time, author, text, muted, starred, gap, date common.Paint
+	kinds                                                        map[incident.Kind]common.Paint
+}
+
+func newRowPaints(st *common.Styles, selected bool) *rowPaints {
+	mk := func(s lipgloss.Style) common.Paint {
+		if selected {
+			s = s.Background(st.Theme.SelectBg)
+		}
+		return common.NewPaint(s)
+	}
+	p := &rowPaints{
+		plain: mk(st.Renderer.NewStyle()), marker: mk(st.SelectionMarker), time: mk(st.Time), author: mk(st.Author),
+		text: mk(st.Text), muted: mk(st.Muted), starred: mk(st.Starred), gap: mk(st.Gap), date: mk(st.DateLine),
+		kinds: map[incident.Kind]common.Paint{},
+	}
+	for _, k := range incident.Kinds {
+		p.kinds[k] = mk(st.KindStyle(k))
+	}
+	return p
+}
+
+// rowCache keeps formatted rows between frames; any change to what a row
+// shows (data, width, selection) starts it afresh.
+type rowCache struct {
+	key  rowCacheKey
+	rows map[int]string
+}
+
+type rowCacheKey struct {
+	data      *TimelineData
+	w         int
+	selecting bool
+	selID     int64
+}
+
+// cachedRow formats row i to width w, once per change.
+func (t timelinePane) cachedRow(i, w int) string {
+	if t.cache == nil {
+		return t.row(i, w)
+	}
+	key := rowCacheKey{data: t.Data, w: w, selecting: t.selecting, selID: t.selID}
+	if t.cache.key != key || t.cache.rows == nil {
+		t.cache.key = key
+		t.cache.rows = make(map[int]string, 64)
+	}
+	if r, ok := t.cache.rows[i]; ok {
+		return r
+	}
+	r := t.row(i, w)
+	if len(t.cache.rows) > 4096 {
+		clear(t.cache.rows)
+	}
+	t.cache.rows[i] = r
+	return r
+}
+
+// row formats row i to width w.
+func (t timelinePane) row(i, w int) string {
+	d := t.Data
+	r := d.Rows[i]
+	p := t.paints[0]
+	switch r.Kind {
+	case RowDate:
+		label := " " + r.Text + " "
+		return p.date.Of(common.Fit("──"+label+strings.Repeat("─", max(w-ansi.StringWidth(label)-2, 0)), w))
+	case RowGap:
+		return p.gap.Of(common.Fit("        ┆ "+r.Text, w))
+	}
+	e := &d.Entries[r.Entry]
+	selected := t.selecting && e.ID == t.selID
+	marker := p.plain.Of(" ")
+	if selected {
+		p = t.paints[1]
+		marker = p.marker.Of("▌")
+	}
+	kp, ok := p.kinds[e.Kind]
+	if !ok {
+		kp = p.text
+	}
+	authorW := d.author
+	if w < 50 {
+		authorW = 0
+	}
+	textW := w - 9 - authorW
+	if authorW > 0 {
+		textW--
+	}
+	text := d.texts[r.Entry]
+	if e.Starred {
+		text = "★ " + text
+	}
+	text = common.Fit(text, max(textW, 0))
+	switch {
+	case e.Starred:
+		text = p.starred.Of(text)
+	case e.Kind == incident.KindNote:
+		text = p.text.Of(text)
+	case e.Kind == incident.KindSystem || e.Kind == incident.KindRole:
+		text = p.muted.Of(text)
+	default:
+		text = kp.Of(text)
+	}
+	var b strings.Builder
+	b.Grow(len(text) + 96)
+	b.WriteString(marker)
+	b.WriteString(p.time.Of(e.At.Format("15:04")))
+	b.WriteString(p.plain.Of(" "))
+	b.WriteString(kp.Of(common.KindMark(e.Kind)))
+	b.WriteString(p.plain.Of(" "))
+	b.WriteString(text)
+	if authorW > 0 {
+		b.WriteString(p.plain.Of(" "))
+		b.WriteString(p.author.Of(common.Fit(incident.CleanLine(e.Author), authorW)))
+	}
+	return b.String()
+}
+
+// details describes the selected entry in full under the rows.
+func (t timelinePane) details(w int) []string {
+	st := t.ctx.Styles
+	e, ok := t.Selected()
+	if !ok {
+		return make([]string, detailLines)
+	}
+	var meta string
+	if t.confirm {
+		meta = st.Error.Render(fmt.Sprintf("Delete the entry from %s? y deletes (the deletion is logged), n keeps it", e.At.Format("15:04")))
+	} else {
+		parts := []string{fmt.Sprintf("#%d", e.ID), string(e.Kind), incident.CleanLine(e.Author), e.At.Format("Mon 2 Jan 15:04:05")}
+		if !e.RecordedAt.IsZero() && e.RecordedAt.Sub(e.At).Abs() >= time.Minute {
+			parts = append(parts, "logged "+e.RecordedAt.Format("15:04"))
+		}
+		if !e.EditedAt.IsZero() {
+			by := "edited"
+			if e.EditedBy != "" {
+				by += " by " + incident.CleanLine(e.EditedBy)
+			}
+			parts = append(parts, by+" at "+e.EditedAt.Format("15:04"))
+		}
+		meta = st.Muted.Render(strings.Join(parts, " · "))
+	}
+	out := []string{st.Border.Render(strings.Repeat("─", w))}
+	lines := common.Wrap(incident.CleanLine(boundText(e.Text)), w-1)
+	if len(lines) > detailLines-2 {
+		lines = lines[:detailLines-2]
+		lines[len(lines)-1] = common.Cut(lines[len(lines)-1]+"…", w-1)
+	}
+	for _, l := range lines {
+		out = append(out, " "+st.Text.Render(l))
+	}
+	for len(out) < detailLines-1 {
+		out = append(out, "")
+	}
+	return append(out, " "+meta)
+}
+
+// boundText keeps a huge entry's text to what a pane can show.
+func boundText(s string) string {
+	if len(s) > 4*maxRowText {
+		return s[:4*maxRowText]
+	}
+	return s
+}
+
+func (t timelinePane) ShortHelp() []key.Binding {
+	k := t.ctx.Keys
+	if t.confirm {
+		return []key.Binding{k.Confirm, k.Deny}
+	}
+	if t.selecting {
+		binds := []key.Binding{k.Up, k.Edit, k.Retime, k.Star, k.Delete}
+		if e, ok := t.Selected(); ok && e.Set.Field == incident.FieldDelete {
+			binds = append(binds, k.Restore)
+		}
+		return append(binds, k.Back)
+	}
+	return []key.Binding{k.Up, k.PageUp, k.Top, k.Select, k.Capture}
+}
+
+func (t timelinePane) FullHelp() [][]key.Binding {
+	k := t.ctx.Keys
+	cmds := make([]key.Binding, 0, len(k.Commands))
+	for _, c := range k.Commands {
+		cmds = append(cmds, c.Binding)
+	}
+	return [][]key.Binding{
+		{k.Up, k.PageUp, k.Top, k.Select},
+		{k.Edit, k.Retime, k.Star, k.Delete, k.Restore, common.WithHelp(k.Back, "end selection")},
+		cmds,
+	}
+}

@@ -1,0 +1,222 @@
+package comms
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/store"
+	"github.com/warroom-cli/warroom/internal/tui/common"
+)
+
+// draftSaveAfter is how long typing must pause before the draft is saved.
+const draftSaveAfter = 500 * time.Millisecond
+
+// draftSaver keeps the revision this program last wrote or adopted, read
+// and updated by the queued writes as they run, so that each save is made
+// on the copy the previous one left: only a teammate's edit in between
+// makes a save merge.
+type draftSaver struct {
+	mu   sync.Mutex
+	base map[int64]store.Edit
+}
+
+func (s *draftSaver) save(st *store.Store, id int64, text, author string, now time.Time) (store.Merged, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b := s.base[id]
+	m, err := st.SetDraft(id, store.Edit{BaseRev: b.BaseRev, Base: b.Base, Text: text}, author, now)
+	if err == nil {
+		s.base[id] = store.Edit{BaseRev: m.Rev, Base: m.Text}
+	}
+	return m, err
+}
+
+// adopt records a stored revision the pane has shown, unless a newer one
+// was written meanwhile.
+func (s *draftSaver) adopt(id, rev int64, text string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if rev >= s.base[id].BaseRev {
+		s.base[id] = store.Edit{BaseRev: rev, Base: text}
+	}
+}
+
+// Flush saves a draft typed since the last save; quitting runs it.
+func (c *Pane) Flush() tea.Cmd {
+	if c.Templated || c.Ta.Value() == c.synced || c.ctx.IncidentID == 0 {
+		return nil
+	}
+	return c.saveCmd()
+}
+
+// template writes the draft for the incident's state now.
+func (c *Pane) template() string {
+	inc := c.ctx.Incident
+	if inc == nil {
+		return ""
+	}
+	var tmpl map[string]string
+	if c.ctx.Config != nil {
+		tmpl = c.ctx.Config.Templates
+	}
+	return incident.DraftFor(inc, c.ctx.Policy(), tmpl, c.ctx.Now())
+}
+
+// sync brings the draft in line with the incident just loaded, unless the
+// user has typed something not yet saved, which wins.
+func (c *Pane) sync() {
+	inc := c.ctx.Incident
+	if inc == nil {
+		return
+	}
+	if inc.DraftRev < c.syncedRev {
+		// A copy read before this pane's own save landed.
+		return
+	}
+	dirty := !c.Templated && c.Ta.Value() != c.synced
+	if dirty {
+		// What the person typed stays; the next save merges.
+		return
+	}
+	c.syncedRev = inc.DraftRev
+	c.saver.adopt(c.ctx.IncidentID, inc.DraftRev, inc.Draft)
+	if inc.Draft != "" {
+		c.Templated = false
+		c.synced = inc.Draft
+		c.setValue(inc.Draft)
+		return
+	}
+	c.synced = ""
+	if c.Editing && !c.Templated {
+		// Cleared on purpose while editing: leave it empty to type into.
+		return
+	}
+	c.Templated = true
+	c.setValue(c.template())
+}
+
+func (c *Pane) setValue(v string) {
+	if c.Ta.Value() == v {
+		return
+	}
+	c.Ta.SetValue(v)
+	c.Ta.CursorEnd()
+	c.refresh()
+}
+
+// refresh recomputes what derives from the draft text.
+func (c *Pane) refresh() {
+	var extra, allow []string
+	if c.ctx.Config != nil {
+		extra, allow = c.ctx.Config.JargonWords, c.ctx.Config.JargonAllow
+	}
+	c.findings = incident.CheckJargon(incident.CleanText(c.Text()), extra, allow)
+	c.layout()
+}
+
+func (c *Pane) startEditing() tea.Cmd {
+	c.Editing = true
+	c.confirming = false
+	c.layout()
+	return c.Ta.Focus()
+}
+
+func (c *Pane) stopEditing() {
+	c.Editing = false
+	c.Ta.Blur()
+	c.layout()
+}
+
+// edited notes a change typed in the draft and schedules its save.
+func (c *Pane) edited() tea.Cmd {
+	c.Templated = false
+	c.confirming = false
+	c.Seq++
+	c.refresh()
+	id, seq := c.ctx.IncidentID, c.Seq
+	return common.SaveTicks(draftSaveAfter, &c.armed, func(force bool) tea.Msg { return DraftSaveMsg{Id: id, Seq: seq, force: force} })
+}
+
+// saveCmd writes the draft as it is now.
+func (c *Pane) saveCmd() tea.Cmd {
+	st, id, text, saver, author, now := c.ctx.Store, c.ctx.IncidentID, c.Text(), c.saver, c.ctx.Author, c.ctx.Now()
+	if st == nil || id == 0 {
+		return nil
+	}
+	return c.ctx.Write(func() tea.Msg {
+		m, err := saver.save(st, id, text, author, now)
+		if err != nil {
+			return common.ErrMsg{Err: fmt.Errorf("the public draft was not saved (it is kept on screen): %w", err)}
+		}
+		return draftSavedMsg{id: id, sent: text, merged: m}
+	})
+}
+
+// saved takes the stored draft back after a save. When a teammate changed
+// the draft meanwhile, their words were merged in: the pane shows the merge
+// with anything typed since the save on top, and says so.
+func (c *Pane) saved(msg draftSavedMsg) tea.Cmd {
+	m := msg.merged
+	if m.Rev >= c.syncedRev {
+		c.synced, c.syncedRev = m.Text, m.Rev
+	}
+	if !m.Merged || m.Text == msg.sent {
+		return nil
+	}
+	local := incident.Merge3(msg.sent, c.Ta.Value(), m.Text).Text
+	c.Templated = false
+	c.setValue(local)
+	who := incident.CleanLine(m.By)
+	if who == "" {
+		who = "someone"
+	}
+	note := who + " changed the public draft while you typed; their words are merged into yours"
+	if m.Conflict {
+		note = who + " changed the same words of the public draft while you typed; both versions are kept, theirs first"
+	}
+	cmds := []tea.Cmd{func() tea.Msg { return common.StatusMsg{Text: note} }}
+	if local != m.Text {
+		cmds = append(cmds, c.edited())
+	}
+	return tea.Batch(cmds...)
+}
+
+// replaceDraft shows text as the draft at once (the capture line's /draft
+// or /publish TEXT), before any write lands, so a /publish typed right
+// after publishes exactly it.
+func (c *Pane) replaceDraft(text string) {
+	c.Seq++
+	c.Templated = false
+	c.confirming = false
+	c.setValue(text)
+}
+
+// setDraft replaces the draft with text and stores it through the ordered
+// write path.
+func (c *Pane) setDraft(text string) tea.Cmd {
+	c.replaceDraft(text)
+	return c.saveCmd()
+}
+
+// useTemplate drops the typed draft for the template of the current state.
+func (c *Pane) useTemplate() tea.Cmd {
+	c.Seq++
+	c.Templated = true
+	c.confirming = false
+	c.setValue(c.template())
+	if c.synced == "" {
+		return nil
+	}
+	st, id, saver, author, now := c.ctx.Store, c.ctx.IncidentID, c.saver, c.ctx.Author, c.ctx.Now()
+	return c.ctx.Write(func() tea.Msg {
+		m, err := saver.save(st, id, "", author, now)
+		if err != nil {
+			return common.ErrMsg{Err: fmt.Errorf("the public draft was not reset: %w", err)}
+		}
+		return draftSavedMsg{id: id, sent: "", merged: m}
+	})
+}

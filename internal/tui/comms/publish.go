@@ -1,0 +1,226 @@
+package comms
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/notify"
+	"github.com/warroom-cli/warroom/internal/tui/common"
+)
+
+// applied follows what the capture line (or this pane) stored.
+func (c *Pane) applied(msg common.AppliedMsg) tea.Cmd {
+	switch {
+	case msg.Result.Update != nil:
+		return c.afterPublish(*msg.Result.Update)
+	}
+	// Status, ETA or cadence changes reach the template with the reload.
+	return nil
+}
+
+// RequestPublish publishes the draft, asking once when the jargon check
+// found words a customer may not follow.
+func (c *Pane) RequestPublish() tea.Cmd {
+	if c.ctx.IncidentID == 0 {
+		return common.ErrCmd(common.ErrNoIncident)
+	}
+	text := strings.TrimSpace(c.Text())
+	if c.publishing > 0 && text == c.publishText && c.Seq == c.publishSeq {
+		// The same update asked for twice (p pressed again): once is enough.
+		return nil
+	}
+	if text == "" {
+		return common.ErrCmd(errors.New("the public draft is empty; write the update first, e.g. /draft We are investigating"))
+	}
+	if len(c.findings) > 0 && !c.confirming {
+		c.confirming = true
+		if !c.Focused {
+			// Typed on the capture line: take the keyboard so y or n answer.
+			c.seized = true
+			c.focusRequest = 1
+		}
+		c.layout()
+		n := len(c.findings)
+		return common.ErrCmd(fmt.Errorf("%d %s in the draft may confuse customers; press y to publish anyway or n to keep editing", n, common.Plural(n, "word", "words")))
+	}
+	c.endConfirm()
+	c.publishing++
+	c.Seq++
+	c.publishText, c.publishSeq = text, c.Seq
+	c.layout()
+	st, id, now, author, policy, saver := c.ctx.Store, c.ctx.IncidentID, c.ctx.Now(), c.ctx.Author, c.ctx.Policy(), c.saver
+	// Exactly the text on screen is published, in one transaction.
+	raw := c.Text()
+	return c.ctx.Write(func() tea.Msg {
+		res, err := st.Apply(id, incident.Capture{Command: incident.CmdPublish, Text: raw}, now, author, policy)
+		if err != nil {
+			return PublishDoneMsg{err: fmt.Errorf("the update was not published (the draft is kept): %w", err)}
+		}
+		if res.Head != nil {
+			saver.adopt(id, res.Head.DraftRev, res.Head.Draft)
+		}
+		return PublishDoneMsg{res: res}
+	})
+}
+
+// afterPublish copies the update to the clipboard, records the copy and
+// delivers it to the webhooks in the background, and starts the next
+// draft.
+func (c *Pane) afterPublish(u incident.Update) tea.Cmd {
+	now := c.ctx.Now()
+	if c.Seq == c.publishSeq {
+		// Nothing written since this publish: start the next draft from
+		// the template. A draft written after it (typed, or a /draft
+		// right behind the /publish) stays.
+		c.Seq++
+		c.publishSeq = c.Seq
+		c.Templated = true
+		c.synced = ""
+		c.confirming = false
+		if c.Editing {
+			c.stopEditing()
+		}
+		c.setValue(c.template())
+	}
+
+	var hooks []string
+	if c.ctx.Config != nil {
+		hooks = c.ctx.Config.Webhooks
+	}
+	st, id, term := c.ctx.Store, c.ctx.IncidentID, c.ctx.Terminal
+	tmux := os.Getenv("TMUX") != ""
+	n := c.notifier(hooks)
+	// clip is written by record and read by deliver, which runs after it.
+	var clip []incident.Delivery
+	record := c.ctx.Write(func() tea.Msg {
+		if term != nil {
+			clip = append(clip, notify.Copy(term, u.Text, tmux, now))
+		}
+		first := append(slices.Clone(clip), n.Pending()...)
+		if len(first) == 0 {
+			return nil
+		}
+		if err := st.SetDelivery(id, u.ID, first); err != nil {
+			return common.ErrMsg{Err: fmt.Errorf("the update is published but its delivery state was not saved: %w", err)}
+		}
+		return common.ReloadMsg{}
+	})
+	note := fmt.Sprintf("Published %s", u.At.Format("15:04"))
+	if term != nil {
+		note += " and copied to the clipboard"
+	}
+	if len(hooks) == 0 {
+		return tea.Batch(record, func() tea.Msg { return common.StatusMsg{Text: note} })
+	}
+	note += fmt.Sprintf("; delivering to %d %s", len(hooks), common.Plural(len(hooks), "webhook", "webhooks"))
+	deliver := func() tea.Msg {
+		ds := append(slices.Clone(clip), n.Deliver(context.Background(), u)...)
+		return deliveredMsg{id: id, update: u, delivery: ds, err: st.SetDelivery(id, u.ID, ds)}
+	}
+	return tea.Batch(func() tea.Msg { return common.StatusMsg{Text: note} }, tea.Sequence(record, deliver))
+}
+
+// notifier delivers to hooks with the pane's clock.
+func (c *Pane) notifier(hooks []string) *notify.Notifier {
+	opts := c.NotifyOpts
+	if opts.Now == nil {
+		opts.Now = c.ctx.Now
+	}
+	return notify.New(hooks, opts)
+}
+
+// delivered reports the outcome of a delivery in the status line.
+func (c *Pane) delivered(msg deliveredMsg) tea.Cmd {
+	reload := func() tea.Msg { return common.ReloadMsg{} }
+	if msg.err != nil {
+		return tea.Batch(reload, common.ErrCmd(fmt.Errorf("the update was delivered but its state was not saved: %w", msg.err)))
+	}
+	var failed []incident.Delivery
+	sent := 0
+	for _, d := range msg.delivery {
+		switch {
+		case d.State == incident.DeliveryFailed && d.Target != notify.ClipboardTarget:
+			failed = append(failed, d)
+		case d.State == incident.DeliverySent:
+			sent++
+		}
+	}
+	if len(failed) > 0 {
+		d := failed[0]
+		return tea.Batch(reload, common.ErrCmd(fmt.Errorf("the %s update did not reach %s (%s after %d %s); press r in the comms pane to re-send",
+			msg.update.At.Format("15:04"), d.Target, d.Error, d.Attempts, common.Plural(d.Attempts, "try", "tries"))))
+	}
+	text := fmt.Sprintf("The %s update reached %d %s", msg.update.At.Format("15:04"), sent, common.Plural(sent, "webhook", "webhooks"))
+	return tea.Batch(reload, func() tea.Msg { return common.StatusMsg{Text: text} })
+}
+
+// resend delivers again the latest update whose delivery failed.
+func (c *Pane) resend() tea.Cmd {
+	inc := c.ctx.Incident
+	if inc == nil || c.resending {
+		return nil
+	}
+	var hooks []string
+	if c.ctx.Config != nil {
+		hooks = c.ctx.Config.Webhooks
+	}
+	if len(hooks) == 0 {
+		return common.ErrCmd(errors.New("no webhook is configured; add webhooks to the config file to deliver updates"))
+	}
+	var target *incident.Update
+	for i := range inc.Updates {
+		u := &inc.Updates[i]
+		if (notify.Failed(*u) || len(u.Delivery) == 0) && (target == nil || u.At.After(target.At)) {
+			target = u
+		}
+	}
+	if target == nil {
+		return func() tea.Msg {
+			return common.StatusMsg{Text: "Every published update was delivered; nothing to re-send"}
+		}
+	}
+	c.resending = true
+	u := *target
+	st, id := c.ctx.Store, c.ctx.IncidentID
+	n := c.notifier(hooks)
+	return tea.Batch(
+		func() tea.Msg { return common.StatusMsg{Text: "Re-sending the " + u.At.Format("15:04") + " update"} },
+		func() tea.Msg {
+			ds := n.Resend(context.Background(), u)
+			return deliveredMsg{id: id, update: u, delivery: ds, err: st.SetDelivery(id, u.ID, ds)}
+		})
+}
+
+// tick refreshes the template's times and rings the bell (config bell)
+// once when the update becomes overdue.
+func (c *Pane) tick() tea.Cmd {
+	if c.ctx.Incident == nil {
+		return nil
+	}
+	if c.Templated && !c.Editing {
+		c.setValue(c.template())
+	}
+	state, prev := c.Countdown().State, c.state
+	c.state = state
+	term := c.ctx.Terminal
+	if state != incident.CountdownOverdue || prev == "" || prev == incident.CountdownOverdue ||
+		c.ctx.Config == nil || !c.ctx.Config.Bell || term == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		_, _ = io.WriteString(term, "\a")
+		return nil
+	}
+}
+
+func (c *Pane) Countdown() incident.Countdown {
+	return incident.CountdownAt(c.ctx.Incident, c.ctx.Policy(), c.ctx.Now())
+}
