@@ -104,10 +104,21 @@ func CheckFile(path string) (CheckReport, error) {
 }
 
 // Check verifies every page of the file (bbolt's Tx.Check, which reports
-// damage instead of panicking) and then that every record decodes.
+// damage instead of panicking) and then that every record decodes, that
+// every incident is filed under its own id, and that the schema is one this
+// warroom reads.
 func (s *Store) Check() (CheckReport, error) {
 	rep := CheckReport{Path: s.path}
 	err := s.view(func(tx *bolt.Tx) error {
+		// tx.Check runs on a goroutine of bbolt's, where a memory fault
+		// cannot be turned into an error (see recoverCorrupt): an element
+		// pointing past the end of the file would crash warroom check, of
+		// all commands. So the page structure it follows is first walked
+		// with bounds-checked reads of the file.
+		if p := s.pageBounds(tx); p != "" {
+			rep.Problems = append(rep.Problems, p)
+			return nil
+		}
 		for cerr := range tx.Check() {
 			rep.Problems = append(rep.Problems, cerr.Error())
 		}
@@ -119,6 +130,12 @@ func (s *Store) Check() (CheckReport, error) {
 			if v := m.Get(keySchema); len(v) == 8 {
 				rep.Schema = binary.BigEndian.Uint64(v)
 			}
+		}
+		// Every other command refuses a newer schema (Open): check must
+		// not call such a file OK, nor judge records it cannot read.
+		if rep.Schema > SchemaVersion {
+			rep.Problems = append(rep.Problems, fmt.Sprintf("the database was written by a newer warroom (schema %d; this warroom reads schema %d and older), so it cannot be checked or used here; upgrade warroom", rep.Schema, SchemaVersion))
+			return nil
 		}
 		root := tx.Bucket(bucketIncidents)
 		if root == nil {
@@ -142,6 +159,10 @@ func (s *Store) Check() (CheckReport, error) {
 				return nil
 			}
 			rep.Entries += len(inc.Entries)
+			// Commands find an incident by the key it is filed under.
+			if len(k) != 8 || int64(binary.BigEndian.Uint64(k)) != inc.ID {
+				rep.Problems = append(rep.Problems, fmt.Sprintf("%s is filed under the key %x instead of its id, so commands cannot find it", inc.Key(), k))
+			}
 			// The stored head must be the fold of the whole timeline.
 			folded := *inc
 			incident.Fold(&folded)
@@ -158,4 +179,146 @@ func (s *Store) Check() (CheckReport, error) {
 		rep.Problems = append(rep.Problems, err.Error())
 	}
 	return rep, nil
+}
+
+// The parts of bbolt's file format the page walk reads
+// (go.etcd.io/bbolt/internal/common): a 16-byte page header (id, flags,
+// count, overflow), then count 16-byte elements whose key and value are
+// found at pos bytes from the element itself.
+const (
+	pageHeaderBytes   = 16
+	pageElementBytes  = 16
+	bucketHeaderBytes = 16
+	pageBranch        = 0x01
+	pageLeaf          = 0x02
+	pageFreelist      = 0x10
+	leafBucket        = 0x01
+	metaMagic         = 0xED0CDAED
+)
+
+// pageBounds walks the pages tx.Check and the record walk will read (the
+// freelist, and the tree of every bucket from the root, inline buckets
+// included) by reading the file, not the mmap, and reports the first page
+// whose header, elements, keys, values or child pages lie outside the page
+// or the file. It returns "" when every reference is in bounds.
+func (s *Store) pageBounds(tx *bolt.Tx) string {
+	f, err := os.Open(s.path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	ps := uint64(tx.DB().Info().PageSize)
+	var root, freelist, hwm uint64
+	found := false
+	for _, off := range []uint64{0, ps} {
+		m := make([]byte, pageHeaderBytes+64)
+		if _, err := f.ReadAt(m, int64(off)); err != nil {
+			continue
+		}
+		m = m[pageHeaderBytes:]
+		if binary.LittleEndian.Uint32(m[0:]) != metaMagic || binary.LittleEndian.Uint64(m[48:]) != uint64(tx.ID()) {
+			continue
+		}
+		root, freelist, hwm = binary.LittleEndian.Uint64(m[16:]), binary.LittleEndian.Uint64(m[32:]), binary.LittleEndian.Uint64(m[40:])
+		found = true
+	}
+	if !found {
+		return "" // not the layout this walk knows; tx.Check is on its own
+	}
+	readPage := func(id uint64) ([]byte, string) {
+		if id < 2 || id >= hwm {
+			return nil, fmt.Sprintf("a page refers to page %d, outside the file's %d pages", id, hwm)
+		}
+		head := make([]byte, pageHeaderBytes)
+		if _, err := f.ReadAt(head, int64(id*ps)); err != nil {
+			return nil, fmt.Sprintf("page %d cannot be read (%v)", id, err)
+		}
+		overflow := uint64(binary.LittleEndian.Uint32(head[12:]))
+		if id+overflow >= hwm {
+			return nil, fmt.Sprintf("page %d claims %d overflow pages, past the end of the file", id, overflow)
+		}
+		data := make([]byte, (overflow+1)*ps)
+		if _, err := f.ReadAt(data, int64(id*ps)); err != nil {
+			return nil, fmt.Sprintf("page %d cannot be read (%v)", id, err)
+		}
+		return data, ""
+	}
+	if freelist != 0 && freelist != ^uint64(0) {
+		data, p := readPage(freelist)
+		if p != "" {
+			return p
+		}
+		count, skip := uint64(binary.LittleEndian.Uint16(data[10:])), uint64(0)
+		if count == 0xFFFF && len(data) >= pageHeaderBytes+8 {
+			count, skip = binary.LittleEndian.Uint64(data[pageHeaderBytes:]), 1
+		}
+		if binary.LittleEndian.Uint16(data[8:]) != pageFreelist || count > uint64(len(data))/8 || pageHeaderBytes+(skip+count)*8 > uint64(len(data)) {
+			return fmt.Sprintf("page %d, the freelist, is damaged", freelist)
+		}
+	}
+	seen := map[uint64]bool{}
+	var walk func(data []byte, where string, depth int) string
+	walkPage := func(id uint64, depth int) string {
+		if seen[id] {
+			return fmt.Sprintf("page %d is referred to twice", id)
+		}
+		seen[id] = true
+		data, p := readPage(id)
+		if p != "" {
+			return p
+		}
+		return walk(data, fmt.Sprintf("page %d", id), depth)
+	}
+	walk = func(data []byte, where string, depth int) string {
+		if depth > 64 {
+			return where + " is nested too deep to be a real tree"
+		}
+		if len(data) < pageHeaderBytes {
+			return where + " is shorter than a page header"
+		}
+		flags, count := binary.LittleEndian.Uint16(data[8:]), uint64(binary.LittleEndian.Uint16(data[10:]))
+		if flags != pageBranch && flags != pageLeaf {
+			return fmt.Sprintf("%s is neither a branch nor a leaf (flags %#x)", where, flags)
+		}
+		if pageHeaderBytes+count*pageElementBytes > uint64(len(data)) {
+			return fmt.Sprintf("%s claims %d elements, more than it can hold", where, count)
+		}
+		for i := range count {
+			e := pageHeaderBytes + i*pageElementBytes
+			if flags == pageBranch {
+				pos, ksize := uint64(binary.LittleEndian.Uint32(data[e:])), uint64(binary.LittleEndian.Uint32(data[e+4:]))
+				if e+pos+ksize > uint64(len(data)) {
+					return fmt.Sprintf("%s: element %d points outside the page", where, i)
+				}
+				if p := walkPage(binary.LittleEndian.Uint64(data[e+8:]), depth+1); p != "" {
+					return p
+				}
+				continue
+			}
+			lflags := binary.LittleEndian.Uint32(data[e:])
+			pos, ksize, vsize := uint64(binary.LittleEndian.Uint32(data[e+4:])), uint64(binary.LittleEndian.Uint32(data[e+8:])), uint64(binary.LittleEndian.Uint32(data[e+12:]))
+			end := e + pos + ksize + vsize
+			if end > uint64(len(data)) {
+				return fmt.Sprintf("%s: element %d points outside the page", where, i)
+			}
+			if lflags&leafBucket == 0 {
+				continue
+			}
+			v := data[e+pos+ksize : end]
+			if len(v) < bucketHeaderBytes {
+				return fmt.Sprintf("%s: element %d is a bucket without a bucket header", where, i)
+			}
+			var p string
+			if r := binary.LittleEndian.Uint64(v); r == 0 {
+				p = walk(v[bucketHeaderBytes:], fmt.Sprintf("the inline bucket in element %d of %s", i, where), depth+1)
+			} else {
+				p = walkPage(r, depth+1)
+			}
+			if p != "" {
+				return p
+			}
+		}
+		return ""
+	}
+	return walkPage(root, 0)
 }

@@ -73,13 +73,25 @@ func (s *Store) ImportIncident(in *incident.Incident) (ImportResult, error) {
 		}
 		if b == nil {
 			res.Created = true
-			return createImported(root, in, &res)
+			if err := createImported(root, in, &res); err != nil {
+				return err
+			}
+			if err := readBackIncidents(tx, root, idKey(res.ID)); err != nil {
+				return s.unreadable(res.ID, err)
+			}
+			b = root.Bucket(idKey(res.ID))
+		} else {
+			if err := mergeImported(b, in, &res); err != nil {
+				return err
+			}
+			if !res.Changed() {
+				return errNoChanges
+			}
 		}
-		if err := mergeImported(b, in, &res); err != nil {
-			return err
-		}
-		if !res.Changed() {
-			return errNoChanges
+		// An import writes all over the incident, so it is read back
+		// whole (see readBack), at about the cost of the import itself.
+		if _, err := readIncident(tx, b); err != nil {
+			return s.unreadable(res.ID, err)
 		}
 		return nil
 	})

@@ -40,14 +40,21 @@ func (s *Store) CreateIncident(inc *incident.Incident, author string) (*incident
 		if err := putHead(b, &head); err != nil {
 			return err
 		}
-		if _, err := appendEntry(b, incident.DeclaredEntry(&head, author, head.Created)); err != nil {
+		decl, err := appendEntry(b, incident.DeclaredEntry(&head, author, head.Created))
+		if err != nil {
 			return err
 		}
-		out, err = refold(b, head.Created)
-		if out != nil {
-			out.Retro = head.Retro
+		if out, err = refold(b, head.Created); err != nil {
+			return err
 		}
-		return err
+		out.Retro = head.Retro
+		if err := readBack(tx, b, entryKey(decl.At, decl.ID)); err != nil {
+			return s.unreadable(head.ID, err)
+		}
+		if err := readBackIncidents(tx, root, idKey(head.ID)); err != nil {
+			return s.unreadable(head.ID, err)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -253,7 +260,10 @@ func copyIncident(tx *bolt.Tx, b *bolt.Bucket, tail int) rawIncident {
 	r.cursor = Cursor{Tx: uint64(tx.ID()), LastEntry: int64(b.Bucket(bucketEntries).Sequence())}
 	c := b.Bucket(bucketEntries).Cursor()
 	if tail < 0 {
-		r.entries = make([][]byte, 0, r.total)
+		// The count is the bucket's sequence, read from the file: capped,
+		// so a damaged header costs an error, not an allocation of
+		// gigabytes that the runtime cannot survive.
+		r.entries = make([][]byte, 0, min(max(r.total, 0), 1<<16))
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			r.entries = append(r.entries, bytes.Clone(v))
 		}
@@ -516,11 +526,18 @@ func (s *Store) AppendEntry(id int64, e incident.Entry) (incident.Entry, error) 
 		if err != nil {
 			return err
 		}
-		e, err = appendEntry(b, e)
-		if err == nil && e.Set.Folds() {
-			_, err = refold(b, e.RecordedAt)
+		if e, err = appendEntry(b, e); err != nil {
+			return err
 		}
-		return err
+		if e.Set.Folds() {
+			if _, err = refold(b, e.RecordedAt); err != nil {
+				return err
+			}
+		}
+		if err := readBack(tx, b, entryKey(e.At, e.ID)); err != nil {
+			return s.unreadable(id, err)
+		}
+		return nil
 	})
 	return e, err
 }
@@ -580,24 +597,31 @@ func (s *Store) Apply(id int64, c incident.Capture, now time.Time, author string
 				return err
 			}
 		}
+		var written [][]byte
 		for _, mv := range res.Moves {
-			if _, err := editEntry(b, id, mv.ID, now, author, func(e *incident.Entry) error { e.At = mv.At; return nil }); err != nil {
+			moved, err := editEntry(b, id, mv.ID, now, author, func(e *incident.Entry) error { e.At = mv.At; return nil })
+			if err != nil {
 				return err
 			}
+			written = append(written, entryKey(moved.At, moved.ID))
 		}
 		for i, e := range res.Entries {
 			if out.Entries[i], err = appendEntry(b, e); err != nil {
 				return err
 			}
+			written = append(written, entryKey(out.Entries[i].At, out.Entries[i].ID))
 		}
-		out.Head, err = refold(b, now)
-		if out.Head != nil {
-			out.Head.Updates = inc.Updates
-			if res.Update != nil {
-				out.Head.Updates = append(slices.Clone(inc.Updates), *out.Update)
-			}
+		if out.Head, err = refold(b, now); err != nil {
+			return err
 		}
-		return err
+		out.Head.Updates = inc.Updates
+		if res.Update != nil {
+			out.Head.Updates = append(slices.Clone(inc.Updates), *out.Update)
+		}
+		if err := readBack(tx, b, written...); err != nil {
+			return s.unreadable(id, err)
+		}
+		return nil
 	})
 	return out, err
 }
@@ -690,8 +714,13 @@ func (s *Store) EditEntry(id, entryID int64, now time.Time, author string, fn fu
 		if out, err = editEntry(b, id, entryID, now, author, fn); err != nil {
 			return err
 		}
-		_, err = refold(b, now)
-		return err
+		if _, err = refold(b, now); err != nil {
+			return err
+		}
+		if err := readBack(tx, b, entryKey(out.At, out.ID)); err != nil {
+			return s.unreadable(id, err)
+		}
+		return nil
 	})
 	return out, err
 }
@@ -777,8 +806,13 @@ func (s *Store) DeleteEntry(id, entryID int64, now time.Time, author string) (in
 		if err != nil {
 			return err
 		}
-		_, err = refold(b, now)
-		return err
+		if _, err = refold(b, now); err != nil {
+			return err
+		}
+		if err := readBack(tx, b, key, entryKey(out.At, out.ID)); err != nil {
+			return s.unreadable(id, err)
+		}
+		return nil
 	})
 	return out, err
 }
@@ -812,12 +846,18 @@ func (s *Store) RestoreEntry(id, entryID int64, now time.Time, author string) (i
 			return err
 		}
 		text := fmt.Sprintf("Restored entry #%d from %s: %s", e.ID, e.At.Format("15:04"), e.Text)
-		if _, err := appendEntry(b, incident.Entry{At: now, RecordedAt: now, Author: author, Kind: incident.KindSystem, Text: text, Ref: e.ID, Set: incident.Setting{Field: incident.FieldRestore}}); err != nil {
+		restored, err := appendEntry(b, incident.Entry{At: now, RecordedAt: now, Author: author, Kind: incident.KindSystem, Text: text, Ref: e.ID, Set: incident.Setting{Field: incident.FieldRestore}})
+		if err != nil {
 			return err
 		}
 		out = e
-		_, err = refold(b, now)
-		return err
+		if _, err = refold(b, now); err != nil {
+			return err
+		}
+		if err := readBack(tx, b, key, entryKey(restored.At, restored.ID)); err != nil {
+			return s.unreadable(id, err)
+		}
+		return nil
 	})
 	return out, err
 }
@@ -873,8 +913,13 @@ func (s *Store) UpdateDeclaration(id int64, now time.Time, author string, fn fun
 			After:  fmt.Sprintf("%q war room %q public %q", d.Title, d.WarRoom, d.PublicChannel)}, e.ID); err != nil {
 			return err
 		}
-		_, err = refold(b, now)
-		return err
+		if _, err = refold(b, now); err != nil {
+			return err
+		}
+		if err := readBack(tx, b, key); err != nil {
+			return s.unreadable(id, err)
+		}
+		return nil
 	})
 }
 
@@ -1068,4 +1113,96 @@ func (s *Store) UIStates(id int64, prefix string) (map[string]string, error) {
 		return nil
 	})
 	return out, err
+}
+
+// minEntryBytes is less than any entry takes on a leaf page: a 16-byte
+// element header, the 16-byte key and the shortest JSON an appended entry
+// has (an id, a 24-digit uid, a time). No page holds more entries than its
+// size divided by this.
+const minEntryBytes = 64
+
+// readBack decodes again, in the write's own transaction and before it
+// commits, what a write to an incident touched, so that a change the next
+// read could not decode is refused (and rolled back) rather than reported
+// as saved. Without it a damaged page let `warroom log` and `warroom new`
+// succeed while `warroom show` could no longer read the incident.
+//
+// bbolt rewrites a changed leaf page whole, carrying over the records that
+// shared it with the new one as it read them, damage included. So this
+// decodes the head and the retro (small, and on the incident's own leaf)
+// and, around each entry key written, as many entries either side as one
+// page can hold: every record on the pages this write rewrote, without
+// reading the timeline. That is at most a page's worth of small JSON
+// decodes on each side, about 0.15 ms for an entry appended to a long
+// timeline, where the commit's two fsyncs take 0.5 ms on a fast SSD and
+// milliseconds elsewhere (BenchmarkAppendEntry). tx.Check instead would
+// walk every page of the file on every write; damage on pages this write
+// did not touch is warroom check's to report.
+func readBack(tx *bolt.Tx, b *bolt.Bucket, entryKeys ...[]byte) error {
+	if _, err := readHead(b); err != nil {
+		return err
+	}
+	var r incident.Retro
+	if err := getJSON(b, keyRetro, &r); err != nil {
+		return err
+	}
+	if len(entryKeys) == 0 {
+		return nil
+	}
+	window := tx.DB().Info().PageSize / minEntryBytes
+	eb := b.Bucket(bucketEntries)
+	var e incident.Entry
+	for _, key := range entryKeys {
+		c := eb.Cursor()
+		k, v := c.Seek(key)
+		if !bytes.Equal(k, key) {
+			return fmt.Errorf("an entry just written is not found again: %w", ErrCorrupt)
+		}
+		for i := 0; k != nil && i <= window; i++ {
+			if err := decodeEntry(v, &e); err != nil {
+				return err
+			}
+			k, v = c.Next()
+		}
+		c.Seek(key)
+		k, v = c.Prev()
+		for i := 0; k != nil && i < window; i++ {
+			if err := decodeEntry(v, &e); err != nil {
+				return err
+			}
+			k, v = c.Prev()
+		}
+	}
+	return nil
+}
+
+// readBackIncidents decodes the heads of the incidents before key in the
+// root bucket: the page CreateIncident and an import rewrite when they add
+// an incident, which takes the largest id (see readBack).
+func readBackIncidents(tx *bolt.Tx, root *bolt.Bucket, key []byte) error {
+	// An incident takes at least its 8-byte key, a 16-byte element header
+	// and a 16-byte bucket header on the root's leaf.
+	window := tx.DB().Info().PageSize / 40
+	c := root.Cursor()
+	k, _ := c.Seek(key)
+	if !bytes.Equal(k, key) {
+		return fmt.Errorf("an incident just written is not found again: %w", ErrCorrupt)
+	}
+	for range window {
+		if k, _ = c.Prev(); k == nil {
+			break
+		}
+		if b := root.Bucket(k); b != nil {
+			if _, err := readHead(b); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// unreadable is the error of a write that readBack refused.
+func (s *Store) unreadable(id int64, err error) error {
+	why := strings.TrimSuffix(Message(err), "; run warroom check")
+	return fmt.Errorf("INC-%d in %s cannot be read back after this change (%s), so nothing was saved; run warroom check and restore a backup: %w", id, s.path, why, ErrCorrupt)
 }

@@ -123,6 +123,7 @@ import (
 	mathrand "math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -328,6 +329,8 @@ func (s *Store) view(fn func(tx *bolt.Tx) error) (err error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	s.awaitTurn()
+	defer s.recoverCorrupt(&err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	db, err := s.openDB(true)
 	if err != nil {
 		return err
@@ -335,7 +338,6 @@ func (s *Store) view(fn func(tx *bolt.Tx) error) (err error) {
 	s.took()
 	defer s.released()
 	defer db.Close()
-	defer s.recoverCorrupt(&err)
 	return db.View(fn)
 }
 
@@ -345,6 +347,8 @@ func (s *Store) update(fn func(tx *bolt.Tx) error) (err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.awaitTurn()
+	defer s.recoverCorrupt(&err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	db, err := s.openDB(false)
 	if err != nil {
 		return err
@@ -352,7 +356,6 @@ func (s *Store) update(fn func(tx *bolt.Tx) error) (err error) {
 	s.took()
 	defer s.released()
 	defer db.Close()
-	defer s.recoverCorrupt(&err)
 	err = db.Update(fn)
 	if errors.Is(err, errNoChanges) {
 		return nil
@@ -416,6 +419,13 @@ func (s *Store) released() {
 func (s *Store) Close() error { return nil }
 
 // recoverCorrupt turns the panics bbolt raises on damaged pages into an error.
+//
+// A damaged element header can also send bbolt to read past the end of the
+// mmap. That is a memory fault, which the runtime treats as fatal (a crash
+// with a stack trace) unless the goroutine has asked for a panic instead, so
+// view and update run their transaction with debug.SetPanicOnFault on: the
+// fault then arrives here as a runtime.Error like any other damage. Opening
+// is covered too: a read-write open reads the freelist.
 func (s *Store) recoverCorrupt(err *error) {
 	if r := recover(); r != nil {
 		*err = fmt.Errorf("the database %s is damaged (%v); run warroom check and restore a backup: %w", s.path, r, ErrCorrupt)
