@@ -193,30 +193,3 @@ func TestHugeIncidentOpensWithTailThenLoadsAll(t *testing.T) {
 		t.Fatal("the earliest entries did not arrive")
 	}
 }
-
-func TestGapAndDateLines(t *testing.T) {
-	day1 := pinned.Add(-26 * 60 * 60 * 1e9)
-	inc := &incident.Incident{Entries: []incident.Entry{
-		{ID: 1, At: day1, Kind: incident.KindNote, Text: "a"},
-		{ID: 2, At: day1.Add(5 * 60 * 1e9), Kind: incident.KindNote, Text: "b"},
-		{ID: 3, At: day1.Add(25 * 60 * 1e9), Kind: incident.KindNote, Text: "c"},
-		{ID: 4, At: pinned, Kind: incident.KindNote, Text: "d"},
-		{ID: 5, At: pinned, Kind: incident.KindNote, Text: "gone", Deleted: true},
-	}}
-	td := cockpit.BuildTimeline(inc, 15*60*1e9)
-	var kinds []string
-	for _, r := range td.Rows {
-		switch r.Kind {
-		case cockpit.RowEntry:
-			kinds = append(kinds, td.Entries[r.Entry].Text)
-		case cockpit.RowGap:
-			kinds = append(kinds, "gap "+r.Text)
-		case cockpit.RowDate:
-			kinds = append(kinds, "date "+r.Text)
-		}
-	}
-	want := "date Wed 11 Mar 2026|a|b|gap 20m without an entry|c|date Thu 12 Mar 2026|d"
-	if got := strings.Join(kinds, "|"); got != want {
-		t.Fatalf("rows:\n got %s\nwant %s", got, want)
-	}
-}
