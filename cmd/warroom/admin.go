@@ -16,7 +16,7 @@ func newBackupCmd(a *app) *cobra.Command {
 		Short: "Write a consistent copy of the database while others keep working",
 		Args:  exactlyOneArg("backup file name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := a.openStore()
+			st, err := a.openExisting()
 			if err != nil {
 				return err
 			}

@@ -47,9 +47,17 @@ func (a *app) databasePath() string {
 	return config.DefaultDBPath()
 }
 
-// openStore opens (creating if needed) the database.
+// openStore opens the database, creating it if needed: for the commands
+// that write (new, log, demo, import, open, serve and the cockpit).
 func (a *app) openStore() (*store.Store, error) {
 	return store.Open(a.databasePath())
+}
+
+// openExisting opens the database for a command that only reads, or that
+// changes what must already be there (edit, delete): a missing file is an
+// error naming the path, so a mistyped --db creates nothing.
+func (a *app) openExisting() (*store.Store, error) {
+	return store.OpenExisting(a.databasePath())
 }
 
 // resolve turns an optional incident argument into an id.
@@ -60,7 +68,7 @@ func (a *app) resolve(st *store.Store, arg string) (int64, error) {
 // loadIncident opens the store and loads the incident named by the
 // optional argument, or the only open one.
 func (a *app) loadIncident(args []string) (*incident.Incident, error) {
-	st, err := a.openStore()
+	st, err := a.openExisting()
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +82,7 @@ func (a *app) loadIncident(args []string) (*incident.Incident, error) {
 // allIncidents opens the store and loads every incident whole, for search,
 // stats and export --all.
 func (a *app) allIncidents() ([]*incident.Incident, error) {
-	st, err := a.openStore()
+	st, err := a.openExisting()
 	if err != nil {
 		return nil, err
 	}

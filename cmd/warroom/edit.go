@@ -61,7 +61,7 @@ records its deletion. In a shell, quote #N ('#12'): a bare # starts a comment.`,
 					return fmt.Errorf("--text is empty; give the new text, or remove the entry with warroom delete %d", entryID)
 				}
 			}
-			st, err := a.openStore()
+			st, err := a.openExisting()
 			if err != nil {
 				return err
 			}
@@ -140,7 +140,7 @@ The declaration entry cannot be deleted. In a shell, quote #N ('#12').`,
 			if err != nil {
 				return err
 			}
-			st, err := a.openStore()
+			st, err := a.openExisting()
 			if err != nil {
 				return err
 			}

@@ -78,6 +78,8 @@ func TestExportAllIntoAFolder(t *testing.T) {
 
 func TestExportErrors(t *testing.T) {
 	e := newEnv(t)
+	e.fails("there is no warroom database", "export")
+	e.createEmptyDB()
 	e.fails("no open incident", "export")
 	e.ok("demo", "--no-open")
 	e.fails("use --format md or --format json", "export", "--format", "pdf")

@@ -26,7 +26,7 @@ func newListCmd(a *app) *cobra.Command {
 		Short: "List incidents (open ones unless --all)",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := a.openStore()
+			st, err := a.openExisting()
 			if err != nil {
 				return err
 			}

@@ -8,6 +8,7 @@ import (
 
 func TestStats(t *testing.T) {
 	e := newEnv(t)
+	e.createEmptyDB()
 	if out := e.ok("stats"); !strings.Contains(out, "No incidents yet") {
 		t.Errorf("stats on an empty database printed %q", out)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 
@@ -94,6 +95,9 @@ func (r CheckReport) OK() bool { return len(r.Problems) == 0 }
 // otherwise writing it, so it works on a file that Open would refuse.
 func CheckFile(path string) (CheckReport, error) {
 	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return CheckReport{Path: path}, noFile(path)
+	}
 	if err != nil {
 		return CheckReport{Path: path}, fmt.Errorf("cannot check %s: %w", path, unwrapPath(err))
 	}

@@ -183,6 +183,7 @@ var (
 	ErrReadOnly  = errors.New("not writable")
 	ErrTooNew    = errors.New("written by a newer warroom")
 	ErrDiskFull  = errors.New("disk full")
+	ErrNoFile    = errors.New("no database")
 	errNoChanges = errors.New("no changes")
 )
 
@@ -256,6 +257,22 @@ func Open(path string) (*Store, error) {
 		}
 	}
 	return s, nil
+}
+
+// OpenExisting is Open for commands that only read (list, show, search,
+// stats, export, backup, check): a path with no file is reported as
+// ErrNoFile rather than created, so a mistyped --db names the mistake
+// instead of leaving an empty database (and its folders) behind and
+// reporting that there are no incidents.
+func OpenExisting(path string) (*Store, error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, noFile(path)
+	}
+	return Open(path)
+}
+
+func noFile(path string) error {
+	return fmt.Errorf("there is no warroom database at %s; check --db or WARROOM_DB, or declare an incident with warroom new: %w", path, ErrNoFile)
 }
 
 func allBuckets(tx *bolt.Tx) [][]byte {
@@ -556,7 +573,7 @@ func unwrapPath(err error) error {
 // sentinel that code matches on (": locked by another process" and such).
 func Message(err error) string {
 	msg := err.Error()
-	for _, sentinel := range []error{ErrLocked, ErrNotFound, ErrCorrupt, ErrNotBolt, ErrReadOnly, ErrTooNew, ErrDiskFull} {
+	for _, sentinel := range []error{ErrLocked, ErrNotFound, ErrCorrupt, ErrNotBolt, ErrReadOnly, ErrTooNew, ErrDiskFull, ErrNoFile} {
 		if errors.Is(err, sentinel) {
 			msg = strings.TrimSuffix(msg, ": "+sentinel.Error())
 		}
