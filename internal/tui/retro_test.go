@@ -622,3 +622,33 @@ func TestUnfinishedWhySurvivesQuitting(t *testing.T) {
 		t.Errorf("the cancelled form is still kept: %q", v)
 	}
 }
+
+// A silence is flagged between the entry it follows and the one that ended
+// it, never an entry early.
+func TestRetroTimelineFlagsASilenceWhereItWas(t *testing.T) {
+	st := openStore(t)
+	inc, err := incident.NewIncident("Night outage", 2, pinned.Add(-3*time.Hour), incident.DefaultPolicy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := st.CreateIncident(inc, "amara")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []struct {
+		min  int
+		text string
+	}{{-150, "first page"}, {-144, "restarted the pool"}, {-98, "pool healthy again"}} {
+		at := pinned.Add(time.Duration(e.min) * time.Minute)
+		if _, err := st.AppendEntry(out.ID, incident.Entry{At: at, RecordedAt: at, Author: "amara", Kind: incident.KindNote, Text: e.text}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := newModel(t, st, out.ID, 120, 40)
+	m = press(t, m, "tab", "R", "j", "enter")
+	v := m.View()
+	restarted, silence, healthy := strings.Index(v, "restarted the pool"), strings.Index(v, "⚠ silence of 46m"), strings.Index(v, "pool healthy again")
+	if restarted < 0 || silence < 0 || healthy < 0 || !(restarted < silence && silence < healthy) {
+		t.Fatalf("the 46m silence is not between the entry it follows and the one that ended it:\n%s", v)
+	}
+}

@@ -2,6 +2,7 @@ package retro
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -145,11 +146,21 @@ func (t *retroTimeline) build() {
 	add(retroRow{kind: rrBlank})
 
 	heading(fmt.Sprintf("Everything else (%d)", len(t.sum.Rest)))
+	// Each finding goes where it happened: a silence between the entry it
+	// follows and the one that ended it (placed by its end, so it is never
+	// drawn an entry early), anything else before the first entry after it.
+	flags := slices.Clone(t.sum.Findings)
+	place := func(f incident.Finding) time.Time {
+		if f.Kind == incident.FindingGap {
+			return f.At.Add(f.Length)
+		}
+		return f.At
+	}
+	slices.SortStableFunc(flags, func(a, b incident.Finding) int { return place(a).Compare(place(b)) })
 	fi := 0
 	flagsBefore := func(at time.Time) {
-		for fi < len(t.sum.Findings) && !t.sum.Findings[fi].At.After(at) {
-			f := t.sum.Findings[fi]
-			add(retroRow{kind: rrFlag, text: "⚠ " + flagLabel(f), warn: true})
+		for fi < len(flags) && !place(flags[fi]).After(at) {
+			add(retroRow{kind: rrFlag, text: "⚠ " + flagLabel(flags[fi]), warn: true})
 			fi++
 		}
 	}
@@ -157,8 +168,8 @@ func (t *retroTimeline) build() {
 		flagsBefore(e.At)
 		add(retroRow{kind: rrEntry, entry: e})
 	}
-	for ; fi < len(t.sum.Findings); fi++ {
-		add(retroRow{kind: rrFlag, text: "⚠ " + flagLabel(t.sum.Findings[fi]), warn: true})
+	for ; fi < len(flags); fi++ {
+		add(retroRow{kind: rrFlag, text: "⚠ " + flagLabel(flags[fi]), warn: true})
 	}
 
 	if notes := t.inc.Retro.Section(incident.SectionTimeline); notes != nil && strings.TrimSpace(notes.Text) != "" {
