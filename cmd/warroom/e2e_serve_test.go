@@ -12,7 +12,7 @@ import (
 
 // TestServeOverRealSSH runs `warroom serve` and connects with the OpenSSH
 // client inside tmux, as a teammate would: the cockpit appears, a typed line
-// is saved under the name in the key's comment.
+// is saved under the name in the key's comment, whatever user name ssh sends.
 func TestServeOverRealSSH(t *testing.T) {
 	requireTmux(t)
 	if _, err := exec.LookPath("ssh"); err != nil {
@@ -32,7 +32,8 @@ func TestServeOverRealSSH(t *testing.T) {
 		t.Fatal(err)
 	}
 	team := filepath.Join(e.dir, "team_keys")
-	if err := os.WriteFile(team, pub, 0o600); err != nil {
+	// The options a hardened authorized_keys line carries are honoured.
+	if err := os.WriteFile(team, append([]byte(`restrict,pty,from="127.0.0.1,::1" `), pub...), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -63,7 +64,7 @@ func TestServeOverRealSSH(t *testing.T) {
 	}
 
 	s := &tmuxSession{t: t, socket: filepath.Join(e.dir, "ssh.sock"), name: "ssh"}
-	sshCmd := strings.Join([]string{"ssh", "-p", port, "-i", shellQuote(key), "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "IdentitiesOnly=yes", "-tt", "amara@127.0.0.1"}, " ")
+	sshCmd := strings.Join([]string{"ssh", "-p", port, "-i", shellQuote(key), "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "IdentitiesOnly=yes", "-tt", "root@127.0.0.1"}, " ")
 	s.tmux("new-session", "-d", "-s", s.name, "-x", "120", "-y", "40", "env TERM=xterm-256color "+sshCmd)
 	t.Cleanup(func() { _ = exec.Command("tmux", "-S", s.socket, "kill-server").Run() })
 	s.waitFor("Checkout failing", 10*time.Second)
@@ -82,4 +83,33 @@ func TestServeOverRealSSH(t *testing.T) {
 		}
 	}
 	t.Fatal("the line typed over SSH was not saved")
+}
+
+// TestServeRefusesKeysFilesItCannotHonour: a key option warroom does not
+// implement, or one key in both files, stops `warroom serve` before it
+// listens, with one sentence naming the line, the option or the files.
+func TestServeRefusesKeysFilesItCannotHonour(t *testing.T) {
+	e := newEnv(t)
+	e.newIncident("Checkout failing")
+	const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPXuaWKkURx0TWSfprXpXAqB8dd2Yn5KPiHkjDIP7DRE"
+	write := func(name, text string) string {
+		p := filepath.Join(e.dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	hostKey := filepath.Join(e.dir, "host_key")
+	forced := write("forced_keys", "# the team\n"+`command="/usr/bin/uptime" `+key+" amara\n")
+	r := e.fails("line 2 of "+forced, "serve", "--listen", "127.0.0.1:0", "--authorized-keys", forced, "--host-key", hostKey)
+	if !strings.Contains(r.stderr, `"command"`) {
+		t.Fatalf("stderr %q does not name the option", r.stderr)
+	}
+	e.fails("host name", "serve", "--listen", "127.0.0.1:0", "--authorized-keys", write("dns_keys", `from="*.corp.example" `+key+"\n"), "--host-key", hostKey)
+
+	team, viewers := write("team_keys", key+" amara@laptop\n"), write("viewer_keys", key+" cfo\n")
+	r = e.fails("amara@laptop", "serve", "--listen", "127.0.0.1:0", "--authorized-keys", team, "--viewer-keys", viewers, "--host-key", hostKey)
+	if !strings.Contains(r.stderr, team) || !strings.Contains(r.stderr, viewers) {
+		t.Fatalf("stderr %q does not name both files", r.stderr)
+	}
 }

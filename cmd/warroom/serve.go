@@ -20,8 +20,15 @@ func newServeCmd(a *app) *cobra.Command {
 		Short: "Serve the shared war room over SSH",
 		Long: `Serve the cockpit over SSH on one database: every teammate runs ssh -p 2323 HOST and
 gets the same live incident, and each entry carries the author named in their key's
-comment. Keys not listed are refused. Keys in --viewer-keys get a read-only stakeholder
-view (header, status and public updates only).`,
+comment (amara@laptop writes as amara; a key without a comment writes as key- and the
+first 8 characters of its SHA256 fingerprint, whatever user name ssh sends). Keys not
+listed are refused. Keys in --viewer-keys get a read-only stakeholder view (header,
+status and public updates only); a key may not be in both files.
+
+Key options: from="PATTERN,..." limits a key to client addresses (IPs, CIDR ranges,
+globs such as 10.0.*, ! to exclude); restrict,pty and the no-*-forwarding options are
+accepted, as the war room offers a terminal and nothing else. Any other option (such
+as command=) stops serve with the line that has it.`,
 		Example: `  warroom serve --authorized-keys team_keys --viewer-keys stakeholder_keys
   ssh -p 2323 localhost`,
 		Args: noArgs,

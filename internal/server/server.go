@@ -2,22 +2,20 @@
 // charmbracelet/wish, one Bubble Tea program per connection, all on one
 // database.
 //
-// Only listed keys get in. A key in the authorized keys file gets the full
-// cockpit and writes entries under the name in the key's comment
-// ("amara@laptop" writes as amara), falling back to the SSH user name. A key
-// in the viewer keys file gets the read-only stakeholder view. Sessions see
-// each other's entries through the store's change stamps, exactly as a
-// local cockpit sees `warroom log` from a script.
+// Only listed keys get in, from the addresses their from= option allows. A
+// key in the authorized keys file gets the full cockpit and writes entries
+// under the name in the key's comment ("amara@laptop" writes as amara), or
+// as key- and the start of its fingerprint if it has none; the SSH user
+// name the client sends counts for nothing. A key in the viewer keys file
+// gets the read-only stakeholder view. Each connection is bounded (see
+// limits.go). Sessions see each other's entries through the store's change
+// stamps, exactly as a local cockpit sees `warroom log` from a script.
 package server
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"net"
-	"os"
-	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -46,20 +44,14 @@ type Options struct {
 	PollEvery time.Duration
 }
 
-// person is one allowed key.
-type person struct {
-	key    ssh.PublicKey
-	name   string
-	viewer bool
-}
-
-type ctxKey struct{}
-
 // Server is a configured SSH war room.
 type Server struct {
-	ssh    *ssh.Server
-	people []person
-	opts   Options
+	ssh *ssh.Server
+	// people holds every allowed key, by its wire form; a key may be on
+	// several lines of one file (with different from= options).
+	people     map[string][]person
+	opts       Options
+	loginGrace time.Duration
 }
 
 // New prepares the server; it does not listen yet.
@@ -67,7 +59,7 @@ func New(opts Options) (*Server, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	srv := &Server{opts: opts}
+	srv := &Server{opts: opts, people: map[string][]person{}, loginGrace: loginGrace}
 	for _, f := range []struct {
 		path   string
 		viewer bool
@@ -79,7 +71,14 @@ func New(opts Options) (*Server, error) {
 		if err != nil {
 			return nil, err
 		}
-		srv.people = append(srv.people, people...)
+		for _, p := range people {
+			id := string(p.key.Marshal())
+			if others := srv.people[id]; len(others) > 0 && others[0].viewer != p.viewer {
+				team := others[0]
+				return nil, fmt.Errorf("the key %s is in both the team keys %s (line %d) and the viewer keys %s (line %d); keep it in one of them, as a key gets either the cockpit or the stakeholder view", team.describe(), team.path, team.line, p.path, p.line)
+			}
+			srv.people[id] = append(srv.people[id], p)
+		}
 	}
 	if len(srv.people) == 0 {
 		return nil, errors.New("no SSH key may connect; list your team's public keys in a file and pass it with --authorized-keys FILE")
@@ -91,58 +90,44 @@ func New(opts Options) (*Server, error) {
 		wish.WithMiddleware(
 			wishtea.MiddlewareWithColorProfile(srv.program, termenv.ANSI256),
 			activeterm.Middleware(),
+			drainWindows,
 		),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("cannot set up the SSH server (host key %s): %v", opts.HostKey, err)
 	}
+	srv.limit(s)
 	srv.ssh = s
 	return srv, nil
 }
 
-// readKeys parses an authorized_keys file; the comment names the person.
-func readKeys(path string, viewer bool) ([]person, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read the keys file %s: %v", path, unwrap(err))
+// lookup finds who a key is when it connects from addr: the first line
+// listing the key whose from= admits the address.
+func (s *Server) lookup(key ssh.PublicKey, addr net.Addr) (person, bool) {
+	if key == nil {
+		return person{}, false
 	}
-	var out []person
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	line := 0
-	for sc.Scan() {
-		line++
-		text := strings.TrimSpace(sc.Text())
-		if text == "" || strings.HasPrefix(text, "#") {
-			continue
+	ip := remoteIP(addr)
+	for _, p := range s.people[string(key.Marshal())] {
+		if p.from.admits(ip) {
+			return p, true
 		}
-		key, comment, _, _, err := ssh.ParseAuthorizedKey([]byte(text))
-		if err != nil {
-			return nil, fmt.Errorf("line %d of %s is not a public key (%v); use lines as in ~/.ssh/authorized_keys", line, path, err)
-		}
-		name, _, _ := strings.Cut(comment, "@")
-		out = append(out, person{key: key, name: strings.TrimSpace(name), viewer: viewer})
 	}
-	return out, nil
+	return person{}, false
 }
 
-// allow admits listed keys and remembers who connected.
+// allow admits listed keys from the addresses they may connect from.
 func (s *Server) allow(ctx ssh.Context, key ssh.PublicKey) bool {
-	for _, p := range s.people {
-		if ssh.KeysEqual(p.key, key) {
-			if p.name == "" {
-				p.name = ctx.User()
-			}
-			ctx.SetValue(ctxKey{}, p)
-			return true
-		}
-	}
-	return false
+	_, ok := s.lookup(key, ctx.RemoteAddr())
+	return ok
 }
 
 // program builds one session's Bubble Tea program: the cockpit for team
 // keys, the stakeholder view for viewer keys.
 func (s *Server) program(sess ssh.Session) (tea.Model, []tea.ProgramOption) {
-	p, ok := sess.Context().Value(ctxKey{}).(person)
+	// Who it is comes from the key the connection authenticated with, not
+	// from the last key offered to allow.
+	p, ok := s.lookup(sess.PublicKey(), sess.RemoteAddr())
 	if !ok {
 		return nil, nil
 	}
@@ -176,11 +161,3 @@ func (s *Server) Serve(l net.Listener) error {
 
 // Close stops the server and ends every session.
 func (s *Server) Close() error { return s.ssh.Close() }
-
-func unwrap(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}

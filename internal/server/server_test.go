@@ -47,24 +47,35 @@ type warRoom struct {
 
 func startWarRoom(t *testing.T, team, viewers []keypair) warRoom {
 	t.Helper()
-	dir := t.TempDir()
-	st, err := store.Open(filepath.Join(dir, "warroom.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	inc, _ := incident.NewIncident("Checkout failing", 2, time.Now(), incident.DefaultPolicy())
-	created, err := st.CreateIncident(inc, "setup")
-	if err != nil {
-		t.Fatal(err)
-	}
-	write := func(name string, keys []keypair) string {
+	lines := func(keys []keypair) string {
 		var b strings.Builder
 		b.WriteString("# comment lines are skipped\n\n")
 		for _, k := range keys {
 			b.WriteString(k.line)
 		}
+		return b.String()
+	}
+	return startWarRoomFiles(t, lines(team), lines(viewers), nil)
+}
+
+// startWarRoomFiles serves a war room whose keys files hold team and
+// viewers; setup, if not nil, adjusts the server before it serves.
+func startWarRoomFiles(t *testing.T, team, viewers string, setup func(*Server)) warRoom {
+	t.Helper()
+	dir := t.TempDir()
+	st, err := store.Open(filepath.Join(dir, "warroom.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	inc, _ := incident.NewIncident("Checkout failing", 2, time.Now(), incident.DefaultPolicy())
+	created, err := st.CreateIncident(inc, "setup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, text string) string {
 		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(b.String()), 0o600); err != nil {
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		return p
@@ -76,6 +87,9 @@ func startWarRoom(t *testing.T, team, viewers []keypair) warRoom {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if setup != nil {
+		setup(srv)
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -120,12 +134,22 @@ func (s *session) waitFor(want string) {
 
 func dial(t *testing.T, addr string, key keypair) (*session, error) {
 	t.Helper()
-	client, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{
-		User:            "someone",
+	return dialAs(t, addr, "someone", key)
+}
+
+// connect is an authenticated SSH connection with no session yet.
+func connect(addr, user string, key keypair) (*gossh.Client, error) {
+	return gossh.Dial("tcp", addr, &gossh.ClientConfig{
+		User:            user,
 		Auth:            []gossh.AuthMethod{gossh.PublicKeys(key.signer)},
 		HostKeyCallback: gossh.InsecureIgnoreHostKey(), // a test server's fresh host key
 		Timeout:         5 * time.Second,
 	})
+}
+
+func dialAs(t *testing.T, addr, user string, key keypair) (*session, error) {
+	t.Helper()
+	client, err := connect(addr, user, key)
 	if err != nil {
 		return nil, err
 	}
@@ -166,6 +190,15 @@ func TestTeamMemberWritesUnderTheirName(t *testing.T) {
 	if _, err := s.in.Write([]byte("!restarted the workers over ssh\r")); err != nil {
 		t.Fatal(err)
 	}
+	e := wr.waitForEntry(t, "restarted the workers over ssh")
+	if e.Author != "amara" || e.Kind != incident.KindAction {
+		t.Fatalf("entry %+v: want author amara, kind action", e)
+	}
+}
+
+// waitForEntry waits for the entry with text to be saved.
+func (wr warRoom) waitForEntry(t *testing.T, text string) incident.Entry {
+	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
 		inc, err := wr.st.Incident(wr.id)
@@ -173,16 +206,14 @@ func TestTeamMemberWritesUnderTheirName(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, e := range inc.Entries {
-			if e.Text == "restarted the workers over ssh" {
-				if e.Author != "amara" || e.Kind != incident.KindAction {
-					t.Fatalf("entry %+v: want author amara, kind action", e)
-				}
-				return
+			if e.Text == text {
+				return e
 			}
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatal("the entry typed over SSH was not saved")
+	t.Fatalf("the entry %q typed over SSH was not saved", text)
+	return incident.Entry{}
 }
 
 func TestSecondSessionSeesTheFirstOnesEntries(t *testing.T) {
