@@ -144,7 +144,7 @@ func TestMetrics(t *testing.T) {
 
 func TestFormatDuration(t *testing.T) {
 	for d, want := range map[time.Duration]string{
-		4 * time.Minute: "4m", 65 * time.Minute: "1h05m", 51 * time.Hour: "2d3h", -3 * time.Minute: "-3m", 0: "0m",
+		4 * time.Minute: "4m", 65 * time.Minute: "1h05m", 51 * time.Hour: "2d 3h00m", 24*time.Hour + 11*time.Minute: "1d 0h11m", -3 * time.Minute: "-3m", 0: "0m",
 	} {
 		if got := FormatDuration(d); got != want {
 			t.Errorf("FormatDuration(%v) = %q, want %q", d, got, want)

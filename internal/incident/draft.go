@@ -72,8 +72,8 @@ const (
 	CountdownCounting CountdownState = "counting"
 	CountdownSoon     CountdownState = "soon"
 	CountdownOverdue  CountdownState = "overdue"
-	// CountdownDone: the incident is resolved and its resolution was
-	// published, so no further update is due.
+	// CountdownDone: the incident is resolved, so no further update is due
+	// (the pane still suggests publishing the resolution if nobody has).
 	CountdownDone CountdownState = "done"
 )
 
@@ -95,7 +95,7 @@ func CountdownAt(inc *Incident, p Policy, now time.Time) Countdown {
 	due := NextUpdateDue(inc, p)
 	c := Countdown{Due: due, Remaining: due.Sub(now), Snoozed: !inc.NextUpdateDue.IsZero()}
 	switch {
-	case inc.Status == Resolved && publishedResolution(inc):
+	case inc.Status == Resolved:
 		c.State = CountdownDone
 	case c.Remaining < 0:
 		c.State = CountdownOverdue
@@ -107,7 +107,9 @@ func CountdownAt(inc *Incident, p Policy, now time.Time) Countdown {
 	return c
 }
 
-func publishedResolution(inc *Incident) bool {
+// PublishedResolution reports whether an update was published while the
+// incident was resolved.
+func PublishedResolution(inc *Incident) bool {
 	for _, u := range inc.Updates {
 		if u.Status == Resolved {
 			return true
@@ -121,7 +123,7 @@ func publishedResolution(inc *Incident) bool {
 // time of day rather than six hours late.
 func (c Countdown) Clock() string {
 	if c.State == CountdownDone {
-		return "no update due"
+		return "no further updates due"
 	}
 	d := c.Remaining
 	if d < 0 {

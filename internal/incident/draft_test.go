@@ -112,13 +112,13 @@ func TestCountdownAt(t *testing.T) {
 			inc := base()
 			inc.Status = Resolved
 			return inc
-		}, now: "12:40", state: CountdownOverdue, clock: "OVERDUE +06:00"},
+		}, now: "12:40", state: CountdownDone, clock: "no further updates due"},
 		{name: "resolution published", inc: func() *Incident {
 			inc := base()
 			inc.Status = Resolved
 			inc.Updates = append(inc.Updates, Update{At: clockAt("12:30"), Status: Resolved})
 			return inc
-		}, now: "13:30", state: CountdownDone, clock: "no update due"},
+		}, now: "13:30", state: CountdownDone, clock: "no further updates due"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

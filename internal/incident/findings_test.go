@@ -196,7 +196,7 @@ func TestFindings(t *testing.T) {
 			DefaultPolicy(),
 			[]want{
 				{FindingGap, "12:00", 24 * time.Hour, "from Mar 4 12:00 to Mar 5 12:00"},
-				{FindingLateUpdate, "13:28", 0, "came 1d0h after"},
+				{FindingLateUpdate, "13:28", 0, "came 1d 0h01m after"},
 			},
 		},
 	}

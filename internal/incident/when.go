@@ -91,7 +91,9 @@ func parseClock(s string) (h, m int, ok bool) {
 	return h, m, true
 }
 
-// FormatDuration renders a duration compactly for people: "4m", "1h05m", "2d3h".
+// FormatDuration renders a duration compactly for people: "4m", "1h05m",
+// "2d 3h05m". It is the one duration format of every screen and export
+// (the minutes are kept past a day, so "ttr" and "lasted" agree).
 func FormatDuration(d time.Duration) string {
 	neg := d < 0
 	if neg {
@@ -104,7 +106,7 @@ func FormatDuration(d time.Duration) string {
 	var s string
 	switch {
 	case days > 0:
-		s = fmt.Sprintf("%dd%dh", days, h)
+		s = fmt.Sprintf("%dd %dh%02dm", days, h, m)
 	case h > 0:
 		s = fmt.Sprintf("%dh%02dm", h, m)
 	default:

@@ -95,7 +95,7 @@ func elapsedView(ctx *common.Context, inc *incident.Incident, now time.Time) str
 		if end.IsZero() {
 			end = inc.Updated
 		}
-		return st.Muted.Render("lasted " + hms(end.Sub(from)))
+		return st.Muted.Render("lasted " + incident.FormatDuration(end.Sub(from)))
 	}
 	return st.Label.Render("elapsed ") + st.Bold.Render(hms(now.Sub(from)))
 }

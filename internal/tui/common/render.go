@@ -156,14 +156,21 @@ func Plural(n int, one, many string) string {
 	return many
 }
 
-// ClockAt formats t as HH:MM in now's time zone, with the day when it is
-// not today.
+// ClockAt formats t as HH:MM in now's time zone, with the weekday when it
+// is within a week of now, the date when further, and the year when not
+// this year's: a due time two years late reads as such.
 func ClockAt(t, now time.Time) string {
 	t = t.In(now.Location())
-	if SameDay(t, now) {
+	d := t.Sub(now)
+	switch {
+	case SameDay(t, now):
 		return t.Format("15:04")
+	case d > -6*24*time.Hour && d < 6*24*time.Hour:
+		return t.Format("Mon 15:04")
+	case t.Year() == now.Year():
+		return t.Format("Jan 2 15:04")
 	}
-	return t.Format("Mon 15:04")
+	return t.Format("Jan 2 2006 15:04")
 }
 
 // WithHelp relabels a binding for one place.

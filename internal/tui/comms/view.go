@@ -102,6 +102,9 @@ func (c *Pane) View() string {
 		}
 	} else {
 		meta = "resolution published"
+		if !incident.PublishedResolution(inc) {
+			meta = "resolved · publish the resolution when ready"
+		}
 	}
 	switch {
 	case c.publishing > 0:
