@@ -55,6 +55,11 @@ capture it with $(warroom new "..." | tail -1).`,
 			}
 			inc.WarRoom = strings.TrimSpace(warRoom)
 			inc.PublicChannel = strings.TrimSpace(public)
+			// Checked before the database is opened, so a refused
+			// declaration creates no file.
+			if err := incident.CheckDeclaration(inc); err != nil {
+				return err
+			}
 			st, err := a.openStore()
 			if err != nil {
 				return err

@@ -32,6 +32,9 @@ func NewIncident(title string, sev Severity, now time.Time, p Policy) (*Incident
 	if title == "" {
 		return nil, errors.New("the title is empty; describe the incident in a few words")
 	}
+	if err := CheckTitle(title); err != nil {
+		return nil, err
+	}
 	if sev == 0 {
 		sev = 3
 	}
@@ -104,6 +107,9 @@ func Apply(inc *Incident, c Capture, now time.Time, author string, p Policy) (Re
 		if strings.TrimSpace(c.Text) == "" {
 			return r, errors.New("nothing to log; type some text")
 		}
+		if err := checkText("the text", c.Text, MaxTextBytes); err != nil {
+			return r, err
+		}
 		if c.At.After(now.Add(time.Minute)) {
 			return r, errors.New("that time is in the future; give a time that has passed")
 		}
@@ -125,6 +131,12 @@ func Apply(inc *Incident, c Capture, now time.Time, author string, p Policy) (Re
 			Setting{Field: FieldStatus, Value: string(c.Status)}))
 	case CmdLead, CmdComms, CmdRole:
 		person := strings.TrimSpace(c.Person)
+		if err := CheckName("the role's name", c.Role); err != nil {
+			return r, err
+		}
+		if err := CheckName(roleHolder(c.Role), person); err != nil {
+			return r, err
+		}
 		if inc.Roles[c.Role] == person {
 			return r, fmt.Errorf("%s is already %s", person, c.Role)
 		}
@@ -134,6 +146,9 @@ func Apply(inc *Incident, c Capture, now time.Time, author string, p Policy) (Re
 		add(entry(KindSystem, "ETA set to "+clock(c.Time, now), time.Time{},
 			Setting{Field: FieldETA, Value: c.Time.UTC().Format(time.RFC3339Nano)}))
 	case CmdTag:
+		if err := CheckTag(c.Tag); err != nil {
+			return r, err
+		}
 		if inc.HasTag(c.Tag) {
 			return r, fmt.Errorf("the incident is already tagged %s", c.Tag)
 		}
@@ -149,11 +164,17 @@ func Apply(inc *Incident, c Capture, now time.Time, author string, p Policy) (Re
 		add(entry(KindSystem, fmt.Sprintf("Next public update snoozed %s, due %s", FormatDuration(c.Duration), clock(due, now)), time.Time{},
 			Setting{Field: FieldSnooze, Value: due.UTC().Format(time.RFC3339Nano)}))
 	case CmdDraft:
+		if err := checkText("the draft", c.Text, MaxTextBytes); err != nil {
+			return r, err
+		}
 		text := c.Text
 		r.Draft = &text
 		inc.Draft = text
 		return r, nil
 	case CmdPublish:
+		if err := checkText("the update", c.Text, MaxTextBytes); err != nil {
+			return r, err
+		}
 		if strings.TrimSpace(c.Text) != "" {
 			inc.Draft = c.Text
 		}

@@ -211,6 +211,9 @@ func parseCommand(line string, now time.Time) (Capture, error) {
 		if err := need("a name"); err != nil {
 			return c, err
 		}
+		if err := CheckName(roleHolder(c.Role), arg); err != nil {
+			return c, err
+		}
 		c.Person = arg
 	case "role":
 		c.Command = CmdRole
@@ -220,6 +223,12 @@ func parseCommand(line string, now time.Time) (Capture, error) {
 		}
 		c.Role = strings.ToLower(strings.ReplaceAll(role, "_", " "))
 		c.Person = strings.TrimSpace(person)
+		if err := CheckName("the role's name", c.Role); err != nil {
+			return c, err
+		}
+		if err := CheckName(roleHolder(c.Role), c.Person); err != nil {
+			return c, err
+		}
 	case "eta":
 		c.Command = CmdETA
 		if err := need("a time"); err != nil {
@@ -239,6 +248,9 @@ func parseCommand(line string, now time.Time) (Capture, error) {
 			return c, fmt.Errorf("a tag is one word; use /tag NAME once per tag")
 		}
 		c.Tag = strings.ToLower(strings.TrimPrefix(arg, "#"))
+		if err := CheckTag(c.Tag); err != nil {
+			return c, err
+		}
 	case "every", "snooze":
 		c.Command = CmdEvery
 		if name == "snooze" {

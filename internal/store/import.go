@@ -53,6 +53,11 @@ func (s *Store) ImportIncident(in *incident.Incident) (ImportResult, error) {
 	if !in.Severity.Valid() {
 		return res, fmt.Errorf("the incident to import has severity %d; it must be 1 to 4", int(in.Severity))
 	}
+	// What is imported is held to the limits of typing it, so a file
+	// cannot bring in what the cockpit and warroom log refuse.
+	if err := incident.CheckRecord(in); err != nil {
+		return res, err
+	}
 	seen := map[string]bool{}
 	for _, e := range in.Entries {
 		if e.UID != "" && seen[e.UID] {

@@ -17,6 +17,11 @@ import (
 // the declaration on its timeline: the entry the fold of the timeline
 // starts from. It returns the stored incident.
 func (s *Store) CreateIncident(inc *incident.Incident, author string) (*incident.Incident, error) {
+	// The roles are set by the caller after NewIncident (--lead, the
+	// declare form), so the limits of typing are held here.
+	if err := incident.CheckDeclaration(inc); err != nil {
+		return nil, err
+	}
 	var out *incident.Incident
 	err := s.update(func(tx *bolt.Tx) error {
 		root := tx.Bucket(bucketIncidents)
@@ -867,6 +872,9 @@ func (s *Store) SetTitle(id int64, title string, now time.Time, author string) e
 	title = strings.TrimSpace(title)
 	if title == "" {
 		return errors.New("the title is empty; describe the incident in a few words")
+	}
+	if err := incident.CheckTitle(title); err != nil {
+		return err
 	}
 	return s.UpdateDeclaration(id, now, author, func(d *incident.Declaration) error { d.Title = title; return nil })
 }
