@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/warroom-cli/warroom/internal/config"
 	"github.com/warroom-cli/warroom/internal/export"
 )
 
@@ -112,7 +112,7 @@ func (a *app) exportAll(args []string, dir, output, format string) error {
 
 // exportOptions are the Markdown export settings from the configuration.
 func (a *app) exportOptions() (export.Options, error) {
-	opts := export.Options{Policy: a.cfg.Policy(), Location: time.Local}
+	opts := export.Options{Policy: a.cfg.Policy(), Location: a.cfg.Location, Zone: config.ZoneName(a.cfg.Location)}
 	if a.cfg.ExportTemplate != "" {
 		t, err := export.LoadTemplate(a.cfg.ExportTemplate)
 		if err != nil {

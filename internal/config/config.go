@@ -38,6 +38,9 @@ type Config struct {
 	JargonWords      []string
 	JargonAllow      []string
 	Templates        map[string]string // status (or "eta") -> draft template
+	// Location is the one time zone every time is shown and exported in:
+	// the config's timezone (an IANA name), else the local zone ($TZ).
+	Location *time.Location
 
 	// Dir is the config directory; File the config file (which may not exist).
 	Dir  string
@@ -82,6 +85,7 @@ type file struct {
 	ExportTemplate   *string           `toml:"export_template"`
 	Jargon           *jargonFile       `toml:"jargon"`
 	Templates        map[string]string `toml:"templates"`
+	Timezone         *string           `toml:"timezone"`
 }
 
 type jargonFile struct {
@@ -90,7 +94,7 @@ type jargonFile struct {
 }
 
 // Keys lists the configuration keys in the order `warroom config` prints them.
-var Keys = []string{"author", "update_every", "first_update_after", "retro_due_after", "gap_threshold", "bell", "webhooks", "retro_preset", "retro_sections", "export_template", "jargon.words", "jargon.allow", "templates"}
+var Keys = []string{"author", "update_every", "first_update_after", "retro_due_after", "gap_threshold", "bell", "webhooks", "retro_preset", "retro_sections", "export_template", "jargon.words", "jargon.allow", "templates", "timezone"}
 
 // TemplateNames are the statuses a [templates] entry may name, plus "eta"
 // for the draft used once an ETA is set.
@@ -138,6 +142,7 @@ func Default() *Config {
 		Templates:        map[string]string{},
 		Dir:              Dir(),
 		Source:           map[string]string{},
+		Location:         time.Local,
 	}
 	c.File = filepath.Join(c.Dir, "config.toml")
 	for _, k := range Keys {
@@ -229,6 +234,14 @@ func LoadFile(path string) (*Config, error) {
 		c.Bell = *f.Bell
 		set("bell")
 	}
+	if f.Timezone != nil {
+		loc, err := time.LoadLocation(strings.TrimSpace(*f.Timezone))
+		if err != nil || strings.TrimSpace(*f.Timezone) == "" {
+			return nil, fmt.Errorf("timezone = %q in %s is not a time zone; use an IANA name such as \"Europe/Berlin\" or \"UTC\"", *f.Timezone, path)
+		}
+		c.Location = loc
+		set("timezone")
+	}
 	if f.Webhooks != nil {
 		for _, u := range f.Webhooks {
 			if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
@@ -317,6 +330,8 @@ func (c *Config) Value(key string) string {
 		return fmt.Sprintf("%q", c.JargonWords)
 	case "jargon.allow":
 		return fmt.Sprintf("%q", c.JargonAllow)
+	case "timezone":
+		return ZoneName(c.Location)
 	case "templates":
 		var names []string
 		for k := range c.Templates {
@@ -329,4 +344,24 @@ func (c *Config) Value(key string) string {
 		return "custom for " + strings.Join(names, ", ")
 	}
 	return ""
+}
+
+// ZoneName names a time zone for people: its IANA name, or for the local
+// zone the abbreviation in force now (with $TZ when set), since "Local"
+// says nothing to someone reading an export elsewhere.
+func ZoneName(loc *time.Location) string {
+	if loc == nil {
+		loc = time.Local
+	}
+	if loc != time.Local && loc.String() != "Local" {
+		return loc.String()
+	}
+	if tz := os.Getenv("TZ"); tz != "" {
+		return tz
+	}
+	name, off := time.Now().In(loc).Zone()
+	if name == "" || strings.HasPrefix(name, "+") || strings.HasPrefix(name, "-") {
+		return fmt.Sprintf("UTC%+d", off/3600)
+	}
+	return name
 }

@@ -47,6 +47,7 @@ bell = true
 webhooks = ["http://127.0.0.1:9/hook"]
 retro_preset = "google-sre"
 export_template = "export.md.tmpl"
+timezone = "Europe/Berlin"
 
 [jargon]
 words = ["pgbouncer"]
@@ -73,6 +74,12 @@ eta = "Fix expected by {eta}."
 	}
 	if c.Templates["investigating"] == "" || c.Templates["eta"] != "Fix expected by {eta}." {
 		t.Fatalf("templates %v", c.Templates)
+	}
+	if c.Location.String() != "Europe/Berlin" || c.Value("timezone") != "Europe/Berlin" {
+		t.Fatalf("timezone %v", c.Location)
+	}
+	if _, err := LoadFile(writeConfig(t, `timezone = "Mars/Olympus"`)); err == nil || !strings.Contains(err.Error(), "is not a time zone") {
+		t.Fatalf("a bad timezone: %v", err)
 	}
 	if len(c.Sections()) != 7 || c.Sections()[4] != "What went well" {
 		t.Fatalf("preset sections %v", c.Sections())

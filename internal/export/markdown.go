@@ -21,6 +21,9 @@ type Options struct {
 	Policy incident.Policy
 	// Location is the time zone times are shown in; nil means time.Local.
 	Location *time.Location
+	// Zone names that zone in the export ("Europe/Berlin"); "" means the
+	// Location's own name.
+	Zone string
 	// Template is the text of a user text/template replacing the built-in
 	// layout (config export_template, read with LoadTemplate); "" means the
 	// built-in one. It is executed with a Data value.
@@ -95,7 +98,9 @@ type Data struct {
 	// MultiDay reports that the incident spans more than one day, in which
 	// case every time carries its date.
 	MultiDay bool
-	Whys     []WhyLine
+	// Zone names the time zone every time in the document is in.
+	Zone string
+	Whys []WhyLine
 	// RootCause is the "because" of the why marked as root cause, if any.
 	RootCause string
 	Immediate []ActionRow
@@ -195,6 +200,7 @@ func NewData(inc *incident.Incident, opts Options) *Data {
 		Status:       Inline(string(inc.Status)),
 		GapThreshold: incident.FormatDuration(gap),
 		MultiDay:     spansDays(inc, entries, loc),
+		Zone:         zoneName(opts.Zone, loc),
 	}
 	when := func(t time.Time) string {
 		if t.IsZero() {
@@ -404,4 +410,18 @@ func orDash(s string) string {
 		return dash
 	}
 	return s
+}
+
+// zoneName is the zone an export names: the caller's name for it, else the
+// location's, with "Local" (which says nothing to a reader elsewhere)
+// spelled as the zone's abbreviation and offset.
+func zoneName(name string, loc *time.Location) string {
+	if name != "" {
+		return name
+	}
+	if loc.String() != "Local" {
+		return loc.String()
+	}
+	abbr, off := time.Now().In(loc).Zone()
+	return fmt.Sprintf("%s (UTC%+03d:%02d)", abbr, off/3600, (off%3600)/60)
 }

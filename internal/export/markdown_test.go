@@ -493,3 +493,21 @@ func FuzzMarkdownEntryText(f *testing.F) {
 		checkSafe(t, intro, s)
 	})
 }
+
+// Every time is in the one zone the export names.
+func TestMarkdownNamesItsZone(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip("no zone database:", err)
+	}
+	inc := incident.Demo(time.Date(2026, 3, 12, 18, 0, 0, 0, time.UTC))
+	md, err := Markdown(inc, Options{Policy: incident.DefaultPolicy(), Location: berlin, Zone: "Europe/Berlin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(md)
+	// The demo's first public update is at 12:40 UTC: 13:40 in Berlin.
+	if !strings.Contains(s, "*All times are in Europe/Berlin.*") || !strings.Contains(s, "- 13:40: Issue identified") {
+		t.Fatalf("the export does not name its zone or show times in it:\n%s", s)
+	}
+}

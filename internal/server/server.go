@@ -143,6 +143,9 @@ func (s *Server) program(sess ssh.Session) (tea.Model, []tea.ProgramOption) {
 		Renderer: wishtea.MakeRenderer(sess), PollEvery: s.opts.PollEvery,
 		// The clipboard copy (OSC 52) and the bell go to this teammate's terminal.
 		Terminal: sess,
+		// Times in the teammate's own zone when their client sends TZ
+		// (ssh -o SendEnv=TZ), else the server's configured one.
+		Location: SessionZone(sess.Environ()),
 	}
 	if p.viewer {
 		return tui.NewViewer(opts), []tea.ProgramOption{tea.WithAltScreen()}

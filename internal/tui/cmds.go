@@ -26,7 +26,7 @@ func tailEntries(h int) int {
 // loadIncidentCmd reads the incident. With first set, a huge timeline is
 // read as its tail first, and the full read follows from Update.
 func loadIncidentCmd(ctx *common.Context, first bool) tea.Cmd {
-	st, id, gap, tail := ctx.Store, ctx.IncidentID, ctx.GapThreshold(), tailEntries(ctx.Height)
+	st, id, gap, tail, loc := ctx.Store, ctx.IncidentID, ctx.GapThreshold(), tailEntries(ctx.Height), ctx.Now().Location()
 	return func() tea.Msg {
 		stamp, _ := st.Stamp()
 		n := -1
@@ -38,6 +38,7 @@ func loadIncidentCmd(ctx *common.Context, first bool) tea.Cmd {
 			return common.ErrMsg{Err: err}
 		}
 		inc := snap.Incident
+		common.InZone(inc, loc)
 		// Room for the lines logged next, so the first of them does not copy
 		// a long timeline on the Update loop (appendOwn appends in place).
 		inc.Entries = slices.Grow(inc.Entries, cockpit.Headroom(len(inc.Entries)))

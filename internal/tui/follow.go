@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"time"
+
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/store"
@@ -20,11 +22,17 @@ type deltaLoadedMsg struct {
 }
 
 // sinceCmd reads what changed after cur.
-func sinceCmd(st *store.Store, id int64, cur store.Cursor) tea.Cmd {
+func sinceCmd(st *store.Store, id int64, cur store.Cursor, loc *time.Location) tea.Cmd {
 	return func() tea.Msg {
 		d, err := st.Since(id, cur)
 		if err != nil {
 			return common.ErrMsg{Err: err}
+		}
+		common.InZone(d.Head, loc)
+		common.EntriesInZone(d.Added, loc)
+		common.EntriesInZone(d.Edited, loc)
+		for i := range d.Changes {
+			d.Changes[i].At = d.Changes[i].At.In(loc)
 		}
 		return deltaLoadedMsg{id: id, delta: d}
 	}
@@ -57,7 +65,7 @@ func (m *Model) reload() tea.Cmd {
 	if m.cursor.Tx == 0 || m.ctx.Incident == nil || m.ctx.Partial {
 		return loadIncidentCmd(m.ctx, false)
 	}
-	return sinceCmd(m.ctx.Store, m.ctx.IncidentID, m.cursor)
+	return sinceCmd(m.ctx.Store, m.ctx.IncidentID, m.cursor, m.ctx.Now().Location())
 }
 
 // show puts a new copy of the incident on screen and tells every
@@ -75,6 +83,13 @@ func (m *Model) applyOwn(msg common.AppliedMsg) tea.Cmd {
 	if m.ctx.Incident == nil || msg.Head == nil {
 		return m.reload()
 	}
+	loc := m.ctx.Now().Location()
+	if msg.Head != nil {
+		head := *msg.Head
+		common.InZone(&head, loc)
+		msg.Head = &head
+	}
+	common.EntriesInZone(msg.Result.Entries, loc)
 	inc, td := cockpit.AppendOwn(m.ctx.Incident, m.cockpit.Timeline.Data, msg.Head, msg.Result.Entries, m.ctx.GapThreshold())
 	if m.applied == nil {
 		m.applied = map[int64]bool{}

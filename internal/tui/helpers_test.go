@@ -37,6 +37,8 @@ func pinnedNow() time.Time { return pinned }
 func testConfig() *config.Config {
 	cfg := config.Default()
 	cfg.Author = "amara"
+	// Every test shows times in one zone, whatever the machine's.
+	cfg.Location = time.UTC
 	return cfg
 }
 

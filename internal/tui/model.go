@@ -43,6 +43,9 @@ type Options struct {
 	// PollEvery is how often the database is checked for other processes'
 	// writes; 0 means 500ms.
 	PollEvery time.Duration
+	// Location is the time zone to show times in (an SSH session's TZ);
+	// nil means the config's timezone.
+	Location *time.Location
 	// Terminal receives sequences outside the frame (OSC 52 clipboard
 	// copy, bell): the SSH session over SSH; Run uses stdout. Nil skips
 	// them.
@@ -89,10 +92,20 @@ func New(opts Options) Model {
 	if cfg == nil {
 		cfg = config.Default()
 	}
-	now := opts.Now
-	if now == nil {
-		now = time.Now
+	clock := opts.Now
+	if clock == nil {
+		clock = time.Now
 	}
+	// One zone for every time shown: an SSH session's own, else the
+	// config's timezone, else the local zone.
+	loc := opts.Location
+	if loc == nil {
+		loc = cfg.Location
+	}
+	if loc == nil {
+		loc = time.Local
+	}
+	now := func() time.Time { return clock().In(loc) }
 	author := opts.Author
 	if author == "" {
 		author = cfg.Author
@@ -104,6 +117,7 @@ func New(opts Options) Model {
 		Now:    now, Store: opts.Store, Config: cfg, Author: author,
 		IncidentID: opts.IncidentID,
 		Terminal:   opts.Terminal,
+		Zone:       config.ZoneName(loc),
 	}
 	m := Model{
 		ctx:       ctx,

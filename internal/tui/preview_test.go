@@ -77,7 +77,7 @@ func TestPreviewRendersTheExport(t *testing.T) {
 	}
 	p := previewOf(t, m)
 	inc, _ := st.Incident(id)
-	want, _ := export.Markdown(inc, export.Options{Policy: testConfig().Policy()})
+	want, _ := export.Markdown(inc, export.Options{Policy: testConfig().Policy(), Location: time.UTC, Zone: "UTC"})
 	if !bytes.Equal(p.Markdown, want) {
 		t.Error("the preview does not show the incident's export")
 	}
@@ -228,7 +228,7 @@ func TestPreviewFlow(t *testing.T) {
 	tm.Type("/preview")
 	tm.Send(keyMsg("enter"))
 	previewWait(t, tm, &drawn, "Preview · INC-1")
-	previewWait(t, tm, &drawn, "Key metrics")
+	previewWait(t, tm, &drawn, "All times are in UTC")
 	tm.Send(keyMsg("G"))
 	previewWait(t, tm, &drawn, "Contributors")
 	tm.Send(keyMsg("ctrl+c"))

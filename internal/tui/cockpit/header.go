@@ -24,7 +24,8 @@ func headerView(ctx *common.Context, w int) string {
 	now := ctx.Now()
 
 	left := " " + st.ID.Render(inc.Key()) + "  " + st.SeverityStyle(inc.Severity).Render(inc.Severity.String()) + "  " + st.Title.Render(incident.CleanLine(inc.Title))
-	right := st.StatusStyle(inc.Status).Render(strings.ToUpper(string(inc.Status))) + "  " + elapsedView(ctx, inc, now) + " "
+	// The header names the zone every time on screen is in.
+	right := st.StatusStyle(inc.Status).Render(strings.ToUpper(string(inc.Status))) + "  " + elapsedView(ctx, inc, now) + st.Faint.Render(" "+ctx.Zone) + " "
 	line1 := common.Spread(left, "  "+right, w)
 
 	var parts []string

@@ -31,6 +31,9 @@ type Context struct {
 	Now    func() time.Time
 	Store  *store.Store
 	Config *config.Config
+	// Zone names the time zone every time on screen is shown in (the
+	// config's timezone, or an SSH session's TZ); Now returns times in it.
+	Zone string
 	// Author is who writes entries from this program (the SSH key's user in
 	// a shared war room).
 	Author string

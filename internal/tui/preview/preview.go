@@ -104,7 +104,7 @@ func (p *Model) render() tea.Cmd {
 	p.seq++
 	p.stale = false
 	seq, width, cfg, styles := p.seq, p.w, p.ctx.Config, p.ctx.Styles
-	opts := export.Options{Policy: p.ctx.Policy()}
+	opts := export.Options{Policy: p.ctx.Policy(), Location: p.ctx.Now().Location(), Zone: p.ctx.Zone}
 	return func() tea.Msg {
 		msg := previewRenderedMsg{seq: seq, width: width}
 		if cfg != nil && cfg.ExportTemplate != "" {
