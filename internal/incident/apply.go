@@ -90,8 +90,31 @@ type EntryMove struct {
 // fold reads. It also steps inc's folded fields through those entries, so
 // a caller that keeps inc in memory sees the result the fold will give;
 // it never touches inc.Entries or inc.Updates, which the store owns.
+//
+// With an idempotency key (c.Key), the first entry recorded carries it.
 func Apply(inc *Incident, c Capture, now time.Time, author string, p Policy) (Result, error) {
+	if c.Key != "" {
+		if err := CheckKey(c.Key); err != nil {
+			return Result{}, err
+		}
+	}
+	r, err := apply(inc, c, now, author, p)
+	if err == nil && c.Key != "" && len(r.Entries) > 0 {
+		r.Entries[0].Key = c.Key
+	}
+	return r, err
+}
+
+func apply(inc *Incident, c Capture, now time.Time, author string, p Policy) (Result, error) {
+	// A command logged with a time of its own (`warroom log --at`, a
+	// backfill) takes effect then: its entries are at c.At.
+	if c.Command != CmdNone && c.At.After(now.Add(time.Minute)) {
+		return Result{}, errors.New("that time is in the future; give a time that has passed")
+	}
 	entry := func(kind Kind, text string, at time.Time, set Setting) Entry {
+		if at.IsZero() {
+			at = c.At
+		}
 		if at.IsZero() {
 			at = now
 		}
@@ -178,14 +201,27 @@ func Apply(inc *Incident, c Capture, now time.Time, author string, p Policy) (Re
 		if strings.TrimSpace(c.Text) != "" {
 			inc.Draft = c.Text
 		}
-		u, e, err := Publish(inc, now, author)
+		at := now
+		if !c.At.IsZero() {
+			at = c.At
+		}
+		u, e, err := Publish(inc, at, author)
 		if err != nil {
 			return r, err
+		}
+		if at.Before(now.Add(-time.Minute)) {
+			// Published back then, recorded now: shown as such, and
+			// never delivered or copied.
+			u.Backfilled = true
+			e.RecordedAt = now
 		}
 		r.Update = &u
 		r.Entries = append(r.Entries, e)
 	case CmdMilestone:
 		at := c.Time
+		if at.IsZero() {
+			at = c.At
+		}
 		if at.IsZero() {
 			at = now
 		}

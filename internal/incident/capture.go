@@ -98,6 +98,26 @@ type Capture struct {
 	Duration  time.Duration
 	Milestone Milestone
 	Tag       string
+
+	// Key, when set, makes the capture idempotent (warroom log --id): the
+	// first entry it records carries the key, and the store turns a second
+	// capture with the same key in the same incident into a no-op.
+	Key string
+}
+
+// MaxKeyBytes bounds an idempotency key; a UUID or a job id and attempt
+// number fit many times over.
+const MaxKeyBytes = 128
+
+// CheckKey reports an idempotency key that is empty of text or too long.
+func CheckKey(key string) error {
+	switch {
+	case strings.TrimSpace(key) == "":
+		return fmt.Errorf("the idempotency key is empty; give one that names this write, e.g. --id deploy-4711-rollback")
+	case len(key) > MaxKeyBytes:
+		return fmt.Errorf("the idempotency key is %d bytes long, over the limit of %d; use a shorter one such as a UUID", len(key), MaxKeyBytes)
+	}
+	return nil
 }
 
 // IsEntry reports whether the capture logs a plain timeline entry.

@@ -263,6 +263,9 @@ type Entry struct {
 	// Deleted entries are kept so the deletion is on record and merges do
 	// not bring them back.
 	Deleted bool `json:"deleted,omitzero"`
+	// Key is the idempotency key a script gave (warroom log --id): the
+	// store records a key once per incident, so a retried write is a no-op.
+	Key string `json:"key,omitzero"`
 }
 
 // SortEntries orders entries by the time they happened, then by id.
@@ -297,6 +300,9 @@ type Update struct {
 	Status   Status     `json:"status,omitzero"` // the phase it was published in
 	Text     string     `json:"text,omitzero"`
 	Delivery []Delivery `json:"delivery,omitzero"`
+	// Backfilled updates were published in the past and recorded later
+	// (a backfill of a past incident): shown as such, never delivered.
+	Backfilled bool `json:"backfilled,omitzero"`
 }
 
 // Retro is the retrospective.

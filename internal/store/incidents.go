@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -478,7 +479,45 @@ func appendEntry(b *bolt.Bucket, e incident.Entry) (incident.Entry, error) {
 	if err := putEntry(b, e, nil); err != nil {
 		return e, err
 	}
+	if e.Key != "" {
+		if err := recordKey(b, e.Key, e.ID); err != nil {
+			return e, err
+		}
+	}
 	return e, nil
+}
+
+// bucketKeys maps an idempotency key (warroom log --id) to the entry that
+// recorded it. It is created with the first key, so incidents that never
+// see one have none and no migration was needed.
+var bucketKeys = []byte("keys")
+
+// recordKey notes that key was recorded by entry id, unless an earlier
+// entry already took it (an import bringing both keeps the first).
+func recordKey(b *bolt.Bucket, key string, id int64) error {
+	kb, err := b.CreateBucketIfNotExists(bucketKeys)
+	if err != nil {
+		return err
+	}
+	if kb.Get([]byte(key)) != nil {
+		return nil
+	}
+	return kb.Put([]byte(key), idKey(id))
+}
+
+// keyedEntry returns the entry that recorded key, if any: one lookup in
+// the keys bucket and one in the id index, however long the timeline.
+func keyedEntry(b *bolt.Bucket, id int64, key string) (incident.Entry, bool, error) {
+	kb := b.Bucket(bucketKeys)
+	if kb == nil {
+		return incident.Entry{}, false, nil
+	}
+	v := kb.Get([]byte(key))
+	if len(v) != 8 {
+		return incident.Entry{}, false, nil
+	}
+	e, _, err := loadEntry(b, id, int64(binary.BigEndian.Uint64(v)))
+	return e, err == nil, err
 }
 
 // putEntry writes e under its (time, id) key, removing it from oldKey when
@@ -525,11 +564,29 @@ func recordChange(b *bolt.Bucket, c incident.Change, entry int64) error {
 
 // AppendEntry adds one entry to an incident's timeline. When it returns
 // without error the entry is on disk.
+//
+// An entry with a Key that an earlier entry of the incident recorded is not
+// added again: the earlier entry is returned and nothing is written.
 func (s *Store) AppendEntry(id int64, e incident.Entry) (incident.Entry, error) {
+	if e.Key != "" {
+		if err := incident.CheckKey(e.Key); err != nil {
+			return e, err
+		}
+	}
 	err := s.update(func(tx *bolt.Tx) error {
 		b, err := incidentBucket(tx, id)
 		if err != nil {
 			return err
+		}
+		if e.Key != "" {
+			orig, found, err := keyedEntry(b, id, e.Key)
+			if err != nil {
+				return err
+			}
+			if found {
+				e = orig
+				return errNoChanges
+			}
 		}
 		if e, err = appendEntry(b, e); err != nil {
 			return err
@@ -554,6 +611,10 @@ type Applied struct {
 	incident.Result
 	Head *incident.Incident // the incident's own fields after the change
 	Tx   uint64
+	// Repeated reports that the capture's idempotency key was recorded
+	// before: nothing was written (Tx is 0) and Entries holds the entry
+	// that recorded the key.
+	Repeated bool
 }
 
 // Apply parses nothing: it applies an already parsed capture line to the
@@ -571,6 +632,20 @@ func (s *Store) Apply(id int64, c incident.Capture, now time.Time, author string
 		inc, err := readHead(b)
 		if err != nil {
 			return err
+		}
+		// A retry of a keyed capture is answered from the first try,
+		// before the capture is checked against the incident as it is
+		// now (where "/status identified" would already be refused).
+		if c.Key != "" {
+			orig, found, err := keyedEntry(b, id, c.Key)
+			if err != nil {
+				return err
+			}
+			if found {
+				out = Applied{Head: inc, Repeated: true}
+				out.Entries = []incident.Entry{orig}
+				return errNoChanges
+			}
 		}
 		if inc.Updates, err = readUpdates(b.Bucket(bucketUpdates)); err != nil {
 			return err
@@ -615,6 +690,13 @@ func (s *Store) Apply(id int64, c incident.Capture, now time.Time, author string
 				return err
 			}
 			written = append(written, entryKey(out.Entries[i].At, out.Entries[i].ID))
+		}
+		// Setting a milestone again moves its entry and adds none; the
+		// key then names the moved entry, so a retry does not move it twice.
+		if c.Key != "" && len(res.Entries) == 0 && len(res.Moves) > 0 {
+			if err := recordKey(b, c.Key, res.Moves[0].ID); err != nil {
+				return err
+			}
 		}
 		if out.Head, err = refold(b, now); err != nil {
 			return err

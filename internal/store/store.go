@@ -105,6 +105,7 @@
 //	incidents/<id>/changes/<seq>    the change record
 //	incidents/<id>/updates/<id>     public updates
 //	incidents/<id>/ui/<name>        per-user state that must survive a quit (half-typed lines, forms, presence)
+//	incidents/<id>/keys/<key>       idempotency key (warroom log --id) -> id of the entry that recorded it; made with the first key
 //
 // Ids come from NextSequence and are stored as 8-byte big-endian keys.
 // Schema 1 kept the fields beside the timeline; migrating reads each old
