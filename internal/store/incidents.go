@@ -650,67 +650,79 @@ func (s *Store) Apply(id int64, c incident.Capture, now time.Time, author string
 		if inc.Updates, err = readUpdates(b.Bucket(bucketUpdates)); err != nil {
 			return err
 		}
-		before := *inc
-		res, err := incident.Apply(inc, c, now, author, p)
+		written, err := applyOne(b, id, inc, c, now, author, p, &out)
 		if err != nil {
 			return err
-		}
-		out.Result = res
-		if res.Draft != nil {
-			if err := writeDraft(b, inc, before.Draft, *res.Draft, author, now); err != nil {
-				return err
-			}
-		}
-		if res.Update != nil {
-			ub := b.Bucket(bucketUpdates)
-			seq, err := ub.NextSequence()
-			if err != nil {
-				return err
-			}
-			out.Update.ID = int64(seq)
-			out.Update.UID = newUID()
-			if err := putJSON(ub, idKey(out.Update.ID), out.Update); err != nil {
-				return err
-			}
-			// Publishing empties the draft for the next update.
-			if err := writeDraft(b, inc, before.Draft, "", author, now); err != nil {
-				return err
-			}
-		}
-		var written [][]byte
-		for _, mv := range res.Moves {
-			moved, err := editEntry(b, id, mv.ID, now, author, func(e *incident.Entry) error { e.At = mv.At; return nil })
-			if err != nil {
-				return err
-			}
-			written = append(written, entryKey(moved.At, moved.ID))
-		}
-		for i, e := range res.Entries {
-			if out.Entries[i], err = appendEntry(b, e); err != nil {
-				return err
-			}
-			written = append(written, entryKey(out.Entries[i].At, out.Entries[i].ID))
-		}
-		// Setting a milestone again moves its entry and adds none; the
-		// key then names the moved entry, so a retry does not move it twice.
-		if c.Key != "" && len(res.Entries) == 0 && len(res.Moves) > 0 {
-			if err := recordKey(b, c.Key, res.Moves[0].ID); err != nil {
-				return err
-			}
 		}
 		if out.Head, err = refold(b, now); err != nil {
 			return err
 		}
 		out.Head.Updates = inc.Updates
-		if res.Update != nil {
-			out.Head.Updates = append(slices.Clone(inc.Updates), *out.Update)
-		}
 		if err := readBack(tx, b, written...); err != nil {
 			return s.unreadable(id, err)
 		}
 		return nil
 	})
 	return out, err
+}
+
+// applyOne applies one capture to inc (the head as it stands, updates
+// included) inside a write transaction: the draft, a public update, moved
+// and new entries. It fills out's Result and update and returns the keys
+// written, for the read-back check; the caller folds the head after.
+func applyOne(b *bolt.Bucket, id int64, inc *incident.Incident, c incident.Capture, now time.Time, author string, p incident.Policy, out *Applied) ([][]byte, error) {
+	before := *inc
+	res, err := incident.Apply(inc, c, now, author, p)
+	if err != nil {
+		return nil, err
+	}
+	out.Result = res
+	if res.Draft != nil {
+		if err := writeDraft(b, inc, before.Draft, *res.Draft, author, now); err != nil {
+			return nil, err
+		}
+	}
+	if res.Update != nil {
+		ub := b.Bucket(bucketUpdates)
+		seq, err := ub.NextSequence()
+		if err != nil {
+			return nil, err
+		}
+		out.Update.ID = int64(seq)
+		out.Update.UID = newUID()
+		if err := putJSON(ub, idKey(out.Update.ID), out.Update); err != nil {
+			return nil, err
+		}
+		// Publishing empties the draft for the next update.
+		if err := writeDraft(b, inc, before.Draft, "", author, now); err != nil {
+			return nil, err
+		}
+	}
+	var written [][]byte
+	for _, mv := range res.Moves {
+		moved, err := editEntry(b, id, mv.ID, now, author, func(e *incident.Entry) error { e.At = mv.At; return nil })
+		if err != nil {
+			return nil, err
+		}
+		written = append(written, entryKey(moved.At, moved.ID))
+	}
+	for i, e := range res.Entries {
+		if out.Entries[i], err = appendEntry(b, e); err != nil {
+			return nil, err
+		}
+		written = append(written, entryKey(out.Entries[i].At, out.Entries[i].ID))
+	}
+	// Setting a milestone again moves its entry and adds none; the
+	// key then names the moved entry, so a retry does not move it twice.
+	if c.Key != "" && len(res.Entries) == 0 && len(res.Moves) > 0 {
+		if err := recordKey(b, c.Key, res.Moves[0].ID); err != nil {
+			return nil, err
+		}
+	}
+	if res.Update != nil {
+		inc.Updates = append(inc.Updates, *out.Update)
+	}
+	return written, nil
 }
 
 // writeDraft stores the public draft with the next revision and records
