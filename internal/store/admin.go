@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -66,17 +68,67 @@ func (s *Store) LatestOpen() (int64, error) {
 }
 
 // Backup writes a consistent copy of the database to path (0600) while
-// other processes keep working.
+// other processes keep working. When it returns nil the copy is on disk:
+// the file is synced, and so is its folder, which holds the new name. (bbolt's
+// tx.CopyFile writes and closes without syncing, so a backup taken just
+// before a power cut, the moment one matters, could be empty or missing.)
+// A copy that fails part way is removed, so a file at path is a whole
+// backup.
 func (s *Store) Backup(path string) error {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("%s already exists; choose a new file name for the backup", path)
 	}
 	return s.view(func(tx *bolt.Tx) error {
-		if err := tx.CopyFile(path, 0o600); err != nil {
+		// O_EXCL: a file that appeared since the check is not written over.
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			if errors.Is(err, fs.ErrExist) {
+				return fmt.Errorf("%s already exists; choose a new file name for the backup", path)
+			}
 			return fmt.Errorf("cannot write the backup %s: %w", path, unwrapPath(err))
+		}
+		fail := func(what string, err error) error {
+			_ = f.Close()
+			_ = os.Remove(path)
+			return fmt.Errorf("cannot %s the backup %s (%v), so there is none; check the disk and try again", what, path, unwrapPath(err))
+		}
+		if _, err := tx.WriteTo(f); err != nil {
+			return fail("write", err)
+		}
+		if err := syncFile(f); err != nil {
+			return fail("flush", err)
+		}
+		if err := f.Close(); err != nil {
+			_ = os.Remove(path)
+			return fmt.Errorf("cannot write the backup %s (%v), so there is none; check the disk and try again", path, unwrapPath(err))
+		}
+		if err := syncDir(filepath.Dir(path)); err != nil {
+			_ = os.Remove(path)
+			return fmt.Errorf("cannot flush the folder of the backup %s (%v), so there is none; check the disk and try again", path, unwrapPath(err))
 		}
 		return nil
 	})
+}
+
+// The syncs a backup makes before it reports success; tests replace them
+// to see that they happen.
+var (
+	syncFile = (*os.File).Sync
+	syncDir  = syncDirectory
+)
+
+// syncDirectory makes a new name in dir durable. File systems that cannot
+// sync a directory (EINVAL, ENOTSUP) make the name durable without it.
+func syncDirectory(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) && !errors.Is(err, syscall.ENOTSUP) {
+		return err
+	}
+	return nil
 }
 
 // CheckReport is the result of an integrity check.
