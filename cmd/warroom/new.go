@@ -12,16 +12,21 @@ import (
 
 func newNewCmd(a *app) *cobra.Command {
 	var (
-		sev, lead, comms, every, warRoom, public string
-		open                                     bool
+		sev, lead, comms, every, warRoom, public, at string
+		open                                         bool
 	)
 	cmd := &cobra.Command{
 		Use:   "new TITLE",
 		Short: "Declare an incident and print its id",
 		Long: `Declare an incident. The id (INC-n) is printed as the last line, so scripts can
-capture it with $(warroom new "..." | tail -1).`,
+capture it with $(warroom new "..." | tail -1).
+
+--at TIME declares it at TIME when backfilling a past incident (HH:MM, -10m or RFC 3339):
+its "declared" entry and created time are then, and warroom log --at / --file record the
+rest.`,
 		Example: `  warroom new "Checkout failing for some customers" --sev 2 --lead amara --comms li
-  warroom new "Search is slow" --every 20m --open`,
+  warroom new "Search is slow" --every 20m --open
+  warroom new "Night outage" --at 2026-03-12T23:05:00Z --sev 2`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			title := strings.TrimSpace(strings.Join(args, " "))
 			if title == "" {
@@ -44,7 +49,15 @@ capture it with $(warroom new "..." | tail -1).`,
 				policy.UpdateEvery = d
 			}
 			now := a.now()
-			inc, err := incident.NewIncident(title, severity, now, policy)
+			declared := now
+			if at != "" {
+				t, err := incident.ParsePast(at, now)
+				if err != nil {
+					return fmt.Errorf("--at: %w", err)
+				}
+				declared = t
+			}
+			inc, err := incident.NewIncident(title, severity, declared, policy)
 			if err != nil {
 				return err
 			}
@@ -83,6 +96,7 @@ capture it with $(warroom new "..." | tail -1).`,
 	f.StringVar(&every, "every", "", "public update cadence (default from config, 30m)")
 	f.StringVar(&warRoom, "war-room", "", "war-room channel for technical talk")
 	f.StringVar(&public, "public", "", "public channel for stakeholder updates")
+	f.StringVar(&at, "at", "", "declare it at TIME (HH:MM, -10m or RFC 3339) when backfilling a past incident")
 	f.BoolVar(&open, "open", false, "open the cockpit on the new incident")
 	return cmd
 }

@@ -95,6 +95,9 @@ type DocUpdate struct {
 	Status   string        `json:"status"`
 	Text     string        `json:"text"`
 	Delivery []DocDelivery `json:"delivery"`
+	// Backfilled updates were published in the past and recorded later;
+	// they were never delivered.
+	Backfilled bool `json:"backfilled"`
 }
 
 // DocDelivery is the delivery state of an update on one target.
@@ -225,7 +228,7 @@ func NewDoc(inc *incident.Incident, p incident.Policy) Doc {
 	updates := slices.Clone(inc.Updates)
 	slices.SortStableFunc(updates, func(a, b incident.Update) int { return a.At.Compare(b.At) })
 	for _, u := range updates {
-		du := DocUpdate{ID: u.ID, UID: u.UID, At: u.At, Author: u.Author, Status: string(u.Status), Text: u.Text, Delivery: []DocDelivery{}}
+		du := DocUpdate{ID: u.ID, UID: u.UID, At: u.At, Author: u.Author, Status: string(u.Status), Text: u.Text, Delivery: []DocDelivery{}, Backfilled: u.Backfilled}
 		for _, dl := range u.Delivery {
 			du.Delivery = append(du.Delivery, DocDelivery{Target: dl.Target, State: string(dl.State), Error: dl.Error, Attempts: dl.Attempts, At: timePtr(dl.At)})
 		}
@@ -376,7 +379,7 @@ func (d Doc) Incident() (*incident.Incident, error) {
 		if u.At.IsZero() {
 			return nil, fmt.Errorf("public update %d of the export has no time", i+1)
 		}
-		up := incident.Update{ID: u.ID, UID: u.UID, At: u.At, Author: u.Author, Status: incident.Status(u.Status), Text: u.Text}
+		up := incident.Update{ID: u.ID, UID: u.UID, At: u.At, Author: u.Author, Status: incident.Status(u.Status), Text: u.Text, Backfilled: u.Backfilled}
 		for _, dl := range u.Delivery {
 			up.Delivery = append(up.Delivery, incident.Delivery{Target: dl.Target, State: incident.DeliveryState(dl.State), Error: dl.Error, Attempts: dl.Attempts, At: deref(dl.At)})
 		}

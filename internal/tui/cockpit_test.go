@@ -520,3 +520,37 @@ func TestTypedLineShowsAtOnceUntilSaved(t *testing.T) {
 		t.Fatalf("after the write the line should be an entry, not saving:\n%s", v)
 	}
 }
+
+// A paste of timed lines is offered as a backfill: enter logs each line at
+// its time, esc keeps the paste as text.
+func TestPasteOfTimedLinesOffersABackfill(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 120, 40)
+	paste := tea.KeyMsg{Type: tea.KeyRunes, Paste: true, Runes: []rune("13:43 pager fired again\n13:44 /status monitoring\n")}
+	m = send(t, m, paste)
+	if v := m.View(); !strings.Contains(v, "Backfill 2 timed lines from 13:43 to 13:44?") {
+		t.Fatalf("no backfill offered:\n%s", v)
+	}
+	m = press(t, m, "enter")
+	m.ctx.WaitWrites()
+	inc, err := st.Incident(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, e := range inc.Entries {
+		if e.Text == "pager fired again" && e.At.Format("15:04") == "13:43" {
+			found = true
+		}
+	}
+	if !found || inc.Status != incident.Monitoring {
+		t.Fatalf("backfill not logged at its times: status %s", inc.Status)
+	}
+
+	m = send(t, m, paste)
+	m = press(t, m, "esc")
+	if v := m.cockpit.Capture.Value(); v != "13:43 pager fired again 13:44 /status monitoring" {
+		t.Fatalf("esc did not keep the paste as text: %q", v)
+	}
+}

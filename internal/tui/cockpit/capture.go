@@ -58,6 +58,8 @@ type captureLine struct {
 	// in the Update that made it, since a tea.Cmd's message could arrive
 	// after the next line's.
 	handoff tea.Msg
+	// backfill is a paste of timed lines waiting for enter or esc.
+	backfill *pendingBackfill
 	// tokens numbers the lines sent, to match pending rows to writes.
 	tokens int
 	// saved is the value last written to the store; armed is set while a
@@ -190,6 +192,12 @@ func (c captureLine) Update(msg tea.Msg) (captureLine, tea.Cmd) {
 
 func (c captureLine) key(msg tea.KeyMsg) (captureLine, tea.Cmd) {
 	k := c.ctx.Keys
+	if c.backfill != nil {
+		return c.backfillKey(msg)
+	}
+	if c.offerBackfill(msg) {
+		return c, nil
+	}
 	switch {
 	case key.Matches(msg, k.Submit):
 		return c.submit()

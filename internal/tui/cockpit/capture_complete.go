@@ -79,6 +79,9 @@ func (c *captureLine) remember(line string) {
 // typed, or nothing.
 func (c captureLine) hint() string {
 	st := c.ctx.Styles
+	if c.backfill != nil {
+		return c.backfillHint()
+	}
 	if c.Err != "" {
 		return st.Error.Render(" ✗ " + incident.CleanLine(c.Err))
 	}
