@@ -524,6 +524,9 @@ func keyedEntry(b *bolt.Bucket, id int64, key string) (incident.Entry, bool, err
 // it moved, and keeps the id index and the fold bucket in step.
 func putEntry(b *bolt.Bucket, e incident.Entry, oldKey []byte) error {
 	eb, ib, fb := b.Bucket(bucketEntries), b.Bucket(bucketEntryIDs), b.Bucket(bucketFold)
+	// Times are stored in UTC (product.md §1a) and shown in the one zone
+	// the screen or export names.
+	e.At, e.RecordedAt, e.EditedAt = utc(e.At), utc(e.RecordedAt), utc(e.EditedAt)
 	key := entryKey(e.At, e.ID)
 	if oldKey != nil && !bytes.Equal(oldKey, key) {
 		if err := eb.Delete(oldKey); err != nil {
@@ -690,6 +693,7 @@ func applyOne(b *bolt.Bucket, id int64, inc *incident.Incident, c incident.Captu
 		}
 		out.Update.ID = int64(seq)
 		out.Update.UID = newUID()
+		out.Update.At = utc(out.Update.At)
 		if err := putJSON(ub, idKey(out.Update.ID), out.Update); err != nil {
 			return nil, err
 		}
@@ -1307,4 +1311,12 @@ func readBackIncidents(tx *bolt.Tx, root *bolt.Bucket, key []byte) error {
 func (s *Store) unreadable(id int64, err error) error {
 	why := strings.TrimSuffix(Message(err), "; run warroom check")
 	return fmt.Errorf("INC-%d in %s cannot be read back after this change (%s), so nothing was saved; run warroom check and restore a backup: %w", id, s.path, why, ErrCorrupt)
+}
+
+// utc is t in UTC, the zero time left zero.
+func utc(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.UTC()
 }
