@@ -125,6 +125,8 @@ type UpdateLine struct {
 	Author string
 	Status string
 	Text   string
+	// Backfilled: published then, recorded later (and never delivered).
+	Backfilled bool
 }
 
 // Row is one line of the timeline: an entry, or a gap when Gap is set.
@@ -269,7 +271,7 @@ func NewData(inc *incident.Incident, opts Options) *Data {
 	updates := slices.Clone(inc.Updates)
 	slices.SortStableFunc(updates, func(a, b incident.Update) int { return a.At.Compare(b.At) })
 	for _, u := range updates {
-		d.Updates = append(d.Updates, UpdateLine{Time: when(u.At), Author: Inline(u.Author), Status: Inline(string(u.Status)), Text: Inline(u.Text)})
+		d.Updates = append(d.Updates, UpdateLine{Time: when(u.At), Author: Inline(u.Author), Status: Inline(string(u.Status)), Text: Inline(u.Text), Backfilled: u.Backfilled})
 	}
 
 	d.Timeline = make([]Row, 0, len(entries)+len(entries)/8)

@@ -178,7 +178,7 @@ func (c *Pane) resend() tea.Cmd {
 	var target *incident.Update
 	for i := range inc.Updates {
 		u := &inc.Updates[i]
-		if (notify.Failed(*u) || len(u.Delivery) == 0) && (target == nil || u.At.After(target.At)) {
+		if !u.Backfilled && (notify.Failed(*u) || len(u.Delivery) == 0) && (target == nil || u.At.After(target.At)) {
 			target = u
 		}
 	}

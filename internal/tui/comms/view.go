@@ -226,6 +226,9 @@ func (c *Pane) updateLines(w, h int) []string {
 
 // deliveryMark sums up where an update went: ✓ sent, ✗ failed, … pending.
 func deliveryMark(st *common.Styles, u incident.Update) string {
+	if u.Backfilled {
+		return st.Faint.Render("backfilled")
+	}
 	var failed, pending, sent, copied int
 	for _, d := range u.Delivery {
 		switch d.State {
