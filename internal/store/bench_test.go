@@ -195,3 +195,62 @@ func BenchmarkSinceOneNew(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkBackfill10000 is `warroom log --file` of 10,000 timed lines: one
+// transaction through ApplyBackfill (parse, apply, append each line).
+// Compare with BenchmarkRawBoltPut10000, the same number of entries put in
+// one raw bbolt transaction; the goal is within 2x.
+func BenchmarkBackfill10000(b *testing.B) {
+	lines := make([]incident.BackfillLine, 10000)
+	for i := range lines {
+		lines[i] = incident.BackfillLine{N: i + 1, At: t0.Add(time.Duration(i) * time.Second), Text: "rolled back deploy 4711 on the payments service"}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		s := openTemp(b)
+		inc := declare(b, s, "bench")
+		b.StartTimer()
+		if _, err := s.ApplyBackfill(inc.ID, lines, t0.Add(24*time.Hour), "amara", incident.DefaultPolicy()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRawBoltPut10000 is the baseline for BenchmarkBackfill10000:
+// 10,000 entries marshalled and put in one raw bbolt transaction.
+func BenchmarkRawBoltPut10000(b *testing.B) {
+	e := benchEntry()
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		db, err := bolt.Open(filepath.Join(b.TempDir(), "raw.db"), 0o600, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		err = db.Update(func(tx *bolt.Tx) error {
+			bk, err := tx.CreateBucketIfNotExists([]byte("entries"))
+			if err != nil {
+				return err
+			}
+			for range 10000 {
+				seq, _ := bk.NextSequence()
+				data, err := json.Marshal(&e)
+				if err != nil {
+					return err
+				}
+				if err := bk.Put(u64(seq), data); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		db.Close()
+		b.StartTimer()
+	}
+}
