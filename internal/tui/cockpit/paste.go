@@ -32,10 +32,16 @@ type backfilledMsg struct {
 // offerBackfill turns a multi-line paste of timed lines into an offer;
 // anything else is not a backfill and returns false.
 func (c *captureLine) offerBackfill(msg tea.KeyMsg) bool {
-	if !msg.Paste || c.Mode != ModeLog || !strings.ContainsRune(string(msg.Runes), '\n') {
+	if !msg.Paste || c.Mode != ModeLog {
 		return false
 	}
-	lines, err := incident.ParseBackfill(strings.NewReader(string(msg.Runes)), c.ctx.Now())
+	// Terminals paste line breaks as carriage returns (tmux, most
+	// emulators) or as line feeds.
+	text := strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(string(msg.Runes))
+	if !strings.Contains(text, "\n") {
+		return false
+	}
+	lines, err := incident.ParseBackfill(strings.NewReader(text), c.ctx.Now())
 	if err != nil || len(lines) < 2 {
 		return false
 	}
@@ -53,7 +59,7 @@ func (c captureLine) backfillKey(msg tea.KeyMsg) (captureLine, tea.Cmd) {
 		return c, backfillCmd(c.ctx, p.lines)
 	}
 	// Kept as typed: the line gets the paste's text on one line.
-	text := strings.Join(strings.Fields(strings.ReplaceAll(string(p.raw), "\n", " ")), " ")
+	text := strings.Join(strings.Fields(string(p.raw)), " ")
 	c.Input.SetValue(c.Input.Value() + text)
 	c.Input.CursorEnd()
 	return c, c.Changed()
