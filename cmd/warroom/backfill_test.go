@@ -87,3 +87,25 @@ func TestBackfillBadLineWritesNothing(t *testing.T) {
 		t.Errorf("%d entries after refused backfills, want %d", after, before)
 	}
 }
+
+// warroom demo --past shows a backfilled example: a resolved incident whose
+// statuses, milestones and updates sit at their own times, across midnight.
+func TestDemoPastIsABackfilledIncident(t *testing.T) {
+	e := newEnv(t)
+	out := e.ok("demo", "--past", "--no-open")
+	if !strings.Contains(out, "Recorded a past incident, INC-2") {
+		t.Fatalf("demo --past said:\n%s", out)
+	}
+	s := e.show("INC-2")
+	if s.Status != "resolved" || s.Milestones["mitigated"] == "" || len(s.Updates) != 4 {
+		t.Fatalf("status %s milestones %v updates %d", s.Status, s.Milestones, len(s.Updates))
+	}
+	if s.Milestones["resolved"][:10] == s.Milestones["started"][:10] {
+		t.Errorf("the night did not cross midnight: %v", s.Milestones)
+	}
+	// Once a day: running it again adds nothing.
+	e.ok("demo", "--past", "--no-open")
+	if list := e.ok("list", "--all"); strings.Count(list, "INC-") != 2 {
+		t.Errorf("demo --past twice made more incidents:\n%s", list)
+	}
+}

@@ -2,14 +2,16 @@ package main
 
 import (
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/store"
 )
 
 func newDemoCmd(a *app) *cobra.Command {
-	var noOpen bool
+	var noOpen, past bool
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Create the handbook's example incident and open it",
@@ -35,6 +37,13 @@ retrospective) and open the cockpit on it, so a newcomer sees a full cockpit at 
 			if !res.Created {
 				verb = "Reopened"
 			}
+			if past {
+				if err := a.demoPast(st); err != nil {
+					return err
+				}
+			} else {
+				printf(a.stdout, "(warroom demo --past also records a past incident from its chat log, as warroom log --file does)\n")
+			}
 			printf(a.stdout, "%s the demo incident %s\n%s\n", verb, key, key)
 			// From a script (no terminal) the demo is created and not opened.
 			if noOpen || !isTerminal(os.Stdin) || !isTerminal(os.Stdout) {
@@ -44,5 +53,28 @@ retrospective) and open the cockpit on it, so a newcomer sees a full cockpit at 
 		},
 	}
 	cmd.Flags().BoolVar(&noOpen, "no-open", false, "create the incident without opening the cockpit")
+	cmd.Flags().BoolVar(&past, "past", false, "also record a resolved past incident from its chat log (a backfill, as warroom log --file does)")
 	return cmd
+}
+
+// demoPast adds, once a day, a resolved incident recorded after the fact:
+// declared at its time and its chat log backfilled, as a scribe would
+// (warroom new --at, warroom log --file), so the list shows both kinds.
+func (a *app) demoPast(st *store.Store) error {
+	now := a.now()
+	past, log := incident.DemoPast(now)
+	past.UID = "demo-past-" + past.Created.Format("2006-01-02")
+	res, err := st.ImportIncident(past)
+	if err != nil || !res.Created {
+		return err
+	}
+	lines, err := incident.ParseBackfill(strings.NewReader(log), now)
+	if err != nil {
+		return err
+	}
+	if _, err := st.ApplyBackfill(res.ID, lines, now, "dana", a.cfg.Policy()); err != nil {
+		return err
+	}
+	printf(a.stdout, "Recorded a past incident, %s, from its chat log (see warroom log --help for --file)\n", incident.FormatID(res.ID))
+	return nil
 }
