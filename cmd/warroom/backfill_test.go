@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -107,5 +108,28 @@ func TestDemoPastIsABackfilledIncident(t *testing.T) {
 	e.ok("demo", "--past", "--no-open")
 	if list := e.ok("list", "--all"); strings.Count(list, "INC-") != 2 {
 		t.Errorf("demo --past twice made more incidents:\n%s", list)
+	}
+}
+
+// The template's sections exist from the moment the incident is declared,
+// in show --json too.
+func TestShowJSONHasTheTemplateSectionsFromTheStart(t *testing.T) {
+	e := newEnv(t)
+	id := e.newIncident("Checkout failing")
+	var retro struct {
+		Sections []struct {
+			Title string `json:"title"`
+			Text  string `json:"text"`
+		} `json:"sections"`
+	}
+	if err := json.Unmarshal(e.show(id).Retro, &retro); err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, s := range retro.Sections {
+		titles = append(titles, s.Title)
+	}
+	if got := strings.Join(titles, ", "); got != "Introduction, Timeline, Five whys, Actions" {
+		t.Fatalf("sections of a new incident = %q", got)
 	}
 }

@@ -61,6 +61,9 @@ rest.`,
 			if err != nil {
 				return err
 			}
+			// The template's sections exist from the moment it is declared
+			// (empty), in show --json too.
+			incident.EnsureSections(&inc.Retro, a.cfg.Sections())
 			for role, person := range map[string]string{incident.RoleLead: lead, incident.RoleComms: comms} {
 				if p := strings.TrimSpace(person); p != "" {
 					inc.Roles[role] = p

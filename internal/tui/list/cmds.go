@@ -34,11 +34,17 @@ func LoadCmd(st *store.Store, now time.Time, p incident.Policy) tea.Cmd {
 // createIncidentCmd declares an incident and opens it.
 func createIncidentCmd(ctx *common.Context, title string, sev incident.Severity, lead, comms string) tea.Cmd {
 	st, now, author, policy := ctx.Store, ctx.Now(), ctx.Author, ctx.Policy()
+	sections := incident.DefaultSections
+	if ctx.Config != nil {
+		sections = ctx.Config.Sections()
+	}
 	return ctx.Write(func() tea.Msg {
 		inc, err := incident.NewIncident(title, sev, now, policy)
 		if err != nil {
 			return common.ErrMsg{Err: err}
 		}
+		// The template's sections exist from the moment it is declared.
+		incident.EnsureSections(&inc.Retro, sections)
 		if lead != "" {
 			inc.Roles[incident.RoleLead] = lead
 		}
