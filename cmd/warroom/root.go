@@ -44,7 +44,7 @@ Run warroom with no command to open the cockpit on the most recent open incident
 		newCheckCmd(a),
 		newConfigCmd(a),
 		newServeCmd(a),
-		newExportCmd(a), newImportCmd(a), newSearchCmd(a), newStatsCmd(a),
+		newExportCmd(a), newImportCmd(a), newSearchCmd(a), newStatsCmd(a), newActionsCmd(a),
 	)
 	return root
 }
