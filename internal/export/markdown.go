@@ -337,7 +337,9 @@ func NewData(inc *incident.Incident, opts Options) *Data {
 		for _, c := range s.Contributors {
 			add(c)
 		}
-		text := Paragraphs(s.Text)
+		// Section prose keeps its Markdown; its headings nest below the
+		// section's own (## in the built-in layout).
+		text := Prose(s.Text, 2)
 		switch strings.ToLower(strings.TrimSpace(s.Title)) {
 		case "introduction":
 			d.Introduction = text

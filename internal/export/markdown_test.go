@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"flag"
+	"fmt"
 	"html"
 	"os"
 	"path/filepath"
@@ -330,6 +331,10 @@ func placeholderFor(s string, multiLine bool) string {
 // survives into the rendered text.
 func checkSafe(t testing.TB, p place, hostile string) {
 	t.Helper()
+	if p.multiLine {
+		checkProseSafe(t, p, hostile)
+		return
+	}
 	benign, evil := demo(), demo()
 	p.put(benign, placeholderFor(hostile, p.multiLine))
 	p.put(evil, hostile)
@@ -509,5 +514,53 @@ func TestMarkdownNamesItsZone(t *testing.T) {
 	// The demo's first public update is at 12:40 UTC: 13:40 in Berlin.
 	if !strings.Contains(s, "*All times are in Europe/Berlin.*") || !strings.Contains(s, "- 13:40: Issue identified") {
 		t.Fatalf("the export does not name its zone or show times in it:\n%s", s)
+	}
+}
+
+// outline is the document's headings of level 1 and 2 (the template's own),
+// in order.
+func outline(doc ast.Node, src []byte) []string {
+	var out []string
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if h, ok := n.(*ast.Heading); ok && entering && h.Level <= 2 {
+			out = append(out, fmt.Sprintf("h%d %s", h.Level, string(h.Lines().Value(src))))
+		}
+		return ast.WalkContinue, nil
+	})
+	return out
+}
+
+// checkProseSafe checks retro prose, which keeps its Markdown (lists,
+// emphasis, links, code): whatever it holds, the document's outline stays
+// the template's (its headings nest below the section's), no raw HTML or
+// invisible or control character reaches the document.
+func checkProseSafe(t testing.TB, p place, hostile string) {
+	t.Helper()
+	benign, evil := demo(), demo()
+	p.put(benign, placeholderFor(hostile, true))
+	p.put(evil, hostile)
+	bsrc, err := Markdown(benign, utcOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	esrc, err := Markdown(evil, utcOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	bdoc, edoc := parse(bsrc), parse(esrc)
+	if bo, eo := strings.Join(outline(bdoc, bsrc), " | "), strings.Join(outline(edoc, esrc), " | "); bo != eo {
+		t.Fatalf("%s %q changed the document's outline:\n benign: %s\nhostile: %s", p.name, hostile, bo, eo)
+	}
+	_ = ast.Walk(edoc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering && (n.Kind() == ast.KindHTMLBlock || n.Kind() == ast.KindRawHTML) {
+			t.Fatalf("%s %q: raw HTML reaches the document: %q", p.name, hostile, n.Kind().String())
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, r := range string(esrc) {
+		if (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || (r >= 0x200b && r <= 0x200d) || r == 0x2060 || r == 0xfeff ||
+			(r < 0x20 && r != '\n' && r != '\t') || r == 0x7f || (r >= 0x80 && r <= 0x9f) {
+			t.Fatalf("%s %q: character %U reaches the document", p.name, hostile, r)
+		}
 	}
 }

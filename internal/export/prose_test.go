@@ -1,0 +1,32 @@
+package export
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestProseKeepsMarkdownButNotHTMLOrTheOutline(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"- one\n- **two** and _three_\n1. first", "- one\n- **two** and _three_\n1. first"},
+		{"see [the runbook](https://example.invalid/rb) and `kubectl get pods`", "see [the runbook](https://example.invalid/rb) and `kubectl get pods`"},
+		{"# What happened\ntext", "### What happened\ntext"},
+		{"## Sub\n###### deep", "#### Sub\n###### deep"},
+		{"<script>alert(1)</script>", "&lt;script>alert(1)&lt;/script>"},
+		{"a `<b>` code span", "a `<b>` code span"},
+		{"&#27;[31m red &amp; &lt;", "&amp;#27;[31m red &amp;amp; &amp;lt;"},
+		{"Title\n=====", "Title\n\\====="},
+		{"```\n# not a heading\n<b>\n```\nafter", "```\n# not a heading\n<b>\n```\nafter"},
+		{"```go\nunclosed", "```go\nunclosed\n```"},
+		{"\x1b[2Jcleared \x1b]0;title\x07", "cleared"},
+	}
+	for _, tt := range tests {
+		if got := Prose(tt.in, 2); got != tt.want {
+			t.Errorf("Prose(%q) =\n%q\nwant\n%q", tt.in, got, tt.want)
+		}
+	}
+	// A megabyte of hostile prose stays bounded work and safe.
+	huge := strings.Repeat("<div># x &#27; `y` ~~~\n", 50000)
+	if out := Prose(huge, 2); strings.Contains(out, "<div") {
+		t.Error("raw HTML survived a huge paste")
+	}
+}
