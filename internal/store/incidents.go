@@ -1270,8 +1270,7 @@ func readBack(tx *bolt.Tx, b *bolt.Bucket, entryKeys ...[]byte) error {
 			continue
 		}
 		c := eb.Cursor()
-		k, v := c.Seek(key)
-		if !bytes.Equal(k, key) {
+		if k, _ := c.Seek(key); !bytes.Equal(k, key) {
 			return fmt.Errorf("an entry just written is not found again: %w", ErrCorrupt)
 		}
 		// Back over the page before, not past what is decoded already.
@@ -1282,7 +1281,7 @@ func readBack(tx *bolt.Tx, b *bolt.Bucket, entryKeys ...[]byte) error {
 			}
 			pk, pv = c.Prev()
 		}
-		k, v = c.Seek(key)
+		k, v := c.Seek(key)
 		for i := 0; k != nil && i <= window; i++ {
 			if err := readableEntry(v, &e); err != nil {
 				return err
@@ -1342,4 +1341,36 @@ func utc(t time.Time) time.Time {
 		return t
 	}
 	return t.UTC()
+}
+
+// SetPerspective saves author's own perspective in a retro section (an
+// empty text removes it) and records the change. Only the author writes
+// their perspective, so two people saving at once never overwrite each
+// other.
+func (s *Store) SetPerspective(id int64, title, author, text string, now time.Time, sections []string) (incident.Retro, error) {
+	var out incident.Retro
+	err := s.update(func(tx *bolt.Tx) error {
+		b, err := incidentBucket(tx, id)
+		if err != nil {
+			return err
+		}
+		var r incident.Retro
+		if err := getJSON(b, keyRetro, &r); err != nil {
+			return err
+		}
+		incident.EnsureSections(&r, sections)
+		before, err := incident.SetPerspective(&r, title, author, text, now)
+		if err != nil {
+			return err
+		}
+		out = r
+		if before == text {
+			return errNoChanges
+		}
+		if err := recordChange(b, incident.Change{At: now, Author: author, Target: "perspective of " + author + " in " + title, Before: before, After: text}, 0); err != nil {
+			return err
+		}
+		return putJSON(b, keyRetro, &r)
+	})
+	return out, err
 }

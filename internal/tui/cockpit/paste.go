@@ -23,12 +23,6 @@ type pendingBackfill struct {
 	raw []rune
 }
 
-// backfilledMsg reports a backfill from a paste.
-type backfilledMsg struct {
-	n   int
-	err error
-}
-
 // offerBackfill turns a multi-line paste of timed lines into an offer;
 // anything else is not a backfill and returns false.
 func (c *captureLine) offerBackfill(msg tea.KeyMsg) bool {
