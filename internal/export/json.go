@@ -122,12 +122,21 @@ type DocRetro struct {
 	DueSet bool `json:"due_set"`
 }
 
-// DocSection is one retro section.
+// DocSection is one retro section: the synthesis (text) and each person's
+// own perspective.
 type DocSection struct {
-	Title        string     `json:"title"`
-	Text         string     `json:"text"`
-	Contributors []string   `json:"contributors"`
-	Edited       *time.Time `json:"edited"`
+	Title        string           `json:"title"`
+	Text         string           `json:"text"`
+	Contributors []string         `json:"contributors"`
+	Edited       *time.Time       `json:"edited"`
+	Perspectives []DocPerspective `json:"perspectives"`
+}
+
+// DocPerspective is one person's perspective in a section.
+type DocPerspective struct {
+	Author string    `json:"author"`
+	Text   string    `json:"text"`
+	Edited time.Time `json:"edited"`
 }
 
 // DocWhy is one step of the five-whys chain.
@@ -248,7 +257,11 @@ func NewDoc(inc *incident.Incident, p incident.Policy) Doc {
 		Actions:  make([]DocAction, 0, len(r.Actions)),
 	}
 	for _, s := range r.Sections {
-		d.Retro.Sections = append(d.Retro.Sections, DocSection{Title: s.Title, Text: s.Text, Contributors: nonNil(slices.Clone(s.Contributors)), Edited: timePtr(s.Edited)})
+		ds := DocSection{Title: s.Title, Text: s.Text, Contributors: nonNil(slices.Clone(s.Contributors)), Edited: timePtr(s.Edited), Perspectives: []DocPerspective{}}
+		for _, p := range s.Perspectives {
+			ds.Perspectives = append(ds.Perspectives, DocPerspective(p))
+		}
+		d.Retro.Sections = append(d.Retro.Sections, ds)
 	}
 	for _, w := range r.Whys {
 		d.Retro.Whys = append(d.Retro.Whys, DocWhy{Why: w.Why, Because: w.Because, RootCause: w.RootCause, Author: w.Author})
@@ -398,7 +411,11 @@ func (d Doc) Incident() (*incident.Incident, error) {
 		r.Due = deref(d.Retro.Due)
 	}
 	for _, s := range d.Retro.Sections {
-		r.Sections = append(r.Sections, incident.Section{Title: s.Title, Text: s.Text, Contributors: slices.Clone(s.Contributors), Edited: deref(s.Edited)})
+		sec := incident.Section{Title: s.Title, Text: s.Text, Contributors: slices.Clone(s.Contributors), Edited: deref(s.Edited)}
+		for _, p := range s.Perspectives {
+			sec.Perspectives = append(sec.Perspectives, incident.Perspective(p))
+		}
+		r.Sections = append(r.Sections, sec)
 	}
 	for _, w := range d.Retro.Whys {
 		r.Whys = append(r.Whys, incident.Why{Why: w.Why, Because: w.Because, RootCause: w.RootCause, Author: w.Author})

@@ -340,6 +340,15 @@ func NewData(inc *incident.Incident, opts Options) *Data {
 		// Section prose keeps its Markdown; its headings nest below the
 		// section's own (## in the built-in layout).
 		text := Prose(s.Text, 2)
+		// Then each person's own perspective, under their name.
+		for _, p := range s.Perspectives {
+			if pt := Prose(p.Text, 3); pt != "" {
+				if text != "" {
+					text += "\n\n"
+				}
+				text += "**" + Inline(p.Author) + "'s perspective:**\n\n" + pt
+			}
+		}
 		switch strings.ToLower(strings.TrimSpace(s.Title)) {
 		case "introduction":
 			d.Introduction = text

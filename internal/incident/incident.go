@@ -335,6 +335,18 @@ type Section struct {
 	// who made the last one.
 	Rev      int64  `json:"rev,omitzero"`
 	EditedBy string `json:"edited_by,omitzero"`
+	// Perspectives are each person's own view of the section, in the
+	// order first written: one per author, never written by anyone else
+	// (the handbook asks everyone involved for theirs); Text is the
+	// synthesis anyone may edit.
+	Perspectives []Perspective `json:"perspectives,omitzero"`
+}
+
+// Perspective is one person's view in a retro section.
+type Perspective struct {
+	Author string    `json:"author"`
+	Text   string    `json:"text"`
+	Edited time.Time `json:"edited"`
 }
 
 // AddContributor records who changed something, once.

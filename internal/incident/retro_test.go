@@ -566,3 +566,30 @@ func TestEditWhyAndActionFromStaleCopies(t *testing.T) {
 		t.Errorf("an edit of a deleted action was dropped: %+v %q", r.Actions, note)
 	}
 }
+
+// Each person writes only their own perspective; two never overwrite each
+// other, and an empty one is removed.
+func TestPerspectivesAreEachPersonsOwn(t *testing.T) {
+	r := &Retro{}
+	EnsureSections(r, DefaultSections)
+	if _, err := SetPerspective(r, "Introduction", "amara", "I saw the pool fill first.", testNow); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := SetPerspective(r, "Introduction", "ben", "Support heard about it at 12:20.", testNow); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := SetPerspective(r, "Introduction", "amara", "I saw the pool fill first, at 12:18.", testNow); err != nil {
+		t.Fatal(err)
+	}
+	s := r.Section("Introduction")
+	if len(s.Perspectives) != 2 || r.PerspectiveOf("Introduction", "ben") != "Support heard about it at 12:20." ||
+		r.PerspectiveOf("Introduction", "amara") != "I saw the pool fill first, at 12:18." {
+		t.Fatalf("perspectives %+v", s.Perspectives)
+	}
+	if len(s.Contributors) != 2 {
+		t.Errorf("contributors %v, want both writers", s.Contributors)
+	}
+	if _, err := SetPerspective(r, "Introduction", "ben", "  ", testNow); err != nil || len(r.Section("Introduction").Perspectives) != 1 {
+		t.Fatalf("an empty perspective was kept: %+v %v", r.Section("Introduction").Perspectives, err)
+	}
+}

@@ -381,6 +381,19 @@ func mergeRetro(local *incident.Retro, in incident.Retro) bool {
 			l.Text, l.Edited = s.Text, s.Edited
 			changed = true
 		}
+		// Perspectives are each person's own: matched by author, the
+		// later edit of one person's wins, nobody else's is touched.
+		for _, p := range s.Perspectives {
+			j := slices.IndexFunc(l.Perspectives, func(q incident.Perspective) bool { return q.Author == p.Author })
+			switch {
+			case j < 0:
+				l.Perspectives = append(l.Perspectives, p)
+				changed = true
+			case p.Edited.After(l.Perspectives[j].Edited):
+				l.Perspectives[j] = p
+				changed = true
+			}
+		}
 		for _, c := range s.Contributors {
 			if !slices.Contains(l.Contributors, c) {
 				l.Contributors = append(l.Contributors, c)
