@@ -652,3 +652,28 @@ func TestRetroTimelineFlagsASilenceWhereItWas(t *testing.T) {
 		t.Fatalf("the 46m silence is not between the entry it follows and the one that ended it:\n%s", v)
 	}
 }
+
+// p in a section writes one's own perspective; a teammate's is never
+// touched, and both show in the export.
+func TestPerspectiveIsOnesOwn(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	if _, err := st.SetPerspective(id, "Introduction", "ben", "Support heard first.", pinned, incident.DefaultSections); err != nil {
+		t.Fatal(err)
+	}
+	m := newModel(t, st, id, 100, 30)
+	m = press(t, m, "tab", "R", "p")
+	if v := m.View(); !strings.Contains(v, "your perspective") {
+		t.Fatalf("p did not open the perspective:\n%s", v)
+	}
+	m = typeText(t, m, "I saw the pool fill first.")
+	m = press(t, m, "esc")
+	m.ctx.WaitWrites()
+	r := retroOf(t, st, id)
+	if r.PerspectiveOf("Introduction", "amara") != "I saw the pool fill first." || r.PerspectiveOf("Introduction", "ben") != "Support heard first." {
+		t.Fatalf("perspectives %+v", r.Section("Introduction").Perspectives)
+	}
+	if sec := r.Section("Introduction"); strings.Contains(sec.Text, "pool fill") {
+		t.Errorf("the perspective went into the synthesis: %q", sec.Text)
+	}
+}

@@ -178,6 +178,7 @@ type RetroKeys struct {
 	Star           key.Binding
 	Annotate       key.Binding
 	Notes          key.Binding
+	Perspective    key.Binding
 	Final          key.Binding
 	NextField      key.Binding
 	PrevField      key.Binding
@@ -190,29 +191,30 @@ func DefaultRetroKeys() *RetroKeys {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, help))
 	}
 	return &RetroKeys{
-		Up:        b([]string{"k", "up"}, "↑/k", "up"),
-		Down:      b([]string{"j", "down"}, "↓/j", "down"),
-		Open:      b([]string{"enter", "l", "right"}, "enter", "edit section"),
-		Enter:     b([]string{"enter"}, "enter", "next field"),
-		Cancel:    b([]string{"esc"}, "esc", "back to sections"),
-		External:  b([]string{"ctrl+e"}, "ctrl+e", "open in $EDITOR"),
-		Add:       b([]string{"a"}, "a", "add"),
-		Edit:      b([]string{"e"}, "e", "edit"),
-		Delete:    b([]string{"d", "delete"}, "d", "delete"),
-		Confirm:   b([]string{"y"}, "y", "confirm"),
-		MoveUp:    b([]string{"K", "shift+up"}, "K/J", "move up/down"),
-		MoveDown:  b([]string{"J", "shift+down"}, "J", "move down"),
-		Root:      b([]string{"r"}, "r", "mark root cause"),
-		Toggle:    b([]string{"x", " "}, "x", "toggle done"),
-		Star:      b([]string{"s", "*"}, "s", "star entry"),
-		Annotate:  b([]string{"a"}, "a", "annotate entry"),
-		Notes:     b([]string{"n"}, "n", "edit notes"),
-		Final:     b([]string{"F"}, "F", "draft/final"),
-		NextField: b([]string{"tab", "down"}, "tab", "next field"),
-		PrevField: b([]string{"shift+tab", "up"}, "shift+tab", "previous field"),
-		SaveForm:  b([]string{"ctrl+s"}, "ctrl+s", "save"),
-		PageUp:    b([]string{"pgup", "ctrl+u"}, "pgup/pgdn", "page"),
-		PageDn:    b([]string{"pgdown", "ctrl+d"}, "pgdn", "page down"),
+		Up:          b([]string{"k", "up"}, "↑/k", "up"),
+		Down:        b([]string{"j", "down"}, "↓/j", "down"),
+		Open:        b([]string{"enter", "l", "right"}, "enter", "edit section"),
+		Enter:       b([]string{"enter"}, "enter", "next field"),
+		Cancel:      b([]string{"esc"}, "esc", "back to sections"),
+		External:    b([]string{"ctrl+e"}, "ctrl+e", "open in $EDITOR"),
+		Add:         b([]string{"a"}, "a", "add"),
+		Edit:        b([]string{"e"}, "e", "edit"),
+		Delete:      b([]string{"d", "delete"}, "d", "delete"),
+		Confirm:     b([]string{"y"}, "y", "confirm"),
+		MoveUp:      b([]string{"K", "shift+up"}, "K/J", "move up/down"),
+		MoveDown:    b([]string{"J", "shift+down"}, "J", "move down"),
+		Root:        b([]string{"r"}, "r", "mark root cause"),
+		Toggle:      b([]string{"x", " "}, "x", "toggle done"),
+		Star:        b([]string{"s", "*"}, "s", "star entry"),
+		Annotate:    b([]string{"a"}, "a", "annotate entry"),
+		Notes:       b([]string{"n"}, "n", "edit notes"),
+		Perspective: b([]string{"p"}, "p", "your perspective"),
+		Final:       b([]string{"F"}, "F", "draft/final"),
+		NextField:   b([]string{"tab", "down"}, "tab", "next field"),
+		PrevField:   b([]string{"shift+tab", "up"}, "shift+tab", "previous field"),
+		SaveForm:    b([]string{"ctrl+s"}, "ctrl+s", "save"),
+		PageUp:      b([]string{"pgup", "ctrl+u"}, "pgup/pgdn", "page"),
+		PageDn:      b([]string{"pgdown", "ctrl+d"}, "pgdn", "page down"),
 	}
 }
 

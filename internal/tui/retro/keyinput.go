@@ -7,6 +7,9 @@ func (s *Model) TakingText() bool {
 	if !s.focused || s.Focus != FocusEditor {
 		return false
 	}
+	if s.perspective {
+		return s.Text.Area.Focused()
+	}
 	switch kindOf(s.Current()) {
 	case kindText:
 		return s.Text.Area.Focused()

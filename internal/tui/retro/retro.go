@@ -25,6 +25,10 @@ import (
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
+// perspectivePrefix marks the text editor's key for this person's own
+// perspective of a section (TextSaver saves those with SetPerspective).
+const perspectivePrefix = "\x00perspective\x00"
+
 // sectionKind says which editor a section gets.
 type sectionKind int
 
@@ -67,8 +71,10 @@ type Model struct {
 	loaded bool
 	sel    int
 	Focus  retroFocus
-	// notes is set while the Timeline section's notes are being edited.
-	notes bool
+	// notes is set while the Timeline section's notes are being edited,
+	// perspective while this person's own perspective of the selected
+	// section is.
+	notes, perspective bool
 
 	Text     retroText
 	Timeline retroTimeline
@@ -146,6 +152,9 @@ func (s *Model) Current() string {
 // section, or Timeline while its notes are edited; "" when none.
 func (s *Model) TextTitle() string {
 	t := s.Current()
+	if s.perspective && t != "" {
+		return perspectivePrefix + t
+	}
 	switch kindOf(t) {
 	case kindText:
 		return t
@@ -164,7 +173,10 @@ func (s *Model) syncText() {
 		return
 	}
 	var sec incident.Section
-	if p := s.retro.Section(title); p != nil {
+	if section, ok := strings.CutPrefix(title, perspectivePrefix); ok {
+		// One's own perspective: nobody else writes it, so no revision.
+		sec = incident.Section{Title: title, Text: s.retro.PerspectiveOf(section, s.ctx.Author)}
+	} else if p := s.retro.Section(title); p != nil {
 		sec = *p
 	}
 	s.Text.show(title, sec, s.saver.has(title))
@@ -277,8 +289,22 @@ func (s *Model) sectionsKey(msg tea.KeyMsg) (common.Component, tea.Cmd) {
 		return s, s.Text.external()
 	case key.Matches(msg, k.Final):
 		return s, s.toggleFinal()
+	case key.Matches(msg, k.Perspective):
+		return s, s.openPerspective()
 	}
 	return s, nil
+}
+
+// openPerspective opens this person's own perspective of the selected
+// section in the text editor.
+func (s *Model) openPerspective() tea.Cmd {
+	if !s.loaded || s.Current() == "" {
+		return nil
+	}
+	s.notes, s.perspective = false, true
+	s.Focus = FocusEditor
+	s.syncText()
+	return s.Text.focus()
 }
 
 // selectSection moves the selection, saving text typed in the section left.
@@ -287,7 +313,7 @@ func (s *Model) selectSection(i int) {
 		return
 	}
 	s.sel = i
-	s.notes = false
+	s.notes, s.perspective = false, false
 	s.syncText()
 }
 
@@ -332,6 +358,14 @@ func (s *Model) toggleFinal() tea.Cmd {
 func (s *Model) editorKey(msg tea.Msg) (common.Component, tea.Cmd) {
 	km, isKey := msg.(tea.KeyMsg)
 	var cmd tea.Cmd
+	if s.perspective {
+		if isKey && key.Matches(km, s.keys.Cancel) {
+			s.perspective = false
+			return s, s.closeEditor()
+		}
+		s.Text, cmd = s.Text.update(msg)
+		return s, cmd
+	}
 	switch kindOf(s.Current()) {
 	case kindText:
 		if isKey && key.Matches(km, s.keys.Cancel) {

@@ -146,7 +146,16 @@ func (s *TextSaver) SaveCmd(ctx *common.Context) tea.Cmd {
 			s.mu.Lock()
 			b := s.base[title]
 			s.mu.Unlock()
-			m, r, err := st.SetSectionText(id, title, store.Edit{BaseRev: b.BaseRev, Base: b.Base, Text: text}, author, now, sections)
+			var m store.Merged
+			var r incident.Retro
+			var err error
+			if section, ok := strings.CutPrefix(title, perspectivePrefix); ok {
+				// One's own perspective: written as typed, nobody else's.
+				r, err = st.SetPerspective(id, section, author, text, now, sections)
+				m = store.Merged{Text: text}
+			} else {
+				m, r, err = st.SetSectionText(id, title, store.Edit{BaseRev: b.BaseRev, Base: b.Base, Text: text}, author, now, sections)
+			}
 			if err != nil {
 				failed = err
 				// Keep the text for the next save unless newer text arrived.

@@ -275,6 +275,9 @@ func runEditorCmd(title, path string) tea.Cmd {
 // sectionPlaceholder guides an empty section: the Introduction asks the
 // handbook's three questions one per line.
 func sectionPlaceholder(title string) string {
+	if section, ok := strings.CutPrefix(title, perspectivePrefix); ok {
+		return "Your own view of " + section + ": what you saw, did and thought. Only you write it; the section's text is the synthesis."
+	}
 	if strings.EqualFold(title, incident.SectionIntroduction) {
 		return strings.ReplaceAll(incident.IntroductionGuide, "? ", "?\n")
 	}
@@ -287,7 +290,11 @@ func (t retroText) view(w, h int, focused bool) []string {
 	st := t.ctx.Styles
 	guide := ""
 	if t.Area.Value() != "" {
-		guide = st.Muted.Render(common.Cut(incident.SectionGuide(t.title), w-1))
+		g := incident.SectionGuide(t.title)
+		if strings.HasPrefix(t.title, perspectivePrefix) {
+			g = sectionPlaceholder(t.title)
+		}
+		guide = st.Muted.Render(common.Cut(g, w-1))
 	}
 	out := []string{" " + guide}
 	for _, l := range strings.Split(t.Area.View(), "\n") {

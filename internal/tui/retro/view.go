@@ -44,8 +44,11 @@ func (s *Model) View() string {
 		note = st.Warn.Render(common.Cut(who, max(ew/2, 8)))
 	}
 	boxTitle := incident.CleanLine(title)
-	if s.notes {
+	switch {
+	case s.notes:
 		boxTitle += " notes"
+	case s.perspective:
+		boxTitle += " · your perspective"
 	}
 	editor := common.Box(st, boxTitle, note, s.editorLines(ew-2, eh-2), ew, eh, s.Focus == FocusEditor)
 	return top + "\n" + common.JoinH(list, editor)
@@ -136,6 +139,9 @@ func (s *Model) hasContent(title string) bool {
 
 // editorLines renders the selected section's editor at inner size w×h.
 func (s *Model) editorLines(w, h int) []string {
+	if s.perspective {
+		return s.Text.view(w, h, s.Focus == FocusEditor)
+	}
 	switch kindOf(s.Current()) {
 	case kindTimeline:
 		if s.notes {
@@ -156,7 +162,7 @@ func (s *Model) ShortHelp() []key.Binding {
 		open := k.Open
 		ext := k.External
 		ext.SetEnabled(kindOf(s.Current()) != kindWhys && kindOf(s.Current()) != kindActions)
-		return []key.Binding{k.Up, open, ext, k.Final, common.WithHelp(s.ctx.Keys.Back, "cockpit")}
+		return []key.Binding{k.Up, open, k.Perspective, ext, k.Final, common.WithHelp(s.ctx.Keys.Back, "cockpit")}
 	}
 	var binds []key.Binding
 	switch kindOf(s.Current()) {
@@ -181,6 +187,6 @@ func (s *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Open, k.Cancel, k.Final, k.External},
 		{k.Add, k.Edit, k.Delete, k.MoveUp, k.Root, k.Toggle},
-		{k.Star, k.Annotate, k.Notes, k.PageUp},
+		{k.Star, k.Annotate, k.Notes, k.Perspective, k.PageUp},
 	}
 }
