@@ -677,3 +677,29 @@ func TestPerspectiveIsOnesOwn(t *testing.T) {
 		t.Errorf("the perspective went into the synthesis: %q", sec.Text)
 	}
 }
+
+// Notes written in the Timeline section sit below the last entry, and G
+// (or paging past the last entry) brings them into view.
+func TestRetroTimelineNotesAreReachable(t *testing.T) {
+	st := openStore(t)
+	id := seedMany(t, st, 60)
+	if _, _, err := st.SetSectionText(id, "Timeline", store.Edit{Text: "NOTES-MARKER the pager was silent for an hour"}, "amara", pinned, incident.DefaultSections); err != nil {
+		t.Fatal(err)
+	}
+	m := newModel(t, st, id, 100, 30)
+	m = press(t, m, "tab", "R", "j", "enter")
+	if strings.Contains(m.View(), "NOTES-MARKER") {
+		t.Fatal("the notes are already in view; the test needs a longer timeline")
+	}
+	m = press(t, m, "G")
+	if !strings.Contains(m.View(), "NOTES-MARKER") {
+		t.Fatalf("G did not bring the notes into view:\n%s", m.View())
+	}
+	m = press(t, m, "g")
+	for range 40 {
+		m = press(t, m, "pgdown")
+	}
+	if !strings.Contains(m.View(), "NOTES-MARKER") {
+		t.Fatalf("paging past the last entry did not reach the notes:\n%s", m.View())
+	}
+}

@@ -278,8 +278,23 @@ func (t *retroTimeline) move(d int) {
 		t.clamp()
 		return
 	}
-	t.Sel = max(min(t.Sel+d, len(t.entryRows)-1), 0)
+	last := len(t.entryRows) - 1
+	if d > 0 && t.Sel == last {
+		// Past the last entry: scroll on to the notes below it, which
+		// no entry selection would otherwise reach.
+		t.top = max(min(t.top+d, len(t.rows)-t.listRows()), 0)
+		return
+	}
+	t.Sel = max(min(t.Sel+d, last), 0)
 	t.clamp()
+}
+
+// toEnd selects the last entry and shows everything below it (the notes).
+func (t *retroTimeline) toEnd() {
+	if len(t.entryRows) > 0 {
+		t.Sel = len(t.entryRows) - 1
+	}
+	t.top = max(len(t.rows)-t.listRows(), 0)
 }
 
 func (t *retroTimeline) wheel(msg tea.MouseMsg) {
@@ -333,6 +348,11 @@ func (t retroTimeline) update(msg tea.Msg) (retroTimeline, tea.Cmd) {
 		t.move(-t.listRows())
 	case key.Matches(km, k.PageDn):
 		t.move(t.listRows())
+	case key.Matches(km, t.ctx.Keys.Bottom):
+		t.toEnd()
+	case key.Matches(km, t.ctx.Keys.Top):
+		t.Sel, t.top = 0, 0
+		t.clamp()
 	case key.Matches(km, k.Star):
 		e, ok := t.selected()
 		if !ok {
