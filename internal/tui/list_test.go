@@ -3,6 +3,7 @@ package tui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/tui/common"
@@ -112,5 +113,25 @@ func TestListSearchesAcrossTimelines(t *testing.T) {
 	m = typeText(t, m, "zzz")
 	if view = m.View(); !strings.Contains(view, "Nothing matches the filter") {
 		t.Fatalf("a filter that matches nothing still lists incidents:\n%s", view)
+	}
+}
+
+// The list shows each incident's overdue action items.
+func TestListShowsOverdueActions(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	if _, err := st.UpdateRetro(id, "amara", pinned, func(r *incident.Retro) error {
+		r.Actions = append(r.Actions,
+			incident.Action{UID: "a1", Title: "Alert on the pool", Kind: incident.Immediate, Due: pinned.Add(-time.Hour)},
+			incident.Action{UID: "a2", Title: "Load test", Kind: incident.LongTerm, Due: pinned.Add(-2 * time.Hour)},
+			incident.Action{UID: "a3", Title: "Later", Kind: incident.LongTerm, Due: pinned.Add(time.Hour)})
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	m := New(Options{Store: st, Config: testConfig(), Now: pinnedNow, Width: 120, Height: 40})
+	m = drive(t, m, m.Init())
+	if v := m.View(); !strings.Contains(v, "2 overdue actions") {
+		t.Fatalf("the list does not show the overdue actions:\n%s", v)
 	}
 }

@@ -158,10 +158,17 @@ func (l Model) row(s store.Summary, selected bool, w int, now time.Time) string 
 			tail += " " + o.text
 		}
 	}
+	// Overdue action items stay in sight after the review.
+	badge := ""
+	if n := len(s.Retro.OverdueActions(now)); n > 0 && room > 24 {
+		b := fmt.Sprintf("%d overdue %s ", n, common.Plural(n, "action", "actions"))
+		badge = st.Error.Render(b)
+		room -= len(b)
+	}
 	return marker + st.ID.Render(common.Fit(s.Key(), 8)) + " " +
 		st.SeverityStyle(s.Severity).Render(s.Severity.String()) + "  " +
 		st.StatusStyle(s.Status).Render(common.Fit(string(s.Status), 13)) + " " +
-		st.Title.Render(common.Fit(incident.CleanLine(s.Title), room)) + tail
+		badge + st.Title.Render(common.Fit(incident.CleanLine(s.Title), room)) + tail
 }
 
 func (l Model) ShortHelp() []key.Binding {
