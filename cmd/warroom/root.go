@@ -21,7 +21,15 @@ Run warroom with no command to open the cockpit on the most recent open incident
 		SilenceErrors: true,
 		Args:          noArgs,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			return a.loadConfig()
+			if err := a.loadConfig(); err != nil {
+				return err
+			}
+			// What the config file gets wrong but does not stop warroom
+			// (a webhook that cannot be used) is said on every start.
+			for _, w := range a.cfg.Warnings {
+				printf(a.stderr, "warroom: warning: %s\n", w)
+			}
+			return nil
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.runCockpit("")
@@ -42,11 +50,29 @@ Run warroom with no command to open the cockpit on the most recent open incident
 		newDemoCmd(a),
 		newBackupCmd(a),
 		newCheckCmd(a),
-		newConfigCmd(a),
+		failOnWarnings(a, newConfigCmd(a)),
+		newWebhookCmd(a),
 		newServeCmd(a),
 		newExportCmd(a), newImportCmd(a), newSearchCmd(a), newStatsCmd(a), newActionsCmd(a),
 	)
 	return root
+}
+
+// failOnWarnings makes cmd (warroom config) exit 1 when the config file
+// has warnings, after doing its work: the one place a problem in the file
+// is an error rather than a notice.
+func failOnWarnings(a *app, cmd *cobra.Command) *cobra.Command {
+	run := cmd.RunE
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		if err := run(c, args); err != nil {
+			return err
+		}
+		if n := len(a.cfg.Warnings); n > 0 {
+			return fmt.Errorf("the config file %s has %s (above); fix them, or the targets they name get no updates", a.cfg.File, countOf(n, "warning", "warnings"))
+		}
+		return nil
+	}
+	return cmd
 }
 
 // noArgs rejects stray arguments with a sentence that names the command.

@@ -21,6 +21,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/notify"
 )
 
 // Config is the effective configuration.
@@ -31,7 +32,7 @@ type Config struct {
 	RetroDueAfter    time.Duration
 	GapThreshold     time.Duration
 	Bell             bool
-	Webhooks         []string
+	Webhooks         []string // the plain list: Slack targets
 	RetroPreset      string
 	RetroSections    []string
 	ExportTemplate   string // absolute path, or ""
@@ -47,6 +48,34 @@ type Config struct {
 	File string
 	// Source names where each key's value came from, for `warroom config`.
 	Source map[string]string
+	// Webhook holds the [[webhook]] tables that can be used, each in its
+	// own format (Targets has every target).
+	Webhook []Webhook
+	// Warnings are the problems found in the file that do not stop
+	// warroom (a webhook target that cannot be used is skipped, the
+	// others still work): each is a sentence naming the file and line.
+	// They are printed on start, and make `warroom config` exit 1.
+	Warnings []string
+}
+
+// Webhook is one [[webhook]] table.
+type Webhook struct {
+	notify.Target
+	// FormatFrom says where the format came from when the table did not
+	// name it: "guessed from the host discord.com", or "default".
+	FormatFrom string
+	// Line is the line of the table's [[webhook]] header, 0 if unknown.
+	Line int
+}
+
+// Targets returns every webhook target updates are posted to: the plain
+// list as Slack targets, then the [[webhook]] tables.
+func (c *Config) Targets() []notify.Target {
+	out := notify.Slack(c.Webhooks...)
+	for _, w := range c.Webhook {
+		out = append(out, w.Target)
+	}
+	return out
 }
 
 // Policy returns the process timings as the domain wants them.
@@ -80,6 +109,7 @@ type file struct {
 	GapThreshold     *string           `toml:"gap_threshold"`
 	Bell             *bool             `toml:"bell"`
 	Webhooks         []string          `toml:"webhooks"`
+	Webhook          []map[string]any  `toml:"webhook"`
 	RetroPreset      *string           `toml:"retro_preset"`
 	RetroSections    []string          `toml:"retro_sections"`
 	ExportTemplate   *string           `toml:"export_template"`
@@ -94,7 +124,7 @@ type jargonFile struct {
 }
 
 // Keys lists the configuration keys in the order `warroom config` prints them.
-var Keys = []string{"author", "update_every", "first_update_after", "retro_due_after", "gap_threshold", "bell", "webhooks", "retro_preset", "retro_sections", "export_template", "jargon.words", "jargon.allow", "templates", "timezone"}
+var Keys = []string{"author", "update_every", "first_update_after", "retro_due_after", "gap_threshold", "bell", "webhooks", "webhook", "retro_preset", "retro_sections", "export_template", "jargon.words", "jargon.allow", "templates", "timezone"}
 
 // TemplateNames are the statuses a [templates] entry may name, plus "eta"
 // for the draft used once an ETA is set.
@@ -242,14 +272,8 @@ func LoadFile(path string) (*Config, error) {
 		c.Location = loc
 		set("timezone")
 	}
-	if f.Webhooks != nil {
-		for _, u := range f.Webhooks {
-			if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
-				return nil, fmt.Errorf("webhook %q in %s is not an http(s) URL", u, path)
-			}
-		}
-		c.Webhooks = f.Webhooks
-		set("webhooks")
+	if f.Webhooks != nil || f.Webhook != nil {
+		c.readWebhooks(f.Webhooks, f.Webhook, string(data))
 	}
 	if f.RetroPreset != nil {
 		if _, ok := incident.RetroPresets[*f.RetroPreset]; !ok {
@@ -317,6 +341,8 @@ func (c *Config) Value(key string) string {
 		return fmt.Sprint(c.Bell)
 	case "webhooks":
 		return fmt.Sprintf("%q", c.Webhooks)
+	case "webhook":
+		return c.webhookValue()
 	case "retro_preset":
 		return c.RetroPreset
 	case "retro_sections":

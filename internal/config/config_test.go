@@ -49,6 +49,9 @@ retro_preset = "google-sre"
 export_template = "export.md.tmpl"
 timezone = "Europe/Berlin"
 
+[[webhook]]
+url = "https://discord.com/api/webhooks/1/abc"
+
 [jargon]
 words = ["pgbouncer"]
 allow = ["API"]
@@ -111,7 +114,6 @@ wrods = ["x"]`, "unknown keys jargon.wrods"},
 		{`gap_threshold = "-5m"`, "not a duration"},
 		{`retro_preset = "mine"`, "not known"},
 		{`retro_sections = []`, "at least one section"},
-		{`webhooks = ["ftp://x"]`, "not an http(s) URL"},
 		{`author = "  "`, "author"},
 		{`[templates]
 degraded = "x"`, "templates.degraded"},

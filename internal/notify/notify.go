@@ -1,19 +1,27 @@
-// Package notify delivers published public updates: to webhooks that take
-// Slack-compatible JSON, and to the clipboard through OSC 52.
+// Package notify delivers published public updates: to webhook targets in
+// the formats chat tools take (Slack, Mattermost, Discord, Google Chat,
+// Teams Workflows, and signed JSON for anything else), to the clipboard
+// through OSC 52, and as the entries of the Atom feed.
 //
 // Delivery never loses an update: the caller stores the update first and
 // then records what Deliver returns with store.SetDelivery. Every try has a
 // timeout and failed tries are retried with backoff, so a slow or dead
-// endpoint costs time in a goroutine, never the update itself.
+// endpoint costs time in a goroutine, never the update itself. A delivery
+// left pending by a process that quit is resumed by the next one (see
+// Resume), and every try of one update to one target carries the same
+// X-Warroom-Delivery id, so a receiver can drop a repeat.
 //
 // Webhook URLs carry secrets (a Slack hook URL is its own password), so the
-// target recorded on a delivery is Redact(url) and error texts never quote
-// the URL; the record can go into an export without leaking it.
+// target recorded on a delivery is its name or Redact(url), and error texts
+// never quote the URL; the record can go into an export without leaking it.
 package notify
 
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,6 +29,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -31,9 +41,17 @@ import (
 
 // Defaults for Options.
 const (
-	DefaultTimeout = 5 * time.Second
-	DefaultTries   = 3
-	DefaultBackoff = time.Second
+	DefaultTimeout       = 5 * time.Second
+	DefaultTries         = 3
+	DefaultBackoff       = time.Second
+	DefaultMaxRetryAfter = 30 * time.Second
+)
+
+// bodyLimit is how much of an answer is read for its reason; the rest is
+// drained up to drainLimit so the connection can be reused, then dropped.
+const (
+	bodyLimit  = 512
+	drainLimit = 4 << 10
 )
 
 // Options tune delivery; the zero value means the defaults.
@@ -45,21 +63,25 @@ type Options struct {
 	// Backoff is the wait before the second try; it doubles for each
 	// further try. Default 1s.
 	Backoff time.Duration
+	// MaxRetryAfter caps the wait a 429's Retry-After asks for. Default 30s.
+	MaxRetryAfter time.Duration
 	// Client sends the requests; default a client with no overall timeout
-	// (each try has its own).
+	// (each try has its own). Redirects are never followed, whatever the
+	// client says: a redirected POST either loses its body or re-posts
+	// the update to a host nobody configured.
 	Client *http.Client
-	// Now stamps deliveries; default time.Now.
+	// Now stamps deliveries and judges leases; default time.Now.
 	Now func() time.Time
 }
 
-// Notifier delivers updates to a fixed set of webhooks.
+// Notifier delivers updates to a fixed set of targets.
 type Notifier struct {
-	hooks []string
-	opts  Options
+	targets []Target
+	opts    Options
 }
 
-// New returns a Notifier for the configured webhook URLs.
-func New(webhooks []string, opts Options) *Notifier {
+// New returns a Notifier for the configured targets.
+func New(targets []Target, opts Options) *Notifier {
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
 	}
@@ -71,75 +93,101 @@ func New(webhooks []string, opts Options) *Notifier {
 	} else if opts.Backoff == 0 {
 		opts.Backoff = DefaultBackoff
 	}
-	if opts.Client == nil {
-		opts.Client = &http.Client{}
+	if opts.MaxRetryAfter <= 0 {
+		opts.MaxRetryAfter = DefaultMaxRetryAfter
 	}
+	c := &http.Client{}
+	if opts.Client != nil {
+		cp := *opts.Client
+		c = &cp
+	}
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	opts.Client = c
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Notifier{hooks: append([]string(nil), webhooks...), opts: opts}
+	return &Notifier{targets: append([]Target(nil), targets...), opts: opts}
 }
 
-// Webhooks returns the configured URLs.
-func (n *Notifier) Webhooks() []string { return append([]string(nil), n.hooks...) }
+// Targets returns the configured targets.
+func (n *Notifier) Targets() []Target { return append([]Target(nil), n.targets...) }
 
-// Pending returns a pending delivery for every webhook, to store right after
-// publishing so the update shows its targets while delivery runs.
+// Pending returns a pending delivery for every target, to store right after
+// publishing so the update shows its targets while delivery runs. Each is a
+// lease (see Lease): until it runs out no other process resumes it.
 func (n *Notifier) Pending() []incident.Delivery {
-	out := make([]incident.Delivery, len(n.hooks))
-	for i, h := range n.hooks {
-		out[i] = incident.Delivery{Target: Redact(h), State: incident.DeliveryPending, At: n.opts.Now()}
+	out := make([]incident.Delivery, len(n.targets))
+	for i, t := range n.targets {
+		out[i] = incident.Delivery{Target: t.Label(), State: incident.DeliveryPending, At: n.claimTime()}
 	}
 	return out
 }
 
-// Deliver posts the update to every webhook at once and returns one
-// delivery per webhook, in the configured order, when all are done. It
-// returns nil when no webhook is configured.
-func (n *Notifier) Deliver(ctx context.Context, u incident.Update) []incident.Delivery {
-	if len(n.hooks) == 0 {
+// Deliver posts the update to every target at once and returns one
+// delivery per target, in the configured order, when all are done. It
+// returns nil when no target is configured or the update is backfilled
+// (published in the past, so never delivered).
+//
+// When ctx's deadline passes first, what was not delivered yet is returned
+// pending with the reason (parked): the next Resume sends it. A cancelled
+// ctx fails it instead.
+func (n *Notifier) Deliver(ctx context.Context, m Message) []incident.Delivery {
+	if len(n.targets) == 0 || m.Update.Backfilled {
 		return nil
 	}
-	out := make([]incident.Delivery, len(n.hooks))
+	out := make([]incident.Delivery, len(n.targets))
 	var wg sync.WaitGroup
-	for i, h := range n.hooks {
-		wg.Go(func() { out[i] = n.Send(ctx, h, u.Text) })
+	for i, t := range n.targets {
+		wg.Go(func() {
+			key := DeliveryID(m, t)
+			release := holdInflight(key)
+			defer release()
+			out[i] = n.Send(ctx, t, m)
+		})
 	}
 	wg.Wait()
 	return out
 }
 
-// Resend tries again every webhook that has not received the update, and
-// returns the update's deliveries to store: the ones that were sent or are
-// not webhooks (the clipboard) are kept as they were.
-func (n *Notifier) Resend(ctx context.Context, u incident.Update) []incident.Delivery {
+// Resend tries again every target that has not received the update, and
+// returns the update's deliveries to store: the ones that were sent, are
+// still in the hands of a live process, or are not webhooks (the
+// clipboard) are kept as they were. A backfilled update is never sent.
+func (n *Notifier) Resend(ctx context.Context, m Message) []incident.Delivery {
+	u := m.Update
 	out := append([]incident.Delivery(nil), u.Delivery...)
+	if u.Backfilled {
+		return out
+	}
 	index := map[string]int{}
 	for i, d := range out {
 		index[d.Target] = i
 	}
 	type job struct {
-		hook string
-		i    int
+		t Target
+		i int
 	}
 	var jobs []job
-	for _, h := range n.hooks {
-		i, ok := index[Redact(h)]
-		if ok && out[i].State == incident.DeliverySent {
+	now := n.opts.Now()
+	for _, t := range n.targets {
+		i, ok := index[t.Label()]
+		if ok && (out[i].State == incident.DeliverySent || n.leased(out[i], now) || inflight(DeliveryID(m, t))) {
 			continue
 		}
 		if !ok {
-			out = append(out, incident.Delivery{Target: Redact(h)})
+			out = append(out, incident.Delivery{Target: t.Label()})
 			i = len(out) - 1
 			index[out[i].Target] = i
 		}
-		jobs = append(jobs, job{h, i})
+		jobs = append(jobs, job{t, i})
 	}
 	var wg sync.WaitGroup
 	for _, j := range jobs {
 		prev := out[j.i].Attempts
 		wg.Go(func() {
-			d := n.Send(ctx, j.hook, u.Text)
+			release := holdInflight(DeliveryID(m, j.t))
+			defer release()
+			d := n.Send(ctx, j.t, m)
 			d.Attempts += prev
 			out[j.i] = d
 		})
@@ -158,15 +206,16 @@ func Failed(u incident.Update) bool {
 	return false
 }
 
-// Send posts text to one webhook, trying up to Tries times, and says how it
-// went.
-func (n *Notifier) Send(ctx context.Context, hook, text string) incident.Delivery {
-	d := incident.Delivery{Target: Redact(hook)}
-	body := Payload(text)
+// Send posts m to one target, trying up to Tries times, and says how it
+// went. Every try carries the same X-Warroom-Delivery id.
+func (n *Notifier) Send(ctx context.Context, t Target, m Message) incident.Delivery {
+	d := incident.Delivery{Target: t.Label()}
+	body := Body(t, m)
+	id := DeliveryID(m, t)
 	wait := n.opts.Backoff
 	for try := 1; ; try++ {
 		d.Attempts = try
-		err := n.post(ctx, hook, body)
+		err := n.post(ctx, t, id, m, body)
 		if err == nil {
 			d.State = incident.DeliverySent
 			d.Error = ""
@@ -178,33 +227,73 @@ func (n *Notifier) Send(ctx context.Context, hook, text string) incident.Deliver
 		if try >= n.opts.Tries || errors.As(err, &perm) {
 			break
 		}
-		t := time.NewTimer(wait)
+		pause := wait
+		var se statusError
+		if errors.As(err, &se) && se.retryAfter > pause {
+			pause = min(se.retryAfter, n.opts.MaxRetryAfter)
+		}
+		timer := time.NewTimer(pause)
 		select {
 		case <-ctx.Done():
-			t.Stop()
-		case <-t.C:
+			timer.Stop()
+		case <-timer.C:
 		}
 		if ctx.Err() != nil {
-			// Retries were cut short: say so, and keep the last reason.
-			if c := describe(ctx.Err(), n.opts.Timeout); c != d.Error {
-				d.Error = c + " after: " + d.Error
-			}
 			break
 		}
 		wait *= 2
+	}
+	if d.State != incident.DeliverySent && ctx.Err() != nil {
+		d = n.cutShort(ctx, d)
 	}
 	d.At = n.opts.Now()
 	return d
 }
 
-// statusError is an answer other than 2xx.
+// cutShort says why ctx ended a delivery: a deadline (a command that waits
+// only so long) parks it for the next process to resume; a cancellation
+// fails it.
+func (n *Notifier) cutShort(ctx context.Context, d incident.Delivery) incident.Delivery {
+	last := d.Error
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		d.State = incident.DeliveryPending
+		d.Error = "not delivered yet: warroom stopped waiting"
+		if last != "" && !strings.HasPrefix(last, "no answer within") {
+			d.Error += " (last answer: " + last + ")"
+		}
+		d.Error += "; the cockpit or the next update sends it"
+		return d
+	}
+	if c := describe(ctx.Err(), n.opts.Timeout); c != last {
+		// Retries were cut short: say so, and keep the last reason.
+		d.Error = c
+		if last != "" {
+			d.Error += " after: " + last
+		}
+	}
+	return d
+}
+
+// statusError is an answer that is not a delivery: a status other than
+// 2xx, or a 2xx whose body says the update was refused.
 type statusError struct {
-	code int
-	body string
+	code       int
+	body       string
+	refused    bool          // a 2xx with an error body
+	retryAfter time.Duration // from a 429's Retry-After
 }
 
 func (e statusError) Error() string {
-	msg := fmt.Sprintf("the webhook answered %d %s", e.code, http.StatusText(e.code))
+	status := fmt.Sprintf("%d %s", e.code, http.StatusText(e.code))
+	switch {
+	case e.refused:
+		return "the webhook answered " + status + " but refused the update: " + e.body
+	case e.code >= 300 && e.code < 400:
+		return "the webhook answered " + status + ", a redirect, which warroom does not follow; put the final URL in the config"
+	case e.code == http.StatusTooManyRequests && e.retryAfter > 0:
+		status += fmt.Sprintf(" (asked to wait %s)", e.retryAfter.Round(time.Second))
+	}
+	msg := "the webhook answered " + status
 	if e.body != "" {
 		msg += ": " + e.body
 	}
@@ -215,32 +304,115 @@ func (e statusError) Error() string {
 // 404 for a revoked Slack hook.
 type permanentError struct{ error }
 
-func (n *Notifier) post(ctx context.Context, hook string, body []byte) error {
+func (n *Notifier) post(ctx context.Context, t Target, id string, m Message, body []byte) error {
 	ctx, cancel := context.WithTimeout(ctx, n.opts.Timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, hook, bytes.NewReader(body))
+	u, err := url.Parse(t.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return permanentError{errors.New("the webhook URL is not a valid http(s) URL")}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.URL, bytes.NewReader(body))
 	if err != nil {
 		return permanentError{errors.New("the webhook URL is not valid")}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "warroom")
+	req.Header.Set("X-Warroom-Delivery", id)
+	event := "update"
+	if m.Test {
+		event = "test"
+	}
+	req.Header.Set("X-Warroom-Event", event)
+	if t.format() == FormatJSON && t.Secret != "" {
+		req.Header.Set("X-Warroom-Signature", Sign(t.Secret, body))
+	}
 	resp, err := n.opts.Client.Do(req)
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
 	// Slack answers "ok" or a short reason ("no_service", "invalid_payload").
-	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+	msg, _ := io.ReadAll(io.LimitReader(resp.Body, bodyLimit))
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, drainLimit))
+	code := resp.StatusCode
+	if code >= 200 && code < 300 {
+		if reason := refusal(t.format(), msg); reason != "" {
+			return permanentError{statusError{code: code, body: reason, refused: true}}
+		}
 		return nil
 	}
-	e := statusError{code: resp.StatusCode, body: shortBody(msg)}
-	retry := resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusRequestTimeout
+	e := statusError{code: code, body: shortBody(msg)}
+	if code == http.StatusTooManyRequests {
+		e.retryAfter = retryAfter(resp.Header.Get("Retry-After"), n.opts.Now())
+	}
+	retry := code >= 500 || code == http.StatusTooManyRequests || code == http.StatusRequestTimeout
 	if !retry {
 		return permanentError{e}
 	}
 	return e
+}
+
+// retryAfter reads a Retry-After header: seconds, or an HTTP date.
+func retryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.ParseFloat(v, 64); err == nil && s > 0 {
+		return time.Duration(min(s, 24*3600) * float64(time.Second))
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// slackToken is the shape of Slack's one-word answers.
+var slackToken = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+// refusal finds an error in the body of a 2xx answer: Slack (and what
+// copies it) answers 200 with "invalid_payload" or similar in some cases,
+// and API-style receivers with {"ok": false, "error": …}. It returns "" for
+// an answer that is a delivery.
+func refusal(f Format, body []byte) string {
+	b := bytes.TrimSpace(body)
+	if len(b) == 0 {
+		return ""
+	}
+	if b[0] == '{' {
+		var v struct {
+			OK      *bool  `json:"ok"`
+			Success *bool  `json:"success"`
+			Error   any    `json:"error"`
+			Message string `json:"message"`
+		}
+		if json.Unmarshal(b, &v) != nil {
+			return ""
+		}
+		if (v.OK != nil && !*v.OK) || (v.Success != nil && !*v.Success) {
+			reason := v.Message
+			if s, ok := v.Error.(string); ok && s != "" {
+				reason = s
+			}
+			if reason == "" {
+				reason = shortBody(b)
+			}
+			return shortBody([]byte(reason))
+		}
+		return ""
+	}
+	if f != FormatSlack && f != FormatMattermost {
+		return ""
+	}
+	s := string(b)
+	if !slackToken.MatchString(s) {
+		return ""
+	}
+	switch s {
+	case "ok", "success", "accepted", "true", "queued":
+		return ""
+	}
+	return s
 }
 
 func shortBody(b []byte) string {
@@ -249,6 +421,32 @@ func shortBody(b []byte) string {
 		s = strings.ToValidUTF8(s[:120], "") + "…"
 	}
 	return s
+}
+
+// DeliveryID is the X-Warroom-Delivery id of m to t: derived from the
+// update's uid and the target's URL, so it is the same on every try, in
+// every process, and never says what the URL is. It is shaped as a UUID
+// (version 8).
+func DeliveryID(m Message, t Target) string {
+	sum := sha256.Sum256([]byte("warroom delivery\x00" + updateID(m) + "\x00" + t.URL))
+	return uuidString(sum[:16])
+}
+
+// uuidString formats 16 bytes as a version 8 (custom) UUID.
+func uuidString(b []byte) string {
+	u := make([]byte, 16)
+	copy(u, b)
+	u[6] = u[6]&0x0f | 0x80
+	u[8] = u[8]&0x3f | 0x80
+	h := hex.EncodeToString(u)
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// randomHex is n random bytes in hex.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // describe turns a delivery error into a short reason a person can act on,
@@ -279,46 +477,4 @@ func describe(err error, timeout time.Duration) string {
 func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
-}
-
-// Payload is the Slack-compatible JSON body for an update's text.
-func Payload(text string) []byte {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	// Keep "&amp;" readable; the JSON is still valid without \u0026.
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(struct {
-		Text string `json:"text"`
-	}{EscapeSlack(incident.CleanText(text))})
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
-}
-
-// EscapeSlack escapes the three characters Slack's message format reserves
-// for its own markup: &, < and >.
-func EscapeSlack(s string) string {
-	return slackEscaper.Replace(s)
-}
-
-var slackEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
-
-// Redact shortens a webhook URL to something safe to store and show: the
-// scheme and host, and the last four characters of the rest, enough to tell
-// two hooks on one host apart.
-func Redact(hook string) string {
-	u, err := url.Parse(hook)
-	if err != nil || u.Host == "" {
-		return "webhook"
-	}
-	rest := strings.TrimPrefix(u.EscapedPath(), "/")
-	if u.RawQuery != "" {
-		rest += "?" + u.RawQuery
-	}
-	base := u.Scheme + "://" + u.Host
-	switch {
-	case rest == "":
-		return base
-	case len(rest) <= 4:
-		return base + "/" + rest
-	}
-	return base + "/…" + rest[len(rest)-4:]
 }

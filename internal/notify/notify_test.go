@@ -66,12 +66,16 @@ func (h *hook) received() [][]byte {
 }
 
 func update(text string) incident.Update {
-	return incident.Update{ID: 1, At: pinned, Author: "amara", Status: incident.Identified, Text: text}
+	return incident.Update{ID: 1, UID: "u1", At: pinned, Author: "amara", Status: incident.Identified, Text: text}
+}
+
+func msg(u incident.Update) Message {
+	return Message{Incident: "INC-7", Title: "Checkout failing", Severity: "SEV2", Update: u}
 }
 
 func TestDeliverSuccess(t *testing.T) {
 	h := newHook(t)
-	got := New([]string{h.URL + "/services/T000/B000/secret"}, quick()).Deliver(context.Background(), update("Issue identified; team working on resolution."))
+	got := New(Slack(h.URL+"/services/T000/B000/secret"), quick()).Deliver(context.Background(), msg(update("Issue identified; team working on resolution.")))
 	if len(got) != 1 {
 		t.Fatalf("got %d deliveries, want 1", len(got))
 	}
@@ -100,7 +104,7 @@ func TestDeliverSuccess(t *testing.T) {
 
 func TestDeliverRetriesAfter500(t *testing.T) {
 	h := newHook(t, http.StatusInternalServerError)
-	d := New([]string{h.URL}, quick()).Deliver(context.Background(), update("Still investigating."))[0]
+	d := New(Slack(h.URL), quick()).Deliver(context.Background(), msg(update("Still investigating.")))[0]
 	if d.State != incident.DeliverySent || d.Attempts != 2 {
 		t.Errorf("delivery = %+v, want sent on the second try", d)
 	}
@@ -111,7 +115,7 @@ func TestDeliverRetriesAfter500(t *testing.T) {
 
 func TestDeliverGivesUpAfterThreeTries(t *testing.T) {
 	h := newHook(t, 500, 502, 503, 200)
-	d := New([]string{h.URL}, quick()).Deliver(context.Background(), update("Still investigating."))[0]
+	d := New(Slack(h.URL), quick()).Deliver(context.Background(), msg(update("Still investigating.")))[0]
 	if d.State != incident.DeliveryFailed || d.Attempts != 3 {
 		t.Fatalf("delivery = %+v, want failed after 3 tries", d)
 	}
@@ -122,7 +126,7 @@ func TestDeliverGivesUpAfterThreeTries(t *testing.T) {
 
 func TestDeliverDoesNotRetryA404(t *testing.T) {
 	h := newHook(t, http.StatusNotFound)
-	d := New([]string{h.URL}, quick()).Deliver(context.Background(), update("Still investigating."))[0]
+	d := New(Slack(h.URL), quick()).Deliver(context.Background(), msg(update("Still investigating.")))[0]
 	if d.State != incident.DeliveryFailed || d.Attempts != 1 || !strings.Contains(d.Error, "404 Not Found") {
 		t.Errorf("delivery = %+v, want failed at once with the 404", d)
 	}
@@ -141,7 +145,7 @@ func TestDeliverServerNeverAnswers(t *testing.T) {
 	t.Cleanup(func() { close(release); srv.Close() })
 	opts := quick()
 	opts.Timeout = 50 * time.Millisecond
-	d := New([]string{srv.URL}, opts).Deliver(context.Background(), update("Still investigating."))[0]
+	d := New(Slack(srv.URL), opts).Deliver(context.Background(), msg(update("Still investigating.")))[0]
 	if d.State != incident.DeliveryFailed || d.Attempts != 3 || d.Error != "no answer within 50ms" {
 		t.Errorf("delivery = %+v, want failed after 3 tries with no answer", d)
 	}
@@ -160,7 +164,7 @@ func TestDeliverConnectionRefused(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	d := New([]string{"http://" + addr + "/hook"}, quick()).Deliver(context.Background(), update("Still investigating."))[0]
+	d := New(Slack("http://"+addr+"/hook"), quick()).Deliver(context.Background(), msg(update("Still investigating.")))[0]
 	if d.State != incident.DeliveryFailed || d.Attempts != 3 || d.Error != "connection refused" {
 		t.Errorf("delivery = %+v, want failed after 3 tries, connection refused", d)
 	}
@@ -172,7 +176,7 @@ func TestDeliverCancelled(t *testing.T) {
 	opts := quick()
 	opts.Backoff = time.Hour // cancellation must cut the wait short
 	done := make(chan incident.Delivery)
-	go func() { done <- New([]string{h.URL}, opts).Deliver(ctx, update("x"))[0] }()
+	go func() { done <- New(Slack(h.URL), opts).Deliver(ctx, msg(update("x")))[0] }()
 	for len(h.received()) == 0 {
 		time.Sleep(time.Millisecond)
 	}
@@ -191,14 +195,14 @@ func TestDeliverCancelled(t *testing.T) {
 func TestDeliverEveryWebhookInOrder(t *testing.T) {
 	ok := newHook(t)
 	bad := newHook(t, 404)
-	got := New([]string{bad.URL + "/a", ok.URL + "/b"}, quick()).Deliver(context.Background(), update("x"))
+	got := New(Slack(bad.URL+"/a", ok.URL+"/b"), quick()).Deliver(context.Background(), msg(update("x")))
 	if len(got) != 2 || got[0].State != incident.DeliveryFailed || got[1].State != incident.DeliverySent {
 		t.Fatalf("deliveries = %+v, want failed then sent", got)
 	}
 	if got[0].Target != Redact(bad.URL+"/a") || got[1].Target != Redact(ok.URL+"/b") {
 		t.Errorf("targets %q, %q are not in the configured order", got[0].Target, got[1].Target)
 	}
-	if New(nil, quick()).Deliver(context.Background(), update("x")) != nil {
+	if New(nil, quick()).Deliver(context.Background(), msg(update("x"))) != nil {
 		t.Error("no webhooks should deliver nothing")
 	}
 }
@@ -206,13 +210,13 @@ func TestDeliverEveryWebhookInOrder(t *testing.T) {
 func TestResendOnlyFailed(t *testing.T) {
 	sent := newHook(t)
 	flaky := newHook(t, 404)
-	n := New([]string{sent.URL + "/a", flaky.URL + "/b"}, quick())
+	n := New(Slack(sent.URL+"/a", flaky.URL+"/b"), quick())
 	u := update("Issue identified.")
-	u.Delivery = append([]incident.Delivery{{Target: ClipboardTarget, State: incident.DeliveryCopied}}, n.Deliver(context.Background(), u)...)
+	u.Delivery = append([]incident.Delivery{{Target: ClipboardTarget, State: incident.DeliveryCopied}}, n.Deliver(context.Background(), msg(u))...)
 	if !Failed(u) {
 		t.Fatalf("deliveries %+v should count as failed", u.Delivery)
 	}
-	got := n.Resend(context.Background(), u)
+	got := n.Resend(context.Background(), msg(u))
 	if len(got) != 3 {
 		t.Fatalf("Resend returned %+v, want 3 deliveries", got)
 	}
@@ -233,14 +237,14 @@ func TestResendOnlyFailed(t *testing.T) {
 
 func TestResendAddsNewWebhooks(t *testing.T) {
 	h := newHook(t)
-	got := New([]string{h.URL + "/new"}, quick()).Resend(context.Background(), update("x"))
+	got := New(Slack(h.URL+"/new"), quick()).Resend(context.Background(), msg(update("x")))
 	if len(got) != 1 || got[0].State != incident.DeliverySent {
 		t.Errorf("Resend = %+v, want the new webhook sent", got)
 	}
 }
 
 func TestPending(t *testing.T) {
-	got := New([]string{"https://hooks.slack.com/services/T0/B0/abcdefgh"}, quick()).Pending()
+	got := New(Slack("https://hooks.slack.com/services/T0/B0/abcdefgh"), quick()).Pending()
 	if len(got) != 1 || got[0].State != incident.DeliveryPending || got[0].Target != "https://hooks.slack.com/…efgh" {
 		t.Errorf("Pending = %+v", got)
 	}
@@ -268,7 +272,7 @@ func TestPayloadEscaping(t *testing.T) {
 
 func TestDeliverSendsEscapedText(t *testing.T) {
 	h := newHook(t)
-	New([]string{h.URL}, quick()).Deliver(context.Background(), update("A & B <now>"))
+	New(Slack(h.URL), quick()).Deliver(context.Background(), msg(update("A & B <now>")))
 	if got := string(h.received()[0]); got != `{"text":"A &amp; B &lt;now&gt;"}` {
 		t.Errorf("server received %s", got)
 	}

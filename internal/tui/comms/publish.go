@@ -91,13 +91,18 @@ func (c *Pane) afterPublish(u incident.Update) tea.Cmd {
 		c.setValue(c.template())
 	}
 
-	var hooks []string
-	if c.ctx.Config != nil {
-		hooks = c.ctx.Config.Webhooks
+	var hooks []notify.Target
+	if c.ctx.Config != nil && !u.Backfilled {
+		// A backfilled update was published in the past: never delivered.
+		hooks = c.ctx.Config.Targets()
 	}
 	st, id, term := c.ctx.Store, c.ctx.IncidentID, c.ctx.Terminal
+	if u.Backfilled {
+		term = nil
+	}
 	tmux := os.Getenv("TMUX") != ""
 	n := c.notifier(hooks)
+	m := notify.MessageFor(c.ctx.Incident, u, c.ctx.Policy())
 	// clip is written by record and read by deliver, which runs after it.
 	var clip []incident.Delivery
 	record := c.ctx.Write(func() tea.Msg {
@@ -122,14 +127,14 @@ func (c *Pane) afterPublish(u incident.Update) tea.Cmd {
 	}
 	note += fmt.Sprintf("; delivering to %d %s", len(hooks), common.Plural(len(hooks), "webhook", "webhooks"))
 	deliver := func() tea.Msg {
-		ds := append(slices.Clone(clip), n.Deliver(context.Background(), u)...)
+		ds := append(slices.Clone(clip), n.Deliver(context.Background(), m)...)
 		return deliveredMsg{id: id, update: u, delivery: ds, err: st.SetDelivery(id, u.ID, ds)}
 	}
 	return tea.Batch(func() tea.Msg { return common.StatusMsg{Text: note} }, tea.Sequence(record, deliver))
 }
 
 // notifier delivers to hooks with the pane's clock.
-func (c *Pane) notifier(hooks []string) *notify.Notifier {
+func (c *Pane) notifier(hooks []notify.Target) *notify.Notifier {
 	opts := c.NotifyOpts
 	if opts.Now == nil {
 		opts.Now = c.ctx.Now
@@ -168,9 +173,9 @@ func (c *Pane) resend() tea.Cmd {
 	if inc == nil || c.resending {
 		return nil
 	}
-	var hooks []string
+	var hooks []notify.Target
 	if c.ctx.Config != nil {
-		hooks = c.ctx.Config.Webhooks
+		hooks = c.ctx.Config.Targets()
 	}
 	if len(hooks) == 0 {
 		return common.ErrCmd(errors.New("no webhook is configured; add webhooks to the config file to deliver updates"))
@@ -191,16 +196,50 @@ func (c *Pane) resend() tea.Cmd {
 	u := *target
 	st, id := c.ctx.Store, c.ctx.IncidentID
 	n := c.notifier(hooks)
+	m := notify.MessageFor(inc, u, c.ctx.Policy())
 	return tea.Batch(
 		func() tea.Msg { return common.StatusMsg{Text: "Re-sending the " + u.At.Format("15:04") + " update"} },
 		func() tea.Msg {
-			ds := n.Resend(context.Background(), u)
+			ds := n.Resend(context.Background(), m)
 			return deliveredMsg{id: id, update: u, delivery: ds, err: st.SetDelivery(id, u.ID, ds)}
 		})
 }
 
-// tick refreshes the template's times and rings the bell (config bell)
-// once when the update becomes overdue.
+// resume sends the deliveries a cockpit or command that quit left pending
+// (notify.Resume): checked every tick, so a cockpit resumes them as soon
+// as it opens, and a lease that runs out while it is open is taken over.
+// The check is in memory; the store is read only when there is work.
+func (c *Pane) resume() tea.Cmd {
+	inc := c.ctx.Incident
+	if inc == nil || c.ctx.Config == nil || c.ctx.Store == nil {
+		return nil
+	}
+	n := c.notifier(c.ctx.Config.Targets())
+	if !n.HasResumable(inc) {
+		return nil
+	}
+	st, id, p := c.ctx.Store, c.ctx.IncidentID, c.ctx.Policy()
+	return func() tea.Msg {
+		res, err := n.Resume(context.Background(), st, id, p)
+		if err != nil {
+			return common.ErrMsg{Err: fmt.Errorf("could not resume the pending deliveries: %w", err)}
+		}
+		var msgs tea.BatchMsg
+		for _, r := range res {
+			msgs = append(msgs, func() tea.Msg { return deliveredMsg{id: id, update: r.Update, delivery: r.Update.Delivery} })
+		}
+		switch len(msgs) {
+		case 0:
+			return common.ReloadMsg{}
+		case 1:
+			return msgs[0]()
+		}
+		return msgs
+	}
+}
+
+// tick refreshes the template's times, resumes pending deliveries and
+// rings the bell (config bell) once when the update becomes overdue.
 func (c *Pane) tick() tea.Cmd {
 	if c.ctx.Incident == nil {
 		return nil
@@ -208,17 +247,18 @@ func (c *Pane) tick() tea.Cmd {
 	if c.Templated && !c.Editing {
 		c.setValue(c.template())
 	}
+	resume := c.resume()
 	state, prev := c.Countdown().State, c.state
 	c.state = state
 	term := c.ctx.Terminal
 	if state != incident.CountdownOverdue || prev == "" || prev == incident.CountdownOverdue ||
 		c.ctx.Config == nil || !c.ctx.Config.Bell || term == nil {
-		return nil
+		return resume
 	}
-	return func() tea.Msg {
+	return tea.Batch(resume, func() tea.Msg {
 		_, _ = io.WriteString(term, "\a")
 		return nil
-	}
+	})
 }
 
 func (c *Pane) Countdown() incident.Countdown {
