@@ -17,12 +17,14 @@ func newExportCmd(a *app) *cobra.Command {
 	var all bool
 	cmd := &cobra.Command{
 		Use:   "export [ID]",
-		Short: "Export an incident as Markdown or JSON, or every incident into a folder",
+		Short: "Export an incident as Markdown, JSON or an Atom feed, or every incident into a folder",
 		Long: `Export writes one incident as the Markdown retrospective document (the default) or as
-JSON (--format json, which warroom import reads back), to stdout or to a file with -o.
+JSON (--format json, which warroom import reads back), or its published public updates as
+an Atom feed (--format atom, newest first), to stdout or to a file with -o.
 
 With --all --dir DIR it writes every incident as INC-n-slug.md plus an index.md with the
-list, the trends and the open action items, ready to commit to a git repository. It is
+list, the trends and the open action items, and feed.atom, the Atom feed of every
+incident's public updates, ready to commit to a git repository. It is
 safe to re-run into the same folder: files of renamed incidents are removed, other files
 are left alone.
 
@@ -34,9 +36,9 @@ Markdown layout.`,
 			switch format {
 			case "md", "markdown":
 				format = "md"
-			case "json":
+			case "json", "atom":
 			default:
-				return fmt.Errorf("format %q is not known; use --format md or --format json", format)
+				return fmt.Errorf("format %q is not known; use --format md or --format json, or --format atom for a feed of the public updates", format)
 			}
 			if all {
 				return a.exportAll(args, dir, output, format)
@@ -51,6 +53,8 @@ Markdown layout.`,
 			var data []byte
 			if format == "json" {
 				data, err = export.JSON(inc, a.cfg.Policy())
+			} else if format == "atom" {
+				data, err = export.Atom(inc)
 			} else {
 				var opts export.Options
 				if opts, err = a.exportOptions(); err != nil {
@@ -73,7 +77,7 @@ Markdown layout.`,
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of stdout")
-	cmd.Flags().StringVar(&format, "format", "md", "md (Markdown) or json")
+	cmd.Flags().StringVar(&format, "format", "md", "md (Markdown), json or atom (a feed of the public updates)")
 	cmd.Flags().BoolVar(&all, "all", false, "export every incident into --dir")
 	cmd.Flags().StringVar(&dir, "dir", "", "folder for --all (created if needed)")
 	return cmd
@@ -102,7 +106,10 @@ func (a *app) exportAll(args []string, dir, output, format string) error {
 	if err != nil {
 		return err
 	}
-	printf(a.stdout, "Wrote %s and %s to %s", countOf(len(incs), "incident", "incidents"), export.IndexFile, dir)
+	if err := export.WriteFeed(dir, incs, a.now()); err != nil {
+		return err
+	}
+	printf(a.stdout, "Wrote %s and %s to %s, and the Atom feed %s", countOf(len(incs), "incident", "incidents"), export.IndexFile, dir, export.FeedFile)
 	if n := len(res.Removed); n > 0 {
 		printf(a.stdout, "; removed %s (%s)", countOf(n, "stale file", "stale files"), strings.Join(res.Removed, ", "))
 	}
