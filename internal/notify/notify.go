@@ -1,7 +1,7 @@
 // Package notify delivers published public updates: to webhook targets in
 // the formats chat tools take (Slack, Mattermost, Discord, Google Chat,
-// Teams Workflows, and signed JSON for anything else), to the clipboard
-// through OSC 52, and as the entries of the Atom feed.
+// Teams Workflows, and signed JSON for anything else), and to the
+// clipboard through OSC 52.
 //
 // Delivery never loses an update: the caller stores the update first and
 // then records what Deliver returns with store.SetDelivery. Every try has a
@@ -213,6 +213,7 @@ func (n *Notifier) Send(ctx context.Context, t Target, m Message) incident.Deliv
 	body := Body(t, m)
 	id := DeliveryID(m, t)
 	wait := n.opts.Backoff
+	final := false // the last answer settled it: no try is owed
 	for try := 1; ; try++ {
 		d.Attempts = try
 		err := n.post(ctx, t, id, m, body)
@@ -224,7 +225,11 @@ func (n *Notifier) Send(ctx context.Context, t Target, m Message) incident.Deliv
 		d.State = incident.DeliveryFailed
 		d.Error = describe(err, n.opts.Timeout)
 		var perm permanentError
-		if try >= n.opts.Tries || errors.As(err, &perm) {
+		if errors.As(err, &perm) {
+			final = true
+			break
+		}
+		if try >= n.opts.Tries {
 			break
 		}
 		pause := wait
@@ -243,7 +248,7 @@ func (n *Notifier) Send(ctx context.Context, t Target, m Message) incident.Deliv
 		}
 		wait *= 2
 	}
-	if d.State != incident.DeliverySent && ctx.Err() != nil {
+	if d.State != incident.DeliverySent && !final && ctx.Err() != nil {
 		d = n.cutShort(ctx, d)
 	}
 	d.At = n.opts.Now()
