@@ -554,3 +554,59 @@ func TestPasteOfTimedLinesOffersABackfill(t *testing.T) {
 		t.Fatalf("esc did not keep the paste as text: %q", v)
 	}
 }
+
+// A delta read after this program's write committed can arrive before the
+// write's own result: the entry is shown once, and the newer head kept.
+func TestOwnWriteAfterADeltaIsShownOnce(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 120, 40)
+	m = typeText(t, m, "/status monitoring")
+	next, cmd := m.Update(tea.KeyMsg{Type: tea.KeyEnter})
+	m = next.(Model)
+	// The write lands; another process writes after it; the delta that
+	// reads both arrives first.
+	m.ctx.WaitWrites()
+	applied := runCmdsFor[common.AppliedMsg](t, cmd)
+	if _, err := st.AppendEntry(id, incident.Entry{At: pinned, RecordedAt: pinned, Author: "bot", Kind: incident.KindNote, Text: "bot: a later note"}); err != nil {
+		t.Fatal(err)
+	}
+	m = send(t, m, common.ReloadMsg{})
+	m = send(t, m, applied)
+	v := m.View()
+	if strings.Count(v, "Status identified → monitoring") != 1 || !strings.Contains(v, "bot: a later note") {
+		t.Fatalf("the own entry is not shown exactly once beside the later note:\n%s", v)
+	}
+}
+
+// runCmdsFor runs cmd (and the batches it returns) and returns the first
+// message of type T it produces.
+func runCmdsFor[T any](t *testing.T, cmd tea.Cmd) T {
+	t.Helper()
+	var zero T
+	var found *T
+	var run func(c tea.Cmd)
+	run = func(c tea.Cmd) {
+		if c == nil || found != nil {
+			return
+		}
+		msg, ok := runCmd(c)
+		if !ok || msg == nil {
+			return
+		}
+		if b, isBatch := msg.(tea.BatchMsg); isBatch {
+			for _, c := range b {
+				run(c)
+			}
+			return
+		}
+		if v, ok := msg.(T); ok {
+			found = &v
+		}
+	}
+	run(cmd)
+	if found == nil {
+		t.Fatalf("no %T came out of the command", zero)
+	}
+	return *found
+}

@@ -83,6 +83,13 @@ func (m *Model) applyOwn(msg common.AppliedMsg) tea.Cmd {
 	if m.ctx.Incident == nil || msg.Head == nil {
 		return m.reload()
 	}
+	if msg.Tx != 0 && msg.Tx <= m.cursor.Tx {
+		// A read that began after this write committed (another
+		// process's change came in between) has already shown it, with
+		// a newer head: applying it again would show it twice and the
+		// older head over the newer one.
+		return nil
+	}
 	loc := m.ctx.Now().Location()
 	if msg.Head != nil {
 		head := *msg.Head
