@@ -79,16 +79,6 @@ func (a *app) loadIncident(args []string) (*incident.Incident, error) {
 	return st.Incident(id)
 }
 
-// allIncidents opens the store and loads every incident whole, for search,
-// stats and export --all.
-func (a *app) allIncidents() ([]*incident.Incident, error) {
-	st, err := a.openExisting()
-	if err != nil {
-		return nil, err
-	}
-	return st.AllIncidents()
-}
-
 // printJSON writes v indented, the stable output of every --json flag.
 func (a *app) printJSON(v any) error {
 	enc := json.NewEncoder(a.stdout)

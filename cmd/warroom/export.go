@@ -98,7 +98,11 @@ func (a *app) exportAll(args []string, dir, output, format string) error {
 	if err != nil {
 		return err
 	}
-	incs, err := a.allIncidents()
+	st, err := a.openExisting()
+	if err != nil {
+		return err
+	}
+	incs, err := st.IncidentsForExport()
 	if err != nil {
 		return err
 	}

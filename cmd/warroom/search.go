@@ -27,7 +27,12 @@ names the incident, where it matched and a snippet; --json prints them for scrip
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			query := strings.Join(args, " ")
-			incs, err := a.allIncidents()
+			st, err := a.openExisting()
+			if err != nil {
+				return err
+			}
+			// Only the entries that can match are copied and decoded.
+			incs, err := st.IncidentsForSearch(export.EntryMayMatch(query))
 			if err != nil {
 				return err
 			}

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
-	"regexp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/warroom-cli/warroom/internal/incident"
@@ -22,9 +25,28 @@ func FileName(inc *incident.Incident) string {
 	return inc.Key() + "-" + slug(inc.Title) + ".md"
 }
 
-// ownFile matches the files WriteAll writes per incident, so that a re-run
-// can remove those of renamed or deleted incidents and nothing else.
-var ownFile = regexp.MustCompile(`^INC-[0-9]+(-[a-z0-9-]*)?\.md$`)
+// ownFile reports the names WriteAll gives incident files,
+// INC-<digits>[-<a-z, 0-9 and hyphens>].md, so that a re-run can remove
+// those of renamed or deleted incidents and nothing else. (A function, not
+// a regular expression, so that no start-up of any command compiles it.)
+func ownFile(name string) bool {
+	rest, ok := strings.CutPrefix(name, "INC-")
+	if !ok {
+		return false
+	}
+	if rest, ok = strings.CutSuffix(rest, ".md"); !ok {
+		return false
+	}
+	digits := len(rest) - len(strings.TrimLeft(rest, "0123456789"))
+	if digits == 0 {
+		return false
+	}
+	slug, hasSlug := strings.CutPrefix(rest[digits:], "-")
+	if !hasSlug {
+		return rest[digits:] == ""
+	}
+	return strings.Trim(slug, "abcdefghijklmnopqrstuvwxyz0123456789-") == ""
+}
 
 // slug is the title in lower-case ASCII letters and digits joined by single
 // hyphens, at most 50 bytes; "incident" when nothing is left.
@@ -165,16 +187,34 @@ func WriteAll(dir string, incs []*incident.Incident, opts Options, now time.Time
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return res, fmt.Errorf("cannot create the folder %s: %v", dir, err)
 	}
+	// Rendering is nearly all of the cost and each file is its own, so
+	// the incidents are shared out among the processors; the first error
+	// in incident order is the one reported.
+	errs := make([]error, len(incs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(incs)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(incs) {
+					return
+				}
+				data, err := Markdown(incs[i], opts)
+				if err == nil {
+					err = writeIfChanged(filepath.Join(dir, FileName(incs[i])), data)
+				}
+				errs[i] = err
+			}
+		})
+	}
+	wg.Wait()
 	keep := map[string]bool{IndexFile: true}
-	for _, inc := range incs {
-		data, err := Markdown(inc, opts)
-		if err != nil {
-			return res, err
+	for i, inc := range incs {
+		if errs[i] != nil {
+			return res, errs[i]
 		}
 		name := FileName(inc)
-		if err := writeIfChanged(filepath.Join(dir, name), data); err != nil {
-			return res, err
-		}
 		keep[name] = true
 		res.Written = append(res.Written, name)
 	}
@@ -188,7 +228,7 @@ func WriteAll(dir string, incs []*incident.Incident, opts Options, now time.Time
 	}
 	for _, e := range ents {
 		name := e.Name()
-		if e.Type().IsRegular() && ownFile.MatchString(name) && !keep[name] {
+		if e.Type().IsRegular() && ownFile(name) && !keep[name] {
 			if err := os.Remove(filepath.Join(dir, name)); err != nil {
 				return res, fmt.Errorf("cannot remove the stale file %s: %v", filepath.Join(dir, name), err)
 			}
@@ -202,7 +242,7 @@ func WriteAll(dir string, incs []*incident.Incident, opts Options, now time.Time
 // rename, so a reader never sees half a file; identical content is left
 // alone so a re-run does not touch modification times.
 func writeIfChanged(path string, data []byte) error {
-	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
+	if same, err := sameContent(path, data); err == nil && same {
 		return nil
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".warroom-*.tmp")
@@ -225,4 +265,24 @@ func writeIfChanged(path string, data []byte) error {
 		return fmt.Errorf("cannot write %s: %v", path, err)
 	}
 	return nil
+}
+
+// sameContent reports whether the file at path holds exactly data; a file
+// of another size is not read.
+func sameContent(path string, data []byte) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || fi.Size() != int64(len(data)) {
+		return false, err
+	}
+	old := make([]byte, len(data)+1) // one more, to see the end of the file
+	n, err := io.ReadFull(f, old)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return false, err
+	}
+	return bytes.Equal(old[:n], data), nil
 }

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -333,7 +334,75 @@ func TestFileNameAndSlug(t *testing.T) {
 		}
 	}
 	inc := &incident.Incident{ID: 12, Title: "A/B"}
-	if got := FileName(inc); got != "INC-12-a-b.md" || !ownFile.MatchString(got) {
+	if got := FileName(inc); got != "INC-12-a-b.md" || !ownFile(got) {
 		t.Errorf("FileName = %q", got)
 	}
+}
+
+func TestOwnFileNames(t *testing.T) {
+	for name, want := range map[string]bool{
+		"INC-1.md": true, "INC-12-a-b.md": true, "INC-1-.md": true, "INC-007-x9.md": true, "INC-1--.md": true,
+		"INC-.md": false, "INC-1-A.md": false, "INC-1x.md": false, "inc-1.md": false, "INC-1.md.bak": false,
+		"INC-1-a_b.md": false, "INC-1.MD": false, "index.md": false, "INC-1-é.md": false, "xINC-1.md": false,
+	} {
+		if got := ownFile(name); got != want {
+			t.Errorf("ownFile(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
+
+// TestEntryMayMatchKeepsEveryHit checks the prefilter's promise on the
+// texts that stress it: whatever Search finds in an entry, the test lets
+// the entry's stored JSON through.
+func TestEntryMayMatchKeepsEveryHit(t *testing.T) {
+	texts := []string{
+		"Connection pool exhausted", "CONNECTION POOL exhausted on db-1", "pool\nexhausted", "pool\texhausted",
+		"connection \x1b[1mpool\x1b[0m exhausted", "conn\u200bection pool", "a <b> & \"c\" \\ d", "Straße Ärger ÄRGER",
+		"\u212aelvin", "İstanbul", "x\u2028y", "  padded  ", "",
+	}
+	queries := []string{"connection pool", "POOL EXHAUSTED", "pool exhausted", "connection", "<b> & \"c\"", "\\ d",
+		"ärger", "straße", "\u212aelvin", "kelvin", "i̇stanbul", "x y", "padded", "zzz"}
+	for _, text := range texts {
+		e := incident.Entry{ID: 3, UID: "e", At: time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC), Author: "amara", Kind: incident.KindNote, Text: text}
+		raw, err := json.Marshal(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inc := &incident.Incident{ID: 1, Title: "t", Entries: []incident.Entry{e}}
+		for _, q := range queries {
+			found := false
+			for _, h := range Search([]*incident.Incident{inc}, q) {
+				found = found || h.Where == "entry 3"
+			}
+			if found && !EntryMayMatch(q)(raw) {
+				t.Errorf("Search finds %q in %q, but EntryMayMatch turns the record down", q, text)
+			}
+		}
+	}
+	if EntryMayMatch("pool")([]byte(`{"id":1,"text":"disk full"}`)) {
+		t.Error("EntryMayMatch lets through a plain record without the query")
+	}
+}
+
+// FuzzEntryMayMatch holds EntryMayMatch to its promise for any text and
+// query: it never turns down an entry that Search finds.
+func FuzzEntryMayMatch(f *testing.F) {
+	f.Add("Connection pool exhausted", "POOL")
+	f.Add("pool\nexhausted", "pool exhausted")
+	f.Add("a \x1b[31mred\x1b[0m flag", "red flag")
+	f.Add("Ärger", "ärger")
+	f.Add("<&>", "<&>")
+	f.Fuzz(func(t *testing.T, text, query string) {
+		e := incident.Entry{ID: 1, Text: text, Kind: incident.KindNote}
+		raw, err := json.Marshal(e)
+		if err != nil {
+			t.Skip()
+		}
+		inc := &incident.Incident{ID: 1, Entries: []incident.Entry{e}}
+		for _, h := range Search([]*incident.Incident{inc}, query) {
+			if h.Where == "entry 1" && !EntryMayMatch(query)(raw) {
+				t.Fatalf("Search finds %q in %q, but EntryMayMatch turns %s down", query, text, raw)
+			}
+		}
+	})
 }

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 	"time"
@@ -104,6 +105,50 @@ func (x *SearchIndex) Search(query string) []Hit {
 // Search is NewSearchIndex(incs).Search(query), for a single query.
 func Search(incs []*incident.Incident, query string) []Hit {
 	return NewSearchIndex(incs).Search(query)
+}
+
+// EntryMayMatch returns a test of a timeline entry's stored JSON that is
+// false only when Search for query cannot find the entry, so that a store
+// reading every incident for one search (store.IncidentsForSearch) need not
+// copy or decode the entries that cannot match, which at scale are nearly
+// all of them. The test keeps a buffer between calls: one test is for one
+// goroutine.
+//
+// It is exact in one direction only. An entry whose stored record holds
+// only printable ASCII and no backslash has a text that is printable ASCII,
+// stored verbatim (encoding/json writes such text as it is, escaping only
+// control characters, non-ASCII line separators, ", \, <, > and &, each
+// with a backslash), and that CleanLine leaves as it is; fold then only
+// lower-cases its ASCII letters. So a match in such a text is a match,
+// ignoring ASCII case, somewhere in the record. Every other record (an
+// escape, text beyond ASCII) is let through and decoded, and so is a record
+// where the query appears in another field: that costs a decode, never a
+// hit.
+func EntryMayMatch(query string) func(entry []byte) bool {
+	q := []byte(fold(strings.TrimSpace(incident.CleanLine(query))))
+	if len(q) == 0 {
+		return func([]byte) bool { return false } // Search finds nothing
+	}
+	var low []byte
+	return func(rec []byte) bool {
+		if bytes.IndexByte(rec, '\\') >= 0 {
+			return true
+		}
+		if cap(low) < len(rec) {
+			low = make([]byte, 2*len(rec))
+		}
+		low = low[:len(rec)]
+		for i, c := range rec {
+			if c < 0x20 || c > 0x7e {
+				return true
+			}
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			low[i] = c
+		}
+		return bytes.Contains(low, q)
+	}
 }
 
 // fold lower-cases s without changing its byte length: a rune whose lower

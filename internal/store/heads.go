@@ -1,0 +1,129 @@
+package store
+
+import (
+	"bytes"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+)
+
+// Reading many incidents for one command.
+//
+// AllIncidents reads every incident whole. At 1,000 incidents of 100
+// entries nearly all of that is timelines and change records, and most
+// commands that read every incident use neither: stats and the index of an
+// exported repository need each incident's head, retro and public updates;
+// the Markdown files need the timeline but not the change record; search
+// looks at the text of the entries only where it can match. The reads here
+// copy and decode only that (BenchmarkRepository1000 in cmd/warroom holds
+// them against a raw bbolt walk of the same file). Like every read, they
+// copy the bytes out in one transaction and decode after it.
+
+// IncidentHeads returns every incident's own fields with its retro and its
+// public updates, in creation order: no timeline and no change record, so
+// its cost does not grow with the timelines. Entries is empty.
+func (s *Store) IncidentHeads() ([]*incident.Incident, error) {
+	return s.readIncidents(false, nil)
+}
+
+// IncidentsForExport returns every incident with what its Markdown shows,
+// in creation order: the head, retro, public updates and the whole
+// timeline (deleted entries included, flagged), but not the change record,
+// which no document prints.
+func (s *Store) IncidentsForExport() ([]*incident.Incident, error) {
+	return s.readIncidents(true, nil)
+}
+
+// IncidentsForSearch returns every incident's head, retro and public
+// updates, in creation order, with only the timeline entries whose stored
+// JSON mayMatch accepts (every entry when mayMatch is nil); no change
+// record. mayMatch runs on the bytes in the file, inside the read
+// transaction, so an entry it turns down is neither copied nor decoded; it
+// must accept every entry that could match (export.EntryMayMatch is such a
+// test for one query) and must not keep the slice it is given.
+func (s *Store) IncidentsForSearch(mayMatch func(entry []byte) bool) ([]*incident.Incident, error) {
+	if mayMatch == nil {
+		mayMatch = func([]byte) bool { return true }
+	}
+	return s.readIncidents(true, mayMatch)
+}
+
+// readIncidents reads each incident's head, retro and updates and, with
+// entries, its timeline entries that keep accepts (all when keep is nil).
+func (s *Store) readIncidents(entries bool, keep func([]byte) bool) ([]*incident.Incident, error) {
+	var raws []rawIncident
+	err := s.view(func(tx *bolt.Tx) error {
+		root := tx.Bucket(bucketIncidents)
+		if root == nil {
+			return nil
+		}
+		c := root.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if v != nil {
+				continue
+			}
+			b := root.Bucket(k)
+			r := rawIncident{head: bytes.Clone(b.Get(keyHead)), retro: bytes.Clone(b.Get(keyRetro))}
+			if ub := b.Bucket(bucketUpdates); ub != nil {
+				_ = ub.ForEach(func(_, v []byte) error {
+					r.updates = append(r.updates, bytes.Clone(v))
+					return nil
+				})
+			}
+			if eb := b.Bucket(bucketEntries); entries && eb != nil {
+				if keep == nil {
+					// The sequence is the count (see entryCount), capped as
+					// in copyIncident so a damaged header cannot ask for
+					// gigabytes.
+					r.entries = make([][]byte, 0, min(max(int(eb.Sequence()), 0), 1<<16))
+				}
+				_ = eb.ForEach(func(_, v []byte) error {
+					if keep == nil || keep(v) {
+						r.entries = append(r.entries, bytes.Clone(v))
+					}
+					return nil
+				})
+			}
+			raws = append(raws, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return decodeIncidents(raws)
+}
+
+// decodeIncidents decodes what readIncidents copied, the incidents shared
+// out among the processors: decoding JSON is nearly all of what reading a
+// thousand timelines costs, and every incident decodes on its own. The
+// first damaged record, in incident order, is the error.
+func decodeIncidents(raws []rawIncident) ([]*incident.Incident, error) {
+	out := make([]*incident.Incident, len(raws))
+	errs := make([]error, len(raws))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(raws)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(raws) {
+					return
+				}
+				out[i], errs[i] = raws[i].decode()
+				raws[i] = rawIncident{} // the copy is garbage once decoded
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
