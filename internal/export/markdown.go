@@ -88,6 +88,9 @@ type Data struct {
 	Metrics []Field
 	// Updates are the public updates in time order.
 	Updates []UpdateLine
+	// Handovers are the briefs written when a role changed hands, one
+	// line each.
+	Handovers []UpdateLine
 	// TimelineNote, WhysNote and ActionsNote are the text of the retro's
 	// Timeline, Five whys and Actions sections (paragraphs), if any.
 	TimelineNote, WhysNote, ActionsNote string
@@ -270,6 +273,11 @@ func NewData(inc *incident.Incident, opts Options) *Data {
 
 	updates := slices.Clone(inc.Updates)
 	slices.SortStableFunc(updates, func(a, b incident.Update) int { return a.At.Compare(b.At) })
+	for _, e := range entries {
+		if e.Kind == incident.KindHandover {
+			d.Handovers = append(d.Handovers, UpdateLine{Time: when(e.At), Author: Inline(e.Author), Text: Inline(strings.ReplaceAll(e.Text, "\n", " · "))})
+		}
+	}
 	for _, u := range updates {
 		d.Updates = append(d.Updates, UpdateLine{Time: when(u.At), Author: Inline(u.Author), Status: Inline(string(u.Status)), Text: Inline(u.Text), Backfilled: u.Backfilled})
 	}

@@ -564,3 +564,17 @@ func checkProseSafe(t testing.TB, p place, hostile string) {
 		}
 	}
 }
+
+// Handovers are listed in the export.
+func TestMarkdownListsHandovers(t *testing.T) {
+	inc := demo()
+	inc.Entries = append(inc.Entries, incident.Entry{ID: 999, At: inc.Entries[len(inc.Entries)-1].At, Author: "amara", Kind: incident.KindHandover,
+		Text: "Handover of the resolution lead from amara to ben\nState: SEV2, monitoring"})
+	md, err := Markdown(inc, utcOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(md), "## Handovers") || !strings.Contains(string(md), "from amara to ben · State: SEV2, monitoring") {
+		t.Fatalf("no handover in the export:\n%s", md)
+	}
+}

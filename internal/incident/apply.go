@@ -165,6 +165,19 @@ func apply(inc *Incident, c Capture, now time.Time, author string, p Policy) (Re
 		}
 		add(entry(KindRole, fmt.Sprintf("%s is %s", person, titleCase(c.Role)), time.Time{},
 			Setting{Field: FieldRole, Key: c.Role, Value: person}))
+	case CmdHandover:
+		person := strings.TrimSpace(c.Person)
+		from := inc.Roles[c.Role]
+		if from == person {
+			return r, fmt.Errorf("%s is already %s", person, c.Role)
+		}
+		at := c.At
+		if at.IsZero() {
+			at = now
+		}
+		add(entry(KindRole, fmt.Sprintf("%s is %s", person, titleCase(c.Role)), time.Time{},
+			Setting{Field: FieldRole, Key: c.Role, Value: person}))
+		r.Entries = append(r.Entries, entry(KindHandover, HandoverBrief(inc, c.Role, from, person, at, p), time.Time{}, Setting{}))
 	case CmdETA:
 		add(entry(KindSystem, "ETA set to "+clock(c.Time, now), time.Time{},
 			Setting{Field: FieldETA, Value: c.Time.UTC().Format(time.RFC3339Nano)}))

@@ -13,22 +13,24 @@ type Command string
 // The slash commands of product.md §3, plus /role for roles beyond the two
 // the handbook names.
 const (
-	CmdNone    Command = ""
-	CmdSev     Command = "sev"
-	CmdStatus  Command = "status"
-	CmdLead    Command = "lead"
-	CmdComms   Command = "comms"
-	CmdRole    Command = "role"
-	CmdETA     Command = "eta"
-	CmdTag     Command = "tag"
-	CmdEvery   Command = "every"
-	CmdSnooze  Command = "snooze"
-	CmdDraft   Command = "draft"
-	CmdPublish Command = "publish"
-	CmdRetro   Command = "retro"
-	CmdList    Command = "list"
-	CmdPreview Command = "preview"
-	CmdHelp    Command = "help"
+	CmdNone   Command = ""
+	CmdSev    Command = "sev"
+	CmdStatus Command = "status"
+	CmdLead   Command = "lead"
+	CmdComms  Command = "comms"
+	CmdRole   Command = "role"
+	// CmdHandover gives a role (Role) to Person and writes a brief.
+	CmdHandover Command = "handover"
+	CmdETA      Command = "eta"
+	CmdTag      Command = "tag"
+	CmdEvery    Command = "every"
+	CmdSnooze   Command = "snooze"
+	CmdDraft    Command = "draft"
+	CmdPublish  Command = "publish"
+	CmdRetro    Command = "retro"
+	CmdList     Command = "list"
+	CmdPreview  Command = "preview"
+	CmdHelp     Command = "help"
 	// Milestone commands carry the milestone in Capture.Milestone.
 	CmdMilestone Command = "milestone"
 )
@@ -48,6 +50,7 @@ var CommandSpecs = []CommandSpec{
 	{Name: "lead", Args: "NAME", Help: "name the resolution lead"},
 	{Name: "comms", Args: "NAME", Help: "name the communication lead"},
 	{Name: "role", Args: "ROLE NAME", Help: "name a person for another role"},
+	{Name: "handover", Args: "[comms] NAME", Help: "hand the lead (or comms) to NAME with a brief"},
 	{Name: "eta", Args: "HH:MM", Help: "set the expected resolution time"},
 	{Name: "tag", Args: "NAME", Help: "tag the incident"},
 	{Name: "started", Args: "[TIME]", Help: "mark when impact began"},
@@ -230,6 +233,22 @@ func parseCommand(line string, now time.Time) (Capture, error) {
 		}
 		if err := need("a name"); err != nil {
 			return c, err
+		}
+		if err := CheckName(roleHolder(c.Role), arg); err != nil {
+			return c, err
+		}
+		c.Person = arg
+	case "handover":
+		// /handover NAME (the resolution lead) or /handover comms NAME.
+		c.Command = CmdHandover
+		c.Role = RoleLead
+		if first, rest, ok := strings.Cut(arg, " "); ok && strings.EqualFold(first, "comms") {
+			c.Role, arg = RoleComms, strings.TrimSpace(rest)
+		} else if strings.EqualFold(arg, "comms") {
+			arg = ""
+		}
+		if arg == "" {
+			return c, fmt.Errorf("/handover needs the name of who takes over; for example /handover ben or /handover comms li")
 		}
 		if err := CheckName(roleHolder(c.Role), arg); err != nil {
 			return c, err

@@ -97,10 +97,12 @@ const (
 	KindRole      Kind = "role"
 	KindPublic    Kind = "public"
 	KindSystem    Kind = "system"
+	// KindHandover is the brief written when a role is handed over.
+	KindHandover Kind = "handover"
 )
 
 // Kinds lists every entry kind.
-var Kinds = []Kind{KindNote, KindAction, KindDecision, KindQuestion, KindMilestone, KindStatus, KindRole, KindPublic, KindSystem}
+var Kinds = []Kind{KindNote, KindAction, KindDecision, KindQuestion, KindMilestone, KindStatus, KindRole, KindPublic, KindSystem, KindHandover}
 
 // Milestone names a moment in the incident's life.
 type Milestone string

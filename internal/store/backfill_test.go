@@ -81,3 +81,41 @@ func TestApplyBackfillIsAllOrNothing(t *testing.T) {
 		t.Errorf("%d entries after a refused backfill, want %d", len(after.Entries), len(before.Entries))
 	}
 }
+
+// /handover gives the role and writes the brief from the timeline.
+func TestHandoverWritesTheBrief(t *testing.T) {
+	s := openTemp(t)
+	inc := declare(t, s, "Checkout failing")
+	p := incident.DefaultPolicy()
+	for i, line := range []string{"?did anything deploy", "!rolled back 4711", "*pool saturated", "/publish We are investigating."} {
+		c, err := incident.ParseCapture(line, t0.Add(time.Duration(i+1)*time.Minute))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Apply(inc.ID, c, t0.Add(time.Duration(i+1)*time.Minute), "amara", p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := incident.ParseCapture("/handover ben", t0.Add(10*time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Apply(inc.ID, c, t0.Add(10*time.Minute), "amara", p); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Incident(inc.ID)
+	if got.Roles[incident.RoleLead] != "ben" {
+		t.Fatalf("lead %q after the handover", got.Roles[incident.RoleLead])
+	}
+	var brief string
+	for _, e := range got.Entries {
+		if e.Kind == incident.KindHandover {
+			brief = e.Text
+		}
+	}
+	for _, want := range []string{"from amara to ben", "SEV2, investigating", "Last public update", "We are investigating.", "Open questions: did anything deploy", "rolled back 4711", "Starred:", "pool saturated"} {
+		if !strings.Contains(brief, want) {
+			t.Errorf("the brief lacks %q:\n%s", want, brief)
+		}
+	}
+}

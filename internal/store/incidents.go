@@ -675,6 +675,16 @@ func (s *Store) Apply(id int64, c incident.Capture, now time.Time, author string
 // and new entries. It fills out's Result and update and returns the keys
 // written, for the read-back check; the caller folds the head after.
 func applyOne(b *bolt.Bucket, id int64, inc *incident.Incident, c incident.Capture, now time.Time, author string, p incident.Policy, out *Applied) ([][]byte, error) {
+	if c.Command == incident.CmdHandover && inc.Entries == nil {
+		// The brief sums up the timeline: the only command that reads it.
+		var raw [][]byte
+		_ = b.Bucket(bucketEntries).ForEach(func(_, v []byte) error { raw = append(raw, v); return nil })
+		es, err := decodeEntries(raw)
+		if err != nil {
+			return nil, err
+		}
+		inc.Entries = es
+	}
 	before := *inc
 	res, err := incident.Apply(inc, c, now, author, p)
 	if err != nil {

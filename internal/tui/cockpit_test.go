@@ -610,3 +610,29 @@ func runCmdsFor[T any](t *testing.T, cmd tea.Cmd) T {
 	}
 	return *found
 }
+
+// /handover gives the role and writes the brief; whoever opens the incident
+// next sees it once.
+func TestHandoverBriefIsShownToTheNextOpener(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 120, 40)
+	m = typeText(t, m, "/handover ben")
+	m = press(t, m, "enter")
+	m.ctx.WaitWrites()
+	inc, _ := st.Incident(id)
+	if inc.Roles[incident.RoleLead] != "ben" {
+		t.Fatalf("lead %q after /handover ben", inc.Roles[incident.RoleLead])
+	}
+	ben := New(Options{Store: st, Config: testConfig(), Now: pinnedNow, IncidentID: id, Width: 160, Height: 40, Author: "ben"})
+	ben = drive(t, ben, ben.Init())
+	if v := ben.View(); !strings.Contains(v, "Handover brief: Handover of the resolution lead from amara to ben") {
+		t.Fatalf("ben does not see the brief:\n%s", v)
+	}
+	ben.ctx.WaitWrites()
+	again := New(Options{Store: st, Config: testConfig(), Now: pinnedNow, IncidentID: id, Width: 160, Height: 40, Author: "ben"})
+	again = drive(t, again, again.Init())
+	if strings.Contains(again.View(), "Handover brief") {
+		t.Error("the brief is shown again after it was seen")
+	}
+}

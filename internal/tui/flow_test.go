@@ -155,6 +155,7 @@ func TestFlowHelpScreen(t *testing.T) {
 			// The help scrolls when taller than the terminal.
 			tm.Send(tea.KeyMsg{Type: tea.KeyPgDown})
 			tm.Send(tea.KeyMsg{Type: tea.KeyPgDown})
+			tm.Send(tea.KeyMsg{Type: tea.KeyPgDown})
 			waitFor(t, tm, "/publish")
 			final := finish(t, tm)
 			view := final.View()

@@ -243,6 +243,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			m.applied = nil
 			cmds = append(cmds, m.toAll(msg))
+			if msg.First {
+				cmds = append(cmds, readHandoverSeenCmd(m.ctx))
+			}
 		}
 		// else: read before a change already on screen; dropped.
 		if msg.Partial {
@@ -288,6 +291,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(cmds...)
 	case common.TickMsg:
 		return m, tea.Batch(tickCmd(), m.toAll(msg), m.presenceTick(time.Time(msg)))
+	case handoverSeenMsg:
+		if msg.id == m.ctx.IncidentID {
+			return m, m.showBrief(msg.seen)
+		}
+		return m, nil
 	case presenceMsg:
 		if msg.id == m.ctx.IncidentID {
 			m.ctx.SetEditors(msg.editors)

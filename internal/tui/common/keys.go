@@ -125,6 +125,7 @@ func DefaultKeyMap() *KeyMap {
 			{b([]string{"O"}, "O", "/lead"), "/lead "},
 			{b([]string{"C"}, "C", "/comms"), "/comms "},
 			{b([]string{"N"}, "N", "/role"), "/role "},
+			{b([]string{"H"}, "H", "/handover"), "/handover "},
 			{b([]string{"E"}, "E", "/eta"), "/eta "},
 			{b([]string{"T"}, "T", "/tag"), "/tag "},
 			{b([]string{"B"}, "B", "/started"), "/started"},
