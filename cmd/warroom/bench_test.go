@@ -27,7 +27,7 @@ import (
 // program can do to append one line durably to a bbolt file. It opens the
 // file with a lock timeout (as every bbolt user should), puts the line as
 // JSON under the next sequence number in one Update (two fsyncs, as for
-// warroom) and closes.
+// warroom) and closes. IMPORTS is replaced by what a variant links besides.
 const minimalAppend = `package main
 
 import (
@@ -37,6 +37,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	IMPORTS
 )
 
 type entry struct {
@@ -70,14 +71,14 @@ func main() {
 }
 `
 
-// buildMinimalAppend writes minimalAppend to a temporary folder and builds
-// it once, resolving bbolt through this module (the same version warroom
-// links).
-func buildMinimalAppend(b *testing.B) string {
+// buildMinimalAppend writes minimalAppend, linking imports besides, to a
+// temporary folder and builds it once, resolving bbolt (and the rest)
+// through this module, so at the versions warroom links.
+func buildMinimalAppend(b *testing.B, imports string) string {
 	b.Helper()
 	dir := b.TempDir()
 	src := filepath.Join(dir, "main.go")
-	if err := os.WriteFile(src, []byte(minimalAppend), 0o644); err != nil {
+	if err := os.WriteFile(src, []byte(strings.Replace(minimalAppend, "IMPORTS", imports, 1)), 0o644); err != nil {
 		b.Fatal(err)
 	}
 	bin := filepath.Join(dir, "append")
@@ -88,17 +89,57 @@ func buildMinimalAppend(b *testing.B) string {
 	return bin
 }
 
-// BenchmarkLogProcess is `warroom log` as a whole process (start-up with
-// every linked package's init, config, opening the database, one durable
-// entry, exit) against minimalAppend doing a durable bbolt append, run
-// alternately in the same loop so both see the same machine. It reports
-// the medians of each (log-p50-ms, base-p50-ms) and their ratio (ratio-p50;
-// ratio-mean from the means). The goal is ratio-p50 ≤ 4.5 with glamour
-// linked; docs/performance.md says what stands between it and 1.2.
-//
-// One iteration is one run of each, so ns/op is their sum.
+// process is one command line of a process benchmark, with the durations
+// of its runs.
+type process struct {
+	name string
+	args []string
+	env  []string
+	runs []time.Duration
+}
+
+// runProcesses runs each process once per iteration, rotating which goes
+// first so that none always follows another's writeback, after one
+// untimed run each (so none pays for a cold page cache of its binary).
+// ns/op is the sum of one run of each.
+func runProcesses(b *testing.B, ps []*process) {
+	b.Helper()
+	run := func(p *process) time.Duration {
+		cmd := exec.Command(p.args[0], p.args[1:]...)
+		cmd.Env = p.env
+		start := time.Now()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("%s: %v\n%s", p.name, err, out)
+		}
+		return time.Since(start)
+	}
+	for _, p := range ps {
+		run(p)
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		for j := range ps {
+			p := ps[(i+j)%len(ps)]
+			p.runs = append(p.runs, run(p))
+		}
+	}
+	b.StopTimer()
+}
+
+// BenchmarkLogProcess is `warroom log -i 1 TEXT` as a whole process
+// (start-up with every linked package's init, config, opening the
+// database, one durable entry, exit) beside minimalAppend doing a durable
+// bbolt append, and beside minimalAppend with glamour linked and unused
+// (what any program that links glamour pays before main: chroma, goldmark
+// and bluemonday initialise their registries), run alternately in the same
+// loop so all see the same machine. It reports the medians (log-, base-
+// and glamour-p50-ms), ratio-p50 = log/base (ratio-mean from the means)
+// and floor-p50 = glamour/base, the part of the ratio that glamour alone
+// makes. The goal is ratio-p50 ≤ 4.5 with glamour linked;
+// docs/performance.md accounts for what stands between it and 1.2.
 func BenchmarkLogProcess(b *testing.B) {
-	base := buildMinimalAppend(b)
+	base := buildMinimalAppend(b, "")
+	glamour := buildMinimalAppend(b, `_ "github.com/charmbracelet/glamour"`)
 	dir := b.TempDir()
 	env := append(benchEnv(dir), "WARROOM_DB="+filepath.Join(dir, "bench.db"))
 	newCmd := exec.Command(binPath, "new", "bench")
@@ -106,46 +147,63 @@ func BenchmarkLogProcess(b *testing.B) {
 	if out, err := newCmd.CombinedOutput(); err != nil {
 		b.Fatalf("warroom new: %v\n%s", err, out)
 	}
-	baseDB := filepath.Join(dir, "base.db")
-	run := func(cmd *exec.Cmd) time.Duration {
-		start := time.Now()
-		if out, err := cmd.CombinedOutput(); err != nil {
-			b.Fatalf("%s: %v\n%s", cmd.Path, err, out)
-		}
-		return time.Since(start)
-	}
-	// One run of each before the clock, so neither pays for a cold page
-	// cache of its binary.
-	warm := func() (*exec.Cmd, *exec.Cmd) {
-		l := exec.Command(binPath, "log", "-i", "1", "restarted the payments workers")
-		l.Env = env
-		m := exec.Command(base, baseDB, "restarted the payments workers")
-		m.Env = env
-		return l, m
-	}
-	l, m := warm()
-	run(l)
-	run(m)
-	var logs, bases []time.Duration
-	b.ResetTimer()
-	for i := 0; b.Loop(); i++ {
-		l, m := warm()
-		// Alternate which goes first, so neither always follows the
-		// other's writeback.
-		if i%2 == 0 {
-			logs = append(logs, run(l))
-			bases = append(bases, run(m))
-		} else {
-			bases = append(bases, run(m))
-			logs = append(logs, run(l))
-		}
-	}
-	b.StopTimer()
-	lp, bp := median(logs), median(bases)
+	const line = "restarted the payments workers"
+	l := &process{name: "warroom log", args: []string{binPath, "log", "-i", "1", line}, env: env}
+	m := &process{name: "minimal append", args: []string{base, filepath.Join(dir, "base.db"), line}, env: env}
+	g := &process{name: "minimal append with glamour", args: []string{glamour, filepath.Join(dir, "glamour.db"), line}, env: env}
+	runProcesses(b, []*process{l, m, g})
+	lp, mp, gp := median(l.runs), median(m.runs), median(g.runs)
 	b.ReportMetric(ms(lp), "log-p50-ms")
-	b.ReportMetric(ms(bp), "base-p50-ms")
-	b.ReportMetric(float64(lp)/float64(bp), "ratio-p50")
-	b.ReportMetric(float64(mean(logs))/float64(mean(bases)), "ratio-mean")
+	b.ReportMetric(ms(mp), "base-p50-ms")
+	b.ReportMetric(ms(gp), "glamour-p50-ms")
+	b.ReportMetric(float64(lp)/float64(mp), "ratio-p50")
+	b.ReportMetric(float64(mean(l.runs))/float64(mean(m.runs)), "ratio-mean")
+	b.ReportMetric(float64(gp)/float64(mp), "floor-p50")
+}
+
+// BenchmarkLogProcessNoID1000 is `warroom log TEXT` with no incident named
+// in a database of 1,000 incidents, one of them open, beside `warroom log
+// -i ID TEXT` on the same file: resolving the open incident reads every
+// head (and nothing else), which no-id-ratio-p50 (no id over with id) puts
+// a price on.
+func BenchmarkLogProcessNoID1000(b *testing.B) {
+	dir := b.TempDir()
+	db := filepath.Join(dir, "repo.db")
+	seedRepository(b, db, repoIncidents, repoEntries)
+	st, err := store.Open(db)
+	if err != nil {
+		b.Fatal(err)
+	}
+	at := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
+	resolved, err := incident.ParseCapture("/resolved", at)
+	if err != nil {
+		b.Fatal(err)
+	}
+	list, err := st.ListIncidents()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var open int64 // the newest open incident stays open
+	for _, s := range list {
+		switch {
+		case !s.Open():
+		case open == 0:
+			open = s.ID
+		default:
+			if _, err := st.Apply(s.ID, resolved, at, "amara", incident.DefaultPolicy()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	env := append(benchEnv(dir), "WARROOM_DB="+db)
+	const line = "restarted the payments workers"
+	noID := &process{name: "warroom log", args: []string{binPath, "log", line}, env: env}
+	withID := &process{name: "warroom log -i", args: []string{binPath, "log", "-i", incident.FormatID(open), line}, env: env}
+	runProcesses(b, []*process{noID, withID})
+	np, wp := median(noID.runs), median(withID.runs)
+	b.ReportMetric(ms(np), "no-id-p50-ms")
+	b.ReportMetric(ms(wp), "with-id-p50-ms")
+	b.ReportMetric(float64(np)/float64(wp), "no-id-ratio-p50")
 }
 
 func median(ds []time.Duration) time.Duration {

@@ -85,12 +85,13 @@ the same incident writes nothing, prints the entry the first one logged, and exi
 				return err
 			}
 			// With an explicit id the write itself reports a missing
-			// incident, which saves a read of the file on this hot path.
+			// incident, which saves a read of the file on this hot path;
+			// without one, only the heads' statuses are read.
 			var incID int64
 			if id != "" {
 				incID, err = incident.ParseID(id)
 			} else {
-				incID, err = a.resolve(st, "")
+				incID, err = st.OnlyOpenIncident()
 			}
 			if err != nil {
 				return err

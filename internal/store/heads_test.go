@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"reflect"
 	"testing"
@@ -123,4 +124,41 @@ func TestLeanReadsOfAnEmptyDatabase(t *testing.T) {
 			t.Errorf("%s: %d incidents, %v", name, len(incs), err)
 		}
 	}
+}
+
+// TestOnlyOpenIncidentIsResolveID holds the lean resolution of warroom
+// log to ResolveID("") with none, one and several open incidents.
+func TestOnlyOpenIncidentIsResolveID(t *testing.T) {
+	s := openTemp(t)
+	same := func(when string) {
+		t.Helper()
+		want, wantErr := s.ResolveID("")
+		got, err := s.OnlyOpenIncident()
+		if got != want || fmt.Sprint(err) != fmt.Sprint(wantErr) || errors.Is(err, ErrNotFound) != errors.Is(wantErr, ErrNotFound) {
+			t.Errorf("%s: OnlyOpenIncident = %d, %v; ResolveID = %d, %v", when, got, err, want, wantErr)
+		}
+	}
+	same("an empty database")
+	a := declare(t, s, "first")
+	same("one open")
+	declare(t, s, "second")
+	declare(t, s, "third")
+	same("three open")
+	c, err := incident.ParseCapture("/resolved", t0.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{2, 3} {
+		if _, err := s.Apply(id, c, t0.Add(time.Hour), "amara", incident.DefaultPolicy()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	same("two resolved, one open")
+	if id, err := s.OnlyOpenIncident(); id != a.ID || err != nil {
+		t.Errorf("OnlyOpenIncident = %d, %v; want %d", id, err, a.ID)
+	}
+	if _, err := s.Apply(a.ID, c, t0.Add(time.Hour), "amara", incident.DefaultPolicy()); err != nil {
+		t.Fatal(err)
+	}
+	same("all resolved")
 }
