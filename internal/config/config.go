@@ -31,14 +31,17 @@ type Config struct {
 	FirstUpdateAfter time.Duration
 	RetroDueAfter    time.Duration
 	GapThreshold     time.Duration
-	Bell             bool
-	Webhooks         []string // the plain list: Slack targets
-	RetroPreset      string
-	RetroSections    []string
-	ExportTemplate   string // absolute path, or ""
-	JargonWords      []string
-	JargonAllow      []string
-	Templates        map[string]string // status (or "eta") -> draft template
+	// LongIncidentAfter and LongUpdateEvery slow the update cadence of a
+	// long incident.
+	LongIncidentAfter, LongUpdateEvery time.Duration
+	Bell                               bool
+	Webhooks                           []string // the plain list: Slack targets
+	RetroPreset                        string
+	RetroSections                      []string
+	ExportTemplate                     string // absolute path, or ""
+	JargonWords                        []string
+	JargonAllow                        []string
+	Templates                          map[string]string // status (or "eta") -> draft template
 	// Location is the one time zone every time is shown and exported in:
 	// the config's timezone (an IANA name), else the local zone ($TZ).
 	Location *time.Location
@@ -85,6 +88,8 @@ func (c *Config) Policy() incident.Policy {
 		FirstUpdateAfter: c.FirstUpdateAfter,
 		RetroDueAfter:    c.RetroDueAfter,
 		GapThreshold:     c.GapThreshold,
+		LongAfter:        c.LongIncidentAfter,
+		LongEvery:        c.LongUpdateEvery,
 	}
 }
 
@@ -107,6 +112,8 @@ type file struct {
 	FirstUpdateAfter *string           `toml:"first_update_after"`
 	RetroDueAfter    *string           `toml:"retro_due_after"`
 	GapThreshold     *string           `toml:"gap_threshold"`
+	LongAfter        *string           `toml:"long_incident_after"`
+	LongEvery        *string           `toml:"long_update_every"`
 	Bell             *bool             `toml:"bell"`
 	Webhooks         []string          `toml:"webhooks"`
 	Webhook          []map[string]any  `toml:"webhook"`
@@ -124,7 +131,7 @@ type jargonFile struct {
 }
 
 // Keys lists the configuration keys in the order `warroom config` prints them.
-var Keys = []string{"author", "update_every", "first_update_after", "retro_due_after", "gap_threshold", "bell", "webhooks", "webhook", "retro_preset", "retro_sections", "export_template", "jargon.words", "jargon.allow", "templates", "timezone"}
+var Keys = []string{"author", "update_every", "first_update_after", "retro_due_after", "gap_threshold", "long_incident_after", "long_update_every", "bell", "webhooks", "webhook", "retro_preset", "retro_sections", "export_template", "jargon.words", "jargon.allow", "templates", "timezone"}
 
 // TemplateNames are the statuses a [templates] entry may name, plus "eta"
 // for the draft used once an ETA is set.
@@ -163,16 +170,18 @@ func DefaultDBPath() string {
 func Default() *Config {
 	p := incident.DefaultPolicy()
 	c := &Config{
-		Author:           defaultAuthor(),
-		UpdateEvery:      p.UpdateEvery,
-		FirstUpdateAfter: p.FirstUpdateAfter,
-		RetroDueAfter:    p.RetroDueAfter,
-		GapThreshold:     p.GapThreshold,
-		RetroPreset:      "handbook",
-		Templates:        map[string]string{},
-		Dir:              Dir(),
-		Source:           map[string]string{},
-		Location:         time.Local,
+		Author:            defaultAuthor(),
+		UpdateEvery:       p.UpdateEvery,
+		FirstUpdateAfter:  p.FirstUpdateAfter,
+		RetroDueAfter:     p.RetroDueAfter,
+		GapThreshold:      p.GapThreshold,
+		LongIncidentAfter: p.LongAfter,
+		LongUpdateEvery:   p.LongEvery,
+		RetroPreset:       "handbook",
+		Templates:         map[string]string{},
+		Dir:               Dir(),
+		Source:            map[string]string{},
+		Location:          time.Local,
 	}
 	c.File = filepath.Join(c.Dir, "config.toml")
 	for _, k := range Keys {
@@ -248,6 +257,8 @@ func LoadFile(path string) (*Config, error) {
 		{"first_update_after", f.FirstUpdateAfter, &c.FirstUpdateAfter},
 		{"retro_due_after", f.RetroDueAfter, &c.RetroDueAfter},
 		{"gap_threshold", f.GapThreshold, &c.GapThreshold},
+		{"long_incident_after", f.LongAfter, &c.LongIncidentAfter},
+		{"long_update_every", f.LongEvery, &c.LongUpdateEvery},
 	}
 	for _, d := range durations {
 		if d.src == nil {
@@ -335,6 +346,10 @@ func (c *Config) Value(key string) string {
 		return c.FirstUpdateAfter.String()
 	case "retro_due_after":
 		return c.RetroDueAfter.String()
+	case "long_incident_after":
+		return c.LongIncidentAfter.String()
+	case "long_update_every":
+		return c.LongUpdateEvery.String()
 	case "gap_threshold":
 		return c.GapThreshold.String()
 	case "bell":

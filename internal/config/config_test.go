@@ -43,6 +43,8 @@ update_every = "20m"
 first_update_after = "10m"
 retro_due_after = "4h"
 gap_threshold = "5m"
+long_incident_after = "3h"
+long_update_every = "45m"
 bell = true
 webhooks = ["http://127.0.0.1:9/hook"]
 retro_preset = "google-sre"
@@ -77,6 +79,9 @@ eta = "Fix expected by {eta}."
 	}
 	if c.Templates["investigating"] == "" || c.Templates["eta"] != "Fix expected by {eta}." {
 		t.Fatalf("templates %v", c.Templates)
+	}
+	if pol.LongAfter != 3*time.Hour || pol.LongEvery != 45*time.Minute {
+		t.Fatalf("long incident cadence %v %v", pol.LongAfter, pol.LongEvery)
 	}
 	if c.Location.String() != "Europe/Berlin" || c.Value("timezone") != "Europe/Berlin" {
 		t.Fatalf("timezone %v", c.Location)

@@ -14,6 +14,20 @@ type Policy struct {
 	FirstUpdateAfter time.Duration // first update due after declaring
 	RetroDueAfter    time.Duration // retro due after the resolved milestone
 	GapThreshold     time.Duration // silence shown as a gap
+	// LongAfter and LongEvery slow the cadence of a long incident: after
+	// LongAfter since declaring, updates are due every LongEvery at most.
+	LongAfter, LongEvery time.Duration
+}
+
+// LongCadence is the cadence to use after an update published at last: a
+// long incident (older than LongAfter) is updated no more often than
+// LongEvery, since "still working on it" every 20 minutes for a day tells
+// stakeholders nothing.
+func (p Policy) LongCadence(inc *Incident, last time.Time, cadence time.Duration) time.Duration {
+	if p.LongAfter > 0 && p.LongEvery > cadence && !inc.Created.IsZero() && last.Sub(inc.Created) >= p.LongAfter {
+		return p.LongEvery
+	}
+	return cadence
 }
 
 // DefaultPolicy is the handbook's process.
@@ -23,6 +37,8 @@ func DefaultPolicy() Policy {
 		FirstUpdateAfter: 5 * time.Minute,
 		RetroDueAfter:    2 * time.Hour,
 		GapThreshold:     15 * time.Minute,
+		LongAfter:        2 * time.Hour,
+		LongEvery:        time.Hour,
 	}
 }
 
@@ -197,7 +213,11 @@ func apply(inc *Incident, c Capture, now time.Time, author string, p Policy) (Re
 		if due.Before(now) {
 			due = now.Add(c.Duration)
 		}
-		add(entry(KindSystem, fmt.Sprintf("Next public update snoozed %s, due %s", FormatDuration(c.Duration), clock(due, now)), time.Time{},
+		text := fmt.Sprintf("Next public update snoozed %s, due %s", FormatDuration(c.Duration), clock(due, now))
+		if c.Text != "" {
+			text += ": " + c.Text
+		}
+		add(entry(KindSystem, text, time.Time{},
 			Setting{Field: FieldSnooze, Value: due.UTC().Format(time.RFC3339Nano)}))
 	case CmdDraft:
 		if err := checkText("the draft", c.Text, MaxTextBytes); err != nil {
@@ -317,7 +337,7 @@ func NextUpdateDue(inc *Incident, p Policy) time.Time {
 		if cadence <= 0 {
 			cadence = p.UpdateEvery
 		}
-		return last.Add(cadence)
+		return last.Add(p.LongCadence(inc, last, cadence))
 	}
 	first := p.FirstUpdateAfter
 	if first <= 0 {

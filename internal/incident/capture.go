@@ -59,7 +59,7 @@ var CommandSpecs = []CommandSpec{
 	{Name: "mitigated", Args: "[TIME]", Help: "mark when impact was mitigated"},
 	{Name: "resolved", Args: "[TIME]", Help: "mark resolved (sets status resolved)"},
 	{Name: "every", Args: "DURATION", Help: "public update cadence, e.g. 20m"},
-	{Name: "snooze", Args: "DURATION", Help: "push the next public update back once"},
+	{Name: "snooze", Args: "DUR [REASON]", Help: "push the next public update back once, saying why"},
 	{Name: "draft", Args: "TEXT", Help: "replace the public update draft"},
 	{Name: "publish", Args: "[TEXT]", Help: "publish the draft, or TEXT exactly"},
 	{Name: "retro", Help: "open the retrospective", Screen: true},
@@ -298,11 +298,17 @@ func parseCommand(line string, now time.Time) (Capture, error) {
 		if err := need("a duration"); err != nil {
 			return c, err
 		}
-		d, err := ParseDuration(arg)
+		dur, reason, _ := strings.Cut(arg, " ")
+		if c.Command == CmdEvery && strings.TrimSpace(reason) != "" {
+			return c, fmt.Errorf("/every takes one duration, e.g. /every 20m")
+		}
+		d, err := ParseDuration(dur)
 		if err != nil {
 			return c, err
 		}
 		c.Duration = d
+		// /snooze 10m waiting for the vendor: the reason is logged.
+		c.Text = strings.TrimSpace(reason)
 	case "draft":
 		c.Command = CmdDraft
 		if err := need("the text of the update"); err != nil {

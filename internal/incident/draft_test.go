@@ -173,3 +173,28 @@ func TestDraftForUsesIncidentCadence(t *testing.T) {
 		t.Errorf("DraftFor = %q, want the next update 20 minutes after now, ignoring the snooze", got)
 	}
 }
+
+// A long incident is updated no more often than long_update_every, and a
+// snooze says why.
+func TestLongIncidentSlowsTheCadence(t *testing.T) {
+	p := DefaultPolicy()
+	inc := &Incident{Created: draftDeclared, Status: Identified, Cadence: 20 * time.Minute}
+	early := draftDeclared.Add(30 * time.Minute)
+	inc.Updates = []Update{{At: early}}
+	if due := NextUpdateDue(inc, p); !due.Equal(early.Add(20 * time.Minute)) {
+		t.Errorf("early in the incident the next update is due %v, want the 20m cadence", due)
+	}
+	late := draftDeclared.Add(3 * time.Hour)
+	inc.Updates = append(inc.Updates, Update{At: late})
+	if due := NextUpdateDue(inc, p); !due.Equal(late.Add(time.Hour)) {
+		t.Errorf("three hours in the next update is due %v, want an hour after the last", due)
+	}
+	c, err := ParseCapture("/snooze 10m waiting for the vendor's status page", late)
+	if err != nil || c.Duration != 10*time.Minute || c.Text != "waiting for the vendor's status page" {
+		t.Fatalf("snooze with a reason: %+v %v", c, err)
+	}
+	res, err := Apply(inc, c, late, "amara", p)
+	if err != nil || !strings.Contains(res.Entries[0].Text, ": waiting for the vendor's status page") {
+		t.Fatalf("the snooze's reason is not logged: %+v %v", res.Entries, err)
+	}
+}

@@ -315,7 +315,7 @@ func hasCadenceEntries(inc *Incident) bool {
 // where a cadence change before that moment moves the due time from then on
 // (and a change to a cadence already exceeded makes it due at the change).
 func UpdateDueAfter(inc *Incident, prev time.Time, p Policy) time.Time {
-	due := prev.Add(CadenceAt(inc, prev, p))
+	due := prev.Add(p.LongCadence(inc, prev, CadenceAt(inc, prev, p)))
 	changes := make([]Entry, 0, 4)
 	for _, e := range inc.Entries {
 		if !e.Deleted && e.Set.Field == FieldCadence && e.At.After(prev) {
