@@ -3,6 +3,7 @@ package tui
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -630,5 +631,34 @@ func TestDraftPublishBurstPublishesEachText(t *testing.T) {
 	}
 	if want := []string{"First words for customers.", "Second words for customers."}; !slices.Equal(texts, want) {
 		t.Fatalf("published %q; want %q", texts, want)
+	}
+}
+
+// The jargon findings can be seen whole with f; at 80×24 at least the
+// first is shown without it.
+func TestAllJargonFindingsOnF(t *testing.T) {
+	st := openStore(t)
+	id := seedComms(t, st)
+	m := commsModel(t, st, id, testConfig(), nil, 80, 24)
+	m = send(t, m, tea.KeyMsg{Type: tea.KeyRunes, Paste: true, Runes: []rune("/draft The db on k8s had an OOM in one pod; p99 and 5xx are up; rollback of api-7 on 10.0.0.12")}, tea.KeyMsg{Type: tea.KeyEnter})
+	n := len(commsOf(t, m).Findings())
+	if n < 5 {
+		t.Fatalf("only %d findings; the test wants many", n)
+	}
+	m = focusComms(t, m)
+	first := commsOf(t, m).Findings()[0].Word
+	if v := m.View(); !strings.Contains(v, fmt.Sprintf("%q", first)) {
+		t.Fatalf("at 80×24 the first finding %q is not shown:\n%s", first, v)
+	}
+	last := commsOf(t, m).Findings()[n-1].Word
+	m = press(t, m, "f")
+	for range n {
+		if strings.Contains(m.View(), fmt.Sprintf("%q", last)) {
+			break
+		}
+		m = press(t, m, "j")
+	}
+	if v := m.View(); !strings.Contains(v, fmt.Sprintf("%q", last)) || !strings.Contains(v, "Jargon") {
+		t.Fatalf("f and j did not reach every finding (the last is %q):\n%s", last, v)
 	}
 }

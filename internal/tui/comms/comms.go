@@ -64,6 +64,10 @@ type Pane struct {
 	// publishing counts publishes in flight; publishText and publishSeq
 	// are the last one's text and edit count, to tell a double press from
 	// a new update and to keep a draft written after it.
+	// allFindings gives the pane to every jargon finding (f), scrolled
+	// from findingsTop.
+	allFindings bool
+	findingsTop int
 	publishing  int
 	publishText string
 	publishSeq  int
@@ -171,6 +175,9 @@ func (c *Pane) endConfirm() {
 // letters reach the pane.
 func (c *Pane) Typing() bool { return c.Editing || (c.Focused && c.confirming) }
 
+// Findings are the jargon check's findings on the draft as shown.
+func (c *Pane) Findings() []incident.JargonFinding { return c.findings }
+
 // Text is the draft as shown and published.
 func (c *Pane) Text() string { return c.Ta.Value() }
 
@@ -276,6 +283,14 @@ func (c *Pane) key(msg tea.KeyMsg) tea.Cmd {
 		return c.resend()
 	case key.Matches(msg, k.Template):
 		return c.useTemplate()
+	case key.Matches(msg, k.Findings):
+		c.allFindings, c.findingsTop = !c.allFindings, 0
+		c.layout()
+		return nil
+	case c.allFindings && (msg.String() == "j" || msg.String() == "down"):
+		c.findingsTop++
+	case c.allFindings && (msg.String() == "k" || msg.String() == "up"):
+		c.findingsTop = max(c.findingsTop-1, 0)
 	}
 	return nil
 }
@@ -290,6 +305,9 @@ func (c *Pane) ShortHelp() []key.Binding {
 		return []key.Binding{k.Done, common.WithHelp(key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "")), "publish")}
 	}
 	binds := []key.Binding{k.Edit, k.Publish, k.Template}
+	if len(c.findings) > 0 {
+		binds = append(binds, k.Findings)
+	}
 	if inc := c.ctx.Incident; inc != nil && slices.ContainsFunc(inc.Updates, notify.Failed) {
 		binds = append(binds, k.Resend)
 	}
@@ -299,5 +317,5 @@ func (c *Pane) ShortHelp() []key.Binding {
 // FullHelp lists every key of the pane.
 func (c *Pane) FullHelp() [][]key.Binding {
 	k := c.keys
-	return [][]key.Binding{{k.Edit, k.Done, k.Publish, k.Resend, k.Template}}
+	return [][]key.Binding{{k.Edit, k.Done, k.Publish, k.Resend, k.Template, k.Findings}}
 }

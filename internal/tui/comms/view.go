@@ -54,7 +54,8 @@ func (c *Pane) plan() commsLayout {
 		rem -= n
 	}
 	grow(&l.draft, 2)
-	grow(&l.findings, min(fAll, 1))
+	// The summary and at least the first finding, even at 80×24.
+	grow(&l.findings, min(fAll, 2))
 	if rem >= 2 {
 		grow(&l.updates, min(uAll, 2))
 	}
@@ -77,6 +78,9 @@ func (c *Pane) View() string {
 	inc := c.ctx.Incident
 	if inc == nil {
 		return common.Box(st, "Public update", "", []string{st.Faint.Render(" loading…")}, c.w, c.h, c.Focused)
+	}
+	if c.allFindings {
+		return c.findingsView()
 	}
 	l := c.plan()
 	cd := c.Countdown()
@@ -253,4 +257,28 @@ func deliveryMark(st *common.Styles, u incident.Update) string {
 		return st.Faint.Render("copied")
 	}
 	return ""
+}
+
+// findingsView is the whole pane given to the jargon findings (f), one
+// per row, scrolled with j/k: every word a stakeholder may not follow, why,
+// and what to say instead.
+func (c *Pane) findingsView() string {
+	st := c.ctx.Styles
+	iw, ih := max(c.w-2, 1), max(c.h-2, 0)
+	n := len(c.findings)
+	rows := make([]string, 0, n)
+	for _, f := range c.findings {
+		s := fmt.Sprintf(" %q %s", f.Word, f.Why)
+		if len(f.Suggest) > 0 {
+			s += " → " + strings.Join(f.Suggest, ", ")
+		}
+		rows = append(rows, st.Muted.Render(common.Cut(incident.CleanLine(s), iw)))
+	}
+	if n == 0 {
+		rows = append(rows, st.OK.Render(" No jargon found: plain words throughout."))
+	}
+	c.findingsTop = max(min(c.findingsTop, len(rows)-ih), 0)
+	end := min(c.findingsTop+ih, len(rows))
+	note := st.Faint.Render(fmt.Sprintf("%d–%d of %d · j/k · f closes", min(c.findingsTop+1, n), end, n))
+	return common.Box(st, "Jargon", note, rows[c.findingsTop:end], c.w, c.h, c.Focused)
 }
