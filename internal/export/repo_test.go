@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -403,6 +404,40 @@ func FuzzEntryMayMatch(f *testing.F) {
 			if h.Where == "entry 1" && !EntryMayMatch(query)(raw) {
 				t.Fatalf("Search finds %q in %q, but EntryMayMatch turns %s down", query, text, raw)
 			}
+		}
+	})
+}
+
+// FuzzEntryMayMatchHelpers holds the word-at-a-time printable check and
+// the jumping case-folded search to their plain definitions.
+func FuzzEntryMayMatchHelpers(f *testing.F) {
+	f.Add([]byte(`{"text":"Connection POOL exhausted"}`), []byte("pool"))
+	f.Add([]byte("abc\x7fdefghij"), []byte("c"))
+	f.Add([]byte("\x1f abcdefgh"), []byte("gh"))
+	f.Add([]byte("ppppppppPpool"), []byte("pool"))
+	f.Fuzz(func(t *testing.T, s, q []byte) {
+		plain := true
+		for _, c := range s {
+			plain = plain && c >= 0x20 && c <= 0x7e
+		}
+		if got := printableASCII(s); got != plain {
+			t.Fatalf("printableASCII(%q) = %v", s, got)
+		}
+		lower := func(b []byte) []byte {
+			out := bytes.Clone(b)
+			for i, c := range out {
+				if 'A' <= c && c <= 'Z' {
+					out[i] = c + 'a' - 'A'
+				}
+			}
+			return out
+		}
+		q = lower(q)
+		if len(q) == 0 {
+			return
+		}
+		if got, want := containsFoldASCII(s, q), bytes.Contains(lower(s), q); got != want {
+			t.Fatalf("containsFoldASCII(%q, %q) = %v", s, q, got)
 		}
 	})
 }

@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strconv"
 	"strings"
 	"time"
@@ -111,8 +112,7 @@ func Search(incs []*incident.Incident, query string) []Hit {
 // false only when Search for query cannot find the entry, so that a store
 // reading every incident for one search (store.IncidentsForSearch) need not
 // copy or decode the entries that cannot match, which at scale are nearly
-// all of them. The test keeps a buffer between calls: one test is for one
-// goroutine.
+// all of them.
 //
 // It is exact in one direction only. An entry whose stored record holds
 // only printable ASCII and no backslash has a text that is printable ASCII,
@@ -121,34 +121,88 @@ func Search(incs []*incident.Incident, query string) []Hit {
 // with a backslash), and that CleanLine leaves as it is; fold then only
 // lower-cases its ASCII letters. So a match in such a text is a match,
 // ignoring ASCII case, somewhere in the record. Every other record (an
-// escape, text beyond ASCII) is let through and decoded, and so is a record
-// where the query appears in another field: that costs a decode, never a
-// hit.
+// escape, text beyond ASCII, DEL) is let through and decoded, and so is a
+// record where the query appears in another field: that costs a decode,
+// never a hit.
 func EntryMayMatch(query string) func(entry []byte) bool {
 	q := []byte(fold(strings.TrimSpace(incident.CleanLine(query))))
 	if len(q) == 0 {
 		return func([]byte) bool { return false } // Search finds nothing
 	}
-	var low []byte
 	return func(rec []byte) bool {
-		if bytes.IndexByte(rec, '\\') >= 0 {
+		return bytes.IndexByte(rec, '\\') >= 0 || !printableASCII(rec) || containsFoldASCII(rec, q)
+	}
+}
+
+// printableASCII reports whether b holds only the bytes 0x20 to 0x7e. It
+// looks at eight bytes at a time: this runs over every entry of every
+// incident on each search.
+func printableASCII(b []byte) bool {
+	const ones, tops = 0x0101010101010101, 0x8080808080808080
+	for ; len(b) >= 8; b = b[8:] {
+		x := binary.LittleEndian.Uint64(b)
+		// A byte of 0x80 or more sets its top bit in x. With every byte
+		// below 0x80, subtracting 0x20 from each borrows into the top bit
+		// of a byte below 0x20 only, and adding 1 to each carries into the
+		// top bit of 0x7f only; neither reaches the next byte unless a
+		// byte was already out of range.
+		if (x|(x-0x20*ones)|(x+ones))&tops != 0 {
+			return false
+		}
+	}
+	for _, c := range b {
+		if c < 0x20 || c > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// containsFoldASCII reports whether s contains q, ignoring the case of
+// ASCII letters; q is lower case and not empty. It jumps between the
+// occurrences of q's first byte in either case (bytes.IndexByte is
+// vectorised) and compares only there.
+func containsFoldASCII(s, q []byte) bool {
+	first, other := q[0], q[0]
+	if 'a' <= first && first <= 'z' {
+		other = first - ('a' - 'A')
+	}
+	last := len(s) - len(q) // the last place a match can start
+	next := func(from int, c byte) int {
+		if i := bytes.IndexByte(s[from:last+1], c); i >= 0 {
+			return from + i
+		}
+		return len(s)
+	}
+	a, b := -1, -1 // the next occurrence of first, of other, at or after i
+	for i := 0; i <= last; i++ {
+		if a < i {
+			a = next(i, first)
+		}
+		if b < i {
+			b = next(i, other)
+		}
+		if i = min(a, b); i > last {
+			return false
+		}
+		if equalFoldASCII(s[i+1:i+len(q)], q[1:]) {
 			return true
 		}
-		if cap(low) < len(rec) {
-			low = make([]byte, 2*len(rec))
-		}
-		low = low[:len(rec)]
-		for i, c := range rec {
-			if c < 0x20 || c > 0x7e {
-				return true
-			}
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			low[i] = c
-		}
-		return bytes.Contains(low, q)
 	}
+	return false
+}
+
+// equalFoldASCII reports whether s, lower-cased in ASCII, is q.
+func equalFoldASCII(s, q []byte) bool {
+	for i, c := range s {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != q[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // fold lower-cases s without changing its byte length: a rune whose lower
