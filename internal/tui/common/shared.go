@@ -39,6 +39,8 @@ func KindMark(k incident.Kind) string {
 		return "»"
 	case incident.KindSystem:
 		return "–"
+	case incident.KindHandover:
+		return "⇄"
 	}
 	return "·"
 }
