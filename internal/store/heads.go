@@ -46,7 +46,9 @@ func (s *Store) IncidentsForExport() ([]*incident.Incident, error) {
 // record. mayMatch runs on the bytes in the file, inside the read
 // transaction, so an entry it turns down is neither copied nor decoded; it
 // must accept every entry that could match (export.EntryMayMatch is such a
-// test for one query) and must not keep the slice it is given.
+// test for one query) and must not keep the slice it is given. A damaged
+// entry it turns down is not decoded, so not reported here either; warroom
+// check reports it.
 func (s *Store) IncidentsForSearch(mayMatch func(entry []byte) bool) ([]*incident.Incident, error) {
 	if mayMatch == nil {
 		mayMatch = func([]byte) bool { return true }
