@@ -66,16 +66,7 @@ func (s *Store) IncidentsForSearch(mayMatch func(entry []byte) bool) ([]*inciden
 func (s *Store) OnlyOpenIncident() (int64, error) {
 	var heads [][]byte
 	err := s.view(func(tx *bolt.Tx) error {
-		root := tx.Bucket(bucketIncidents)
-		if root == nil {
-			return nil
-		}
-		c := root.Cursor()
-		for k, v := c.Last(); k != nil; k, v = c.Prev() {
-			if v == nil {
-				heads = append(heads, bytes.Clone(root.Bucket(k).Get(keyHead)))
-			}
-		}
+		eachIncident(tx, true, func(b *bolt.Bucket) { heads = append(heads, bytes.Clone(b.Get(keyHead))) })
 		return nil
 	})
 	if err != nil {
@@ -111,16 +102,7 @@ func (s *Store) OnlyOpenIncident() (int64, error) {
 func (s *Store) readIncidents(entries bool, keep func([]byte) bool) ([]*incident.Incident, error) {
 	var raws []rawIncident
 	err := s.view(func(tx *bolt.Tx) error {
-		root := tx.Bucket(bucketIncidents)
-		if root == nil {
-			return nil
-		}
-		c := root.Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if v != nil {
-				continue
-			}
-			b := root.Bucket(k)
+		eachIncident(tx, false, func(b *bolt.Bucket) {
 			r := rawIncident{head: bytes.Clone(b.Get(keyHead)), retro: bytes.Clone(b.Get(keyRetro))}
 			if ub := b.Bucket(bucketUpdates); ub != nil {
 				_ = ub.ForEach(func(_, v []byte) error {
@@ -143,7 +125,7 @@ func (s *Store) readIncidents(entries bool, keep func([]byte) bool) ([]*incident
 				})
 			}
 			raws = append(raws, r)
-		}
+		})
 		return nil
 	})
 	if err != nil {

@@ -460,17 +460,7 @@ func mergeRetro(local *incident.Retro, in incident.Retro) bool {
 func (s *Store) AllIncidents() ([]*incident.Incident, error) {
 	var raws []rawIncident
 	err := s.view(func(tx *bolt.Tx) error {
-		root := tx.Bucket(bucketIncidents)
-		if root == nil {
-			return nil
-		}
-		c := root.Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if v != nil {
-				continue
-			}
-			raws = append(raws, copyIncident(tx, root.Bucket(k), -1))
-		}
+		eachIncident(tx, false, func(b *bolt.Bucket) { raws = append(raws, copyIncident(tx, b, -1)) })
 		return nil
 	})
 	if err != nil {

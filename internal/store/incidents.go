@@ -152,18 +152,9 @@ func (s *Store) ListIncidents() ([]Summary, error) {
 	}
 	var raws []raw
 	err := s.view(func(tx *bolt.Tx) error {
-		root := tx.Bucket(bucketIncidents)
-		if root == nil {
-			return nil
-		}
-		c := root.Cursor()
-		for k, v := c.Last(); k != nil; k, v = c.Prev() {
-			if v != nil {
-				continue
-			}
-			b := root.Bucket(k)
+		eachIncident(tx, true, func(b *bolt.Bucket) {
 			raws = append(raws, raw{bytes.Clone(b.Get(keyHead)), bytes.Clone(b.Get(keyRetro)), entryCount(b)})
-		}
+		})
 		return nil
 	})
 	if err != nil {
