@@ -288,7 +288,8 @@ func (c *Pane) key(msg tea.KeyMsg) tea.Cmd {
 		c.layout()
 		return nil
 	case c.allFindings && (msg.String() == "j" || msg.String() == "down"):
-		c.findingsTop++
+		// Kept within what can scroll, so k answers at once at the end.
+		c.findingsTop = min(c.findingsTop+1, max(len(c.findings)-(c.h-2), 0))
 	case c.allFindings && (msg.String() == "k" || msg.String() == "up"):
 		c.findingsTop = max(c.findingsTop-1, 0)
 	}

@@ -277,8 +277,8 @@ func (c *Pane) findingsView() string {
 	if n == 0 {
 		rows = append(rows, st.OK.Render(" No jargon found: plain words throughout."))
 	}
-	c.findingsTop = max(min(c.findingsTop, len(rows)-ih), 0)
-	end := min(c.findingsTop+ih, len(rows))
-	note := st.Faint.Render(fmt.Sprintf("%d–%d of %d · j/k · f closes", min(c.findingsTop+1, n), end, n))
-	return common.Box(st, "Jargon", note, rows[c.findingsTop:end], c.w, c.h, c.Focused)
+	top := max(min(c.findingsTop, len(rows)-ih), 0)
+	end := min(top+ih, len(rows))
+	note := st.Faint.Render(fmt.Sprintf("%d–%d of %d · j/k · f closes", min(top+1, n), end, n))
+	return common.Box(st, "Jargon", note, rows[top:end], c.w, c.h, c.Focused)
 }
