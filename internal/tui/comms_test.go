@@ -661,4 +661,15 @@ func TestAllJargonFindingsOnF(t *testing.T) {
 	if v := m.View(); !strings.Contains(v, fmt.Sprintf("%q", last)) || !strings.Contains(v, "Jargon") {
 		t.Fatalf("f and j did not reach every finding (the last is %q):\n%s", last, v)
 	}
+	// j past the end stays at the end, so one k scrolls back at once.
+	atEnd := m.View()
+	for range 5 {
+		m = press(t, m, "j")
+	}
+	if v := m.View(); v != atEnd {
+		t.Fatalf("j past the end moved the list:\n%s", v)
+	}
+	if v := press(t, m, "k").View(); v == atEnd {
+		t.Fatalf("k after j past the end did not scroll back:\n%s", v)
+	}
 }

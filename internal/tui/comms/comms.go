@@ -289,7 +289,7 @@ func (c *Pane) key(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case c.allFindings && (msg.String() == "j" || msg.String() == "down"):
 		// Kept within what can scroll, so k answers at once at the end.
-		c.findingsTop = min(c.findingsTop+1, max(len(c.findings)-(c.h-2), 0))
+		c.findingsTop = min(c.findingsTop+1, c.lastFindingsTop())
 	case c.allFindings && (msg.String() == "k" || msg.String() == "up"):
 		c.findingsTop = max(c.findingsTop-1, 0)
 	}

@@ -115,7 +115,16 @@ func (c *Pane) refresh() {
 		extra, allow = c.ctx.Config.JargonWords, c.ctx.Config.JargonAllow
 	}
 	c.findings = incident.CheckJargon(incident.CleanText(c.Text()), extra, allow)
+	// Fewer findings after an edit must not leave the list scrolled past
+	// its end, or k would seem dead for a few presses.
+	c.findingsTop = min(c.findingsTop, c.lastFindingsTop())
 	c.layout()
+}
+
+// lastFindingsTop is the furthest the findings list scrolls: its last row
+// at the bottom of the pane.
+func (c *Pane) lastFindingsTop() int {
+	return max(len(c.findings)-max(c.h-2, 0), 0)
 }
 
 func (c *Pane) startEditing() tea.Cmd {
