@@ -218,21 +218,13 @@ func (t timelinePane) Update(msg tea.Msg) (timelinePane, tea.Cmd) {
 		return t, nil
 	}
 	if t.selecting {
+		if d, ok := navStep(km, k, page, len(t.Data.Entries)); ok {
+			t.moveSelection(d)
+			return t, nil
+		}
 		switch {
 		case key.Matches(km, k.Back):
 			t.stopSelecting()
-		case key.Matches(km, k.Up):
-			t.moveSelection(-1)
-		case key.Matches(km, k.Down):
-			t.moveSelection(1)
-		case key.Matches(km, k.PageUp):
-			t.moveSelection(-page)
-		case key.Matches(km, k.PageDown):
-			t.moveSelection(page)
-		case key.Matches(km, k.Top):
-			t.moveSelection(-len(t.Data.Entries))
-		case key.Matches(km, k.Bottom):
-			t.moveSelection(len(t.Data.Entries))
 		case key.Matches(km, k.Edit):
 			if e, ok := t.Selected(); ok {
 				return t, func() tea.Msg { return EntryPromptMsg{field: "edit", entry: e} }
@@ -264,21 +256,31 @@ func (t timelinePane) Update(msg tea.Msg) (timelinePane, tea.Cmd) {
 		}
 		return t, nil
 	}
-	switch {
-	case key.Matches(km, k.Up):
-		t.Scroll(-1)
-	case key.Matches(km, k.Down):
-		t.Scroll(1)
-	case key.Matches(km, k.PageUp):
-		t.Scroll(-page)
-	case key.Matches(km, k.PageDown):
-		t.Scroll(page)
-	case key.Matches(km, k.Top):
-		t.Scroll(-len(t.Data.Rows))
-	case key.Matches(km, k.Bottom):
-		t.Scroll(len(t.Data.Rows))
-	case key.Matches(km, k.Select):
+	if d, ok := navStep(km, k, page, len(t.Data.Rows)); ok {
+		t.Scroll(d)
+	} else if key.Matches(km, k.Select) {
 		t.startSelecting()
 	}
 	return t, nil
+}
+
+// navStep is how far a movement key moves through n lines (a page at a
+// time, or all the way to either end), shared by scrolling and selecting
+// so both answer the same keys the same way.
+func navStep(km tea.KeyMsg, k *common.KeyMap, page, n int) (int, bool) {
+	switch {
+	case key.Matches(km, k.Up):
+		return -1, true
+	case key.Matches(km, k.Down):
+		return 1, true
+	case key.Matches(km, k.PageUp):
+		return -page, true
+	case key.Matches(km, k.PageDown):
+		return page, true
+	case key.Matches(km, k.Top):
+		return -n, true
+	case key.Matches(km, k.Bottom):
+		return n, true
+	}
+	return 0, false
 }
