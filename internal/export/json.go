@@ -116,7 +116,9 @@ type DocRetro struct {
 	Due      *time.Time   `json:"due"`
 	Sections []DocSection `json:"sections"`
 	Whys     []DocWhy     `json:"whys"`
+	Factors  []DocFactor  `json:"factors"`
 	Actions  []DocAction  `json:"actions"`
+	Review   []DocReview  `json:"review"`
 	// DueSet reports whether Due was set on the retro rather than computed,
 	// so an import keeps a computed due time computed.
 	DueSet bool `json:"due_set"`
@@ -147,6 +149,33 @@ type DocWhy struct {
 	Author    string `json:"author"`
 }
 
+// DocFactor is one contributing factor beside the five whys. Evidence
+// links timeline entries by uid; id is the entry's number in this database
+// (0 when the entry is not in it) and deleted says the entry was deleted.
+type DocFactor struct {
+	UID      string        `json:"uid"`
+	Cause    string        `json:"cause"`
+	Lucky    bool          `json:"lucky"`
+	Author   string        `json:"author"`
+	Evidence []DocEvidence `json:"evidence"`
+}
+
+// DocEvidence is one timeline entry linked to a factor.
+type DocEvidence struct {
+	UID     string `json:"uid"`
+	ID      int64  `json:"id"`
+	Deleted bool   `json:"deleted"`
+}
+
+// DocReview is one comment from the review meeting.
+type DocReview struct {
+	UID     string    `json:"uid"`
+	At      time.Time `json:"at"`
+	Author  string    `json:"author"`
+	Section string    `json:"section"`
+	Text    string    `json:"text"`
+}
+
 // DocAction is one retro action item.
 type DocAction struct {
 	UID    string     `json:"uid"`
@@ -157,6 +186,8 @@ type DocAction struct {
 	Done   bool       `json:"done"`
 	Link   string     `json:"link"`
 	Author string     `json:"author"`
+	// Addresses is the uid of the factor or why the action addresses.
+	Addresses string `json:"addresses"`
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -254,7 +285,9 @@ func NewDoc(inc *incident.Incident, p incident.Policy) Doc {
 		DueSet:   !r.Due.IsZero(),
 		Sections: make([]DocSection, 0, len(r.Sections)),
 		Whys:     make([]DocWhy, 0, len(r.Whys)),
+		Factors:  make([]DocFactor, 0, len(r.Factors)),
 		Actions:  make([]DocAction, 0, len(r.Actions)),
+		Review:   make([]DocReview, 0, len(r.Review)),
 	}
 	for _, s := range r.Sections {
 		ds := DocSection{Title: s.Title, Text: s.Text, Contributors: nonNil(slices.Clone(s.Contributors)), Edited: timePtr(s.Edited), Perspectives: []DocPerspective{}}
@@ -267,7 +300,17 @@ func NewDoc(inc *incident.Incident, p incident.Policy) Doc {
 		d.Retro.Whys = append(d.Retro.Whys, DocWhy{Why: w.Why, Because: w.Because, RootCause: w.RootCause, Author: w.Author})
 	}
 	for _, a := range r.Actions {
-		d.Retro.Actions = append(d.Retro.Actions, DocAction{UID: a.UID, Title: a.Title, Kind: string(a.Kind), Owner: a.Owner, Due: timePtr(a.Due), Done: a.Done, Link: a.Link, Author: a.Author})
+		d.Retro.Actions = append(d.Retro.Actions, DocAction{UID: a.UID, Title: a.Title, Kind: string(a.Kind), Owner: a.Owner, Due: timePtr(a.Due), Done: a.Done, Link: a.Link, Author: a.Author, Addresses: a.Addresses})
+	}
+	for _, f := range r.Factors {
+		df := DocFactor{UID: f.UID, Cause: f.Cause, Lucky: f.Lucky, Author: f.Author, Evidence: []DocEvidence{}}
+		for _, l := range inc.Evidence(f) {
+			df.Evidence = append(df.Evidence, DocEvidence{UID: l.UID, ID: l.Entry.ID, Deleted: l.Deleted})
+		}
+		d.Retro.Factors = append(d.Retro.Factors, df)
+	}
+	for _, c := range r.Review {
+		d.Retro.Review = append(d.Retro.Review, DocReview(c))
 	}
 	return d
 }
@@ -425,7 +468,17 @@ func (d Doc) Incident() (*incident.Incident, error) {
 		if k != incident.Immediate && k != incident.LongTerm {
 			return nil, fmt.Errorf("retro action %d of the export has kind %q; it must be immediate or long-term", i+1, a.Kind)
 		}
-		r.Actions = append(r.Actions, incident.Action{UID: a.UID, Title: a.Title, Kind: k, Owner: a.Owner, Due: deref(a.Due), Done: a.Done, Link: a.Link, Author: a.Author})
+		r.Actions = append(r.Actions, incident.Action{UID: a.UID, Title: a.Title, Kind: k, Owner: a.Owner, Due: deref(a.Due), Done: a.Done, Link: a.Link, Author: a.Author, Addresses: a.Addresses})
+	}
+	for _, f := range d.Retro.Factors {
+		fac := incident.Factor{UID: f.UID, Cause: f.Cause, Lucky: f.Lucky, Author: f.Author}
+		for _, e := range f.Evidence {
+			fac.Evidence = append(fac.Evidence, e.UID)
+		}
+		r.Factors = append(r.Factors, fac)
+	}
+	for _, c := range d.Retro.Review {
+		r.Review = append(r.Review, incident.ReviewComment(c))
 	}
 	return inc, nil
 }

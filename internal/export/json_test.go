@@ -88,7 +88,7 @@ func TestJSONEmptyIncidentHasArraysNotNulls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`"entries": []`, `"updates": []`, `"tags": []`, `"roles": {}`, `"sections": []`, `"whys": []`, `"actions": []`, `"due": null`} {
+	for _, want := range []string{`"entries": []`, `"updates": []`, `"tags": []`, `"roles": {}`, `"sections": []`, `"whys": []`, `"factors": []`, `"actions": []`, `"review": []`, `"due": null`} {
 		if !bytes.Contains(data, []byte(want)) {
 			t.Errorf("JSON lacks %s:\n%s", want, data)
 		}
@@ -106,6 +106,10 @@ func TestJSONRoundTrip(t *testing.T) {
 	for i := range inc.Updates {
 		inc.Updates[i].ID, inc.Updates[i].UID = int64(i+1), "u"+string(rune('a'+i))
 	}
+	inc.Entries[4].UID = "e5"
+	inc.Retro.Factors = []incident.Factor{{UID: "f1", Cause: "no load test", Evidence: []string{"e5", "elsewhere"}, Lucky: true, Author: "dana"}}
+	inc.Retro.Actions[0].Addresses = "f1"
+	inc.Retro.Review = []incident.ReviewComment{{UID: "c1", At: demoNow, Author: "kim", Section: "Timeline", Text: "why so late?"}}
 	data, err := JSON(inc, incident.DefaultPolicy())
 	if err != nil {
 		t.Fatal(err)
@@ -120,6 +124,12 @@ func TestJSONRoundTrip(t *testing.T) {
 	again, _ := JSON(back, incident.DefaultPolicy())
 	if !bytes.Equal(data, again) {
 		t.Error("export → import → export is not byte-identical")
+	}
+	if !reflect.DeepEqual(back.Retro.Factors, inc.Retro.Factors) || !reflect.DeepEqual(back.Retro.Review, inc.Retro.Review) || back.Retro.Actions[0].Addresses != "f1" {
+		t.Errorf("factors, review or addresses lost in a round trip: %+v %+v", back.Retro.Factors, back.Retro.Review)
+	}
+	if ev := NewDoc(inc, incident.DefaultPolicy()).Retro.Factors[0].Evidence; !reflect.DeepEqual(ev, []DocEvidence{{UID: "e5", ID: 5}, {UID: "elsewhere", Deleted: true}}) {
+		t.Errorf("a factor's evidence = %+v; want the entry's number, and an entry not here as deleted", ev)
 	}
 	if !back.Entries[2].EditedAt.Equal(inc.Entries[2].EditedAt) {
 		t.Error("edit time lost its nanoseconds; merges could not tell newer edits")

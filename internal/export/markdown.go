@@ -106,8 +106,12 @@ type Data struct {
 	Whys []WhyLine
 	// RootCause is the "because" of the why marked as root cause, if any.
 	RootCause string
+	// Factors are the contributing factors beside the chain.
+	Factors   []FactorLine
 	Immediate []ActionRow
 	LongTerm  []ActionRow
+	// Review holds the review meeting's comments, in the order made.
+	Review []ReviewLine
 	// Sections are the retro sections other than the four the layout
 	// places itself (Introduction, Timeline, Five whys, Actions).
 	Sections []SectionBlock
@@ -152,6 +156,21 @@ type WhyLine struct {
 	RootCause bool
 }
 
+// FactorLine is one contributing factor.
+type FactorLine struct {
+	N     int
+	Cause string
+	Lucky bool
+	// Evidence describes each linked timeline entry ("12:31 amara: text
+	// (#14)"), or says it was deleted.
+	Evidence []string
+}
+
+// ReviewLine is one comment from the review meeting.
+type ReviewLine struct {
+	Time, Author, Section, Text string
+}
+
 // ActionRow is one action item.
 type ActionRow struct {
 	Title  string
@@ -159,6 +178,9 @@ type ActionRow struct {
 	Due    string // date, or "—"
 	Status string // "open" or "done"
 	Link   string // escaped, "" if none
+	// Addresses names the factor or why the action addresses ("factor 2"),
+	// "" for none.
+	Addresses string
 }
 
 // SectionBlock is one extra retro section.
@@ -308,8 +330,26 @@ func NewData(inc *incident.Incident, opts Options) *Data {
 		}
 	}
 
+	for i, f := range inc.Retro.Factors {
+		fl := FactorLine{N: i + 1, Cause: Inline(f.Cause), Lucky: f.Lucky}
+		for _, l := range inc.Evidence(f) {
+			switch {
+			case l.Entry.ID == 0:
+				fl.Evidence = append(fl.Evidence, "a timeline entry that is not in this copy")
+			case l.Deleted:
+				fl.Evidence = append(fl.Evidence, fmt.Sprintf("entry #%d, since deleted", l.Entry.ID))
+			default:
+				fl.Evidence = append(fl.Evidence, fmt.Sprintf("%s %s: %s (#%d)", when(l.Entry.At), Inline(l.Entry.Author), Inline(l.Entry.Text), l.Entry.ID))
+			}
+		}
+		d.Factors = append(d.Factors, fl)
+	}
+	for _, c := range inc.Retro.Review {
+		d.Review = append(d.Review, ReviewLine{Time: when(c.At), Author: Inline(c.Author), Section: Inline(c.Section), Text: Inline(c.Text)})
+	}
+
 	for _, a := range inc.Retro.Actions {
-		row := ActionRow{Title: Inline(a.Title), Owner: orDash(Inline(a.Owner)), Due: dash, Status: "open", Link: Inline(a.Link)}
+		row := ActionRow{Title: Inline(a.Title), Owner: orDash(Inline(a.Owner)), Due: dash, Status: "open", Link: Inline(a.Link), Addresses: inc.Retro.AddressLabel(a.Addresses)}
 		if !a.Due.IsZero() {
 			row.Due = a.Due.In(loc).Format("2006-01-02")
 		}
@@ -340,6 +380,12 @@ func NewData(inc *incident.Incident, opts Options) *Data {
 	}
 	for _, a := range inc.Retro.Actions {
 		add(a.Author)
+	}
+	for _, f := range inc.Retro.Factors {
+		add(f.Author)
+	}
+	for _, c := range inc.Retro.Review {
+		add(c.Author)
 	}
 	for _, s := range inc.Retro.Sections {
 		for _, c := range s.Contributors {

@@ -299,6 +299,20 @@ var places = []place{
 	{"extra section title", false, func(inc *incident.Incident, s string) {
 		inc.Retro.Sections = append(inc.Retro.Sections, incident.Section{Title: "zz " + s, Text: "fixed"})
 	}},
+	{"factor cause", false, func(inc *incident.Incident, s string) {
+		inc.Entries[4].UID = "e5"
+		inc.Retro.Factors = append(inc.Retro.Factors, incident.Factor{UID: "f1", Cause: s, Evidence: []string{"e5"}})
+	}},
+	{"evidence entry text", false, func(inc *incident.Incident, s string) {
+		inc.Entries[4].UID, inc.Entries[4].Text = "e5", s
+		inc.Retro.Factors = append(inc.Retro.Factors, incident.Factor{UID: "f1", Cause: "fixed", Evidence: []string{"e5"}})
+	}},
+	{"review comment", false, func(inc *incident.Incident, s string) {
+		inc.Retro.Review = append(inc.Retro.Review, incident.ReviewComment{UID: "r1", Author: "kim", Section: "Timeline", Text: s})
+	}},
+	{"review section name", false, func(inc *incident.Incident, s string) {
+		inc.Retro.Review = append(inc.Retro.Review, incident.ReviewComment{UID: "r1", Author: "kim", Section: s, Text: "fixed"})
+	}},
 	{"introduction", true, func(inc *incident.Incident, s string) { inc.Retro.Sections[0].Text = s }},
 	{"extra section text", true, func(inc *incident.Incident, s string) {
 		inc.Retro.Sections = append(inc.Retro.Sections, incident.Section{Title: "What went well", Text: s})
@@ -576,5 +590,68 @@ func TestMarkdownListsHandovers(t *testing.T) {
 	}
 	if !strings.Contains(string(md), "## Handovers") || !strings.Contains(string(md), "from amara to ben · State: SEV2, monitoring") {
 		t.Fatalf("no handover in the export:\n%s", md)
+	}
+}
+
+func TestMarkdownFactorsAndReview(t *testing.T) {
+	inc := demo()
+	for i := range inc.Entries {
+		inc.Entries[i].UID = fmt.Sprintf("e%d", i+1)
+	}
+	inc.Entries[6].Deleted = true
+	r := &inc.Retro
+	r.Whys[2].UID = "w3"
+	r.Factors = []incident.Factor{
+		{UID: "f1", Cause: "The pool size was never load tested", Evidence: []string{"e10", "e7", "not-here"}, Author: "dana"},
+		{UID: "f2", Cause: "The payments expert happened to be online", Lucky: true, Author: "amara"},
+	}
+	r.Actions[1].Addresses = "f1"
+	r.Actions[2].Addresses = "w3"
+	r.Actions[3].Addresses = "gone"
+	r.Review = []incident.ReviewComment{{UID: "c1", At: time.Date(2026, 5, 5, 9, 30, 0, 0, time.UTC), Author: "kim", Section: "Timeline", Text: "Why did the first page go unanswered?"}}
+	out, err := Markdown(inc, utcOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(out)
+	e10 := inc.Entries[9]
+	for _, want := range []string{
+		"## Contributing factors\n\n1. The pool size was never load tested\n",
+		fmt.Sprintf("   - Evidence: %s %s: %s (#10)\n", e10.At.Format("15:04"), e10.Author, Inline(e10.Text)),
+		"   - Evidence: entry #7, since deleted\n",
+		"   - Evidence: a timeline entry that is not in this copy\n",
+		"2. The payments expert happened to be online *(where we got lucky)*",
+		"*(addresses factor 1)*",
+		"*(addresses why 3)*",
+		"*(addresses a deleted factor or why)*",
+		"## Review\n\n| Time | Who | Section | Comment |",
+		"| Timeline | Why did the first page go unanswered? |",
+		"amara, ben, chen, dana, kim, pagerbot",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("export lacks %q", want)
+		}
+	}
+	var hs []string
+	for _, h := range outline(parse(out), out) {
+		hs = append(hs, h)
+	}
+	got := strings.Join(hs, " | ")
+	for _, want := range []string{"h2 Five whys | h2 Contributing factors | h2 Actions", "h2 Review | h2 Contributors"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("outline %q lacks %q", got, want)
+		}
+	}
+	// The factors' evidence is a nested list under its factor.
+	doc := parse(out)
+	lists := 0
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if l, ok := n.(*ast.List); ok && entering && l.Parent() != nil && l.Parent().Kind() == ast.KindListItem {
+			lists++
+		}
+		return ast.WalkContinue, nil
+	})
+	if lists != 1 {
+		t.Errorf("want the evidence as one nested list, found %d nested lists", lists)
 	}
 }

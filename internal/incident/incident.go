@@ -312,7 +312,11 @@ type Retro struct {
 	Status   RetroStatus `json:"status,omitzero"`
 	Sections []Section   `json:"sections,omitzero"`
 	Whys     []Why       `json:"whys,omitzero"`
-	Actions  []Action    `json:"actions,omitzero"`
+	// Factors are the contributing factors beside the chain (factors.go).
+	Factors []Factor `json:"factors,omitzero"`
+	Actions []Action `json:"actions,omitzero"`
+	// Review holds the review meeting's comments (review.go).
+	Review []ReviewComment `json:"review,omitzero"`
 	// Due overrides the computed due time (resolved + retro_due_after).
 	Due time.Time `json:"due,omitzero"`
 }
@@ -388,6 +392,9 @@ type Action struct {
 	Done   bool       `json:"done,omitzero"`
 	Link   string     `json:"link,omitzero"`
 	Author string     `json:"author,omitzero"`
+	// Addresses is the uid of the contributing factor or five-whys step
+	// the action addresses, "" for none.
+	Addresses string `json:"addresses,omitzero"`
 }
 
 // Overdue reports whether an open action is past its due date.

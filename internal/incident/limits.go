@@ -225,5 +225,21 @@ func checkRetroNames(r Retro) error {
 			return err
 		}
 	}
+	for i, f := range r.Factors {
+		if _, err := checkCause(f.Cause); err != nil {
+			return fmt.Errorf("contributing factor %d: %v", i+1, err)
+		}
+		if err := CheckName(fmt.Sprintf("the author of factor %d", i+1), f.Author); err != nil {
+			return err
+		}
+	}
+	for i, c := range r.Review {
+		if err := CheckName(fmt.Sprintf("the author of review comment %d", i+1), c.Author); err != nil {
+			return err
+		}
+		if err := checkText(fmt.Sprintf("review comment %d", i+1), c.Text, MaxTextBytes); err != nil {
+			return err
+		}
+	}
 	return nil
 }

@@ -446,7 +446,8 @@ func AddAction(r *Retro, a Action, author string, now time.Time, uid func() stri
 	return a, nil
 }
 
-// FillActionUIDs gives an id to actions and whys that have none (written by
+// FillActionUIDs gives an id to actions, whys, factors and review comments
+// that have none (written by
 // hand in an imported file, or before whys had ids), so they can be edited.
 // It reports whether any changed.
 func FillActionUIDs(r *Retro, uid func() string) bool {
@@ -460,6 +461,18 @@ func FillActionUIDs(r *Retro, uid func() string) bool {
 	for i := range r.Actions {
 		if r.Actions[i].UID == "" {
 			r.Actions[i].UID = uid()
+			changed = true
+		}
+	}
+	for i := range r.Factors {
+		if r.Factors[i].UID == "" {
+			r.Factors[i].UID = uid()
+			changed = true
+		}
+	}
+	for i := range r.Review {
+		if r.Review[i].UID == "" {
+			r.Review[i].UID = uid()
 			changed = true
 		}
 	}
@@ -477,10 +490,10 @@ func EditAction(r *Retro, uid string, a Action, author string, now time.Time) er
 		return err
 	}
 	old := &r.Actions[i]
-	if old.Title == a.Title && old.Kind == a.Kind && old.Owner == a.Owner && old.Due.Equal(a.Due) && old.Link == a.Link {
+	if old.Title == a.Title && old.Kind == a.Kind && old.Owner == a.Owner && old.Due.Equal(a.Due) && old.Link == a.Link && old.Addresses == a.Addresses {
 		return nil
 	}
-	old.Title, old.Kind, old.Owner, old.Due, old.Link = a.Title, a.Kind, a.Owner, a.Due, a.Link
+	old.Title, old.Kind, old.Owner, old.Due, old.Link, old.Addresses = a.Title, a.Kind, a.Owner, a.Due, a.Link, a.Addresses
 	r.contribute(SectionActions, author, now)
 	return nil
 }

@@ -100,6 +100,7 @@ func EditActionFrom(r *Retro, uid string, base, a Action, author string, now tim
 	old.Kind = ActionKind(kind)
 	str("owner", base.Owner, a.Owner, &old.Owner)
 	str("link", base.Link, a.Link, &old.Link)
+	str("addressed factor or why", base.Addresses, a.Addresses, &old.Addresses)
 	if !a.Due.Equal(base.Due) {
 		if !old.Due.Equal(base.Due) && !old.Due.Equal(a.Due) {
 			notes = append(notes, "due date")

@@ -445,7 +445,61 @@ func mergeRetro(local *incident.Retro, in incident.Retro) bool {
 		if l.UID == "" {
 			l.UID = a.UID
 		}
+		if l.Addresses == "" {
+			l.Addresses = a.Addresses
+		}
 		if *l != before {
+			changed = true
+		}
+	}
+	if mergeFactors(local, in.Factors) {
+		changed = true
+	}
+	for _, c := range in.Review {
+		if c.UID == "" {
+			c.UID = newUID()
+		}
+		if !slices.ContainsFunc(local.Review, func(l incident.ReviewComment) bool {
+			return l.UID == c.UID || (l.Author == c.Author && l.At.Equal(c.At) && l.Text == c.Text)
+		}) {
+			local.Review = append(local.Review, c)
+			changed = true
+		}
+	}
+	return changed
+}
+
+// mergeFactors merges a copy's contributing factors into local by uid: new
+// ones are added, evidence links are united, a luck flag set on either side
+// stays set, and a cause reworded on both sides keeps local's wording (the
+// other is a new factor only when its uid is new).
+func mergeFactors(local *incident.Retro, in []incident.Factor) bool {
+	changed := false
+	for _, f := range in {
+		i := slices.IndexFunc(local.Factors, func(l incident.Factor) bool {
+			if f.UID != "" && l.UID != "" {
+				return f.UID == l.UID
+			}
+			return norm(l.Cause) == norm(f.Cause)
+		})
+		if i < 0 {
+			if f.UID == "" {
+				f.UID = newUID()
+			}
+			f.Evidence = slices.Clone(f.Evidence)
+			local.Factors = append(local.Factors, f)
+			changed = true
+			continue
+		}
+		l := &local.Factors[i]
+		for _, e := range f.Evidence {
+			if !slices.Contains(l.Evidence, e) {
+				l.Evidence = append(l.Evidence, e)
+				changed = true
+			}
+		}
+		if f.Lucky && !l.Lucky {
+			l.Lucky = true
 			changed = true
 		}
 	}

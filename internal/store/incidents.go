@@ -1046,6 +1046,7 @@ func (s *Store) UpdateRetro(id int64, author string, now time.Time, fn func(r *i
 			return err
 		}
 		beforeWhys, beforeActions := describeWhys(r.Whys), describeActions(r.Actions)
+		beforeFactors, beforeReview := describeFactors(r.Factors), describeReview(r.Review)
 		beforeStatus := r.Status
 		if err := fn(&r); err != nil {
 			return err
@@ -1053,6 +1054,8 @@ func (s *Store) UpdateRetro(id int64, author string, now time.Time, fn func(r *i
 		for _, c := range []incident.Change{
 			{Target: "five whys", Before: beforeWhys, After: describeWhys(r.Whys)},
 			{Target: "actions", Before: beforeActions, After: describeActions(r.Actions)},
+			{Target: "contributing factors", Before: beforeFactors, After: describeFactors(r.Factors)},
+			{Target: "review", Before: beforeReview, After: describeReview(r.Review)},
 			{Target: "retro status", Before: string(beforeStatus), After: string(r.Status)},
 		} {
 			if c.Before != c.After && !(c.Target == "retro status" && c.Before == "") {
@@ -1076,6 +1079,26 @@ func describeWhys(ws []incident.Why) string {
 			root = " (root cause)"
 		}
 		fmt.Fprintf(&b, "%d. %s → %s%s\n", i+1, w.Why, w.Because, root)
+	}
+	return b.String()
+}
+
+func describeFactors(fs []incident.Factor) string {
+	var b strings.Builder
+	for i, f := range fs {
+		lucky := ""
+		if f.Lucky {
+			lucky = " (lucky)"
+		}
+		fmt.Fprintf(&b, "%d. %s%s, %d linked entries\n", i+1, f.Cause, lucky, len(f.Evidence))
+	}
+	return b.String()
+}
+
+func describeReview(cs []incident.ReviewComment) string {
+	var b strings.Builder
+	for _, c := range cs {
+		fmt.Fprintf(&b, "%s on %s: %s\n", c.Author, c.Section, c.Text)
 	}
 	return b.String()
 }
