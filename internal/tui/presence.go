@@ -46,7 +46,7 @@ func (m Model) editingTarget() string {
 			return ""
 		}
 		switch {
-		case rs.Whys.Form != nil:
+		case rs.Whys.Form != nil, rs.Factors.Form != nil, rs.Factors.Picker != nil:
 			return "whys"
 		case rs.Actions.Form != nil:
 			return "actions"

@@ -195,6 +195,7 @@ func TestRetroFlowActions(t *testing.T) {
 	tm.Type("2026-03-11") // yesterday: overdue at once
 	tm.Send(keyMsg("tab"))
 	tm.Type("https://tracker.example/PAY-1")
+	tm.Send(keyMsg("enter")) // to Addresses, left empty
 	tm.Send(keyMsg("enter"))
 	waitStore(t, st, id, "the first action", func(r incident.Retro) bool { return len(r.Actions) == 1 })
 

@@ -178,6 +178,11 @@ type RetroKeys struct {
 	MoveUp         key.Binding
 	MoveDown       key.Binding
 	Root           key.Binding
+	Factor         key.Binding
+	Lucky          key.Binding
+	Evidence       key.Binding
+	SwitchList     key.Binding
+	Comment        key.Binding
 	Toggle         key.Binding
 	Star           key.Binding
 	Annotate       key.Binding
@@ -208,6 +213,11 @@ func DefaultRetroKeys() *RetroKeys {
 		MoveUp:      b([]string{"K", "shift+up"}, "K/J", "move up/down"),
 		MoveDown:    b([]string{"J", "shift+down"}, "J", "move down"),
 		Root:        b([]string{"r"}, "r", "mark root cause"),
+		Factor:      b([]string{"f"}, "f", "add factor"),
+		Lucky:       b([]string{"l"}, "l", "lucky"),
+		Evidence:    b([]string{"t"}, "t", "link entries"),
+		SwitchList:  b([]string{"tab"}, "tab", "chain/factors"),
+		Comment:     b([]string{"c"}, "c", "comment"),
 		Toggle:      b([]string{"x", " "}, "x", "toggle done"),
 		Star:        b([]string{"s", "*"}, "s", "star entry"),
 		Annotate:    b([]string{"a"}, "a", "annotate entry"),

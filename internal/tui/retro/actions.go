@@ -43,7 +43,7 @@ func (v *retroActions) selected() (incident.Action, bool) {
 	return v.r.Actions[v.sel], true
 }
 
-var actionLabels = []string{"Title", "Kind", "Owner", "Due", "Link"}
+var actionLabels = []string{"Title", "Kind", "Owner", "Due", "Link", "Addresses"}
 
 var actionPlaceholders = []string{
 	"what will be done",
@@ -51,11 +51,12 @@ var actionPlaceholders = []string{
 	"who does it",
 	"YYYY-MM-DD, +3d, +2w or HH:MM",
 	"ticket or document URL",
+	"f1 for factor 1, w2 for why 2, or empty",
 }
 
 func (v *retroActions) openForm(a incident.Action, editing bool) {
 	title := "New action"
-	values := []string{"", string(incident.Immediate), "", "", ""}
+	values := []string{"", string(incident.Immediate), "", "", "", ""}
 	v.editing = ""
 	if editing {
 		title = "Edit action"
@@ -63,7 +64,7 @@ func (v *retroActions) openForm(a incident.Action, editing bool) {
 		if !a.Due.IsZero() {
 			due = a.Due.In(v.ctx.Now().Location()).Format(incident.DueLayout)
 		}
-		values = []string{a.Title, string(a.Kind), a.Owner, due, a.Link}
+		values = []string{a.Title, string(a.Kind), a.Owner, due, a.Link, v.r.AddressCode(a.Addresses)}
 		v.editing = a.UID
 		v.base = a
 	}
@@ -152,6 +153,14 @@ func (v retroActions) submit() (retroActions, tea.Cmd) {
 		return v, nil
 	}
 	a.Due = due
+	if a.Addresses, err = v.r.ParseAddress(f.Value(5)); err != nil {
+		f.err = err.Error()
+		return v, nil
+	}
+	if v.editing != "" && a.Addresses == "" && v.base.Addresses != "" && v.r.AddressCode(v.base.Addresses) == "" {
+		// The factor or why it named is gone; an untouched field keeps the link.
+		a.Addresses = v.base.Addresses
+	}
 	uid := v.editing
 	v.Form = nil
 	if uid == "" {
@@ -274,6 +283,9 @@ func (v retroActions) view(w, h int, focused bool) []string {
 		if a.Link != "" {
 			out = append(out, " "+st.Accent.Render(common.Cut(incident.CleanLine(a.Link), w-1)))
 		}
+		if label := v.r.AddressLabel(a.Addresses); label != "" {
+			out = append(out, " "+st.Muted.Render(common.Cut("addresses "+label+v.addressed(a.Addresses), w-1)))
+		}
 	}
 
 	var foot []string
@@ -288,6 +300,19 @@ func (v retroActions) view(w, h int, focused bool) []string {
 		foot = []string{" " + st.Hint.Render(common.Cut("enter edits the actions", w-1))}
 	}
 	return fitRows(out, foot, selLine, h)
+}
+
+// addressed quotes the factor or why an action addresses.
+func (v retroActions) addressed(uid string) string {
+	if f := v.r.Factor(uid); f != nil {
+		return ": " + incident.CleanLine(f.Cause)
+	}
+	for _, w := range v.r.Whys {
+		if w.UID == uid {
+			return ": " + incident.CleanLine(w.Because)
+		}
+	}
+	return ""
 }
 
 func orDash(s string) string {

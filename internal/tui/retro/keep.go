@@ -16,13 +16,14 @@ import (
 
 // keptForm is a why or action form in progress.
 type keptForm struct {
-	Kind string `json:"kind"` // "why" or "action"
+	Kind string `json:"kind"` // "why", "factor" or "action"
 	// Editing is the step (why) being edited, -1 when adding; UID the
 	// action's, "" when adding.
 	Editing int             `json:"editing"`
 	UID     string          `json:"uid,omitzero"`
 	BaseWhy incident.Why    `json:"base_why,omitzero"`
 	BaseAct incident.Action `json:"base_action,omitzero"`
+	BaseFac incident.Factor `json:"base_factor,omitzero"`
 	Values  []string        `json:"values"`
 	Focus   int             `json:"focus"`
 }
@@ -44,6 +45,8 @@ func (s *Model) keptFormState() string {
 	switch {
 	case s.Whys.Form != nil:
 		k = keptForm{Kind: "why", Editing: s.Whys.editing, BaseWhy: s.Whys.base, Values: formValues(s.Whys.Form), Focus: s.Whys.Form.Focus}
+	case s.Factors.Form != nil:
+		k = keptForm{Kind: "factor", UID: s.Factors.editing, BaseFac: s.Factors.base, Values: formValues(s.Factors.Form), Focus: s.Factors.Form.Focus}
 	case s.Actions.Form != nil:
 		k = keptForm{Kind: "action", UID: s.Actions.editing, BaseAct: s.Actions.base, Values: formValues(s.Actions.Form), Focus: s.Actions.Form.Focus}
 	default:
@@ -117,6 +120,13 @@ func (s *Model) restoreForm(data string) tea.Cmd {
 		s.Whys.openForm(-1)
 		s.Whys.editing, s.Whys.base = k.Editing, k.BaseWhy
 		f = &s.Whys.Form
+	case "factor":
+		if s.Factors.Form != nil {
+			return nil
+		}
+		s.Factors.openForm(k.BaseFac, k.UID != "", s.Whys.w)
+		s.OnFactors = true
+		f = &s.Factors.Form
 	case "action":
 		if s.Actions.Form != nil {
 			return nil

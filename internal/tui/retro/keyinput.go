@@ -19,7 +19,7 @@ func (s *Model) TakingText() bool {
 		}
 		return s.Timeline.Annotating
 	case kindWhys:
-		return s.Whys.Form != nil
+		return s.Whys.Form != nil || s.Factors.Form != nil
 	case kindActions:
 		return s.Actions.Form != nil
 	}

@@ -79,7 +79,11 @@ type Model struct {
 	Text     retroText
 	Timeline retroTimeline
 	Whys     retroWhys
+	Factors  retroFactors
 	Actions  retroActions
+	// OnFactors is set while the Five whys editor's keys go to the
+	// contributing factors rather than the chain (tab switches).
+	OnFactors bool
 
 	focused bool
 	w, h    int
@@ -98,6 +102,7 @@ func New(ctx *common.Context) *Model {
 		Text:     newRetroText(ctx, keys, saver),
 		Timeline: newRetroTimeline(ctx, keys),
 		Whys:     retroWhys{ctx: ctx, keys: keys},
+		Factors:  retroFactors{ctx: ctx, keys: keys},
 		Actions:  retroActions{ctx: ctx, keys: keys},
 	}
 	s.load()
@@ -131,11 +136,17 @@ func (s *Model) setRetro(r incident.Retro) {
 		r.Sections[i].Contributors = slices.Clone(r.Sections[i].Contributors)
 	}
 	r.Whys = slices.Clone(r.Whys)
+	r.Factors = slices.Clone(r.Factors)
+	for i := range r.Factors {
+		r.Factors[i].Evidence = slices.Clone(r.Factors[i].Evidence)
+	}
 	r.Actions = slices.Clone(r.Actions)
+	r.Review = slices.Clone(r.Review)
 	incident.EnsureSections(&r, retroSections(s.ctx))
 	s.retro = r
 	s.sel = min(s.sel, max(len(r.Sections)-1, 0))
 	s.Whys.setRetro(&s.retro)
+	s.Factors.setRetro(&s.retro)
 	s.Actions.setRetro(&s.retro)
 	s.syncText()
 }
@@ -402,11 +413,7 @@ func (s *Model) editorKey(msg tea.Msg) (common.Component, tea.Cmd) {
 		}
 		s.Timeline, cmd = s.Timeline.update(msg)
 	case kindWhys:
-		if isKey && key.Matches(km, s.keys.Cancel) && !s.Whys.typing() {
-			return s, s.closeEditor()
-		}
-		s.Whys, cmd = s.Whys.update(msg)
-		cmd = tea.Batch(cmd, s.formChanged())
+		return s.whysKey(msg)
 	case kindActions:
 		if isKey && key.Matches(km, s.keys.Cancel) && !s.Actions.typing() {
 			return s, s.closeEditor()
@@ -415,4 +422,41 @@ func (s *Model) editorKey(msg tea.Msg) (common.Component, tea.Cmd) {
 		cmd = tea.Batch(cmd, s.formChanged())
 	}
 	return s, cmd
+}
+
+// whysKey handles the Five whys editor: the chain and, beside it, the
+// contributing factors; tab moves between the two, f adds a factor from
+// either.
+func (s *Model) whysKey(msg tea.Msg) (common.Component, tea.Cmd) {
+	km, isKey := msg.(tea.KeyMsg)
+	k := s.keys
+	var cmd tea.Cmd
+	if s.OnFactors {
+		if isKey && !s.Factors.typing() {
+			switch {
+			case key.Matches(km, k.Cancel):
+				return s, s.closeEditor()
+			case key.Matches(km, k.SwitchList):
+				s.OnFactors = false
+				return s, nil
+			}
+		}
+		s.Factors, cmd = s.Factors.update(msg, s.Whys.w)
+		return s, tea.Batch(cmd, s.formChanged())
+	}
+	if isKey && !s.Whys.typing() {
+		switch {
+		case key.Matches(km, k.Cancel):
+			return s, s.closeEditor()
+		case key.Matches(km, k.SwitchList):
+			s.OnFactors = true
+			return s, nil
+		case key.Matches(km, k.Factor):
+			s.OnFactors = true
+			s.Factors.openForm(incident.Factor{}, false, s.Whys.w)
+			return s, s.formChanged()
+		}
+	}
+	s.Whys, cmd = s.Whys.update(msg)
+	return s, tea.Batch(cmd, s.formChanged())
 }

@@ -149,11 +149,26 @@ func (s *Model) editorLines(w, h int) []string {
 		}
 		return s.Timeline.view(w, h, s.Focus == FocusEditor)
 	case kindWhys:
-		return s.Whys.view(w, h, s.Focus == FocusEditor)
+		return s.whysLines(w, h)
 	case kindActions:
 		return s.Actions.view(w, h, s.Focus == FocusEditor)
 	}
 	return s.Text.view(w, h, s.Focus == FocusEditor)
+}
+
+// whysLines draws the Five whys editor: the chain, then the contributing
+// factors, scrolled to keep the selection of whichever has the keys in
+// view.
+func (s *Model) whysLines(w, h int) []string {
+	focused := s.Focus == FocusEditor
+	body, foot, sel := s.Whys.lines(w, focused && !s.OnFactors)
+	factors, fsel := s.Factors.view(w, focused && s.OnFactors)
+	if focused && s.OnFactors {
+		sel = len(body) + fsel
+		foot = s.Factors.foot(w)
+	}
+	body = append(body, factors...)
+	return fitRows(body, foot, sel, h)
 }
 
 func (s *Model) ShortHelp() []key.Binding {
@@ -176,6 +191,9 @@ func (s *Model) ShortHelp() []key.Binding {
 		}
 	case kindWhys:
 		binds = s.Whys.shortHelp()
+		if s.OnFactors {
+			binds = s.Factors.shortHelp()
+		}
 	case kindActions:
 		binds = s.Actions.shortHelp()
 	}
@@ -187,6 +205,7 @@ func (s *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Open, k.Cancel, k.Final, k.External},
 		{k.Add, k.Edit, k.Delete, k.MoveUp, k.Root, k.Toggle},
+		{k.Factor, k.Evidence, k.Lucky, k.SwitchList},
 		{k.Star, k.Annotate, k.Notes, k.Perspective, k.PageUp},
 	}
 }

@@ -167,11 +167,10 @@ func (v retroWhys) submit() (retroWhys, tea.Cmd) {
 	})
 }
 
-// view renders the chain at inner size w×h.
-func (v retroWhys) view(w, h int, focused bool) []string {
+// lines renders the chain at inner width w: the body, its footer and the
+// body line the selection is on.
+func (v retroWhys) lines(w int, focused bool) (out, foot []string, selLine int) {
 	st := v.ctx.Styles
-	var out []string
-	selLine := 0
 	if len(v.r.Whys) == 0 {
 		out = append(out, " "+st.Faint.Render(common.Cut("From the immediate cause down to the systemic one.", w-1)))
 	}
@@ -216,18 +215,17 @@ func (v retroWhys) view(w, h int, focused bool) []string {
 		out = append(out, " "+st.Accent.Render(common.Cut("Five whys reached: mark the root cause with r.", w-1)))
 	}
 
-	var foot []string
 	switch {
 	case v.Form != nil:
 		foot = append([]string{""}, v.Form.view(w)...)
 	case v.confirm && v.Sel < len(v.r.Whys):
 		foot = []string{" " + st.Warn.Render(common.Cut(fmt.Sprintf("Delete why %d? y deletes, any other key keeps it", v.Sel+1), w-1))}
 	case focused:
-		foot = []string{" " + st.Hint.Render(common.Cut("a add · e edit · K/J move · r root cause · d delete · esc back", w-1))}
+		foot = []string{" " + st.Hint.Render(common.Cut("a add · e edit · K/J move · r root · d delete · f factor · tab factors", w-1))}
 	default:
-		foot = []string{" " + st.Hint.Render(common.Cut("enter edits the chain", w-1))}
+		foot = []string{" " + st.Hint.Render(common.Cut("enter edits the chain and the contributing factors", w-1))}
 	}
-	return fitRows(out, foot, selLine, h)
+	return out, foot, selLine
 }
 
 // fitRows fits a body and a footer into h rows, the footer at the bottom;
@@ -253,5 +251,5 @@ func (v retroWhys) shortHelp() []key.Binding {
 	if v.confirm {
 		return []key.Binding{common.WithHelp(k.Confirm, "delete"), common.WithHelp(k.Cancel, "keep")}
 	}
-	return []key.Binding{k.Up, common.WithHelp(k.Add, "add why"), k.Edit, k.MoveUp, k.Root, k.Delete, common.WithHelp(k.Cancel, "back")}
+	return []key.Binding{k.Up, common.WithHelp(k.Add, "add why"), k.Edit, k.MoveUp, k.Root, k.Delete, k.Factor, common.WithHelp(k.SwitchList, "factors"), common.WithHelp(k.Cancel, "back")}
 }

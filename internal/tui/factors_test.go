@@ -1,0 +1,93 @@
+package tui
+
+import (
+	"testing"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+)
+
+// A factor is added beside the chain, linked to two timeline entries chosen
+// in the picker, flagged as luck, and an action names it; the second factor
+// survives quitting half-typed.
+func TestRetroFlowContributingFactors(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	tm := startRetro(t, st, id)
+	tm.Send(keyMsg("j"))
+	tm.Send(keyMsg("j")) // Five whys
+	tm.Send(keyMsg("enter"))
+	waitOutput(t, tm, "What else made it possible?")
+
+	tm.Send(keyMsg("f"))
+	tm.Type("Nobody was paged for PSP rate-limit warnings")
+	tm.Send(keyMsg("enter"))
+	tm.Send(keyMsg("enter"))
+	r := waitStore(t, st, id, "the factor", func(r incident.Retro) bool { return len(r.Factors) == 1 })
+	if f := r.Factors[0]; f.Cause != "Nobody was paged for PSP rate-limit warnings" || f.Lucky || f.Author != "amara" || f.UID == "" {
+		t.Fatalf("factor stored as %+v", f)
+	}
+	waitOutput(t, tm, "F1")
+
+	// The picker opens on the last entry; link it and the one before.
+	inc, err := st.Incident(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vis := inc.VisibleEntries()
+	last, before := vis[len(vis)-1], vis[len(vis)-2]
+	tm.Send(keyMsg("t"))
+	waitOutput(t, tm, "Evidence from the timeline")
+	tm.Send(keyMsg("x"))
+	tm.Send(keyMsg("k"))
+	tm.Send(keyMsg("x"))
+	tm.Send(keyMsg("enter"))
+	r = waitStore(t, st, id, "the evidence", func(r incident.Retro) bool { return len(r.Factors[0].Evidence) == 2 })
+	if ev := r.Factors[0].Evidence; ev[0] != before.UID || ev[1] != last.UID {
+		t.Errorf("evidence = %v; want %s then %s in timeline order", ev, before.UID, last.UID)
+	}
+	waitOutput(t, tm, "↳")
+
+	tm.Send(keyMsg("l"))
+	waitStore(t, st, id, "the luck flag", func(r incident.Retro) bool { return r.Factors[0].Lucky })
+
+	// tab goes back to the chain; an action in the Actions section names
+	// the factor.
+	tm.Send(keyMsg("tab"))
+	tm.Send(keyMsg("esc"))
+	tm.Send(keyMsg("j"))
+	tm.Send(keyMsg("enter"))
+	waitOutput(t, tm, "No actions yet")
+	tm.Send(keyMsg("a"))
+	tm.Type("Page on PSP rate-limit warnings")
+	for range 5 {
+		tm.Send(keyMsg("tab"))
+	}
+	tm.Type("f1")
+	tm.Send(keyMsg("enter"))
+	r = waitStore(t, st, id, "the action", func(r incident.Retro) bool { return len(r.Actions) == 1 })
+	if a := r.Actions[0]; a.Addresses != r.Factors[0].UID {
+		t.Errorf("action addresses %q; want factor 1's uid %q", a.Addresses, r.Factors[0].UID)
+	}
+	waitOutput(t, tm, "addresses factor 1")
+
+	// A factor typed but not saved comes back after quitting.
+	tm.Send(keyMsg("esc"))
+	tm.Send(keyMsg("k"))
+	tm.Send(keyMsg("enter"))
+	tm.Send(keyMsg("f"))
+	tm.Type("Half-typed factor")
+	quit(t, tm)
+
+	tm = startRetro(t, st, id)
+	waitOutput(t, tm, "unfinished factor")
+	tm.Send(keyMsg("j"))
+	tm.Send(keyMsg("j"))
+	tm.Send(keyMsg("enter"))
+	waitOutput(t, tm, "Half-typed factor")
+	tm.Send(keyMsg("enter"))
+	tm.Send(keyMsg("enter"))
+	waitStore(t, st, id, "the restored factor", func(r incident.Retro) bool {
+		return len(r.Factors) == 2 && r.Factors[1].Cause == "Half-typed factor"
+	})
+	quit(t, tm)
+}

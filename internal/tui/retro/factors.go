@@ -1,0 +1,390 @@
+package retro
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/tui/common"
+)
+
+// retroFactors edits the contributing factors shown beside the five-whys
+// chain: each a short cause, optionally flagged as luck and linked to the
+// timeline entries that show it. The links are chosen from the timeline in
+// a picker (t), so nobody types entry numbers.
+type retroFactors struct {
+	ctx  *common.Context
+	keys *common.RetroKeys
+	r    *incident.Retro
+	Sel  int
+	// Form is open while adding (editing == "") or editing factor editing;
+	// base is the factor as it was then, for merging a teammate's edit.
+	Form    *retroForm
+	editing string
+	base    incident.Factor
+	confirm bool
+	// Picker is open while the selected factor's evidence is chosen.
+	Picker *evidencePicker
+}
+
+func (v *retroFactors) setRetro(r *incident.Retro) {
+	v.r = r
+	v.Sel = max(min(v.Sel, len(r.Factors)-1), 0)
+	if v.Picker != nil {
+		v.Picker.setIncident(v.ctx.Incident)
+	}
+}
+
+func (v retroFactors) typing() bool { return v.Form != nil || v.confirm || v.Picker != nil }
+
+func (v *retroFactors) selected() (incident.Factor, bool) {
+	if v.Sel < 0 || v.Sel >= len(v.r.Factors) {
+		return incident.Factor{}, false
+	}
+	return v.r.Factors[v.Sel], true
+}
+
+var factorLabels = []string{"Factor", "Lucky"}
+
+func (v *retroFactors) openForm(f incident.Factor, editing bool, w int) {
+	title, lucky := "New contributing factor", "no"
+	v.editing = ""
+	if editing {
+		title, v.editing, v.base = "Edit contributing factor", f.UID, f
+		if f.Lucky {
+			lucky = "yes"
+		}
+	}
+	v.Form = newRetroForm(v.ctx, v.keys, title, factorLabels,
+		[]string{"a condition that helped it happen", "yes if this is where we got lucky"},
+		[]string{f.Cause, lucky})
+	v.Form.setWidth(w)
+}
+
+func (v retroFactors) update(msg tea.Msg, w int) (retroFactors, tea.Cmd) {
+	if v.Picker != nil {
+		res := v.Picker.update(msg)
+		switch res {
+		case formCancel:
+			v.Picker = nil
+		case formSubmit:
+			p := v.Picker
+			v.Picker = nil
+			uid, base, chosen := p.factor, p.base, p.chosen()
+			return v, retroWriteCmd(v.ctx, "Evidence linked", func(r *incident.Retro, author string, now time.Time) error {
+				return incident.SetEvidence(r, uid, base, chosen, author, now)
+			})
+		}
+		return v, nil
+	}
+	if v.Form != nil {
+		res, cmd := v.Form.update(msg)
+		switch res {
+		case formCancel:
+			v.Form = nil
+		case formSubmit:
+			return v.submit()
+		}
+		return v, cmd
+	}
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return v, nil
+	}
+	k := v.keys
+	if v.confirm {
+		v.confirm = false
+		if f, ok := v.selected(); ok && key.Matches(km, k.Confirm) {
+			uid, n := f.UID, v.Sel+1
+			return v, retroWriteCmd(v.ctx, fmt.Sprintf("Factor %d deleted", n), func(r *incident.Retro, author string, now time.Time) error {
+				return incident.DeleteFactor(r, uid, author, now)
+			})
+		}
+		return v, nil
+	}
+	f, have := v.selected()
+	switch {
+	case key.Matches(km, k.Up):
+		v.Sel = max(v.Sel-1, 0)
+	case key.Matches(km, k.Down):
+		v.Sel = max(min(v.Sel+1, len(v.r.Factors)-1), 0)
+	case key.Matches(km, k.Add), key.Matches(km, k.Factor):
+		v.openForm(incident.Factor{}, false, w)
+	case !have:
+		return v, nil
+	case key.Matches(km, k.Edit), key.Matches(km, k.Enter):
+		v.openForm(f, true, w)
+	case key.Matches(km, k.Lucky):
+		uid, what := f.UID, "Marked as where we got lucky"
+		if f.Lucky {
+			what = "Luck mark removed"
+		}
+		return v, retroWriteCmd(v.ctx, what, func(r *incident.Retro, author string, now time.Time) error {
+			_, err := incident.ToggleLucky(r, uid, author, now)
+			return err
+		})
+	case key.Matches(km, k.Evidence):
+		v.Picker = newEvidencePicker(v.ctx, v.keys, f)
+	case key.Matches(km, k.Delete):
+		v.confirm = true
+	}
+	return v, nil
+}
+
+// submit stores the form: a new factor, or the edited one.
+func (v retroFactors) submit() (retroFactors, tea.Cmd) {
+	cause := strings.TrimSpace(v.Form.Value(0))
+	lucky, err := parseYes(v.Form.Value(1))
+	if err != nil {
+		v.Form.err = err.Error()
+		return v, nil
+	}
+	if cause == "" {
+		v.Form.err = "Name a condition that helped the incident happen; esc cancels."
+		return v, nil
+	}
+	uid, base := v.editing, v.base
+	v.Form = nil
+	if uid == "" {
+		v.Sel = len(v.r.Factors)
+		return v, retroWriteCmd(v.ctx, "Factor added; t links the timeline entries that show it", func(r *incident.Retro, author string, now time.Time) error {
+			_, err := incident.AddFactor(r, cause, lucky, author, now, newActionUID)
+			return err
+		})
+	}
+	return v, retroMergeCmd(v.ctx, "Factor changed", func(r *incident.Retro, author string, now time.Time) (string, error) {
+		note, err := incident.EditFactorFrom(r, uid, base, cause, author, now, newActionUID)
+		if err != nil {
+			return "", err
+		}
+		if f := r.Factor(uid); f != nil && f.Lucky != lucky {
+			if _, err := incident.ToggleLucky(r, uid, author, now); err != nil {
+				return "", err
+			}
+		}
+		return note, nil
+	})
+}
+
+// parseYes reads the form's yes/no field.
+func parseYes(s string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "n", "no", "false":
+		return false, nil
+	case "y", "yes", "true", "lucky":
+		return true, nil
+	}
+	return false, fmt.Errorf("lucky is %q; type yes or no", incident.CleanLine(s))
+}
+
+// view renders the factors below the chain, at inner width w. It returns
+// the lines and the one the selection is on.
+func (v retroFactors) view(w int, focused bool) ([]string, int) {
+	st := v.ctx.Styles
+	title := st.PaneTitle.Render("Contributing factors")
+	if !focused {
+		title = st.Label.Render("Contributing factors")
+	}
+	out := []string{"", " " + title}
+	selLine := 0
+	if len(v.r.Factors) == 0 {
+		out = append(out, " "+st.Faint.Render(common.Cut("What else made it possible? f adds a factor, with the entries that show it.", w-1)))
+	}
+	for i, f := range v.r.Factors {
+		num := fmt.Sprintf("F%d", i+1)
+		cause := incident.CleanLine(f.Cause)
+		if f.Lucky {
+			cause += " " + st.Warn.Render("(lucky)")
+		}
+		if i == v.Sel {
+			selLine = len(out)
+		}
+		lines := common.Wrap(cause, max(w-6, 10))
+		for j, l := range lines {
+			lead := "     "
+			if j == 0 {
+				lead = " " + st.Bold.Render(common.Fit(num, 3)) + " "
+			}
+			row := lead + st.Text.Render(l)
+			if j == 0 && focused && i == v.Sel && v.Form == nil && v.Picker == nil {
+				row = st.Selected.Render(common.Fit(st.SelectionMarker.Render("›")+st.Bold.Render(common.Fit(num, 3))+" "+st.Text.Render(l), w))
+			}
+			out = append(out, common.Cut(row, w))
+		}
+		for _, l := range v.evidence(f) {
+			out = append(out, common.Cut("     "+l, w))
+		}
+	}
+	return out, selLine
+}
+
+// evidence describes a factor's linked entries, one line each.
+func (v retroFactors) evidence(f incident.Factor) []string {
+	st := v.ctx.Styles
+	inc := v.ctx.Incident
+	if inc == nil || len(f.Evidence) == 0 {
+		return nil
+	}
+	var out []string
+	for _, l := range inc.Evidence(f) {
+		switch {
+		case l.Entry.ID == 0:
+			out = append(out, st.Faint.Render("↳ an entry not in this database"))
+		case l.Deleted:
+			out = append(out, st.Faint.Render(fmt.Sprintf("↳ #%d was deleted", l.Entry.ID)))
+		default:
+			at := common.ClockAt(l.Entry.At.In(v.ctx.Now().Location()), v.ctx.Now())
+			out = append(out, st.Muted.Render("↳ "+at+" ")+st.Text.Render(incident.CleanLine(l.Entry.Text)))
+		}
+	}
+	return out
+}
+
+// foot is the factors' footer while they have the keys.
+func (v retroFactors) foot(w int) []string {
+	st := v.ctx.Styles
+	switch {
+	case v.Picker != nil:
+		return v.Picker.view(w)
+	case v.Form != nil:
+		return append([]string{""}, v.Form.view(w)...)
+	case v.confirm:
+		return []string{" " + st.Warn.Render(common.Cut(fmt.Sprintf("Delete factor %d? y deletes, any other key keeps it", v.Sel+1), w-1))}
+	}
+	return []string{" " + st.Hint.Render(common.Cut("f add · e edit · t link entries · l lucky · d delete · tab chain · esc back", w-1))}
+}
+
+func (v retroFactors) shortHelp() []key.Binding {
+	k := v.keys
+	switch {
+	case v.Picker != nil:
+		return []key.Binding{k.Up, common.WithHelp(k.Toggle, "link/unlink"), common.WithHelp(k.Enter, "save"), common.WithHelp(k.Cancel, "cancel")}
+	case v.Form != nil:
+		return []key.Binding{k.NextField, common.WithHelp(k.Enter, "next/save"), common.WithHelp(k.Cancel, "cancel")}
+	case v.confirm:
+		return []key.Binding{common.WithHelp(k.Confirm, "delete"), common.WithHelp(k.Cancel, "keep")}
+	}
+	return []key.Binding{k.Up, k.Factor, k.Edit, k.Evidence, k.Lucky, k.Delete, common.WithHelp(k.SwitchList, "chain"), common.WithHelp(k.Cancel, "back")}
+}
+
+// evidencePicker chooses the timeline entries that show a factor: the
+// visible entries with a mark on those linked; x or space links and unlinks,
+// enter saves, esc leaves the links as they were.
+type evidencePicker struct {
+	ctx     *common.Context
+	keys    *common.RetroKeys
+	factor  string
+	base    []string
+	linked  map[string]bool
+	entries []incident.Entry
+	sel     int
+	rows    int
+}
+
+func newEvidencePicker(ctx *common.Context, keys *common.RetroKeys, f incident.Factor) *evidencePicker {
+	p := &evidencePicker{ctx: ctx, keys: keys, factor: f.UID, base: slices.Clone(f.Evidence), linked: map[string]bool{}, rows: 8}
+	for _, uid := range f.Evidence {
+		p.linked[uid] = true
+	}
+	p.setIncident(ctx.Incident)
+	p.sel = len(p.entries) - 1
+	for i, e := range p.entries {
+		if p.linked[e.UID] {
+			p.sel = i
+			break
+		}
+	}
+	return p
+}
+
+// setIncident takes the timeline again after a reload, keeping the
+// selection on the same entry.
+func (p *evidencePicker) setIncident(inc *incident.Incident) {
+	var cur string
+	if p.sel >= 0 && p.sel < len(p.entries) {
+		cur = p.entries[p.sel].UID
+	}
+	p.entries = nil
+	if inc != nil {
+		p.entries = inc.VisibleEntries()
+	}
+	if i := slices.IndexFunc(p.entries, func(e incident.Entry) bool { return e.UID == cur }); i >= 0 {
+		p.sel = i
+	}
+	p.sel = max(min(p.sel, len(p.entries)-1), 0)
+}
+
+// chosen is the linked entries in the order the factor had them, then
+// the new ones in timeline order.
+func (p *evidencePicker) chosen() []string {
+	var out []string
+	for _, uid := range p.base {
+		if p.linked[uid] {
+			out = append(out, uid)
+		}
+	}
+	for _, e := range p.entries {
+		if p.linked[e.UID] && !slices.Contains(out, e.UID) {
+			out = append(out, e.UID)
+		}
+	}
+	return out
+}
+
+func (p *evidencePicker) update(msg tea.Msg) formResult {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return formEditing
+	}
+	k := p.keys
+	switch {
+	case key.Matches(km, k.Cancel):
+		return formCancel
+	case key.Matches(km, k.Enter), key.Matches(km, k.SaveForm):
+		return formSubmit
+	case key.Matches(km, k.Up):
+		p.sel = max(p.sel-1, 0)
+	case key.Matches(km, k.Down):
+		p.sel = max(min(p.sel+1, len(p.entries)-1), 0)
+	case key.Matches(km, k.PageUp):
+		p.sel = max(p.sel-p.rows, 0)
+	case key.Matches(km, k.PageDn):
+		p.sel = max(min(p.sel+p.rows, len(p.entries)-1), 0)
+	case key.Matches(km, k.Toggle):
+		if p.sel < len(p.entries) {
+			if uid := p.entries[p.sel].UID; uid != "" {
+				p.linked[uid] = !p.linked[uid]
+			}
+		}
+	}
+	return formEditing
+}
+
+func (p *evidencePicker) view(w int) []string {
+	st := p.ctx.Styles
+	now := p.ctx.Now()
+	out := []string{"", " " + st.PaneTitle.Render("Evidence from the timeline")}
+	if len(p.entries) == 0 {
+		return append(out, " "+st.Faint.Render(common.Cut("The timeline is empty.", w-1)))
+	}
+	start := max(min(p.sel-p.rows/2, len(p.entries)-p.rows), 0)
+	for i := start; i < min(start+p.rows, len(p.entries)); i++ {
+		e := p.entries[i]
+		box := "[ ]"
+		if p.linked[e.UID] {
+			box = "[x]"
+		}
+		text := box + " " + common.ClockAt(e.At.In(now.Location()), now) + " " + common.KindMark(e.Kind) + " " + incident.CleanLine(e.Text)
+		if i == p.sel {
+			out = append(out, st.Selected.Render(common.Fit(st.SelectionMarker.Render("›")+st.Text.Render(text), w)))
+		} else {
+			out = append(out, " "+common.Cut(st.Text.Render(text), w-1))
+		}
+	}
+	return append(out, " "+st.Hint.Render(common.Cut("x links or unlinks · enter saves · esc cancels", w-1)))
+}
