@@ -306,4 +306,21 @@ func TestCockpitCommandsFromScripts(t *testing.T) {
 	e.fails("needs a terminal", "open", "1")
 	e.fails("needs a terminal")
 	e.fails("no SSH key may connect", "serve")
+	e.fails("does not exist", "review", "99")
+	e.fails("needs a terminal", "review")
+	e.fails("/review opens a screen in the cockpit", "log", "/review")
+}
+
+func TestReviewWithNoIDTakesTheLatestResolved(t *testing.T) {
+	e := newEnv(t)
+	e.fails("no incident to review yet", "review")
+	e.newIncident("first")
+	e.newIncident("second")
+	e.ok("log", "-i", "1", "/resolved")
+	e.ok("log", "-i", "2", "/resolved")
+	// Both resolved: the latest is taken, and only then is a terminal needed.
+	e.fails("needs a terminal", "review")
+	e.newIncident("third")
+	e.newIncident("fourth")
+	e.fails("2 incidents are open", "review")
 }

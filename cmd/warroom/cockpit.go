@@ -14,7 +14,11 @@ import (
 // runCockpit opens the full-screen cockpit on the incident named by arg, or
 // on the most recent open incident, or on the incident list when none is
 // open.
-func (a *app) runCockpit(arg string) error {
+func (a *app) runCockpit(arg string) error { return a.runTUI(arg, false) }
+
+// runTUI opens the cockpit, or with review the review meeting, on the
+// incident named by arg (see runCockpit for an empty arg).
+func (a *app) runTUI(arg string, review bool) error {
 	st, err := a.openStore()
 	if err != nil {
 		return err
@@ -32,7 +36,53 @@ func (a *app) runCockpit(arg string) error {
 	if !isTerminal(os.Stdin) || !isTerminal(os.Stdout) {
 		return errors.New("the cockpit needs a terminal; from scripts use warroom log, show or list")
 	}
-	return tui.Run(tui.Options{Store: st, Config: a.cfg, Now: a.now, Author: a.cfg.Author, IncidentID: id})
+	return tui.Run(tui.Options{Store: st, Config: a.cfg, Now: a.now, Author: a.cfg.Author, IncidentID: id, Review: review})
+}
+
+func newReviewCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "review [ID]",
+		Short: "Walk the team through an incident's retro and take their questions",
+		Long: "Open the review meeting on an incident: the retro, read-only, one section at a time as the\n" +
+			"other teams will read it, with a line where anyone types a question or a suggestion about the\n" +
+			"section on screen. Each is kept as a review comment with its author and exported under Review.\n" +
+			"Whoever opens the review first presents (tab moves to the next section); everyone else who opens\n" +
+			"it, in another terminal or over warroom serve, follows the presenter's section.\n\n" +
+			"With no id: the only open incident, else the most recently resolved one.",
+		Args: maxOneArg("incident id"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			arg := optionalArg(args)
+			if arg == "" {
+				st, err := a.openStore()
+				if err != nil {
+					return err
+				}
+				id, err := st.ResolveID("")
+				if errors.Is(err, store.ErrNotFound) {
+					id, err = latestResolved(st)
+				}
+				if err != nil {
+					return err
+				}
+				arg = fmt.Sprint(id)
+			}
+			return a.runTUI(arg, true)
+		},
+	}
+}
+
+// latestResolved is the most recently declared resolved incident.
+func latestResolved(st *store.Store) (int64, error) {
+	list, err := st.ListIncidents()
+	if err != nil {
+		return 0, err
+	}
+	for _, sum := range list {
+		if !sum.Open() {
+			return sum.ID, nil
+		}
+	}
+	return 0, errors.New("there is no incident to review yet; declare one with warroom new TITLE")
 }
 
 func newOpenCmd(a *app) *cobra.Command {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 )
@@ -71,5 +72,54 @@ func TestRetroEndToEnd(t *testing.T) {
 	if len(retro.Whys) != 1 || retro.Whys[0].Why != "Why did card payments fail?" ||
 		retro.Whys[0].Because != "The provider rate-limited us." || !retro.Whys[0].RootCause {
 		t.Fatalf("whys = %+v", retro.Whys)
+	}
+}
+
+// TestReviewMeetingEndToEnd runs a review meeting with two people on one
+// database: the presenter moves to Five whys, the guest's screen follows,
+// the guest's question is stored under that section and exported under
+// Review, and /review from the cockpit joins the same meeting.
+func TestReviewMeetingEndToEnd(t *testing.T) {
+	e := newEnv(t)
+	id := e.newIncident("Checkout failing", "--sev", "2")
+	e.ok("log", "-i", id, "/resolved")
+	lead := e.startTmux(100, 30, "review", id)
+	lead.waitFor("you present", 5*time.Second)
+	guest := e.startTmuxAs("guest", "kim", 100, 30, "open", id)
+	guest.waitFor("Checkout failing", 5*time.Second)
+	guest.typeText("/review")
+	guest.keys("Enter")
+	guest.waitFor("following tester", 5*time.Second)
+
+	lead.keys("Tab")
+	lead.keys("Tab")
+	lead.keys("Tab")
+	lead.waitFor("Five whys 4/6", 3*time.Second)
+	guest.waitFor("Five whys 4/6", 5*time.Second)
+	guest.waitFor("Contributing factors", 3*time.Second)
+
+	guest.typeText("Was the retry limit ever load tested?")
+	guest.keys("Enter")
+	guest.waitFor("Questions and suggestions on Five whys (1)", 5*time.Second)
+	lead.waitFor("kim: Was the retry limit ever load tested?", 5*time.Second)
+
+	guest.keys("C-c")
+	guest.waitExit(5 * time.Second)
+	lead.keys("C-c")
+	lead.waitExit(5 * time.Second)
+
+	md := e.ok("export", id)
+	if !strings.Contains(md, "## Review\n\n| Time | Who | Section | Comment |") ||
+		!strings.Contains(md, "| kim | Five whys | Was the retry limit ever load tested? |") {
+		t.Fatalf("the export lacks the review comment:\n%s", md)
+	}
+	var retro struct {
+		Review []struct{ Author, Section, Text string } `json:"review"`
+	}
+	if err := json.Unmarshal(e.show(id).Retro, &retro); err != nil {
+		t.Fatal(err)
+	}
+	if len(retro.Review) != 1 || retro.Review[0].Author != "kim" || retro.Review[0].Section != "Five whys" {
+		t.Fatalf("review in show --json = %+v", retro.Review)
 	}
 }

@@ -39,6 +39,13 @@ func (e *env) startTmux(w, h int, args ...string) *tmuxSession {
 // startTmuxNamed is startTmux with its own tmux server, for a second session.
 func (e *env) startTmuxNamed(name string, w, h int, args ...string) *tmuxSession {
 	e.t.Helper()
+	return e.startTmuxAs(name, "", w, h, args...)
+}
+
+// startTmuxAs is startTmuxNamed with the program run by user ("" for the
+// environment's tester), for two people on one database.
+func (e *env) startTmuxAs(name, user string, w, h int, args ...string) *tmuxSession {
+	e.t.Helper()
 	requireTmux(e.t)
 	s := &tmuxSession{t: e.t, socket: filepath.Join(e.dir, name+".sock"), name: name}
 	var cmdline []string
@@ -48,6 +55,9 @@ func (e *env) startTmuxNamed(name string, w, h int, args ...string) *tmuxSession
 			continue
 		}
 		cmdline = append(cmdline, shellQuote(kv))
+	}
+	if user != "" {
+		cmdline = append(cmdline, shellQuote("USER="+user))
 	}
 	cmdline = append(cmdline, "TERM=xterm-256color", "COLORTERM=truecolor", shellQuote(binPath))
 	for _, a := range args {

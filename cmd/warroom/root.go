@@ -42,6 +42,7 @@ Run warroom with no command to open the cockpit on the most recent open incident
 	root.AddCommand(
 		newNewCmd(a),
 		newOpenCmd(a),
+		newReviewCmd(a),
 		newListCmd(a),
 		newShowCmd(a),
 		newLogCmd(a),

@@ -28,6 +28,7 @@ const (
 	CmdDraft    Command = "draft"
 	CmdPublish  Command = "publish"
 	CmdRetro    Command = "retro"
+	CmdReview   Command = "review"
 	CmdList     Command = "list"
 	CmdPreview  Command = "preview"
 	CmdHelp     Command = "help"
@@ -63,6 +64,7 @@ var CommandSpecs = []CommandSpec{
 	{Name: "draft", Args: "TEXT", Help: "replace the public update draft"},
 	{Name: "publish", Args: "[TEXT]", Help: "publish the draft, or TEXT exactly"},
 	{Name: "retro", Help: "open the retrospective", Screen: true},
+	{Name: "review", Help: "walk the team through the retro (review meeting)", Screen: true},
 	{Name: "list", Help: "open the incident list", Screen: true},
 	{Name: "preview", Help: "preview the Markdown export", Screen: true},
 	{Name: "help", Help: "show all keys and commands", Screen: true},
@@ -319,7 +321,7 @@ func parseCommand(line string, now time.Time) (Capture, error) {
 		// /publish TEXT publishes exactly TEXT; bare /publish the draft.
 		c.Command = CmdPublish
 		c.Text = arg
-	case "retro", "list", "preview", "help":
+	case "retro", "review", "list", "preview", "help":
 		c.Command = Command(name)
 		if err := none(); err != nil {
 			return c, err

@@ -46,6 +46,9 @@ type Options struct {
 	// Location is the time zone to show times in (an SSH session's TZ);
 	// nil means the config's timezone.
 	Location *time.Location
+	// Review opens the incident's review meeting instead of the cockpit
+	// (warroom review).
+	Review bool
 	// Terminal receives sequences outside the frame (OSC 52 clipboard
 	// copy, bell): the SSH session over SSH; Run uses stdout. Nil skips
 	// them.
@@ -76,6 +79,8 @@ type Model struct {
 	cursor    store.Cursor
 	applied   map[int64]bool
 	pollEvery time.Duration
+	// startReview opens the review meeting once the program starts.
+	startReview bool
 	// presenceTarget is what this person was last said to be editing, at
 	// presenceAt; presenceRead is when everyone's was last read.
 	presenceTarget           string
@@ -141,6 +146,7 @@ func New(opts Options) Model {
 		m.screen = common.ScreenList
 		m.list.SetFocused(true)
 	}
+	m.startReview = opts.Review && opts.IncidentID != 0
 	m.resize()
 	return m
 }
@@ -172,6 +178,9 @@ func (m Model) Init() tea.Cmd {
 	if m.ctx.IncidentID != 0 {
 		m.loading = true
 		cmds = append(cmds, m.openCmds()...)
+		if m.startReview {
+			cmds = append(cmds, func() tea.Msg { return common.SwitchScreenMsg{Screen: common.ScreenReview} })
+		}
 	} else {
 		cmds = append(cmds, list.LoadCmd(m.ctx.Store, m.ctx.Now(), m.ctx.Policy()))
 	}

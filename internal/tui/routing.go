@@ -10,6 +10,7 @@ import (
 	"github.com/warroom-cli/warroom/internal/tui/list"
 	"github.com/warroom-cli/warroom/internal/tui/preview"
 	"github.com/warroom-cli/warroom/internal/tui/retro"
+	"github.com/warroom-cli/warroom/internal/tui/review"
 )
 
 // newScreen builds the full screen s (nil for screens the root draws
@@ -24,6 +25,8 @@ func newScreen(ctx *common.Context, s common.Screen) common.Component {
 		return retro.New(ctx)
 	case common.ScreenPreview:
 		return preview.New(ctx)
+	case common.ScreenReview:
+		return review.New(ctx)
 	}
 	return nil
 }
@@ -167,6 +170,13 @@ func (m *Model) switchTo(s common.Screen) tea.Cmd {
 			cmds = append(cmds, c.Init())
 		}
 		m.screens[s] = c.SetFocused(true)
+	}
+	// A screen left behind stays built but loses the keys, and stops what
+	// it does only while in front (the review's presenting).
+	for other, c := range m.screens {
+		if other != s {
+			m.screens[other] = c.SetFocused(false)
+		}
 	}
 	m.list.SetFocused(s == common.ScreenList)
 	m.screen = s

@@ -266,8 +266,8 @@ func (c captureLine) submit() (captureLine, tea.Cmd) {
 	c.Err = ""
 	save := c.Changed()
 	switch capt.Command {
-	case incident.CmdRetro, incident.CmdList, incident.CmdPreview, incident.CmdHelp:
-		s := map[incident.Command]common.Screen{incident.CmdRetro: common.ScreenRetro, incident.CmdList: common.ScreenList, incident.CmdPreview: common.ScreenPreview, incident.CmdHelp: common.ScreenHelp}[capt.Command]
+	case incident.CmdRetro, incident.CmdReview, incident.CmdList, incident.CmdPreview, incident.CmdHelp:
+		s := map[incident.Command]common.Screen{incident.CmdRetro: common.ScreenRetro, incident.CmdReview: common.ScreenReview, incident.CmdList: common.ScreenList, incident.CmdPreview: common.ScreenPreview, incident.CmdHelp: common.ScreenHelp}[capt.Command]
 		return c, tea.Batch(save, func() tea.Msg { return common.SwitchScreenMsg{Screen: s} })
 	case incident.CmdPublish:
 		// The comms pane publishes: it holds the draft as typed and asks

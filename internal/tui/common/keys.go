@@ -59,6 +59,7 @@ type KeyMap struct {
 	CommsPane     CommsKeys
 	RetroScreen   *RetroKeys
 	PreviewScreen *PreviewKeys
+	ReviewScreen  *ReviewKeys
 }
 
 // CommandKey is a key that starts a slash command.
@@ -77,6 +78,7 @@ func DefaultKeyMap() *KeyMap {
 		CommsPane:     DefaultCommsKeys(),
 		RetroScreen:   DefaultRetroKeys(),
 		PreviewScreen: DefaultPreviewKeys(),
+		ReviewScreen:  DefaultReviewKeys(),
 
 		Quit:     b([]string{"ctrl+c"}, "ctrl+c", "quit"),
 		Help:     b([]string{"?", "f1"}, "?", "help"),
@@ -256,5 +258,34 @@ func DefaultPreviewKeys() *PreviewKeys {
 		Write:   b([]string{"w"}, "w", "write .md file"),
 		Copy:    b([]string{"y", "c"}, "y", "copy Markdown"),
 		Refresh: b([]string{"r"}, "r", "re-render"),
+	}
+}
+
+// ReviewKeys are the review meeting's keys. The comment line always has
+// the cursor, so the keys are those that do not type: tab pages through
+// the retro, arrows scroll the page.
+type ReviewKeys struct {
+	Next, Prev     key.Binding
+	Up, Down       key.Binding
+	PageUp, PageDn key.Binding
+	Send           key.Binding
+	Leave          key.Binding
+	Present        key.Binding
+}
+
+func DefaultReviewKeys() *ReviewKeys {
+	b := func(keys []string, k, help string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, help))
+	}
+	return &ReviewKeys{
+		Next:    b([]string{"tab"}, "tab", "next section"),
+		Prev:    b([]string{"shift+tab"}, "shift+tab", "previous section"),
+		Up:      b([]string{"up"}, "↑/↓", "scroll"),
+		Down:    b([]string{"down"}, "↓", "scroll down"),
+		PageUp:  b([]string{"pgup"}, "pgup/pgdn", "page"),
+		PageDn:  b([]string{"pgdown"}, "pgdn", "page down"),
+		Send:    b([]string{"enter"}, "enter", "add comment"),
+		Leave:   b([]string{"esc"}, "esc", "leave review"),
+		Present: b([]string{"ctrl+p"}, "ctrl+p", "present"),
 	}
 }

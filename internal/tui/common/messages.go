@@ -17,11 +17,12 @@ const (
 	ScreenRetro
 	ScreenPreview
 	ScreenHelp
+	ScreenReview
 )
 
 var screenNames = map[Screen]string{
 	ScreenCockpit: "cockpit", ScreenList: "incident list", ScreenRetro: "retro",
-	ScreenPreview: "preview", ScreenHelp: "help",
+	ScreenPreview: "preview", ScreenHelp: "help", ScreenReview: "review",
 }
 
 func (s Screen) String() string { return screenNames[s] }
