@@ -76,7 +76,7 @@ type (
 		state presenting
 		ok    bool
 	}
-	lineLoadedMsg struct{ text string }
+	lineLoadedMsg   struct{ text string }
 	commentSavedMsg struct {
 		uid string
 		err error
@@ -456,7 +456,9 @@ func (r *Model) key(msg tea.KeyMsg) tea.Cmd {
 		if r.Presenting() {
 			return nil
 		}
-		return tea.Batch(r.present(), func() tea.Msg { return common.StatusMsg{Text: "You present now; tab moves the room to the next section"} })
+		return tea.Batch(r.present(), func() tea.Msg {
+			return common.StatusMsg{Text: "You present now; tab moves the room to the next section"}
+		})
 	case key.Matches(msg, k.Up):
 		r.vp.ScrollUp(1)
 		return nil
