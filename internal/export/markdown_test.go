@@ -632,11 +632,7 @@ func TestMarkdownFactorsAndReview(t *testing.T) {
 			t.Errorf("export lacks %q", want)
 		}
 	}
-	var hs []string
-	for _, h := range outline(parse(out), out) {
-		hs = append(hs, h)
-	}
-	got := strings.Join(hs, " | ")
+	got := strings.Join(outline(parse(out), out), " | ")
 	for _, want := range []string{"h2 Five whys | h2 Contributing factors | h2 Actions", "h2 Review | h2 Contributors"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("outline %q lacks %q", got, want)
