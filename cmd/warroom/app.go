@@ -53,6 +53,13 @@ func (a *app) openStore() (*store.Store, error) {
 	return store.Open(a.databasePath())
 }
 
+// openForOneWrite opens the database for a process that writes once and
+// exits (warroom log): the schema check happens in that write's own
+// transaction, so the file is opened once.
+func (a *app) openForOneWrite() (*store.Store, error) {
+	return store.OpenDeferred(a.databasePath())
+}
+
 // openExisting opens the database for a command that only reads, or that
 // changes what must already be there (edit, delete): a missing file is an
 // error naming the path, so a mistyped --db creates nothing.

@@ -80,23 +80,21 @@ the same incident writes nothing, prints the entry the first one logged, and exi
 				}
 				c.Key = key
 			}
-			st, err := a.openStore()
+			st, err := a.openForOneWrite()
 			if err != nil {
 				return err
 			}
-			// With an explicit id the write itself reports a missing
-			// incident, which saves a read of the file on this hot path;
-			// without one, only the heads' statuses are read.
+			// The write itself reports a missing incident and, with no
+			// id (0), finds the only open one from the heads' statuses,
+			// so this hot path opens the file once.
 			var incID int64
 			if id != "" {
-				incID, err = incident.ParseID(id)
-			} else {
-				incID, err = st.OnlyOpenIncident()
-			}
-			if err != nil {
-				return err
+				if incID, err = incident.ParseID(id); err != nil {
+					return err
+				}
 			}
 			res, err := st.Apply(incID, c, now, a.cfg.Author, a.cfg.Policy())
+			incID = res.ID
 			if errors.Is(err, incident.ErrScreenCommand) {
 				return fmt.Errorf("/%s opens a screen in the cockpit; run warroom open %s to use it", c.Command, incident.FormatID(incID))
 			}

@@ -64,29 +64,40 @@ func (s *Store) IncidentsForSearch(mayMatch func(entry []byte) bool) ([]*inciden
 // that made `warroom log TEXT` take twice as long as `warroom log -i ID
 // TEXT`.
 func (s *Store) OnlyOpenIncident() (int64, error) {
-	var heads [][]byte
+	var id int64
 	err := s.view(func(tx *bolt.Tx) error {
-		eachIncident(tx, true, func(b *bolt.Bucket) { heads = append(heads, bytes.Clone(b.Get(keyHead))) })
-		return nil
+		var err error
+		id, err = onlyOpenIn(tx)
+		return err
 	})
-	if err != nil {
-		return 0, err
-	}
+	return id, err
+}
+
+// onlyOpenIn finds the only open incident in tx, decoding each head's id
+// and status only.
+func onlyOpenIn(tx *bolt.Tx) (int64, error) {
 	var open []string
 	var id int64
-	for _, h := range heads {
+	var err error
+	eachIncident(tx, true, func(b *bolt.Bucket) {
+		if err != nil {
+			return
+		}
 		var head struct {
 			ID     int64           `json:"id"`
 			Status incident.Status `json:"status"`
 		}
-		if err := decodeJSON(h, &head); err != nil {
-			return 0, err
+		if err = decodeJSON(b.Get(keyHead), &head); err != nil {
+			return
 		}
 		inc := incident.Incident{ID: head.ID, Status: head.Status}
 		if inc.Open() {
 			open = append(open, inc.Key())
 			id = inc.ID
 		}
+	})
+	if err != nil {
+		return 0, err
 	}
 	switch len(open) {
 	case 0:

@@ -604,6 +604,8 @@ func (s *Store) AppendEntry(id int64, e incident.Entry) (incident.Entry, error) 
 // in, so a screen can show it without reading the incident again.
 type Applied struct {
 	incident.Result
+	// ID is the incident changed (the one resolved, when Apply was given 0).
+	ID   int64
 	Head *incident.Incident // the incident's own fields after the change
 	Tx   uint64
 	// Repeated reports that the capture's idempotency key was recorded
@@ -615,11 +617,20 @@ type Applied struct {
 // Apply parses nothing: it applies an already parsed capture line to the
 // incident in one transaction (timeline entries, the fold of them into the
 // head, a public update, the draft), so the change and its record land
-// together or not at all.
+// together or not at all. An id of 0 means the only open incident, found
+// in the same transaction (see OnlyOpenIncident); out.ID says which, also
+// when the capture is refused.
 func (s *Store) Apply(id int64, c incident.Capture, now time.Time, author string, p incident.Policy) (Applied, error) {
 	var out Applied
 	err := s.update(func(tx *bolt.Tx) error {
-		out = Applied{Tx: uint64(tx.ID())}
+		out = Applied{Tx: uint64(tx.ID()), ID: id}
+		if id == 0 {
+			var err error
+			if id, err = onlyOpenIn(tx); err != nil {
+				return err
+			}
+			out.ID = id
+		}
 		b, err := incidentBucket(tx, id)
 		if err != nil {
 			return err
@@ -637,7 +648,7 @@ func (s *Store) Apply(id int64, c incident.Capture, now time.Time, author string
 				return err
 			}
 			if found {
-				out = Applied{Head: inc, Repeated: true}
+				out = Applied{ID: id, Head: inc, Repeated: true}
 				out.Entries = []incident.Entry{orig}
 				return errNoChanges
 			}

@@ -127,6 +127,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -199,6 +200,10 @@ type Store struct {
 	// it: bbolt locks the file shared for them anyway.
 	mu sync.RWMutex
 
+	// unchecked is set by OpenDeferred until a transaction has checked
+	// the schema (and migrated it) as its first step.
+	unchecked atomic.Bool
+
 	// lockBudget overrides LockTimeout when not zero, so tests need not
 	// wait seconds to see a lock reported.
 	lockBudget time.Duration
@@ -215,49 +220,88 @@ type Store struct {
 // directory) if it does not exist, and migrating its schema. An existing file
 // that is not a warroom database is reported and never modified.
 func Open(path string) (*Store, error) {
-	s := &Store{path: path}
-	fi, err := os.Stat(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-			return nil, fmt.Errorf("cannot create the folder for the database %s: %w", path, unwrapPath(err))
+	s, exists, err := prepare(path)
+	if err != nil {
+		return nil, err
+	}
+	if !exists {
+		if err := s.update(func(tx *bolt.Tx) error { return migrate(tx, 0) }); err != nil {
+			return nil, err
 		}
-	case err != nil:
-		return nil, fmt.Errorf("cannot read the database %s: %w", path, unwrapPath(err))
-	case fi.IsDir():
-		return nil, fmt.Errorf("the database %s is a folder; give the path of a file: %w", path, ErrNotBolt)
-	case fi.Size() == 0:
-		return nil, fmt.Errorf("the database %s is an empty file; delete it or choose another path: %w", path, ErrNotBolt)
+		return s, nil
 	}
 	// Only write when the schema needs it, so a database that is already
 	// current is opened read-only and left untouched.
 	var version uint64
-	needsInit := err != nil
-	if !needsInit {
-		err = s.view(func(tx *bolt.Tx) error {
-			if m := tx.Bucket(bucketMeta); m != nil {
-				if v := m.Get(keySchema); len(v) == 8 {
-					version = binary.BigEndian.Uint64(v)
-				}
-			}
-			if tx.Bucket(bucketIncidents) == nil && tx.Bucket(bucketMeta) == nil && len(allBuckets(tx)) > 0 {
-				return fmt.Errorf("the database %s belongs to another program: %w", path, ErrNotBolt)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		if version > SchemaVersion {
-			return nil, fmt.Errorf("the database %s was written by a newer warroom (schema %d); upgrade warroom: %w", path, version, ErrTooNew)
-		}
+	if err := s.view(func(tx *bolt.Tx) error {
+		var err error
+		version, err = s.schemaOf(tx)
+		return err
+	}); err != nil {
+		return nil, err
 	}
-	if needsInit || version < SchemaVersion {
+	if version < SchemaVersion {
 		if err := s.update(func(tx *bolt.Tx) error { return migrate(tx, version) }); err != nil {
 			return nil, err
 		}
 	}
 	return s, nil
+}
+
+// OpenDeferred is Open for a process that makes one write and exits
+// (warroom log): the schema check and any migration Open makes in a
+// transaction of its own are made as the first step of the first
+// transaction instead, so logging a line opens the file once. A file that
+// is not a warroom database, or one too new, is reported by that first
+// call with the same sentence Open would give.
+func OpenDeferred(path string) (*Store, error) {
+	s, exists, err := prepare(path)
+	if err != nil {
+		return nil, err
+	}
+	if !exists {
+		return Open(path)
+	}
+	s.unchecked.Store(true)
+	return s, nil
+}
+
+// prepare checks what is at path before bbolt opens it, creating the
+// folder of a database not there yet; exists reports a file.
+func prepare(path string) (s *Store, exists bool, err error) {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, false, fmt.Errorf("cannot create the folder for the database %s: %w", path, unwrapPath(err))
+		}
+		return &Store{path: path}, false, nil
+	case err != nil:
+		return nil, false, fmt.Errorf("cannot read the database %s: %w", path, unwrapPath(err))
+	case fi.IsDir():
+		return nil, false, fmt.Errorf("the database %s is a folder; give the path of a file: %w", path, ErrNotBolt)
+	case fi.Size() == 0:
+		return nil, false, fmt.Errorf("the database %s is an empty file; delete it or choose another path: %w", path, ErrNotBolt)
+	}
+	return &Store{path: path}, true, nil
+}
+
+// schemaOf reads the schema version, refusing another program's file and
+// one written by a newer warroom.
+func (s *Store) schemaOf(tx *bolt.Tx) (uint64, error) {
+	var version uint64
+	if m := tx.Bucket(bucketMeta); m != nil {
+		if v := m.Get(keySchema); len(v) == 8 {
+			version = binary.BigEndian.Uint64(v)
+		}
+	}
+	if tx.Bucket(bucketIncidents) == nil && tx.Bucket(bucketMeta) == nil && len(allBuckets(tx)) > 0 {
+		return 0, fmt.Errorf("the database %s belongs to another program: %w", s.path, ErrNotBolt)
+	}
+	if version > SchemaVersion {
+		return 0, fmt.Errorf("the database %s was written by a newer warroom (schema %d); upgrade warroom: %w", s.path, version, ErrTooNew)
+	}
+	return version, nil
 }
 
 // OpenExisting is Open for commands that only read (list, show, search,
@@ -344,6 +388,30 @@ func (s *Store) explainOpen(err error) error {
 // view runs fn in a read-only transaction on a freshly opened read-only
 // handle, closed before it returns so the shared lock lasts no longer than fn.
 func (s *Store) view(fn func(tx *bolt.Tx) error) (err error) {
+	if s.unchecked.Load() {
+		// The first call of a deferred Store checks the schema; one that
+		// needs migrating is migrated by a write first.
+		var version uint64
+		err := s.viewChecked(func(tx *bolt.Tx) error {
+			var err error
+			if version, err = s.schemaOf(tx); err != nil || version < SchemaVersion {
+				return err
+			}
+			s.unchecked.Store(false)
+			return fn(tx)
+		})
+		if err != nil || !s.unchecked.Load() {
+			return err
+		}
+		if err := s.update(func(tx *bolt.Tx) error { return errNoChanges }); err != nil {
+			return err
+		}
+	}
+	return s.viewChecked(fn)
+}
+
+// viewChecked is view once the schema is known to be current.
+func (s *Store) viewChecked(fn func(tx *bolt.Tx) error) (err error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	s.awaitTurn()
@@ -374,7 +442,32 @@ func (s *Store) update(fn func(tx *bolt.Tx) error) (err error) {
 	s.took()
 	defer s.released()
 	defer db.Close()
-	err = db.Update(fn)
+	checked := false
+	err = db.Update(func(tx *bolt.Tx) error {
+		if !s.unchecked.Load() {
+			return fn(tx)
+		}
+		version, err := s.schemaOf(tx)
+		if err != nil {
+			return err
+		}
+		if version == SchemaVersion {
+			checked = true
+			return fn(tx)
+		}
+		if err := migrate(tx, version); err != nil {
+			return err
+		}
+		checked = true
+		// The migration is kept even when fn changes nothing.
+		if err := fn(tx); !errors.Is(err, errNoChanges) {
+			return err
+		}
+		return nil
+	})
+	if checked && (err == nil || errors.Is(err, errNoChanges)) {
+		s.unchecked.Store(false)
+	}
 	if errors.Is(err, errNoChanges) {
 		return nil
 	}
