@@ -1,6 +1,8 @@
 package main
 
 import (
+	"golang.org/x/term"
+
 	"encoding/json"
 	"io"
 	"os"
@@ -106,6 +108,7 @@ func firstSentence(err error) string {
 // isTerminal reports whether f is a terminal, so commands that open the
 // cockpit can refuse politely when scripted.
 func isTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	// A character device is not enough: /dev/null is one too, and a
+	// script's `warroom demo >/dev/null` must not start the cockpit.
+	return term.IsTerminal(int(f.Fd()))
 }

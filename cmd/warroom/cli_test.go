@@ -278,6 +278,17 @@ func TestBackupAndConfig(t *testing.T) {
 	e.fails("not a duration", "list")
 }
 
+func TestDevNullIsNotATerminal(t *testing.T) {
+	f, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if isTerminal(f) {
+		t.Error("/dev/null counts as a terminal, so `warroom demo >/dev/null` would start the cockpit")
+	}
+}
+
 func TestDemoTwiceReopensTheSameIncident(t *testing.T) {
 	e := newEnv(t)
 	if out := e.ok("demo"); !strings.Contains(out, "Created the demo incident INC-1") {
@@ -293,6 +304,28 @@ func TestDemoTwiceReopensTheSameIncident(t *testing.T) {
 	again := e.show("1")
 	if len(again.Entries) != len(first.Entries) || len(again.Updates) != len(first.Updates) {
 		t.Fatalf("the second demo duplicated: %d entries (was %d)", len(again.Entries), len(first.Entries))
+	}
+	// The demo retro has its contributing factors, each linked to entries
+	// that exist, once however often the demo runs.
+	var retro struct {
+		Factors []struct {
+			Cause    string `json:"cause"`
+			Evidence []struct {
+				ID      int64 `json:"id"`
+				Deleted bool  `json:"deleted"`
+			} `json:"evidence"`
+		} `json:"factors"`
+	}
+	if err := json.Unmarshal(again.Retro, &retro); err != nil {
+		t.Fatal(err)
+	}
+	if len(retro.Factors) != 4 {
+		t.Fatalf("the demo has %d contributing factors, want 4", len(retro.Factors))
+	}
+	for _, f := range retro.Factors {
+		if len(f.Evidence) == 0 || f.Evidence[0].ID == 0 || f.Evidence[0].Deleted {
+			t.Errorf("factor %q is not linked to a timeline entry: %+v", f.Cause, f.Evidence)
+		}
 	}
 	if out := e.ok("list", "--all"); strings.Contains(out, "INC-2") {
 		t.Fatalf("a second demo incident was created:\n%s", out)

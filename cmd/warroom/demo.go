@@ -32,6 +32,9 @@ retrospective) and open the cockpit on it, so a newcomer sees a full cockpit at 
 			if err != nil {
 				return err
 			}
+			if err := linkDemoFactors(st, res.ID, a); err != nil {
+				return err
+			}
 			key := incident.FormatID(res.ID)
 			verb := "Created"
 			if !res.Created {
@@ -77,4 +80,21 @@ func (a *app) demoPast(st *store.Store) error {
 	}
 	printf(a.stdout, "Recorded a past incident, %s, from its chat log (see warroom log --help for --file)\n", incident.FormatID(res.ID))
 	return nil
+}
+
+// linkDemoFactors gives the demo retro its contributing factors once the
+// entries they link to have their uids from the store.
+func linkDemoFactors(st *store.Store, id int64, a *app) error {
+	inc, err := st.Incident(id)
+	if err != nil || len(inc.Retro.Factors) > 0 {
+		return err
+	}
+	factors := incident.DemoFactors(inc)
+	_, err = st.UpdateRetro(id, "amara", a.now(), func(r *incident.Retro) error {
+		if len(r.Factors) == 0 {
+			r.Factors = factors
+		}
+		return nil
+	})
+	return err
 }

@@ -1,6 +1,7 @@
 package incident
 
 import (
+	"strings"
 	"time"
 )
 
@@ -134,4 +135,35 @@ func Demo(now time.Time) *Incident {
 		},
 	}
 	return inc
+}
+
+// DemoFactors are the demo retro's contributing factors, linked to the
+// entries of inc (the demo as stored, so its entries have uids) that show
+// them.
+func DemoFactors(inc *Incident) []Factor {
+	find := func(prefix string) []string {
+		for _, e := range inc.Entries {
+			if strings.HasPrefix(e.Text, prefix) && e.UID != "" {
+				return []string{e.UID}
+			}
+		}
+		return nil
+	}
+	join := func(lists ...[]string) []string {
+		var out []string
+		for _, l := range lists {
+			out = append(out, l...)
+		}
+		return out
+	}
+	return []Factor{
+		{UID: "demo-f1", Cause: "The release note did not say v2.14 changed how card authorisation retries", Author: "chen",
+			Evidence: join(find("payments-api v2.14 went out"), find("Retry storm"))},
+		{UID: "demo-f2", Cause: "Raising the pool hid the retry storm for a few minutes instead of showing it", Author: "dana",
+			Evidence: join(find("Raised the pgbouncer pool"), find("No improvement"))},
+		{UID: "demo-f3", Cause: "The VAT fix in the same release ruled out a quick rollback", Author: "amara",
+			Evidence: find("No rollback yet")},
+		{UID: "demo-f4", Cause: "The canary was already set up for payments-api, so the hotfix could be tried on 10% first", Lucky: true, Author: "chen",
+			Evidence: join(find("Hotfix v2.14.1 built"), find("Canary healthy"))},
+	}
 }
