@@ -51,20 +51,9 @@ func newReviewCmd(a *app) *cobra.Command {
 			"With no id: the only open incident, else the most recently resolved one.",
 		Args: maxOneArg("incident id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			arg := optionalArg(args)
-			if arg == "" {
-				st, err := a.openStore()
-				if err != nil {
-					return err
-				}
-				id, err := st.ResolveID("")
-				if errors.Is(err, store.ErrNotFound) {
-					id, err = latestResolved(st)
-				}
-				if err != nil {
-					return err
-				}
-				arg = fmt.Sprint(id)
+			arg, err := a.incidentArg(args, latestResolved)
+			if err != nil {
+				return err
 			}
 			return a.runTUI(arg, true)
 		},
@@ -92,19 +81,31 @@ func newOpenCmd(a *app) *cobra.Command {
 		Long:  "Open the cockpit on an incident; with no id, on the only open incident.",
 		Args:  maxOneArg("incident id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			arg := optionalArg(args)
-			if arg == "" {
-				st, err := a.openStore()
-				if err != nil {
-					return err
-				}
-				id, err := st.ResolveID("")
-				if err != nil {
-					return err
-				}
-				arg = fmt.Sprint(id)
+			arg, err := a.incidentArg(args, nil)
+			if err != nil {
+				return err
 			}
 			return a.runCockpit(arg)
 		},
 	}
+}
+
+// incidentArg is the incident a screen command opens: the one named, else
+// the only open one, else (when there is none open) what orElse picks.
+func (a *app) incidentArg(args []string, orElse func(*store.Store) (int64, error)) (string, error) {
+	if arg := optionalArg(args); arg != "" {
+		return arg, nil
+	}
+	st, err := a.openStore()
+	if err != nil {
+		return "", err
+	}
+	id, err := st.ResolveID("")
+	if errors.Is(err, store.ErrNotFound) && orElse != nil {
+		id, err = orElse(st)
+	}
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprint(id), nil
 }
