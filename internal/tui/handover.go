@@ -24,18 +24,11 @@ type handoverSeenMsg struct {
 
 // readHandoverSeenCmd reads which brief this person saw last.
 func readHandoverSeenCmd(ctx *common.Context) tea.Cmd {
-	st, id, name := ctx.Store, ctx.IncidentID, handoverSeenName(ctx.Author)
-	if st == nil || id == 0 {
-		return nil
-	}
-	return func() tea.Msg {
-		v, err := st.UIState(id, name)
-		if err != nil {
-			return nil
-		}
+	id := ctx.IncidentID
+	return common.ReadStateCmd(ctx, handoverSeenName(ctx.Author), func(v string) tea.Msg {
 		seen, _ := strconv.ParseInt(v, 10, 64)
 		return handoverSeenMsg{id: id, seen: seen}
-	}
+	})
 }
 
 // showBrief puts the newest brief not yet seen (and not written by this

@@ -52,5 +52,22 @@ func SaveLineCmd(st *store.Store, id int64, name, value string) tea.Cmd {
 	}
 }
 
+// ReadStateCmd reads the per-incident record name (a half-typed line, a
+// form kept across quits, a shared marker) of the incident on screen and
+// hands its value to msg; a record never written reads as "".
+func ReadStateCmd(ctx *Context, name string, msg func(value string) tea.Msg) tea.Cmd {
+	st, id := ctx.Store, ctx.IncidentID
+	if st == nil || id == 0 {
+		return nil
+	}
+	return func() tea.Msg {
+		v, err := st.UIState(id, name)
+		if err != nil {
+			return ErrMsg{Err: err}
+		}
+		return msg(v)
+	}
+}
+
 // ErrNoIncident is shown when a key needs an incident and none is open.
 var ErrNoIncident = errors.New("no incident is open; pick one from the list or declare one with ctrl+n")

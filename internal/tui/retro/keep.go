@@ -90,17 +90,8 @@ func (s *Model) formChanged() tea.Cmd {
 
 // loadFormCmd reads the form kept from last time.
 func (s *Model) loadFormCmd() tea.Cmd {
-	st, id, name := s.ctx.Store, s.ctx.IncidentID, FormStateName(s.ctx.Author)
-	if st == nil || id == 0 {
-		return nil
-	}
-	return func() tea.Msg {
-		v, err := st.UIState(id, name)
-		if err != nil {
-			return common.ErrMsg{Err: err}
-		}
-		return retroFormLoadedMsg{id: id, form: v}
-	}
+	id := s.ctx.IncidentID
+	return common.ReadStateCmd(s.ctx, FormStateName(s.ctx.Author), func(v string) tea.Msg { return retroFormLoadedMsg{id: id, form: v} })
 }
 
 // restoreForm opens a kept form again with what was typed, and says so.

@@ -261,36 +261,18 @@ func (r *Model) render() tea.Cmd {
 
 // readState reads who presents.
 func (r *Model) readState() tea.Cmd {
-	st, id := r.ctx.Store, r.ctx.IncidentID
-	if st == nil || id == 0 {
-		return nil
-	}
-	return func() tea.Msg {
-		v, err := st.UIState(id, stateName)
-		if err != nil || v == "" {
-			return stateMsg{}
-		}
+	return common.ReadStateCmd(r.ctx, stateName, func(v string) tea.Msg {
 		var p presenting
-		if json.Unmarshal([]byte(v), &p) != nil {
+		if v == "" || json.Unmarshal([]byte(v), &p) != nil {
 			return stateMsg{}
 		}
 		return stateMsg{state: p, ok: true}
-	}
+	})
 }
 
 // loadLine reads a comment half-typed last time.
 func (r *Model) loadLine() tea.Cmd {
-	st, id, name := r.ctx.Store, r.ctx.IncidentID, lineName(r.ctx.Author)
-	if st == nil || id == 0 {
-		return nil
-	}
-	return func() tea.Msg {
-		v, err := st.UIState(id, name)
-		if err != nil {
-			return nil
-		}
-		return lineLoadedMsg{text: v}
-	}
+	return common.ReadStateCmd(r.ctx, lineName(r.ctx.Author), func(v string) tea.Msg { return lineLoadedMsg{text: v} })
 }
 
 // present makes this person the presenter of the page on screen.
