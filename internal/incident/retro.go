@@ -451,28 +451,18 @@ func AddAction(r *Retro, a Action, author string, now time.Time, uid func() stri
 // hand in an imported file, or before whys had ids), so they can be edited.
 // It reports whether any changed.
 func FillActionUIDs(r *Retro, uid func() string) bool {
+	changed := fillUIDs(r.Whys, func(w *Why) *string { return &w.UID }, uid)
+	changed = fillUIDs(r.Actions, func(a *Action) *string { return &a.UID }, uid) || changed
+	changed = fillUIDs(r.Factors, func(f *Factor) *string { return &f.UID }, uid) || changed
+	return fillUIDs(r.Review, func(c *ReviewComment) *string { return &c.UID }, uid) || changed
+}
+
+// fillUIDs gives each item whose uid field is empty one from uid.
+func fillUIDs[T any](items []T, field func(*T) *string, uid func() string) bool {
 	changed := false
-	for i := range r.Whys {
-		if r.Whys[i].UID == "" {
-			r.Whys[i].UID = uid()
-			changed = true
-		}
-	}
-	for i := range r.Actions {
-		if r.Actions[i].UID == "" {
-			r.Actions[i].UID = uid()
-			changed = true
-		}
-	}
-	for i := range r.Factors {
-		if r.Factors[i].UID == "" {
-			r.Factors[i].UID = uid()
-			changed = true
-		}
-	}
-	for i := range r.Review {
-		if r.Review[i].UID == "" {
-			r.Review[i].UID = uid()
+	for i := range items {
+		if f := field(&items[i]); *f == "" {
+			*f = uid()
 			changed = true
 		}
 	}
