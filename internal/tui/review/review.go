@@ -578,6 +578,10 @@ func (r *Model) topLine() string {
 	where := ""
 	if len(r.pages) > 0 {
 		where = st.Bold.Render(incident.CleanLine(r.Current())) + st.Faint.Render(fmt.Sprintf(" %d/%d", r.sel+1, len(r.pages)))
+		if r.vp.TotalLineCount() > r.vp.Height {
+			// The page runs on below: say how far down this is.
+			where += st.Faint.Render(fmt.Sprintf(" ↓%.0f%%", r.vp.ScrollPercent()*100))
+		}
 	}
 	who := st.Faint.Render("  nobody presents")
 	switch {
