@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/warroom-cli/warroom/internal/export"
 	"os"
 	"path/filepath"
 	"slices"
@@ -51,12 +52,24 @@ func TestExportAllIntoAFolder(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(stale, []byte("old"), 0o644); err != nil {
+	// A file an earlier export wrote (it carries the generated marker) is
+	// stale once its incident is gone; one a person wrote is not ours.
+	if err := os.WriteFile(stale, export.Generated([]byte("# INC-9: Old name\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	notes := filepath.Join(dir, "INC-1-notes.md")
+	if err := os.WriteFile(notes, []byte("hand-written notes\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	msg := e.ok("export", "--all", "--dir", dir)
 	if !strings.Contains(msg, "Wrote 2 incidents and index.md") || !strings.Contains(msg, "removed 1 stale file (INC-9-old-name.md)") {
 		t.Errorf("export --all printed %q", msg)
+	}
+	if data, err := os.ReadFile(notes); err != nil || string(data) != "hand-written notes\n" {
+		t.Errorf("export --all touched the hand-written INC-1-notes.md (%v)", err)
+	}
+	if err := os.Remove(notes); err != nil {
+		t.Fatal(err)
 	}
 	ents, _ := os.ReadDir(dir)
 	var names []string
