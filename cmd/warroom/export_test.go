@@ -1,12 +1,13 @@
 package main
 
 import (
-	"github.com/warroom-cli/warroom/internal/export"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/warroom-cli/warroom/internal/export"
 )
 
 func TestExportMarkdownAndJSON(t *testing.T) {
