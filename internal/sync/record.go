@@ -1,0 +1,131 @@
+package sync
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/warroom-cli/warroom/internal/export"
+	"github.com/warroom-cli/warroom/internal/incident"
+)
+
+// uidLen is how much of the uid a file name carries: 8 hex digits tell
+// apart the incidents of any one team's repository, and keep names short.
+const uidLen = 8
+
+// Base is the repository name of inc without its extension:
+// "checkout-failing-3f9a2c1b". It is made from the title and the uid, never
+// from INC-n, which each database numbers on its own, so every laptop
+// writes the same incident under the same name.
+func Base(inc *incident.Incident) string {
+	tag := inc.UID
+	if len(tag) > uidLen {
+		tag = tag[:uidLen]
+	}
+	if tag == "" {
+		tag = strings.ToLower(inc.Key())
+	}
+	return export.Slug(inc.Title) + "-" + tag
+}
+
+// ownName reports whether name (a .md file) is one Base gives: a slug, a
+// hyphen and eight lower-case hex digits.
+func ownName(name string) bool {
+	rest, ok := strings.CutSuffix(name, ".md")
+	if !ok || len(rest) < uidLen+2 {
+		return false
+	}
+	tag, slug := rest[len(rest)-uidLen:], rest[:len(rest)-uidLen-1]
+	if rest[len(rest)-uidLen-1] != '-' || strings.Trim(tag, "0123456789abcdef") != "" {
+		return false
+	}
+	return slug != "" && strings.Trim(slug, "abcdefghijklmnopqrstuvwxyz0123456789-") == ""
+}
+
+// Record is the JSON file of inc in the repository: the export's Doc with
+// what only one database means taken out (entry and update ids, the
+// references between entries, a retro due time computed from the local
+// configuration), so that two laptops holding the same record write the
+// same bytes and a sync only commits what someone changed. The uid fields
+// carry the identity; import never reads the ids.
+func Record(inc *incident.Incident, p incident.Policy) ([]byte, error) {
+	d := export.NewDoc(inc, p)
+	for i := range d.Entries {
+		d.Entries[i].ID, d.Entries[i].Ref = 0, 0
+	}
+	for i := range d.Updates {
+		d.Updates[i].ID = 0
+	}
+	if !d.Retro.DueSet {
+		d.Retro.Due = nil
+	}
+	d.Updated = lastChange(d)
+	return d.Encode()
+}
+
+// lastChange is the latest time the record itself holds: the stored
+// "updated" is when this database last wrote the incident, which an import
+// moves, so two laptops with the same record would disagree on it.
+func lastChange(d export.Doc) time.Time {
+	last := d.Created
+	later := func(t time.Time) {
+		if t.After(last) {
+			last = t
+		}
+	}
+	for _, e := range d.Entries {
+		later(e.RecordedAt)
+		if e.EditedAt != nil {
+			later(*e.EditedAt)
+		}
+	}
+	for _, u := range d.Updates {
+		later(u.At)
+	}
+	for _, c := range d.Changes {
+		later(c.At)
+	}
+	for _, s := range d.Retro.Sections {
+		if s.Edited != nil {
+			later(*s.Edited)
+		}
+		for _, p := range s.Perspectives {
+			later(p.Edited)
+		}
+	}
+	return last
+}
+
+// readRecords reads every warroom record (*.json) at the top of dir. A
+// JSON file that is not a warroom export (no format_version) is someone
+// else's and skipped; a record that is damaged is an error naming it.
+func readRecords(dir string) ([]*incident.Incident, []string, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, nil, errorf("cannot list the repository %s: %v", dir, err)
+	}
+	var incs []*incident.Incident
+	var names []string
+	for _, e := range ents {
+		if !e.Type().IsRegular() || !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, nil, errorf("cannot read %s: %v", path, err)
+		}
+		if !bytes.Contains(data, []byte(`"format_version"`)) {
+			continue
+		}
+		inc, err := export.ParseJSON(data)
+		if err != nil {
+			return nil, nil, errorf("cannot read the record %s: %v; fix it or restore it with git checkout", path, err)
+		}
+		incs = append(incs, inc)
+		names = append(names, e.Name())
+	}
+	return incs, names, nil
+}
