@@ -57,7 +57,7 @@ repository as git left it and the database unchanged. git must be installed.`,
 				return err
 			}
 			res, err := wsync.Run(wsync.Options{
-				Store: st, Dir: repo, Remote: strings.TrimSpace(remote), Export: opts, Now: a.now,
+				Store: st, Dir: repo, Remote: strings.TrimSpace(remote), Export: opts,
 				Author: a.cfg.Author, Driver: wsync.DriverCommand(exe),
 			})
 			if err != nil {

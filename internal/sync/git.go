@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 )
 
@@ -58,6 +59,13 @@ func (g *git) runFull(args ...string) (stdout string, code int, err error) {
 		if i := strings.LastIndex(msg, "\n"); i >= 0 && strings.HasPrefix(msg[i+1:], "fatal:") {
 			msg = msg[i+1:]
 		}
+		if lock := leftLock(msg); lock != "" {
+			if !filepath.IsAbs(lock) {
+				lock = filepath.Join(g.dir, lock)
+			}
+			// What a git killed in the middle leaves behind.
+			return out.String(), exit.ExitCode(), fmt.Errorf("a git command in %s was interrupted and left %s behind; if no git is running there, remove that file and run warroom sync again", g.dir, lock)
+		}
 		return out.String(), exit.ExitCode(), fmt.Errorf("git %s failed: %s", args[0], oneLine(msg))
 	}
 	if err != nil {
@@ -87,4 +95,23 @@ func oneLine(s string) string {
 // program at exe, quoted for the shell git runs it with.
 func DriverCommand(exe string) string {
 	return "'" + strings.ReplaceAll(exe, "'", `'\''`) + "' merge-file %O %A %B"
+}
+
+// leftLock is the lock file a git error says exists ("Unable to create
+// '/repo/.git/index.lock': File exists"), or "".
+func leftLock(msg string) string {
+	if _, rest, ok := strings.Cut(msg, "could not lock config file "); ok {
+		if file, _, ok := strings.Cut(rest, ": File exists"); ok {
+			return file + ".lock"
+		}
+	}
+	_, rest, ok := strings.Cut(msg, "Unable to create '")
+	if !ok {
+		return ""
+	}
+	path, tail, ok := strings.Cut(rest, "'")
+	if !ok || !strings.HasSuffix(path, ".lock") || !strings.HasPrefix(tail, ": File exists") {
+		return ""
+	}
+	return path
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -51,7 +52,7 @@ func ownName(name string) bool {
 // same bytes and a sync only commits what someone changed. The uid fields
 // carry the identity; import never reads the ids.
 func Record(inc *incident.Incident, p incident.Policy) ([]byte, error) {
-	d := export.NewDoc(inc, p)
+	d := export.NewDoc(canonical(inc), p)
 	for i := range d.Entries {
 		d.Entries[i].ID, d.Entries[i].Ref = 0, 0
 	}
@@ -61,8 +62,31 @@ func Record(inc *incident.Incident, p incident.Policy) ([]byte, error) {
 	if !d.Retro.DueSet {
 		d.Retro.Due = nil
 	}
+	// Each database appends the change records it merges in, so the
+	// order they are stored in is its own; time order is everyone's.
+	slices.SortStableFunc(d.Changes, func(a, b export.DocChange) int {
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Author+a.Target+a.Before+a.After, b.Author+b.Target+b.Before+b.After)
+	})
 	d.Updated = lastChange(d)
 	return d.Encode()
+}
+
+// canonical is inc with its retro's contributors and perspectives by
+// name: each database keeps them in the order it merged them in, and the
+// repository's files must come out the same on every laptop.
+func canonical(inc *incident.Incident) *incident.Incident {
+	c := *inc
+	c.Retro.Sections = slices.Clone(inc.Retro.Sections)
+	for i := range c.Retro.Sections {
+		sec := &c.Retro.Sections[i]
+		sec.Contributors = slices.Sorted(slices.Values(sec.Contributors))
+		sec.Perspectives = slices.Clone(sec.Perspectives)
+		slices.SortStableFunc(sec.Perspectives, func(a, b incident.Perspective) int { return strings.Compare(a.Author, b.Author) })
+	}
+	return &c
 }
 
 // lastChange is the latest time the record itself holds: the stored

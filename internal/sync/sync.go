@@ -44,7 +44,6 @@ type Options struct {
 	Dir    string // the working copy; created (cloned or initialised) if needed
 	Remote string // a git URL for origin; "" keeps the one configured
 	Export export.Options
-	Now    func() time.Time
 	Author string // names the commits when git has no identity configured
 	// Driver is the command line git runs to merge a record, with %O %A
 	// %B for the three files: the running warroom's merge-file.
@@ -163,11 +162,15 @@ func prepare(g *git, opts Options, res *Result) error {
 			return err
 		}
 	}
-	if _, err := g.run("config", "merge.warroom.name", "warroom record merge"); err != nil {
-		return err
-	}
-	if _, err := g.run("config", "merge.warroom.driver", opts.Driver); err != nil {
-		return err
+	// Written only when it differs (another warroom binary, a first
+	// sync), so an ordinary sync does not rewrite .git/config.
+	for _, kv := range [][2]string{{"merge.warroom.name", "warroom record merge"}, {"merge.warroom.driver", opts.Driver}} {
+		if cur, _ := g.run("config", "--local", kv[0]); strings.TrimSpace(cur) == kv[1] {
+			continue
+		}
+		if _, err := g.run("config", "--local", kv[0], kv[1]); err != nil {
+			return err
+		}
 	}
 	name, _ := g.run("config", "user.name")
 	email, _ := g.run("config", "user.email")
@@ -266,22 +269,29 @@ func writeAndCommit(g *git, opts Options, res *Result, message string) error {
 	// so one laptop's INC-3 does not rename the heading another wrote as
 	// INC-5 on every sync.
 	shown := make([]*incident.Incident, len(incs))
+	// The index's trends and the feed are as of the newest change in the
+	// records, not the clock: every laptop holding the same records then
+	// writes the same index, and a sync with nothing new commits nothing.
+	var asOf time.Time
 	for i, inc := range incs {
-		c := *inc
+		if t := lastChange(export.NewDoc(inc, opts.Export.Policy)); t.After(asOf) {
+			asOf = t
+		}
+		c := canonical(inc)
 		if n, ok := labels[inc.UID]; ok && n > 0 {
 			c.ID = n
 		}
-		shown[i] = &c
+		shown[i] = c
 	}
 	p := opts.Export.Policy
 	layout := export.Layout{Base: Base, Owns: ownName, Record: func(inc *incident.Incident) ([]byte, error) { return Record(inc, p) }}
-	wr, err := export.WriteRepo(opts.Dir, shown, opts.Export, opts.Now(), layout)
+	wr, err := export.WriteRepo(opts.Dir, shown, opts.Export, asOf, layout)
 	if err != nil {
 		return err
 	}
 	res.Kept = wr.Kept
 	res.Incidents = len(incs)
-	if err := export.WriteFeed(opts.Dir, shown, opts.Now()); err != nil {
+	if err := export.WriteFeed(opts.Dir, shown, asOf); err != nil {
 		return err
 	}
 	if _, err := g.run("add", "--all"); err != nil {
