@@ -104,11 +104,14 @@ func (a *app) exportAll(args []string, dir, output, format string) error {
 	if err != nil {
 		return err
 	}
-	incs, err := st.IncidentsForExport()
+	// The folder's manifest names what the last run wrote from which
+	// record: those incidents are neither read whole nor rendered again.
+	m := export.ReadManifest(dir, opts)
+	incs, stamps, err := st.IncidentsForExportIf(func(uid, stamp string) bool { return !m.Fresh(dir, uid, stamp) })
 	if err != nil {
 		return err
 	}
-	res, err := export.WriteAll(dir, incs, opts, a.now())
+	res, err := export.WriteAllStamped(dir, incs, stamps, m, opts, a.now())
 	if err != nil {
 		return err
 	}

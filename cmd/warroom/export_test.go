@@ -77,7 +77,7 @@ func TestExportAllIntoAFolder(t *testing.T) {
 	for _, en := range ents {
 		names = append(names, en.Name())
 	}
-	want := []string{"INC-1-checkout-failing-for-some-customers.md", "INC-2-login-slow-eu-mobile.md", "feed.atom", "index.md"}
+	want := []string{export.ManifestFile, "INC-1-checkout-failing-for-some-customers.md", "INC-2-login-slow-eu-mobile.md", "feed.atom", "index.md"}
 	if !slices.Equal(names, want) {
 		t.Errorf("folder holds %q, want %q", names, want)
 	}
@@ -87,6 +87,21 @@ func TestExportAllIntoAFolder(t *testing.T) {
 	}
 	if msg := e.ok("export", "--all", "--dir", dir); strings.Contains(msg, "removed") {
 		t.Errorf("a re-run removed files: %q", msg)
+	}
+	// What changed since is written again, and only that: a new entry on
+	// INC-2, a file deleted by hand for INC-1.
+	inc1 := filepath.Join(dir, "INC-1-checkout-failing-for-some-customers.md")
+	before1, _ := os.ReadFile(inc1)
+	if err := os.Remove(inc1); err != nil {
+		t.Fatal(err)
+	}
+	e.ok("log", "-i", "2", "logged after the export")
+	e.ok("export", "--all", "--dir", dir)
+	if after1, err := os.ReadFile(inc1); err != nil || string(after1) != string(before1) {
+		t.Errorf("the deleted INC-1 file was not written again as it was (%v)", err)
+	}
+	if inc2, _ := os.ReadFile(filepath.Join(dir, "INC-2-login-slow-eu-mobile.md")); !strings.Contains(string(inc2), "logged after the export") {
+		t.Error("INC-2's new entry is not in its file after a re-run")
 	}
 }
 

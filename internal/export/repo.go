@@ -231,6 +231,12 @@ func WriteAll(dir string, incs []*incident.Incident, opts Options, now time.Time
 
 // WriteRepo is WriteAll with the files named and filled by layout.
 func WriteRepo(dir string, incs []*incident.Incident, opts Options, now time.Time, layout Layout) (WriteResult, error) {
+	return writeRepo(dir, incs, opts, now, layout, nil)
+}
+
+// writeRepo is WriteRepo; with st, the incidents st has fresh are not
+// rendered again.
+func writeRepo(dir string, incs []*incident.Incident, opts Options, now time.Time, layout Layout, st *stamping) (WriteResult, error) {
 	var res WriteResult
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return res, fmt.Errorf("cannot create the folder %s: %v", dir, err)
@@ -253,6 +259,9 @@ func WriteRepo(dir string, incs []*incident.Incident, opts Options, now time.Tim
 				if i >= len(incs) {
 					return
 				}
+				if st != nil && st.fresh[i] {
+					continue
+				}
 				data, err := Markdown(incs[i], opts)
 				if err == nil {
 					kept[i], err = writeGenerated(filepath.Join(dir, names[i]+".md"), data)
@@ -268,7 +277,10 @@ func WriteRepo(dir string, incs []*incident.Incident, opts Options, now time.Tim
 		})
 	}
 	wg.Wait()
-	keep := map[string]bool{IndexFile: true}
+	if st != nil {
+		st.kept = kept
+	}
+	keep := map[string]bool{IndexFile: true, ManifestFile: true}
 	uids := map[string]string{} // uid -> the base name it is written under
 	for i, inc := range incs {
 		if errs[i] != nil {

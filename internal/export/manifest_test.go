@@ -1,0 +1,73 @@
+package export
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// An incident whose stamp matches the manifest is not rendered again: the
+// caller may pass it without its timeline and the file keeps it. A new
+// stamp, a file changed on disk or other options render it again.
+func TestWriteAllStampedSkipsFreshIncidents(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
+	opts := utcOptions()
+	incs := generate(3, 5, 11)
+	for i, inc := range incs {
+		inc.UID = "uid-" + string(rune('a'+i))
+	}
+	stamps := []string{"s1", "s2", "s3"}
+	if _, err := WriteAllStamped(dir, incs, stamps, ReadManifest(dir, opts), opts, now); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, FileName(incs[0]))
+	full := read(t, file)
+	text := incs[0].Entries[0].Text
+	if !strings.Contains(full, Inline(text)) {
+		t.Fatalf("the first export lacks the entry %q", text)
+	}
+	m := ReadManifest(dir, opts)
+	for i, inc := range incs {
+		if !m.Fresh(dir, inc.UID, stamps[i]) {
+			t.Errorf("%s is not fresh right after its export", inc.Key())
+		}
+	}
+	// Same stamp, no timeline: skipped, the file is untouched.
+	bare := *incs[0]
+	bare.Entries = nil
+	incs[0] = &bare
+	if _, err := WriteAllStamped(dir, incs, stamps, ReadManifest(dir, opts), opts, now); err != nil {
+		t.Fatal(err)
+	}
+	if read(t, file) != full {
+		t.Fatal("an incident with an unchanged stamp was rendered again")
+	}
+	// Another stamp: rendered from what it is now.
+	stamps[0] = "s1-changed"
+	if _, err := WriteAllStamped(dir, incs, stamps, ReadManifest(dir, opts), opts, now); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(read(t, file), Inline(text)) {
+		t.Fatal("an incident with a new stamp was not rendered again")
+	}
+	// Other options (here the gap threshold) make every incident stale.
+	other := opts
+	other.Policy.GapThreshold = 3 * time.Minute
+	m = ReadManifest(dir, other)
+	if m.Fresh(dir, incs[1].UID, stamps[1]) {
+		t.Error("a manifest written with other options counts as fresh")
+	}
+	// A file edited on disk is not fresh.
+	m = ReadManifest(dir, opts)
+	f2 := filepath.Join(dir, FileName(incs[1]))
+	if err := os.WriteFile(f2, []byte(read(t, f2)+"x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if m.Fresh(dir, incs[1].UID, stamps[1]) {
+		t.Error("a file changed since the export counts as fresh")
+	}
+}
+
