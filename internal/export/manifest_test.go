@@ -70,4 +70,3 @@ func TestWriteAllStampedSkipsFreshIncidents(t *testing.T) {
 		t.Error("a file changed since the export counts as fresh")
 	}
 }
-
