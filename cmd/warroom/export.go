@@ -106,7 +106,12 @@ func (a *app) exportAll(args []string, dir, output, format string) error {
 	}
 	// The folder's manifest names what the last run wrote from which
 	// record: those incidents are neither read whole nor rendered again.
-	m := export.ReadManifest(dir, opts)
+	// Without a cache directory every incident is rendered, as before.
+	var mpath string
+	if cache, err := os.UserCacheDir(); err == nil {
+		mpath = export.ManifestPath(cache, dir)
+	}
+	m := export.ReadManifest(mpath, opts)
 	incs, stamps, err := st.IncidentsForExportIf(func(uid, stamp string) bool { return !m.Fresh(dir, uid, stamp) })
 	if err != nil {
 		return err

@@ -13,14 +13,27 @@ import (
 	"github.com/warroom-cli/warroom/internal/incident"
 )
 
-// ManifestFile is the file in an exported folder that lets a re-run skip
-// incidents that have not changed: for each incident (by uid) the file it
-// was written to, the stamp of the record it was rendered from, and the
-// size and time of the file as written. A stamp is the store's
+// A manifest lets a re-run of export --all skip incidents that have not
+// changed: for each incident (by uid) the file it was written to, the
+// stamp of the record it was rendered from, and the size and time of the
+// file as written. It is kept outside the folder (ManifestPath), since the
+// folder is meant to be committed and the file times are this machine's:
+// in the folder, two teammates' manifests would conflict on every merge. A stamp is the store's
 // fingerprint of the stored bytes (store.IncidentsForExportIf), so an
 // incident whose stamp, options and file all match is left alone without
 // reading its timeline or rendering it.
-const ManifestFile = ".warroom-export.json"
+
+// ManifestPath is where the manifest of the export folder dir is kept: in
+// the user's cache directory, named by the folder's absolute path. Losing
+// it only costs one full export.
+func ManifestPath(cacheDir, dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		abs = dir
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return filepath.Join(cacheDir, "warroom", "export", hex.EncodeToString(sum[:12])+".json")
+}
 
 // markdownVersion names the rendering code: bump it when a change to the
 // code (not the template) changes the Markdown, so that existing folders
@@ -32,6 +45,7 @@ type Manifest struct {
 	Options string                   `json:"options"` // the key of the renderer and its options
 	Files   map[string]ManifestEntry `json:"files"`   // by incident uid
 	key     string
+	path    string
 }
 
 // ManifestEntry is one incident's file as the last export wrote it.
@@ -63,12 +77,12 @@ func optionsKey(opts Options) string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// ReadManifest reads dir's manifest for a run with opts. A missing or
-// unreadable manifest, or one written with other options, is an empty
-// one: everything is rendered, as without a manifest.
-func ReadManifest(dir string, opts Options) *Manifest {
-	m := &Manifest{key: optionsKey(opts)}
-	data, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+// ReadManifest reads the manifest at path for a run with opts; "" means
+// none is kept. A missing or unreadable manifest, or one written with
+// other options, is an empty one: everything is rendered, as without one.
+func ReadManifest(path string, opts Options) *Manifest {
+	m := &Manifest{key: optionsKey(opts), path: path}
+	data, err := os.ReadFile(path)
 	if err == nil {
 		var old Manifest
 		if json.Unmarshal(data, &old) == nil && old.Options == m.key {
@@ -106,6 +120,9 @@ func WriteAllStamped(dir string, incs []*incident.Incident, stamps []string, m *
 	if err != nil {
 		return res, err
 	}
+	if m.path == "" {
+		return res, nil
+	}
 	next := &Manifest{Options: m.key, Files: map[string]ManifestEntry{}}
 	for i, inc := range incs {
 		if inc.UID == "" || st.kept[i] {
@@ -122,7 +139,12 @@ func WriteAllStamped(dir string, incs []*incident.Incident, stamps []string, m *
 	if err != nil {
 		return res, err
 	}
-	return res, writeIfChanged(filepath.Join(dir, ManifestFile), append(data, '\n'))
+	// The manifest is a cache: failing to keep it costs the next run time,
+	// not correctness, so it is no reason to fail an export that worked.
+	if err := os.MkdirAll(filepath.Dir(m.path), 0o700); err == nil {
+		_ = writeIfChanged(m.path, append(data, '\n'))
+	}
+	return res, nil
 }
 
 // stamping carries WriteAllStamped's view of the folder into writeRepo.

@@ -13,6 +13,7 @@ import (
 // stamp, a file changed on disk or other options render it again.
 func TestWriteAllStampedSkipsFreshIncidents(t *testing.T) {
 	dir := t.TempDir()
+	mpath := ManifestPath(t.TempDir(), dir)
 	now := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
 	opts := utcOptions()
 	incs := generate(3, 5, 11)
@@ -20,7 +21,7 @@ func TestWriteAllStampedSkipsFreshIncidents(t *testing.T) {
 		inc.UID = "uid-" + string(rune('a'+i))
 	}
 	stamps := []string{"s1", "s2", "s3"}
-	if _, err := WriteAllStamped(dir, incs, stamps, ReadManifest(dir, opts), opts, now); err != nil {
+	if _, err := WriteAllStamped(dir, incs, stamps, ReadManifest(mpath, opts), opts, now); err != nil {
 		t.Fatal(err)
 	}
 	file := filepath.Join(dir, FileName(incs[0]))
@@ -29,7 +30,7 @@ func TestWriteAllStampedSkipsFreshIncidents(t *testing.T) {
 	if !strings.Contains(full, Inline(text)) {
 		t.Fatalf("the first export lacks the entry %q", text)
 	}
-	m := ReadManifest(dir, opts)
+	m := ReadManifest(mpath, opts)
 	for i, inc := range incs {
 		if !m.Fresh(dir, inc.UID, stamps[i]) {
 			t.Errorf("%s is not fresh right after its export", inc.Key())
@@ -39,7 +40,7 @@ func TestWriteAllStampedSkipsFreshIncidents(t *testing.T) {
 	bare := *incs[0]
 	bare.Entries = nil
 	incs[0] = &bare
-	if _, err := WriteAllStamped(dir, incs, stamps, ReadManifest(dir, opts), opts, now); err != nil {
+	if _, err := WriteAllStamped(dir, incs, stamps, ReadManifest(mpath, opts), opts, now); err != nil {
 		t.Fatal(err)
 	}
 	if read(t, file) != full {
@@ -47,7 +48,7 @@ func TestWriteAllStampedSkipsFreshIncidents(t *testing.T) {
 	}
 	// Another stamp: rendered from what it is now.
 	stamps[0] = "s1-changed"
-	if _, err := WriteAllStamped(dir, incs, stamps, ReadManifest(dir, opts), opts, now); err != nil {
+	if _, err := WriteAllStamped(dir, incs, stamps, ReadManifest(mpath, opts), opts, now); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(read(t, file), Inline(text)) {
@@ -56,12 +57,12 @@ func TestWriteAllStampedSkipsFreshIncidents(t *testing.T) {
 	// Other options (here the gap threshold) make every incident stale.
 	other := opts
 	other.Policy.GapThreshold = 3 * time.Minute
-	m = ReadManifest(dir, other)
+	m = ReadManifest(mpath, other)
 	if m.Fresh(dir, incs[1].UID, stamps[1]) {
 		t.Error("a manifest written with other options counts as fresh")
 	}
 	// A file edited on disk is not fresh.
-	m = ReadManifest(dir, opts)
+	m = ReadManifest(mpath, opts)
 	f2 := filepath.Join(dir, FileName(incs[1]))
 	if err := os.WriteFile(f2, []byte(read(t, f2)+"x"), 0o644); err != nil {
 		t.Fatal(err)

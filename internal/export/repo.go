@@ -280,7 +280,7 @@ func writeRepo(dir string, incs []*incident.Incident, opts Options, now time.Tim
 	if st != nil {
 		st.kept = kept
 	}
-	keep := map[string]bool{IndexFile: true, ManifestFile: true}
+	keep := map[string]bool{IndexFile: true}
 	uids := map[string]string{} // uid -> the base name it is written under
 	for i, inc := range incs {
 		if errs[i] != nil {
