@@ -120,9 +120,6 @@ func (a *app) exportAll(args []string, dir, output, format string) error {
 	if err != nil {
 		return err
 	}
-	if err := export.WriteFeed(dir, incs, a.now()); err != nil {
-		return err
-	}
 	printf(a.stdout, "Wrote %s and %s to %s, and the Atom feed %s", countOf(len(incs), "incident", "incidents"), export.IndexFile, dir, export.FeedFile)
 	if n := len(res.Removed); n > 0 {
 		printf(a.stdout, "; removed %s (%s)", countOf(n, "stale file", "stale files"), strings.Join(res.Removed, ", "))

@@ -44,8 +44,11 @@ const markdownVersion = 1
 type Manifest struct {
 	Options string                   `json:"options"` // the key of the renderer and its options
 	Files   map[string]ManifestEntry `json:"files"`   // by incident uid
+	// Feed is feed.atom, its stamp made from every incident's.
+	Feed ManifestEntry `json:"feed"`
 	key     string
 	path    string
+	fresh   map[string]bool // Fresh's answers, so each file is looked at once
 }
 
 // ManifestEntry is one incident's file as the last export wrote it.
@@ -102,15 +105,25 @@ func (m *Manifest) Fresh(dir, uid, stamp string) bool {
 	if !ok || e.Stamp != stamp {
 		return false
 	}
+	key := uid + "\x00" + stamp
+	if f, ok := m.fresh[key]; ok {
+		return f
+	}
 	fi, err := os.Stat(filepath.Join(dir, e.File))
-	return err == nil && fi.Size() == e.Size && fi.ModTime().Equal(e.ModTime)
+	f := err == nil && fi.Size() == e.Size && fi.ModTime().Equal(e.ModTime)
+	if m.fresh == nil {
+		m.fresh = map[string]bool{}
+	}
+	m.fresh[key] = f
+	return f
 }
 
-// WriteAllStamped is WriteAll for incidents read with
+// WriteAllStamped is WriteAll and WriteFeed for incidents read with
 // store.IncidentsForExportIf and the manifest it consulted: an incident
 // the manifest has fresh is not rendered (it may come without entries),
-// the others are written as WriteAll writes them, and the manifest is
-// saved for the next run.
+// the others are written as WriteAll writes them; the feed is only made
+// again when an incident's stamp moved; and the manifest is saved for the
+// next run.
 func WriteAllStamped(dir string, incs []*incident.Incident, stamps []string, m *Manifest, opts Options, now time.Time) (WriteResult, error) {
 	st := &stamping{stamps: stamps, m: m, fresh: make([]bool, len(incs))}
 	for i, inc := range incs {
@@ -120,12 +133,37 @@ func WriteAllStamped(dir string, incs []*incident.Incident, stamps []string, m *
 	if err != nil {
 		return res, err
 	}
+	// The feed shows the incidents' heads and updates, which their stamps
+	// cover, and the clock only while there is no update at all.
+	h := sha256.New()
+	updates := 0
+	for i := range incs {
+		fmt.Fprintf(h, "%s\x00", stamps[i])
+		updates += len(incs[i].Updates)
+	}
+	if updates == 0 {
+		fmt.Fprintf(h, "%s", atomTime(now))
+	}
+	feedStamp := hex.EncodeToString(h.Sum(nil)[:16])
+	feed := filepath.Join(dir, FeedFile)
+	if fi, err := os.Stat(feed); err != nil || m.Feed.Stamp != feedStamp || fi.Size() != m.Feed.Size || !fi.ModTime().Equal(m.Feed.ModTime) {
+		if err := WriteFeed(dir, incs, now); err != nil {
+			return res, err
+		}
+	}
 	if m.path == "" {
 		return res, nil
 	}
 	next := &Manifest{Options: m.key, Files: map[string]ManifestEntry{}}
+	if fi, err := os.Stat(feed); err == nil {
+		next.Feed = ManifestEntry{File: FeedFile, Stamp: feedStamp, Size: fi.Size(), ModTime: fi.ModTime()}
+	}
 	for i, inc := range incs {
 		if inc.UID == "" || st.kept[i] {
+			continue
+		}
+		if st.fresh[i] {
+			next.Files[inc.UID] = m.Files[inc.UID]
 			continue
 		}
 		name := FileName(inc)

@@ -54,6 +54,29 @@ func TestWriteAllStampedSkipsFreshIncidents(t *testing.T) {
 	if strings.Contains(read(t, file), Inline(text)) {
 		t.Fatal("an incident with a new stamp was not rendered again")
 	}
+	// The feed is written when its stamp or its file changed, only then.
+	feed := filepath.Join(dir, FeedFile)
+	feedBefore := read(t, feed)
+	if err := os.Remove(feed); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := WriteAllStamped(dir, incs, stamps, ReadManifest(mpath, opts), opts, now); err != nil {
+		t.Fatal(err)
+	}
+	if read(t, feed) != feedBefore {
+		t.Error("a feed deleted by hand was not written again")
+	}
+	if err := os.WriteFile(feed, []byte("stale"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	incs[2].Title = "Retitled"
+	stamps[2] = "s3-changed"
+	if _, err := WriteAllStamped(dir, incs, stamps, ReadManifest(mpath, opts), opts, now); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(t, feed); got == "stale" || !strings.Contains(got, "Retitled") && len(incs[2].Updates) > 0 {
+		t.Error("the feed was not made again after an incident's stamp moved")
+	}
 	// Other options (here the gap threshold) make every incident stale.
 	other := opts
 	other.Policy.GapThreshold = 3 * time.Minute

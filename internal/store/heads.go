@@ -100,29 +100,41 @@ func (s *Store) IncidentsForExportIf(need func(uid, stamp string) bool) (incs []
 	return incs, stamps, err
 }
 
-// fingerprint is two CRC-32s (IEEE and Castagnoli, both done by the
-// processor) over length-prefixed records: 64 bits that change with any
-// byte, at a tenth of SHA-256's cost. It detects change, not tampering:
-// the file it describes is the user's own database.
+// fingerprint is a CRC-32C of the records (done by the processor's
+// crc32 instruction) beside a 64-bit multiply-xor hash of their words and
+// lengths, and the total length: about 100 bits that change with any byte,
+// at a few milliseconds for 20 MB. It detects change, not tampering: the
+// file it describes is the user's own database. (Two CRC-32s cost four
+// times as much on records of a few hundred bytes: the IEEE one only uses
+// the carry-less multiply from 64 bytes up.)
 type fingerprint struct {
-	ieee, cast uint32
-	n          uint64
+	crc uint32
+	mix uint64
+	n   uint64
 }
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-func newFingerprint() *fingerprint { return &fingerprint{} }
+func newFingerprint() *fingerprint { return &fingerprint{mix: 0x9e3779b97f4a7c15} }
 
 func (f *fingerprint) add(p []byte) {
-	var l [4]byte
-	binary.BigEndian.PutUint32(l[:], uint32(len(p)))
-	f.ieee = crc32.Update(crc32.Update(f.ieee, crc32.IEEETable, l[:]), crc32.IEEETable, p)
-	f.cast = crc32.Update(crc32.Update(f.cast, castagnoli, l[:]), castagnoli, p)
-	f.n += uint64(len(p)) + 4
+	const m = 0xff51afd7ed558ccd
+	f.n += uint64(len(p)) + 1
+	f.crc = crc32.Update(f.crc, castagnoli, p)
+	x := (f.mix ^ uint64(len(p))) * m
+	for len(p) >= 8 {
+		x = (x ^ binary.LittleEndian.Uint64(p)) * m
+		x ^= x >> 29
+		p = p[8:]
+	}
+	for _, c := range p {
+		x = (x ^ uint64(c)) * m
+	}
+	f.mix = x ^ x>>32
 }
 
 func (f *fingerprint) String() string {
-	return fmt.Sprintf("%08x%08x-%x", f.ieee, f.cast, f.n)
+	return fmt.Sprintf("%08x%016x-%x", f.crc, f.mix, f.n)
 }
 
 // IncidentsForSearch returns every incident's head, retro and public
