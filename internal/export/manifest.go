@@ -45,10 +45,10 @@ type Manifest struct {
 	Options string                   `json:"options"` // the key of the renderer and its options
 	Files   map[string]ManifestEntry `json:"files"`   // by incident uid
 	// Feed is feed.atom, its stamp made from every incident's.
-	Feed ManifestEntry `json:"feed"`
-	key     string
-	path    string
-	fresh   map[string]bool // Fresh's answers, so each file is looked at once
+	Feed  ManifestEntry `json:"feed"`
+	key   string
+	path  string
+	fresh map[string]bool // Fresh's answers, so each file is looked at once
 }
 
 // ManifestEntry is one incident's file as the last export wrote it.
