@@ -89,7 +89,7 @@ func ReadManifest(path string, opts Options) *Manifest {
 	if err == nil {
 		var old Manifest
 		if json.Unmarshal(data, &old) == nil && old.Options == m.key {
-			m.Files = old.Files
+			m.Files, m.Feed = old.Files, old.Feed
 		}
 	}
 	if m.Files == nil {

@@ -66,6 +66,25 @@ func TestWriteAllStampedSkipsFreshIncidents(t *testing.T) {
 	if read(t, feed) != feedBefore {
 		t.Error("a feed deleted by hand was not written again")
 	}
+	// Nothing moved: the feed is not made again (a same-sized file with
+	// the recorded time stands in for it, and stays).
+	fi, err := os.Stat(feed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	standIn := strings.Repeat("x", int(fi.Size()))
+	if err := os.WriteFile(feed, []byte(standIn), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(feed, fi.ModTime(), fi.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := WriteAllStamped(dir, incs, stamps, ReadManifest(mpath, opts), opts, now); err != nil {
+		t.Fatal(err)
+	}
+	if read(t, feed) != standIn {
+		t.Error("the feed was made again though no stamp moved")
+	}
 	if err := os.WriteFile(feed, []byte("stale"), 0o644); err != nil {
 		t.Fatal(err)
 	}

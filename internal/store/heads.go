@@ -121,15 +121,20 @@ func (f *fingerprint) add(p []byte) {
 	const m = 0xff51afd7ed558ccd
 	f.n += uint64(len(p)) + 1
 	f.crc = crc32.Update(f.crc, castagnoli, p)
-	x := (f.mix ^ uint64(len(p))) * m
-	for len(p) >= 8 {
+	// Two lanes, so that the processor runs their multiplications side
+	// by side.
+	x, y := (f.mix^uint64(len(p)))*m, f.mix*m+uint64(len(p))
+	for len(p) >= 16 {
 		x = (x ^ binary.LittleEndian.Uint64(p)) * m
+		y = (y ^ binary.LittleEndian.Uint64(p[8:])) * m
 		x ^= x >> 29
-		p = p[8:]
+		y ^= y >> 31
+		p = p[16:]
 	}
 	for _, c := range p {
 		x = (x ^ uint64(c)) * m
 	}
+	x = (x ^ y>>17 ^ y<<47) * m
 	f.mix = x ^ x>>32
 }
 
