@@ -22,27 +22,36 @@ const uidLen = 8
 // writes the same incident under the same name.
 func Base(inc *incident.Incident) string {
 	tag := inc.UID
+	if tag == "" {
+		tag = inc.Key()
+	}
+	// uids are hex, but an imported file may carry any; the name keeps
+	// to the characters of a slug.
+	tag = strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			return r
+		case r >= 'A' && r <= 'Z':
+			return r + 'a' - 'A'
+		}
+		return '-'
+	}, tag)
 	if len(tag) > uidLen {
 		tag = tag[:uidLen]
-	}
-	if tag == "" {
-		tag = strings.ToLower(inc.Key())
 	}
 	return export.Slug(inc.Title) + "-" + tag
 }
 
 // ownName reports whether name (a .md file) is one Base gives: a slug, a
-// hyphen and eight lower-case hex digits.
+// hyphen and the uid's first characters (up to eight, lower-case letters,
+// digits and hyphens). Only a file that also carries an intact generated
+// marker is ever removed, so the test need not be tighter.
 func ownName(name string) bool {
 	rest, ok := strings.CutSuffix(name, ".md")
-	if !ok || len(rest) < uidLen+2 {
+	if !ok || rest == "" || rest[0] == '-' {
 		return false
 	}
-	tag, slug := rest[len(rest)-uidLen:], rest[:len(rest)-uidLen-1]
-	if rest[len(rest)-uidLen-1] != '-' || strings.Trim(tag, "0123456789abcdef") != "" {
-		return false
-	}
-	return slug != "" && strings.Trim(slug, "abcdefghijklmnopqrstuvwxyz0123456789-") == ""
+	return strings.Contains(rest, "-") && strings.Trim(rest, "abcdefghijklmnopqrstuvwxyz0123456789-") == ""
 }
 
 // Record is the JSON file of inc in the repository: the export's Doc with

@@ -20,6 +20,10 @@ func TestNames(t *testing.T) {
 	if got := Base(inc); got != "checkout-failing-3f9a2c1b" {
 		t.Errorf("Base = %q", got)
 	}
+	inc.UID = "Demo_2026-05"
+	if got := Base(inc); got != "checkout-failing-demo-202" || !ownName(got+".md") {
+		t.Errorf("Base of an odd uid = %q", got)
+	}
 	for name, want := range map[string]bool{
 		"checkout-failing-3f9a2c1b.md":   true,
 		"incident-00000000.md":           true,
