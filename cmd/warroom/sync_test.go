@@ -432,3 +432,29 @@ func TestSyncSurvivesKill(t *testing.T) {
 		t.Error("an entry was lost across the killed syncs")
 	}
 }
+
+// Two syncs in one repository at once: the second says so and does
+// nothing, and the lock goes with the process that held it.
+func TestSyncOneAtATime(t *testing.T) {
+	isolateGit(t)
+	e := laptop(t, "amara")
+	e.newIncident("Checkout failing")
+	e.ok("sync")
+	f, err := os.OpenFile(filepath.Join(e.repo(), ".git", "warroom-sync.lock"), os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		t.Fatal(err)
+	}
+	e.ok("log", "-i", "1", "while another sync runs")
+	head := e.git("rev-parse", "HEAD")
+	e.fails("another warroom sync is running", "sync")
+	if e.git("rev-parse", "HEAD") != head {
+		t.Error("a refused sync committed")
+	}
+	f.Close()
+	if out := e.ok("sync"); !strings.Contains(out, "1 commit") {
+		t.Errorf("the sync after the lock was released printed %q", out)
+	}
+}

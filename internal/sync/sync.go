@@ -84,6 +84,11 @@ func Run(opts Options) (Result, error) {
 	if err := prepare(g, opts, &res); err != nil {
 		return res, err
 	}
+	unlock, err := lockRepo(opts.Dir)
+	if err != nil {
+		return res, err
+	}
+	defer unlock()
 	if err := checkNoMerge(g, opts.Dir); err != nil {
 		return res, err
 	}
