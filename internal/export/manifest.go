@@ -126,8 +126,12 @@ func (m *Manifest) Fresh(dir, uid, stamp string) bool {
 // next run.
 func WriteAllStamped(dir string, incs []*incident.Incident, stamps []string, m *Manifest, opts Options, now time.Time) (WriteResult, error) {
 	st := &stamping{stamps: stamps, m: m, fresh: make([]bool, len(incs))}
+	// The same question, with the same (remembered) answer, that decided
+	// whether the timeline was read: an incident read without its entries
+	// is never rendered. Its file name is covered by the stamp (the head
+	// holds the id and the title).
 	for i, inc := range incs {
-		st.fresh[i] = inc.UID != "" && m.Fresh(dir, inc.UID, stamps[i]) && m.Files[inc.UID].File == FileName(inc)
+		st.fresh[i] = inc.UID != "" && m.Fresh(dir, inc.UID, stamps[i])
 	}
 	res, err := writeRepo(dir, incs, opts, now, Layout{}, st)
 	if err != nil {
