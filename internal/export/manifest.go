@@ -69,6 +69,11 @@ func optionsKey(opts Options) string {
 	}
 	h := sha256.New()
 	fmt.Fprintf(h, "%d\x00%s\x00%s\x00%+v\x00%s\x00%s\x00", markdownVersion, loc.String(), opts.Zone, opts.Policy, opts.Template, builtinTemplate)
+	// time.Local is named "Local" whatever TZ says: its offsets in winter
+	// and summer tell one zone from another.
+	for _, month := range []time.Month{time.January, time.July} {
+		fmt.Fprintf(h, "%s\x00", time.Date(2026, month, 1, 12, 0, 0, 0, time.UTC).In(loc).Format("-0700 MST"))
+	}
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, s := range bi.Settings {
 			if s.Key == "vcs.revision" || s.Key == "vcs.modified" {

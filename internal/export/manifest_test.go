@@ -103,6 +103,15 @@ func TestWriteAllStampedSkipsFreshIncidents(t *testing.T) {
 	if m.Fresh(dir, incs[1].UID, stamps[1]) {
 		t.Error("a manifest written with other options counts as fresh")
 	}
+	// Nor does one written in another zone.
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err == nil {
+		zoned := opts
+		zoned.Location = berlin
+		if ReadManifest(mpath, zoned).Fresh(dir, incs[1].UID, stamps[1]) {
+			t.Error("a manifest written in another zone counts as fresh")
+		}
+	}
 	// A file edited on disk is not fresh.
 	m = ReadManifest(mpath, opts)
 	f2 := filepath.Join(dir, FileName(incs[1]))
