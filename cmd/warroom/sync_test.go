@@ -458,3 +458,29 @@ func TestSyncOneAtATime(t *testing.T) {
 		t.Errorf("the sync after the lock was released printed %q", out)
 	}
 }
+
+// A sync stopped after git merged and before it committed leaves git
+// mid-merge with nothing to resolve: the next sync finishes it.
+func TestSyncFinishesAnInterruptedMerge(t *testing.T) {
+	isolateGit(t)
+	remote := bareRemote(t)
+	a, b := laptop(t, "amara"), laptop(t, "ben")
+	id := a.newIncident("Checkout failing")
+	a.ok("sync", "--remote", remote)
+	b.ok("sync", "--remote", remote)
+	a.ok("log", "-i", id, "amara: after the first sync")
+	a.ok("sync")
+	b.git("fetch", "--quiet", "origin")
+	branch := strings.TrimSpace(b.git("symbolic-ref", "--short", "HEAD"))
+	b.git("merge", "--no-commit", "--no-ff", "-m", "warroom sync: merge records", "origin/"+branch)
+	if _, err := os.Stat(filepath.Join(b.repo(), ".git", "MERGE_HEAD")); err != nil {
+		t.Fatal("the test did not leave git mid-merge")
+	}
+	b.ok("sync")
+	if !b.show(id).hasEntry("note", "amara: after the first sync") {
+		t.Error("the interrupted merge was not finished and imported")
+	}
+	if _, err := os.Stat(filepath.Join(b.repo(), ".git", "MERGE_HEAD")); err == nil {
+		t.Error("git is still mid-merge")
+	}
+}

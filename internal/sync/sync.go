@@ -65,6 +65,9 @@ type Result struct {
 // attributes route every file the sync writes to our merge driver.
 var attributes = []string{"*.json merge=warroom", "*.md merge=warroom", "feed.atom merge=warroom"}
 
+// mergeMessage starts the message of a sync's merge commit.
+const mergeMessage = "warroom sync: merge records"
+
 // pushTries is how often a sync merges again when someone pushed between
 // its fetch and its push.
 const pushTries = 3
@@ -223,6 +226,13 @@ func checkNoMerge(g *git, dir string) error {
 		return nil
 	}
 	files, _ := conflicted(g)
+	msg, _ := os.ReadFile(filepath.Join(dir, ".git", "MERGE_MSG"))
+	if len(files) == 0 && strings.HasPrefix(string(msg), mergeMessage) {
+		// A sync of ours was stopped after git had merged everything and
+		// before it committed (killed, say): finish what it started.
+		_, err := g.run("commit", "--quiet", "--no-edit", "--no-verify")
+		return err
+	}
 	if len(files) == 0 {
 		return fmt.Errorf("the repository %s is in the middle of a merge; finish it with git commit (or git merge --abort) and run warroom sync again", dir)
 	}
@@ -350,7 +360,7 @@ func fetchAndMerge(g *git, opts Options, branch string, res *Result) error {
 	if behind {
 		return nil // nothing new over there
 	}
-	if _, _, err := g.runFull("merge", "--quiet", "--no-edit", "--no-verify", "--allow-unrelated-histories", "-m", "warroom sync: merge records", ref); err != nil {
+	if _, _, err := g.runFull("merge", "--quiet", "--no-edit", "--no-verify", "--allow-unrelated-histories", "-m", mergeMessage, ref); err != nil {
 		files, _ := conflicted(g)
 		if len(files) > 0 {
 			return fmt.Errorf("sync stopped: git could not merge %s in %s (edited by hand on both sides), so the database was not changed; resolve the conflict and commit it, or run git merge --abort, then run warroom sync again", strings.Join(files, ", "), opts.Dir)
