@@ -287,6 +287,51 @@ func TestSyncRenameLeavesOneFile(t *testing.T) {
 	if got := b.show(id).Title; got != "Card payments failing" {
 		t.Errorf("the other laptop has the title %q", got)
 	}
+	// Both rename it offline: after two syncs each, one title (the later
+	// rename) and still one file.
+	a.withStore(func(st *store.Store) {
+		if err := st.SetTitle(1, "Card payments failing in the EU", time.Now(), "amara"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	b.withStore(func(st *store.Store) {
+		if err := st.SetTitle(1, "Card payments failing for Visa", time.Now().Add(time.Second), "ben"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	for range 2 {
+		a.ok("sync")
+		b.ok("sync")
+	}
+	for _, e := range []*env{a, b} {
+		names := repoFiles(t, e.repo())
+		if countSuffix(names, ".json") != 1 || countSuffix(names, ".md") != 2 {
+			t.Errorf("after two renames the repository holds %q", names)
+		}
+		if got := e.show(id).Title; got != "Card payments failing for Visa" {
+			t.Errorf("after two renames the title is %q", got)
+		}
+	}
+	// One renames it while the other logs to it.
+	a.withStore(func(st *store.Store) {
+		if err := st.SetTitle(1, "Visa payments failing", time.Now().Add(2*time.Second), "amara"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	b.ok("log", "-i", id, "ben: logged under the old name")
+	for range 2 {
+		a.ok("sync")
+		b.ok("sync")
+	}
+	for _, e := range []*env{a, b} {
+		names := repoFiles(t, e.repo())
+		if countSuffix(names, ".json") != 1 || countSuffix(names, ".md") != 2 {
+			t.Errorf("after a rename beside an edit the repository holds %q", names)
+		}
+		if s := e.show(id); s.Title != "Visa payments failing" || !s.hasEntry("note", "ben: logged under the old name") {
+			t.Errorf("after a rename beside an edit: title %q, entries %d", s.Title, len(s.Entries))
+		}
+	}
 }
 
 // A Markdown file edited by hand on both laptops is a conflict git cannot

@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/warroom-cli/warroom/internal/export"
 	"github.com/warroom-cli/warroom/internal/incident"
@@ -125,4 +127,90 @@ func mergeRecords(ours, theirs []byte, p incident.Policy) ([]byte, error) {
 	}
 	inc.ID = label
 	return Record(inc, p)
+}
+
+// settleNames resolves the conflicts git left that are only about which
+// file holds a record: a record renamed on both sides (git's
+// rename/rename), or renamed on one and edited on the other
+// (modify/delete), and the generated Markdown beside it. Every version of
+// a record git holds for a path is merged into it (the merge is import's,
+// so nothing is lost; the sync's next export writes each uid under one
+// name and removes the rest); a generated file keeps any version, since
+// the export rewrites it. Paths holding anything else are returned
+// unresolved, for a person.
+func settleNames(g *git, p incident.Policy) (left []string, err error) {
+	out, err := g.run("ls-files", "--unmerged", "-z")
+	if err != nil {
+		return nil, err
+	}
+	stages := map[string]map[string]string{} // path -> stage -> blob
+	var order []string
+	for _, rec := range strings.Split(out, "\x00") {
+		// "<mode> <blob> <stage>\t<path>"
+		meta, path, ok := strings.Cut(rec, "\t")
+		f := strings.Fields(meta)
+		if !ok || len(f) != 3 {
+			continue
+		}
+		if stages[path] == nil {
+			stages[path] = map[string]string{}
+			order = append(order, path)
+		}
+		stages[path][f[2]] = f[1]
+	}
+	for _, path := range order {
+		var versions [][]byte
+		for _, stage := range []string{"2", "3"} { // ours, theirs
+			if blob, ok := stages[path][stage]; ok {
+				data, err := g.run("cat-file", "blob", blob)
+				if err != nil {
+					return nil, err
+				}
+				versions = append(versions, []byte(data))
+			}
+		}
+		resolved, keep, ok := settle(versions, p)
+		if !ok {
+			left = append(left, path)
+			continue
+		}
+		file := filepath.Join(g.dir, path)
+		if !keep {
+			_ = os.Remove(file)
+			if _, err := g.run("rm", "--quiet", "--cached", "--ignore-unmatch", "--", path); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if err := os.WriteFile(file, resolved, 0o644); err != nil {
+			return nil, fmt.Errorf("cannot write %s: %v", file, err)
+		}
+		if _, err := g.run("add", "--", path); err != nil {
+			return nil, err
+		}
+	}
+	return left, nil
+}
+
+// settle is one path's resolution from the versions git holds for it
+// (ours first): the merged record, any generated file, or nothing when
+// neither side kept the path; ok is false for a person's file.
+func settle(versions [][]byte, p incident.Policy) (data []byte, keep, ok bool) {
+	switch {
+	case len(versions) == 0:
+		return nil, false, true
+	case !slices.ContainsFunc(versions, func(v []byte) bool { return !isRecord(v) }):
+		merged := versions[0]
+		for _, v := range versions[1:] {
+			m, err := mergeRecords(merged, v, p)
+			if err != nil {
+				return nil, false, false
+			}
+			merged = m
+		}
+		return merged, true, true
+	case !slices.ContainsFunc(versions, func(v []byte) bool { return !generated(v) }):
+		return versions[0], true, true
+	}
+	return nil, false, false
 }

@@ -361,11 +361,22 @@ func fetchAndMerge(g *git, opts Options, branch string, res *Result) error {
 		return nil // nothing new over there
 	}
 	if _, _, err := g.runFull("merge", "--quiet", "--no-edit", "--no-verify", "--allow-unrelated-histories", "-m", mergeMessage, ref); err != nil {
-		files, _ := conflicted(g)
-		if len(files) > 0 {
-			return fmt.Errorf("sync stopped: git could not merge %s in %s (edited by hand on both sides), so the database was not changed; resolve the conflict and commit it, or run git merge --abort, then run warroom sync again", strings.Join(files, ", "), opts.Dir)
+		if files, _ := conflicted(g); len(files) == 0 {
+			return fmt.Errorf("sync stopped: the merge in %s failed (%v), so the database was not changed; fix the repository and run warroom sync again", opts.Dir, err)
 		}
-		return fmt.Errorf("sync stopped: the merge in %s failed (%v), so the database was not changed; fix the repository and run warroom sync again", opts.Dir, err)
+		// Conflicts over which file holds a record (renamed on both
+		// sides, or renamed on one and edited on the other) are about
+		// names, not content: ours to settle. What is left is a person's.
+		left, err := settleNames(g, opts.Export.Policy)
+		if err != nil {
+			return err
+		}
+		if len(left) > 0 {
+			return fmt.Errorf("sync stopped: git could not merge %s in %s (edited by hand on both sides), so the database was not changed; resolve the conflict and commit it, or run git merge --abort, then run warroom sync again", strings.Join(left, ", "), opts.Dir)
+		}
+		if _, err := g.run("commit", "--quiet", "--no-edit", "--no-verify"); err != nil {
+			return err
+		}
 	}
 	res.Merged = true
 	if err := importAll(opts, res); err != nil {

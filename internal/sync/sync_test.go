@@ -173,3 +173,34 @@ func TestMergeFileMarkdown(t *testing.T) {
 		t.Errorf("the clash is not marked: %q", data)
 	}
 }
+
+func TestSettle(t *testing.T) {
+	dir := t.TempDir()
+	read := func(p string) []byte {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	ours := read(record(t, dir, "ours", addEntry("aaaa", "ours: found it", t0.Add(3*time.Hour))))
+	theirs := read(record(t, dir, "theirs", addEntry("bbbb", "theirs: fixed it", t0.Add(4*time.Hour))))
+	p := incident.DefaultPolicy()
+	data, keep, ok := settle([][]byte{ours, theirs}, p)
+	if !ok || !keep || !strings.Contains(string(data), "ours: found it") || !strings.Contains(string(data), "theirs: fixed it") {
+		t.Errorf("two records of one incident: keep %v ok %v", keep, ok)
+	}
+	if data, keep, ok = settle([][]byte{theirs}, p); !ok || !keep || string(data) != string(theirs) {
+		t.Error("a record kept on one side only is not kept")
+	}
+	if _, keep, ok = settle(nil, p); !ok || keep {
+		t.Error("a path neither side kept is not removed")
+	}
+	gen := export.Generated([]byte("# INC-4\n"))
+	if data, keep, ok = settle([][]byte{gen, export.Generated([]byte("# INC-2\n"))}, p); !ok || !keep || string(data) != string(gen) {
+		t.Error("generated Markdown does not keep ours")
+	}
+	if _, _, ok = settle([][]byte{gen, []byte("# INC-4\n\nby hand\n")}, p); ok {
+		t.Error("a hand-edited file was settled without a person")
+	}
+}
