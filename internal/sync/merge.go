@@ -137,7 +137,7 @@ func mergeRecords(ours, theirs []byte, p incident.Policy) ([]byte, error) {
 // so nothing is lost; the sync's next export writes each uid under one
 // name and removes the rest); a generated file keeps any version, since
 // the export rewrites it. Paths holding anything else are returned
-// unresolved, for a person.
+// unresolved, for a person, and then nothing is resolved.
 func settleNames(g *git, p incident.Policy) (left []string, err error) {
 	out, err := g.run("ls-files", "--unmerged", "-z")
 	if err != nil {
@@ -158,6 +158,14 @@ func settleNames(g *git, p incident.Policy) (left []string, err error) {
 		}
 		stages[path][f[2]] = f[1]
 	}
+	// Everything is decided before anything is written: when a person has
+	// to resolve one path, the repository stays exactly as git left it.
+	type resolution struct {
+		path string
+		data []byte
+		keep bool
+	}
+	var plan []resolution
 	for _, path := range order {
 		var versions [][]byte
 		for _, stage := range []string{"2", "3"} { // ours, theirs
@@ -169,23 +177,28 @@ func settleNames(g *git, p incident.Policy) (left []string, err error) {
 				versions = append(versions, []byte(data))
 			}
 		}
-		resolved, keep, ok := settle(versions, p)
+		data, keep, ok := settle(versions, p)
 		if !ok {
 			left = append(left, path)
-			continue
 		}
-		file := filepath.Join(g.dir, path)
-		if !keep {
+		plan = append(plan, resolution{path, data, keep})
+	}
+	if len(left) > 0 {
+		return left, nil
+	}
+	for _, r := range plan {
+		file := filepath.Join(g.dir, r.path)
+		if !r.keep {
 			_ = os.Remove(file)
-			if _, err := g.run("rm", "--quiet", "--cached", "--ignore-unmatch", "--", path); err != nil {
+			if _, err := g.run("rm", "--quiet", "--cached", "--ignore-unmatch", "--", r.path); err != nil {
 				return nil, err
 			}
 			continue
 		}
-		if err := os.WriteFile(file, resolved, 0o644); err != nil {
+		if err := os.WriteFile(file, r.data, 0o644); err != nil {
 			return nil, fmt.Errorf("cannot write %s: %v", file, err)
 		}
-		if _, err := g.run("add", "--", path); err != nil {
+		if _, err := g.run("add", "--", r.path); err != nil {
 			return nil, err
 		}
 	}
