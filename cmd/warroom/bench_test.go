@@ -252,6 +252,7 @@ func BenchmarkRepository1000(b *testing.B) {
 	b.Setenv("HOME", dir)
 	b.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
 	b.Setenv("XDG_DATA_HOME", filepath.Join(dir, "data"))
+	b.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
 	b.Setenv("TZ", "UTC")
 	db := filepath.Join(dir, "repo.db")
 	seedRepository(b, db, repoIncidents, repoEntries)

@@ -26,7 +26,9 @@ With --all --dir DIR it writes every incident as INC-n-slug.md plus an index.md 
 list, the trends and the open action items, and feed.atom, the Atom feed of every
 incident's public updates, ready to commit to a git repository. It is
 safe to re-run into the same folder: files of renamed incidents are removed, other files
-are left alone.
+are left alone. Only files warroom generated are replaced or removed (each starts with a
+marker comment that Markdown does not show); a file written or edited by hand is never
+touched, so notes such as INC-3-notes.md can live beside the exports.
 
 The config key export_template names a Go text/template that replaces the built-in
 Markdown layout.`,
@@ -102,20 +104,28 @@ func (a *app) exportAll(args []string, dir, output, format string) error {
 	if err != nil {
 		return err
 	}
-	incs, err := st.IncidentsForExport()
+	// The folder's manifest names what the last run wrote from which
+	// record: those incidents are neither read whole nor rendered again.
+	// Without a cache directory every incident is rendered, as before.
+	var mpath string
+	if cache, err := os.UserCacheDir(); err == nil {
+		mpath = export.ManifestPath(cache, dir)
+	}
+	m := export.ReadManifest(mpath, opts)
+	incs, stamps, err := st.IncidentsForExportIf(func(uid, stamp string) bool { return !m.Fresh(dir, uid, stamp) })
 	if err != nil {
 		return err
 	}
-	res, err := export.WriteAll(dir, incs, opts, a.now())
+	res, err := export.WriteAllStamped(dir, incs, stamps, m, opts, a.now())
 	if err != nil {
-		return err
-	}
-	if err := export.WriteFeed(dir, incs, a.now()); err != nil {
 		return err
 	}
 	printf(a.stdout, "Wrote %s and %s to %s, and the Atom feed %s", countOf(len(incs), "incident", "incidents"), export.IndexFile, dir, export.FeedFile)
 	if n := len(res.Removed); n > 0 {
 		printf(a.stdout, "; removed %s (%s)", countOf(n, "stale file", "stale files"), strings.Join(res.Removed, ", "))
+	}
+	if n := len(res.Kept); n > 0 {
+		printf(a.stdout, "; left alone %s edited by hand (%s)", countOf(n, "file", "files"), strings.Join(res.Kept, ", "))
 	}
 	printLine(a.stdout)
 	return nil

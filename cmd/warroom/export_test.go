@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/warroom-cli/warroom/internal/export"
 )
 
 func TestExportMarkdownAndJSON(t *testing.T) {
@@ -51,12 +53,24 @@ func TestExportAllIntoAFolder(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(stale, []byte("old"), 0o644); err != nil {
+	// A file an earlier export wrote (it carries the generated marker) is
+	// stale once its incident is gone; one a person wrote is not ours.
+	if err := os.WriteFile(stale, export.Generated([]byte("# INC-9: Old name\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	notes := filepath.Join(dir, "INC-1-notes.md")
+	if err := os.WriteFile(notes, []byte("hand-written notes\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	msg := e.ok("export", "--all", "--dir", dir)
 	if !strings.Contains(msg, "Wrote 2 incidents and index.md") || !strings.Contains(msg, "removed 1 stale file (INC-9-old-name.md)") {
 		t.Errorf("export --all printed %q", msg)
+	}
+	if data, err := os.ReadFile(notes); err != nil || string(data) != "hand-written notes\n" {
+		t.Errorf("export --all touched the hand-written INC-1-notes.md (%v)", err)
+	}
+	if err := os.Remove(notes); err != nil {
+		t.Fatal(err)
 	}
 	ents, _ := os.ReadDir(dir)
 	var names []string
@@ -73,6 +87,21 @@ func TestExportAllIntoAFolder(t *testing.T) {
 	}
 	if msg := e.ok("export", "--all", "--dir", dir); strings.Contains(msg, "removed") {
 		t.Errorf("a re-run removed files: %q", msg)
+	}
+	// What changed since is written again, and only that: a new entry on
+	// INC-2, a file deleted by hand for INC-1.
+	inc1 := filepath.Join(dir, "INC-1-checkout-failing-for-some-customers.md")
+	before1, _ := os.ReadFile(inc1)
+	if err := os.Remove(inc1); err != nil {
+		t.Fatal(err)
+	}
+	e.ok("log", "-i", "2", "logged after the export")
+	e.ok("export", "--all", "--dir", dir)
+	if after1, err := os.ReadFile(inc1); err != nil || string(after1) != string(before1) {
+		t.Errorf("the deleted INC-1 file was not written again as it was (%v)", err)
+	}
+	if inc2, _ := os.ReadFile(filepath.Join(dir, "INC-2-login-slow-eu-mobile.md")); !strings.Contains(string(inc2), "logged after the export") {
+		t.Error("INC-2's new entry is not in its file after a re-run")
 	}
 }
 

@@ -52,6 +52,7 @@ func (e *env) environ() []string {
 		"HOME="+e.dir,
 		"XDG_CONFIG_HOME="+filepath.Join(e.dir, "config"),
 		"XDG_DATA_HOME="+filepath.Join(e.dir, "data-home"),
+		"XDG_CACHE_HOME="+filepath.Join(e.dir, "cache"),
 		"WARROOM_DB="+e.db,
 		"USER=tester",
 		"WARROOM_AUTHOR=",

@@ -318,11 +318,16 @@ func NewDoc(inc *incident.Incident, p incident.Policy) Doc {
 // JSON renders inc as an indented Doc followed by a newline. The output is
 // deterministic: the same incident gives the same bytes.
 func JSON(inc *incident.Incident, p incident.Policy) ([]byte, error) {
+	return NewDoc(inc, p).Encode()
+}
+
+// Encode renders d as JSON writes it: indented, followed by a newline.
+func (d Doc) Encode() ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(NewDoc(inc, p)); err != nil {
-		return nil, fmt.Errorf("cannot encode %s as JSON: %w", inc.Key(), err)
+	if err := enc.Encode(d); err != nil {
+		return nil, fmt.Errorf("cannot encode %s as JSON: %w", d.ID, err)
 	}
 	return buf.Bytes(), nil
 }

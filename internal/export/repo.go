@@ -3,6 +3,8 @@ package export
 import (
 	"bytes"
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -81,6 +83,10 @@ func slug(title string) string {
 // and which open incidents' updates are missed, so the same incidents and
 // now give the same bytes.
 func Index(incs []*incident.Incident, opts Options, now time.Time) []byte {
+	return indexOf(incs, opts, now, Layout{})
+}
+
+func indexOf(incs []*incident.Incident, opts Options, now time.Time, layout Layout) []byte {
 	loc := opts.Location
 	if loc == nil {
 		loc = time.Local
@@ -118,7 +124,7 @@ func Index(incs []*incident.Incident, opts Options, now time.Time) []byte {
 				retro = string(incident.RetroDraft)
 			}
 			fmt.Fprintf(&b, "| [%s](%s) | %s | %s | %s | %s | %s | %s | %s |\n",
-				inc.Key(), FileName(inc), Inline(inc.Title), inc.Severity, inc.Status,
+				inc.Key(), layout.base(inc)+".md", Inline(inc.Title), inc.Severity, inc.Status,
 				day(inc.Created), day(inc.Milestones[incident.MResolved]), ttr, retro)
 		}
 		b.WriteString("\n")
@@ -175,22 +181,75 @@ func Index(incs []*incident.Incident, opts Options, now time.Time) []byte {
 type WriteResult struct {
 	Written []string // every incident file and the index, in incident order
 	Removed []string // stale incident files from earlier runs
+	// Kept are files at the names this run would write that a person
+	// wrote or edited by hand (no generated marker, or a marker whose hash
+	// no longer matches): they are left as they are, never overwritten.
+	Kept []string
+}
+
+// Layout says how a repository folder names and fills its files. The zero
+// Layout is export --all's: INC-n-slug.md per incident and index.md.
+type Layout struct {
+	// Base is an incident's file name without its extension; nil means
+	// FileName's INC-n-slug.
+	Base func(inc *incident.Incident) string
+	// Owns reports whether a Markdown file name is one Base gives, so that
+	// a stale one (a renamed or deleted incident) may be removed; nil
+	// means ownFile. A file is only ever removed when it also carries an
+	// intact generated marker.
+	Owns func(name string) bool
+	// Record, when set, also writes each incident's record as Base+".json"
+	// (warroom sync's repository); a stale record of an incident that is
+	// being written under another name is removed.
+	Record func(inc *incident.Incident) ([]byte, error)
+}
+
+func (l Layout) base(inc *incident.Incident) string {
+	if l.Base != nil {
+		return l.Base(inc)
+	}
+	return strings.TrimSuffix(FileName(inc), ".md")
+}
+
+func (l Layout) owns(name string) bool {
+	if l.Owns != nil {
+		return l.Owns(name)
+	}
+	return ownFile(name)
 }
 
 // WriteAll writes one Markdown file per incident and index.md into dir,
 // creating it if needed. It is safe to re-run into the same directory:
 // files are replaced atomically, unchanged ones are left alone, and
 // incident files this run did not write (an incident renamed since, so its
-// slug changed) are removed. Other files in dir are never touched.
+// slug changed) are removed. Only files carrying an intact generated marker
+// (see Generated) are ever replaced or removed: a hand-written or
+// hand-edited file is left alone and listed in Kept.
 func WriteAll(dir string, incs []*incident.Incident, opts Options, now time.Time) (WriteResult, error) {
+	return WriteRepo(dir, incs, opts, now, Layout{})
+}
+
+// WriteRepo is WriteAll with the files named and filled by layout.
+func WriteRepo(dir string, incs []*incident.Incident, opts Options, now time.Time, layout Layout) (WriteResult, error) {
+	return writeRepo(dir, incs, opts, now, layout, nil)
+}
+
+// writeRepo is WriteRepo; with st, the incidents st has fresh are not
+// rendered again.
+func writeRepo(dir string, incs []*incident.Incident, opts Options, now time.Time, layout Layout, st *stamping) (WriteResult, error) {
 	var res WriteResult
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return res, fmt.Errorf("cannot create the folder %s: %v", dir, err)
+	}
+	names := make([]string, len(incs))
+	for i, inc := range incs {
+		names[i] = layout.base(inc)
 	}
 	// Rendering is nearly all of the cost and each file is its own, so
 	// the incidents are shared out among the processors; the first error
 	// in incident order is the one reported.
 	errs := make([]error, len(incs))
+	kept := make([]bool, len(incs))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(incs)) {
@@ -200,42 +259,136 @@ func WriteAll(dir string, incs []*incident.Incident, opts Options, now time.Time
 				if i >= len(incs) {
 					return
 				}
+				if st != nil && st.fresh[i] {
+					continue
+				}
 				data, err := Markdown(incs[i], opts)
 				if err == nil {
-					err = writeIfChanged(filepath.Join(dir, FileName(incs[i])), data)
+					kept[i], err = writeGenerated(filepath.Join(dir, names[i]+".md"), data)
+				}
+				if err == nil && layout.Record != nil {
+					var rec []byte
+					if rec, err = layout.Record(incs[i]); err == nil {
+						err = writeIfChanged(filepath.Join(dir, names[i]+".json"), rec)
+					}
 				}
 				errs[i] = err
 			}
 		})
 	}
 	wg.Wait()
+	if st != nil {
+		st.kept = kept
+	}
 	keep := map[string]bool{IndexFile: true}
+	uids := map[string]string{} // uid -> the base name it is written under
 	for i, inc := range incs {
 		if errs[i] != nil {
 			return res, errs[i]
 		}
-		name := FileName(inc)
+		name := names[i] + ".md"
 		keep[name] = true
-		res.Written = append(res.Written, name)
+		if kept[i] {
+			res.Kept = append(res.Kept, name)
+		} else {
+			res.Written = append(res.Written, name)
+		}
+		if layout.Record != nil {
+			keep[names[i]+".json"] = true
+			if inc.UID != "" {
+				uids[inc.UID] = names[i]
+			}
+		}
 	}
-	if err := writeIfChanged(filepath.Join(dir, IndexFile), Index(incs, opts, now)); err != nil {
+	indexKept, err := writeGenerated(filepath.Join(dir, IndexFile), indexOf(incs, opts, now, layout))
+	if err != nil {
 		return res, err
 	}
-	res.Written = append(res.Written, IndexFile)
+	if indexKept {
+		res.Kept = append(res.Kept, IndexFile)
+	} else {
+		res.Written = append(res.Written, IndexFile)
+	}
 	ents, err := os.ReadDir(dir)
 	if err != nil {
 		return res, fmt.Errorf("cannot list the folder %s: %v", dir, err)
 	}
 	for _, e := range ents {
 		name := e.Name()
-		if e.Type().IsRegular() && ownFile(name) && !keep[name] {
-			if err := os.Remove(filepath.Join(dir, name)); err != nil {
-				return res, fmt.Errorf("cannot remove the stale file %s: %v", filepath.Join(dir, name), err)
-			}
-			res.Removed = append(res.Removed, name)
+		if !e.Type().IsRegular() || keep[name] {
+			continue
 		}
+		path := filepath.Join(dir, name)
+		stale := false
+		switch {
+		case strings.HasSuffix(name, ".md") && layout.owns(name):
+			data, err := os.ReadFile(path)
+			stale = err == nil && pristine(data)
+		case strings.HasSuffix(name, ".json") && layout.Record != nil && layout.owns(strings.TrimSuffix(name, ".json")+".md"):
+			// A record is only dropped when the same incident is being
+			// written under its new name, so nothing it holds is lost.
+			data, err := os.ReadFile(path)
+			if err == nil {
+				if inc, err := ParseJSON(data); err == nil && inc.UID != "" && uids[inc.UID] != "" {
+					stale = true
+				}
+			}
+		}
+		if !stale {
+			continue
+		}
+		if err := os.Remove(path); err != nil {
+			return res, fmt.Errorf("cannot remove the stale file %s: %v", path, err)
+		}
+		res.Removed = append(res.Removed, name)
 	}
 	return res, nil
+}
+
+// The generated marker: the first line of every Markdown file the
+// repository writes is an HTML comment naming warroom and the SHA-256 of
+// the rest of the file. A Markdown renderer shows nothing for a comment,
+// and the hash tells a file exactly as warroom wrote it (replaced or
+// removed freely) from one a person edited since (left alone).
+const markerPrefix = "<!-- generated by warroom; "
+
+// Generated returns data with the generated marker as its first line.
+func Generated(data []byte) []byte {
+	sum := sha256.Sum256(data)
+	head := markerPrefix + "sha256 " + hex.EncodeToString(sum[:12]) + ". Edit the incident in warroom: an edited copy is no longer updated. -->\n"
+	return append([]byte(head), data...)
+}
+
+// IsGenerated reports whether data starts with the generated marker, and
+// whether the rest is still exactly what warroom wrote.
+func IsGenerated(data []byte) (marked, intact bool) {
+	if !bytes.HasPrefix(data, []byte(markerPrefix)) {
+		return false, false
+	}
+	line, rest, ok := bytes.Cut(data, []byte("\n"))
+	if !ok {
+		return true, false
+	}
+	sum := sha256.Sum256(rest)
+	return true, bytes.Contains(line, []byte("sha256 "+hex.EncodeToString(sum[:12])+"."))
+}
+
+func pristine(data []byte) bool {
+	_, intact := IsGenerated(data)
+	return intact
+}
+
+// writeGenerated writes data, with the marker, to path unless the file
+// there is a person's: kept reports a file left alone. A file with no
+// marker is still replaced when it holds exactly data, which is what a
+// warroom from before the marker wrote.
+func writeGenerated(path string, data []byte) (kept bool, err error) {
+	marked := Generated(data)
+	old, rerr := os.ReadFile(path)
+	if rerr == nil && !pristine(old) && !bytes.Equal(old, data) {
+		return true, nil
+	}
+	return false, writeIfChanged(path, marked)
 }
 
 // writeIfChanged replaces path with data through a temporary file and a
@@ -286,3 +439,7 @@ func sameContent(path string, data []byte) (bool, error) {
 	}
 	return bytes.Equal(old[:n], data), nil
 }
+
+// Slug is the part of a file name made from a title: lower-case ASCII
+// letters and digits joined by single hyphens, at most 50 bytes.
+func Slug(title string) string { return slug(title) }

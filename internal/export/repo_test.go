@@ -256,8 +256,8 @@ func TestWriteAllIsRerunnable(t *testing.T) {
 		t.Fatal(err)
 	}
 	want, _ := Markdown(demo(), opts)
-	if string(got) != string(want) {
-		t.Error("the incident file is not the incident's export")
+	if string(got) != string(Generated(want)) {
+		t.Error("the incident file is not the incident's export under the generated marker")
 	}
 	fi1, _ := os.Stat(demoFile)
 

@@ -162,3 +162,60 @@ func TestOnlyOpenIncidentIsResolveID(t *testing.T) {
 	}
 	same("all resolved")
 }
+
+// IncidentsForExportIf reads a timeline only where asked, and its stamp
+// moves with any change to what the Markdown shows and with nothing else.
+func TestIncidentsForExportIfStamps(t *testing.T) {
+	s := leanFixture(t)
+	whole, err := s.IncidentsForExport()
+	if err != nil {
+		t.Fatal(err)
+	}
+	asked := map[string]bool{}
+	incs, stamps, err := s.IncidentsForExportIf(func(uid, stamp string) bool {
+		asked[uid] = true
+		return uid == whole[1].UID
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(incs) != len(whole) || len(asked) != len(whole) {
+		t.Fatalf("%d incidents, %d asked about; want %d", len(incs), len(asked), len(whole))
+	}
+	for i, inc := range incs {
+		want := 0
+		if i == 1 {
+			want = len(whole[1].Entries)
+		}
+		if len(inc.Entries) != want || inc.Title != whole[i].Title || len(inc.Updates) != len(whole[i].Updates) {
+			t.Errorf("incident %d: %d entries, %d updates; want %d entries and the head and updates", i, len(inc.Entries), len(inc.Updates), want)
+		}
+	}
+	again := func() []string {
+		_, st, err := s.IncidentsForExportIf(func(string, string) bool { return false })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	if st := again(); !reflect.DeepEqual(st, stamps) {
+		t.Fatalf("stamps of an unchanged database moved: %q then %q", stamps, st)
+	}
+	// A UI state (a half-typed line) is not in the Markdown: no change.
+	if _, err := s.SetUIState(whole[2].ID, "capture", "half a line"); err != nil {
+		t.Fatal(err)
+	}
+	if st := again(); !reflect.DeepEqual(st, stamps) {
+		t.Error("a UI state moved a stamp")
+	}
+	// An edited entry moves that incident's stamp only.
+	if _, err := s.EditEntry(whole[2].ID, 2, t0.Add(9*time.Hour), "ben", func(e *incident.Entry) error { e.Starred = true; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	st := again()
+	for i := range st {
+		if moved := st[i] != stamps[i]; moved != (i == 2) {
+			t.Errorf("after editing an entry of incident 2, the stamp of incident %d moved: %v", i, moved)
+		}
+	}
+}

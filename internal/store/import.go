@@ -23,12 +23,15 @@ type ImportResult struct {
 	// brought nothing new.
 	EntriesAdded, EntriesUpdated int
 	UpdatesAdded                 int
-	HeadChanged, RetroChanged    bool
+	// ChangesAdded counts change records (who edited or deleted what)
+	// brought in from the other copy.
+	ChangesAdded              int
+	HeadChanged, RetroChanged bool
 }
 
 // Changed reports whether the import changed anything.
 func (r ImportResult) Changed() bool {
-	return r.Created || r.EntriesAdded > 0 || r.EntriesUpdated > 0 || r.UpdatesAdded > 0 || r.HeadChanged || r.RetroChanged
+	return r.Created || r.EntriesAdded > 0 || r.EntriesUpdated > 0 || r.UpdatesAdded > 0 || r.ChangesAdded > 0 || r.HeadChanged || r.RetroChanged
 }
 
 // ImportIncident brings an incident from elsewhere (an export, a teammate's
@@ -249,6 +252,9 @@ func mergeImported(b *bolt.Bucket, in *incident.Incident, res *ImportResult) err
 	if err := mergeUpdates(b, in.Updates, res); err != nil {
 		return err
 	}
+	if err := mergeChanges(b, in.Changes, res); err != nil {
+		return err
+	}
 	folded, err := refold(b, time.Time{})
 	if err != nil {
 		return err
@@ -353,6 +359,43 @@ func mergeUpdates(b *bolt.Bucket, incoming []incident.Update, res *ImportResult)
 		res.UpdatesAdded++
 	}
 	return nil
+}
+
+// mergeChanges adds the change records the local copy lacks, so who
+// edited or deleted what on the other copy is not lost. A record is the
+// same record when every field matches: it is copied verbatim from the
+// copy that made it.
+func mergeChanges(b *bolt.Bucket, incoming []incident.Change, res *ImportResult) error {
+	seen := map[incident.Change]bool{}
+	err := b.Bucket(bucketChanges).ForEach(func(_, v []byte) error {
+		var c storedChange
+		if err := decodeJSON(v, &c); err != nil {
+			return err
+		}
+		seen[normChange(c.Change)] = true
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, c := range incoming {
+		if seen[normChange(c)] {
+			continue
+		}
+		if err := recordChange(b, c, 0); err != nil {
+			return err
+		}
+		seen[normChange(c)] = true
+		res.ChangesAdded++
+	}
+	return nil
+}
+
+// normChange makes a change comparable across a round trip through JSON
+// (which drops the monotonic clock and keeps the zone as an offset).
+func normChange(c incident.Change) incident.Change {
+	c.At = c.At.UTC()
+	return c
 }
 
 func norm(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }

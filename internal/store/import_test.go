@@ -326,3 +326,48 @@ func TestImportRefusesDuplicateUIDs(t *testing.T) {
 		t.Errorf("%d incidents stored; a refused file writes nothing", len(list))
 	}
 }
+
+// Who edited or deleted what on a teammate's copy comes along with a
+// merge, once: importing the same copy again adds no change record.
+func TestImportMergesTheChangeRecord(t *testing.T) {
+	mine, theirs := openTemp(t), openTemp(t)
+	inc := importDemo(t, mine)
+	copied, err := theirs.ImportIncident(exportThenParse(t, inc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := inc.Entries[len(inc.Entries)-1]
+	later := importNow.Add(time.Hour)
+	if _, err := theirs.EditEntry(copied.ID, e.ID, later, "ben", func(e *incident.Entry) error {
+		e.Text = "edited by ben"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	edited, err := theirs.Incident(copied.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := len(inc.Changes)
+	res, err := mine.ImportIncident(exportThenParse(t, edited))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.ChangesAdded != 1 || res.EntriesUpdated != 1 {
+		t.Errorf("merge result %+v, want one change record and one entry updated", res)
+	}
+	got, err := mine.Incident(inc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Changes) != before+1 || got.Changes[len(got.Changes)-1].Author != "ben" {
+		t.Errorf("change record after the merge: %+v", got.Changes)
+	}
+	again, err := mine.ImportIncident(exportThenParse(t, edited))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Changed() {
+		t.Errorf("importing the same copy twice changed %+v", again)
+	}
+}

@@ -1,0 +1,391 @@
+// Package sync keeps the incident repository in a git working copy and
+// brings the records of every laptop together through it (warroom sync).
+//
+// Git is the distributed layer: no server of our own, any remote git can
+// reach (an SSH host, a bare repository on a USB stick). A sync exports
+// every incident as a record (slug-uid.json, the export's JSON with the
+// database's own numbering taken out) and its Markdown, commits, fetches,
+// merges, imports every record the merge brought and pushes. Files and the
+// merge key on the incident's uid, never on INC-n, which each database
+// numbers on its own.
+//
+// Git's textual merge is not used on the records: the repository's
+// .gitattributes sends *.json (and the generated Markdown and feed) to
+// MergeFile, registered in the working copy's git config as the merge
+// driver `warroom merge-file %O %A %B`. Two laptops that edited one
+// incident offline therefore end with the same record, the one warroom
+// import would make of the two.
+//
+// The database is only written after git has merged cleanly: a conflict
+// git cannot solve (a Markdown file edited by hand on both sides) stops the
+// sync with the working copy as git left it and the database as it was.
+// The first step of every sync imports the working copy's records, so a
+// sync that was killed between a merge and its import is completed by the
+// next one.
+package sync
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/warroom-cli/warroom/internal/export"
+	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/store"
+)
+
+// Options are what one sync needs.
+type Options struct {
+	Store  *store.Store
+	Dir    string // the working copy; created (cloned or initialised) if needed
+	Remote string // a git URL for origin; "" keeps the one configured
+	Export export.Options
+	Author string // names the commits when git has no identity configured
+	// Driver is the command line git runs to merge a record, with %O %A
+	// %B for the three files: the running warroom's merge-file.
+	Driver string
+}
+
+// Result says what a sync did.
+type Result struct {
+	Initialised, Cloned bool
+	Incidents           int      // incidents in the repository after the sync
+	Imported            []string // INC-n of incidents the sync created or changed in the database
+	Commits             int      // commits the sync made
+	Merged              bool     // a fetch brought commits that were merged
+	Pushed              bool
+	Remote              bool // the working copy has a remote
+	Kept                []string
+}
+
+// attributes route every file the sync writes to our merge driver.
+var attributes = []string{"*.json merge=warroom", "*.md merge=warroom", "feed.atom merge=warroom"}
+
+// mergeMessage starts the message of a sync's merge commit.
+const mergeMessage = "warroom sync: merge records"
+
+// pushTries is how often a sync merges again when someone pushed between
+// its fetch and its push.
+const pushTries = 3
+
+// Run syncs the database with the repository in opts.Dir.
+func Run(opts Options) (Result, error) {
+	var res Result
+	dir, err := filepath.Abs(opts.Dir)
+	if err != nil {
+		return res, fmt.Errorf("cannot find the folder %s: %v", opts.Dir, err)
+	}
+	opts.Dir = dir
+	g, err := findGit(opts.Dir)
+	if err != nil {
+		return res, err
+	}
+	if err := prepare(g, opts, &res); err != nil {
+		return res, err
+	}
+	unlock, err := lockRepo(opts.Dir)
+	if err != nil {
+		return res, err
+	}
+	defer unlock()
+	if err := checkNoMerge(g, opts.Dir); err != nil {
+		return res, err
+	}
+	// What the working copy holds goes in first: after a clean sync that
+	// is nothing new, after one that was cut short it finishes it.
+	if err := importAll(opts, &res); err != nil {
+		return res, err
+	}
+	if err := writeAndCommit(g, opts, &res, "warroom sync: records of "+opts.Author); err != nil {
+		return res, err
+	}
+	remote, err := hasOrigin(g)
+	if err != nil {
+		return res, err
+	}
+	res.Remote = remote
+	if !remote {
+		return res, nil
+	}
+	branch, err := g.run("symbolic-ref", "--short", "HEAD")
+	if err != nil {
+		return res, err
+	}
+	branch = strings.TrimSpace(branch)
+	for try := 1; ; try++ {
+		if err := fetchAndMerge(g, opts, branch, &res); err != nil {
+			return res, err
+		}
+		_, _, err := g.runFull("push", "--set-upstream", "origin", "HEAD:refs/heads/"+branch)
+		if err == nil {
+			res.Pushed = true
+			return res, nil
+		}
+		if try == pushTries || !strings.Contains(err.Error(), "rejected") && !strings.Contains(err.Error(), "fetch first") {
+			return res, fmt.Errorf("the records are merged and committed in %s but could not be pushed (%v); check the remote and run warroom sync again", opts.Dir, err)
+		}
+	}
+}
+
+// prepare makes opts.Dir a working copy with our attributes and driver.
+func prepare(g *git, opts Options, res *Result) error {
+	if _, err := os.Stat(filepath.Join(opts.Dir, ".git")); err != nil {
+		empty := true
+		if ents, err := os.ReadDir(opts.Dir); err == nil && len(ents) > 0 {
+			empty = false
+		}
+		if opts.Remote != "" && empty {
+			if err := os.MkdirAll(filepath.Dir(opts.Dir), 0o755); err != nil {
+				return fmt.Errorf("cannot create the folder for the repository %s: %v", opts.Dir, err)
+			}
+			parent := &git{path: g.path, dir: filepath.Dir(opts.Dir)}
+			if _, err := parent.run("clone", "--quiet", opts.Remote, opts.Dir); err != nil {
+				return fmt.Errorf("cannot clone %s into %s: %v", opts.Remote, opts.Dir, err)
+			}
+			res.Cloned = true
+		} else {
+			if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
+				return fmt.Errorf("cannot create the repository folder %s: %v", opts.Dir, err)
+			}
+			if _, err := g.run("init", "--quiet", "--initial-branch=main"); err != nil {
+				return fmt.Errorf("cannot initialise a git repository in %s: %v", opts.Dir, err)
+			}
+			res.Initialised = true
+		}
+	}
+	if opts.Remote != "" && !res.Cloned {
+		has, err := hasOrigin(g)
+		if err != nil {
+			return err
+		}
+		verb := "add"
+		if has {
+			verb = "set-url"
+		}
+		if _, err := g.run("remote", verb, "origin", opts.Remote); err != nil {
+			return err
+		}
+	}
+	// Written only when it differs (another warroom binary, a first
+	// sync), so an ordinary sync does not rewrite .git/config.
+	for _, kv := range [][2]string{{"merge.warroom.name", "warroom record merge"}, {"merge.warroom.driver", opts.Driver}} {
+		if cur, _ := g.run("config", "--local", kv[0]); strings.TrimSpace(cur) == kv[1] {
+			continue
+		}
+		if _, err := g.run("config", "--local", kv[0], kv[1]); err != nil {
+			return err
+		}
+	}
+	name, _ := g.run("config", "user.name")
+	email, _ := g.run("config", "user.email")
+	if strings.TrimSpace(name) == "" || strings.TrimSpace(email) == "" {
+		author := opts.Author
+		if author == "" {
+			author = "warroom"
+		}
+		g.ident = []string{"-c", "user.name=" + author, "-c", "user.email=" + author + "@warroom.invalid"}
+	}
+	return writeAttributes(opts.Dir)
+}
+
+// writeAttributes adds our lines to .gitattributes, keeping any others.
+func writeAttributes(dir string) error {
+	path := filepath.Join(dir, ".gitattributes")
+	old, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("cannot read %s: %v", path, err)
+	}
+	lines := strings.Split(strings.TrimRight(string(old), "\n"), "\n")
+	if len(old) == 0 {
+		lines = nil
+	}
+	changed := false
+	for _, a := range attributes {
+		if !slices.Contains(lines, a) {
+			lines = append(lines, a)
+			changed = true
+		}
+	}
+	if !changed {
+		return nil
+	}
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		return fmt.Errorf("cannot write %s: %v", path, err)
+	}
+	return nil
+}
+
+// checkNoMerge refuses to start while a merge a person has to finish is
+// still open in the working copy.
+func checkNoMerge(g *git, dir string) error {
+	if _, err := os.Stat(filepath.Join(dir, ".git", "MERGE_HEAD")); err != nil {
+		return nil
+	}
+	files, _ := conflicted(g)
+	msg, _ := os.ReadFile(filepath.Join(dir, ".git", "MERGE_MSG"))
+	if len(files) == 0 && strings.HasPrefix(string(msg), mergeMessage) {
+		// A sync of ours was stopped after git had merged everything and
+		// before it committed (killed, say): finish what it started.
+		_, err := g.run("commit", "--quiet", "--no-edit", "--no-verify")
+		return err
+	}
+	if len(files) == 0 {
+		return fmt.Errorf("the repository %s is in the middle of a merge; finish it with git commit (or git merge --abort) and run warroom sync again", dir)
+	}
+	return fmt.Errorf("the repository %s still has unresolved conflicts in %s; resolve them and commit (or git merge --abort), then run warroom sync again", dir, strings.Join(files, ", "))
+}
+
+func conflicted(g *git) ([]string, error) {
+	out, err := g.run("diff", "--name-only", "--diff-filter=U")
+	if err != nil {
+		return nil, err
+	}
+	return strings.Fields(out), nil
+}
+
+// importAll imports every record in the working copy, one transaction per
+// incident.
+func importAll(opts Options, res *Result) error {
+	incs, names, err := readRecords(opts.Dir)
+	if err != nil {
+		return err
+	}
+	for i, inc := range incs {
+		r, err := opts.Store.ImportIncident(inc)
+		if err != nil {
+			return fmt.Errorf("cannot import %s: %v", filepath.Join(opts.Dir, names[i]), store.Message(err))
+		}
+		if r.Changed() {
+			key := incident.FormatID(r.ID)
+			if !slices.Contains(res.Imported, key) {
+				res.Imported = append(res.Imported, key)
+			}
+		}
+	}
+	return nil
+}
+
+// writeAndCommit exports every incident into the working copy and commits
+// whatever changed.
+func writeAndCommit(g *git, opts Options, res *Result, message string) error {
+	incs, err := opts.Store.AllIncidents()
+	if err != nil {
+		return err
+	}
+	labels, err := repoLabels(opts.Dir)
+	if err != nil {
+		return err
+	}
+	// The repository keeps the number an incident was first written under,
+	// so one laptop's INC-3 does not rename the heading another wrote as
+	// INC-5 on every sync.
+	shown := make([]*incident.Incident, len(incs))
+	// The index's trends and the feed are as of the newest change in the
+	// records, not the clock: every laptop holding the same records then
+	// writes the same index, and a sync with nothing new commits nothing.
+	var asOf time.Time
+	for i, inc := range incs {
+		if t := lastChange(export.NewDoc(inc, opts.Export.Policy)); t.After(asOf) {
+			asOf = t
+		}
+		c := canonical(inc)
+		if n, ok := labels[inc.UID]; ok && n > 0 {
+			c.ID = n
+		}
+		shown[i] = c
+	}
+	p := opts.Export.Policy
+	layout := export.Layout{Base: Base, Owns: ownName, Record: func(inc *incident.Incident) ([]byte, error) { return Record(inc, p) }}
+	wr, err := export.WriteRepo(opts.Dir, shown, opts.Export, asOf, layout)
+	if err != nil {
+		return err
+	}
+	res.Kept = wr.Kept
+	res.Incidents = len(incs)
+	if err := export.WriteFeed(opts.Dir, shown, asOf); err != nil {
+		return err
+	}
+	if _, err := g.run("add", "--all"); err != nil {
+		return err
+	}
+	clean, err := g.ok("diff", "--cached", "--quiet")
+	if err != nil {
+		return err
+	}
+	if clean {
+		return nil
+	}
+	if _, err := g.run("commit", "--quiet", "--no-verify", "-m", message); err != nil {
+		return err
+	}
+	res.Commits++
+	return nil
+}
+
+// repoLabels maps each record's uid in the working copy to the number the
+// repository shows it under.
+func repoLabels(dir string) (map[string]int64, error) {
+	incs, _, err := readRecords(dir)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int64{}
+	for _, inc := range incs {
+		if inc.UID != "" && inc.ID > 0 && (out[inc.UID] == 0 || inc.ID < out[inc.UID]) {
+			out[inc.UID] = inc.ID
+		}
+	}
+	return out, nil
+}
+
+// fetchAndMerge brings in the remote branch, if it exists yet, and then
+// imports and re-exports what the merge brought.
+func fetchAndMerge(g *git, opts Options, branch string, res *Result) error {
+	if _, err := g.run("fetch", "--quiet", "origin"); err != nil {
+		return fmt.Errorf("cannot fetch from the remote (%v); the records are committed in %s, run warroom sync again when the remote can be reached", err, opts.Dir)
+	}
+	ref := "refs/remotes/origin/" + branch
+	exists, err := g.ok("rev-parse", "--verify", "--quiet", ref)
+	if err != nil || !exists {
+		return err
+	}
+	behind, err := g.ok("merge-base", "--is-ancestor", ref, "HEAD")
+	if err != nil {
+		return err
+	}
+	if behind {
+		return nil // nothing new over there
+	}
+	if _, _, err := g.runFull("merge", "--quiet", "--no-edit", "--no-verify", "--allow-unrelated-histories", "-m", mergeMessage, ref); err != nil {
+		if files, _ := conflicted(g); len(files) == 0 {
+			return fmt.Errorf("sync stopped: the merge in %s failed (%v), so the database was not changed; fix the repository and run warroom sync again", opts.Dir, err)
+		}
+		// Conflicts over which file holds a record (renamed on both
+		// sides, or renamed on one and edited on the other) are about
+		// names, not content: ours to settle. What is left is a person's.
+		left, err := settleNames(g, opts.Export.Policy)
+		if err != nil {
+			return err
+		}
+		if len(left) > 0 {
+			return fmt.Errorf("sync stopped: git could not merge %s in %s (edited by hand on both sides), so the database was not changed; resolve the conflict and commit it, or run git merge --abort, then run warroom sync again", strings.Join(left, ", "), opts.Dir)
+		}
+		if _, err := g.run("commit", "--quiet", "--no-edit", "--no-verify"); err != nil {
+			return err
+		}
+	}
+	res.Merged = true
+	if err := importAll(opts, res); err != nil {
+		return err
+	}
+	return writeAndCommit(g, opts, res, "warroom sync: merged records of "+opts.Author)
+}
+
+func hasOrigin(g *git) (bool, error) {
+	out, err := g.run("remote")
+	return slices.Contains(strings.Fields(out), "origin"), err
+}
