@@ -68,6 +68,18 @@ func Record(inc *incident.Incident, p incident.Policy) ([]byte, error) {
 	for i := range d.Updates {
 		d.Updates[i].ID = 0
 	}
+	for i := range d.Retro.Factors {
+		for j := range d.Retro.Factors[i].Evidence {
+			d.Retro.Factors[i].Evidence[j].ID = 0 // the entry's local number
+		}
+	}
+	// Review comments are a log: time order is everyone's.
+	slices.SortStableFunc(d.Retro.Review, func(a, b export.DocReview) int {
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		return strings.Compare(a.UID, b.UID)
+	})
 	if !d.Retro.DueSet {
 		d.Retro.Due = nil
 	}

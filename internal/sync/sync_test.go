@@ -204,3 +204,42 @@ func TestSettle(t *testing.T) {
 		t.Error("a hand-edited file was settled without a person")
 	}
 }
+
+// Contributing factors and review comments written on two laptops both
+// survive the merge driver, evidence links and all, whichever side is ours.
+func TestMergeFileKeepsBothSidesFactorsAndReview(t *testing.T) {
+	dir := t.TempDir()
+	base := record(t, dir, "base", nil)
+	at := t0.Add(5 * time.Hour)
+	mine := func(inc *incident.Incident) {
+		inc.Retro.Factors = append(inc.Retro.Factors, incident.Factor{UID: "fa", Cause: "no load test", Evidence: []string{"democ"}, Author: "dana"})
+		inc.Retro.Review = append(inc.Retro.Review, incident.ReviewComment{UID: "ra", At: at, Author: "kim", Section: "Timeline", Text: "why so late?"})
+	}
+	theirs := func(inc *incident.Incident) {
+		inc.Retro.Factors = append(inc.Retro.Factors, incident.Factor{UID: "fb", Cause: "lucky canary", Lucky: true, Author: "chen"})
+		inc.Retro.Review = append(inc.Retro.Review, incident.ReviewComment{UID: "rb", At: at.Add(-time.Minute), Author: "lee", Section: "Actions", Text: "who owns the alert?"})
+	}
+	for _, order := range [][2]func(*incident.Incident){{mine, theirs}, {theirs, mine}} {
+		ours := record(t, dir, "ours", order[0])
+		other := record(t, dir, "theirs", order[1])
+		if err := MergeFile(base, ours, other, incident.DefaultPolicy()); err != nil {
+			t.Fatal(err)
+		}
+		data, _ := os.ReadFile(ours)
+		got, err := export.ParseJSON(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Retro.Factors) != 2 || len(got.Retro.Review) != 2 {
+			t.Fatalf("merged retro has %d factors and %d comments, want 2 and 2", len(got.Retro.Factors), len(got.Retro.Review))
+		}
+		if got.Retro.Review[0].UID != "rb" {
+			t.Errorf("review comments are not in time order: %+v", got.Retro.Review)
+		}
+		for _, f := range got.Retro.Factors {
+			if f.UID == "fa" && (len(f.Evidence) != 1 || f.Evidence[0] != "democ") {
+				t.Errorf("factor evidence lost in the merge: %+v", f)
+			}
+		}
+	}
+}
