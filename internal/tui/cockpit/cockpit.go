@@ -184,6 +184,9 @@ func (c Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		c.Capture, cmd = c.Capture.Update(msg)
 		return c, cmd
 	case UIStateMsg:
+		if on := msg.wrap == "on"; on != c.Timeline.Wrap {
+			c.Timeline.ToggleWrap()
+		}
 		if msg.id != c.ctx.IncidentID {
 			return c, nil
 		}

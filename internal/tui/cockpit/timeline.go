@@ -26,8 +26,13 @@ const detailLines = 4
 type timelinePane struct {
 	ctx  *common.Context
 	Data *TimelineData
-	// Top is the first row shown.
-	Top int
+	// Top is the first row shown and Off how many of its lines are
+	// scrolled past: a wrapped entry takes several lines, and scrolling
+	// moves one line at a time, not one entry.
+	Top, Off int
+	// Wrap shows every entry whole, continuation lines indented under the
+	// text column; off, entries are cut to one line except the selected one.
+	Wrap bool
 	// Follow keeps the newest row in view as entries arrive.
 	Follow    bool
 	selecting bool
@@ -78,13 +83,38 @@ func (t *timelinePane) viewRows() int {
 	return max(n, 0)
 }
 
-func (t *timelinePane) maxTop() int { return max(len(t.Data.Rows)-t.viewRows(), 0) }
+// height is how many lines row i takes.
+func (t *timelinePane) height(i int) int { return len(t.cachedLines(i, t.w-3)) }
+
+// maxPos is the position that shows the last row at the bottom.
+func (t *timelinePane) maxPos() (int, int) {
+	need := t.viewRows()
+	for i := len(t.Data.Rows) - 1; i >= 0; i-- {
+		h := t.height(i)
+		if h >= need {
+			return i, h - need
+		}
+		need -= h
+	}
+	return 0, 0
+}
+
+// atOrPast reports whether the view's position is at or below (row, off).
+func (t *timelinePane) atOrPast(row, off int) bool {
+	return t.Top > row || (t.Top == row && t.Off >= off)
+}
 
 func (t *timelinePane) clamp() {
-	if t.Follow {
-		t.Top = t.maxTop()
+	mr, mo := t.maxPos()
+	if t.Follow || t.atOrPast(mr, mo) {
+		t.Top, t.Off = mr, mo
 	}
-	t.Top = min(max(t.Top, 0), t.maxTop())
+	t.Top = max(t.Top, 0)
+	if t.Top < len(t.Data.Rows) {
+		t.Off = min(max(t.Off, 0), t.height(t.Top)-1)
+	} else {
+		t.Off = 0
+	}
 }
 
 // setData swaps in a freshly derived timeline, keeping the reader's place:
@@ -102,6 +132,8 @@ func (t *timelinePane) setData(td *TimelineData) {
 		if row, ok := td.rowOf[anchor]; ok {
 			t.Top = row + offset
 		}
+	} else {
+		t.Off = 0
 	}
 	if t.selecting {
 		if _, ok := td.rowOf[t.selID]; !ok {
@@ -120,14 +152,62 @@ func (t *timelinePane) Selected() (incident.Entry, bool) {
 	return t.Data.Entries[t.Data.Rows[row].Entry], true
 }
 
+// Scroll moves the view by n lines (a wrapped entry is several), and
+// to either end when n is at least the number of rows.
 func (t *timelinePane) Scroll(n int) {
-	t.Top += n
+	mr, mo := t.maxPos()
 	t.Follow = false
-	if t.Top >= t.maxTop() {
-		t.Top = t.maxTop()
+	switch {
+	case n >= len(t.Data.Rows):
+		t.Top, t.Off = mr, mo
+	case n <= -len(t.Data.Rows):
+		t.Top, t.Off = 0, 0
+	case n > 0:
+		for ; n > 0 && !t.atOrPast(mr, mo); n-- {
+			if t.Off++; t.Off >= t.height(t.Top) {
+				t.Top, t.Off = t.Top+1, 0
+			}
+		}
+	default:
+		for ; n < 0 && (t.Top > 0 || t.Off > 0); n++ {
+			if t.Off--; t.Off < 0 {
+				t.Top--
+				t.Off = t.height(t.Top) - 1
+			}
+		}
+	}
+	if t.atOrPast(mr, mo) {
+		t.Top, t.Off = mr, mo
 		t.Follow = true
 	}
-	t.Top = max(t.Top, 0)
+}
+
+// shown returns the rows in view, [from, end), and the last of them that
+// shows whole (-1 when none does).
+func (t *timelinePane) shown() (from, end, lastWhole int) {
+	room := t.viewRows() + t.Off
+	lastWhole = -1
+	end = t.Top
+	for end < len(t.Data.Rows) && room > 0 {
+		h := t.height(end)
+		if h <= room && (end > t.Top || t.Off == 0) {
+			lastWhole = end
+		}
+		room -= h
+		end++
+	}
+	return t.Top, end, lastWhole
+}
+
+// ToggleWrap switches wrap mode, keeping the top row in place.
+func (t *timelinePane) ToggleWrap() {
+	t.Wrap = !t.Wrap
+	t.Off = 0
+	if t.selecting {
+		t.reveal()
+	} else {
+		t.clamp()
+	}
 }
 
 // moveSelection moves the selection by n entries and scrolls to show it.
@@ -146,20 +226,39 @@ func (t *timelinePane) moveSelection(n int) {
 	t.reveal()
 }
 
-// reveal scrolls so that the selected row is in view.
+// reveal scrolls so that the selected row shows whole (or from its first
+// line, when it is taller than the pane).
 func (t *timelinePane) reveal() {
 	row, ok := t.Data.rowOf[t.selID]
 	if !ok {
 		return
 	}
 	vr := t.viewRows()
-	switch {
-	case row < t.Top:
-		t.Top = row
-	case row >= t.Top+vr:
-		t.Top = row - vr + 1
+	if row < t.Top || (row == t.Top && t.Off > 0) {
+		t.Top, t.Off = row, 0
+	} else {
+		// Lines from the view's top to the end of the selected row.
+		lines := -t.Off
+		for i := t.Top; i <= row && lines <= vr; i++ {
+			lines += t.height(i)
+		}
+		if lines > vr {
+			t.Top, t.Off = row, 0
+			// Back up so the row ends at the bottom, as far as it fits.
+			need := vr - t.height(row)
+			for need > 0 && t.Top > 0 {
+				h := t.height(t.Top - 1)
+				if h > need {
+					t.Top, t.Off = t.Top-1, h-need
+					break
+				}
+				t.Top--
+				need -= h
+			}
+		}
 	}
-	t.Follow = t.Top >= t.maxTop()
+	mr, mo := t.maxPos()
+	t.Follow = t.atOrPast(mr, mo)
 	t.clamp()
 }
 
@@ -169,9 +268,12 @@ func (t *timelinePane) startSelecting() {
 	if len(d.Entries) == 0 {
 		return
 	}
+	_, end, lastWhole := t.shown()
 	t.selecting = true
-	t.clamp()
-	last := min(t.Top+t.viewRows(), len(d.Rows)) - 1
+	last := lastWhole
+	if last < 0 {
+		last = end - 1
+	}
 	if last < 0 {
 		last = len(d.Rows) - 1
 	}
@@ -216,6 +318,14 @@ func (t timelinePane) Update(msg tea.Msg) (timelinePane, tea.Cmd) {
 			t.confirm = false
 		}
 		return t, nil
+	}
+	if key.Matches(km, k.Wrap) {
+		t.ToggleWrap()
+		what := "Wrap off: entries take one line each; the selected one shows whole"
+		if t.Wrap {
+			what = "Wrap on: every entry shows whole"
+		}
+		return t, tea.Batch(saveWrapCmd(t.ctx, t.Wrap), func() tea.Msg { return common.StatusMsg{Text: what} })
 	}
 	if t.selecting {
 		if d, ok := navStep(km, k, page, len(t.Data.Entries)); ok {

@@ -33,6 +33,7 @@ type KeyMap struct {
 	Top      key.Binding
 	Bottom   key.Binding
 	Select   key.Binding
+	Wrap     key.Binding
 
 	// Entry selection.
 	Edit    key.Binding
@@ -102,6 +103,7 @@ func DefaultKeyMap() *KeyMap {
 		Top:      b([]string{"g", "home"}, "g/G", "top/bottom"),
 		Bottom:   b([]string{"G", "end"}, "G", "bottom"),
 		Select:   b([]string{"enter", "v"}, "enter", "select entry"),
+		Wrap:     b([]string{"w"}, "w", "wrap on/off"),
 
 		Edit:    b([]string{"e"}, "e", "edit text"),
 		Retime:  b([]string{"t"}, "t", "re-time"),
