@@ -429,14 +429,36 @@ func TestCommandKeysStartCommands(t *testing.T) {
 	if inc, _ := st.Incident(id); inc.Status != incident.Monitoring {
 		t.Fatalf("status %s", inc.Status)
 	}
-	// The half-typed note went to the history, not away.
+	// The half-typed note is back in the line once the command has run
+	// (it was held, not pushed to the history), and the command is in the
+	// history.
+	if got := m.cockpit.Capture.Value(); got != "unfinished note" {
+		t.Fatalf("after the command the line is %q, want the half-typed note back", got)
+	}
 	m = press(t, m, "up")
 	if got := m.cockpit.Capture.Value(); got != "/status monitoring" {
 		t.Fatalf("history[-1] = %q", got)
 	}
-	m = press(t, m, "up")
+	m = press(t, m, "down")
 	if got := m.cockpit.Capture.Value(); got != "unfinished note" {
-		t.Fatalf("the half-typed note was lost: %q", got)
+		t.Fatalf("down did not come back to the half-typed note: %q", got)
+	}
+	// esc on a command begun over a half-typed line brings the line back.
+	m = press(t, m, "tab", "/")
+	if got := m.cockpit.Capture.Value(); got != "/" || !strings.Contains(m.View(), "is kept") {
+		t.Fatalf("/ from the timeline gave %q and no note that the line is kept:\n%s", got, m.View())
+	}
+	m = typeText(t, m, "sev 1")
+	m = press(t, m, "esc")
+	if got := m.cockpit.Capture.Value(); got != "unfinished note" {
+		t.Fatalf("esc gave %q, want the half-typed note back", got)
+	}
+	m = press(t, m, "up")
+	if got := m.cockpit.Capture.Value(); got != "/sev 1" {
+		t.Fatalf("the dropped command is not in the history: %q", got)
+	}
+	if inc, _ := st.Incident(id); inc.Severity == 1 {
+		t.Fatal("esc ran the command")
 	}
 	// Every command key names a real slash command.
 	for _, ck := range m.ctx.Keys.Commands {

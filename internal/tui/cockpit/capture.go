@@ -41,6 +41,9 @@ type captureLine struct {
 	Entry incident.Entry
 	// stash keeps the half-typed log line while a prompt borrows the input.
 	stash string
+	// held keeps the half-typed log line while a command key (/, S, V, …)
+	// borrows the line; it comes back when the command runs or on esc.
+	held string
 
 	history []string
 	// hist is the position while recalling: len(history) means the line
@@ -156,6 +159,30 @@ func (c *captureLine) closePrompt() {
 	c.SetSize(c.w)
 }
 
+// hold sets the half-typed line aside while a command borrows the line.
+// A line held already stays held: it is the one typed by hand.
+func (c *captureLine) hold() {
+	v := c.Input.Value()
+	if v == "" || c.Mode != ModeLog {
+		return
+	}
+	if c.held == "" {
+		c.held = v
+		return
+	}
+	c.remember(v)
+}
+
+// giveBack puts the held line back in the input.
+func (c *captureLine) giveBack() {
+	if c.held == "" {
+		return
+	}
+	c.Input.SetValue(c.held)
+	c.Input.CursorEnd()
+	c.held = ""
+}
+
 // Typing reports whether keys should go to the line. Always, when focused.
 func (c *captureLine) Typing() bool { return c.focused }
 
@@ -201,6 +228,11 @@ func (c captureLine) key(msg tea.KeyMsg) (captureLine, tea.Cmd) {
 	switch {
 	case key.Matches(msg, k.Submit):
 		return c.submit()
+	case key.Matches(msg, k.Cancel) && c.Mode == ModeLog && c.held != "":
+		// The command is dropped (↑ recalls it) and the line comes back.
+		c.remember(c.Input.Value())
+		c.giveBack()
+		return c, c.Changed()
 	case key.Matches(msg, k.Cancel) && c.Mode != ModeLog:
 		c.closePrompt()
 		c.Err = ""
@@ -263,6 +295,7 @@ func (c captureLine) submit() (captureLine, tea.Cmd) {
 	}
 	c.remember(line)
 	c.Input.SetValue("")
+	c.giveBack()
 	c.Err = ""
 	save := c.Changed()
 	switch capt.Command {

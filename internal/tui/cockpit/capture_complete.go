@@ -91,6 +91,17 @@ func (c captureLine) hint() string {
 	case ModeRetime:
 		return st.Hint.Render(" HH:MM, -10m or RFC 3339 · enter moves the entry · esc cancels")
 	}
+	if c.held != "" {
+		// Said first, so a narrow terminal cuts the syntax, not this.
+		held := common.Cut(incident.CleanLine(c.held), 24)
+		return st.Hint.Render(fmt.Sprintf(" %q is kept: back after the command, or now with esc ·", held)) + c.commandHint()
+	}
+	return c.commandHint()
+}
+
+// commandHint is the syntax of the command being typed, or nothing.
+func (c captureLine) commandHint() string {
+	st := c.ctx.Styles
 	v := c.Input.Value()
 	if !strings.HasPrefix(v, "/") || strings.HasPrefix(v, "//") {
 		return ""
@@ -123,6 +134,9 @@ func (c captureLine) ShortHelp() []key.Binding {
 	k := c.ctx.Keys
 	if c.Mode != ModeLog {
 		return []key.Binding{common.WithHelp(k.Submit, "save"), k.Cancel}
+	}
+	if c.held != "" {
+		return []key.Binding{k.Submit, common.WithHelp(k.Cancel, "back to your line"), k.Complete, k.HistPrev}
 	}
 	if c.completing() {
 		return []key.Binding{k.Complete, k.Submit, k.HistPrev}

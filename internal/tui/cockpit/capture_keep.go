@@ -33,6 +33,10 @@ func (c *captureLine) SaveNow() tea.Cmd {
 		return nil
 	}
 	v := c.Input.Value()
+	if c.held != "" {
+		// The line typed by hand outlives a command begun over it.
+		v = c.held
+	}
 	prompt := ""
 	if c.Mode != ModeLog {
 		v = c.stash

@@ -266,12 +266,13 @@ func (c Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 	}
 }
 
-// startCommand focuses the capture line with a command begun, keeping any
-// half-typed line in the history so nothing is lost.
+// startCommand focuses the capture line with a command begun. A
+// half-typed line is held aside and comes back once the command has run
+// (or on esc), so a command key never costs what was typed.
 func (c *Model) startCommand(line string) tea.Cmd {
 	cmd := c.SetFocus(FocusCapture)
-	if v := c.Capture.Value(); v != "" && v != line {
-		c.Capture.remember(v)
+	if v := c.Capture.Value(); v != line {
+		c.Capture.hold()
 	}
 	c.Capture.Input.SetValue(line)
 	c.Capture.Input.CursorEnd()
