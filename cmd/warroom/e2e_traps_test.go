@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -21,10 +22,8 @@ func TestCaptureLineKeptAcrossCommandKeys(t *testing.T) {
 	s.typeText("identified")
 	s.keys("Enter")
 	s.waitFor("IDENTIFIED", 3*time.Second)
-	scr := s.waitFor("› db pool looks saturated", 3*time.Second)
-	if strings.Contains(scr, "is kept") {
-		t.Errorf("the kept-line note stayed after the line came back:\n%s", scr)
-	}
+	s.waitFor("› db pool looks saturated", 3*time.Second)
+	s.waitWithout("is kept", 3*time.Second)
 	// esc on a command begun with / gives the line back without running it.
 	s.keys("Tab")
 	s.typeText("/")
@@ -43,4 +42,65 @@ func TestCaptureLineKeptAcrossCommandKeys(t *testing.T) {
 	if js.Severity != "SEV2" {
 		t.Errorf("esc ran the /sev command: %s", js.Severity)
 	}
+}
+
+// TestDraftTemplateAsksFirst: t over a hand-written public draft asks, and
+// the replaced draft is one u away.
+func TestDraftTemplateAsksFirst(t *testing.T) {
+	e := newEnv(t)
+	id := e.newIncident("Checkout failing", "--sev", "2")
+	s := e.startTmux(120, 40, "open", id)
+	s.waitFor("draft from template", 5*time.Second)
+	s.typeText("/draft Card payments fail for some customers; we are on it.")
+	s.keys("Enter")
+	s.waitFor("Card payments fail for some", 3*time.Second)
+	s.keys("Tab", "Tab")
+	s.typeText("t")
+	s.waitFor("Replace your draft with the template?", 3*time.Second)
+	s.typeText("n")
+	if scr := s.waitWithout("Replace your draft", 3*time.Second); !strings.Contains(scr, "Card payments fail for some") {
+		t.Fatalf("n did not keep the draft:\n%s", scr)
+	}
+	s.typeText("t")
+	s.waitFor("Replace your draft with the template?", 3*time.Second)
+	s.typeText("y")
+	s.waitFor("template · u undoes", 3*time.Second)
+	if d := e.draft(id); d != "" {
+		t.Errorf("the template left the draft stored as %q", d)
+	}
+	s.typeText("u")
+	s.waitFor("Your draft is back", 3*time.Second)
+	s.waitFor("Card payments fail for some", 3*time.Second)
+	s.keys("C-c")
+	s.waitExit(3 * time.Second)
+	if d := e.draft(id); d != "Card payments fail for some customers; we are on it." {
+		t.Errorf("the draft brought back is stored as %q", d)
+	}
+}
+
+// draft is the public draft as show --json has it.
+func (e *env) draft(id string) string {
+	e.t.Helper()
+	var s struct {
+		Draft string `json:"draft"`
+	}
+	if err := json.Unmarshal([]byte(e.ok("show", id, "--json")), &s); err != nil {
+		e.t.Fatal(err)
+	}
+	return s.Draft
+}
+
+// waitWithout polls the screen until it no longer contains gone.
+func (s *tmuxSession) waitWithout(gone string, timeout time.Duration) string {
+	s.t.Helper()
+	deadline := time.Now().Add(timeout)
+	var scr string
+	for time.Now().Before(deadline) {
+		if scr = s.screen(); !strings.Contains(scr, gone) {
+			return scr
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.t.Fatalf("screen still showed %q after %v:\n%s", gone, timeout, scr)
+	return ""
 }

@@ -146,6 +146,8 @@ func DefaultKeyMap() *KeyMap {
 // CommsKeys are the public update pane's keys, part of the one KeyMap.
 type CommsKeys struct {
 	Edit, Done, Publish, Resend, Template, Confirm, Deny key.Binding
+	// Undo brings back the draft a template replaced.
+	Undo key.Binding
 	// Findings shows every jargon finding, or folds them back.
 	Findings key.Binding
 }
@@ -160,6 +162,7 @@ func DefaultCommsKeys() CommsKeys {
 		Publish:  b([]string{"p", "ctrl+p"}, "p", "publish"),
 		Resend:   b([]string{"r"}, "r", "re-send failed"),
 		Template: b([]string{"t"}, "t", "draft from template"),
+		Undo:     b([]string{"u"}, "u", "undo template"),
 		Findings: b([]string{"f"}, "f", "all jargon findings"),
 		Confirm:  b([]string{"y", "p", "ctrl+p"}, "y", "publish anyway"),
 		Deny:     b([]string{"n", "esc"}, "n", "keep editing"),
