@@ -2,6 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -103,4 +106,61 @@ func (s *tmuxSession) waitWithout(gone string, timeout time.Duration) string {
 	}
 	s.t.Fatalf("screen still showed %q after %v:\n%s", gone, timeout, scr)
 	return ""
+}
+
+// TestPreviewAsksForThePath: w in the preview asks where to write
+// (export_dir first), shows the path, and never overwrites without a y.
+func TestPreviewAsksForThePath(t *testing.T) {
+	e := newEnv(t)
+	out := filepath.Join(e.dir, "exports")
+	if err := os.MkdirAll(out, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	writeConfig(t, e, fmt.Sprintf("export_dir = %q\n", out))
+	id := e.newIncident("Checkout payments failing for EU customers after the deploy", "--sev", "2")
+	// Wide enough for the whole temporary path; a longer one scrolls so
+	// that the file name stays in view.
+	s := e.startTmux(160, 40, "open", id)
+	s.waitFor("Incident declared", 5*time.Second)
+	s.typeText("/preview")
+	s.keys("Enter")
+	s.waitFor("Preview · INC-1", 5*time.Second)
+	s.waitFor("All times are in", 5*time.Second)
+	s.typeText("w")
+	want := filepath.Join(out, "INC-1-checkout-payments-failing-for-eu-customers-after.md")
+	s.waitFor("Write to › "+want, 3*time.Second)
+	if _, err := os.Stat(want); err == nil {
+		t.Fatal("w wrote before the path was confirmed")
+	}
+	s.keys("Enter")
+	s.waitFor("Wrote "+want, 3*time.Second)
+	first, err := os.ReadFile(want)
+	if err != nil || !strings.Contains(string(first), "Checkout payments failing") {
+		t.Fatalf("the file: %v\n%s", err, first)
+	}
+	if err := os.WriteFile(want, []byte("edited by hand"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s.typeText("w")
+	s.waitFor("Write to › ", 3*time.Second)
+	s.keys("Enter")
+	s.waitFor("exists. y replaces it", 3*time.Second)
+	s.typeText("n")
+	s.waitFor("Write to › ", 3*time.Second)
+	s.keys("Escape")
+	s.waitWithout("Write to › ", 3*time.Second)
+	if got, _ := os.ReadFile(want); string(got) != "edited by hand" {
+		t.Fatalf("the file was overwritten without a y: %q", got)
+	}
+	s.typeText("w")
+	s.waitFor("Write to › ", 3*time.Second)
+	s.keys("Enter")
+	s.waitFor("exists. y replaces it", 3*time.Second)
+	s.typeText("y")
+	s.waitFor("Wrote "+want, 3*time.Second)
+	if got, _ := os.ReadFile(want); string(got) != string(first) {
+		t.Fatalf("y did not replace the file: %q", got)
+	}
+	s.keys("C-c")
+	s.waitExit(3 * time.Second)
 }

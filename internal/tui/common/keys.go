@@ -235,6 +235,9 @@ type PreviewKeys struct {
 	Write          key.Binding
 	Copy           key.Binding
 	Refresh        key.Binding
+	// The path prompt of Write and its overwrite question.
+	WritePath, CancelPath key.Binding
+	Replace, OtherPath    key.Binding
 }
 
 func DefaultPreviewKeys() *PreviewKeys {
@@ -251,5 +254,10 @@ func DefaultPreviewKeys() *PreviewKeys {
 		Write:   b([]string{"w"}, "w", "write .md file"),
 		Copy:    b([]string{"y", "c"}, "y", "copy Markdown"),
 		Refresh: b([]string{"r"}, "r", "re-render"),
+
+		WritePath:  b([]string{"enter"}, "enter", "write"),
+		CancelPath: b([]string{"esc"}, "esc", "cancel"),
+		Replace:    b([]string{"y"}, "y", "replace the file"),
+		OtherPath:  b([]string{"n", "esc"}, "n", "another path"),
 	}
 }
