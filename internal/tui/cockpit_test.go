@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -656,5 +657,41 @@ func TestHandoverBriefIsShownToTheNextOpener(t *testing.T) {
 	again = drive(t, again, again.Init())
 	if strings.Contains(again.View(), "Handover brief") {
 		t.Error("the brief is shown again after it was seen")
+	}
+}
+
+// TestTabCyclesCandidates: tab extends a command as far as it is
+// unambiguous; the next tab goes through the candidates, one per press.
+func TestTabCyclesCandidates(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 120, 40)
+	m = typeText(t, m, "/st")
+	m = press(t, m, "tab")
+	if got := m.cockpit.Capture.Value(); got != "/sta" {
+		t.Fatalf("tab on /st gave %q, want /sta", got)
+	}
+	m = press(t, m, "tab")
+	first := m.cockpit.Capture.Value()
+	m = press(t, m, "tab")
+	second := m.cockpit.Capture.Value()
+	if first == second || !slices.Contains([]string{"/status", "/started"}, first) || !slices.Contains([]string{"/status", "/started"}, second) {
+		t.Fatalf("tabs after /sta gave %q then %q, want /status and /started in turn", first, second)
+	}
+	if !strings.Contains(m.View(), "tab next") || m.cockpit.Focus != cockpit.FocusCapture {
+		t.Fatalf("cycling does not say so or moved focus:\n%s", m.View())
+	}
+	m = press(t, m, "tab")
+	if got := m.cockpit.Capture.Value(); got != first {
+		t.Fatalf("the cycle did not come round: %q, want %q", got, first)
+	}
+	// Typing ends the cycle: a space and an argument run the command.
+	for m.cockpit.Capture.Value() != "/status" {
+		m = press(t, m, "tab")
+	}
+	m = typeText(t, m, " monitoring")
+	m = press(t, m, "enter")
+	if inc, _ := st.Incident(id); inc.Status != incident.Monitoring {
+		t.Fatalf("status %s after the cycled command", inc.Status)
 	}
 }

@@ -41,6 +41,11 @@ type captureLine struct {
 	Entry incident.Entry
 	// stash keeps the half-typed log line while a prompt borrows the input.
 	stash string
+	// cands are the commands a repeated tab cycles through, cand the one
+	// on the line now (-1 before the first, while the line is candBase).
+	cands    []string
+	cand     int
+	candBase string
 	// held keeps the half-typed log line while a command key (/, S, V, …)
 	// borrows the line; it comes back when the command runs or on esc.
 	held string

@@ -18,9 +18,21 @@ func (c *captureLine) completing() bool {
 }
 
 // complete extends a command name as far as it is unambiguous, adding a
-// space when it is complete and takes arguments.
+// space when it is complete and takes arguments. When several commands
+// are left, the next tab cycles through them, one per press.
 func (c *captureLine) complete() {
 	v := c.Input.Value()
+	switch {
+	case c.cycling():
+		c.cand = (c.cand + 1) % len(c.cands)
+		c.setLine("/" + c.cands[c.cand])
+		return
+	case len(c.cands) > 1 && c.cand < 0 && v == c.candBase:
+		c.cand = 0
+		c.setLine("/" + c.cands[0])
+		return
+	}
+	c.cands = c.cands[:0]
 	matches := incident.CompleteCommand(v)
 	switch len(matches) {
 	case 0:
@@ -39,7 +51,21 @@ func (c *captureLine) complete() {
 			}
 		}
 		v = "/" + prefix
+		for _, m := range matches {
+			c.cands = append(c.cands, m.Name)
+		}
+		c.cand, c.candBase = -1, v
 	}
+	c.setLine(v)
+}
+
+// cycling reports whether tab is going through the candidates: the line
+// is still the candidate the last tab put there.
+func (c *captureLine) cycling() bool {
+	return len(c.cands) > 1 && c.cand >= 0 && c.cand < len(c.cands) && c.Input.Value() == "/"+c.cands[c.cand]
+}
+
+func (c *captureLine) setLine(v string) {
 	c.Input.SetValue(v)
 	c.Input.CursorEnd()
 }
@@ -105,6 +131,16 @@ func (c captureLine) commandHint() string {
 	v := c.Input.Value()
 	if !strings.HasPrefix(v, "/") || strings.HasPrefix(v, "//") {
 		return ""
+	}
+	if c.cycling() {
+		parts := make([]string, len(c.cands))
+		for i, n := range c.cands {
+			parts[i] = st.Hint.Render("/" + n)
+			if i == c.cand {
+				parts[i] = st.Accent.Bold(true).Render("/" + n)
+			}
+		}
+		return " " + strings.Join(parts, st.Hint.Render("  ")) + st.Hint.Render(" · tab next · space adds arguments")
 	}
 	name, _, hasArg := strings.Cut(v[1:], " ")
 	if hasArg {
