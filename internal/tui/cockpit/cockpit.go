@@ -323,3 +323,42 @@ func (c Model) FullHelp() [][]key.Binding {
 	}
 	return out
 }
+
+// HelpGroups lists the keys of each part of the cockpit, the focused part
+// first.
+func (c Model) HelpGroups() []common.HelpGroup {
+	k := c.ctx.Keys
+	cmds := make([]key.Binding, 0, len(k.Commands))
+	for _, ck := range k.Commands {
+		cmds = append(cmds, ck.Binding)
+	}
+	tl := c.Timeline.FullHelp()
+	capture := common.HelpGroup{Title: "Capture line", Keys: common.Flatten(c.Capture.FullHelp())}
+	timeline := []common.HelpGroup{
+		{Title: "Timeline", Keys: common.Flatten(tl[:len(tl)-1])},
+		{Title: "Timeline: keys that start a command", Keys: cmds},
+	}
+	var right []common.HelpGroup
+	for _, p := range c.Right {
+		title := "Pane"
+		if t, ok := p.(common.HelpTitler); ok {
+			title = t.HelpTitle()
+		}
+		right = append(right, common.HelpGroup{Title: title, Keys: common.Flatten(p.FullHelp())})
+	}
+	var out []common.HelpGroup
+	switch {
+	case c.Focus == FocusTimeline:
+		out = append(append(out, timeline...), capture)
+		out = append(out, right...)
+	case c.Focus >= FocusRight:
+		i := int(c.Focus - FocusRight)
+		out = append(out, right[i], capture)
+		out = append(out, timeline...)
+		out = append(append(out, right[:i]...), right[i+1:]...)
+	default:
+		out = append(append(out, capture), timeline...)
+		out = append(out, right...)
+	}
+	return out
+}

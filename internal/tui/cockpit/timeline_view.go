@@ -273,7 +273,8 @@ func (t timelinePane) ShortHelp() []key.Binding {
 		}
 		return append(binds, k.Back)
 	}
-	return []key.Binding{k.Up, k.PageUp, k.Top, k.Select, k.Wrap, k.Capture}
+	// In order of importance: a narrow footer drops from the end.
+	return []key.Binding{k.Up, k.Select, k.Wrap, k.Capture, k.PageUp, k.Top}
 }
 
 func (t timelinePane) FullHelp() [][]key.Binding {

@@ -348,6 +348,9 @@ func (c *Pane) ShortHelp() []key.Binding {
 	return binds
 }
 
+// HelpTitle names the pane on the help screen.
+func (c *Pane) HelpTitle() string { return "Public update" }
+
 // FullHelp lists every key of the pane.
 func (c *Pane) FullHelp() [][]key.Binding {
 	k := c.keys
