@@ -24,6 +24,13 @@ const (
 	ModeEditText
 	// ModeRetime moves the entry being edited to another time.
 	ModeRetime
+	// ModeFind asks for the text to find in the timeline.
+	ModeFind
+)
+
+const (
+	placeholder      = "log what happened · ! action  > decision  ? question  * star  @-10m backdate · /command"
+	shortPlaceholder = "log what happened · ! action  > decision  ? question  * star · /command"
 )
 
 // maxHistory bounds the lines up/down can recall.
@@ -80,7 +87,7 @@ type captureLine struct {
 func newCaptureLine(ctx *common.Context) captureLine {
 	in := textinput.New()
 	in.Prompt = ""
-	in.Placeholder = "log what happened · ! action  > decision  ? question  * star  @-10m backdate · /command"
+	in.Placeholder = placeholder
 	in.Focus()
 	in.Cursor.SetMode(cursor.CursorStatic)
 	c := captureLine{ctx: ctx, Input: in, focused: true}
@@ -99,6 +106,12 @@ func (c *captureLine) applyStyles() {
 // row for errors and hints.
 func (c *captureLine) SetSize(w int) {
 	c.w = w
+	// The hint of what to type, whole: a shorter one where the long one
+	// would be cut mid-word.
+	c.Input.Placeholder = placeholder
+	if w < len([]rune(placeholder))+6 {
+		c.Input.Placeholder = shortPlaceholder
+	}
 	iw := max(w-c.promptWidth()-1, 1)
 	if iw == c.Input.Width {
 		return
@@ -116,6 +129,8 @@ func (c *captureLine) prompt() string {
 		return fmt.Sprintf(" edit #%d › ", c.Entry.ID)
 	case ModeRetime:
 		return fmt.Sprintf(" time of #%d › ", c.Entry.ID)
+	case ModeFind:
+		return " find › "
 	}
 	return " › "
 }
@@ -143,6 +158,9 @@ func (c *captureLine) openPrompt(field string, e incident.Entry) tea.Cmd {
 	c.Entry = e
 	c.Err = ""
 	switch field {
+	case "find":
+		c.Mode = ModeFind
+		c.Input.SetValue(e.Text)
 	case "retime":
 		c.Mode = ModeRetime
 		c.Input.SetValue(e.At.Format("15:04"))
@@ -276,6 +294,10 @@ func (c captureLine) submit() (captureLine, tea.Cmd) {
 		id := c.Entry.ID
 		c.closePrompt()
 		return c, tea.Batch(common.EditEntryCmd(c.ctx, id, "Entry edited", func(e *incident.Entry) error { e.Text = text; return nil }), c.SaveNow())
+	case ModeFind:
+		c.closePrompt()
+		c.handoff = FindMsg{Text: line}
+		return c, c.SaveNow()
 	case ModeRetime:
 		at, err := incident.ParsePast(line, now)
 		if err != nil {

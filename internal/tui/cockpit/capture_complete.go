@@ -116,6 +116,8 @@ func (c captureLine) hint() string {
 		return st.Hint.Render(" enter saves the new text · esc cancels")
 	case ModeRetime:
 		return st.Hint.Render(" HH:MM, -10m or RFC 3339 · enter moves the entry · esc cancels")
+	case ModeFind:
+		return st.Hint.Render(" text to find in the timeline · enter finds (then n/N) · empty ends the search · esc cancels")
 	}
 	if c.held != "" {
 		// Said first, so a narrow terminal cuts the syntax, not this.

@@ -38,7 +38,7 @@ func (c *captureLine) SaveNow() tea.Cmd {
 		v = c.held
 	}
 	prompt := ""
-	if c.Mode != ModeLog {
+	if c.Mode != ModeLog && c.Mode != ModeFind {
 		v = c.stash
 		// A half-done edit or re-time of an entry survives quitting too.
 		data, _ := json.Marshal(savedPrompt{Mode: int(c.Mode), Entry: c.Entry.ID, At: c.Entry.At, Value: c.Input.Value()})

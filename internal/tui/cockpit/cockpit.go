@@ -6,10 +6,12 @@
 package cockpit
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/tui/common"
 	"github.com/warroom-cli/warroom/internal/tui/comms"
 )
@@ -235,10 +237,27 @@ func (c Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 				c.Timeline.addPending(p)
 				return c, cmd
 			}
+			if f, ok := h.(FindMsg); ok {
+				return c, tea.Batch(cmd, c.find(f.Text))
+			}
 			return c, tea.Batch(cmd, c.broadcast(h))
 		}
 		return c, cmd
 	case FocusTimeline:
+		if c.Timeline.search != "" && !c.Timeline.confirm && key.Matches(msg, k.NextMatch, k.PrevMatch) {
+			// Before the command keys: N steps back through the matches
+			// rather than starting /role while a search is on.
+			dir := 1
+			if key.Matches(msg, k.NextMatch) {
+				dir = -1
+			}
+			c.Timeline.nextMatch(dir)
+			return c, nil
+		}
+		if !c.Timeline.selecting && !c.Timeline.confirm && c.Timeline.search != "" && key.Matches(msg, k.Back) {
+			c.Timeline.setSearch("")
+			return c, func() tea.Msg { return common.StatusMsg{Text: "Search ended"} }
+		}
 		if !c.Timeline.selecting && !c.Timeline.confirm {
 			switch {
 			case key.Matches(msg, k.Capture), key.Matches(msg, k.Back):
@@ -264,6 +283,22 @@ func (c Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 		c.Right[i], cmd = c.Right[i].Update(msg)
 		return c, tea.Batch(cmd, c.answerFocusRequest(i))
 	}
+}
+
+// find runs a search typed at the find prompt: the timeline takes the
+// keyboard with the newest match selected, so n and N work at once.
+func (c *Model) find(text string) tea.Cmd {
+	cmd := c.SetFocus(FocusTimeline)
+	if !c.Timeline.setSearch(text) {
+		return tea.Batch(cmd, common.ErrCmd(fmt.Errorf("nothing in the timeline shown contains %q; try other words, or f for another filter", incident.CleanLine(strings.TrimSpace(text)))))
+	}
+	if text == "" {
+		return tea.Batch(cmd, func() tea.Msg { return common.StatusMsg{Text: "Search ended"} })
+	}
+	n := len(c.Timeline.matches)
+	return tea.Batch(cmd, func() tea.Msg {
+		return common.StatusMsg{Text: fmt.Sprintf("%d %s · n older, N newer · esc ends the search", n, common.Plural(n, "match", "matches"))}
+	})
 }
 
 // startCommand focuses the capture line with a command begun. A

@@ -18,3 +18,6 @@ type SaveLineMsg struct {
 	Seq   int
 	Force bool
 }
+
+// FindMsg is the text typed at the find prompt, for the timeline.
+type FindMsg struct{ Text string }

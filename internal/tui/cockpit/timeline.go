@@ -24,8 +24,18 @@ const detailLines = 4
 // timelinePane is the running timeline: newest at the bottom, following new
 // entries unless scrolled up, with a selection mode for changing entries.
 type timelinePane struct {
-	ctx  *common.Context
-	Data *TimelineData
+	ctx *common.Context
+	// Data is the whole timeline (the base the cockpit extends as entries
+	// arrive); visible is what the filter lets through, which is what is
+	// shown, scrolled and selected.
+	Data    *TimelineData
+	visible *TimelineData
+	// filter is the index of the filter in force (filters[0]: all).
+	filter int
+	// search is the text ctrl+f looks for; matches are the ids of the
+	// entries shown that contain it, oldest first.
+	search  string
+	matches []int64
 	// Top is the first row shown and Off how many of its lines are
 	// scrolled past: a wrapped entry takes several lines, and scrolling
 	// moves one line at a time, not one entry.
@@ -62,7 +72,7 @@ func (t *timelinePane) settle(token int) {
 
 func newTimelinePane(ctx *common.Context) timelinePane {
 	return timelinePane{
-		ctx: ctx, Data: &TimelineData{}, Follow: true,
+		ctx: ctx, Data: &TimelineData{}, visible: &TimelineData{}, Follow: true,
 		paints: [2]*rowPaints{newRowPaints(ctx.Styles, false), newRowPaints(ctx.Styles, true)},
 		cache:  &rowCache{},
 	}
@@ -89,7 +99,7 @@ func (t *timelinePane) height(i int) int { return len(t.cachedLines(i, t.w-3)) }
 // maxPos is the position that shows the last row at the bottom.
 func (t *timelinePane) maxPos() (int, int) {
 	need := t.viewRows()
-	for i := len(t.Data.Rows) - 1; i >= 0; i-- {
+	for i := len(t.visible.Rows) - 1; i >= 0; i-- {
 		h := t.height(i)
 		if h >= need {
 			return i, h - need
@@ -110,7 +120,7 @@ func (t *timelinePane) clamp() {
 		t.Top, t.Off = mr, mo
 	}
 	t.Top = max(t.Top, 0)
-	if t.Top < len(t.Data.Rows) {
+	if t.Top < len(t.visible.Rows) {
 		t.Off = min(max(t.Off, 0), t.height(t.Top)-1)
 	} else {
 		t.Off = 0
@@ -122,34 +132,36 @@ func (t *timelinePane) clamp() {
 // selection keeps its entry.
 func (t *timelinePane) setData(td *TimelineData) {
 	anchor, offset := int64(0), 0
-	if !t.Follow && len(t.Data.Rows) > 0 && t.Top < len(t.Data.Rows) {
-		r := t.Data.Rows[t.Top]
-		anchor = t.Data.Entries[r.Entry].ID
-		offset = t.Top - t.Data.rowOf[anchor]
+	if !t.Follow && len(t.visible.Rows) > 0 && t.Top < len(t.visible.Rows) {
+		r := t.visible.Rows[t.Top]
+		anchor = t.visible.Entries[r.Entry].ID
+		offset = t.Top - t.visible.rowOf[anchor]
 	}
 	t.Data = td
+	t.visible = filters[t.filter].apply(td)
 	if anchor != 0 {
-		if row, ok := td.rowOf[anchor]; ok {
+		if row, ok := t.visible.rowOf[anchor]; ok {
 			t.Top = row + offset
 		}
 	} else {
 		t.Off = 0
 	}
 	if t.selecting {
-		if _, ok := td.rowOf[t.selID]; !ok {
+		if _, ok := t.visible.rowOf[t.selID]; !ok {
 			t.selecting, t.confirm = false, false
 		}
 	}
+	t.findMatches()
 	t.clamp()
 }
 
 // Selected returns the Selected entry.
 func (t *timelinePane) Selected() (incident.Entry, bool) {
-	row, ok := t.Data.rowOf[t.selID]
+	row, ok := t.visible.rowOf[t.selID]
 	if !t.selecting || !ok {
 		return incident.Entry{}, false
 	}
-	return t.Data.Entries[t.Data.Rows[row].Entry], true
+	return t.visible.Entries[t.visible.Rows[row].Entry], true
 }
 
 // Scroll moves the view by n lines (a wrapped entry is several), and
@@ -158,9 +170,9 @@ func (t *timelinePane) Scroll(n int) {
 	mr, mo := t.maxPos()
 	t.Follow = false
 	switch {
-	case n >= len(t.Data.Rows):
+	case n >= len(t.visible.Rows):
 		t.Top, t.Off = mr, mo
-	case n <= -len(t.Data.Rows):
+	case n <= -len(t.visible.Rows):
 		t.Top, t.Off = 0, 0
 	case n > 0:
 		for ; n > 0 && !t.atOrPast(mr, mo); n-- {
@@ -188,7 +200,7 @@ func (t *timelinePane) shown() (from, end, lastWhole int) {
 	room := t.viewRows() + t.Off
 	lastWhole = -1
 	end = t.Top
-	for end < len(t.Data.Rows) && room > 0 {
+	for end < len(t.visible.Rows) && room > 0 {
 		h := t.height(end)
 		if h <= room && (end > t.Top || t.Off == 0) {
 			lastWhole = end
@@ -212,7 +224,7 @@ func (t *timelinePane) ToggleWrap() {
 
 // moveSelection moves the selection by n entries and scrolls to show it.
 func (t *timelinePane) moveSelection(n int) {
-	d := t.Data
+	d := t.visible
 	if len(d.Entries) == 0 {
 		return
 	}
@@ -229,7 +241,7 @@ func (t *timelinePane) moveSelection(n int) {
 // reveal scrolls so that the selected row shows whole (or from its first
 // line, when it is taller than the pane).
 func (t *timelinePane) reveal() {
-	row, ok := t.Data.rowOf[t.selID]
+	row, ok := t.visible.rowOf[t.selID]
 	if !ok {
 		return
 	}
@@ -264,7 +276,7 @@ func (t *timelinePane) reveal() {
 
 // startSelecting selects the newest entry in view.
 func (t *timelinePane) startSelecting() {
-	d := t.Data
+	d := t.visible
 	if len(d.Entries) == 0 {
 		return
 	}
@@ -319,6 +331,18 @@ func (t timelinePane) Update(msg tea.Msg) (timelinePane, tea.Cmd) {
 		}
 		return t, nil
 	}
+	switch {
+	case key.Matches(km, k.Filter):
+		t.setFilter(t.filter + 1)
+		what := "Showing every entry"
+		if t.filter > 0 {
+			what = "Showing " + filters[t.filter].Name + " · f for the next filter"
+		}
+		return t, func() tea.Msg { return common.StatusMsg{Text: what} }
+	case key.Matches(km, k.Find):
+		q := t.search
+		return t, func() tea.Msg { return EntryPromptMsg{field: "find", entry: incident.Entry{Text: q}} }
+	}
 	if key.Matches(km, k.Wrap) {
 		t.ToggleWrap()
 		what := "Wrap off: entries take one line each; the selected one shows whole"
@@ -328,7 +352,7 @@ func (t timelinePane) Update(msg tea.Msg) (timelinePane, tea.Cmd) {
 		return t, tea.Batch(saveWrapCmd(t.ctx, t.Wrap), func() tea.Msg { return common.StatusMsg{Text: what} })
 	}
 	if t.selecting {
-		if d, ok := navStep(km, k, page, len(t.Data.Entries)); ok {
+		if d, ok := navStep(km, k, page, len(t.visible.Entries)); ok {
 			t.moveSelection(d)
 			return t, nil
 		}
@@ -366,7 +390,7 @@ func (t timelinePane) Update(msg tea.Msg) (timelinePane, tea.Cmd) {
 		}
 		return t, nil
 	}
-	if d, ok := navStep(km, k, page, len(t.Data.Rows)); ok {
+	if d, ok := navStep(km, k, page, len(t.visible.Rows)); ok {
 		t.Scroll(d)
 	} else if key.Matches(km, k.Select) {
 		t.startSelecting()

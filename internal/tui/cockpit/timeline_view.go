@@ -17,7 +17,7 @@ import (
 // details. It formats only what is visible.
 func (t timelinePane) View() string {
 	st := t.ctx.Styles
-	d := t.Data
+	d := t.visible
 	inner := t.w - 2
 	vr := t.viewRows()
 	body := make([]string, 0, t.h)
@@ -36,6 +36,9 @@ func (t timelinePane) View() string {
 	}
 	if len(d.Rows) == 0 && vr > 0 {
 		body[vr-1] = st.Faint.Render(" Nothing logged yet. Type below and press enter.")
+		if t.filter > 0 {
+			body[vr-1] = st.Faint.Render(" Nothing here with this filter; f shows the next one.")
+		}
 	}
 	if np := min(len(t.Pending), vr); np > 0 && t.Follow && !t.selecting {
 		// Typed and not yet on disk: at the bottom, where it will land,
@@ -50,11 +53,21 @@ func (t timelinePane) View() string {
 		body = append(body, t.details(inner)...)
 	}
 	title := "Timeline"
+	if t.filter > 0 {
+		title += " · " + filters[t.filter].Name
+	}
 	if t.Wrap {
 		title += " · wrapped"
 	}
 	var note string
 	switch {
+	case t.search != "":
+		q := common.Cut(incident.CleanLine(t.search), 16)
+		if i := t.matchIndex(); i > 0 {
+			note = st.Accent.Render(fmt.Sprintf("%q %d/%d", q, i, len(t.matches)))
+		} else {
+			note = st.Accent.Render(fmt.Sprintf("%q %d %s", q, len(t.matches), common.Plural(len(t.matches), "match", "matches")))
+		}
 	case t.ctx.Partial:
 		note = st.Faint.Render("loading earlier entries…")
 	case !t.Follow && end > 0:
@@ -67,6 +80,8 @@ func (t timelinePane) View() string {
 			}
 		}
 		note = st.Warn.Render(fmt.Sprintf("↓ %d newer", below))
+	case len(d.Entries) > 0 && t.filter > 0:
+		note = st.Faint.Render(fmt.Sprintf("%d/%d", len(d.Entries), len(t.Data.Entries)))
 	case len(d.Entries) > 0:
 		note = st.Faint.Render(fmt.Sprintf("%d %s", len(d.Entries), common.Plural(len(d.Entries), "entry", "entries")))
 	}
@@ -118,7 +133,7 @@ func (t timelinePane) cachedLines(i, w int) []string {
 	if t.cache == nil {
 		return t.row(i, w)
 	}
-	key := rowCacheKey{data: t.Data, w: w, wrap: t.Wrap, selecting: t.selecting, selID: t.selID}
+	key := rowCacheKey{data: t.visible, w: w, wrap: t.Wrap, selecting: t.selecting, selID: t.selID}
 	if t.cache.key != key || t.cache.rows == nil {
 		t.cache.key = key
 		t.cache.rows = make(map[int][]string, 64)
@@ -141,7 +156,7 @@ const textColumn = 9
 // selected entry) as many as its text needs, continuation lines indented
 // under the text column.
 func (t timelinePane) row(i, w int) []string {
-	d := t.Data
+	d := t.visible
 	r := d.Rows[i]
 	p := t.paints[0]
 	switch r.Kind {
@@ -268,13 +283,19 @@ func (t timelinePane) ShortHelp() []key.Binding {
 	}
 	if t.selecting {
 		binds := []key.Binding{k.Up, k.Edit, k.Retime, k.Star, k.Delete}
+		if t.search != "" {
+			binds = append([]key.Binding{k.NextMatch}, binds...)
+		}
 		if e, ok := t.Selected(); ok && e.Set.Field == incident.FieldDelete {
 			binds = append(binds, k.Restore)
 		}
 		return append(binds, k.Back)
 	}
 	// In order of importance: a narrow footer drops from the end.
-	return []key.Binding{k.Up, k.Select, k.Wrap, k.Capture, k.PageUp, k.Top}
+	if t.search != "" {
+		return []key.Binding{k.NextMatch, k.Select, common.WithHelp(k.Back, "end search"), k.Find, k.Filter, k.Wrap}
+	}
+	return []key.Binding{k.Up, k.Select, k.Wrap, k.Filter, k.Find, k.Capture, k.PageUp, k.Top}
 }
 
 func (t timelinePane) FullHelp() [][]key.Binding {
@@ -284,7 +305,7 @@ func (t timelinePane) FullHelp() [][]key.Binding {
 		cmds = append(cmds, c.Binding)
 	}
 	return [][]key.Binding{
-		{k.Up, k.PageUp, k.Top, k.Select, k.Wrap},
+		{k.Up, k.PageUp, k.Top, k.Select, k.Wrap, k.Filter, k.Find, k.NextMatch},
 		{k.Edit, k.Retime, k.Star, k.Delete, k.Restore, common.WithHelp(k.Back, "end selection")},
 		cmds,
 	}

@@ -34,6 +34,12 @@ type KeyMap struct {
 	Bottom   key.Binding
 	Select   key.Binding
 	Wrap     key.Binding
+	// Filter cycles the timeline's views; Find searches it, NextMatch and
+	// PrevMatch step through the matches while a search is on.
+	Filter    key.Binding
+	Find      key.Binding
+	NextMatch key.Binding
+	PrevMatch key.Binding
 
 	// Entry selection.
 	Edit    key.Binding
@@ -104,6 +110,12 @@ func DefaultKeyMap() *KeyMap {
 		Bottom:   b([]string{"G", "end"}, "G", "bottom"),
 		Select:   b([]string{"enter", "v"}, "enter", "select entry"),
 		Wrap:     b([]string{"w"}, "w", "wrap on/off"),
+		Filter:   b([]string{"f"}, "f", "filter"),
+		Find:     b([]string{"ctrl+f"}, "ctrl+f", "find"),
+		// While a search is on, N steps through matches rather than
+		// starting /role (which / still reaches).
+		NextMatch: b([]string{"n"}, "n/N", "older/newer match"),
+		PrevMatch: b([]string{"N"}, "N", "newer match"),
 
 		Edit:    b([]string{"e"}, "e", "edit text"),
 		Retime:  b([]string{"t"}, "t", "re-time"),
