@@ -695,3 +695,50 @@ func TestTabCyclesCandidates(t *testing.T) {
 		t.Fatalf("status %s after the cycled command", inc.Status)
 	}
 }
+
+// TestIncidentPaneFocusable: tab (after the comms pane) or shift+tab from
+// the capture line focuses the incident pane; its rows are selectable and
+// the selected one shows whole.
+func TestIncidentPaneFocusable(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	for _, tag := range []string{"checkout-eu-west", "psp-rate-limits", "merchant-config"} {
+		c, err := incident.ParseCapture("/tag "+tag, pinned)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Apply(id, c, pinned, "amara", incident.DefaultPolicy()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := newModel(t, st, id, 80, 24)
+	if strings.Contains(m.View(), "#merchant-config") {
+		t.Fatalf("the tags are not cut before focusing (the test needs them cut):\n%s", m.View())
+	}
+	m = press(t, m, "shift+tab")
+	if !strings.Contains(m.View(), "select row") {
+		t.Fatalf("shift+tab from the capture line did not focus the incident pane:\n%s", m.View())
+	}
+	m = press(t, m, "G")
+	if view := m.View(); !strings.Contains(view, "#merchant-config") {
+		t.Fatalf("the selected tags row is not shown whole:\n%s", view)
+	}
+	m = press(t, m, "g")
+	if view := m.View(); !strings.Contains(view, "lead") || strings.Contains(view, "#merchant-config") {
+		t.Fatalf("g did not select the first row:\n%s", view)
+	}
+	// esc gives the keyboard back to the capture line; tab order reaches
+	// the pane after the comms pane.
+	m = press(t, m, "esc")
+	if m.cockpit.Focus != cockpit.FocusCapture {
+		t.Fatal("esc did not go back to the capture line")
+	}
+	m = press(t, m, "tab", "tab", "tab")
+	if !strings.Contains(m.View(), "select row") {
+		t.Fatalf("tab after the comms pane did not reach the incident pane:\n%s", m.View())
+	}
+	m = press(t, m, "tab")
+	if m.cockpit.Focus != cockpit.FocusCapture {
+		t.Fatal("tab from the incident pane did not come round to the capture line")
+	}
+}

@@ -99,8 +99,20 @@ func (c *Model) SetSize(w, h int) {
 	}
 }
 
-// focusables is how many parts take the keyboard.
-func (c *Model) focusables() int { return int(FocusRight) + len(c.Right) }
+// focusables is how many parts take the keyboard: the capture line, the
+// timeline, the right panes, then the incident pane (last, so that tab
+// reaches the comms pane as before and shift+tab from the capture line
+// reaches the incident pane at once).
+func (c *Model) focusables() int { return int(FocusRight) + len(c.Right) + 1 }
+
+// focusInfo is the incident pane's place in the focus order.
+func (c *Model) focusInfo() focus { return FocusRight + focus(len(c.Right)) }
+
+// rightFocused returns the index of the focused right pane.
+func (c *Model) rightFocused() (int, bool) {
+	i := int(c.Focus - FocusRight)
+	return i, c.Focus >= FocusRight && i < len(c.Right)
+}
 
 // SetFocus moves the keyboard to f.
 func (c *Model) SetFocus(f focus) tea.Cmd {
@@ -108,6 +120,7 @@ func (c *Model) SetFocus(f focus) tea.Cmd {
 	f = ((f % n) + n) % n
 	c.Focus = f
 	c.Timeline.focused = f == FocusTimeline
+	c.info.setFocused(f == c.focusInfo())
 	if f != FocusTimeline {
 		c.Timeline.stopSelecting()
 	}
@@ -127,8 +140,9 @@ func (c *Model) Typing() bool {
 	switch {
 	case c.Focus == FocusCapture:
 		return true
-	case c.Focus >= FocusRight:
-		return c.Right[c.Focus-FocusRight].Typing()
+	}
+	if i, ok := c.rightFocused(); ok {
+		return c.Right[i].Typing()
 	}
 	return c.Timeline.confirm
 }
@@ -274,6 +288,12 @@ func (c Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 		var cmd tea.Cmd
 		c.Timeline, cmd = c.Timeline.Update(msg)
 		return c, cmd
+	case c.focusInfo():
+		if key.Matches(msg, k.Capture, k.Back) {
+			return c, c.SetFocus(FocusCapture)
+		}
+		c.info.Update(msg)
+		return c, nil
 	default:
 		i := int(c.Focus - FocusRight)
 		if !c.Right[i].Typing() && key.Matches(msg, k.Capture) {
@@ -316,7 +336,8 @@ func (c *Model) startCommand(line string) tea.Cmd {
 }
 
 func (c *Model) rightTyping() bool {
-	return c.Focus >= FocusRight && c.Right[c.Focus-FocusRight].Typing()
+	i, ok := c.rightFocused()
+	return ok && c.Right[i].Typing()
 }
 
 // View draws the cockpit at its size.
@@ -346,6 +367,8 @@ func (c Model) ShortHelp() []key.Binding {
 		return c.Capture.ShortHelp()
 	case c.Focus == FocusTimeline:
 		return c.Timeline.ShortHelp()
+	case c.Focus == c.focusInfo():
+		return c.info.ShortHelp()
 	}
 	return c.Right[c.Focus-FocusRight].ShortHelp()
 }
@@ -381,8 +404,13 @@ func (c Model) HelpGroups() []common.HelpGroup {
 		}
 		right = append(right, common.HelpGroup{Title: title, Keys: common.Flatten(p.FullHelp())})
 	}
+	info := common.HelpGroup{Title: "Incident", Keys: c.info.ShortHelp()}
 	var out []common.HelpGroup
 	switch {
+	case c.Focus == c.focusInfo():
+		out = append(append(out, info, capture), timeline...)
+		out = append(out, right...)
+		return out
 	case c.Focus == FocusTimeline:
 		out = append(append(out, timeline...), capture)
 		out = append(out, right...)
@@ -395,5 +423,5 @@ func (c Model) HelpGroups() []common.HelpGroup {
 		out = append(append(out, capture), timeline...)
 		out = append(out, right...)
 	}
-	return out
+	return append(out, info)
 }
