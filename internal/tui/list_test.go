@@ -189,3 +189,24 @@ func TestDeclareFormSelectsAndAsks(t *testing.T) {
 		t.Fatalf("%d incidents after discarding, want 1", len(sums))
 	}
 }
+
+// TestOpenFromSearchJumpsToEntry: opening an incident that the list found
+// by an entry's text opens the cockpit on that entry, selected.
+func TestOpenFromSearchJumpsToEntry(t *testing.T) {
+	st := openStore(t)
+	seedHandbook(t, st)
+	seedMany(t, st, 3)
+	m := newModel(t, st, 0, 80, 24)
+	m = typeText(t, m, "rate-limits")
+	m = press(t, m, "enter")
+	if m.screen != common.ScreenCockpit {
+		t.Fatalf("enter did not open the incident:\n%s", m.View())
+	}
+	sel, ok := m.cockpit.Timeline.Selected()
+	if !ok || !strings.Contains(sel.Text, "PSP rate-limits our EU merchant id") {
+		t.Fatalf("the cockpit did not open on the matching entry: %+v\n%s", sel, m.View())
+	}
+	if !strings.Contains(m.View(), `"rate-limits" 1/1`) {
+		t.Fatalf("the search is not shown:\n%s", m.View())
+	}
+}

@@ -328,7 +328,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.status, m.statusErr = msg.Text, false
 		return m, nil
 	case common.OpenIncidentMsg:
-		return m, m.open(msg.ID)
+		cmd := m.open(msg.ID)
+		if msg.Find != "" {
+			cmd = tea.Batch(cmd, m.cockpit.FindOnOpen(msg.Find))
+		}
+		return m, cmd
 	case common.SwitchScreenMsg:
 		return m, m.switchTo(msg.Screen)
 	case list.LoadedMsg, list.StatsLoadedMsg, list.SearchMsg:

@@ -50,6 +50,8 @@ type Model struct {
 	Capture  captureLine
 	Focus    focus
 	w, h     int
+	// pendingFind is a search to run once the timeline has loaded.
+	pendingFind string
 }
 
 func New(ctx *common.Context) Model {
@@ -184,7 +186,11 @@ func (c Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			c.Timeline.setData(td)
 		}
 		c.SetSize(c.w, c.h) // the incident pane's height may change
-		return c, c.broadcast(msg)
+		var find tea.Cmd
+		if c.pendingFind != "" && !msg.Partial {
+			find, c.pendingFind = c.find(c.pendingFind), ""
+		}
+		return c, tea.Batch(find, c.broadcast(msg))
 	case common.AppliedMsg:
 		c.Timeline.settle(msg.Token)
 		return c, c.broadcast(msg)
@@ -303,6 +309,16 @@ func (c Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 		c.Right[i], cmd = c.Right[i].Update(msg)
 		return c, tea.Batch(cmd, c.answerFocusRequest(i))
 	}
+}
+
+// FindOnOpen runs a search on the timeline as soon as it has loaded: an
+// incident opened from a list search opens on the matching entry.
+func (c *Model) FindOnOpen(text string) tea.Cmd {
+	if c.ctx.Incident != nil && !c.ctx.Partial && len(c.Timeline.Data.Entries) > 0 {
+		return c.find(text)
+	}
+	c.pendingFind = text
+	return nil
 }
 
 // find runs a search typed at the find prompt: the timeline takes the

@@ -161,8 +161,12 @@ func (l Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			return l, nil
 		case key.Matches(msg, k.Open):
 			if l.sel < len(l.shown) {
-				id := l.all[l.shown[l.sel]].ID
-				return l, func() tea.Msg { return common.OpenIncidentMsg{ID: id} }
+				s := l.all[l.shown[l.sel]]
+				find := ""
+				if h, ok := l.hits[s.Key()]; ok && strings.HasPrefix(h.Where, "entry") {
+					find = strings.TrimSpace(l.Filter.Value())
+				}
+				return l, func() tea.Msg { return common.OpenIncidentMsg{ID: s.ID, Find: find} }
 			}
 			return l, nil
 		case msg.String() == "up" || msg.String() == "ctrl+p" || msg.String() == "ctrl+k":
