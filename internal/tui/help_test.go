@@ -3,6 +3,8 @@ package tui
 import (
 	"strings"
 	"testing"
+
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // TestHelpByPane: help is grouped by pane with headings, the focused
@@ -59,5 +61,35 @@ func TestFootersNeverCutMidWord(t *testing.T) {
 		if strings.HasSuffix(foot, "…") || !strings.HasSuffix(foot, "quit") {
 			t.Errorf("after %q the footer is %q", keys, foot)
 		}
+	}
+}
+
+// TestLongStatusMessages: a status message too long for one row takes two;
+// one longer still says f1 shows it, and help does, whole.
+func TestLongStatusMessages(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 80, 24)
+	two := "The update reached 1 webhook; 1 failed (ops: 502 Bad Gateway): press r in the comms pane to re-send it"
+	m = send(t, m, common.StatusMsg{Text: two})
+	view := m.View()
+	rows := strings.Split(view, "\n")
+	if len(rows) != 24 {
+		t.Fatalf("the frame has %d rows", len(rows))
+	}
+	joined := strings.Join(strings.Fields(rows[22]+" "+rows[23]), " ")
+	if !strings.Contains(joined, "press r in the comms pane to re-send it") || strings.Contains(view, "…") && strings.Contains(joined, "…") {
+		t.Fatalf("the message is not shown whole on two rows:\n%s", view)
+	}
+	long := strings.Repeat("a very long explanation of what went wrong and what to do next, ", 4) + "END"
+	m = send(t, m, common.StatusMsg{Text: long})
+	view = m.View()
+	if !strings.Contains(view, "f1 shows all") || strings.Contains(view, "END") {
+		t.Fatalf("a message longer than two rows does not point to f1:\n%s", view)
+	}
+	m = press(t, m, "f1")
+	lines := strings.Join(m.helpLines(78), " ")
+	if !strings.Contains(lines, "Last message") || !strings.Contains(lines, "END") {
+		t.Fatalf("help does not show the last message whole:\n%s", m.View())
 	}
 }

@@ -64,6 +64,10 @@ type Model struct {
 
 	status    string
 	statusErr bool
+	// shownStatus is the message the status line showed when help opened,
+	// which help shows in full (a long one is cut on the status line).
+	shownStatus    string
+	shownStatusErr bool
 	// helpTop is the first help line shown.
 	helpTop int
 

@@ -101,6 +101,9 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	}
+	if key.Matches(msg, k.Help) || msg.String() == "f1" {
+		m.shownStatus, m.shownStatusErr = m.status, m.statusErr
+	}
 	m.status = ""
 	if msg.String() == "f1" {
 		m.showHelp = true

@@ -33,7 +33,48 @@ func (m Model) View() string {
 			body = c.View()
 		}
 	}
+	if long := m.longStatus(w); long != nil {
+		// A message too long for one row takes the row above too (the
+		// capture line's hint row in the cockpit) until the next key.
+		return common.FitBlock(body, w, h-len(long)) + "\n" + strings.Join(long, "\n")
+	}
 	return common.FitBlock(body, w, h-1) + "\n" + m.statusLine(w)
+}
+
+// longStatus is a status message wider than the terminal, wrapped to two
+// rows (cut at a word, with where to read the rest, when longer still); nil
+// when it fits one row.
+func (m Model) longStatus(w int) []string {
+	if m.status == "" {
+		return nil
+	}
+	st := m.ctx.Styles
+	style, mark := st.OK, " ✓ "
+	if m.statusErr {
+		style, mark = st.Error, " ✗ "
+	}
+	text := mark + incident.CleanLine(m.status)
+	if ansi.StringWidth(text) <= w {
+		return nil
+	}
+	lines := common.Wrap(text, w-4)
+	if len(lines) > 2 {
+		const more = " … f1 shows all"
+		rest := strings.Join(lines[1:], " ")
+		lines = []string{lines[0], style.Render(cutAtWord(rest, w-4-ansi.StringWidth(more))) + st.Faint.Render(more)}
+		lines[0] = style.Render(lines[0])
+	} else {
+		for i := range lines {
+			lines[i] = style.Render(lines[i])
+		}
+	}
+	for i := range lines {
+		if i > 0 {
+			lines[i] = "   " + lines[i]
+		}
+		lines[i] = common.Fit(lines[i], w)
+	}
+	return lines
 }
 
 // tooSmallView says so instead of drawing a broken layout.
@@ -59,10 +100,11 @@ func (m Model) tooSmallView() string {
 func (m Model) statusLine(w int) string {
 	st := m.ctx.Styles
 	if m.status != "" {
+		style, mark := st.OK, " ✓ "
 		if m.statusErr {
-			return common.Fit(st.Error.Render(" ✗ "+incident.CleanLine(m.status)), w)
+			style, mark = st.Error, " ✗ "
 		}
-		return common.Fit(st.OK.Render(" ✓ "+incident.CleanLine(m.status)), w)
+		return common.Fit(style.Render(mark+incident.CleanLine(m.status)), w)
 	}
 	k := m.ctx.Keys
 	var binds []key.Binding
@@ -84,6 +126,22 @@ func (m Model) statusLine(w int) string {
 		help.SetHelp("f1", "help")
 	}
 	return " " + m.fitShortHelp(binds, []key.Binding{help, k.Quit}, w-1)
+}
+
+// cutAtWord shortens s to at most n cells, at a space when there is one
+// in the second half.
+func cutAtWord(s string, n int) string {
+	if n <= 0 {
+		return ""
+	}
+	if ansi.StringWidth(s) <= n {
+		return s
+	}
+	t := ansi.Truncate(s, n, "")
+	if i := strings.LastIndexByte(t, ' '); i > len(t)/2 {
+		t = t[:i]
+	}
+	return strings.TrimRight(t, " ,;:·")
 }
 
 // fitShortHelp renders the bindings that fit in w cells: always the
@@ -152,7 +210,20 @@ func (m Model) helpGroups() []common.HelpGroup {
 // column wraps under itself.
 func (m Model) helpLines(w int) []string {
 	st := m.ctx.Styles
-	lines := []string{" " + st.Faint.Render(common.Cut("Keys by pane, the focused one first", w-1))}
+	var lines []string
+	if msg := incident.CleanLine(m.shownStatus); msg != "" {
+		// The last message in full: the status line may have cut it.
+		style := st.OK
+		if m.shownStatusErr {
+			style = st.Error
+		}
+		lines = append(lines, " "+st.PaneTitle.Render("Last message"))
+		for _, l := range common.Wrap(msg, max(w-2, 10)) {
+			lines = append(lines, " "+style.Render(l))
+		}
+		lines = append(lines, "")
+	}
+	lines = append(lines, " "+st.Faint.Render(common.Cut("Keys by pane, the focused one first", w-1)))
 	for gi, g := range m.helpGroups() {
 		type cell struct{ k, d string }
 		var cells []cell
