@@ -150,3 +150,31 @@ func TestFlowTimelineWrap(t *testing.T) {
 		})
 	}
 }
+
+// TestWrapShowsLongAndMultiLineEntriesWhole: beyond the one-line row's
+// bound, and with the entry's own line breaks.
+func TestWrapShowsLongAndMultiLineEntriesWhole(t *testing.T) {
+	st := openStore(t)
+	id := seedLong(t, st, 2)
+	long := strings.Repeat("the pool drained again and again ", 20) + "TAIL"
+	for _, text := range []string{long, "Handover brief\nState: SEV2, identified\nOpen questions: none"} {
+		if _, err := st.AppendEntry(id, incident.Entry{At: pinned, RecordedAt: pinned, Author: "amara", Kind: incident.KindNote, Text: text}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := newModel(t, st, id, 120, 40)
+	m = press(t, m, "tab", "w")
+	view := m.View()
+	if !strings.Contains(view, "TAIL") {
+		t.Fatalf("a %d-byte entry is not shown whole in wrap mode:\n%s", len(long), view)
+	}
+	var brief []string
+	for _, l := range timelineLines(view) {
+		if strings.Contains(l, "Handover brief") || strings.Contains(l, "State: SEV2") || strings.Contains(l, "Open questions") {
+			brief = append(brief, l)
+		}
+	}
+	if len(brief) != 3 {
+		t.Fatalf("the entry's own lines are not kept: %q", brief)
+	}
+}

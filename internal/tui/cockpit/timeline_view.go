@@ -198,11 +198,24 @@ func (t timelinePane) row(i, w int) []string {
 	case e.Kind == incident.KindSystem || e.Kind == incident.KindRole:
 		tp = p.muted
 	}
-	var parts []string
-	if (t.Wrap || selected) && textW > 0 && ansi.StringWidth(text) > textW {
-		parts = common.Wrap(text, textW)
-	} else {
-		parts = []string{text}
+	parts := []string{text}
+	if (t.Wrap || selected) && textW > 0 {
+		// Whole: the entry's own lines (a handover brief has several),
+		// each wrapped, rather than the row's one cleaned, bounded line.
+		parts = parts[:0]
+		full := incident.CleanText(boundText(e.Text))
+		if e.Starred {
+			full = "★ " + full
+		}
+		for _, l := range strings.Split(full, "\n") {
+			if l = strings.TrimRight(l, " \t"); l == "" {
+				continue
+			}
+			parts = append(parts, common.Wrap(incident.CleanLine(l), textW)...)
+		}
+		if len(parts) == 0 {
+			parts = []string{text}
+		}
 	}
 	out := make([]string, 0, len(parts))
 	var b strings.Builder
