@@ -151,15 +151,21 @@ func cutAtWord(s string, n int) string {
 func (m Model) fitShortHelp(binds, tail []key.Binding, w int) string {
 	h := m.help
 	h.Width = 0
-	var shown []key.Binding
+	// Measured, not rendered per try: this runs on every frame.
+	sep := ansi.StringWidth(h.ShortSeparator)
+	width := func(b key.Binding) int {
+		return ansi.StringWidth(b.Help().Key) + 1 + ansi.StringWidth(b.Help().Desc)
+	}
+	used := 0
+	for _, b := range tail {
+		used += width(b) + sep
+	}
+	shown := make([]key.Binding, 0, len(binds)+len(tail))
 	for _, b := range binds {
-		if !b.Enabled() {
+		if !b.Enabled() || used+width(b)+sep > w+sep {
 			continue
 		}
-		try := append(append(append([]key.Binding{}, shown...), b), tail...)
-		if ansi.StringWidth(h.ShortHelpView(try)) > w {
-			continue
-		}
+		used += width(b) + sep
 		shown = append(shown, b)
 	}
 	return common.Fit(h.ShortHelpView(append(shown, tail...)), w)
