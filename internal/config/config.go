@@ -256,6 +256,10 @@ func LoadFile(path string) (*Config, error) {
 		if len(k) > 1 && slices.ContainsFunc(undecoded, func(p toml.Key) bool { return p.String() == k[:len(k)-1].String() }) {
 			continue // inside an unknown table, which is reported itself
 		}
+		if near := nearestKey(k.String()); near != "" {
+			c.warn("%s: unknown key %s is ignored; did you mean %s?", at(k...), k.String(), near)
+			continue
+		}
 		c.warn("%s: unknown key %s is ignored; check its spelling (the keys are %s)", at(k...), k.String(), strings.Join(Keys, ", "))
 	}
 	from := "file " + path

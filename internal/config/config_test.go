@@ -120,7 +120,8 @@ func TestBadConfig(t *testing.T) {
 		text, want string
 		line       int
 	}{
-		{`autor = "typo"`, "unknown key autor", 1},
+		{`autor = "typo"`, "unknown key autor is ignored; did you mean author?", 1},
+		{`colour = "blue"`, "unknown key colour is ignored; check its spelling (the keys are author,", 1},
 		{"author = \"amara\"\n[jargon]\nwrods = [\"x\"]", "unknown key jargon.wrods", 3},
 		{"[jargn]\nwords = [\"x\"]", "unknown key jargn ", 1},
 		{`update_every = "often"`, "not a duration", 1},

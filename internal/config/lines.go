@@ -69,3 +69,36 @@ func expandHome(p string) string {
 	}
 	return p
 }
+
+// nearestKey is the known key a typo most likely meant (at most two edits
+// away, and fewer than half its letters), or "".
+func nearestKey(k string) string {
+	best, bestD := "", 3
+	for _, known := range Keys {
+		if d := editDistance(k, known); d < bestD && d*2 < len(known) {
+			best, bestD = known, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -93,3 +93,17 @@ func TestLongStatusMessages(t *testing.T) {
 		t.Fatalf("help does not show the last message whole:\n%s", m.View())
 	}
 }
+
+// TestConfigWarningShownInTheCockpit: the full screen covers stderr, so a
+// config warning is the first status message.
+func TestConfigWarningShownInTheCockpit(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	cfg := testConfig()
+	cfg.Warnings = []string{"/home/amara/.config/warroom/config.toml line 3: unknown key autor is ignored", "second"}
+	m := New(Options{Store: st, Config: cfg, Now: pinnedNow, IncidentID: id, Width: 120, Height: 40})
+	m = drive(t, m, m.Init())
+	if view := m.View(); !strings.Contains(view, "config.toml line 3: unknown key autor is ignored") || !strings.Contains(view, "and 1 more") {
+		t.Fatalf("the config warning is not shown:\n%s", view)
+	}
+}

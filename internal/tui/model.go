@@ -145,6 +145,14 @@ func New(opts Options) Model {
 		m.screen = common.ScreenList
 		m.list.SetFocused(true)
 	}
+	if n := len(cfg.Warnings); n > 0 {
+		// Printed on stderr too, but the full screen covers that at once:
+		// the first thing shown is what the config file gets wrong.
+		m.status, m.statusErr = cfg.Warnings[0], true
+		if n > 1 {
+			m.status += fmt.Sprintf(" (and %d more; warroom config lists them)", n-1)
+		}
+	}
 	m.resize()
 	return m
 }
