@@ -117,7 +117,7 @@ func (c captureLine) hint() string {
 	case ModeRetime:
 		return st.Hint.Render(" HH:MM, -10m or RFC 3339 · enter moves the entry · esc cancels")
 	case ModeFind:
-		return st.Hint.Render(" text to find in the timeline · enter finds (then n/N) · empty ends the search · esc cancels")
+		return st.Hint.Render(" text to find · enter finds, then n/N · empty ends the search · esc cancels")
 	}
 	if c.held != "" {
 		// Said first, so a narrow terminal cuts the syntax, not this.
@@ -170,6 +170,9 @@ func (c captureLine) commandHint() string {
 
 func (c captureLine) ShortHelp() []key.Binding {
 	k := c.ctx.Keys
+	if c.Mode == ModeFind {
+		return []key.Binding{common.WithHelp(k.Submit, "find"), k.Cancel}
+	}
 	if c.Mode != ModeLog {
 		return []key.Binding{common.WithHelp(k.Submit, "save"), k.Cancel}
 	}

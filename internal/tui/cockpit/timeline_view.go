@@ -56,8 +56,9 @@ func (t timelinePane) View() string {
 	if t.filter > 0 {
 		title += " · " + filters[t.filter].Name
 	}
+	wrapped := title
 	if t.Wrap {
-		title += " · wrapped"
+		wrapped += " · wrapped"
 	}
 	var note string
 	switch {
@@ -84,6 +85,11 @@ func (t timelinePane) View() string {
 		note = st.Faint.Render(fmt.Sprintf("%d/%d", len(d.Entries), len(t.Data.Entries)))
 	case len(d.Entries) > 0:
 		note = st.Faint.Render(fmt.Sprintf("%d %s", len(d.Entries), common.Plural(len(d.Entries), "entry", "entries")))
+	}
+	// "wrapped" gives way first in a narrow pane (the rows show it): the
+	// filter's name and the note matter more.
+	if ansi.StringWidth(wrapped)+ansi.StringWidth(note)+8 <= t.w || !t.Wrap {
+		title = wrapped
 	}
 	return common.Box(st, title, note, body, t.w, t.h, t.focused)
 }
