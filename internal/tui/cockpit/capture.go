@@ -109,7 +109,10 @@ func (c *captureLine) SetSize(w int) {
 	// The hint of what to type, whole: a shorter one where the long one
 	// would be cut mid-word.
 	c.Input.Placeholder = placeholder
-	if w < len([]rune(placeholder))+6 {
+	switch {
+	case c.Mode == ModeFind:
+		c.Input.Placeholder = "words to find in the timeline"
+	case w < len([]rune(placeholder))+6:
 		c.Input.Placeholder = shortPlaceholder
 	}
 	iw := max(w-c.promptWidth()-1, 1)
