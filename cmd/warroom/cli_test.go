@@ -272,10 +272,42 @@ func TestBackupAndConfig(t *testing.T) {
 			}
 		}
 	}
+	// A mistake in the file is a warning naming the file and line:
+	// warroom config exits 1, every other command warns and works.
 	_ = os.WriteFile(filepath.Join(cfgDir, "config.toml"), []byte("autor = \"typo\"\n"), 0o600)
-	e.fails("unknown keys autor", "config")
-	_ = os.WriteFile(filepath.Join(cfgDir, "config.toml"), []byte("update_every = \"often\"\n"), 0o600)
-	e.fails("not a duration", "list")
+	if r := e.run("config"); r.code != 1 || !strings.Contains(r.stderr, "config.toml line 1: unknown key autor") || !strings.Contains(r.stderr, "has 1 warning") {
+		t.Errorf("warroom config on an unknown key: exit %d\n%s", r.code, r.stderr)
+	}
+	_ = os.WriteFile(filepath.Join(cfgDir, "config.toml"), []byte("author = \"amara\"\nupdate_every = \"often\"\n"), 0o600)
+	if r := e.run("list"); r.code != 0 || !strings.Contains(r.stderr, "config.toml line 2: update_every = \"often\" is not a duration") || !strings.Contains(r.stdout, "INC-1") {
+		t.Errorf("warroom list on a bad value: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestUnknownConfigKeyWarnsAndLogWorks: one unknown key in config.toml
+// never refuses `warroom log` in the middle of an incident (product.md §5).
+func TestUnknownConfigKeyWarnsAndLogWorks(t *testing.T) {
+	e := newEnv(t)
+	id := e.newIncident("Checkout failing")
+	cfgDir := filepath.Join(e.dir, "config", "warroom")
+	_ = os.MkdirAll(cfgDir, 0o700)
+	_ = os.WriteFile(filepath.Join(cfgDir, "config.toml"), []byte("author = \"amara\"\n\n[jargon]\nwrods = [\"pgbouncer\"]\n"), 0o600)
+	r := e.run("log", "-i", id, "pgbouncer pool is full")
+	if r.code != 0 || !strings.Contains(r.stderr, "warroom: warning: ") || !strings.Contains(r.stderr, "config.toml line 4: unknown key jargon.wrods") {
+		t.Fatalf("log with an unknown key: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	js := e.show(id)
+	if !js.hasEntry("note", "pgbouncer pool is full") {
+		t.Fatal("the line was not logged")
+	}
+	for _, en := range js.Entries {
+		if en.Text == "pgbouncer pool is full" && en.Author != "amara" {
+			t.Errorf("the good key beside the bad one was not used: author %q", en.Author)
+		}
+	}
+	if r := e.run("config"); r.code != 1 {
+		t.Errorf("warroom config exit %d, want 1", r.code)
+	}
 }
 
 func TestDevNullIsNotATerminal(t *testing.T) {

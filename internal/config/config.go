@@ -39,9 +39,12 @@ type Config struct {
 	RetroPreset                        string
 	RetroSections                      []string
 	ExportTemplate                     string // absolute path, or ""
-	JargonWords                        []string
-	JargonAllow                        []string
-	Templates                          map[string]string // status (or "eta") -> draft template
+	// ExportDir is where the preview offers to write files (absolute), or
+	// "" for the current directory.
+	ExportDir   string
+	JargonWords []string
+	JargonAllow []string
+	Templates   map[string]string // status (or "eta") -> draft template
 	// Location is the one time zone every time is shown and exported in:
 	// the config's timezone (an IANA name), else the local zone ($TZ).
 	Location *time.Location
@@ -120,6 +123,7 @@ type file struct {
 	RetroPreset      *string           `toml:"retro_preset"`
 	RetroSections    []string          `toml:"retro_sections"`
 	ExportTemplate   *string           `toml:"export_template"`
+	ExportDir        *string           `toml:"export_dir"`
 	Jargon           *jargonFile       `toml:"jargon"`
 	Templates        map[string]string `toml:"templates"`
 	Timezone         *string           `toml:"timezone"`
@@ -131,7 +135,7 @@ type jargonFile struct {
 }
 
 // Keys lists the configuration keys in the order `warroom config` prints them.
-var Keys = []string{"author", "update_every", "first_update_after", "retro_due_after", "gap_threshold", "long_incident_after", "long_update_every", "bell", "webhooks", "webhook", "retro_preset", "retro_sections", "export_template", "jargon.words", "jargon.allow", "templates", "timezone"}
+var Keys = []string{"author", "update_every", "first_update_after", "retro_due_after", "gap_threshold", "long_incident_after", "long_update_every", "bell", "webhooks", "webhook", "retro_preset", "retro_sections", "export_template", "export_dir", "jargon.words", "jargon.allow", "templates", "timezone"}
 
 // TemplateNames are the statuses a [templates] entry may name, plus "eta"
 // for the draft used once an ETA is set.
@@ -223,30 +227,50 @@ func LoadFile(path string) (*Config, error) {
 		return nil, fmt.Errorf("cannot read the config file %s: %v", path, err)
 	}
 	var f file
-	md, err := toml.Decode(string(data), &f)
-	if err != nil {
-		return nil, fmt.Errorf("the config file %s is not valid TOML (%v); fix it or move it away", path, err)
+	text := string(data)
+	// Nothing in the file refuses a command: in the middle of an incident
+	// a typo must not cost `warroom log` or the cockpit. Each problem is a
+	// warning naming the file and line, the value keeps its default, and
+	// `warroom config` exits 1 (product.md §5).
+	at := func(key ...string) string {
+		if line := keyLine(text, key); line > 0 {
+			return fmt.Sprintf("%s line %d", path, line)
+		}
+		return path
 	}
-	if und := md.Undecoded(); len(und) > 0 {
-		var names []string
-		for _, k := range und {
-			if len(k) == 2 && k[0] == "templates" {
-				continue
-			}
-			names = append(names, k.String())
+	md, err := toml.Decode(text, &f)
+	if err != nil {
+		where := path
+		var pe toml.ParseError
+		if errors.As(err, &pe) && pe.Position.Line > 0 {
+			where = fmt.Sprintf("%s line %d", path, pe.Position.Line)
 		}
-		if len(names) > 0 {
-			return nil, fmt.Errorf("the config file %s has unknown keys %s; known keys are %s", path, strings.Join(names, ", "), strings.Join(Keys, ", "))
+		c.warn("%s is not valid TOML (%s), so the whole file is ignored and the defaults apply; fix it or move it away", where, tomlMessage(err))
+		return c, nil
+	}
+	undecoded := md.Undecoded()
+	for _, k := range undecoded {
+		if len(k) == 2 && k[0] == "templates" {
+			continue // checked against the template names below
 		}
+		if len(k) > 1 && slices.ContainsFunc(undecoded, func(p toml.Key) bool { return p.String() == k[:len(k)-1].String() }) {
+			continue // inside an unknown table, which is reported itself
+		}
+		if near := nearestKey(k.String()); near != "" {
+			c.warn("%s: unknown key %s is ignored; did you mean %s?", at(k...), k.String(), near)
+			continue
+		}
+		c.warn("%s: unknown key %s is ignored; check its spelling (the keys are %s)", at(k...), k.String(), strings.Join(Keys, ", "))
 	}
 	from := "file " + path
 	set := func(key string) { c.Source[key] = from }
 	if f.Author != nil {
 		if strings.TrimSpace(*f.Author) == "" {
-			return nil, fmt.Errorf("author in %s is empty; set a name or remove the key", path)
+			c.warn("%s: author is empty, so %q is used; set a name or remove the key", at("author"), c.Author)
+		} else {
+			c.Author = strings.TrimSpace(*f.Author)
+			set("author")
 		}
-		c.Author = strings.TrimSpace(*f.Author)
-		set("author")
 	}
 	durations := []struct {
 		key string
@@ -266,7 +290,8 @@ func LoadFile(path string) (*Config, error) {
 		}
 		v, err := time.ParseDuration(*d.src)
 		if err != nil || v <= 0 {
-			return nil, fmt.Errorf("%s = %q in %s is not a duration; use a value such as \"30m\"", d.key, *d.src, path)
+			c.warn("%s: %s = %q is not a duration, so the default %s is used; use a value such as \"30m\"", at(d.key), d.key, *d.src, *d.dst)
+			continue
 		}
 		*d.dst = v
 		set(d.key)
@@ -278,13 +303,14 @@ func LoadFile(path string) (*Config, error) {
 	if f.Timezone != nil {
 		loc, err := time.LoadLocation(strings.TrimSpace(*f.Timezone))
 		if err != nil || strings.TrimSpace(*f.Timezone) == "" {
-			return nil, fmt.Errorf("timezone = %q in %s is not a time zone; use an IANA name such as \"Europe/Berlin\" or \"UTC\"", *f.Timezone, path)
+			c.warn("%s: timezone = %q is not a time zone, so the local zone is used; use an IANA name such as \"Europe/Berlin\" or \"UTC\"", at("timezone"), *f.Timezone)
+		} else {
+			c.Location = loc
+			set("timezone")
 		}
-		c.Location = loc
-		set("timezone")
 	}
 	if f.Webhooks != nil || f.Webhook != nil {
-		c.readWebhooks(f.Webhooks, f.Webhook, string(data))
+		c.readWebhooks(f.Webhooks, f.Webhook, text)
 	}
 	if f.RetroPreset != nil {
 		if _, ok := incident.RetroPresets[*f.RetroPreset]; !ok {
@@ -293,17 +319,19 @@ func LoadFile(path string) (*Config, error) {
 				names = append(names, n)
 			}
 			sort.Strings(names)
-			return nil, fmt.Errorf("retro_preset %q in %s is not known; use one of %s", *f.RetroPreset, path, strings.Join(names, ", "))
+			c.warn("%s: retro_preset %q is not known, so %q is used; use one of %s", at("retro_preset"), *f.RetroPreset, c.RetroPreset, strings.Join(names, ", "))
+		} else {
+			c.RetroPreset = *f.RetroPreset
+			set("retro_preset")
 		}
-		c.RetroPreset = *f.RetroPreset
-		set("retro_preset")
 	}
 	if f.RetroSections != nil {
 		if len(f.RetroSections) == 0 {
-			return nil, fmt.Errorf("retro_sections in %s is empty; list at least one section or remove the key", path)
+			c.warn("%s: retro_sections is empty, so the preset's sections are used; list at least one section or remove the key", at("retro_sections"))
+		} else {
+			c.RetroSections = f.RetroSections
+			set("retro_sections")
 		}
-		c.RetroSections = f.RetroSections
-		set("retro_sections")
 	}
 	if f.ExportTemplate != nil {
 		t := *f.ExportTemplate
@@ -312,6 +340,19 @@ func LoadFile(path string) (*Config, error) {
 		}
 		c.ExportTemplate = t
 		set("export_template")
+	}
+	if f.ExportDir != nil {
+		d := expandHome(strings.TrimSpace(*f.ExportDir))
+		switch {
+		case d == "":
+			c.warn("%s: export_dir is empty, so files are written to the current directory; name a directory or remove the key", at("export_dir"))
+		default:
+			if !filepath.IsAbs(d) {
+				d = filepath.Join(c.Dir, d)
+			}
+			c.ExportDir = d
+			set("export_dir")
+		}
 	}
 	if f.Jargon != nil {
 		if f.Jargon.Words != nil {
@@ -324,11 +365,17 @@ func LoadFile(path string) (*Config, error) {
 		}
 	}
 	if f.Templates != nil {
-		for k, v := range f.Templates {
+		names := make([]string, 0, len(f.Templates))
+		for k := range f.Templates {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
 			if !slices.Contains(TemplateNames, k) {
-				return nil, fmt.Errorf("templates.%s in %s is not known; use %s", k, path, strings.Join(TemplateNames, ", "))
+				c.warn("%s: templates.%s is not known and is ignored; use %s", at("templates", k), k, strings.Join(TemplateNames, ", "))
+				continue
 			}
-			c.Templates[k] = v
+			c.Templates[k] = f.Templates[k]
 		}
 		set("templates")
 	}
@@ -367,6 +414,11 @@ func (c *Config) Value(key string) string {
 			return "(built-in)"
 		}
 		return c.ExportTemplate
+	case "export_dir":
+		if c.ExportDir == "" {
+			return "(the current directory)"
+		}
+		return c.ExportDir
 	case "jargon.words":
 		return fmt.Sprintf("%q", c.JargonWords)
 	case "jargon.allow":

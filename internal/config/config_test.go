@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,6 +50,7 @@ bell = true
 webhooks = ["http://127.0.0.1:9/hook"]
 retro_preset = "google-sre"
 export_template = "export.md.tmpl"
+export_dir = "/srv/incidents"
 timezone = "Europe/Berlin"
 
 [[webhook]]
@@ -86,8 +88,8 @@ eta = "Fix expected by {eta}."
 	if c.Location.String() != "Europe/Berlin" || c.Value("timezone") != "Europe/Berlin" {
 		t.Fatalf("timezone %v", c.Location)
 	}
-	if _, err := LoadFile(writeConfig(t, `timezone = "Mars/Olympus"`)); err == nil || !strings.Contains(err.Error(), "is not a time zone") {
-		t.Fatalf("a bad timezone: %v", err)
+	if bad, err := LoadFile(writeConfig(t, `timezone = "Mars/Olympus"`)); err != nil || len(bad.Warnings) != 1 || !strings.Contains(bad.Warnings[0], "is not a time zone") {
+		t.Fatalf("a bad timezone: %v %v", bad.Warnings, err)
 	}
 	if len(c.Sections()) != 7 || c.Sections()[4] != "What went well" {
 		t.Fatalf("preset sections %v", c.Sections())
@@ -110,25 +112,63 @@ eta = "Fix expected by {eta}."
 	}
 }
 
+// TestBadConfig: a mistake in the file is a warning naming the file and
+// the line, and the key keeps its default; it never refuses to load
+// (product.md §5: `log` and the cockpit must work mid-incident).
 func TestBadConfig(t *testing.T) {
-	tests := []struct{ text, want string }{
-		{`autor = "typo"`, "unknown keys autor"},
-		{`[jargon]
-wrods = ["x"]`, "unknown keys jargon.wrods"},
-		{`update_every = "often"`, "not a duration"},
-		{`gap_threshold = "-5m"`, "not a duration"},
-		{`retro_preset = "mine"`, "not known"},
-		{`retro_sections = []`, "at least one section"},
-		{`author = "  "`, "author"},
-		{`[templates]
-degraded = "x"`, "templates.degraded"},
-		{`update_every = `, "not valid TOML"},
+	tests := []struct {
+		text, want string
+		line       int
+	}{
+		{`autor = "typo"`, "unknown key autor is ignored; did you mean author?", 1},
+		{`colour = "blue"`, "unknown key colour is ignored; check its spelling (the keys are author,", 1},
+		{"author = \"amara\"\n[jargon]\nwrods = [\"x\"]", "unknown key jargon.wrods", 3},
+		{"[jargn]\nwords = [\"x\"]", "unknown key jargn ", 1},
+		{`update_every = "often"`, "not a duration", 1},
+		{"bell = true\ngap_threshold = \"-5m\"", "not a duration", 2},
+		{`retro_preset = "mine"`, "not known", 1},
+		{`retro_sections = []`, "at least one section", 1},
+		{`author = "  "`, "author is empty", 1},
+		{"[templates]\ndegraded = \"x\"", "templates.degraded", 2},
+		{`timezone = "Mars/Olympus"`, "not a time zone", 1},
+		{"bell = true\nupdate_every = ", "not valid TOML", 2},
 	}
 	for _, tt := range tests {
-		_, err := LoadFile(writeConfig(t, tt.text))
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("config %q: err = %v, want %q", tt.text, err, tt.want)
+		p := writeConfig(t, tt.text)
+		c, err := LoadFile(p)
+		if err != nil {
+			t.Errorf("config %q refused to load: %v", tt.text, err)
+			continue
 		}
+		if len(c.Warnings) != 1 {
+			t.Errorf("config %q: warnings %q, want one", tt.text, c.Warnings)
+			continue
+		}
+		w := c.Warnings[0]
+		if !strings.Contains(w, tt.want) || !strings.Contains(w, fmt.Sprintf("%s line %d", p, tt.line)) {
+			t.Errorf("config %q: warning %q, want %q at %s line %d", tt.text, w, tt.want, p, tt.line)
+		}
+	}
+	// The good keys beside a bad one still apply; the bad one keeps its default.
+	c, err := LoadFile(writeConfig(t, "author = \"amara\"\nupdate_every = \"often\"\nautor = \"x\"\n"))
+	if err != nil || c.Author != "amara" || c.UpdateEvery != 30*time.Minute || len(c.Warnings) != 2 {
+		t.Fatalf("author %q, update_every %v, warnings %q, err %v", c.Author, c.UpdateEvery, c.Warnings, err)
+	}
+}
+
+func TestExportDir(t *testing.T) {
+	t.Setenv("HOME", "/home/amara")
+	p := writeConfig(t, `export_dir = "~/incidents"`)
+	c, err := LoadFile(p)
+	if err != nil || c.ExportDir != "/home/amara/incidents" || !strings.HasPrefix(c.Source["export_dir"], "file ") {
+		t.Fatalf("export_dir = %q (%s), %v", c.ExportDir, c.Source["export_dir"], err)
+	}
+	c, _ = LoadFile(writeConfig(t, `export_dir = "exports"`))
+	if c.ExportDir != filepath.Join(c.Dir, "exports") {
+		t.Fatalf("a relative export_dir is %q, want it under the config directory", c.ExportDir)
+	}
+	if c := Default(); c.Value("export_dir") != "(the current directory)" {
+		t.Fatalf("default export_dir reads %q", c.Value("export_dir"))
 	}
 }
 

@@ -51,8 +51,10 @@ func ownFile(name string) bool {
 }
 
 // slug is the title in lower-case ASCII letters and digits joined by single
-// hyphens, at most 50 bytes; "incident" when nothing is left.
+// hyphens, at most 50 bytes, cut at a word boundary when one is in reach
+// ("checkout-failing", not "checkout-fai"); "incident" when nothing is left.
 func slug(title string) string {
+	const most = 50
 	var b strings.Builder
 	hyphen := false
 	for _, r := range strings.ToLower(title) {
@@ -66,11 +68,21 @@ func slug(title string) string {
 		default:
 			hyphen = true
 		}
-		if b.Len() >= 50 {
+		if b.Len() > most {
 			break
 		}
 	}
-	s := strings.Trim(b.String(), "-")
+	s := b.String()
+	if len(s) > most {
+		cut := most
+		if s[most] != '-' {
+			if i := strings.LastIndexByte(s[:most], '-'); i > 0 {
+				cut = i
+			}
+		}
+		s = s[:cut]
+	}
+	s = strings.Trim(s, "-")
 	if s == "" {
 		return "incident"
 	}

@@ -327,7 +327,9 @@ func TestFileNameAndSlug(t *testing.T) {
 		"  DB: 5xx @ eu-west-1!! ":            "db-5xx-eu-west-1",
 		"../../etc/passwd":                    "etc-passwd",
 		"日本語のみ":                               "incident",
-		strings.Repeat("abc ", 30):            "abc-abc-abc-abc-abc-abc-abc-abc-abc-abc-abc-abc-ab",
+		strings.Repeat("abc ", 30):            "abc-abc-abc-abc-abc-abc-abc-abc-abc-abc-abc-abc",
+		"Checkout payments failing for EU customers after the PSP deploy": "checkout-payments-failing-for-eu-customers-after",
+		strings.Repeat("x", 60): strings.Repeat("x", 50),
 	}
 	for in, want := range tests {
 		if got := slug(in); got != want {

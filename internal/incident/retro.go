@@ -552,11 +552,13 @@ func ParseDue(s string, now time.Time) (time.Time, error) {
 	}
 	if t := strings.TrimPrefix(s, "+"); len(t) > 1 {
 		if n, err := strconv.Atoi(t[:len(t)-1]); err == nil && n > 0 {
+			// A due date in days or weeks means by the end of that day,
+			// as a date does, not the minute it was typed.
 			switch t[len(t)-1] {
 			case 'd':
-				return now.AddDate(0, 0, n), nil
+				return endOfDay(now.AddDate(0, 0, n)), nil
 			case 'w':
-				return now.AddDate(0, 0, 7*n), nil
+				return endOfDay(now.AddDate(0, 0, 7*n)), nil
 			}
 		}
 	}
@@ -564,6 +566,12 @@ func ParseDue(s string, now time.Time) (time.Time, error) {
 		return d, nil
 	}
 	return time.Time{}, fmt.Errorf("due date %q is not valid; use YYYY-MM-DD, +3d, +2w or HH:MM", s)
+}
+
+// endOfDay is the last minute of t's day, the due time a date gets.
+func endOfDay(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 23, 59, 0, 0, t.Location())
 }
 
 // Status and due time.

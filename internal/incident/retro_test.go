@@ -411,8 +411,10 @@ func TestParseDue(t *testing.T) {
 		{"", time.Time{}, true},
 		{"2026-03-10", time.Date(2026, 3, 10, 23, 59, 0, 0, time.UTC), true},
 		{"2026-03-10 09:30", time.Date(2026, 3, 10, 9, 30, 0, 0, time.UTC), true},
-		{"+3d", retroNow.AddDate(0, 0, 3), true},
-		{"2w", retroNow.AddDate(0, 0, 14), true},
+		// Days and weeks are due by the end of the day, as a date is.
+		{"+3d", time.Date(2026, 3, 7, 23, 59, 0, 0, time.UTC), true},
+		{"2w", time.Date(2026, 3, 18, 23, 59, 0, 0, time.UTC), true},
+		{"+1w", time.Date(2026, 3, 11, 23, 59, 0, 0, time.UTC), true},
 		{"+4h", retroNow.Add(4 * time.Hour), true},
 		{"17:30", time.Date(2026, 3, 4, 17, 30, 0, 0, time.UTC), true},
 		{"2026-03-10T09:00:00Z", time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC), true},

@@ -97,6 +97,25 @@ func BenchmarkCockpitViewScrolled(b *testing.B) {
 	}
 }
 
+// BenchmarkCockpitViewWrapped is the frame with wrap mode on, scrolled to
+// the middle: wrapping formats only the rows in view too, so its cost
+// must not grow with the timeline (compare entries=10).
+func BenchmarkCockpitViewWrapped(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
+			m, _, _ := benchCockpit(b, n)
+			m = press(b, m, "tab", "w", "g")
+			for range n / 2 {
+				m.cockpit.Timeline.Scroll(1)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = m.View()
+			}
+		})
+	}
+}
+
 // BenchmarkCaptureKeystroke is one rune typed into the capture line through
 // the root Update, and the frame it causes. Its commands (the debounced
 // save of the half-typed line, a timer) are not run: they are not part of

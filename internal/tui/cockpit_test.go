@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -429,14 +430,36 @@ func TestCommandKeysStartCommands(t *testing.T) {
 	if inc, _ := st.Incident(id); inc.Status != incident.Monitoring {
 		t.Fatalf("status %s", inc.Status)
 	}
-	// The half-typed note went to the history, not away.
+	// The half-typed note is back in the line once the command has run
+	// (it was held, not pushed to the history), and the command is in the
+	// history.
+	if got := m.cockpit.Capture.Value(); got != "unfinished note" {
+		t.Fatalf("after the command the line is %q, want the half-typed note back", got)
+	}
 	m = press(t, m, "up")
 	if got := m.cockpit.Capture.Value(); got != "/status monitoring" {
 		t.Fatalf("history[-1] = %q", got)
 	}
-	m = press(t, m, "up")
+	m = press(t, m, "down")
 	if got := m.cockpit.Capture.Value(); got != "unfinished note" {
-		t.Fatalf("the half-typed note was lost: %q", got)
+		t.Fatalf("down did not come back to the half-typed note: %q", got)
+	}
+	// esc on a command begun over a half-typed line brings the line back.
+	m = press(t, m, "tab", "/")
+	if got := m.cockpit.Capture.Value(); got != "/" || !strings.Contains(m.View(), "is kept") {
+		t.Fatalf("/ from the timeline gave %q and no note that the line is kept:\n%s", got, m.View())
+	}
+	m = typeText(t, m, "sev 1")
+	m = press(t, m, "esc")
+	if got := m.cockpit.Capture.Value(); got != "unfinished note" {
+		t.Fatalf("esc gave %q, want the half-typed note back", got)
+	}
+	m = press(t, m, "up")
+	if got := m.cockpit.Capture.Value(); got != "/sev 1" {
+		t.Fatalf("the dropped command is not in the history: %q", got)
+	}
+	if inc, _ := st.Incident(id); inc.Severity == 1 {
+		t.Fatal("esc ran the command")
 	}
 	// Every command key names a real slash command.
 	for _, ck := range m.ctx.Keys.Commands {
@@ -634,5 +657,88 @@ func TestHandoverBriefIsShownToTheNextOpener(t *testing.T) {
 	again = drive(t, again, again.Init())
 	if strings.Contains(again.View(), "Handover brief") {
 		t.Error("the brief is shown again after it was seen")
+	}
+}
+
+// TestTabCyclesCandidates: tab extends a command as far as it is
+// unambiguous; the next tab goes through the candidates, one per press.
+func TestTabCyclesCandidates(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 120, 40)
+	m = typeText(t, m, "/st")
+	m = press(t, m, "tab")
+	if got := m.cockpit.Capture.Value(); got != "/sta" {
+		t.Fatalf("tab on /st gave %q, want /sta", got)
+	}
+	m = press(t, m, "tab")
+	first := m.cockpit.Capture.Value()
+	m = press(t, m, "tab")
+	second := m.cockpit.Capture.Value()
+	if first == second || !slices.Contains([]string{"/status", "/started"}, first) || !slices.Contains([]string{"/status", "/started"}, second) {
+		t.Fatalf("tabs after /sta gave %q then %q, want /status and /started in turn", first, second)
+	}
+	if !strings.Contains(m.View(), "tab next") || m.cockpit.Focus != cockpit.FocusCapture {
+		t.Fatalf("cycling does not say so or moved focus:\n%s", m.View())
+	}
+	m = press(t, m, "tab")
+	if got := m.cockpit.Capture.Value(); got != first {
+		t.Fatalf("the cycle did not come round: %q, want %q", got, first)
+	}
+	// Typing ends the cycle: a space and an argument run the command.
+	for m.cockpit.Capture.Value() != "/status" {
+		m = press(t, m, "tab")
+	}
+	m = typeText(t, m, " monitoring")
+	m = press(t, m, "enter")
+	if inc, _ := st.Incident(id); inc.Status != incident.Monitoring {
+		t.Fatalf("status %s after the cycled command", inc.Status)
+	}
+}
+
+// TestIncidentPaneFocusable: tab (after the comms pane) or shift+tab from
+// the capture line focuses the incident pane; its rows are selectable and
+// the selected one shows whole.
+func TestIncidentPaneFocusable(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	for _, tag := range []string{"checkout-eu-west", "psp-rate-limits", "merchant-config"} {
+		c, err := incident.ParseCapture("/tag "+tag, pinned)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Apply(id, c, pinned, "amara", incident.DefaultPolicy()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := newModel(t, st, id, 80, 24)
+	if strings.Contains(m.View(), "#merchant-config") {
+		t.Fatalf("the tags are not cut before focusing (the test needs them cut):\n%s", m.View())
+	}
+	m = press(t, m, "shift+tab")
+	if !strings.Contains(m.View(), "select row") {
+		t.Fatalf("shift+tab from the capture line did not focus the incident pane:\n%s", m.View())
+	}
+	m = press(t, m, "G")
+	if view := m.View(); !strings.Contains(view, "#merchant-config") {
+		t.Fatalf("the selected tags row is not shown whole:\n%s", view)
+	}
+	m = press(t, m, "g")
+	if view := m.View(); !strings.Contains(view, "lead") || strings.Contains(view, "#merchant-config") {
+		t.Fatalf("g did not select the first row:\n%s", view)
+	}
+	// esc gives the keyboard back to the capture line; tab order reaches
+	// the pane after the comms pane.
+	m = press(t, m, "esc")
+	if m.cockpit.Focus != cockpit.FocusCapture {
+		t.Fatal("esc did not go back to the capture line")
+	}
+	m = press(t, m, "tab", "tab", "tab")
+	if !strings.Contains(m.View(), "select row") {
+		t.Fatalf("tab after the comms pane did not reach the incident pane:\n%s", m.View())
+	}
+	m = press(t, m, "tab")
+	if m.cockpit.Focus != cockpit.FocusCapture {
+		t.Fatal("tab from the incident pane did not come round to the capture line")
 	}
 }

@@ -673,3 +673,59 @@ func TestAllJargonFindingsOnF(t *testing.T) {
 		t.Fatalf("k after j past the end did not scroll back:\n%s", v)
 	}
 }
+
+func TestCommsTemplateAsksAndUndoes(t *testing.T) {
+	st := openStore(t)
+	id := seedComms(t, st)
+	m := commsModel(t, st, id, testConfig(), nil, 120, 40)
+	m = focusComms(t, m)
+	m = press(t, m, "e")
+	m = send(t, m, tea.KeyMsg{Type: tea.KeyCtrlA})
+	m = typeText(t, m, "Hand-written: card payments fail for some EU customers.")
+	m = press(t, m, "esc")
+	mine := commsOf(t, m).Text()
+	if !strings.HasPrefix(mine, "Hand-written:") {
+		t.Fatalf("the hand-written draft is %q", mine)
+	}
+
+	// t asks first; n keeps the draft.
+	m = press(t, m, "t")
+	if !strings.Contains(m.View(), "Replace your draft with the template?") || !m.typing() {
+		t.Fatalf("t did not ask before replacing a hand-written draft:\n%s", m.View())
+	}
+	m = press(t, m, "n")
+	if got := commsOf(t, m).Text(); got != mine {
+		t.Fatalf("n changed the draft to %q", got)
+	}
+
+	// t then y replaces it; u brings it back, stored again.
+	m = press(t, m, "t", "y")
+	c := commsOf(t, m)
+	if !c.Templated || c.Text() == mine {
+		t.Fatalf("y did not use the template: %q", c.Text())
+	}
+	if got := storedIncident(t, st, id).Draft; got != "" {
+		t.Fatalf("the template replacing the draft left %q stored", got)
+	}
+	if !strings.Contains(m.View(), "template · u undoes") {
+		t.Fatalf("the pane does not say u undoes:\n%s", m.View())
+	}
+	m = press(t, m, "u")
+	if got := commsOf(t, m).Text(); got != mine {
+		t.Fatalf("u gave %q, want the hand-written draft back", got)
+	}
+	if got := storedIncident(t, st, id).Draft; got != mine {
+		t.Fatalf("the draft brought back is stored as %q", got)
+	}
+	// Only one undo: u again changes nothing.
+	m = press(t, m, "u")
+	if got := commsOf(t, m).Text(); got != mine {
+		t.Fatalf("a second u changed the draft to %q", got)
+	}
+
+	// The template itself, or an empty draft, is replaced without asking.
+	m = press(t, m, "t", "y", "t")
+	if strings.Contains(m.View(), "Replace your draft") {
+		t.Fatal("t over the template asked again")
+	}
+}

@@ -156,6 +156,7 @@ func TestFlowHelpScreen(t *testing.T) {
 			tm.Send(tea.KeyMsg{Type: tea.KeyPgDown})
 			tm.Send(tea.KeyMsg{Type: tea.KeyPgDown})
 			tm.Send(tea.KeyMsg{Type: tea.KeyPgDown})
+			tm.Send(tea.KeyMsg{Type: tea.KeyEnd})
 			waitFor(t, tm, "/publish")
 			final := finish(t, tm)
 			view := final.View()

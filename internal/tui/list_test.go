@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
@@ -133,5 +135,78 @@ func TestListShowsOverdueActions(t *testing.T) {
 	m = drive(t, m, m.Init())
 	if v := m.View(); !strings.Contains(v, "2 overdue actions") {
 		t.Fatalf("the list does not show the overdue actions:\n%s", v)
+	}
+}
+
+// TestDeclareFormSelectsAndAsks: a pre-filled field's text is selected on
+// focus (typing replaces it), and esc on a filled form asks first.
+func TestDeclareFormSelectsAndAsks(t *testing.T) {
+	st := openStore(t)
+	m := newModel(t, st, 0, 120, 40)
+	m = press(t, m, "ctrl+n", "esc")
+	if strings.Contains(m.View(), "Discard this incident?") || strings.Contains(m.View(), "Resolution lead") {
+		t.Fatalf("esc on an untouched form asked or kept the form:\n%s", m.View())
+	}
+	m = press(t, m, "ctrl+n")
+	m = typeText(t, m, "Search returns stale results")
+	m = press(t, m, "tab")
+	m = typeText(t, m, "1")
+	m = press(t, m, "tab")
+	// Moving inside a selected field keeps its text.
+	m = send(t, m, tea.KeyMsg{Type: tea.KeyLeft})
+	m = typeText(t, m, "x")
+	m = press(t, m, "tab")
+	m = typeText(t, m, "jonas")
+
+	m = press(t, m, "esc")
+	if !strings.Contains(m.View(), "Discard this incident?") {
+		t.Fatalf("esc on a filled form did not ask:\n%s", m.View())
+	}
+	m = press(t, m, "n")
+	if strings.Contains(m.View(), "Discard this incident?") || !strings.Contains(m.View(), "Search returns stale results") {
+		t.Fatalf("n did not go back to the form as typed:\n%s", m.View())
+	}
+	m = press(t, m, "ctrl+s")
+	if m.screen != common.ScreenCockpit {
+		t.Fatalf("ctrl+s did not declare:\n%s", m.View())
+	}
+	inc, err := st.Incident(m.ctx.IncidentID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inc.Severity != 1 || inc.Roles[incident.RoleLead] != "amarxa" || inc.Roles[incident.RoleComms] != "jonas" {
+		t.Fatalf("declared SEV%d lead %q comms %q; want SEV1, the lead edited in place, jonas", inc.Severity, inc.Roles[incident.RoleLead], inc.Roles[incident.RoleComms])
+	}
+
+	// esc then y discards a filled form; nothing is declared.
+	m = press(t, m, "tab", "L", "ctrl+n")
+	m = typeText(t, m, "Never mind")
+	m = press(t, m, "esc", "y")
+	if strings.Contains(m.View(), "Never mind") {
+		t.Fatalf("y did not discard the form:\n%s", m.View())
+	}
+	if sums, _ := st.ListIncidents(); len(sums) != 1 {
+		t.Fatalf("%d incidents after discarding, want 1", len(sums))
+	}
+}
+
+// TestOpenFromSearchJumpsToEntry: opening an incident that the list found
+// by an entry's text opens the cockpit on that entry, selected.
+func TestOpenFromSearchJumpsToEntry(t *testing.T) {
+	st := openStore(t)
+	seedHandbook(t, st)
+	seedMany(t, st, 3)
+	m := newModel(t, st, 0, 80, 24)
+	m = typeText(t, m, "rate-limits")
+	m = press(t, m, "enter")
+	if m.screen != common.ScreenCockpit {
+		t.Fatalf("enter did not open the incident:\n%s", m.View())
+	}
+	sel, ok := m.cockpit.Timeline.Selected()
+	if !ok || !strings.Contains(sel.Text, "PSP rate-limits our EU merchant id") {
+		t.Fatalf("the cockpit did not open on the matching entry: %+v\n%s", sel, m.View())
+	}
+	if !strings.Contains(m.View(), `"rate-limits" 1/1`) {
+		t.Fatalf("the search is not shown:\n%s", m.View())
 	}
 }

@@ -67,6 +67,10 @@ type Model struct {
 
 	status    string
 	statusErr bool
+	// shownStatus is the message the status line showed when help opened,
+	// which help shows in full (a long one is cut on the status line).
+	shownStatus    string
+	shownStatusErr bool
 	// helpTop is the first help line shown.
 	helpTop int
 
@@ -147,6 +151,14 @@ func New(opts Options) Model {
 		m.list.SetFocused(true)
 	}
 	m.startReview = opts.Review && opts.IncidentID != 0
+	if n := len(cfg.Warnings); n > 0 {
+		// Printed on stderr too, but the full screen covers that at once:
+		// the first thing shown is what the config file gets wrong.
+		m.status, m.statusErr = cfg.Warnings[0], true
+		if n > 1 {
+			m.status += fmt.Sprintf(" (and %d more; warroom config lists them)", n-1)
+		}
+	}
 	m.resize()
 	return m
 }
@@ -337,7 +349,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.status, m.statusErr = msg.Text, false
 		return m, nil
 	case common.OpenIncidentMsg:
-		return m, m.open(msg.ID)
+		cmd := m.open(msg.ID)
+		if msg.Find != "" {
+			cmd = tea.Batch(cmd, m.cockpit.FindOnOpen(msg.Find))
+		}
+		return m, cmd
 	case common.SwitchScreenMsg:
 		return m, m.switchTo(msg.Screen)
 	case list.LoadedMsg, list.StatsLoadedMsg, list.SearchMsg:

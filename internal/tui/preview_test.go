@@ -174,8 +174,16 @@ func TestPreviewWritesAndCopies(t *testing.T) {
 	dir := t.TempDir()
 	previewOf(t, m).Dir = dir
 
+	// w asks for the path first, offering the file name in the folder.
 	m = press(t, m, "w")
 	path := filepath.Join(dir, "INC-1-checkout-payments-failing-for-eu-customers.md")
+	if _, err := os.Stat(path); err == nil {
+		t.Fatal("w wrote before asking for the path")
+	}
+	if !strings.Contains(m.View(), "Write to › "+path) {
+		t.Fatalf("w does not show the path it offers:\n%s", m.View())
+	}
+	m = press(t, m, "enter")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatalf("w did not write the file: %v\n%s", err, m.View())
@@ -196,10 +204,59 @@ func TestPreviewWritesAndCopies(t *testing.T) {
 		t.Errorf("no status after copying:\n%s", m.View())
 	}
 
-	previewOf(t, m).Dir = filepath.Join(dir, "missing", "folder")
+	// The file exists now: w asks before replacing it; n goes back to the
+	// path, y replaces.
+	if err := os.WriteFile(path, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m = press(t, m, "w", "enter")
+	if !strings.Contains(m.View(), "exists. y replaces it") {
+		t.Fatalf("writing over a file did not ask:\n%s", m.View())
+	}
+	if got, _ := os.ReadFile(path); string(got) != "mine" {
+		t.Fatal("the file was overwritten without asking")
+	}
+	m = press(t, m, "n")
+	if !strings.Contains(m.View(), "Write to › ") {
+		t.Fatalf("n did not go back to the path:\n%s", m.View())
+	}
+	m = press(t, m, "enter", "y")
+	if got, _ := os.ReadFile(path); !bytes.Equal(got, data) {
+		t.Fatal("y did not replace the file")
+	}
+	// A path typed by hand, and esc cancels.
 	m = press(t, m, "w")
+	m = send(t, m, tea.KeyMsg{Type: tea.KeyCtrlU})
+	other := filepath.Join(dir, "for-the-board.md")
+	m = typeText(t, m, other)
+	m = press(t, m, "enter")
+	if _, err := os.Stat(other); err != nil {
+		t.Fatalf("the typed path was not written: %v", err)
+	}
+	m = press(t, m, "w", "esc")
+	if strings.Contains(m.View(), "Write to") {
+		t.Fatal("esc did not cancel the path prompt")
+	}
+
+	previewOf(t, m).Dir = filepath.Join(dir, "missing", "folder")
+	m = press(t, m, "w", "enter")
 	if !strings.Contains(m.View(), "cannot write") {
 		t.Errorf("a failed write is not reported:\n%s", m.View())
+	}
+}
+
+// TestPreviewOffersExportDir: with no Dir set, w offers the config's
+// export_dir.
+func TestPreviewOffersExportDir(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := openPreview(t, st, id, nil, 120, 40)
+	dir := t.TempDir()
+	m.ctx.Config.ExportDir = dir
+	previewOf(t, m).Dir = ""
+	m = press(t, m, "w")
+	if !strings.Contains(m.View(), "Write to › "+filepath.Join(dir, "INC-1-")) {
+		t.Fatalf("w does not offer export_dir:\n%s", m.View())
 	}
 }
 

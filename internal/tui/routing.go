@@ -97,8 +97,15 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.helpTop = min(m.helpTop+m.ctx.Height/2, max(len(m.helpLines(m.ctx.Width-2))-(m.ctx.Height-3), 0))
 		case key.Matches(msg, k.PageUp):
 			m.helpTop = max(m.helpTop-m.ctx.Height/2, 0)
+		case key.Matches(msg, k.Top):
+			m.helpTop = 0
+		case key.Matches(msg, k.Bottom):
+			m.helpTop = max(len(m.helpLines(m.ctx.Width-2))-(m.ctx.Height-3), 0)
 		}
 		return m, nil
+	}
+	if key.Matches(msg, k.Help) || msg.String() == "f1" {
+		m.shownStatus, m.shownStatusErr = m.status, m.statusErr
 	}
 	m.status = ""
 	if msg.String() == "f1" {

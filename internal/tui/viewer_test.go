@@ -3,6 +3,7 @@ package tui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -50,5 +51,34 @@ func TestViewerShowsOnlyWhatStakeholdersSee(t *testing.T) {
 	}
 	if _, cmd := model.Update(keyMsg("q")); cmd == nil {
 		t.Fatal("q does not quit the viewer")
+	}
+}
+
+// TestViewerSaysTheUpdateIsLate: past the time the next update was
+// promised for, the stakeholder view says it is late and by how much.
+func TestViewerSaysTheUpdateIsLate(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	inc, err := st.Incident(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	due := incident.NextUpdateDue(inc, incident.DefaultPolicy())
+	for _, tc := range []struct {
+		at   time.Time
+		want string
+		not  string
+	}{
+		{due.Add(-time.Minute), "next update by " + due.Local().Format("15:04"), "late"},
+		{due.Add(2 * time.Minute), "next update was due at " + due.Local().Format("15:04") + " · 2m late", "next update by"},
+	} {
+		at := tc.at
+		v := NewViewer(Options{Store: st, Now: func() time.Time { return at }, Width: 80, Height: 24})
+		var model tea.Model = v
+		model, _ = model.Update(v.Load()())
+		view := model.View()
+		if !strings.Contains(view, tc.want) || strings.Contains(view, tc.not) {
+			t.Errorf("at %s the viewer shows:\n%s\nwant %q, not %q", at.Format("15:04"), view, tc.want, tc.not)
+		}
 	}
 }

@@ -24,6 +24,13 @@ const (
 	ModeEditText
 	// ModeRetime moves the entry being edited to another time.
 	ModeRetime
+	// ModeFind asks for the text to find in the timeline.
+	ModeFind
+)
+
+const (
+	placeholder      = "log what happened · ! action  > decision  ? question  * star  @-10m backdate · /command"
+	shortPlaceholder = "log what happened · ! action  > decision  ? question  * star · /command"
 )
 
 // maxHistory bounds the lines up/down can recall.
@@ -41,6 +48,14 @@ type captureLine struct {
 	Entry incident.Entry
 	// stash keeps the half-typed log line while a prompt borrows the input.
 	stash string
+	// cands are the commands a repeated tab cycles through, cand the one
+	// on the line now (-1 before the first, while the line is candBase).
+	cands    []string
+	cand     int
+	candBase string
+	// held keeps the half-typed log line while a command key (/, S, V, …)
+	// borrows the line; it comes back when the command runs or on esc.
+	held string
 
 	history []string
 	// hist is the position while recalling: len(history) means the line
@@ -72,7 +87,7 @@ type captureLine struct {
 func newCaptureLine(ctx *common.Context) captureLine {
 	in := textinput.New()
 	in.Prompt = ""
-	in.Placeholder = "log what happened · ! action  > decision  ? question  * star  @-10m backdate · /command"
+	in.Placeholder = placeholder
 	in.Focus()
 	in.Cursor.SetMode(cursor.CursorStatic)
 	c := captureLine{ctx: ctx, Input: in, focused: true}
@@ -91,6 +106,15 @@ func (c *captureLine) applyStyles() {
 // row for errors and hints.
 func (c *captureLine) SetSize(w int) {
 	c.w = w
+	// The hint of what to type, whole: a shorter one where the long one
+	// would be cut mid-word.
+	c.Input.Placeholder = placeholder
+	switch {
+	case c.Mode == ModeFind:
+		c.Input.Placeholder = "words to find in the timeline"
+	case w < len([]rune(placeholder))+6:
+		c.Input.Placeholder = shortPlaceholder
+	}
 	iw := max(w-c.promptWidth()-1, 1)
 	if iw == c.Input.Width {
 		return
@@ -108,6 +132,8 @@ func (c *captureLine) prompt() string {
 		return fmt.Sprintf(" edit #%d › ", c.Entry.ID)
 	case ModeRetime:
 		return fmt.Sprintf(" time of #%d › ", c.Entry.ID)
+	case ModeFind:
+		return " find › "
 	}
 	return " › "
 }
@@ -135,6 +161,9 @@ func (c *captureLine) openPrompt(field string, e incident.Entry) tea.Cmd {
 	c.Entry = e
 	c.Err = ""
 	switch field {
+	case "find":
+		c.Mode = ModeFind
+		c.Input.SetValue(e.Text)
 	case "retime":
 		c.Mode = ModeRetime
 		c.Input.SetValue(e.At.Format("15:04"))
@@ -154,6 +183,30 @@ func (c *captureLine) closePrompt() {
 	c.Input.CursorEnd()
 	c.stash = ""
 	c.SetSize(c.w)
+}
+
+// hold sets the half-typed line aside while a command borrows the line.
+// A line held already stays held: it is the one typed by hand.
+func (c *captureLine) hold() {
+	v := c.Input.Value()
+	if v == "" || c.Mode != ModeLog {
+		return
+	}
+	if c.held == "" {
+		c.held = v
+		return
+	}
+	c.remember(v)
+}
+
+// giveBack puts the held line back in the input.
+func (c *captureLine) giveBack() {
+	if c.held == "" {
+		return
+	}
+	c.Input.SetValue(c.held)
+	c.Input.CursorEnd()
+	c.held = ""
 }
 
 // Typing reports whether keys should go to the line. Always, when focused.
@@ -201,6 +254,11 @@ func (c captureLine) key(msg tea.KeyMsg) (captureLine, tea.Cmd) {
 	switch {
 	case key.Matches(msg, k.Submit):
 		return c.submit()
+	case key.Matches(msg, k.Cancel) && c.Mode == ModeLog && c.held != "":
+		// The command is dropped (↑ recalls it) and the line comes back.
+		c.remember(c.Input.Value())
+		c.giveBack()
+		return c, c.Changed()
 	case key.Matches(msg, k.Cancel) && c.Mode != ModeLog:
 		c.closePrompt()
 		c.Err = ""
@@ -239,6 +297,10 @@ func (c captureLine) submit() (captureLine, tea.Cmd) {
 		id := c.Entry.ID
 		c.closePrompt()
 		return c, tea.Batch(common.EditEntryCmd(c.ctx, id, "Entry edited", func(e *incident.Entry) error { e.Text = text; return nil }), c.SaveNow())
+	case ModeFind:
+		c.closePrompt()
+		c.handoff = FindMsg{Text: line}
+		return c, c.SaveNow()
 	case ModeRetime:
 		at, err := incident.ParsePast(line, now)
 		if err != nil {
@@ -263,6 +325,7 @@ func (c captureLine) submit() (captureLine, tea.Cmd) {
 	}
 	c.remember(line)
 	c.Input.SetValue("")
+	c.giveBack()
 	c.Err = ""
 	save := c.Changed()
 	switch capt.Command {

@@ -18,9 +18,21 @@ func (c *captureLine) completing() bool {
 }
 
 // complete extends a command name as far as it is unambiguous, adding a
-// space when it is complete and takes arguments.
+// space when it is complete and takes arguments. When several commands
+// are left, the next tab cycles through them, one per press.
 func (c *captureLine) complete() {
 	v := c.Input.Value()
+	switch {
+	case c.cycling():
+		c.cand = (c.cand + 1) % len(c.cands)
+		c.setLine("/" + c.cands[c.cand])
+		return
+	case len(c.cands) > 1 && c.cand < 0 && v == c.candBase:
+		c.cand = 0
+		c.setLine("/" + c.cands[0])
+		return
+	}
+	c.cands = c.cands[:0]
 	matches := incident.CompleteCommand(v)
 	switch len(matches) {
 	case 0:
@@ -39,7 +51,21 @@ func (c *captureLine) complete() {
 			}
 		}
 		v = "/" + prefix
+		for _, m := range matches {
+			c.cands = append(c.cands, m.Name)
+		}
+		c.cand, c.candBase = -1, v
 	}
+	c.setLine(v)
+}
+
+// cycling reports whether tab is going through the candidates: the line
+// is still the candidate the last tab put there.
+func (c *captureLine) cycling() bool {
+	return len(c.cands) > 1 && c.cand >= 0 && c.cand < len(c.cands) && c.Input.Value() == "/"+c.cands[c.cand]
+}
+
+func (c *captureLine) setLine(v string) {
 	c.Input.SetValue(v)
 	c.Input.CursorEnd()
 }
@@ -90,10 +116,33 @@ func (c captureLine) hint() string {
 		return st.Hint.Render(" enter saves the new text · esc cancels")
 	case ModeRetime:
 		return st.Hint.Render(" HH:MM, -10m or RFC 3339 · enter moves the entry · esc cancels")
+	case ModeFind:
+		return st.Hint.Render(" text to find · enter finds, then n/N · empty ends the search · esc cancels")
 	}
+	if c.held != "" {
+		// Said first, so a narrow terminal cuts the syntax, not this.
+		held := common.Cut(incident.CleanLine(c.held), 24)
+		return st.Hint.Render(fmt.Sprintf(" %q is kept: back after the command, or now with esc ·", held)) + c.commandHint()
+	}
+	return c.commandHint()
+}
+
+// commandHint is the syntax of the command being typed, or nothing.
+func (c captureLine) commandHint() string {
+	st := c.ctx.Styles
 	v := c.Input.Value()
 	if !strings.HasPrefix(v, "/") || strings.HasPrefix(v, "//") {
 		return ""
+	}
+	if c.cycling() {
+		parts := make([]string, len(c.cands))
+		for i, n := range c.cands {
+			parts[i] = st.Hint.Render("/" + n)
+			if i == c.cand {
+				parts[i] = st.Accent.Bold(true).Render("/" + n)
+			}
+		}
+		return " " + strings.Join(parts, st.Hint.Render("  ")) + st.Hint.Render(" · tab next · space adds arguments")
 	}
 	name, _, hasArg := strings.Cut(v[1:], " ")
 	if hasArg {
@@ -121,8 +170,14 @@ func (c captureLine) hint() string {
 
 func (c captureLine) ShortHelp() []key.Binding {
 	k := c.ctx.Keys
+	if c.Mode == ModeFind {
+		return []key.Binding{common.WithHelp(k.Submit, "find"), k.Cancel}
+	}
 	if c.Mode != ModeLog {
 		return []key.Binding{common.WithHelp(k.Submit, "save"), k.Cancel}
+	}
+	if c.held != "" {
+		return []key.Binding{k.Submit, common.WithHelp(k.Cancel, "back to your line"), k.Complete, k.HistPrev}
 	}
 	if c.completing() {
 		return []key.Binding{k.Complete, k.Submit, k.HistPrev}

@@ -33,8 +33,12 @@ func (c *captureLine) SaveNow() tea.Cmd {
 		return nil
 	}
 	v := c.Input.Value()
+	if c.held != "" {
+		// The line typed by hand outlives a command begun over it.
+		v = c.held
+	}
 	prompt := ""
-	if c.Mode != ModeLog {
+	if c.Mode != ModeLog && c.Mode != ModeFind {
 		v = c.stash
 		// A half-done edit or re-time of an entry survives quitting too.
 		data, _ := json.Marshal(savedPrompt{Mode: int(c.Mode), Entry: c.Entry.ID, At: c.Entry.At, Value: c.Input.Value()})

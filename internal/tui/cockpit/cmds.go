@@ -62,6 +62,34 @@ func LoadLineCmd(st *store.Store, id int64, author string) tea.Cmd {
 		if err != nil {
 			return common.ErrMsg{Err: err}
 		}
-		return UIStateMsg{id: id, value: v, prompt: p}
+		w, err := st.UserPref(author, wrapPref)
+		if err != nil {
+			return common.ErrMsg{Err: err}
+		}
+		return UIStateMsg{id: id, value: v, prompt: p, wrap: w}
 	}
+}
+
+// wrapPref names the user's timeline wrap preference. It is the user's,
+// not the incident's: a lead who reads wrapped wants it on every incident.
+const wrapPref = "timeline-wrap"
+
+// saveWrapCmd remembers the wrap mode for the next time this user opens
+// any incident.
+func saveWrapCmd(ctx *common.Context, on bool) tea.Cmd {
+	st, author := ctx.Store, ctx.Author
+	if st == nil {
+		return nil
+	}
+	v := ""
+	if on {
+		v = "on"
+	}
+	return ctx.Write(func() tea.Msg {
+		tx, err := st.SetUserPref(author, wrapPref, v)
+		if err != nil {
+			return common.ErrMsg{Err: fmt.Errorf("the wrap setting was not saved: %w", err)}
+		}
+		return common.QuietWriteMsg{Tx: tx}
+	})
 }

@@ -6,10 +6,12 @@
 package cockpit
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/tui/common"
 	"github.com/warroom-cli/warroom/internal/tui/comms"
 )
@@ -48,6 +50,8 @@ type Model struct {
 	Capture  captureLine
 	Focus    focus
 	w, h     int
+	// pendingFind is a search to run once the timeline has loaded.
+	pendingFind string
 }
 
 func New(ctx *common.Context) Model {
@@ -97,8 +101,20 @@ func (c *Model) SetSize(w, h int) {
 	}
 }
 
-// focusables is how many parts take the keyboard.
-func (c *Model) focusables() int { return int(FocusRight) + len(c.Right) }
+// focusables is how many parts take the keyboard: the capture line, the
+// timeline, the right panes, then the incident pane (last, so that tab
+// reaches the comms pane as before and shift+tab from the capture line
+// reaches the incident pane at once).
+func (c *Model) focusables() int { return int(FocusRight) + len(c.Right) + 1 }
+
+// focusInfo is the incident pane's place in the focus order.
+func (c *Model) focusInfo() focus { return FocusRight + focus(len(c.Right)) }
+
+// rightFocused returns the index of the focused right pane.
+func (c *Model) rightFocused() (int, bool) {
+	i := int(c.Focus - FocusRight)
+	return i, c.Focus >= FocusRight && i < len(c.Right)
+}
 
 // SetFocus moves the keyboard to f.
 func (c *Model) SetFocus(f focus) tea.Cmd {
@@ -106,6 +122,7 @@ func (c *Model) SetFocus(f focus) tea.Cmd {
 	f = ((f % n) + n) % n
 	c.Focus = f
 	c.Timeline.focused = f == FocusTimeline
+	c.info.setFocused(f == c.focusInfo())
 	if f != FocusTimeline {
 		c.Timeline.stopSelecting()
 	}
@@ -125,8 +142,9 @@ func (c *Model) Typing() bool {
 	switch {
 	case c.Focus == FocusCapture:
 		return true
-	case c.Focus >= FocusRight:
-		return c.Right[c.Focus-FocusRight].Typing()
+	}
+	if i, ok := c.rightFocused(); ok {
+		return c.Right[i].Typing()
 	}
 	return c.Timeline.confirm
 }
@@ -168,7 +186,11 @@ func (c Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			c.Timeline.setData(td)
 		}
 		c.SetSize(c.w, c.h) // the incident pane's height may change
-		return c, c.broadcast(msg)
+		var find tea.Cmd
+		if c.pendingFind != "" && !msg.Partial {
+			find, c.pendingFind = c.find(c.pendingFind), ""
+		}
+		return c, tea.Batch(find, c.broadcast(msg))
 	case common.AppliedMsg:
 		c.Timeline.settle(msg.Token)
 		return c, c.broadcast(msg)
@@ -184,6 +206,9 @@ func (c Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		c.Capture, cmd = c.Capture.Update(msg)
 		return c, cmd
 	case UIStateMsg:
+		if on := msg.wrap == "on"; on != c.Timeline.Wrap {
+			c.Timeline.ToggleWrap()
+		}
 		if msg.id != c.ctx.IncidentID {
 			return c, nil
 		}
@@ -232,10 +257,27 @@ func (c Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 				c.Timeline.addPending(p)
 				return c, cmd
 			}
+			if f, ok := h.(FindMsg); ok {
+				return c, tea.Batch(cmd, c.find(f.Text))
+			}
 			return c, tea.Batch(cmd, c.broadcast(h))
 		}
 		return c, cmd
 	case FocusTimeline:
+		if c.Timeline.search != "" && !c.Timeline.confirm && key.Matches(msg, k.NextMatch, k.PrevMatch) {
+			// Before the command keys: N steps back through the matches
+			// rather than starting /role while a search is on.
+			dir := 1
+			if key.Matches(msg, k.NextMatch) {
+				dir = -1
+			}
+			c.Timeline.nextMatch(dir)
+			return c, nil
+		}
+		if !c.Timeline.selecting && !c.Timeline.confirm && c.Timeline.search != "" && key.Matches(msg, k.Back) {
+			c.Timeline.setSearch("")
+			return c, func() tea.Msg { return common.StatusMsg{Text: "Search ended"} }
+		}
 		if !c.Timeline.selecting && !c.Timeline.confirm {
 			switch {
 			case key.Matches(msg, k.Capture), key.Matches(msg, k.Back):
@@ -252,6 +294,12 @@ func (c Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 		var cmd tea.Cmd
 		c.Timeline, cmd = c.Timeline.Update(msg)
 		return c, cmd
+	case c.focusInfo():
+		if key.Matches(msg, k.Capture, k.Back) {
+			return c, c.SetFocus(FocusCapture)
+		}
+		c.info.Update(msg)
+		return c, nil
 	default:
 		i := int(c.Focus - FocusRight)
 		if !c.Right[i].Typing() && key.Matches(msg, k.Capture) {
@@ -263,12 +311,39 @@ func (c Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 	}
 }
 
-// startCommand focuses the capture line with a command begun, keeping any
-// half-typed line in the history so nothing is lost.
+// FindOnOpen runs a search on the timeline as soon as it has loaded: an
+// incident opened from a list search opens on the matching entry.
+func (c *Model) FindOnOpen(text string) tea.Cmd {
+	if c.ctx.Incident != nil && !c.ctx.Partial && len(c.Timeline.Data.Entries) > 0 {
+		return c.find(text)
+	}
+	c.pendingFind = text
+	return nil
+}
+
+// find runs a search typed at the find prompt: the timeline takes the
+// keyboard with the newest match selected, so n and N work at once.
+func (c *Model) find(text string) tea.Cmd {
+	cmd := c.SetFocus(FocusTimeline)
+	if !c.Timeline.setSearch(text) {
+		return tea.Batch(cmd, common.ErrCmd(fmt.Errorf("nothing in the timeline shown contains %q; try other words, or f for another filter", incident.CleanLine(strings.TrimSpace(text)))))
+	}
+	if text == "" {
+		return tea.Batch(cmd, func() tea.Msg { return common.StatusMsg{Text: "Search ended"} })
+	}
+	n := len(c.Timeline.matches)
+	return tea.Batch(cmd, func() tea.Msg {
+		return common.StatusMsg{Text: fmt.Sprintf("%d %s · n older, N newer · esc ends the search", n, common.Plural(n, "match", "matches"))}
+	})
+}
+
+// startCommand focuses the capture line with a command begun. A
+// half-typed line is held aside and comes back once the command has run
+// (or on esc), so a command key never costs what was typed.
 func (c *Model) startCommand(line string) tea.Cmd {
 	cmd := c.SetFocus(FocusCapture)
-	if v := c.Capture.Value(); v != "" && v != line {
-		c.Capture.remember(v)
+	if v := c.Capture.Value(); v != line {
+		c.Capture.hold()
 	}
 	c.Capture.Input.SetValue(line)
 	c.Capture.Input.CursorEnd()
@@ -277,7 +352,8 @@ func (c *Model) startCommand(line string) tea.Cmd {
 }
 
 func (c *Model) rightTyping() bool {
-	return c.Focus >= FocusRight && c.Right[c.Focus-FocusRight].Typing()
+	i, ok := c.rightFocused()
+	return ok && c.Right[i].Typing()
 }
 
 // View draws the cockpit at its size.
@@ -307,6 +383,8 @@ func (c Model) ShortHelp() []key.Binding {
 		return c.Capture.ShortHelp()
 	case c.Focus == FocusTimeline:
 		return c.Timeline.ShortHelp()
+	case c.Focus == c.focusInfo():
+		return c.info.ShortHelp()
 	}
 	return c.Right[c.Focus-FocusRight].ShortHelp()
 }
@@ -318,4 +396,48 @@ func (c Model) FullHelp() [][]key.Binding {
 		out = append(out, p.FullHelp()...)
 	}
 	return out
+}
+
+// HelpGroups lists the keys of each part of the cockpit, the focused part
+// first.
+func (c Model) HelpGroups() []common.HelpGroup {
+	k := c.ctx.Keys
+	cmds := make([]key.Binding, 0, len(k.Commands))
+	for _, ck := range k.Commands {
+		cmds = append(cmds, ck.Binding)
+	}
+	tl := c.Timeline.FullHelp()
+	capture := common.HelpGroup{Title: "Capture line", Keys: common.Flatten(c.Capture.FullHelp())}
+	timeline := []common.HelpGroup{
+		{Title: "Timeline", Keys: common.Flatten(tl[:len(tl)-1])},
+		{Title: "Timeline: keys that start a command", Keys: cmds},
+	}
+	var right []common.HelpGroup
+	for _, p := range c.Right {
+		title := "Pane"
+		if t, ok := p.(common.HelpTitler); ok {
+			title = t.HelpTitle()
+		}
+		right = append(right, common.HelpGroup{Title: title, Keys: common.Flatten(p.FullHelp())})
+	}
+	info := common.HelpGroup{Title: "Incident", Keys: c.info.ShortHelp()}
+	var out []common.HelpGroup
+	switch {
+	case c.Focus == c.focusInfo():
+		out = append(append(out, info, capture), timeline...)
+		out = append(out, right...)
+		return out
+	case c.Focus == FocusTimeline:
+		out = append(append(out, timeline...), capture)
+		out = append(out, right...)
+	case c.Focus >= FocusRight:
+		i := int(c.Focus - FocusRight)
+		out = append(out, right[i], capture)
+		out = append(out, timeline...)
+		out = append(append(out, right[:i]...), right[i+1:]...)
+	default:
+		out = append(append(out, capture), timeline...)
+		out = append(out, right...)
+	}
+	return append(out, info)
 }

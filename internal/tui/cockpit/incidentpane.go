@@ -5,16 +5,26 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // incidentPane shows the incident's facts beside the timeline: roles,
 // milestones with their times and the metrics they give, tags, ETA and the
-// public update cadence. It takes no keys.
+// public update cadence. Focused (tab), its rows are selectable with j/k
+// and the selected one shows whole, so a cut tag list or role reads in
+// full.
 type incidentPane struct {
-	ctx  *common.Context
-	w, h int
+	ctx     *common.Context
+	w, h    int
+	focused bool
+	// sel is the selected row among the content's rows (headings are
+	// skipped).
+	sel int
 }
 
 // SetSize sets the outer size, borders included.
@@ -33,9 +43,12 @@ var metricFor = map[incident.Milestone]string{
 // the header shows too, and the section titles, keeping milestones, metrics,
 // ETA, cadence and tags.
 func (p incidentPane) lines(w int) []string {
+	if p.focused {
+		return p.focusedLines(w)
+	}
 	var out []string
 	for level := range 4 {
-		out = p.content(level)
+		out, _ = p.content(level)
 		if p.h == 0 || len(out) <= p.h-2 {
 			break
 		}
@@ -43,25 +56,134 @@ func (p incidentPane) lines(w int) []string {
 	return out
 }
 
+// focusedLines shows everything (every role on its own row), scrolled to
+// the selected row, which is drawn whole: wrapped under its value column.
+func (p incidentPane) focusedLines(w int) []string {
+	st := p.ctx.Styles
+	rows, heads, whole := p.rows(0)
+	var out []string
+	selAt, selH := 0, 0
+	for i, r := range rows {
+		if i != p.sel || heads[i] {
+			out = append(out, r)
+			continue
+		}
+		selAt = len(out)
+		parts := common.Wrap(whole[i], max(w-3, 8))
+		selH = len(parts)
+		for j, part := range parts {
+			if j > 0 {
+				part = "  " + part
+			}
+			out = append(out, st.Selected.Render(common.Fit(" "+part, w)))
+		}
+	}
+	// Scrolled just enough to show the selected row whole.
+	top := 0
+	if room := max(p.h-2, 1); selAt+selH > room {
+		top = min(selAt+selH-room, selAt)
+	}
+	return out[top:]
+}
+
+// selectable reports which rows j/k stop on.
+func (p incidentPane) selectable() []bool {
+	_, heads := p.content(0)
+	out := make([]bool, len(heads))
+	for i, h := range heads {
+		out[i] = !h
+	}
+	return out
+}
+
+// move selects the row n selectable rows away.
+func (p *incidentPane) move(n int) {
+	ok := p.selectable()
+	if len(ok) == 0 {
+		return
+	}
+	step := 1
+	if n < 0 {
+		step, n = -1, -n
+	}
+	i := min(max(p.sel, 0), len(ok)-1)
+	for ; n > 0; n-- {
+		j := i + step
+		for j >= 0 && j < len(ok) && !ok[j] {
+			j += step
+		}
+		if j < 0 || j >= len(ok) {
+			break
+		}
+		i = j
+	}
+	p.sel = i
+}
+
+// setFocused moves the keyboard to or from the pane; focusing selects the
+// first row.
+func (p *incidentPane) setFocused(f bool) {
+	if f && !p.focused {
+		p.sel = -1
+		p.move(1)
+	}
+	p.focused = f
+}
+
+// Update handles keys while the pane is focused.
+func (p *incidentPane) Update(km tea.KeyMsg) {
+	k := p.ctx.Keys
+	switch {
+	case key.Matches(km, k.Up):
+		p.move(-1)
+	case key.Matches(km, k.Down):
+		p.move(1)
+	case key.Matches(km, k.Top):
+		p.move(-len(p.selectable()))
+	case key.Matches(km, k.Bottom):
+		p.move(len(p.selectable()))
+	}
+}
+
 // content renders the pane with less and less as level rises: 0 is all,
 // 1 keeps only the two handbook roles, 2 drops the roles (the header has
 // them), 3 drops the section titles too.
-func (p incidentPane) content(level int) []string {
+func (p incidentPane) content(level int) (out []string, heads []bool) {
+	out, heads, _ = p.rows(level)
+	return out, heads
+}
+
+// rows is content with each row's whole text too (label uncut), for the
+// selected row of the focused pane.
+func (p incidentPane) rows(level int) (out []string, heads []bool, whole []string) {
 	compact := level >= 3
 	st := p.ctx.Styles
 	inc := p.ctx.Incident
 	if inc == nil {
-		return []string{st.Faint.Render(" loading…")}
+		return []string{st.Faint.Render(" loading…")}, []bool{true}, []string{"loading…"}
 	}
 	now := p.ctx.Now()
-	var out []string
+	// Rows added directly (warnings) are their own whole text.
+	sync := func() {
+		for len(heads) < len(out) {
+			whole = append(whole, strings.TrimSpace(ansi.Strip(out[len(heads)])))
+			heads = append(heads, false)
+		}
+	}
+	defer sync()
 	head := func(s string) {
 		if !compact {
+			sync()
 			out = append(out, " "+st.PaneTitle.Render(s))
+			heads = append(heads, true)
+			whole = append(whole, s)
 		}
 	}
 	kv := func(k string, kw int, v string) {
+		sync()
 		out = append(out, " "+st.Label.Render(common.Fit(k, kw))+" "+v)
+		heads = append(heads, false)
+		whole = append(whole, k+": "+strings.TrimSpace(ansi.Strip(v)))
 	}
 
 	if level < 2 {
@@ -128,7 +250,7 @@ func (p incidentPane) content(level int) []string {
 		tags = st.Accent.Render(strings.Join(ts, " "))
 	}
 	kv("tags", 12, tags)
-	return out
+	return out, heads, whole
 }
 
 // abbrev shortens a metric name to its initials: "time to detect" → "ttd".
@@ -141,9 +263,18 @@ func abbrev(name string) string {
 }
 
 // naturalHeight is the height the pane needs to show everything.
-func (p incidentPane) naturalHeight() int { return len(p.content(0)) + 2 }
+func (p incidentPane) naturalHeight() int {
+	rows, _ := p.content(0)
+	return len(rows) + 2
+}
 
 // View draws the pane at its size.
 func (p incidentPane) View() string {
-	return common.Box(p.ctx.Styles, "Incident", "", p.lines(p.w-2), p.w, p.h, false)
+	return common.Box(p.ctx.Styles, "Incident", "", p.lines(p.w-2), p.w, p.h, p.focused)
+}
+
+// ShortHelp lists the pane's keys.
+func (p incidentPane) ShortHelp() []key.Binding {
+	k := p.ctx.Keys
+	return []key.Binding{common.WithHelp(k.Up, "select row"), k.Top, common.WithHelp(k.Back, "capture")}
 }

@@ -8,8 +8,9 @@ func (c *Model) TakingText() bool {
 	switch {
 	case c.Focus == FocusCapture:
 		return c.Capture.focused
-	case c.Focus >= FocusRight:
-		return common.ComponentTakingText(c.Right[c.Focus-FocusRight])
+	}
+	if i, ok := c.rightFocused(); ok {
+		return common.ComponentTakingText(c.Right[i])
 	}
 	return false
 }

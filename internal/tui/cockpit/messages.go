@@ -6,6 +6,8 @@ type UIStateMsg struct {
 	value string
 	// prompt is an entry edit or re-time in progress (savedPrompt JSON).
 	prompt string
+	// wrap is the user's timeline wrap preference ("on" or "").
+	wrap string
 }
 
 // SaveLineMsg fires after typing pauses; seq tells whether more typing
@@ -16,3 +18,6 @@ type SaveLineMsg struct {
 	Seq   int
 	Force bool
 }
+
+// FindMsg is the text typed at the find prompt, for the timeline.
+type FindMsg struct{ Text string }

@@ -24,10 +24,25 @@ const detailLines = 4
 // timelinePane is the running timeline: newest at the bottom, following new
 // entries unless scrolled up, with a selection mode for changing entries.
 type timelinePane struct {
-	ctx  *common.Context
-	Data *TimelineData
-	// Top is the first row shown.
-	Top int
+	ctx *common.Context
+	// Data is the whole timeline (the base the cockpit extends as entries
+	// arrive); visible is what the filter lets through, which is what is
+	// shown, scrolled and selected.
+	Data    *TimelineData
+	visible *TimelineData
+	// filter is the index of the filter in force (filters[0]: all).
+	filter int
+	// search is the text ctrl+f looks for; matches are the ids of the
+	// entries shown that contain it, oldest first.
+	search  string
+	matches []int64
+	// Top is the first row shown and Off how many of its lines are
+	// scrolled past: a wrapped entry takes several lines, and scrolling
+	// moves one line at a time, not one entry.
+	Top, Off int
+	// Wrap shows every entry whole, continuation lines indented under the
+	// text column; off, entries are cut to one line except the selected one.
+	Wrap bool
 	// Follow keeps the newest row in view as entries arrive.
 	Follow    bool
 	selecting bool
@@ -57,7 +72,7 @@ func (t *timelinePane) settle(token int) {
 
 func newTimelinePane(ctx *common.Context) timelinePane {
 	return timelinePane{
-		ctx: ctx, Data: &TimelineData{}, Follow: true,
+		ctx: ctx, Data: &TimelineData{}, visible: &TimelineData{}, Follow: true,
 		paints: [2]*rowPaints{newRowPaints(ctx.Styles, false), newRowPaints(ctx.Styles, true)},
 		cache:  &rowCache{},
 	}
@@ -78,13 +93,38 @@ func (t *timelinePane) viewRows() int {
 	return max(n, 0)
 }
 
-func (t *timelinePane) maxTop() int { return max(len(t.Data.Rows)-t.viewRows(), 0) }
+// height is how many lines row i takes.
+func (t *timelinePane) height(i int) int { return len(t.cachedLines(i, t.w-3)) }
+
+// maxPos is the position that shows the last row at the bottom.
+func (t *timelinePane) maxPos() (int, int) {
+	need := t.viewRows()
+	for i := len(t.visible.Rows) - 1; i >= 0; i-- {
+		h := t.height(i)
+		if h >= need {
+			return i, h - need
+		}
+		need -= h
+	}
+	return 0, 0
+}
+
+// atOrPast reports whether the view's position is at or below (row, off).
+func (t *timelinePane) atOrPast(row, off int) bool {
+	return t.Top > row || (t.Top == row && t.Off >= off)
+}
 
 func (t *timelinePane) clamp() {
-	if t.Follow {
-		t.Top = t.maxTop()
+	mr, mo := t.maxPos()
+	if t.Follow || t.atOrPast(mr, mo) {
+		t.Top, t.Off = mr, mo
 	}
-	t.Top = min(max(t.Top, 0), t.maxTop())
+	t.Top = max(t.Top, 0)
+	if t.Top < len(t.visible.Rows) {
+		t.Off = min(max(t.Off, 0), t.height(t.Top)-1)
+	} else {
+		t.Off = 0
+	}
 }
 
 // setData swaps in a freshly derived timeline, keeping the reader's place:
@@ -92,47 +132,99 @@ func (t *timelinePane) clamp() {
 // selection keeps its entry.
 func (t *timelinePane) setData(td *TimelineData) {
 	anchor, offset := int64(0), 0
-	if !t.Follow && len(t.Data.Rows) > 0 && t.Top < len(t.Data.Rows) {
-		r := t.Data.Rows[t.Top]
-		anchor = t.Data.Entries[r.Entry].ID
-		offset = t.Top - t.Data.rowOf[anchor]
+	if !t.Follow && len(t.visible.Rows) > 0 && t.Top < len(t.visible.Rows) {
+		r := t.visible.Rows[t.Top]
+		anchor = t.visible.Entries[r.Entry].ID
+		offset = t.Top - t.visible.rowOf[anchor]
 	}
 	t.Data = td
+	t.visible = filters[t.filter].apply(td)
 	if anchor != 0 {
-		if row, ok := td.rowOf[anchor]; ok {
+		if row, ok := t.visible.rowOf[anchor]; ok {
 			t.Top = row + offset
 		}
+	} else {
+		t.Off = 0
 	}
 	if t.selecting {
-		if _, ok := td.rowOf[t.selID]; !ok {
+		if _, ok := t.visible.rowOf[t.selID]; !ok {
 			t.selecting, t.confirm = false, false
 		}
 	}
+	t.findMatches()
 	t.clamp()
 }
 
 // Selected returns the Selected entry.
 func (t *timelinePane) Selected() (incident.Entry, bool) {
-	row, ok := t.Data.rowOf[t.selID]
+	row, ok := t.visible.rowOf[t.selID]
 	if !t.selecting || !ok {
 		return incident.Entry{}, false
 	}
-	return t.Data.Entries[t.Data.Rows[row].Entry], true
+	return t.visible.Entries[t.visible.Rows[row].Entry], true
 }
 
+// Scroll moves the view by n lines (a wrapped entry is several), and
+// to either end when n is at least the number of rows.
 func (t *timelinePane) Scroll(n int) {
-	t.Top += n
+	mr, mo := t.maxPos()
 	t.Follow = false
-	if t.Top >= t.maxTop() {
-		t.Top = t.maxTop()
+	switch {
+	case n >= len(t.visible.Rows):
+		t.Top, t.Off = mr, mo
+	case n <= -len(t.visible.Rows):
+		t.Top, t.Off = 0, 0
+	case n > 0:
+		for ; n > 0 && !t.atOrPast(mr, mo); n-- {
+			if t.Off++; t.Off >= t.height(t.Top) {
+				t.Top, t.Off = t.Top+1, 0
+			}
+		}
+	default:
+		for ; n < 0 && (t.Top > 0 || t.Off > 0); n++ {
+			if t.Off--; t.Off < 0 {
+				t.Top--
+				t.Off = t.height(t.Top) - 1
+			}
+		}
+	}
+	if t.atOrPast(mr, mo) {
+		t.Top, t.Off = mr, mo
 		t.Follow = true
 	}
-	t.Top = max(t.Top, 0)
+}
+
+// shown returns the rows in view, [from, end), and the last of them that
+// shows whole (-1 when none does).
+func (t *timelinePane) shown() (from, end, lastWhole int) {
+	room := t.viewRows() + t.Off
+	lastWhole = -1
+	end = t.Top
+	for end < len(t.visible.Rows) && room > 0 {
+		h := t.height(end)
+		if h <= room && (end > t.Top || t.Off == 0) {
+			lastWhole = end
+		}
+		room -= h
+		end++
+	}
+	return t.Top, end, lastWhole
+}
+
+// ToggleWrap switches wrap mode, keeping the top row in place.
+func (t *timelinePane) ToggleWrap() {
+	t.Wrap = !t.Wrap
+	t.Off = 0
+	if t.selecting {
+		t.reveal()
+	} else {
+		t.clamp()
+	}
 }
 
 // moveSelection moves the selection by n entries and scrolls to show it.
 func (t *timelinePane) moveSelection(n int) {
-	d := t.Data
+	d := t.visible
 	if len(d.Entries) == 0 {
 		return
 	}
@@ -146,32 +238,54 @@ func (t *timelinePane) moveSelection(n int) {
 	t.reveal()
 }
 
-// reveal scrolls so that the selected row is in view.
+// reveal scrolls so that the selected row shows whole (or from its first
+// line, when it is taller than the pane).
 func (t *timelinePane) reveal() {
-	row, ok := t.Data.rowOf[t.selID]
+	row, ok := t.visible.rowOf[t.selID]
 	if !ok {
 		return
 	}
 	vr := t.viewRows()
-	switch {
-	case row < t.Top:
-		t.Top = row
-	case row >= t.Top+vr:
-		t.Top = row - vr + 1
+	if row < t.Top || (row == t.Top && t.Off > 0) {
+		t.Top, t.Off = row, 0
+	} else {
+		// Lines from the view's top to the end of the selected row.
+		lines := -t.Off
+		for i := t.Top; i <= row && lines <= vr; i++ {
+			lines += t.height(i)
+		}
+		if lines > vr {
+			t.Top, t.Off = row, 0
+			// Back up so the row ends at the bottom, as far as it fits.
+			need := vr - t.height(row)
+			for need > 0 && t.Top > 0 {
+				h := t.height(t.Top - 1)
+				if h > need {
+					t.Top, t.Off = t.Top-1, h-need
+					break
+				}
+				t.Top--
+				need -= h
+			}
+		}
 	}
-	t.Follow = t.Top >= t.maxTop()
+	mr, mo := t.maxPos()
+	t.Follow = t.atOrPast(mr, mo)
 	t.clamp()
 }
 
 // startSelecting selects the newest entry in view.
 func (t *timelinePane) startSelecting() {
-	d := t.Data
+	d := t.visible
 	if len(d.Entries) == 0 {
 		return
 	}
+	_, end, lastWhole := t.shown()
 	t.selecting = true
-	t.clamp()
-	last := min(t.Top+t.viewRows(), len(d.Rows)) - 1
+	last := lastWhole
+	if last < 0 {
+		last = end - 1
+	}
 	if last < 0 {
 		last = len(d.Rows) - 1
 	}
@@ -217,8 +331,28 @@ func (t timelinePane) Update(msg tea.Msg) (timelinePane, tea.Cmd) {
 		}
 		return t, nil
 	}
+	switch {
+	case key.Matches(km, k.Filter):
+		t.setFilter(t.filter + 1)
+		what := "Showing every entry"
+		if t.filter > 0 {
+			what = "Showing " + filters[t.filter].Name + " · f for the next filter"
+		}
+		return t, func() tea.Msg { return common.StatusMsg{Text: what} }
+	case key.Matches(km, k.Find):
+		q := t.search
+		return t, func() tea.Msg { return EntryPromptMsg{field: "find", entry: incident.Entry{Text: q}} }
+	}
+	if key.Matches(km, k.Wrap) {
+		t.ToggleWrap()
+		what := "Wrap off: entries take one line each; the selected one shows whole"
+		if t.Wrap {
+			what = "Wrap on: every entry shows whole"
+		}
+		return t, tea.Batch(saveWrapCmd(t.ctx, t.Wrap), func() tea.Msg { return common.StatusMsg{Text: what} })
+	}
 	if t.selecting {
-		if d, ok := navStep(km, k, page, len(t.Data.Entries)); ok {
+		if d, ok := navStep(km, k, page, len(t.visible.Entries)); ok {
 			t.moveSelection(d)
 			return t, nil
 		}
@@ -256,7 +390,7 @@ func (t timelinePane) Update(msg tea.Msg) (timelinePane, tea.Cmd) {
 		}
 		return t, nil
 	}
-	if d, ok := navStep(km, k, page, len(t.Data.Rows)); ok {
+	if d, ok := navStep(km, k, page, len(t.visible.Rows)); ok {
 		t.Scroll(d)
 	} else if key.Matches(km, k.Select) {
 		t.startSelecting()

@@ -17,21 +17,28 @@ import (
 // details. It formats only what is visible.
 func (t timelinePane) View() string {
 	st := t.ctx.Styles
-	d := t.Data
+	d := t.visible
 	inner := t.w - 2
 	vr := t.viewRows()
 	body := make([]string, 0, t.h)
-	end := min(t.Top+vr, len(d.Rows))
+	from, end, lastWhole := t.shown()
+	skip := t.Off
+	for i := from; i < end; i++ {
+		lines := t.cachedLines(i, inner-1)
+		body = append(body, lines[min(skip, len(lines)):]...)
+		skip = 0
+	}
+	body = body[:min(len(body), vr)]
 	// Newest at the bottom, next to the capture line, even when the
 	// timeline is shorter than the pane.
-	for i := end - t.Top; i < vr; i++ {
-		body = append(body, "")
+	if pad := vr - len(body); pad > 0 {
+		body = append(make([]string, pad, t.h), body...)
 	}
 	if len(d.Rows) == 0 && vr > 0 {
 		body[vr-1] = st.Faint.Render(" Nothing logged yet. Type below and press enter.")
-	}
-	for i := t.Top; i < end; i++ {
-		body = append(body, t.cachedRow(i, inner-1))
+		if t.filter > 0 {
+			body[vr-1] = st.Faint.Render(" Nothing here with this filter; f shows the next one.")
+		}
 	}
 	if np := min(len(t.Pending), vr); np > 0 && t.Follow && !t.selecting {
 		// Typed and not yet on disk: at the bottom, where it will land,
@@ -46,18 +53,43 @@ func (t timelinePane) View() string {
 		body = append(body, t.details(inner)...)
 	}
 	title := "Timeline"
+	if t.filter > 0 {
+		title += " · " + filters[t.filter].Name
+	}
+	wrapped := title
+	if t.Wrap {
+		wrapped += " · wrapped"
+	}
 	var note string
 	switch {
+	case t.search != "":
+		q := common.Cut(incident.CleanLine(t.search), 16)
+		if i := t.matchIndex(); i > 0 {
+			note = st.Accent.Render(fmt.Sprintf("%q %d/%d", q, i, len(t.matches)))
+		} else {
+			note = st.Accent.Render(fmt.Sprintf("%q %d %s", q, len(t.matches), common.Plural(len(t.matches), "match", "matches")))
+		}
 	case t.ctx.Partial:
 		note = st.Faint.Render("loading earlier entries…")
-	case !t.Follow && end > 0 && end < len(d.Rows):
-		below := len(d.Entries) - 1 - int(d.Rows[end-1].Entry)
-		if d.Rows[end-1].Kind != RowEntry {
-			below++
+	case !t.Follow && end > 0:
+		// An entry cut at the bottom counts as newer: it is not read yet.
+		below := len(d.Entries)
+		if lastWhole >= 0 {
+			below = len(d.Entries) - 1 - int(d.Rows[lastWhole].Entry)
+			if d.Rows[lastWhole].Kind != RowEntry {
+				below++
+			}
 		}
 		note = st.Warn.Render(fmt.Sprintf("↓ %d newer", below))
+	case len(d.Entries) > 0 && t.filter > 0:
+		note = st.Faint.Render(fmt.Sprintf("%d/%d", len(d.Entries), len(t.Data.Entries)))
 	case len(d.Entries) > 0:
 		note = st.Faint.Render(fmt.Sprintf("%d %s", len(d.Entries), common.Plural(len(d.Entries), "entry", "entries")))
+	}
+	// "wrapped" gives way first in a narrow pane (the rows show it): the
+	// filter's name and the note matter more.
+	if ansi.StringWidth(wrapped)+ansi.StringWidth(note)+8 <= t.w || !t.Wrap {
+		title = wrapped
 	}
 	return common.Box(st, title, note, body, t.w, t.h, t.focused)
 }
@@ -88,28 +120,29 @@ func newRowPaints(st *common.Styles, selected bool) *rowPaints {
 }
 
 // rowCache keeps formatted rows between frames; any change to what a row
-// shows (data, width, selection) starts it afresh.
+// shows (data, width, wrap, selection) starts it afresh.
 type rowCache struct {
 	key  rowCacheKey
-	rows map[int]string
+	rows map[int][]string
 }
 
 type rowCacheKey struct {
 	data      *TimelineData
 	w         int
+	wrap      bool
 	selecting bool
 	selID     int64
 }
 
-// cachedRow formats row i to width w, once per change.
-func (t timelinePane) cachedRow(i, w int) string {
+// cachedLines formats row i to width w, once per change.
+func (t timelinePane) cachedLines(i, w int) []string {
 	if t.cache == nil {
 		return t.row(i, w)
 	}
-	key := rowCacheKey{data: t.Data, w: w, selecting: t.selecting, selID: t.selID}
+	key := rowCacheKey{data: t.visible, w: w, wrap: t.Wrap, selecting: t.selecting, selID: t.selID}
 	if t.cache.key != key || t.cache.rows == nil {
 		t.cache.key = key
-		t.cache.rows = make(map[int]string, 64)
+		t.cache.rows = make(map[int][]string, 64)
 	}
 	if r, ok := t.cache.rows[i]; ok {
 		return r
@@ -122,17 +155,22 @@ func (t timelinePane) cachedRow(i, w int) string {
 	return r
 }
 
-// row formats row i to width w.
-func (t timelinePane) row(i, w int) string {
-	d := t.Data
+// textColumn is where an entry's text starts: marker, time, kind mark.
+const textColumn = 9
+
+// row formats row i to width w: one line, or in wrap mode (and for the
+// selected entry) as many as its text needs, continuation lines indented
+// under the text column.
+func (t timelinePane) row(i, w int) []string {
+	d := t.visible
 	r := d.Rows[i]
 	p := t.paints[0]
 	switch r.Kind {
 	case RowDate:
 		label := " " + r.Text + " "
-		return p.date.Of(common.Fit("──"+label+strings.Repeat("─", max(w-ansi.StringWidth(label)-2, 0)), w))
+		return []string{p.date.Of(common.Fit("──"+label+strings.Repeat("─", max(w-ansi.StringWidth(label)-2, 0)), w))}
 	case RowGap:
-		return p.gap.Of(common.Fit("        ┆ "+r.Text, w))
+		return []string{p.gap.Of(common.Fit("        ┆ "+r.Text, w))}
 	}
 	e := &d.Entries[r.Entry]
 	selected := t.selecting && e.ID == t.selID
@@ -149,7 +187,7 @@ func (t timelinePane) row(i, w int) string {
 	if w < 50 {
 		authorW = 0
 	}
-	textW := w - 9 - authorW
+	textW := w - textColumn - authorW
 	if authorW > 0 {
 		textW--
 	}
@@ -157,17 +195,35 @@ func (t timelinePane) row(i, w int) string {
 	if e.Starred {
 		text = "★ " + text
 	}
-	text = common.Fit(text, max(textW, 0))
+	tp := kp
 	switch {
 	case e.Starred:
-		text = p.starred.Of(text)
+		tp = p.starred
 	case e.Kind == incident.KindNote:
-		text = p.text.Of(text)
+		tp = p.text
 	case e.Kind == incident.KindSystem || e.Kind == incident.KindRole:
-		text = p.muted.Of(text)
-	default:
-		text = kp.Of(text)
+		tp = p.muted
 	}
+	parts := []string{text}
+	if (t.Wrap || selected) && textW > 0 {
+		// Whole: the entry's own lines (a handover brief has several),
+		// each wrapped, rather than the row's one cleaned, bounded line.
+		parts = parts[:0]
+		full := incident.CleanText(boundText(e.Text))
+		if e.Starred {
+			full = "★ " + full
+		}
+		for _, l := range strings.Split(full, "\n") {
+			if l = strings.TrimRight(l, " \t"); l == "" {
+				continue
+			}
+			parts = append(parts, common.Wrap(incident.CleanLine(l), textW)...)
+		}
+		if len(parts) == 0 {
+			parts = []string{text}
+		}
+	}
+	out := make([]string, 0, len(parts))
 	var b strings.Builder
 	b.Grow(len(text) + 96)
 	b.WriteString(marker)
@@ -175,12 +231,21 @@ func (t timelinePane) row(i, w int) string {
 	b.WriteString(p.plain.Of(" "))
 	b.WriteString(kp.Of(common.KindMark(e.Kind)))
 	b.WriteString(p.plain.Of(" "))
-	b.WriteString(text)
+	b.WriteString(tp.Of(common.Fit(parts[0], max(textW, 0))))
 	if authorW > 0 {
 		b.WriteString(p.plain.Of(" "))
 		b.WriteString(p.author.Of(common.Fit(incident.CleanLine(e.Author), authorW)))
 	}
-	return b.String()
+	out = append(out, b.String())
+	indent := p.plain.Of(strings.Repeat(" ", textColumn-1))
+	tail := ""
+	if authorW > 0 {
+		tail = p.plain.Of(strings.Repeat(" ", authorW+1))
+	}
+	for _, part := range parts[1:] {
+		out = append(out, marker+indent+tp.Of(common.Fit(part, textW))+tail)
+	}
+	return out
 }
 
 // details describes the selected entry in full under the rows.
@@ -237,12 +302,19 @@ func (t timelinePane) ShortHelp() []key.Binding {
 	}
 	if t.selecting {
 		binds := []key.Binding{k.Up, k.Edit, k.Retime, k.Star, k.Delete}
+		if t.search != "" {
+			binds = append([]key.Binding{k.NextMatch}, binds...)
+		}
 		if e, ok := t.Selected(); ok && e.Set.Field == incident.FieldDelete {
 			binds = append(binds, k.Restore)
 		}
 		return append(binds, k.Back)
 	}
-	return []key.Binding{k.Up, k.PageUp, k.Top, k.Select, k.Capture}
+	// In order of importance: a narrow footer drops from the end.
+	if t.search != "" {
+		return []key.Binding{k.NextMatch, k.Select, common.WithHelp(k.Back, "end search"), k.Find, k.Filter, k.Wrap}
+	}
+	return []key.Binding{k.Up, k.Select, k.Wrap, k.Filter, k.Find, k.Capture, k.PageUp, k.Top}
 }
 
 func (t timelinePane) FullHelp() [][]key.Binding {
@@ -252,7 +324,7 @@ func (t timelinePane) FullHelp() [][]key.Binding {
 		cmds = append(cmds, c.Binding)
 	}
 	return [][]key.Binding{
-		{k.Up, k.PageUp, k.Top, k.Select},
+		{k.Up, k.PageUp, k.Top, k.Select, k.Wrap, k.Filter, k.Find, k.NextMatch},
 		{k.Edit, k.Retime, k.Star, k.Delete, k.Restore, common.WithHelp(k.Back, "end selection")},
 		cmds,
 	}

@@ -51,3 +51,27 @@ type FocusAsker interface {
 
 // Flusher is implemented by panes that keep typed text to save on quit.
 type Flusher interface{ Flush() tea.Cmd }
+
+// HelpGroup is one heading of the help screen: a pane or screen and its
+// keys.
+type HelpGroup struct {
+	Title string
+	Keys  []key.Binding
+}
+
+// HelpGrouper is a component whose help is more than one group (the
+// cockpit: capture line, timeline, each pane); it lists the focused part
+// first, since that is what the person asked help about.
+type HelpGrouper interface{ HelpGroups() []HelpGroup }
+
+// HelpTitler names a plug-in pane's group on the help screen.
+type HelpTitler interface{ HelpTitle() string }
+
+// Flatten joins FullHelp's columns into one list of keys.
+func Flatten(cols [][]key.Binding) []key.Binding {
+	var out []key.Binding
+	for _, c := range cols {
+		out = append(out, c...)
+	}
+	return out
+}

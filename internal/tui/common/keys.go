@@ -33,6 +33,13 @@ type KeyMap struct {
 	Top      key.Binding
 	Bottom   key.Binding
 	Select   key.Binding
+	Wrap     key.Binding
+	// Filter cycles the timeline's views; Find searches it, NextMatch and
+	// PrevMatch step through the matches while a search is on.
+	Filter    key.Binding
+	Find      key.Binding
+	NextMatch key.Binding
+	PrevMatch key.Binding
 
 	// Entry selection.
 	Edit    key.Binding
@@ -104,6 +111,13 @@ func DefaultKeyMap() *KeyMap {
 		Top:      b([]string{"g", "home"}, "g/G", "top/bottom"),
 		Bottom:   b([]string{"G", "end"}, "G", "bottom"),
 		Select:   b([]string{"enter", "v"}, "enter", "select entry"),
+		Wrap:     b([]string{"w"}, "w", "wrap on/off"),
+		Filter:   b([]string{"f"}, "f", "filter"),
+		Find:     b([]string{"ctrl+f"}, "ctrl+f", "find"),
+		// While a search is on, N steps through matches rather than
+		// starting /role (which / still reaches).
+		NextMatch: b([]string{"n"}, "n/N", "older/newer match"),
+		PrevMatch: b([]string{"N"}, "N", "newer match"),
 
 		Edit:    b([]string{"e"}, "e", "edit text"),
 		Retime:  b([]string{"t"}, "t", "re-time"),
@@ -146,6 +160,8 @@ func DefaultKeyMap() *KeyMap {
 // CommsKeys are the public update pane's keys, part of the one KeyMap.
 type CommsKeys struct {
 	Edit, Done, Publish, Resend, Template, Confirm, Deny key.Binding
+	// Undo brings back the draft a template replaced.
+	Undo key.Binding
 	// Findings shows every jargon finding, or folds them back.
 	Findings key.Binding
 }
@@ -160,6 +176,7 @@ func DefaultCommsKeys() CommsKeys {
 		Publish:  b([]string{"p", "ctrl+p"}, "p", "publish"),
 		Resend:   b([]string{"r"}, "r", "re-send failed"),
 		Template: b([]string{"t"}, "t", "draft from template"),
+		Undo:     b([]string{"u"}, "u", "undo template"),
 		Findings: b([]string{"f"}, "f", "all jargon findings"),
 		Confirm:  b([]string{"y", "p", "ctrl+p"}, "y", "publish anyway"),
 		Deny:     b([]string{"n", "esc"}, "n", "keep editing"),
@@ -242,6 +259,9 @@ type PreviewKeys struct {
 	Write          key.Binding
 	Copy           key.Binding
 	Refresh        key.Binding
+	// The path prompt of Write and its overwrite question.
+	WritePath, CancelPath key.Binding
+	Replace, OtherPath    key.Binding
 }
 
 func DefaultPreviewKeys() *PreviewKeys {
@@ -258,6 +278,11 @@ func DefaultPreviewKeys() *PreviewKeys {
 		Write:   b([]string{"w"}, "w", "write .md file"),
 		Copy:    b([]string{"y", "c"}, "y", "copy Markdown"),
 		Refresh: b([]string{"r"}, "r", "re-render"),
+
+		WritePath:  b([]string{"enter"}, "enter", "write"),
+		CancelPath: b([]string{"esc"}, "esc", "cancel"),
+		Replace:    b([]string{"y"}, "y", "replace the file"),
+		OtherPath:  b([]string{"n", "esc"}, "n", "another path"),
 	}
 }
 

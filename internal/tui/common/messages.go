@@ -95,8 +95,13 @@ type EntryChangedMsg struct {
 	What string
 }
 
-// OpenIncidentMsg asks the root to show the cockpit on an incident.
-type OpenIncidentMsg struct{ ID int64 }
+// OpenIncidentMsg asks the root to show the cockpit on an incident. Find,
+// when set, is a search run on its timeline once loaded (the list's query
+// that matched an entry), so the cockpit opens on the matching entry.
+type OpenIncidentMsg struct {
+	ID   int64
+	Find string
+}
 
 // SwitchScreenMsg asks the root to show a screen.
 type SwitchScreenMsg struct{ Screen Screen }

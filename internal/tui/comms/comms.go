@@ -6,6 +6,7 @@ package comms
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
@@ -55,6 +56,11 @@ type Pane struct {
 	// confirming: publishing was asked for with findings; the next
 	// request publishes.
 	confirming bool
+	// askTemplate: t was pressed over a hand-written draft; y replaces it.
+	askTemplate bool
+	// replaced is the hand-written draft the template replaced, one u away
+	// until the draft is edited again.
+	replaced string
 	// focusRequest is what TakeFocusRequest hands the cockpit: +1 when a
 	// confirmation needs the keyboard, -1 to give it back after.
 	focusRequest int
@@ -173,7 +179,7 @@ func (c *Pane) endConfirm() {
 
 // Typing is true while the draft is edited or a confirmation is asked, so
 // letters reach the pane.
-func (c *Pane) Typing() bool { return c.Editing || (c.Focused && c.confirming) }
+func (c *Pane) Typing() bool { return c.Editing || (c.Focused && (c.confirming || c.askTemplate)) }
 
 // Findings are the jargon check's findings on the draft as shown.
 func (c *Pane) Findings() []incident.JargonFinding { return c.findings }
@@ -257,6 +263,18 @@ func (c *Pane) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
+	if c.askTemplate {
+		switch {
+		case key.Matches(msg, k.Confirm) && msg.String() == "y", key.Matches(msg, k.Template):
+			c.askTemplate = false
+			c.replaced = c.Text()
+			return tea.Batch(c.useTemplate(), func() tea.Msg { return common.StatusMsg{Text: "Draft replaced by the template; u brings yours back"} })
+		case key.Matches(msg, k.Deny):
+			c.askTemplate = false
+			c.layout()
+		}
+		return nil
+	}
 	if c.Editing {
 		switch {
 		case key.Matches(msg, k.Done):
@@ -282,7 +300,17 @@ func (c *Pane) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Resend):
 		return c.resend()
 	case key.Matches(msg, k.Template):
+		if !c.Templated && strings.TrimSpace(c.Text()) != "" && c.Text() != c.template() {
+			// A hand-written draft is never dropped on one key.
+			c.askTemplate = true
+			c.layout()
+			return nil
+		}
 		return c.useTemplate()
+	case key.Matches(msg, k.Undo) && c.replaced != "":
+		text := c.replaced
+		c.replaced = ""
+		return tea.Batch(c.setDraft(text), func() tea.Msg { return common.StatusMsg{Text: "Your draft is back"} })
 	case key.Matches(msg, k.Findings):
 		c.allFindings, c.findingsTop = !c.allFindings, 0
 		c.layout()
@@ -302,10 +330,15 @@ func (c *Pane) ShortHelp() []key.Binding {
 	switch {
 	case c.confirming:
 		return []key.Binding{k.Confirm, k.Deny}
+	case c.askTemplate:
+		return []key.Binding{common.WithHelp(k.Confirm, "use the template"), common.WithHelp(k.Deny, "keep your draft")}
 	case c.Editing:
 		return []key.Binding{k.Done, common.WithHelp(key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "")), "publish")}
 	}
 	binds := []key.Binding{k.Edit, k.Publish, k.Template}
+	if c.replaced != "" {
+		binds = append(binds, k.Undo)
+	}
 	if len(c.findings) > 0 {
 		binds = append(binds, k.Findings)
 	}
@@ -315,8 +348,11 @@ func (c *Pane) ShortHelp() []key.Binding {
 	return binds
 }
 
+// HelpTitle names the pane on the help screen.
+func (c *Pane) HelpTitle() string { return "Public update" }
+
 // FullHelp lists every key of the pane.
 func (c *Pane) FullHelp() [][]key.Binding {
 	k := c.keys
-	return [][]key.Binding{{k.Edit, k.Done, k.Publish, k.Resend, k.Template, k.Findings}}
+	return [][]key.Binding{{k.Edit, k.Done, k.Publish, k.Resend, k.Template, k.Undo, k.Findings}}
 }

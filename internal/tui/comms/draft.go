@@ -144,6 +144,8 @@ func (c *Pane) stopEditing() {
 func (c *Pane) edited() tea.Cmd {
 	c.Templated = false
 	c.confirming = false
+	// An undo now would silently drop what was just typed.
+	c.replaced = ""
 	c.Seq++
 	c.refresh()
 	id, seq := c.ctx.IncidentID, c.Seq
@@ -199,6 +201,7 @@ func (c *Pane) saved(msg draftSavedMsg) tea.Cmd {
 // after publishes exactly it.
 func (c *Pane) replaceDraft(text string) {
 	c.Seq++
+	c.replaced = ""
 	c.Templated = false
 	c.confirming = false
 	c.setValue(text)

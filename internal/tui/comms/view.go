@@ -32,7 +32,7 @@ func (c *Pane) layout() {
 func (c *Pane) plan() commsLayout {
 	iw, ih := max(c.w-2, 1), max(c.h-2, 0)
 	rem := ih - 1
-	if c.confirming {
+	if c.confirming || c.askTemplate {
 		rem--
 	}
 	rem = max(rem, 0)
@@ -113,6 +113,8 @@ func (c *Pane) View() string {
 	switch {
 	case c.publishing > 0:
 		meta += " · publishing…"
+	case c.Templated && c.replaced != "":
+		meta += " · template · u undoes"
 	case c.Templated:
 		meta += " · draft from template"
 	case c.Ta.Value() != c.synced:
@@ -151,6 +153,9 @@ func (c *Pane) View() string {
 	}
 	if c.confirming {
 		lines = append(lines, st.Warn.Bold(true).Render(" Publish anyway? y yes · n no"))
+	}
+	if c.askTemplate {
+		lines = append(lines, st.Warn.Bold(true).Render(common.Cut(" Replace your draft with the template? y yes (u undoes) · n no", iw)))
 	}
 	if l.updates > 0 {
 		lines = append(lines, " "+st.PaneTitle.Render("Published"))

@@ -161,8 +161,12 @@ func (l Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			return l, nil
 		case key.Matches(msg, k.Open):
 			if l.sel < len(l.shown) {
-				id := l.all[l.shown[l.sel]].ID
-				return l, func() tea.Msg { return common.OpenIncidentMsg{ID: id} }
+				s := l.all[l.shown[l.sel]]
+				find := ""
+				if h, ok := l.hits[s.Key()]; ok && strings.HasPrefix(h.Where, "entry") {
+					find = strings.TrimSpace(l.Filter.Value())
+				}
+				return l, func() tea.Msg { return common.OpenIncidentMsg{ID: s.ID, Find: find} }
 			}
 			return l, nil
 		case msg.String() == "up" || msg.String() == "ctrl+p" || msg.String() == "ctrl+k":
@@ -194,7 +198,20 @@ func (l Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 
 func (l Model) formKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	k := l.ctx.Keys
+	if l.form.discarding {
+		l.form.discarding = false
+		if key.Matches(msg, k.Confirm) {
+			l.form = nil
+			l.Filter.Focus()
+			return l, func() tea.Msg { return common.StatusMsg{Text: "The new incident was discarded"} }
+		}
+		return l, nil
+	}
 	switch {
+	case key.Matches(msg, k.Back) && l.form.dirty():
+		// What was typed is not dropped on one key.
+		l.form.discarding = true
+		return l, nil
 	case key.Matches(msg, k.Back):
 		l.form = nil
 		l.Filter.Focus()
@@ -214,9 +231,7 @@ func (l Model) formKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		l.form.move(-1)
 		return l, nil
 	}
-	var cmd tea.Cmd
-	f := &l.form.fields[l.form.focus]
-	*f, cmd = f.Update(msg)
+	cmd := l.form.edit(msg)
 	l.form.err = ""
 	return l, cmd
 }

@@ -173,6 +173,9 @@ func (l Model) row(s store.Summary, selected bool, w int, now time.Time) string 
 
 func (l Model) ShortHelp() []key.Binding {
 	k := l.ctx.Keys
+	if l.form != nil && l.form.discarding {
+		return []key.Binding{common.WithHelp(k.Confirm, "discard")}
+	}
 	if l.form != nil {
 		return []key.Binding{k.NextField, k.CreateForm, common.WithHelp(k.Back, "cancel")}
 	}

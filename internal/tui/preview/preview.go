@@ -10,11 +10,16 @@
 package preview
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -34,10 +39,12 @@ type previewRenderedMsg struct {
 	err      error
 }
 
-// previewWrittenMsg reports the Markdown written to a file.
+// previewWrittenMsg reports the Markdown written to a file, or that the
+// file exists and was left alone (exists).
 type previewWrittenMsg struct {
-	path string
-	err  error
+	path   string
+	exists bool
+	err    error
 }
 
 // previewCopiedMsg reports the Markdown copied to the clipboard.
@@ -48,8 +55,14 @@ type Model struct {
 	ctx  *common.Context
 	keys *common.PreviewKeys
 	Vp   viewport.Model
-	// Dir is where w writes the file: the working directory unless set.
+	// Dir is the folder w offers first; when empty, the config's
+	// export_dir, else the working directory.
 	Dir string
+	// path asks where to write (w opened it); overwrite is the path of
+	// a file that exists, waiting for y before it is replaced.
+	path      textinput.Model
+	asking    bool
+	overwrite string
 
 	seq      int    // of the latest render asked for
 	Markdown []byte // of the latest render shown
@@ -66,7 +79,11 @@ type Model struct {
 
 // New builds the preview screen for the incident on screen.
 func New(ctx *common.Context) *Model {
-	return &Model{ctx: ctx, keys: ctx.Keys.PreviewScreen, Vp: viewport.New(0, 0), Dir: "."}
+	in := textinput.New()
+	in.Prompt = ""
+	in.Cursor.SetMode(cursor.CursorStatic)
+	in.TextStyle = ctx.Styles.Text
+	return &Model{ctx: ctx, keys: ctx.Keys.PreviewScreen, Vp: viewport.New(0, 0), path: in}
 }
 
 // Init renders the incident on screen.
@@ -86,8 +103,10 @@ func (p *Model) SetFocused(f bool) common.Component {
 	return p
 }
 
-// Typing is false: the preview takes single-letter keys only as commands.
-func (p *Model) Typing() bool { return false }
+// Typing is true while the path is asked for (or an overwrite), so that
+// letters, esc and ? reach the prompt; otherwise the preview takes
+// single-letter keys only as commands.
+func (p *Model) Typing() bool { return p.asking || p.overwrite != "" }
 
 // render starts a render of the incident on screen at the current width.
 func (p *Model) render() tea.Cmd {
@@ -137,6 +156,10 @@ func (p *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		p.Vp.SetContent(msg.rendered)
 		return p, nil
 	case previewWrittenMsg:
+		if msg.exists {
+			p.overwrite = msg.path
+			return p, nil
+		}
 		if msg.err != nil {
 			return p, func() tea.Msg { return common.ErrMsg{Err: msg.err} }
 		}
@@ -162,6 +185,33 @@ func (p *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 
 func (p *Model) key(msg tea.KeyMsg) tea.Cmd {
 	k := p.keys
+	if p.overwrite != "" {
+		path := p.overwrite
+		switch {
+		case key.Matches(msg, k.Replace):
+			p.overwrite = ""
+			return p.write(path, true)
+		case key.Matches(msg, k.OtherPath):
+			// Back to the path, to choose another name.
+			p.overwrite = ""
+			p.asking = true
+			return p.path.Focus()
+		}
+		return nil
+	}
+	if p.asking {
+		switch {
+		case key.Matches(msg, k.WritePath):
+			return p.submitPath()
+		case key.Matches(msg, k.CancelPath):
+			p.asking = false
+			p.path.Blur()
+			return nil
+		}
+		var cmd tea.Cmd
+		p.path, cmd = p.path.Update(msg)
+		return cmd
+	}
 	switch {
 	case key.Matches(msg, k.Up):
 		p.Vp.ScrollUp(1)
@@ -178,28 +228,89 @@ func (p *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Refresh):
 		return p.render()
 	case key.Matches(msg, k.Write):
-		return p.write()
+		return p.askPath()
 	case key.Matches(msg, k.Copy):
 		return p.copy()
 	}
 	return nil
 }
 
-// write saves the Markdown shown as INC-n-slug.md in the preview's folder.
-func (p *Model) write() tea.Cmd {
+// askPath asks where to write the Markdown shown, offering INC-n-slug.md
+// in Dir, the config's export_dir or the working directory: a file lands
+// where the person says, never silently in whatever directory warroom
+// happened to start from.
+func (p *Model) askPath() tea.Cmd {
 	if p.Markdown == nil || p.ctx.Incident == nil {
 		return func() tea.Msg {
 			return common.ErrMsg{Err: fmt.Errorf("the preview is not ready yet; wait for it to render")}
 		}
 	}
-	path := filepath.Join(p.Dir, export.FileName(p.ctx.Incident))
+	dir := p.Dir
+	if dir == "" && p.ctx.Config != nil {
+		dir = p.ctx.Config.ExportDir
+	}
+	if dir == "" {
+		dir, _ = os.Getwd()
+	}
+	p.asking = true
+	// The width first: the input scrolls so the cursor, at the end with
+	// the file name, stays in view when the path is longer than the row.
+	p.path.Width = max(p.w-14, 10)
+	p.path.SetValue(filepath.Join(dir, export.FileName(p.ctx.Incident)))
+	p.path.CursorEnd()
+	return p.path.Focus()
+}
+
+// submitPath writes to the path typed; a directory gets the file name.
+func (p *Model) submitPath() tea.Cmd {
+	path := strings.TrimSpace(p.path.Value())
+	if rest, ok := strings.CutPrefix(path, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			path = filepath.Join(home, rest)
+		}
+	}
+	if path == "" {
+		return func() tea.Msg {
+			return common.ErrMsg{Err: fmt.Errorf("the path is empty; type where to write the file, or esc to cancel")}
+		}
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() && p.ctx.Incident != nil {
+		path = filepath.Join(path, export.FileName(p.ctx.Incident))
+	}
+	p.asking = false
+	p.path.Blur()
+	return p.write(path, false)
+}
+
+// write saves the Markdown shown at path. Without overwrite an existing
+// file is left alone and reported, so the person is asked first.
+func (p *Model) write(path string, overwrite bool) tea.Cmd {
 	data := p.Markdown
 	return func() tea.Msg {
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			return previewWrittenMsg{err: fmt.Errorf("cannot write %s: %v", path, err)}
-		}
 		if abs, err := filepath.Abs(path); err == nil {
 			path = abs
+		}
+		flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+		if !overwrite {
+			flags |= os.O_EXCL
+		}
+		f, err := os.OpenFile(path, flags, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			return previewWrittenMsg{path: path, exists: true}
+		}
+		if err != nil {
+			why := err.Error()
+			if errors.Is(err, fs.ErrNotExist) {
+				why = "its folder does not exist; create it or choose another path"
+			}
+			return previewWrittenMsg{err: fmt.Errorf("cannot write %s: %s", path, why)}
+		}
+		_, err = f.Write(data)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return previewWrittenMsg{err: fmt.Errorf("cannot write %s: %v", path, err)}
 		}
 		return previewWrittenMsg{path: path}
 	}
@@ -243,11 +354,35 @@ func (p *Model) View() string {
 	if p.Markdown == nil && p.err == nil {
 		body = lipgloss.Place(p.w, p.Vp.Height, lipgloss.Center, lipgloss.Center, s.Muted.Render("Rendering the export…"))
 	}
+	if ask := p.askLine(); ask != "" {
+		// The question takes the last row, where the eye goes after w.
+		lines := strings.Split(body, "\n")
+		lines[len(lines)-1] = ask
+		body = strings.Join(lines, "\n")
+	}
 	return lipgloss.NewStyle().Width(p.w).Height(p.h).MaxHeight(p.h).Render(lipgloss.JoinVertical(lipgloss.Left, head, body))
+}
+
+// askLine is the path prompt or the overwrite question, or "".
+func (p *Model) askLine() string {
+	s := p.ctx.Styles
+	switch {
+	case p.overwrite != "":
+		return common.Fit(s.Warn.Bold(true).Render(" "+common.Cut(incident.CleanLine(p.overwrite), max(p.w-40, 10))+" exists. y replaces it · n picks another path"), p.w)
+	case p.asking:
+		return common.Fit(s.Prompt.Render(" Write to › ")+p.path.View(), p.w)
+	}
+	return ""
 }
 
 func (p *Model) ShortHelp() []key.Binding {
 	k := p.keys
+	switch {
+	case p.overwrite != "":
+		return []key.Binding{k.Replace, k.OtherPath}
+	case p.asking:
+		return []key.Binding{k.WritePath, k.CancelPath}
+	}
 	return []key.Binding{k.Up, k.PageUp, k.Top, k.Write, k.Copy, k.Refresh}
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/tui/common"
@@ -196,11 +197,26 @@ func dueLabel(due, now time.Time) string {
 func (v retroActions) view(w, h int, focused bool) []string {
 	st := v.ctx.Styles
 	now := v.ctx.Now()
-	const kindW, ownerW, dueW = 9, 10, 10
+	const kindW = 9
+	// Owner and Due are as wide as their widest value (a date of another
+	// year with its overdue mark, a full name), so neither is cut; the
+	// title takes the rest and wraps in the detail below.
+	ownerW, dueW := len("Owner"), len("Due")
+	for _, a := range v.r.Actions {
+		ownerW = max(ownerW, ansi.StringWidth(orDash(incident.CleanLine(a.Owner))))
+		d := dueLabel(a.Due, now)
+		if a.Overdue(now) {
+			d = "! " + d
+		}
+		dueW = max(dueW, ansi.StringWidth(d))
+	}
 	linkW := 0
 	if w >= 90 {
 		linkW = min(24, w/5)
 	}
+	// The title keeps at least 12 cells; an owner longer than what is
+	// left shows whole in the detail line under the table.
+	ownerW = max(min(ownerW, w-1-4-kindW-dueW-linkW-4-12), 5)
 	titleW := max(w-1-4-kindW-ownerW-dueW-linkW-4, 8)
 	cell := func(s string, n int) string { return common.Fit(s, n) }
 	header := " " + st.Label.Render("    "+cell("Title", titleW)+" "+cell("Kind", kindW)+" "+cell("Owner", ownerW)+" "+cell("Due", dueW))
@@ -274,12 +290,19 @@ func (v retroActions) view(w, h int, focused bool) []string {
 		}
 		detail := string(a.Kind) + " · owner " + orDash(incident.CleanLine(a.Owner))
 		if !a.Due.IsZero() {
-			detail += " · due " + a.Due.In(now.Location()).Format("Mon Jan 2 15:04")
+			due := a.Due.In(now.Location())
+			layout := "Mon Jan 2 15:04"
+			if due.Year() != now.Year() {
+				layout = "Mon Jan 2 2006 15:04"
+			}
+			detail += " · due " + due.Format(layout)
 		}
 		if a.Author != "" {
 			detail += " · added by " + incident.CleanLine(a.Author)
 		}
-		out = append(out, " "+st.Muted.Render(common.Cut(detail, w-1)))
+		for _, l := range common.Wrap(detail, max(w-2, 10)) {
+			out = append(out, " "+st.Muted.Render(l))
+		}
 		if a.Link != "" {
 			out = append(out, " "+st.Accent.Render(common.Cut(incident.CleanLine(a.Link), w-1)))
 		}

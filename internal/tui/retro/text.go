@@ -71,8 +71,10 @@ func newRetroText(ctx *common.Context, keys *common.RetroKeys, saver *TextSaver)
 	ta.Cursor.Style = st.Accent
 	for _, s := range []*textarea.Style{&ta.FocusedStyle, &ta.BlurredStyle} {
 		plain := st.Renderer.NewStyle()
-		s.Base, s.CursorLine, s.CursorLineNumber, s.LineNumber, s.Prompt = plain, plain, plain, plain, plain
-		s.Text = st.Text
+		s.Base, s.CursorLineNumber, s.LineNumber, s.Prompt = plain, plain, plain, plain
+		// The cursor's line in the colour of the others: a plain one drew
+		// the paragraph the cursor rests in apart from the rest.
+		s.Text, s.CursorLine = st.Text, st.Text
 		s.Placeholder = st.Faint
 		s.EndOfBuffer = st.Faint
 	}

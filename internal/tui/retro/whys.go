@@ -188,13 +188,23 @@ func (v retroWhys) lines(w int, focused bool) (out, foot []string, selLine int) 
 			first = st.Selected.Render(common.Fit(st.SelectionMarker.Render("›")+st.Bold.Render(common.Fit(num, 3))+" "+st.Text.Render(whyText), w))
 		}
 		out = append(out, common.Cut(first, w))
+		// Wrapped as plain text and styled line by line: a styled string
+		// wrapped whole lost its colour after the first line.
 		because := incident.CleanLine(y.Because)
+		var lines []string
 		if because == "" {
-			because = st.Faint.Render("because … (e to answer)")
+			lines = []string{st.Faint.Render("because … (e to answer)")}
 		} else {
-			because = st.Muted.Render("because: ") + st.Text.Render(because)
+			const label = "because: "
+			for j, l := range common.Wrap(label+because, max(w-6, 10)) {
+				if j == 0 && strings.HasPrefix(l, label) {
+					lines = append(lines, st.Muted.Render(label)+st.Text.Render(l[len(label):]))
+					continue
+				}
+				lines = append(lines, st.Text.Render(l))
+			}
 		}
-		for j, l := range common.Wrap(because, max(w-6, 10)) {
+		for j, l := range lines {
 			lead := "     "
 			if j == 0 && y.RootCause {
 				lead = "   " + st.Error.Render("◆") + " "

@@ -168,13 +168,28 @@ func (v Viewer) View() string {
 		if !inc.ETA.IsZero() {
 			info = append(info, "ETA "+inc.ETA.Local().Format("15:04"))
 		}
+		late := ""
 		if inc.Open() {
-			info = append(info, "next update by "+incident.NextUpdateDue(inc, v.policy).Local().Format("15:04"))
+			due := incident.NextUpdateDue(inc, v.policy)
+			if now.After(due) {
+				// A stakeholder reading "by 18:08" at 18:10 should see at
+				// once that the update is late, not do the sum.
+				by := "under a minute"
+				if d := now.Sub(due); d >= time.Minute {
+					by = incident.FormatDuration(d.Truncate(time.Minute))
+				}
+				late = fmt.Sprintf("next update was due at %s · %s late", due.Local().Format("15:04"), by)
+			} else {
+				info = append(info, "next update by "+due.Local().Format("15:04"))
+			}
 		}
 		if inc.PublicChannel != "" {
 			info = append(info, "channel "+incident.CleanLine(inc.PublicChannel))
 		}
 		add(" " + s.Muted.Render(strings.Join(info, " · ")))
+		if late != "" {
+			add(" " + s.Warn.Bold(true).Render("⚠ "+late))
+		}
 		add("")
 		add(" " + s.PaneTitle.Render("Public updates"))
 		if len(inc.Updates) == 0 {
