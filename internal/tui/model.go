@@ -41,7 +41,8 @@ type Options struct {
 	// session's renderer over SSH.
 	Renderer *lipgloss.Renderer
 	// PollEvery is how often the database is checked for other processes'
-	// writes; 0 means 500ms.
+	// writes when no change notification wakes the program first; 0 means
+	// common.PollEvery.
 	PollEvery time.Duration
 	// Location is the time zone to show times in (an SSH session's TZ);
 	// nil means the config's timezone.
@@ -278,7 +279,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, tea.Batch(cmds...)
 	case pollMsg:
-		cmds := []tea.Cmd{m.poll()}
+		var cmds []tea.Cmd
 		if msg.err == nil && common.StampChanged(msg.stamp, m.stamp) {
 			m.stamp = msg.stamp
 			if m.ctx.IncidentID != 0 && (msg.stamp.TxID == 0 || msg.stamp.TxID != m.cursor.Tx) {
@@ -288,6 +289,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				cmds = append(cmds, list.LoadCmd(m.ctx.Store, m.ctx.Now(), m.ctx.Policy()))
 			}
 		}
+		// The next wait starts from the stamp just taken, so a commit
+		// after it returns at once.
+		cmds = append(cmds, m.poll())
 		return m, tea.Batch(cmds...)
 	case common.TickMsg:
 		return m, tea.Batch(tickCmd(), m.toAll(msg), m.presenceTick(time.Time(msg)))
