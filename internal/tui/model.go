@@ -81,6 +81,11 @@ type Model struct {
 	// presenceAt; presenceRead is when everyone's was last read.
 	presenceTarget           string
 	presenceAt, presenceRead time.Time
+	// session names this program's "here" record, last written for
+	// incident hereID at hereAt (see presence.go).
+	session string
+	hereID  int64
+	hereAt  time.Time
 	// quitting is set once the quit that saves what is typed has begun;
 	// until then quitFilter turns any other quit into one that saves.
 	quitting bool
@@ -127,6 +132,7 @@ func New(opts Options) Model {
 		screens:   map[common.Screen]common.Component{},
 		help:      help.New(),
 		pollEvery: opts.PollEvery,
+		session:   newSessionID(),
 	}
 	if m.pollEvery <= 0 {
 		m.pollEvery = common.PollEvery
@@ -303,6 +309,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case presenceMsg:
 		if msg.id == m.ctx.IncidentID {
 			m.ctx.SetEditors(msg.editors)
+			m.ctx.SetRoom(msg.room)
 		}
 		return m, nil
 	case common.ReloadMsg:
