@@ -102,7 +102,7 @@ func startWarRoomFiles(t *testing.T, team, viewers string, setup func(*Server)) 
 
 // session is one SSH client with a terminal, collecting what it is sent.
 type session struct {
-	t     *testing.T
+	t     testing.TB
 	in    interface{ Write([]byte) (int, error) }
 	mu    sync.Mutex
 	out   bytes.Buffer
@@ -149,6 +149,13 @@ func connect(addr, user string, key keypair) (*gossh.Client, error) {
 
 func dialAs(t *testing.T, addr, user string, key keypair) (*session, error) {
 	t.Helper()
+	return dialWith(t, addr, user, key, nil, 40)
+}
+
+// dialWith opens a session with env sent before the shell (as SendEnv
+// does) on a 120-column terminal of rows rows.
+func dialWith(t testing.TB, addr, user string, key keypair, env map[string]string, rows int) (*session, error) {
+	t.Helper()
 	client, err := connect(addr, user, key)
 	if err != nil {
 		return nil, err
@@ -165,7 +172,12 @@ func dialAs(t *testing.T, addr, user string, key keypair) (*session, error) {
 		t.Fatal(err)
 	}
 	s.in = stdin
-	if err := sess.RequestPty("xterm-256color", 40, 120, gossh.TerminalModes{}); err != nil {
+	for k, v := range env {
+		if err := sess.Setenv(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sess.RequestPty("xterm-256color", rows, 120, gossh.TerminalModes{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := sess.Shell(); err != nil {

@@ -81,6 +81,8 @@ type Model struct {
 	// presenceAt; presenceRead is when everyone's was last read.
 	presenceTarget           string
 	presenceAt, presenceRead time.Time
+	// presenceStamp is the database's stamp at presenceRead.
+	presenceStamp store.Stamp
 	// session names this program's "here" record, last written for
 	// incident hereID at hereAt (see presence.go).
 	session string

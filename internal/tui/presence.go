@@ -92,8 +92,11 @@ func (m *Model) presenceTick(now time.Time) tea.Cmd {
 	if m.hereID != m.ctx.IncidentID || now.Sub(m.hereAt) >= presenceEvery {
 		cmds = append(cmds, m.here(now))
 	}
-	if now.Sub(m.presenceRead) >= presenceEvery {
-		m.presenceRead = now
+	// Read again when the file has changed since the last read (someone
+	// may have come or gone: the next second shows it), and every
+	// presenceEvery regardless, so records going stale are dropped.
+	if now.Sub(m.presenceRead) >= presenceEvery || m.stamp != m.presenceStamp {
+		m.presenceRead, m.presenceStamp = now, m.stamp
 		cmds = append(cmds, readPresenceCmd(m.ctx, now))
 	}
 	return tea.Batch(cmds...)
