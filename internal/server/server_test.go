@@ -24,7 +24,7 @@ type keypair struct {
 	line   string
 }
 
-func newKey(t *testing.T, comment string) keypair {
+func newKey(t testing.TB, comment string) keypair {
 	t.Helper()
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -60,7 +60,7 @@ func startWarRoom(t *testing.T, team, viewers []keypair) warRoom {
 
 // startWarRoomFiles serves a war room whose keys files hold team and
 // viewers; setup, if not nil, adjusts the server before it serves.
-func startWarRoomFiles(t *testing.T, team, viewers string, setup func(*Server)) warRoom {
+func startWarRoomFiles(t testing.TB, team, viewers string, setup func(*Server)) warRoom {
 	t.Helper()
 	dir := t.TempDir()
 	st, err := store.Open(filepath.Join(dir, "warroom.db"))
