@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"net"
@@ -96,7 +97,13 @@ func startWarRoomFiles(t testing.TB, team, viewers string, setup func(*Server)) 
 		t.Fatal(err)
 	}
 	go func() { _ = srv.Serve(l) }()
-	t.Cleanup(func() { _ = srv.Close() })
+	// Sessions save as they end; they must be done before the folder
+	// is removed.
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	})
 	return warRoom{addr: l.Addr().String(), st: st, id: created.ID}
 }
 

@@ -57,6 +57,9 @@ func pollCmd(st *store.Store, every time.Duration, seen store.Stamp) tea.Cmd {
 	return pollWait{st: st, every: every, seen: seen}.run
 }
 
+// settle is how long a wake-up waits for the rest of its burst.
+const settle = 10 * time.Millisecond
+
 type pollWait struct {
 	st    *store.Store
 	every time.Duration
@@ -75,6 +78,10 @@ func (w pollWait) run() tea.Msg {
 	defer t.Stop()
 	select {
 	case <-sub.C:
+		// Commits come in bursts (a room of people typing, a paste of
+		// many lines): the ones landing in the next moment are read
+		// with this one, not each on its own.
+		time.Sleep(settle)
 	case <-t.C:
 	}
 	stamp, err := w.st.Stamp()
