@@ -38,7 +38,7 @@ accepted, as the war room offers a terminal and nothing else. Any other option (
 as command=) stops serve with the line that has it.
 
 Each connection and disconnection is logged to stderr (key name, address, team or
-viewer). ctrl+c or SIGTERM ends every session as its teammate's own quit would,
+viewer). ctrl+c, SIGTERM or SIGHUP ends every session as its teammate's own quit would,
 saving half-typed lines, drafts and forms, then stops; a second one stops at once.
 A client's TZ (ssh -o SendEnv=TZ) sets that session's time zone, else the server's.`,
 		Example: `  warroom serve --authorized-keys team_keys --viewer-keys stakeholder_keys
@@ -66,7 +66,7 @@ A client's TZ (ssh -o SendEnv=TZ) sets that session's time zone, else the server
 			}
 			printf(a.stdout, "warroom war room on ssh://%s (database %s); ctrl+c stops it\n", l.Addr(), st.Path())
 			stop := make(chan os.Signal, 2)
-			signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+			signal.Notify(stop, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 			defer signal.Stop(stop)
 			stopped := make(chan struct{})
 			go func() {
