@@ -88,6 +88,11 @@ type Model struct {
 	session string
 	hereID  int64
 	hereAt  time.Time
+	// gen moves on with every Update that may change what is on screen;
+	// drawn, shared by the model's copies, is the last frame View drew
+	// and the generation it drew.
+	gen   uint64
+	drawn *drawnFrame
 	// quitting is set once the quit that saves what is typed has begun;
 	// until then quitFilter turns any other quit into one that saves.
 	quitting bool
@@ -135,6 +140,7 @@ func New(opts Options) Model {
 		help:      help.New(),
 		pollEvery: opts.PollEvery,
 		session:   newSessionID(),
+		drawn:     &drawnFrame{},
 	}
 	if m.pollEvery <= 0 {
 		m.pollEvery = common.PollEvery
@@ -223,6 +229,14 @@ func (m Model) typing() bool {
 // Update handles global keys first, sizes for everyone, data for everyone,
 // and everything else for the active screen.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg.(type) {
+	case pollMsg, common.QuietWriteMsg, deltaLoadedMsg:
+		// Only the stamp or the cursor change; what a reload reads
+		// then comes as a message of its own, and counts itself
+		// when it shows anything.
+	default:
+		m.gen++
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.ctx.Width, m.ctx.Height = msg.Width, msg.Height
@@ -271,7 +285,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.loading = false
 		var cmds []tea.Cmd
-		if msg.delta.Cursor.Tx > m.cursor.Tx && m.ctx.Incident != nil {
+		if msg.delta.Cursor.Tx > m.cursor.Tx && m.ctx.Incident != nil && cockpit.DeltaChangesNothing(m.ctx.Incident, msg.delta) {
+			m.cursor = msg.delta.Cursor
+		} else if msg.delta.Cursor.Tx > m.cursor.Tx && m.ctx.Incident != nil {
+			m.gen++
 			inc, td := cockpit.MergeDelta(m.ctx.Incident, m.cockpit.Timeline.Data, msg.delta, m.ctx.GapThreshold(), m.applied)
 			m.cursor = msg.delta.Cursor
 			for id := range m.applied {

@@ -7,6 +7,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
@@ -78,4 +79,35 @@ func TestRoomFitsTheHeader(t *testing.T) {
 		t.Fatalf("second header row at 80 columns: %q", row)
 	}
 	checkFrame(t, m.View(), 80, 24)
+}
+
+// TestQuietCommitsDoNotRedraw: another session saving its half-typed line
+// commits, and this cockpit reads the delta, but nothing on screen changed,
+// so the frame already drawn is kept; a line logged is drawn.
+func TestQuietCommitsDoNotRedraw(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 120, 40)
+	_ = m.View()
+	gen, tx := m.gen, m.cursor.Tx
+	if _, err := st.SetUIState(id, "capture-line:ben", "half typed by ben"); err != nil {
+		t.Fatal(err)
+	}
+	stamp, _ := st.Stamp()
+	m = send(t, m, pollMsg{stamp: stamp})
+	if m.cursor.Tx == tx {
+		t.Fatal("the delta after ben's save was not read")
+	}
+	if m.gen != gen {
+		t.Fatal("a save that changes nothing on screen made the cockpit draw again")
+	}
+	c, _ := incident.ParseCapture("ben restarted the pool", pinned)
+	if _, err := st.Apply(id, c, pinned, "ben", incident.DefaultPolicy()); err != nil {
+		t.Fatal(err)
+	}
+	stamp, _ = st.Stamp()
+	m = send(t, m, pollMsg{stamp: stamp})
+	if m.gen == gen || !strings.Contains(m.View(), "ben restarted the pool") {
+		t.Fatalf("a logged line was not drawn:\n%s", m.View())
+	}
 }
