@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -246,4 +247,91 @@ func TestShutdownSavesHalfTypedLines(t *testing.T) {
 	if _, err := dial(t, wr.addr, amara); err == nil {
 		t.Fatal("a connection was accepted after Shutdown")
 	}
+}
+
+// frozenLink forwards one TCP connection to addr until freeze, after which
+// it passes nothing either way and closes nothing: a laptop shut, a network
+// gone.
+type frozenLink struct {
+	addr   string
+	frozen chan struct{}
+}
+
+func startLink(t *testing.T, to string) *frozenLink {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	fl := &frozenLink{addr: l.Addr().String(), frozen: make(chan struct{})}
+	go func() {
+		c, err := l.Accept()
+		if err != nil {
+			return
+		}
+		s, err := net.Dial("tcp", to)
+		if err != nil {
+			c.Close()
+			return
+		}
+		t.Cleanup(func() { c.Close(); s.Close() })
+		pipe := func(dst, src net.Conn) {
+			buf := make([]byte, 32<<10)
+			for {
+				n, err := src.Read(buf)
+				select {
+				case <-fl.frozen:
+					<-make(chan struct{}) // hold the connection open, silent
+				default:
+				}
+				if err != nil {
+					return
+				}
+				if _, err := dst.Write(buf[:n]); err != nil {
+					return
+				}
+			}
+		}
+		go pipe(s, c)
+		go pipe(c, s)
+	}()
+	return fl
+}
+
+// TestSilentClientIsDropped: a client that stops answering (no FIN, no
+// RST) is asked whether it is there, dropped, and leaves the room; one
+// that answers stays however long it is idle.
+func TestSilentClientIsDropped(t *testing.T) {
+	amara, ben := newKey(t, "amara@laptop"), newKey(t, "ben@desk")
+	wr := startWarRoomFiles(t, keyLines([]keypair{amara, ben}), "", func(s *Server) { s.keepAliveEvery = 100 * time.Millisecond })
+	a, err := dial(t, wr.addr, amara)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := startLink(t, wr.addr)
+	b, err := dial(t, link.addr, ben)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.waitFor("amara, ben")
+	b.waitFor("amara, ben")
+	close(link.frozen)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		rec := wr.hereRecords(t)
+		if len(rec) == 1 {
+			if !strings.HasPrefix(rec[0], "amara\t") {
+				t.Fatalf("the record left is %q, want amara's", rec[0])
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("ben's link went silent, but the records are %v", rec)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// amara, idle all along, answered every ask.
+	_, _ = a.in.Write([]byte("still here\r"))
+	wr.waitForEntry(t, "still here")
 }

@@ -65,6 +65,9 @@ type Server struct {
 	loginGrace time.Duration
 	// sessions are the programs running now (see sessions.go).
 	sessions sessions
+	// keepAliveEvery is how often clients are asked whether they are
+	// still there (keepAliveEvery; tests shorten it).
+	keepAliveEvery time.Duration
 }
 
 // New prepares the server; it does not listen yet.
@@ -75,7 +78,7 @@ func New(opts Options) (*Server, error) {
 	if opts.Log == nil {
 		opts.Log = log.New(io.Discard)
 	}
-	srv := &Server{opts: opts, people: map[string][]person{}, loginGrace: loginGrace}
+	srv := &Server{opts: opts, people: map[string][]person{}, loginGrace: loginGrace, keepAliveEvery: keepAliveEvery}
 	for _, f := range []struct {
 		path   string
 		viewer bool

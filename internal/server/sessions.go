@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/ssh"
 	wishtea "github.com/charmbracelet/wish/bubbletea"
+	gossh "golang.org/x/crypto/ssh"
 )
 
 // sessions are the programs of the sessions running now, so that Shutdown
@@ -80,6 +81,11 @@ func (s *Server) logSessions(next ssh.Handler) ssh.Handler {
 		}
 		start := time.Now()
 		s.opts.Log.Info("connected", "name", p.name, "addr", sess.RemoteAddr().String(), "as", role)
+		if conn, ok := sess.Context().Value(ssh.ContextKeyConn).(gossh.Conn); ok {
+			go keepAlive(sess.Context(), conn, s.keepAliveEvery, func() {
+				s.opts.Log.Info("no answer; dropping the connection", "name", p.name, "addr", sess.RemoteAddr().String())
+			})
+		}
 		defer func() {
 			s.opts.Log.Info("disconnected", "name", p.name, "addr", sess.RemoteAddr().String(), "after", time.Since(start).Round(time.Second).String())
 		}()
@@ -124,4 +130,42 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		err = cerr
 	}
 	return err
+}
+
+// keepAliveEvery is how often a session's client is asked whether it is
+// still there; one that has not answered by the next ask is dropped.
+const keepAliveEvery = 5 * time.Second
+
+// keepAlive drops conn when its client stops answering: a laptop closed or
+// a network gone sends nothing, and TCP alone would notice only after
+// minutes, all the while showing its teammate as in the room. Dropping the
+// connection ends the session as a disconnection does (its line saved,
+// its presence cleared). It returns when ctx ends.
+func keepAlive(ctx context.Context, conn gossh.Conn, every time.Duration, dropped func()) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		answered := make(chan struct{})
+		go func() {
+			// Any reply counts, a refusal included: OpenSSH and
+			// x/crypto/ssh clients refuse requests they do not serve.
+			if _, _, err := conn.SendRequest("keepalive@openssh.com", true, nil); err == nil {
+				close(answered)
+			}
+		}()
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		select {
+		case <-answered:
+		case <-ctx.Done():
+			return
+		default:
+			dropped()
+			_ = conn.Close()
+			return
+		}
+	}
 }
