@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -243,6 +244,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.resize()
 		return m, nil
 	case tea.KeyMsg:
+		// Bubble Tea hands out one shared slice for the space key's
+		// runes, and textinput sanitizes runes in place: with several
+		// programs in one process (warroom serve) that is a data race.
+		// A copy per message keeps each program to its own.
+		msg.Runes = slices.Clone(msg.Runes)
 		if isKeyRun(msg) {
 			return m.keyRun(msg)
 		}
