@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/store"
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
@@ -109,5 +110,38 @@ func TestQuietCommitsDoNotRedraw(t *testing.T) {
 	m = send(t, m, pollMsg{stamp: stamp})
 	if m.gen == gen || !strings.Contains(m.View(), "ben restarted the pool") {
 		t.Fatalf("a logged line was not drawn:\n%s", m.View())
+	}
+}
+
+// TestCockpitWakesOnAnotherProcessWrite: the local cockpit's wait for a
+// change returns when another process (here a second Store on the file,
+// as `warroom log` from a script would be) commits, long before its
+// fallback poll of an hour.
+func TestCockpitWakesOnAnotherProcessWrite(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	before, err := st.Stamp()
+	if err != nil {
+		t.Fatal(err)
+	}
+	script, err := store.Open(st.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan tea.Msg, 1)
+	wait := pollCmd(st, time.Hour, before)
+	go func() { got <- wait() }()
+	c, _ := incident.ParseCapture("logged from a script", pinned)
+	if _, err := script.Apply(id, c, pinned, "cron", incident.DefaultPolicy()); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case msg := <-got:
+		p, ok := msg.(pollMsg)
+		if !ok || p.err != nil || p.stamp.TxID == before.TxID {
+			t.Fatalf("the wait returned %#v; want the stamp after the script's commit", msg)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the cockpit's wait did not notice another process's commit")
 	}
 }
