@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -14,6 +16,36 @@ import (
 // client inside tmux, as a teammate would: the cockpit appears, a typed line
 // is saved under the name in the key's comment, whatever user name ssh sends.
 func TestServeOverRealSSH(t *testing.T) {
+	e := newEnv(t)
+	id := e.newIncident("Checkout failing", "--sev", "2")
+	room := startServe(t, e)
+
+	s := &tmuxSession{t: t, socket: filepath.Join(e.dir, "ssh.sock"), name: "ssh"}
+	sshCmd := room.sshCommand()
+	s.tmux("new-session", "-d", "-s", s.name, "-x", "120", "-y", "40", "env TERM=xterm-256color "+sshCmd)
+	t.Cleanup(func() { _ = exec.Command("tmux", "-S", s.socket, "kill-server").Run() })
+	s.waitFor("Checkout failing", 10*time.Second)
+	s.typeText("!restarted workers from ssh")
+	s.keys("Enter")
+	s.waitFor("restarted workers from ssh", 5*time.Second)
+	s.keys("C-c")
+
+	js := e.show(id)
+	for _, en := range js.Entries {
+		if en.Text == "restarted workers from ssh" {
+			if en.Author != "amara" || en.Kind != "action" {
+				t.Fatalf("entry %+v: want author amara and kind action", en)
+			}
+			return
+		}
+	}
+	t.Fatal("the line typed over SSH was not saved")
+}
+
+// requireSSH skips a test without the OpenSSH client, or fails it when
+// WARROOM_E2E_REQUIRED is set.
+func requireSSH(t *testing.T) {
+	t.Helper()
 	requireTmux(t)
 	if _, err := exec.LookPath("ssh"); err != nil {
 		if os.Getenv("WARROOM_E2E_REQUIRED") != "" {
@@ -21,8 +53,38 @@ func TestServeOverRealSSH(t *testing.T) {
 		}
 		t.Skip("no ssh client")
 	}
-	e := newEnv(t)
-	id := e.newIncident("Checkout failing", "--sev", "2")
+}
+
+// servedRoom is a running `warroom serve` with one team key, amara@laptop.
+type servedRoom struct {
+	port, key string
+	cmd       *exec.Cmd
+	stderr    *lockedBuffer
+}
+
+// lockedBuffer collects a process's output while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// startServe makes amara's key, serves the war room to it and waits until
+// it listens.
+func startServe(t *testing.T, e *env) servedRoom {
+	t.Helper()
+	requireSSH(t)
 	key := filepath.Join(e.dir, "id_ed25519")
 	if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "amara@laptop", "-f", key).CombinedOutput(); err != nil {
 		t.Fatalf("ssh-keygen: %v\n%s", err, out)
@@ -46,6 +108,8 @@ func TestServeOverRealSSH(t *testing.T) {
 
 	srv := exec.Command(binPath, "serve", "--listen", addr, "--authorized-keys", team, "--host-key", filepath.Join(e.dir, "host_key"))
 	srv.Env = e.environ()
+	stderr := &lockedBuffer{}
+	srv.Stderr = stderr
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -62,27 +126,14 @@ func TestServeOverRealSSH(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	return servedRoom{port: port, key: key, cmd: srv, stderr: stderr}
+}
 
-	s := &tmuxSession{t: t, socket: filepath.Join(e.dir, "ssh.sock"), name: "ssh"}
-	sshCmd := strings.Join([]string{"ssh", "-p", port, "-i", shellQuote(key), "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "IdentitiesOnly=yes", "-tt", "root@127.0.0.1"}, " ")
-	s.tmux("new-session", "-d", "-s", s.name, "-x", "120", "-y", "40", "env TERM=xterm-256color "+sshCmd)
-	t.Cleanup(func() { _ = exec.Command("tmux", "-S", s.socket, "kill-server").Run() })
-	s.waitFor("Checkout failing", 10*time.Second)
-	s.typeText("!restarted workers from ssh")
-	s.keys("Enter")
-	s.waitFor("restarted workers from ssh", 5*time.Second)
-	s.keys("C-c")
-
-	js := e.show(id)
-	for _, en := range js.Entries {
-		if en.Text == "restarted workers from ssh" {
-			if en.Author != "amara" || en.Kind != "action" {
-				t.Fatalf("entry %+v: want author amara and kind action", en)
-			}
-			return
-		}
-	}
-	t.Fatal("the line typed over SSH was not saved")
+// sshCommand is the OpenSSH command line that connects to the room as
+// amara; extra options go before the host.
+func (r servedRoom) sshCommand(extra ...string) string {
+	args := []string{"ssh", "-p", r.port, "-i", shellQuote(r.key), "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "IdentitiesOnly=yes", "-tt"}
+	return strings.Join(append(append(args, extra...), "root@127.0.0.1"), " ")
 }
 
 // TestServeRefusesKeysFilesItCannotHonour: a key option warroom does not

@@ -1,17 +1,24 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
+	"github.com/charmbracelet/log"
 	"github.com/spf13/cobra"
 
 	"github.com/warroom-cli/warroom/internal/server"
 )
+
+// shutdownGrace bounds how long SIGTERM waits for the sessions to save
+// what their teammates had typed.
+const shutdownGrace = 10 * time.Second
 
 func newServeCmd(a *app) *cobra.Command {
 	var listen, authorized, viewers, hostKey string
@@ -28,7 +35,12 @@ status and public updates only); a key may not be in both files.
 Key options: from="PATTERN,..." limits a key to client addresses (IPs, CIDR ranges,
 globs such as 10.0.*, ! to exclude); restrict,pty and the no-*-forwarding options are
 accepted, as the war room offers a terminal and nothing else. Any other option (such
-as command=) stops serve with the line that has it.`,
+as command=) stops serve with the line that has it.
+
+Each connection and disconnection is logged to stderr (key name, address, team or
+viewer). ctrl+c, SIGTERM or SIGHUP ends every session as its teammate's own quit would,
+saving half-typed lines, drafts and forms, then stops; a second one stops at once.
+A client's TZ (ssh -o SendEnv=TZ) sets that session's time zone, else the server's.`,
 		Example: `  warroom serve --authorized-keys team_keys --viewer-keys stakeholder_keys
   ssh -p 2323 localhost`,
 		Args: noArgs,
@@ -43,7 +55,8 @@ as command=) stops serve with the line that has it.`,
 			if err != nil {
 				return err
 			}
-			srv, err := server.New(server.Options{Store: st, Config: a.cfg, Now: a.now, AuthorizedKeys: authorized, ViewerKeys: viewers, HostKey: hostKey})
+			logger := log.NewWithOptions(a.stderr, log.Options{ReportTimestamp: true, Prefix: "warroom serve"})
+			srv, err := server.New(server.Options{Store: st, Config: a.cfg, Now: a.now, AuthorizedKeys: authorized, ViewerKeys: viewers, HostKey: hostKey, Log: logger})
 			if err != nil {
 				return err
 			}
@@ -52,13 +65,37 @@ as command=) stops serve with the line that has it.`,
 				return fmt.Errorf("cannot listen on %s (%v); choose another address with --listen", listen, err)
 			}
 			printf(a.stdout, "warroom war room on ssh://%s (database %s); ctrl+c stops it\n", l.Addr(), st.Path())
-			stop := make(chan os.Signal, 1)
-			signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+			stop := make(chan os.Signal, 2)
+			signal.Notify(stop, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+			defer signal.Stop(stop)
+			stopped := make(chan struct{})
 			go func() {
+				defer close(stopped)
 				<-stop
-				_ = srv.Close()
+				// Every session saves what its teammate had typed
+				// before the connections close; a second signal, or
+				// sessions that take longer than shutdownGrace, are
+				// dropped without waiting.
+				ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+				defer cancel()
+				go func() {
+					select {
+					case <-stop:
+						cancel()
+					case <-ctx.Done():
+					}
+				}()
+				if err := srv.Shutdown(ctx); err != nil {
+					logger.Warn("sessions dropped before they had saved", "err", err)
+				}
 			}()
-			return srv.Serve(l)
+			err = srv.Serve(l)
+			if err == nil {
+				// Serve returns as the listener closes; the sessions
+				// may still be saving.
+				<-stopped
+			}
+			return err
 		},
 	}
 	f := cmd.Flags()

@@ -8,17 +8,25 @@
 // as key- and the start of its fingerprint if it has none; the SSH user
 // name the client sends counts for nothing. A key in the viewer keys file
 // gets the read-only stakeholder view. Each connection is bounded (see
-// limits.go). Sessions see each other's entries through the store's change
-// stamps, exactly as a local cockpit sees `warroom log` from a script.
+// limits.go). All sessions share one Store, so a line one of them saves
+// wakes every other at once (store.Subscribe) and each reads only what
+// changed; a `warroom log` from a script is noticed through the file
+// watcher, exactly as a local cockpit notices it.
+//
+// Connections and disconnections are logged (sessions.go), and Shutdown
+// ends every session the way a teammate's own quit would, saving what
+// they had half typed, before the connections are dropped.
 package server
 
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/log"
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish"
 	"github.com/charmbracelet/wish/activeterm"
@@ -42,6 +50,9 @@ type Options struct {
 	HostKey string
 	// PollEvery is passed to each session's program; 0 means the default.
 	PollEvery time.Duration
+	// Log receives a line per connection and disconnection; nil logs
+	// nothing.
+	Log *log.Logger
 }
 
 // Server is a configured SSH war room.
@@ -52,6 +63,11 @@ type Server struct {
 	people     map[string][]person
 	opts       Options
 	loginGrace time.Duration
+	// sessions are the programs running now (see sessions.go).
+	sessions sessions
+	// keepAliveEvery is how often clients are asked whether they are
+	// still there (keepAliveEvery; tests shorten it).
+	keepAliveEvery time.Duration
 }
 
 // New prepares the server; it does not listen yet.
@@ -59,7 +75,10 @@ func New(opts Options) (*Server, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	srv := &Server{opts: opts, people: map[string][]person{}, loginGrace: loginGrace}
+	if opts.Log == nil {
+		opts.Log = log.New(io.Discard)
+	}
+	srv := &Server{opts: opts, people: map[string][]person{}, loginGrace: loginGrace, keepAliveEvery: keepAliveEvery}
 	for _, f := range []struct {
 		path   string
 		viewer bool
@@ -88,9 +107,10 @@ func New(opts Options) (*Server, error) {
 		wish.WithPublicKeyAuth(srv.allow),
 		wish.WithIdleTimeout(12*time.Hour),
 		wish.WithMiddleware(
-			wishtea.MiddlewareWithColorProfile(srv.program, termenv.ANSI256),
+			wishtea.MiddlewareWithProgramHandler(srv.newProgram, termenv.ANSI256),
 			activeterm.Middleware(),
 			drainWindows,
+			srv.logSessions,
 		),
 	)
 	if err != nil {
@@ -162,5 +182,6 @@ func (s *Server) Serve(l net.Listener) error {
 	return err
 }
 
-// Close stops the server and ends every session.
+// Close stops the server and drops every connection at once; Shutdown
+// lets the sessions save first.
 func (s *Server) Close() error { return s.ssh.Close() }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"net"
@@ -24,7 +25,7 @@ type keypair struct {
 	line   string
 }
 
-func newKey(t *testing.T, comment string) keypair {
+func newKey(t testing.TB, comment string) keypair {
 	t.Helper()
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -60,7 +61,7 @@ func startWarRoom(t *testing.T, team, viewers []keypair) warRoom {
 
 // startWarRoomFiles serves a war room whose keys files hold team and
 // viewers; setup, if not nil, adjusts the server before it serves.
-func startWarRoomFiles(t *testing.T, team, viewers string, setup func(*Server)) warRoom {
+func startWarRoomFiles(t testing.TB, team, viewers string, setup func(*Server)) warRoom {
 	t.Helper()
 	dir := t.TempDir()
 	st, err := store.Open(filepath.Join(dir, "warroom.db"))
@@ -96,13 +97,19 @@ func startWarRoomFiles(t *testing.T, team, viewers string, setup func(*Server)) 
 		t.Fatal(err)
 	}
 	go func() { _ = srv.Serve(l) }()
-	t.Cleanup(func() { _ = srv.Close() })
+	// Sessions save as they end; they must be done before the folder
+	// is removed.
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	})
 	return warRoom{addr: l.Addr().String(), st: st, id: created.ID}
 }
 
 // session is one SSH client with a terminal, collecting what it is sent.
 type session struct {
-	t     *testing.T
+	t     testing.TB
 	in    interface{ Write([]byte) (int, error) }
 	mu    sync.Mutex
 	out   bytes.Buffer
@@ -149,6 +156,13 @@ func connect(addr, user string, key keypair) (*gossh.Client, error) {
 
 func dialAs(t *testing.T, addr, user string, key keypair) (*session, error) {
 	t.Helper()
+	return dialWith(t, addr, user, key, nil, 40)
+}
+
+// dialWith opens a session with env sent before the shell (as SendEnv
+// does) on a 120-column terminal of rows rows.
+func dialWith(t testing.TB, addr, user string, key keypair, env map[string]string, rows int) (*session, error) {
+	t.Helper()
 	client, err := connect(addr, user, key)
 	if err != nil {
 		return nil, err
@@ -165,7 +179,12 @@ func dialAs(t *testing.T, addr, user string, key keypair) (*session, error) {
 		t.Fatal(err)
 	}
 	s.in = stdin
-	if err := sess.RequestPty("xterm-256color", 40, 120, gossh.TerminalModes{}); err != nil {
+	for k, v := range env {
+		if err := sess.Setenv(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sess.RequestPty("xterm-256color", rows, 120, gossh.TerminalModes{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := sess.Shell(); err != nil {

@@ -89,8 +89,10 @@
 //
 // Every commit bumps the transaction id in the bbolt meta pages. Stamp reads
 // it (with the file's modification time and size) without taking the lock;
-// the cockpit polls it and reads a delta when it differs from the cursor's,
-// which shows other processes' writes within a second without any daemon.
+// the cockpit reads a delta when it differs from the cursor's. It looks at
+// the stamp when a Subscription wakes it (at once after a commit by this
+// process, through fsnotify after one by another; see watch.go) and every
+// second in case a notification never comes, all without any daemon.
 // Its own writes return their transaction id, so a write that nobody else
 // interleaved with (a half-typed line kept) triggers no read at all.
 //
@@ -214,6 +216,9 @@ type Store struct {
 	held      int       // open handles, each holding the lock
 	busySince time.Time // when the current stretch of holding began
 	lastFree  time.Time // when the last handle closed
+
+	// hub wakes this process's readers after each commit (see watch.go).
+	hub hub
 }
 
 // Open prepares the database at path, creating it (0600, in a 0700
@@ -430,6 +435,14 @@ func (s *Store) viewChecked(fn func(tx *bolt.Tx) error) (err error) {
 // update runs fn in one read-write transaction on a freshly opened handle,
 // closed before it returns; when it returns nil the change is on disk.
 func (s *Store) update(fn func(tx *bolt.Tx) error) (err error) {
+	// Deferred first, so it runs last: readers woken by the commit find
+	// the file lock and the mutex free.
+	committed := false
+	defer func() {
+		if committed {
+			s.committed()
+		}
+	}()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.awaitTurn()
@@ -468,6 +481,7 @@ func (s *Store) update(fn func(tx *bolt.Tx) error) (err error) {
 	if checked && (err == nil || errors.Is(err, errNoChanges)) {
 		s.unchecked.Store(false)
 	}
+	committed = err == nil
 	if errors.Is(err, errNoChanges) {
 		return nil
 	}
@@ -525,9 +539,12 @@ func (s *Store) released() {
 	}
 }
 
-// Close does nothing: a Store holds no handle between calls. It stays so
-// callers can treat a Store like any other resource.
-func (s *Store) Close() error { return nil }
+// Close stops the file watcher, if one is running; a Store holds no
+// database handle between calls, so nothing else needs closing.
+func (s *Store) Close() error {
+	s.hub.stop()
+	return nil
+}
 
 // recoverCorrupt turns the panics bbolt raises on damaged pages into an error.
 //

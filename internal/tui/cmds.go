@@ -46,12 +46,46 @@ func loadIncidentCmd(ctx *common.Context, first bool) tea.Cmd {
 	}
 }
 
-// pollCmd stats the database after a pause.
-func pollCmd(st *store.Store, every time.Duration) tea.Cmd {
-	return tea.Tick(every, func(time.Time) tea.Msg {
-		stamp, err := st.Stamp()
-		return pollMsg{stamp: stamp, err: err}
-	})
+// pollCmd waits for the database to change and returns its stamp: at once
+// when a commit by this process or another wakes it (store.Subscribe),
+// after every at the latest in case no wake-up ever comes. A change since
+// the stamp the screen has (seen, not zero) returns at once: it may have
+// come between the last wait and this one, while nobody was subscribed.
+func pollCmd(st *store.Store, every time.Duration, seen store.Stamp) tea.Cmd {
+	// A method value rather than a closure: every command from here then
+	// has the same code, which the tests' driver tells from the rest.
+	return pollWait{st: st, every: every, seen: seen}.run
+}
+
+// settle is how long a wake-up waits for the rest of its burst.
+const settle = 10 * time.Millisecond
+
+type pollWait struct {
+	st    *store.Store
+	every time.Duration
+	seen  store.Stamp
+}
+
+func (w pollWait) run() tea.Msg {
+	sub := w.st.Subscribe()
+	defer sub.Close()
+	if w.seen != (store.Stamp{}) {
+		if stamp, err := w.st.Stamp(); err == nil && common.StampChanged(stamp, w.seen) {
+			return pollMsg{stamp: stamp}
+		}
+	}
+	t := time.NewTimer(w.every)
+	defer t.Stop()
+	select {
+	case <-sub.C:
+		// Commits come in bursts (a room of people typing, a paste of
+		// many lines): the ones landing in the next moment are read
+		// with this one, not each on its own.
+		time.Sleep(settle)
+	case <-t.C:
+	}
+	stamp, err := w.st.Stamp()
+	return pollMsg{stamp: stamp, err: err}
 }
 
 // tickCmd wakes the live clocks on the next whole second.

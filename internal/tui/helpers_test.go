@@ -140,13 +140,16 @@ func newModel(tb testing.TB, st *store.Store, id int64, w, h int) Model {
 	return drive(tb, m, m.Init())
 }
 
-// timerCode identifies the closures tea.Tick, tea.Every and a blinking
-// cursor return: every closure from one function literal shares its code
+// timerCode identifies the closures tea.Tick, tea.Every, pollCmd and a
+// blinking cursor return: every closure from one function literal shares its code
 // pointer.
 var timerCode = map[uintptr]bool{
 	reflect.ValueOf(tea.Tick(time.Hour, nil)).Pointer():  true,
 	reflect.ValueOf(tea.Every(time.Hour, nil)).Pointer(): true,
 	reflect.ValueOf(blinkCmd()).Pointer():                true,
+	// The wait for a change to the database is the poll timer's
+	// successor: it returns after a second with nothing to do.
+	reflect.ValueOf(pollCmd(nil, 0, store.Stamp{})).Pointer(): true,
 }
 
 func blinkCmd() tea.Cmd {

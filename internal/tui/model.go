@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -41,7 +42,8 @@ type Options struct {
 	// session's renderer over SSH.
 	Renderer *lipgloss.Renderer
 	// PollEvery is how often the database is checked for other processes'
-	// writes; 0 means 500ms.
+	// writes when no change notification wakes the program first; 0 means
+	// common.PollEvery.
 	PollEvery time.Duration
 	// Location is the time zone to show times in (an SSH session's TZ);
 	// nil means the config's timezone.
@@ -89,6 +91,18 @@ type Model struct {
 	// presenceAt; presenceRead is when everyone's was last read.
 	presenceTarget           string
 	presenceAt, presenceRead time.Time
+	// presenceStamp is the database's stamp at presenceRead.
+	presenceStamp store.Stamp
+	// session names this program's "here" record, last written for
+	// incident hereID at hereAt (see presence.go).
+	session string
+	hereID  int64
+	hereAt  time.Time
+	// gen moves on with every Update that may change what is on screen;
+	// drawn, shared by the model's copies, is the last frame View drew
+	// and the generation it drew.
+	gen   uint64
+	drawn *drawnFrame
 	// quitting is set once the quit that saves what is typed has begun;
 	// until then quitFilter turns any other quit into one that saves.
 	quitting bool
@@ -135,6 +149,8 @@ func New(opts Options) Model {
 		screens:   map[common.Screen]common.Component{},
 		help:      help.New(),
 		pollEvery: opts.PollEvery,
+		session:   newSessionID(),
+		drawn:     &drawnFrame{},
 	}
 	if m.pollEvery <= 0 {
 		m.pollEvery = common.PollEvery
@@ -235,12 +251,25 @@ func (m Model) typing() bool {
 // Update handles global keys first, sizes for everyone, data for everyone,
 // and everything else for the active screen.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg.(type) {
+	case pollMsg, common.QuietWriteMsg, deltaLoadedMsg:
+		// Only the stamp or the cursor change; what a reload reads
+		// then comes as a message of its own, and counts itself
+		// when it shows anything.
+	default:
+		m.gen++
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.ctx.Width, m.ctx.Height = msg.Width, msg.Height
 		m.resize()
 		return m, nil
 	case tea.KeyMsg:
+		// Bubble Tea hands out one shared slice for the space key's
+		// runes, and textinput sanitizes runes in place: with several
+		// programs in one process (warroom serve) that is a data race.
+		// A copy per message keeps each program to its own.
+		msg.Runes = slices.Clone(msg.Runes)
 		if isKeyRun(msg) {
 			return m.keyRun(msg)
 		}
@@ -283,7 +312,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.loading = false
 		var cmds []tea.Cmd
-		if msg.delta.Cursor.Tx > m.cursor.Tx && m.ctx.Incident != nil {
+		if msg.delta.Cursor.Tx > m.cursor.Tx && m.ctx.Incident != nil && cockpit.DeltaChangesNothing(m.ctx.Incident, msg.delta) {
+			m.cursor = msg.delta.Cursor
+		} else if msg.delta.Cursor.Tx > m.cursor.Tx && m.ctx.Incident != nil {
+			m.gen++
 			inc, td := cockpit.MergeDelta(m.ctx.Incident, m.cockpit.Timeline.Data, msg.delta, m.ctx.GapThreshold(), m.applied)
 			m.cursor = msg.delta.Cursor
 			for id := range m.applied {
@@ -299,7 +331,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, tea.Batch(cmds...)
 	case pollMsg:
-		cmds := []tea.Cmd{m.poll()}
+		var cmds []tea.Cmd
 		if msg.err == nil && common.StampChanged(msg.stamp, m.stamp) {
 			m.stamp = msg.stamp
 			if m.ctx.IncidentID != 0 && (msg.stamp.TxID == 0 || msg.stamp.TxID != m.cursor.Tx) {
@@ -309,6 +341,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				cmds = append(cmds, list.LoadCmd(m.ctx.Store, m.ctx.Now(), m.ctx.Policy()))
 			}
 		}
+		// The next wait starts from the stamp just taken, so a commit
+		// after it returns at once.
+		cmds = append(cmds, m.poll())
 		return m, tea.Batch(cmds...)
 	case common.TickMsg:
 		return m, tea.Batch(tickCmd(), m.toAll(msg), m.presenceTick(time.Time(msg)))
@@ -320,6 +355,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case presenceMsg:
 		if msg.id == m.ctx.IncidentID {
 			m.ctx.SetEditors(msg.editors)
+			m.ctx.SetRoom(msg.room)
 		}
 		return m, nil
 	case common.ReloadMsg:

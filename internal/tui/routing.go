@@ -136,6 +136,10 @@ func (m Model) quit() tea.Cmd {
 	if m.presenceTarget != "" && m.ctx.Store != nil {
 		flush = append(flush, m.ctx.Write(common.SaveLineCmd(m.ctx.Store, m.ctx.IncidentID, presencePrefix+m.ctx.Author, "")))
 	}
+	if m.hereID != 0 && m.ctx.Store != nil {
+		// Leaving the room at once, not presenceFresh later.
+		flush = append(flush, m.ctx.Write(herePresenceCmd(m.ctx.Store, m.hereID, m.session, "")))
+	}
 	for _, p := range m.cockpit.Right {
 		if f, ok := p.(common.Flusher); ok {
 			flush = append(flush, f.Flush())

@@ -14,6 +14,32 @@ import (
 // View draws the active screen and the status line.
 func (m Model) View() string {
 	w, h := m.ctx.Width, m.ctx.Height
+	// Bubble Tea draws after every message. In a busy room most are the
+	// change notifications of others' writes, which show nothing
+	// themselves (the delta they lead to does), and each frame costs
+	// more than the rest of the message's handling.
+	// Those leave the model's generation as it was, and the frame last
+	// drawn for that generation is still the right one.
+	if d := m.drawn; d != nil && d.ok && d.gen == m.gen && d.w == w && d.h == h {
+		return d.frame
+	}
+	frame := m.frame(w, h)
+	if m.drawn != nil {
+		*m.drawn = drawnFrame{frame: frame, gen: m.gen, w: w, h: h, ok: true}
+	}
+	return frame
+}
+
+// drawnFrame is the last frame View drew, for the model's generation gen
+// at its size.
+type drawnFrame struct {
+	frame string
+	gen   uint64
+	w, h  int
+	ok    bool
+}
+
+func (m Model) frame(w, h int) string {
 	if w <= 0 || h <= 0 {
 		return ""
 	}

@@ -1,6 +1,7 @@
 package cockpit
 
 import (
+	"reflect"
 	"slices"
 	"time"
 
@@ -33,6 +34,25 @@ func withHead(inc, head *incident.Incident) *incident.Incident {
 		out.Updates = inc.Updates
 	}
 	return &out
+}
+
+// DeltaChangesNothing reports that d holds nothing the screen does not
+// show already: no entry, no change record, and the same head, retro and
+// updates. The commit it follows touched only per-user state (a
+// half-typed line saved, a presence heartbeat), so the screen stays as it
+// is. A head that only looks different is merely drawn again.
+func DeltaChangesNothing(inc *incident.Incident, d store.Delta) bool {
+	if inc == nil || d.Head == nil || len(d.Added) > 0 || len(d.Edited) > 0 || len(d.Changes) > 0 {
+		return false
+	}
+	cur := *inc
+	cur.Entries, cur.Changes = nil, nil
+	next := *d.Head
+	next.Entries, next.Changes = nil, nil
+	if len(cur.Updates) == 0 && len(next.Updates) == 0 {
+		cur.Updates, next.Updates = nil, nil
+	}
+	return reflect.DeepEqual(cur, next)
 }
 
 // MergeDelta applies d to the incident on screen and returns the new copy

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/lipgloss"
+
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
@@ -58,11 +60,41 @@ func headerView(ctx *common.Context, w int) string {
 		eta = retro
 	}
 	left2 := " " + roles
+	right2 := "  " + eta + " "
+	// Who is in the room, once there is someone besides this person, goes
+	// before the channels (they are set once and can be looked up; the
+	// room changes): in what the row has left beside the roles and ETA.
+	if room := ctx.Room(); len(room) > 1 {
+		if here := roomView(ctx, room, w-lipgloss.Width(left2)-lipgloss.Width(right2)-3); here != "" {
+			left2 += st.Faint.Render("   ") + here
+		}
+	}
 	if len(ch) > 0 {
 		left2 += st.Faint.Render("   ") + strings.Join(ch, st.Faint.Render(" · "))
 	}
-	line2 := common.Spread(left2, "  "+eta+" ", w)
+	line2 := common.Spread(left2, right2, w)
 	return line1 + "\n" + line2
+}
+
+// roomView is "here amara, ben, chen" in at most w columns, ending in
+// "+N" for the names that do not fit; "" when not even one fits.
+func roomView(ctx *common.Context, room []string, w int) string {
+	st := ctx.Styles
+	label := "here "
+	for n := len(room); n > 0; n-- {
+		names := make([]string, n)
+		for i, r := range room[:n] {
+			names[i] = incident.CleanLine(r)
+		}
+		text := strings.Join(names, ", ")
+		if n < len(room) {
+			text += fmt.Sprintf(" +%d", len(room)-n)
+		}
+		if lipgloss.Width(label+text) <= w {
+			return st.Label.Render(label) + st.Muted.Render(text)
+		}
+	}
+	return ""
 }
 
 // retroDueView replaces the ETA once the incident is resolved: the handbook

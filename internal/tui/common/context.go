@@ -55,7 +55,16 @@ type Context struct {
 	writes writeQueue
 	// presence is who else edits what right now (see presence.go).
 	presence map[string][]string
+	// room is who is in the incident's room now, this person included.
+	room []string
 }
+
+// SetRoom replaces who is in the room (the root reads it from the store).
+func (c *Context) SetRoom(names []string) { c.room = names }
+
+// Room is who is in the room now, sorted, this person included; nil until
+// read.
+func (c *Context) Room() []string { return c.room }
 
 // Write queues a store write and returns the command that brings back its
 // result. The write is queued now, while Update runs, so writes commit in

@@ -63,9 +63,11 @@ func ComponentTakingText(c Component) bool {
 	return c.Typing()
 }
 
-// PollEvery is how often the database file is stat'ed for other processes'
-// writes: well inside the two seconds promised.
-const PollEvery = 500 * time.Millisecond
+// PollEvery is how often the database file's stamp is read when no change
+// notification has come first (store.Subscribe wakes a reader at once): a
+// fallback for file systems without notifications, still inside the two
+// seconds promised.
+const PollEvery = time.Second
 
 // StampChanged reports another commit: the transaction id moves on every
 // commit, even two within one tick of the file's modification time.

@@ -63,6 +63,12 @@ type Options struct {
 	PollEvery     time.Duration
 }
 
+// pollEvery is how often the view reads the file's stamp. The cockpit is
+// woken by change notification and polls only as a fallback; the view
+// reloads the whole incident on each change, so in a busy room it keeps to
+// a steady poll rather than reloading on every commit.
+const pollEvery = 500 * time.Millisecond
+
 // New builds the stakeholder view; it shows opts.IncidentID, or the latest
 // open incident when that is 0.
 func New(opts Options) Viewer {
@@ -76,7 +82,7 @@ func New(opts Options) Viewer {
 	}
 	every := opts.PollEvery
 	if every <= 0 {
-		every = common.PollEvery
+		every = pollEvery
 	}
 	return Viewer{
 		st: opts.Store, styles: common.NewStyles(opts.Renderer, common.DefaultTheme()), now: now, policy: policy,
