@@ -158,3 +158,36 @@ func TestCockpitWakesOnAnotherProcessWrite(t *testing.T) {
 		}
 	}
 }
+
+// An incident with many roles still shows who is in the room: the room
+// follows the two leads, ahead of the other roles, which the incident pane
+// lists whole.
+func TestRoomIsShownBeforeTheOtherRoles(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	for _, line := range []string{"/role customer-support-lead elif", "/role database-expert dana", "/role payments-expert chen", "/role scribe fatima-al-rashid"} {
+		c, err := incident.ParseCapture(line, pinned)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Apply(id, c, pinned, "amara", testConfig().Policy()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open := func(author string) Model {
+		m := New(Options{Store: st, Config: testConfig(), Now: pinnedNow, IncidentID: id, Width: 120, Height: 40, Author: author})
+		m = drive(t, m, m.Init())
+		m = send(t, m, common.TickMsg(pinned))
+		m.ctx.WaitWrites()
+		return m
+	}
+	open("kim")
+	amara := open("amara")
+	h := header(amara)
+	if !strings.Contains(h, "here amara, kim") {
+		t.Fatalf("with many roles the header does not show the room:\n%s", h)
+	}
+	if i, j := strings.Index(h, "here amara"), strings.Index(h, "database expert"); j >= 0 && j < i {
+		t.Errorf("another role comes before the room:\n%s", h)
+	}
+}

@@ -30,14 +30,24 @@ func headerView(ctx *common.Context, w int) string {
 	right := st.StatusStyle(inc.Status).Render(strings.ToUpper(string(inc.Status))) + "  " + elapsedView(ctx, inc, now) + st.Faint.Render(" "+ctx.Zone) + " "
 	line1 := common.Spread(left, "  "+right, w)
 
-	var parts []string
+	// The two leads come first; more roles follow who is in the room,
+	// since the incident pane lists every role whole and the room changes.
+	var leads, others []string
 	for _, r := range inc.RoleNames() {
-		parts = append(parts, st.Label.Render(roleLabel(r)+" ")+st.Text.Render(incident.CleanLine(inc.Roles[r])))
+		part := st.Label.Render(roleLabel(r)+" ") + st.Text.Render(incident.CleanLine(inc.Roles[r]))
+		if r == incident.RoleLead || r == incident.RoleComms {
+			leads = append(leads, part)
+		} else {
+			others = append(others, part)
+		}
 	}
-	if len(parts) == 0 {
-		parts = append(parts, st.Warn.Render("no resolution lead: /lead NAME"))
+	if len(leads) == 0 && len(others) == 0 {
+		leads = append(leads, st.Warn.Render("no resolution lead: /lead NAME"))
 	}
-	roles := strings.Join(parts, st.Faint.Render(" · "))
+	if len(leads) == 0 {
+		leads, others = others[:1], others[1:]
+	}
+	roles := strings.Join(leads, st.Faint.Render(" · "))
 	var ch []string
 	if inc.WarRoom != "" {
 		ch = append(ch, st.Label.Render("war room ")+st.Muted.Render(incident.CleanLine(inc.WarRoom)))
@@ -62,12 +72,18 @@ func headerView(ctx *common.Context, w int) string {
 	left2 := " " + roles
 	right2 := "  " + eta + " "
 	// Who is in the room, once there is someone besides this person, goes
-	// before the channels (they are set once and can be looked up; the
-	// room changes): in what the row has left beside the roles and ETA.
+	// after the two leads and before the other roles and the channels
+	// (they are set once and can be looked up; the room changes): in what
+	// the row has left beside the leads and ETA.
+	sep := " · "
 	if room := ctx.Room(); len(room) > 1 {
 		if here := roomView(ctx, room, w-lipgloss.Width(left2)-lipgloss.Width(right2)-3); here != "" {
 			left2 += st.Faint.Render("   ") + here
+			sep = "   "
 		}
+	}
+	if len(others) > 0 {
+		left2 += st.Faint.Render(sep) + strings.Join(others, st.Faint.Render(" · "))
 	}
 	if len(ch) > 0 {
 		left2 += st.Faint.Render("   ") + strings.Join(ch, st.Faint.Render(" · "))
