@@ -84,3 +84,45 @@ func TestServeRoomOverRealSSH(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// TestServeSIGINTSavesHalfTypedLines: ctrl+c in the terminal warroom serve
+// runs in (a SIGINT, as its banner invites) ends each session through its
+// saving quit, as SIGTERM does; without that every program caught the
+// signal itself and ended with what was typed unsaved.
+func TestServeSIGINTSavesHalfTypedLines(t *testing.T) {
+	e := newEnv(t)
+	id := e.newIncident("Checkout failing")
+	room := startServe(t, e)
+	ssh := &tmuxSession{t: t, socket: filepath.Join(e.dir, "ssh.sock"), name: "ssh"}
+	ssh.tmux("new-session", "-d", "-s", ssh.name, "-x", "100", "-y", "30", "env TERM=xterm-256color "+room.sshCommand())
+	ssh.tmux("set-option", "-t", ssh.name, "remain-on-exit", "on")
+	t.Cleanup(func() { _ = exec.Command("tmux", "-S", ssh.socket, "kill-server").Run() })
+	ssh.waitFor("Checkout failing", 10*time.Second)
+	ssh.typeText("typed as the lead pressed ctrl+c")
+	ssh.waitFor("typed as the lead pressed ctrl+c", 5*time.Second)
+	if err := room.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	ssh.waitExit(15 * time.Second)
+	done := make(chan error, 1)
+	go func() { done <- room.cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		t.Fatalf("warroom serve did not stop after SIGINT:\n%s", room.stderr)
+	}
+	if logs := room.stderr.String(); strings.Contains(logs, "interrupted") {
+		t.Errorf("a session was interrupted instead of ending through its saving quit:\n%s", logs)
+	}
+	st, err := store.OpenExisting(e.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := st.ResolveID(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if line, err := st.UIState(n, common.UIStateName("amara")); err != nil || !strings.Contains(line, "typed as the lead pressed ctrl+c") {
+		t.Fatalf("amara's half-typed line after SIGINT is %q (%v)", line, err)
+	}
+}

@@ -170,7 +170,10 @@ func (s *Server) program(sess ssh.Session) (tea.Model, []tea.ProgramOption) {
 	if p.viewer {
 		return tui.NewViewer(opts), []tea.ProgramOption{tea.WithAltScreen()}
 	}
-	return tui.New(opts), tui.ProgramOptions()
+	// The server's own signal handler ends every session through its
+	// saving quit (Shutdown); a program of its own catching SIGINT too
+	// would race it.
+	return tui.New(opts), append(tui.ProgramOptions(), tea.WithoutSignalHandler())
 }
 
 // Serve accepts connections on l until Close.

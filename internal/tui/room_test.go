@@ -191,3 +191,19 @@ func TestRoomIsShownBeforeTheOtherRoles(t *testing.T) {
 		t.Errorf("another role comes before the room:\n%s", h)
 	}
 }
+
+// A signal's interrupt (kill -INT of a local cockpit) ends the program
+// through the saving quit, like a quit from outside; the program's own
+// quit passes.
+func TestInterruptIsASavingQuit(t *testing.T) {
+	m := New(Options{Config: testConfig(), Now: pinnedNow, Width: 120, Height: 40})
+	for _, msg := range []tea.Msg{tea.QuitMsg{}, tea.InterruptMsg{}} {
+		if _, ok := quitFilter(m, msg).(endSessionMsg); !ok {
+			t.Errorf("%T from outside is not turned into the saving quit", msg)
+		}
+	}
+	m.quitting = true
+	if _, ok := quitFilter(m, tea.QuitMsg{}).(tea.QuitMsg); !ok {
+		t.Error("the program's own quit was held back")
+	}
+}

@@ -35,11 +35,15 @@ func newScreen(ctx *common.Context, s common.Screen) common.Component {
 type endSessionMsg struct{}
 
 // quitFilter turns a quit the model did not start (wish quits the program
-// when the SSH session ends) into endSessionMsg, so half-typed lines,
+// when the SSH session ends, a signal interrupts it) into endSessionMsg, so half-typed lines,
 // drafts and retro text are written before the program stops; the model's
 // own quit then passes.
 func quitFilter(model tea.Model, msg tea.Msg) tea.Msg {
-	if _, ok := msg.(tea.QuitMsg); ok {
+	switch msg.(type) {
+	case tea.QuitMsg, tea.InterruptMsg:
+		// InterruptMsg is a SIGINT to the process (ctrl+c in the terminal
+		// warroom serve runs in, kill -INT): it would end the program with
+		// what is typed unsaved.
 		if m, ok := model.(Model); ok && !m.quitting {
 			return endSessionMsg{}
 		}
