@@ -335,3 +335,40 @@ func TestSilentClientIsDropped(t *testing.T) {
 	_, _ = a.in.Write([]byte("still here\r"))
 	wr.waitForEntry(t, "still here")
 }
+
+// TestReviewFollowsThePresenterOverSSH: in warroom serve, the first
+// teammate to open /review presents; the second follows the section the
+// presenter moves to, and a question asked there is stored under it with
+// the asker's name.
+func TestReviewFollowsThePresenterOverSSH(t *testing.T) {
+	amara, ben := newKey(t, "amara@laptop"), newKey(t, "ben@desk")
+	wr := startWarRoom(t, []keypair{amara, ben}, nil)
+	a, err := dial(t, wr.addr, amara)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.waitFor("Checkout failing")
+	_, _ = a.in.Write([]byte("/review\r"))
+	a.waitFor("you present")
+	b, err := dial(t, wr.addr, ben)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.waitFor("Checkout failing")
+	_, _ = b.in.Write([]byte("/review\r"))
+	b.waitFor("following amara")
+	_, _ = a.in.Write([]byte("\t"))
+	// The page counter is a span of its own in the styled output.
+	a.waitFor(" 2/6")
+	b.waitFor(" 2/6")
+	_, _ = b.in.Write([]byte("Who signed off the rollout?\r"))
+	b.waitFor("Questions and suggestions on Introduction (1)")
+	a.waitFor("Who signed off the rollout?")
+	inc, err := wr.st.Incident(wr.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := inc.Retro.Review; len(r) != 1 || r[0].Author != "ben" || r[0].Section != "Introduction" {
+		t.Fatalf("review comments stored: %+v", r)
+	}
+}
