@@ -909,28 +909,45 @@ func (s *Store) DeleteEntry(id, entryID int64, now time.Time, author string) (in
 		if e.Set.Field == incident.FieldDeclared {
 			return fmt.Errorf("entry #%d is the declaration the incident starts from; it cannot be deleted", entryID)
 		}
-		before := e
-		e.Deleted, e.EditedAt, e.EditedBy = true, now, author
-		if err := putEntry(b, e, key); err != nil {
-			return err
-		}
-		if err := recordChange(b, incident.Change{At: now, Author: author, Target: fmt.Sprintf("entry #%d", e.ID), Before: describeEntry(before), After: ""}, e.ID); err != nil {
-			return err
-		}
-		text := fmt.Sprintf("Deleted entry #%d from %s: %s", e.ID, e.At.Format("15:04"), e.Text)
-		out, err = appendEntry(b, incident.Entry{At: now, RecordedAt: now, Author: author, Kind: incident.KindSystem, Text: text, Ref: e.ID, Set: incident.Setting{Field: incident.FieldDelete}})
-		if err != nil {
-			return err
-		}
-		if _, err = refold(b, now); err != nil {
-			return err
-		}
-		if err := readBack(tx, b, key, entryKey(out.At, out.ID)); err != nil {
-			return s.unreadable(id, err)
-		}
-		return nil
+		out, err = s.setDeleted(tx, b, id, e, key, true, now, author)
+		return err
 	})
 	return out, err
+}
+
+// setDeleted deletes or restores entry e (stored under key) in one
+// transaction: the entry, its change record, the timeline entry that tells
+// of it, the fold and the read-back. It returns that timeline entry.
+func (s *Store) setDeleted(tx *bolt.Tx, b *bolt.Bucket, id int64, e incident.Entry, key []byte, deleted bool, now time.Time, author string) (incident.Entry, error) {
+	change := incident.Change{At: now, Author: author, Target: fmt.Sprintf("entry #%d", e.ID)}
+	verb, field := "Deleted", incident.FieldDelete
+	if deleted {
+		change.Before = describeEntry(e)
+	} else {
+		verb, field = "Restored", incident.FieldRestore
+	}
+	e.Deleted, e.EditedAt, e.EditedBy = deleted, now, author
+	if !deleted {
+		change.After = describeEntry(e)
+	}
+	if err := putEntry(b, e, key); err != nil {
+		return incident.Entry{}, err
+	}
+	if err := recordChange(b, change, e.ID); err != nil {
+		return incident.Entry{}, err
+	}
+	text := fmt.Sprintf("%s entry #%d from %s: %s", verb, e.ID, e.At.Format("15:04"), e.Text)
+	told, err := appendEntry(b, incident.Entry{At: now, RecordedAt: now, Author: author, Kind: incident.KindSystem, Text: text, Ref: e.ID, Set: incident.Setting{Field: field}})
+	if err != nil {
+		return incident.Entry{}, err
+	}
+	if _, err = refold(b, now); err != nil {
+		return incident.Entry{}, err
+	}
+	if err := readBack(tx, b, key, entryKey(told.At, told.ID)); err != nil {
+		return incident.Entry{}, s.unreadable(id, err)
+	}
+	return told, nil
 }
 
 // RestoreEntry brings back a deleted entry, given its id or the id of the
@@ -954,25 +971,11 @@ func (s *Store) RestoreEntry(id, entryID int64, now time.Time, author string) (i
 		if !e.Deleted {
 			return fmt.Errorf("entry #%d of INC-%d is not deleted; nothing to restore", e.ID, id)
 		}
+		if _, err := s.setDeleted(tx, b, id, e, key, false, now, author); err != nil {
+			return err
+		}
 		e.Deleted, e.EditedAt, e.EditedBy = false, now, author
-		if err := putEntry(b, e, key); err != nil {
-			return err
-		}
-		if err := recordChange(b, incident.Change{At: now, Author: author, Target: fmt.Sprintf("entry #%d", e.ID), Before: "", After: describeEntry(e)}, e.ID); err != nil {
-			return err
-		}
-		text := fmt.Sprintf("Restored entry #%d from %s: %s", e.ID, e.At.Format("15:04"), e.Text)
-		restored, err := appendEntry(b, incident.Entry{At: now, RecordedAt: now, Author: author, Kind: incident.KindSystem, Text: text, Ref: e.ID, Set: incident.Setting{Field: incident.FieldRestore}})
-		if err != nil {
-			return err
-		}
 		out = e
-		if _, err = refold(b, now); err != nil {
-			return err
-		}
-		if err := readBack(tx, b, key, entryKey(restored.At, restored.ID)); err != nil {
-			return s.unreadable(id, err)
-		}
 		return nil
 	})
 	return out, err
