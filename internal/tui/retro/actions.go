@@ -74,12 +74,8 @@ func (v *retroActions) openForm(a incident.Action, editing bool) {
 }
 
 func (v retroActions) update(msg tea.Msg) (retroActions, tea.Cmd) {
-	if v.Form != nil {
-		res, cmd := v.Form.update(msg)
-		switch res {
-		case formCancel:
-			v.Form = nil
-		case formSubmit:
+	if took, submit, cmd := stepForm(&v.Form, msg); took {
+		if submit {
 			return v.submit()
 		}
 		return v, cmd

@@ -82,12 +82,8 @@ func (v retroFactors) update(msg tea.Msg, w int) (retroFactors, tea.Cmd) {
 		}
 		return v, nil
 	}
-	if v.Form != nil {
-		res, cmd := v.Form.update(msg)
-		switch res {
-		case formCancel:
-			v.Form = nil
-		case formSubmit:
+	if took, submit, cmd := stepForm(&v.Form, msg); took {
+		if submit {
 			return v.submit()
 		}
 		return v, cmd

@@ -69,6 +69,23 @@ func (f *retroForm) move(d int) {
 // Value returns field i as typed.
 func (f *retroForm) Value(i int) string { return f.fields[i].Value() }
 
+// stepForm hands msg to *f when a form is open: took reports that it did,
+// submit that the form was submitted (the caller stores it); a cancelled
+// form is closed. The whys, factors and actions editors share it.
+func stepForm(f **retroForm, msg tea.Msg) (took, submit bool, cmd tea.Cmd) {
+	if *f == nil {
+		return false, false, nil
+	}
+	res, cmd := (*f).update(msg)
+	switch res {
+	case formCancel:
+		*f = nil
+	case formSubmit:
+		return true, true, nil
+	}
+	return true, false, cmd
+}
+
 // update handles one message while the form is open.
 func (f *retroForm) update(msg tea.Msg) (formResult, tea.Cmd) {
 	k, ok := msg.(tea.KeyMsg)

@@ -60,12 +60,8 @@ func (v *retroWhys) openForm(i int) tea.Cmd {
 }
 
 func (v retroWhys) update(msg tea.Msg) (retroWhys, tea.Cmd) {
-	if v.Form != nil {
-		res, cmd := v.Form.update(msg)
-		switch res {
-		case formCancel:
-			v.Form = nil
-		case formSubmit:
+	if took, submit, cmd := stepForm(&v.Form, msg); took {
+		if submit {
 			return v.submit()
 		}
 		return v, cmd
