@@ -69,19 +69,25 @@ func (a *app) openExisting() (*store.Store, error) {
 	return store.OpenExisting(a.databasePath())
 }
 
-// resolve turns an optional incident argument into an id.
-func (a *app) resolve(st *store.Store, arg string) (int64, error) {
-	return st.ResolveID(arg)
+// openIncident opens the existing database and resolves an optional
+// incident argument (the only open incident when it is empty), for the
+// commands that read or change what must already be there.
+func (a *app) openIncident(arg string) (*store.Store, int64, error) {
+	st, err := a.openExisting()
+	if err != nil {
+		return nil, 0, err
+	}
+	id, err := st.ResolveID(arg)
+	if err != nil {
+		return nil, 0, err
+	}
+	return st, id, nil
 }
 
 // loadIncident opens the store and loads the incident named by the
 // optional argument, or the only open one.
 func (a *app) loadIncident(args []string) (*incident.Incident, error) {
-	st, err := a.openExisting()
-	if err != nil {
-		return nil, err
-	}
-	id, err := a.resolve(st, optionalArg(args))
+	st, id, err := a.openIncident(optionalArg(args))
 	if err != nil {
 		return nil, err
 	}

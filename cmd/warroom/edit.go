@@ -61,11 +61,7 @@ records its deletion. In a shell, quote #N ('#12'): a bare # starts a comment.`,
 					return fmt.Errorf("--text is empty; give the new text, or remove the entry with warroom delete %d", entryID)
 				}
 			}
-			st, err := a.openExisting()
-			if err != nil {
-				return err
-			}
-			incID, err := a.resolve(st, id)
+			st, incID, err := a.openIncident(id)
 			if err != nil {
 				return err
 			}
@@ -140,11 +136,7 @@ The declaration entry cannot be deleted. In a shell, quote #N ('#12').`,
 			if err != nil {
 				return err
 			}
-			st, err := a.openExisting()
-			if err != nil {
-				return err
-			}
-			incID, err := a.resolve(st, id)
+			st, incID, err := a.openIncident(id)
 			if err != nil {
 				return err
 			}

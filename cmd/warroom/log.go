@@ -171,7 +171,7 @@ func (a *app) logFile(id, path string) error {
 	if err != nil {
 		return err
 	}
-	incID, err := a.resolve(st, id)
+	incID, err := st.ResolveID(id)
 	if err != nil {
 		return err
 	}
