@@ -32,25 +32,8 @@ func (s *Store) ResolveID(arg string) (int64, error) {
 		}
 		return id, nil
 	}
-	list, err := s.ListIncidents()
-	if err != nil {
-		return 0, err
-	}
-	var open []string
-	var id int64
-	for _, sum := range list {
-		if sum.Open() {
-			open = append(open, sum.Key())
-			id = sum.ID
-		}
-	}
-	switch len(open) {
-	case 0:
-		return 0, fmt.Errorf("there is no open incident; declare one with warroom new TITLE or name one with -i: %w", ErrNotFound)
-	case 1:
-		return id, nil
-	}
-	return 0, fmt.Errorf("%d incidents are open (%s); name one, e.g. -i %s", len(open), strings.Join(open, ", "), open[0])
+	// No id: the only open incident, read from the heads' statuses.
+	return s.OnlyOpenIncident()
 }
 
 // LatestOpen returns the most recently declared open incident, or ErrNotFound.
