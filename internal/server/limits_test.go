@@ -84,10 +84,7 @@ func TestManySessionsOnOneConnectionAreRefused(t *testing.T) {
 	}
 
 	// Meanwhile a well-behaved teammate gets the cockpit.
-	s, err := dial(t, wr.addr, amara)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := mustDial(t, wr.addr, amara)
 	s.waitFor("Checkout failing")
 }
 
@@ -218,10 +215,7 @@ func TestHugePtyRequestsAreRefused(t *testing.T) {
 	if ok, err := request(t, ch2, "pty-req", ptyPayload(strings.Repeat("x", 1<<20), 80, 24, "")); ok {
 		t.Fatalf("a megabyte TERM was accepted (err %v)", err)
 	}
-	s, err := dial(t, wr.addr, amara)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := mustDial(t, wr.addr, amara)
 	s.waitFor("Checkout failing")
 }
 

@@ -25,10 +25,7 @@ func TestEveryLineReachesEverySession(t *testing.T) {
 	wr := startWarRoomFiles(t, keyLines(keys), "", func(s *Server) { s.opts.PollEvery = time.Hour })
 	sessions := make([]*session, len(keys))
 	for i, k := range keys {
-		s, err := dial(t, wr.addr, k)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := mustDial(t, wr.addr, k)
 		s.waitFor("Checkout failing")
 		sessions[i] = s
 	}
@@ -75,15 +72,9 @@ func keyLines(keys []keypair) string {
 func TestRoomHeaderShowsWhoIsConnected(t *testing.T) {
 	amara, ben := newKey(t, "amara@laptop"), newKey(t, "ben@desk")
 	wr := startWarRoom(t, []keypair{amara, ben}, nil)
-	a, err := dial(t, wr.addr, amara)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := mustDial(t, wr.addr, amara)
 	a.waitFor("Checkout failing")
-	b, err := dial(t, wr.addr, ben)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := mustDial(t, wr.addr, ben)
 	b.waitFor("amara, ben")
 	a.waitFor("amara, ben")
 	if n := len(wr.hereRecords(t)); n != 2 {
@@ -132,10 +123,7 @@ func TestSessionZoneFromClientTZ(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.waitFor("Asia/Tokyo")
-	b, err := dial(t, wr.addr, ben)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := mustDial(t, wr.addr, ben)
 	b.waitFor("America/New_York")
 	if b.contains("Asia/Tokyo") {
 		t.Fatal("a session without TZ shows another session's zone")
@@ -174,15 +162,9 @@ func TestConnectionsAreLogged(t *testing.T) {
 	wr := startWarRoomFiles(t, keyLines([]keypair{amara}), keyLines([]keypair{cfo}), func(s *Server) {
 		s.opts.Log = log.NewWithOptions(logs, log.Options{Formatter: log.LogfmtFormatter})
 	})
-	a, err := dial(t, wr.addr, amara)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := mustDial(t, wr.addr, amara)
 	a.waitFor("Checkout failing")
-	v, err := dial(t, wr.addr, cfo)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := mustDial(t, wr.addr, cfo)
 	v.waitFor("Checkout failing")
 	waitLog := func(want ...string) {
 		t.Helper()
@@ -216,10 +198,7 @@ func TestShutdownSavesHalfTypedLines(t *testing.T) {
 	amara := newKey(t, "amara@laptop")
 	var srv *Server
 	wr := startWarRoomFiles(t, keyLines([]keypair{amara}), "", func(s *Server) { srv = s })
-	a, err := dial(t, wr.addr, amara)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := mustDial(t, wr.addr, amara)
 	a.waitFor("Checkout failing")
 	_, _ = a.in.Write([]byte("half typed when the server stopped"))
 	a.waitFor("half typed when the server stopped")
@@ -305,15 +284,9 @@ func startLink(t *testing.T, to string) *frozenLink {
 func TestSilentClientIsDropped(t *testing.T) {
 	amara, ben := newKey(t, "amara@laptop"), newKey(t, "ben@desk")
 	wr := startWarRoomFiles(t, keyLines([]keypair{amara, ben}), "", func(s *Server) { s.keepAliveEvery = 100 * time.Millisecond })
-	a, err := dial(t, wr.addr, amara)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := mustDial(t, wr.addr, amara)
 	link := startLink(t, wr.addr)
-	b, err := dial(t, link.addr, ben)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := mustDial(t, link.addr, ben)
 	a.waitFor("amara, ben")
 	b.waitFor("amara, ben")
 	close(link.frozen)
@@ -343,17 +316,11 @@ func TestSilentClientIsDropped(t *testing.T) {
 func TestReviewFollowsThePresenterOverSSH(t *testing.T) {
 	amara, ben := newKey(t, "amara@laptop"), newKey(t, "ben@desk")
 	wr := startWarRoom(t, []keypair{amara, ben}, nil)
-	a, err := dial(t, wr.addr, amara)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := mustDial(t, wr.addr, amara)
 	a.waitFor("Checkout failing")
 	_, _ = a.in.Write([]byte("/review\r"))
 	a.waitFor("you present")
-	b, err := dial(t, wr.addr, ben)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := mustDial(t, wr.addr, ben)
 	b.waitFor("Checkout failing")
 	_, _ = b.in.Write([]byte("/review\r"))
 	b.waitFor("following amara")

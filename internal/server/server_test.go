@@ -139,6 +139,16 @@ func (s *session) waitFor(want string) {
 	s.t.Fatalf("the SSH session never showed %q; it got %d bytes: %q", want, s.out.Len(), s.out.String())
 }
 
+// mustDial is dial for a connection the test needs: a failure ends it.
+func mustDial(t *testing.T, addr string, key keypair) *session {
+	t.Helper()
+	s, err := dial(t, addr, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 func dial(t *testing.T, addr string, key keypair) (*session, error) {
 	t.Helper()
 	return dialAs(t, addr, "someone", key)
@@ -201,10 +211,7 @@ func dialWith(t testing.TB, addr, user string, key keypair, env map[string]strin
 func TestTeamMemberWritesUnderTheirName(t *testing.T) {
 	amara := newKey(t, "amara@laptop")
 	wr := startWarRoom(t, []keypair{amara}, nil)
-	s, err := dial(t, wr.addr, amara)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := mustDial(t, wr.addr, amara)
 	s.waitFor("Checkout failing")
 	if _, err := s.in.Write([]byte("!restarted the workers over ssh\r")); err != nil {
 		t.Fatal(err)
@@ -238,14 +245,8 @@ func (wr warRoom) waitForEntry(t *testing.T, text string) incident.Entry {
 func TestSecondSessionSeesTheFirstOnesEntries(t *testing.T) {
 	amara, ben := newKey(t, "amara@laptop"), newKey(t, "ben")
 	wr := startWarRoom(t, []keypair{amara, ben}, nil)
-	a, err := dial(t, wr.addr, amara)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := dial(t, wr.addr, ben)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := mustDial(t, wr.addr, amara)
+	b := mustDial(t, wr.addr, ben)
 	a.waitFor("Checkout failing")
 	b.waitFor("Checkout failing")
 	_, _ = a.in.Write([]byte("shared line from amara\r"))
@@ -270,10 +271,7 @@ func TestViewerSeesUpdatesAndCannotWrite(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	s, err := dial(t, wr.addr, viewer)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := mustDial(t, wr.addr, viewer)
 	s.waitFor("Issue identified; team working on resolution.")
 	s.mu.Lock()
 	leaked := strings.Contains(s.out.String(), "secret technical detail")
