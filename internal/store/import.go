@@ -137,7 +137,7 @@ func createImported(root *bolt.Bucket, in *incident.Incident, res *ImportResult)
 	head.ID = int64(seq)
 	res.ID = head.ID
 	if head.UID == "" {
-		head.UID = newUID()
+		head.UID = NewUID()
 	}
 	if head.Status == "" {
 		head.Status = incident.Investigating
@@ -162,7 +162,7 @@ func createImported(root *bolt.Bucket, in *incident.Incident, res *ImportResult)
 	}
 	for i := range retro.Actions {
 		if retro.Actions[i].UID == "" {
-			retro.Actions[i].UID = newUID()
+			retro.Actions[i].UID = NewUID()
 		}
 	}
 	if err := putJSON(b, keyRetro, &retro); err != nil {
@@ -223,7 +223,7 @@ func appendUpdate(b *bolt.Bucket, u incident.Update) error {
 	}
 	u.ID = int64(seq)
 	if u.UID == "" {
-		u.UID = newUID()
+		u.UID = NewUID()
 	}
 	return putJSON(ub, idKey(u.ID), &u)
 }
@@ -467,7 +467,7 @@ func mergeRetro(local *incident.Retro, in incident.Retro) bool {
 		})
 		if i < 0 {
 			if a.UID == "" {
-				a.UID = newUID()
+				a.UID = NewUID()
 			}
 			local.Actions = append(local.Actions, a)
 			changed = true
@@ -500,7 +500,7 @@ func mergeRetro(local *incident.Retro, in incident.Retro) bool {
 	}
 	for _, c := range in.Review {
 		if c.UID == "" {
-			c.UID = newUID()
+			c.UID = NewUID()
 		}
 		if !slices.ContainsFunc(local.Review, func(l incident.ReviewComment) bool {
 			return l.UID == c.UID || (l.Author == c.Author && l.At.Equal(c.At) && l.Text == c.Text)
@@ -527,7 +527,7 @@ func mergeFactors(local *incident.Retro, in []incident.Factor) bool {
 		})
 		if i < 0 {
 			if f.UID == "" {
-				f.UID = newUID()
+				f.UID = NewUID()
 			}
 			f.Evidence = slices.Clone(f.Evidence)
 			local.Factors = append(local.Factors, f)

@@ -34,7 +34,7 @@ func (s *Store) CreateIncident(inc *incident.Incident, author string) (*incident
 		head := *inc
 		head.ID = int64(seq)
 		if head.UID == "" {
-			head.UID = newUID()
+			head.UID = NewUID()
 		}
 		head.Entries, head.Updates, head.Changes = nil, nil, nil
 		b, err := createIncidentBucket(root, head.ID)
@@ -466,7 +466,7 @@ func appendEntry(b *bolt.Bucket, e incident.Entry) (incident.Entry, error) {
 	}
 	e.ID = int64(seq)
 	if e.UID == "" {
-		e.UID = newUID()
+		e.UID = NewUID()
 	}
 	if err := putEntry(b, e, nil); err != nil {
 		return e, err
@@ -705,7 +705,7 @@ func applyOne(b *bolt.Bucket, id int64, inc *incident.Incident, c incident.Captu
 			return nil, err
 		}
 		out.Update.ID = int64(seq)
-		out.Update.UID = newUID()
+		out.Update.UID = NewUID()
 		out.Update.At = utc(out.Update.At)
 		if err := putJSON(ub, idKey(out.Update.ID), out.Update); err != nil {
 			return nil, err

@@ -581,7 +581,10 @@ func entryKey(at time.Time, id int64) []byte {
 	return b
 }
 
-func newUID() string {
+// NewUID is a fresh globally unique id (96 random bits in hex), as the
+// store gives incidents, entries and updates; the TUI names retro items and
+// review comments with it too, so a teammate's copy merges by it.
+func NewUID() string {
 	b := make([]byte, 12)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)

@@ -1,7 +1,6 @@
 package retro
 
 import (
-	"crypto/rand"
 	"fmt"
 	"strings"
 	"sync"
@@ -32,9 +31,8 @@ func retroSections(ctx *common.Context) []string {
 	return ctx.Config.Sections()
 }
 
-// newActionUID names a new action; crypto/rand.Text is unique enough to
-// merge teammates' copies without collisions.
-func newActionUID() string { return strings.ToLower(rand.Text()[:16]) }
+// newActionUID names a new action, why or factor.
+func newActionUID() string { return store.NewUID() }
 
 // retroWriteCmd changes the retro in one store transaction. fn gets the
 // stored retro with the configured sections in place, the author and the

@@ -14,7 +14,6 @@
 package review
 
 import (
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -28,6 +27,7 @@ import (
 
 	"github.com/warroom-cli/warroom/internal/export"
 	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/store"
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
@@ -468,7 +468,7 @@ func (r *Model) send() tea.Cmd {
 		return common.ErrCmd(fmt.Errorf("type a question or a suggestion first, then enter"))
 	}
 	st, id, author, now, section := r.ctx.Store, r.ctx.IncidentID, r.ctx.Author, r.ctx.Now(), r.Current()
-	uid := strings.ToLower(rand.Text()[:16])
+	uid := store.NewUID()
 	r.pending = append(r.pending, incident.ReviewComment{UID: uid, At: now, Author: author, Section: section, Text: text})
 	r.input.Reset()
 	return tea.Batch(
