@@ -170,16 +170,28 @@ type EvidenceLink struct {
 	Deleted bool
 }
 
-// Evidence resolves a factor's links against the incident's timeline.
+// Evidence resolves a factor's links against the incident's timeline, in
+// one pass over it whatever the number of links.
 func (inc *Incident) Evidence(f Factor) []EvidenceLink {
+	if len(f.Evidence) == 0 {
+		return nil
+	}
+	found := make(map[string]*Entry, len(f.Evidence))
+	for _, uid := range f.Evidence {
+		found[uid] = nil
+	}
+	for i := range inc.Entries {
+		if uid := inc.Entries[i].UID; uid != "" {
+			if _, want := found[uid]; want {
+				found[uid] = &inc.Entries[i]
+			}
+		}
+	}
 	out := make([]EvidenceLink, 0, len(f.Evidence))
 	for _, uid := range f.Evidence {
 		l := EvidenceLink{UID: uid, Deleted: true}
-		for _, e := range inc.Entries {
-			if e.UID == uid {
-				l.Entry, l.Deleted = e, e.Deleted
-				break
-			}
+		if e := found[uid]; e != nil {
+			l.Entry, l.Deleted = *e, e.Deleted
 		}
 		out = append(out, l)
 	}

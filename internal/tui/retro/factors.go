@@ -30,11 +30,21 @@ type retroFactors struct {
 	confirm bool
 	// Picker is open while the selected factor's evidence is chosen.
 	Picker *evidencePicker
+	// links are each factor's evidence resolved against the timeline on
+	// screen, by factor uid: worked out when the retro or the incident
+	// arrives, not in every frame.
+	links map[string][]incident.EvidenceLink
 }
 
 func (v *retroFactors) setRetro(r *incident.Retro) {
 	v.r = r
 	v.Sel = max(min(v.Sel, len(r.Factors)-1), 0)
+	v.links = map[string][]incident.EvidenceLink{}
+	if inc := v.ctx.Incident; inc != nil {
+		for _, f := range r.Factors {
+			v.links[f.UID] = inc.Evidence(f)
+		}
+	}
 	if v.Picker != nil {
 		v.Picker.setIncident(v.ctx.Incident)
 	}
@@ -222,19 +232,16 @@ func (v retroFactors) view(w int, focused bool) ([]string, int) {
 // evidence describes a factor's linked entries, one line each.
 func (v retroFactors) evidence(f incident.Factor) []string {
 	st := v.ctx.Styles
-	inc := v.ctx.Incident
-	if inc == nil || len(f.Evidence) == 0 {
-		return nil
-	}
+	now := v.ctx.Now()
 	var out []string
-	for _, l := range inc.Evidence(f) {
+	for _, l := range v.links[f.UID] {
 		switch {
 		case l.Entry.ID == 0:
 			out = append(out, st.Faint.Render("↳ an entry not in this database"))
 		case l.Deleted:
 			out = append(out, st.Faint.Render(fmt.Sprintf("↳ #%d was deleted", l.Entry.ID)))
 		default:
-			at := common.ClockAt(l.Entry.At.In(v.ctx.Now().Location()), v.ctx.Now())
+			at := common.ClockAt(l.Entry.At.In(now.Location()), now)
 			out = append(out, st.Muted.Render("↳ "+at+" ")+st.Text.Render(incident.CleanLine(l.Entry.Text)))
 		}
 	}
