@@ -322,6 +322,9 @@ func (r *Model) goTo(title string) bool {
 }
 
 func (r *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+	// The comments under the page come and go with reloads and sends;
+	// the page's rows follow here, so View only draws.
+	defer r.layout()
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case common.IncidentLoadedMsg:
@@ -531,7 +534,6 @@ func (r *Model) View() string {
 	if r.w <= 0 || r.h <= 0 {
 		return ""
 	}
-	r.layout()
 	st := r.ctx.Styles
 	var b strings.Builder
 	b.WriteString(r.topLine())
