@@ -87,17 +87,16 @@ type Model struct {
 	pollEvery time.Duration
 	// startReview opens the review meeting once the program starts.
 	startReview bool
-	// presenceTarget is what this person was last said to be editing, at
-	// presenceAt; presenceRead is when everyone's was last read.
-	presenceTarget           string
-	presenceAt, presenceRead time.Time
+	// presenceRead is when everyone's presence was last read.
+	presenceRead time.Time
 	// presenceStamp is the database's stamp at presenceRead.
 	presenceStamp store.Stamp
 	// session names this program's "here" record, last written for
-	// incident hereID at hereAt (see presence.go).
-	session string
-	hereID  int64
-	hereAt  time.Time
+	// incident hereID at hereAt, editing hereTarget (see presence.go).
+	session    string
+	hereID     int64
+	hereAt     time.Time
+	hereTarget string
 	// gen moves on with every Update that may change what is on screen;
 	// drawn, shared by the model's copies, is the last frame View drew
 	// and the generation it drew.
@@ -149,7 +148,7 @@ func New(opts Options) Model {
 		screens:   map[common.Screen]common.Component{},
 		help:      help.New(),
 		pollEvery: opts.PollEvery,
-		session:   newSessionID(),
+		session:   store.NewUID(),
 		drawn:     &drawnFrame{},
 	}
 	if m.pollEvery <= 0 {

@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"slices"
 	"strings"
 	"time"
@@ -18,20 +16,19 @@ import (
 // retro section right now, in any cockpit on the same database (a second
 // terminal, an SSH session).
 //
-// Each program keeps one record "here:<session>" holding its person and
-// when it last said so, written when it opens the incident and every
-// presenceEvery after; the header lists the people of the fresh ones. It
-// also keeps one per-user record, "editing:<author>", holding what it
-// edits and when it last said so; it refreshes that record while editing
-// and clears it after. Both are cleared when the program quits (an SSH
-// session that drops quits its program too), and a record older than
+// Each program keeps one record "here:<session>" holding its person, when
+// it last said so and what it is editing ("" for nothing shared), written
+// when it opens the incident, when what it edits changes, and every
+// presenceEvery after: one heartbeat says both who is in the room (the
+// header lists the people of the fresh records) and who edits what (the
+// editors show it). The record is cleared when the program quits (an SSH
+// session that drops quits its program too), and one older than
 // presenceFresh is ignored, so a crashed cockpit stops being shown.
 //
 // The records are per session, not per person: one person in two
 // terminals is one name, and closing one of them leaves the other shown.
 
 const (
-	presencePrefix = "editing:"
 	herePrefix     = "here:"
 	presenceEvery  = 5 * time.Second
 	presenceFresh  = 15 * time.Second
@@ -72,25 +69,17 @@ func (m Model) editingTarget() string {
 	return ""
 }
 
-// presenceTick writes this person's record when what they edit changed, or
-// every presenceEvery while editing, and reads everyone's.
+// presenceTick writes this session's record when the incident or what it
+// edits changed, or presenceEvery after the last, and reads everyone's.
 func (m *Model) presenceTick(now time.Time) tea.Cmd {
-	st, id, author := m.ctx.Store, m.ctx.IncidentID, m.ctx.Author
+	st, id := m.ctx.Store, m.ctx.IncidentID
 	if st == nil || id == 0 {
 		return nil
 	}
-	target := m.editingTarget()
 	var cmds []tea.Cmd
-	if target != m.presenceTarget || (target != "" && now.Sub(m.presenceAt) >= presenceEvery) {
-		value := ""
-		if target != "" {
-			value = target + "\t" + now.UTC().Format(time.RFC3339)
-		}
-		m.presenceTarget, m.presenceAt = target, now
-		cmds = append(cmds, m.ctx.Write(common.SaveLineCmd(st, id, presencePrefix+author, value)))
-	}
-	if m.hereID != m.ctx.IncidentID || now.Sub(m.hereAt) >= presenceEvery {
-		cmds = append(cmds, m.here(now))
+	target := m.editingTarget()
+	if m.hereID != id || target != m.hereTarget || now.Sub(m.hereAt) >= presenceEvery {
+		cmds = append(cmds, m.here(now, target))
 	}
 	// Read again when the file has changed since the last read (someone
 	// may have come or gone: the next second shows it), and every
@@ -103,15 +92,16 @@ func (m *Model) presenceTick(now time.Time) tea.Cmd {
 }
 
 // here says that this session is in the room of the incident on screen,
-// leaving the one it was in before.
-func (m *Model) here(now time.Time) tea.Cmd {
+// editing target, leaving the room it was in before.
+func (m *Model) here(now time.Time, target string) tea.Cmd {
 	st, id := m.ctx.Store, m.ctx.IncidentID
 	var cmds []tea.Cmd
 	if m.hereID != 0 && m.hereID != id {
 		cmds = append(cmds, m.ctx.Write(herePresenceCmd(st, m.hereID, m.session, "")))
 	}
-	m.hereID, m.hereAt = id, now
-	return tea.Batch(append(cmds, m.ctx.Write(herePresenceCmd(st, id, m.session, m.ctx.Author+"\t"+now.UTC().Format(time.RFC3339))))...)
+	m.hereID, m.hereAt, m.hereTarget = id, now, target
+	value := m.ctx.Author + "\t" + now.UTC().Format(time.RFC3339) + "\t" + target
+	return tea.Batch(append(cmds, m.ctx.Write(herePresenceCmd(st, id, m.session, value)))...)
 }
 
 // herePresenceCmd writes (or, with value "", clears) a session's record.
@@ -127,48 +117,38 @@ func herePresenceCmd(st *store.Store, id int64, session, value string) tea.Cmd {
 	}
 }
 
-// newSessionID names this program's presence record.
-func newSessionID() string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-// readPresenceCmd reads who is editing what, leaving out this person.
+// readPresenceCmd reads who is in the room and who edits what, leaving
+// this person out of the editors.
 func readPresenceCmd(ctx *common.Context, now time.Time) tea.Cmd {
 	st, id, self := ctx.Store, ctx.IncidentID, ctx.Author
 	return func() tea.Msg {
-		states, err := st.UIStates(id, presencePrefix)
-		if err != nil {
-			return nil
-		}
-		out := map[string][]string{}
-		for k, v := range states {
-			who := strings.TrimPrefix(k, presencePrefix)
-			target, at, ok := strings.Cut(v, "\t")
-			t, err := time.Parse(time.RFC3339, at)
-			if who == self || !ok || err != nil || now.Sub(t) > presenceFresh {
-				continue
-			}
-			out[target] = append(out[target], who)
-		}
-		for k := range out {
-			slices.Sort(out[k])
-		}
 		here, err := st.UIStates(id, herePrefix)
 		if err != nil {
 			return nil
 		}
+		editors := map[string][]string{}
 		var room []string
 		for _, v := range here {
-			who, at, ok := strings.Cut(v, "\t")
-			t, err := time.Parse(time.RFC3339, at)
-			if !ok || err != nil || now.Sub(t) > presenceFresh || who == "" {
+			// author, time and (from warroom of this version on) target.
+			parts := strings.SplitN(v, "\t", 3)
+			if len(parts) < 2 || parts[0] == "" {
 				continue
 			}
+			t, err := time.Parse(time.RFC3339, parts[1])
+			if err != nil || now.Sub(t) > presenceFresh {
+				continue
+			}
+			who := parts[0]
 			room = append(room, who)
+			if len(parts) == 3 && parts[2] != "" && who != self {
+				editors[parts[2]] = append(editors[parts[2]], who)
+			}
+		}
+		for k := range editors {
+			slices.Sort(editors[k])
+			editors[k] = slices.Compact(editors[k])
 		}
 		slices.Sort(room)
-		return presenceMsg{id: id, editors: out, room: slices.Compact(room)}
+		return presenceMsg{id: id, editors: editors, room: slices.Compact(room)}
 	}
 }

@@ -137,9 +137,6 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 // quit keeps what is typed, waits for writes in flight, then quits.
 func (m Model) quit() tea.Cmd {
 	flush := []tea.Cmd{m.cockpit.Capture.SaveNow()}
-	if m.presenceTarget != "" && m.ctx.Store != nil {
-		flush = append(flush, m.ctx.Write(common.SaveLineCmd(m.ctx.Store, m.ctx.IncidentID, presencePrefix+m.ctx.Author, "")))
-	}
 	if m.hereID != 0 && m.ctx.Store != nil {
 		// Leaving the room at once, not presenceFresh later.
 		flush = append(flush, m.ctx.Write(herePresenceCmd(m.ctx.Store, m.hereID, m.session, "")))
