@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -22,10 +23,7 @@ func TestServeRoomOverRealSSH(t *testing.T) {
 	id := e.newIncident("Checkout failing", "--sev", "2")
 	room := startServe(t, e)
 
-	ssh := &tmuxSession{t: t, socket: filepath.Join(e.dir, "ssh.sock"), name: "ssh"}
-	ssh.tmux("new-session", "-d", "-s", ssh.name, "-x", "120", "-y", "40", "env TERM=xterm-256color TZ=Asia/Tokyo "+room.sshCommand("-o", "SendEnv=TZ"))
-	ssh.tmux("set-option", "-t", ssh.name, "remain-on-exit", "on")
-	t.Cleanup(func() { _ = exec.Command("tmux", "-S", ssh.socket, "kill-server").Run() })
+	ssh := sshInto(t, e, room, 120, 40, "TZ=Asia/Tokyo ", "-o", "SendEnv=TZ")
 	ssh.waitFor("Checkout failing", 10*time.Second)
 	ssh.waitFor("Asia/Tokyo", 5*time.Second)
 
@@ -40,19 +38,8 @@ func TestServeRoomOverRealSSH(t *testing.T) {
 
 	ssh.typeText("half typed when the server stopped")
 	ssh.waitFor("half typed when the server stopped", 5*time.Second)
-	if err := room.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	ssh.waitExit(15 * time.Second)
-	done := make(chan error, 1)
-	go func() { done <- room.cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("warroom serve after SIGTERM: %v\n%s", err, room.stderr)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatalf("warroom serve did not stop after SIGTERM:\n%s", room.stderr)
+	if err := stopServe(t, room, syscall.SIGTERM); err != nil {
+		t.Fatalf("warroom serve after SIGTERM: %v\n%s", err, room.stderr)
 	}
 	logs := room.stderr.String()
 	for _, want := range []string{"connected name=amara addr=127.0.0.1:", "as=team", "disconnected name=amara"} {
@@ -60,19 +47,8 @@ func TestServeRoomOverRealSSH(t *testing.T) {
 			t.Errorf("the log has no %q:\n%s", want, logs)
 		}
 	}
-	st, err := store.OpenExisting(e.db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, err := st.ResolveID(id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	line, err := st.UIState(n, common.UIStateName("amara"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(line, "half typed when the server stopped") {
+	ssh.waitExit(15 * time.Second)
+	if line := halfTypedLine(t, e, id, "amara"); !strings.Contains(line, "half typed when the server stopped") {
 		t.Fatalf("amara's half-typed line after SIGTERM is %q", line)
 	}
 	// The local cockpit saw amara leave the room.
@@ -93,36 +69,62 @@ func TestServeSIGINTSavesHalfTypedLines(t *testing.T) {
 	e := newEnv(t)
 	id := e.newIncident("Checkout failing")
 	room := startServe(t, e)
-	ssh := &tmuxSession{t: t, socket: filepath.Join(e.dir, "ssh.sock"), name: "ssh"}
-	ssh.tmux("new-session", "-d", "-s", ssh.name, "-x", "100", "-y", "30", "env TERM=xterm-256color "+room.sshCommand())
-	ssh.tmux("set-option", "-t", ssh.name, "remain-on-exit", "on")
-	t.Cleanup(func() { _ = exec.Command("tmux", "-S", ssh.socket, "kill-server").Run() })
+	ssh := sshInto(t, e, room, 100, 30, "")
 	ssh.waitFor("Checkout failing", 10*time.Second)
 	ssh.typeText("typed as the lead pressed ctrl+c")
 	ssh.waitFor("typed as the lead pressed ctrl+c", 5*time.Second)
-	if err := room.cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
+	_ = stopServe(t, room, syscall.SIGINT)
 	ssh.waitExit(15 * time.Second)
-	done := make(chan error, 1)
-	go func() { done <- room.cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(15 * time.Second):
-		t.Fatalf("warroom serve did not stop after SIGINT:\n%s", room.stderr)
-	}
 	if logs := room.stderr.String(); strings.Contains(logs, "interrupted") {
 		t.Errorf("a session was interrupted instead of ending through its saving quit:\n%s", logs)
 	}
+	if line := halfTypedLine(t, e, id, "amara"); !strings.Contains(line, "typed as the lead pressed ctrl+c") {
+		t.Fatalf("amara's half-typed line after SIGINT is %q", line)
+	}
+}
+
+// sshInto opens an OpenSSH session into room in a tmux of its own, with
+// extra environment assignments (such as TZ=...) and ssh options.
+func sshInto(t *testing.T, e *env, room servedRoom, w, h int, envs string, opts ...string) *tmuxSession {
+	t.Helper()
+	s := &tmuxSession{t: t, socket: filepath.Join(e.dir, "ssh.sock"), name: "ssh"}
+	s.tmux("new-session", "-d", "-s", s.name, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), "env TERM=xterm-256color "+envs+room.sshCommand(opts...))
+	s.tmux("set-option", "-t", s.name, "remain-on-exit", "on")
+	t.Cleanup(func() { _ = exec.Command("tmux", "-S", s.socket, "kill-server").Run() })
+	return s
+}
+
+// stopServe sends sig to warroom serve and waits for it to exit.
+func stopServe(t *testing.T, room servedRoom, sig syscall.Signal) error {
+	t.Helper()
+	if err := room.cmd.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- room.cmd.Wait() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(15 * time.Second):
+		t.Fatalf("warroom serve did not stop after %v:\n%s", sig, room.stderr)
+		return nil
+	}
+}
+
+// halfTypedLine reads the capture line kept for author on incident arg.
+func halfTypedLine(t *testing.T, e *env, arg, author string) string {
+	t.Helper()
 	st, err := store.OpenExisting(e.db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := st.ResolveID(id)
+	id, err := st.ResolveID(arg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if line, err := st.UIState(n, common.UIStateName("amara")); err != nil || !strings.Contains(line, "typed as the lead pressed ctrl+c") {
-		t.Fatalf("amara's half-typed line after SIGINT is %q (%v)", line, err)
+	line, err := st.UIState(id, common.UIStateName(author))
+	if err != nil {
+		t.Fatal(err)
 	}
+	return line
 }
