@@ -729,3 +729,20 @@ func TestCommsTemplateAsksAndUndoes(t *testing.T) {
 		t.Fatal("t over the template asked again")
 	}
 }
+
+// "/" starts a command from the public update pane too, as from the
+// timeline: the keys typed next form the command, not draft edits.
+func TestSlashFromTheCommsPaneStartsACommand(t *testing.T) {
+	st := openStore(t)
+	id := seedComms(t, st)
+	m := commsModel(t, st, id, testConfig(), nil, 120, 40)
+	m = focusComms(t, m)
+	m = press(t, m, "/")
+	if m.cockpit.Focus != cockpit.FocusCapture || m.cockpit.Capture.Value() != "/" {
+		t.Fatalf("after / in the comms pane: focus %v, capture line %q", m.cockpit.Focus, m.cockpit.Capture.Value())
+	}
+	m = press(t, m, "r", "e", "t", "r", "o")
+	if got := m.cockpit.Capture.Value(); got != "/retro" {
+		t.Errorf("typed /retro from the comms pane, the capture line holds %q", got)
+	}
+}

@@ -295,15 +295,25 @@ func (c Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 		c.Timeline, cmd = c.Timeline.Update(msg)
 		return c, cmd
 	case c.focusInfo():
-		if key.Matches(msg, k.Capture, k.Back) {
+		switch {
+		case key.Matches(msg, k.Capture, k.Back):
 			return c, c.SetFocus(FocusCapture)
+		case key.Matches(msg, k.Command):
+			return c, c.startCommand("/")
 		}
 		c.info.Update(msg)
 		return c, nil
 	default:
+		// "/" starts a command from any pane not taking text, as help's
+		// "Everywhere" group says, not only from the timeline.
 		i := int(c.Focus - FocusRight)
-		if !c.Right[i].Typing() && key.Matches(msg, k.Capture) {
-			return c, c.SetFocus(FocusCapture)
+		if !c.Right[i].Typing() {
+			switch {
+			case key.Matches(msg, k.Capture):
+				return c, c.SetFocus(FocusCapture)
+			case key.Matches(msg, k.Command):
+				return c, c.startCommand("/")
+			}
 		}
 		var cmd tea.Cmd
 		c.Right[i], cmd = c.Right[i].Update(msg)
