@@ -29,9 +29,9 @@ import (
 // terminals is one name, and closing one of them leaves the other shown.
 
 const (
-	herePrefix     = "here:"
-	presenceEvery  = 5 * time.Second
-	presenceFresh  = 15 * time.Second
+	herePrefix    = "here:"
+	presenceEvery = 5 * time.Second
+	presenceFresh = 15 * time.Second
 )
 
 // presenceMsg carries, per target, who is editing it now, and who is in
