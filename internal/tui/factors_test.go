@@ -91,3 +91,42 @@ func TestRetroFlowContributingFactors(t *testing.T) {
 	})
 	quit(t, tm)
 }
+
+// A choice field (a new factor's "no", a new action's "immediate") is
+// selected when moved into: typing replaces it instead of giving "noyes".
+// A prose field moved into keeps its text for the typing to go on.
+func TestRetroChoiceFieldsAreReplacedByTyping(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 100, 30)
+	m = press(t, m, "tab", "R", "j", "j", "enter", "f") // Five whys, new factor
+	m = typeText(t, m, "Alerts went to a muted channel")
+	m = press(t, m, "tab")
+	m = typeText(t, m, "yes")
+	m = press(t, m, "enter")
+	m.ctx.WaitWrites()
+	r := retroOf(t, st, id)
+	if len(r.Factors) != 1 || !r.Factors[0].Lucky || r.Factors[0].Cause != "Alerts went to a muted channel" {
+		t.Fatalf("factors after typing yes over no: %+v", r.Factors)
+	}
+
+	m = press(t, m, "esc", "j", "enter", "a") // Actions, new action
+	m = typeText(t, m, "Unmute the payments alerts")
+	m = press(t, m, "tab")
+	m = typeText(t, m, "long-term")
+	m = press(t, m, "ctrl+s")
+	m.ctx.WaitWrites()
+	r = retroOf(t, st, id)
+	if len(r.Actions) != 1 || r.Actions[0].Kind != incident.LongTerm {
+		t.Fatalf("actions after typing long-term over immediate: %+v", r.Actions)
+	}
+
+	// Tabbing back into the title (prose) appends.
+	m = press(t, m, "e", "tab", "shift+tab")
+	m = typeText(t, m, " now")
+	m = press(t, m, "ctrl+s")
+	m.ctx.WaitWrites()
+	if got := retroOf(t, st, id).Actions[0].Title; got != "Unmute the payments alerts now" {
+		t.Errorf("title after tabbing back and typing = %q", got)
+	}
+}

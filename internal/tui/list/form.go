@@ -15,23 +15,19 @@ import (
 // newForm declares an incident: title, severity and the two leads.
 type newForm struct {
 	ctx    *common.Context
-	fields []textinput.Model
+	fields []common.Field
 	labels []string
 	// initial are the values the form opened with, to tell a form worth
 	// asking about on esc from one nobody touched.
 	initial []string
 	focus   int
 	err     string
-	// selected: the focused field's text is selected, as when tabbing into
-	// a filled field of any form: typing replaces it (the pre-filled
-	// severity 3 then 1 gives 1, not 31), a movement key keeps it.
-	selected bool
 	// discarding: esc was pressed on a filled form; y discards it.
 	discarding bool
 }
 
 func newNewForm(ctx *common.Context) *newForm {
-	mk := func(placeholder, value string) textinput.Model {
+	mk := func(placeholder, value string) common.Field {
 		t := textinput.New()
 		t.Prompt = ""
 		t.Placeholder = placeholder
@@ -39,11 +35,12 @@ func newNewForm(ctx *common.Context) *newForm {
 		t.Cursor.SetMode(cursor.CursorStatic)
 		t.PlaceholderStyle = ctx.Styles.Faint
 		t.TextStyle = ctx.Styles.Text
-		return t
+		// The declare form is all defaults to confirm or replace.
+		return common.Field{Model: t, Choice: true}
 	}
 	f := &newForm{ctx: ctx,
 		labels: []string{"Title", "Severity", "Resolution lead", "Communication lead"},
-		fields: []textinput.Model{
+		fields: []common.Field{
 			mk("what is broken, in a few words (e.g. Checkout payments failing)", ""),
 			mk("1 (worst) to 4", "3"),
 			mk("who finds the cause and coordinates the fix", ctx.Author),
@@ -53,8 +50,9 @@ func newNewForm(ctx *common.Context) *newForm {
 	for _, t := range f.fields {
 		f.initial = append(f.initial, t.Value())
 	}
-	f.fields[0].Focus()
-	f.selected = f.fields[0].Value() != ""
+	// Every field is pre-filled or empty at first: the first is selected,
+	// so typing replaces a default.
+	f.fields[0].Select()
 	return f
 }
 
@@ -68,23 +66,11 @@ func (f *newForm) dirty() bool {
 	return false
 }
 
-// edit hands a key to the focused field. While its text is selected, a
-// character replaces it and backspace or delete clears it; other keys
-// (arrows, home, end) only end the selection.
+// edit hands a key to the focused field (see common.Field for its
+// selection).
 func (f *newForm) edit(msg tea.KeyMsg) tea.Cmd {
-	t := &f.fields[f.focus]
-	if f.selected {
-		f.selected = false
-		switch msg.Type {
-		case tea.KeyRunes, tea.KeySpace:
-			t.SetValue("")
-		case tea.KeyBackspace, tea.KeyDelete:
-			t.SetValue("")
-			return nil
-		}
-	}
 	var cmd tea.Cmd
-	*t, cmd = t.Update(msg)
+	f.fields[f.focus], cmd = f.fields[f.focus].Update(msg)
 	return cmd
 }
 
@@ -95,11 +81,9 @@ func (f *newForm) setWidth(w int) {
 }
 
 func (f *newForm) move(d int) {
-	f.fields[f.focus].Blur()
+	f.fields[f.focus].Unfocus()
 	f.focus = (f.focus + d + len(f.fields)) % len(f.fields)
-	f.fields[f.focus].Focus()
-	f.fields[f.focus].CursorEnd()
-	f.selected = f.fields[f.focus].Value() != ""
+	f.fields[f.focus].Select()
 }
 
 // submit validates the form and returns the command that declares it.
@@ -123,10 +107,7 @@ func (f *newForm) view(w int) []string {
 		if i == f.focus {
 			label = st.Prompt.Render(common.Fit(f.labels[i], 20))
 		}
-		field := t.View()
-		if i == f.focus && f.selected {
-			field = st.Selected.Render(incident.CleanLine(t.Value()))
-		}
+		field := t.View(st.Selected)
 		out = append(out, " "+label+" "+field, "")
 	}
 	switch {

@@ -69,7 +69,7 @@ func (v *retroActions) openForm(a incident.Action, editing bool) {
 		v.editing = a.UID
 		v.base = a
 	}
-	v.Form = newRetroForm(v.ctx, v.keys, title, actionLabels, actionPlaceholders, values)
+	v.Form = newRetroForm(v.ctx, v.keys, title, actionLabels, actionPlaceholders, values).choices(1)
 	v.Form.setWidth(v.w)
 }
 

@@ -72,7 +72,7 @@ func (v *retroFactors) openForm(f incident.Factor, editing bool, w int) {
 	}
 	v.Form = newRetroForm(v.ctx, v.keys, title, factorLabels,
 		[]string{"a condition that helped it happen", "yes if this is where we got lucky"},
-		[]string{f.Cause, lucky})
+		[]string{f.Cause, lucky}).choices(1)
 	v.Form.setWidth(w)
 }
 

@@ -27,7 +27,7 @@ type retroForm struct {
 	keys   *common.RetroKeys
 	title  string
 	labels []string
-	fields []textinput.Model
+	fields []common.Field
 	Focus  int
 	// err is shown under the fields until the next key.
 	err    string
@@ -47,10 +47,18 @@ func newRetroForm(ctx *common.Context, keys *common.RetroKeys, title string, lab
 		t.PlaceholderStyle = ctx.Styles.Faint
 		t.TextStyle = ctx.Styles.Text
 		t.Cursor.Style = ctx.Styles.Accent
-		f.fields = append(f.fields, t)
+		f.fields = append(f.fields, common.Field{Model: t})
 		f.labelW = max(f.labelW, len(labels[i]))
 	}
 	f.fields[0].Focus()
+	return f
+}
+
+// choices marks fields i as choices (see common.Field).
+func (f *retroForm) choices(i ...int) *retroForm {
+	for _, j := range i {
+		f.fields[j].Choice = true
+	}
 	return f
 }
 
@@ -61,9 +69,9 @@ func (f *retroForm) setWidth(w int) {
 }
 
 func (f *retroForm) move(d int) {
-	f.fields[f.Focus].Blur()
+	f.fields[f.Focus].Unfocus()
 	f.Focus = (f.Focus + d + len(f.fields)) % len(f.fields)
-	f.fields[f.Focus].Focus()
+	f.fields[f.Focus].Select()
 }
 
 // Value returns field i as typed.
@@ -127,7 +135,7 @@ func (f *retroForm) view(w int) []string {
 		if i == f.Focus {
 			label = st.Prompt.Render(common.Fit(f.labels[i], f.labelW))
 		}
-		out = append(out, common.Cut(" "+label+"  "+t.View(), w))
+		out = append(out, common.Cut(" "+label+"  "+t.View(st.Selected), w))
 	}
 	if f.err != "" {
 		for _, l := range common.Wrap("✗ "+incident.CleanLine(f.err), max(w-2, 1)) {

@@ -137,6 +137,9 @@ func (s *Model) restoreForm(data string) tea.Cmd {
 	}
 	if k.Focus > 0 && k.Focus < len(form.fields) {
 		form.move(k.Focus - form.Focus)
+		// What was typed goes on where it stopped, not replaced by the
+		// next key.
+		form.fields[form.Focus].Selected = false
 	}
 	note := "Your unfinished " + k.Kind + " is kept; open " + section + " to finish it"
 	return func() tea.Msg { return common.StatusMsg{Text: note} }
