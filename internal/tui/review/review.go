@@ -173,7 +173,8 @@ func (r *Model) Presenting() bool { return r.presenter == r.ctx.Author }
 func (r *Model) Presenter() string { return r.presenter }
 
 // Flush keeps a half-typed comment and, for the presenter, ends the
-// presentation so the room is not left following nobody.
+// presentation so the room is not left following nobody: on quit, and on
+// leaving the review.
 func (r *Model) Flush() tea.Cmd {
 	st, id := r.ctx.Store, r.ctx.IncidentID
 	cmds := []tea.Cmd{r.ctx.Write(common.SaveLineCmd(st, id, lineName(r.ctx.Author), r.input.Value()))}
@@ -414,13 +415,7 @@ func (r *Model) key(msg tea.KeyMsg) tea.Cmd {
 	k := r.keys
 	switch {
 	case key.Matches(msg, k.Leave):
-		cmds := []tea.Cmd{r.ctx.Write(common.SaveLineCmd(r.ctx.Store, r.ctx.IncidentID, lineName(r.ctx.Author), r.input.Value()))}
-		if r.Presenting() {
-			r.presenter = ""
-			cmds = append(cmds, r.ctx.Write(common.SaveLineCmd(r.ctx.Store, r.ctx.IncidentID, stateName, "")))
-		}
-		cmds = append(cmds, func() tea.Msg { return common.SwitchScreenMsg{Screen: common.ScreenCockpit} })
-		return tea.Batch(cmds...)
+		return tea.Batch(r.Flush(), func() tea.Msg { return common.SwitchScreenMsg{Screen: common.ScreenCockpit} })
 	case key.Matches(msg, k.Next), key.Matches(msg, k.Prev):
 		if r.presenter != "" && !r.Presenting() {
 			who := incident.CleanLine(r.presenter)
