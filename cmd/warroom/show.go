@@ -23,6 +23,9 @@ func newShowCmd(a *app) *cobra.Command {
 				return err
 			}
 			if asJSON {
+				// The incident as it stands; its operations are for
+				// export --format json, a backup or a teammate's copy.
+				inc.Ops = nil
 				data, err := export.JSON(inc, a.cfg.Policy())
 				if err != nil {
 					return err

@@ -52,6 +52,10 @@ type Doc struct {
 	Updates []DocUpdate      `json:"updates"`
 	Retro   DocRetro         `json:"retro"`
 	Changes []DocChange      `json:"changes"`
+	// Ops are the operations the incident is the fold of (in a backup
+	// or a teammate's copy: export --format json). An import takes their
+	// union with its own; the fields above are then only informational.
+	Ops []incident.Op `json:"ops,omitzero"`
 }
 
 // DocEntry is one timeline entry. Deleted entries are included with
@@ -230,6 +234,7 @@ func NewDoc(inc *incident.Incident, p incident.Policy) Doc {
 		Milestones:    map[string]time.Time{},
 		NextUpdateDue: timePtr(inc.NextUpdateDue),
 		Draft:         inc.Draft,
+		Ops:           inc.Ops,
 		Metrics:       map[string]int64{},
 		Entries:       make([]DocEntry, 0, len(inc.Entries)),
 		Updates:       make([]DocUpdate, 0, len(inc.Updates)),
@@ -378,6 +383,7 @@ func (d Doc) Incident() (*incident.Incident, error) {
 		Created:       d.Created,
 		Updated:       d.Updated,
 		NextUpdateDue: deref(d.NextUpdateDue),
+		Ops:           d.Ops,
 		Draft:         d.Draft,
 		Roles:         map[string]string{},
 		Milestones:    map[incident.Milestone]time.Time{},

@@ -1,6 +1,7 @@
 package incident
 
 import (
+	"cmp"
 	"maps"
 	"slices"
 	"strconv"
@@ -89,10 +90,19 @@ func DeclaredEntry(inc *Incident, author string, recorded time.Time) Entry {
 	}
 }
 
-// entryOrder is the timeline order: by At, ties by the order recorded.
+// entryOrder is the timeline order: by At, ties by the order recorded,
+// which is the clock of the operation that added the entry (the same on
+// every copy), then the uid; an entry from before operations existed falls
+// back on its local number.
 func entryOrder(a, b Entry) int {
 	if c := a.At.Compare(b.At); c != 0 {
 		return c
+	}
+	if c := cmp.Compare(a.Seq, b.Seq); c != 0 {
+		return c
+	}
+	if a.Seq != 0 {
+		return strings.Compare(a.UID, b.UID)
 	}
 	switch {
 	case a.ID < b.ID:

@@ -163,6 +163,9 @@ type Incident struct {
 	// Changes records every edit and deletion: who, when, what before and
 	// after (product.md §1a).
 	Changes []Change `json:"changes,omitzero"`
+	// Ops are the operations the incident is the fold of, when read for
+	// an export or brought in by an import (see ops.go).
+	Ops []Op `json:"-"`
 }
 
 // Change is one recorded edit or deletion.
@@ -268,6 +271,11 @@ type Entry struct {
 	// Key is the idempotency key a script gave (warroom log --id): the
 	// store records a key once per incident, so a retried write is a no-op.
 	Key string `json:"key,omitzero"`
+	// Seq is the clock of the operation that added the entry: entries at
+	// one time are in the order recorded, the same on every copy.
+	Seq uint64 `json:"seq,omitzero"`
+	// Redacted entries had their text removed for good.
+	Redacted bool `json:"redacted,omitzero"`
 }
 
 // SortEntries orders entries by the time they happened, then by id.

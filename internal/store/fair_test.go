@@ -269,7 +269,7 @@ func TestOverlappingReadersLeaveGaps(t *testing.T) {
 		}
 		for i := 0; i < 3000; i++ {
 			e := incident.Entry{At: t0.Add(time.Duration(i) * time.Second), Author: "amara", Kind: incident.KindNote, Text: fmt.Sprintf("entry %d of a long incident", i)}
-			if _, err := appendEntry(b, e); err != nil {
+			if _, err := appendEntry(b, e, t0, false); err != nil {
 				return err
 			}
 		}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"math/rand/v2"
 	"path/filepath"
@@ -137,7 +138,7 @@ func testMigrateSchema1(t *testing.T, open func(string) (*Store, error)) {
 		for _, e := range entries {
 			_, _ = eb.NextSequence()
 			data, _ := json.Marshal(e)
-			key := entryKey(e.At, e.ID)
+			key := legacyEntryKey(e.At, e.ID)
 			if err := eb.Put(key, data); err != nil {
 				return err
 			}
@@ -190,4 +191,12 @@ func testMigrateSchema1(t *testing.T, open func(string) (*Store, error)) {
 	if !got.Milestones[incident.Mitigated].Equal(at(25)) {
 		t.Errorf("mitigated = %v after re-timing its entry; want %v", got.Milestones[incident.Mitigated], at(25))
 	}
+}
+
+// legacyEntryKey is the 16-byte entry key of schemas 1 and 2: time, then id.
+func legacyEntryKey(at time.Time, id int64) []byte {
+	b := make([]byte, 16)
+	binary.BigEndian.PutUint64(b, uint64(at.UnixNano()))
+	binary.BigEndian.PutUint64(b[8:], uint64(id))
+	return b
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,21 +42,32 @@ func (s *Store) CreateIncident(inc *incident.Incident, author string) (*incident
 		if err != nil {
 			return err
 		}
-		if err := putJSON(b, keyRetro, head.Retro); err != nil {
-			return err
-		}
+		sections := head.Retro.Sections
+		head.Retro = incident.Retro{}
+		head.Draft, head.DraftRev, head.DraftBy = "", 0, ""
 		if err := putHead(b, &head); err != nil {
 			return err
 		}
-		decl, err := appendEntry(b, incident.DeclaredEntry(&head, author, head.Created))
-		if err != nil {
+		ops := []incident.Op{incident.CreateOp(head.UID, head.Created, sectionNames(sections))}
+		if inc.Draft != "" {
+			ops = append(ops, incident.Op{Type: incident.OpDraft, Base: incident.Str(""), Value: inc.Draft, At: head.Created})
+		}
+		decl := incident.DeclaredEntry(&head, author, head.Created)
+		decl.UID = NewUID()
+		ops = append(ops, incident.Op{Type: incident.OpEntryAdd, Entry: &decl, At: head.Created})
+		if _, err := commitOps(b, ops, head.Created, author, true); err != nil {
 			return err
 		}
-		if out, err = refold(b, head.Created); err != nil {
+		if decl, _, err = loadEntryByUID(b, decl.UID); err != nil {
 			return err
 		}
-		out.Retro = head.Retro
-		if err := readBack(tx, b, entryKey(decl.At, decl.ID)); err != nil {
+		if out, err = readHead(b); err != nil {
+			return err
+		}
+		if err := getJSON(b, keyRetro, &out.Retro); err != nil {
+			return err
+		}
+		if err := readBack(tx, b, entryKey(decl)); err != nil {
 			return s.unreadable(head.ID, err)
 		}
 		if err := readBackIncidents(tx, root, idKey(head.ID)); err != nil {
@@ -225,6 +237,7 @@ type rawIncident struct {
 	entries     [][]byte
 	updates     [][]byte
 	changes     [][]byte
+	ops         [][]byte
 	total       int
 	cursor      Cursor
 }
@@ -237,7 +250,7 @@ func (s *Store) Snapshot(id int64, tail int) (Snapshot, error) {
 		if err != nil {
 			return err
 		}
-		r = copyIncident(tx, b, tail)
+		r = copyIncident(tx, b, tail, tail < 0)
 		return nil
 	})
 	if err != nil {
@@ -250,13 +263,19 @@ func (s *Store) Snapshot(id int64, tail int) (Snapshot, error) {
 	return Snapshot{Incident: inc, Total: r.total, Partial: tail >= 0 && r.total > len(inc.Entries), Cursor: r.cursor}, nil
 }
 
-func copyIncident(tx *bolt.Tx, b *bolt.Bucket, tail int) rawIncident {
+func copyIncident(tx *bolt.Tx, b *bolt.Bucket, tail int, withOps bool) rawIncident {
 	r := rawIncident{
 		head: bytes.Clone(b.Get(keyHead)), retro: bytes.Clone(b.Get(keyRetro)),
 		total: entryCount(b),
 	}
 	r.cursor = Cursor{Tx: uint64(tx.ID()), LastEntry: int64(b.Bucket(bucketEntries).Sequence())}
 	c := b.Bucket(bucketEntries).Cursor()
+	if ob := b.Bucket(bucketOps); ob != nil && withOps {
+		_ = ob.ForEach(func(_, v []byte) error {
+			r.ops = append(r.ops, bytes.Clone(v))
+			return nil
+		})
+	}
 	if tail < 0 {
 		// The count is the bucket's sequence, read from the file: capped,
 		// so a damaged header costs an error, not an allocation of
@@ -277,6 +296,14 @@ func copyIncident(tx *bolt.Tx, b *bolt.Bucket, tail int) rawIncident {
 	})
 	if cb := b.Bucket(bucketChanges); cb != nil {
 		r.cursor.LastChg = int64(cb.Sequence())
+	}
+	// The change record as the operations make it, in their order: the
+	// same on every copy (schema 2 kept only the log).
+	cb := b.Bucket(bucketOpChanges)
+	if cb == nil {
+		cb = b.Bucket(bucketChanges)
+	}
+	if cb != nil {
 		_ = cb.ForEach(func(_, v []byte) error {
 			r.changes = append(r.changes, bytes.Clone(v))
 			return nil
@@ -299,6 +326,14 @@ func (r rawIncident) decode() (*incident.Incident, error) {
 	}
 	if inc.Updates, err = decodeUpdates(r.updates); err != nil {
 		return nil, err
+	}
+	if len(r.ops) > 0 {
+		inc.Ops = make([]incident.Op, len(r.ops))
+		for i, v := range r.ops {
+			if err := jsonUnmarshal(v, &inc.Ops[i]); err != nil {
+				return nil, fmt.Errorf("an operation is damaged (%v); run warroom check: %w", err, ErrCorrupt)
+			}
+		}
 	}
 	inc.Changes, err = decodeChanges(r.changes)
 	return inc, err
@@ -333,6 +368,7 @@ func decodeUpdates(raw [][]byte) ([]incident.Update, error) {
 		}
 		out = append(out, u)
 	}
+	sortUpdates(out)
 	return out, nil
 }
 
@@ -440,7 +476,7 @@ func entryCount(b *bolt.Bucket) int {
 // readIncident reads a whole incident from its bucket inside a
 // transaction; the import and the check use it, which need it there.
 func readIncident(tx *bolt.Tx, b *bolt.Bucket) (*incident.Incident, error) {
-	return copyIncident(tx, b, -1).decode()
+	return copyIncident(tx, b, -1, true).decode()
 }
 
 func decodeEntry(v []byte, e *incident.Entry) error {
@@ -456,27 +492,71 @@ func readUpdates(ub *bolt.Bucket) ([]incident.Update, error) {
 	return decodeUpdates(raw)
 }
 
-// appendEntry stores e under a new id and returns it as stored. An entry
-// that sets a field is also copied to the fold bucket.
-func appendEntry(b *bolt.Bucket, e incident.Entry) (incident.Entry, error) {
-	eb := b.Bucket(bucketEntries)
-	seq, err := eb.NextSequence()
+// sortUpdates puts updates in the order every copy agrees on: by the time
+// they were published, then by uid.
+func sortUpdates(us []incident.Update) {
+	slices.SortStableFunc(us, func(a, b incident.Update) int {
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		return strings.Compare(a.UID, b.UID)
+	})
+}
+
+// appendEntry records e as an operation (entry.add) and returns it as
+// stored, with its local id. The head is folded by the caller (foldHead
+// false) or here.
+func appendEntry(b *bolt.Bucket, e incident.Entry, now time.Time, foldHead bool) (incident.Entry, error) {
+	out, err := appendEntries(b, []incident.Entry{e}, now, foldHead)
 	if err != nil {
 		return e, err
 	}
-	e.ID = int64(seq)
-	if e.UID == "" {
-		e.UID = NewUID()
-	}
-	if err := putEntry(b, e, nil); err != nil {
-		return e, err
-	}
-	if e.Key != "" {
-		if err := recordKey(b, e.Key, e.ID); err != nil {
-			return e, err
+	return out[0], nil
+}
+
+// appendEntries records several entries, in order, in one go.
+func appendEntries(b *bolt.Bucket, es []incident.Entry, now time.Time, foldHead bool) ([]incident.Entry, error) {
+	ops := make([]incident.Op, len(es))
+	for i, e := range es {
+		if e.UID == "" {
+			e.UID = NewUID()
 		}
+		e.ID, e.Seq, e.Deleted, e.EditedAt, e.EditedBy = 0, 0, false, time.Time{}, ""
+		at := e.RecordedAt
+		if at.IsZero() {
+			at = now
+		}
+		ops[i] = incident.Op{Type: incident.OpEntryAdd, Entry: &e, At: at, Author: e.Author}
 	}
-	return e, nil
+	if _, err := commitOps(b, ops, now, "", foldHead); err != nil {
+		return nil, err
+	}
+	out := make([]incident.Entry, len(es))
+	for i, o := range ops {
+		e, _, err := loadEntryByUID(b, o.Entry.UID)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = e
+	}
+	return out, nil
+}
+
+// loadEntryByUID reads an entry by its uid.
+func loadEntryByUID(b *bolt.Bucket, uid string) (incident.Entry, []byte, error) {
+	v := b.Bucket(bucketEntryUIDs).Get([]byte(uid))
+	if len(v) != 8 {
+		return incident.Entry{}, nil, fmt.Errorf("entry %s is not recorded: %w", uid, ErrNotFound)
+	}
+	return loadEntry(b, 0, int64(binary.BigEndian.Uint64(v)))
+}
+
+func sectionNames(ss []incident.Section) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = s.Title
+	}
+	return out
 }
 
 // bucketKeys maps an idempotency key (warroom log --id) to the entry that
@@ -519,7 +599,7 @@ func putEntry(b *bolt.Bucket, e incident.Entry, oldKey []byte) error {
 	// Times are stored in UTC (product.md §1a) and shown in the one zone
 	// the screen or export names.
 	e.At, e.RecordedAt, e.EditedAt = utc(e.At), utc(e.RecordedAt), utc(e.EditedAt)
-	key := entryKey(e.At, e.ID)
+	key := entryKey(e)
 	if oldKey != nil && !bytes.Equal(oldKey, key) {
 		if err := eb.Delete(oldKey); err != nil {
 			return err
@@ -583,15 +663,14 @@ func (s *Store) AppendEntry(id int64, e incident.Entry) (incident.Entry, error) 
 				return errNoChanges
 			}
 		}
-		if e, err = appendEntry(b, e); err != nil {
+		now := e.RecordedAt
+		if now.IsZero() {
+			now = time.Now()
+		}
+		if e, err = appendEntry(b, e, now, true); err != nil {
 			return err
 		}
-		if e.Set.Folds() {
-			if _, err = refold(b, e.RecordedAt); err != nil {
-				return err
-			}
-		}
-		if err := readBack(tx, b, entryKey(e.At, e.ID)); err != nil {
+		if err := readBack(tx, b, entryKey(e)); err != nil {
 			return s.unreadable(id, err)
 		}
 		return nil
@@ -694,26 +773,26 @@ func applyOne(b *bolt.Bucket, id int64, inc *incident.Incident, c incident.Captu
 	}
 	out.Result = res
 	if res.Draft != nil {
-		if err := writeDraft(b, inc, before.Draft, *res.Draft, author, now); err != nil {
+		if _, err := commitOps(b, []incident.Op{{Type: incident.OpDraft, Base: incident.Str(before.Draft), Value: *res.Draft}}, now, author, false); err != nil {
 			return nil, err
 		}
 	}
 	if res.Update != nil {
-		ub := b.Bucket(bucketUpdates)
-		seq, err := ub.NextSequence()
+		u := *out.Update
+		u.UID = NewUID()
+		u.At = utc(u.At)
+		u.ID = 0
+		if _, err := commitOps(b, []incident.Op{{Type: incident.OpPublish, Update: &u, Base: incident.Str(draftNow(b, before.Draft))}}, now, author, false); err != nil {
+			return nil, err
+		}
+		stored, err := updateByUID(b, u.UID)
 		if err != nil {
 			return nil, err
 		}
-		out.Update.ID = int64(seq)
-		out.Update.UID = NewUID()
-		out.Update.At = utc(out.Update.At)
-		if err := putJSON(ub, idKey(out.Update.ID), out.Update); err != nil {
-			return nil, err
-		}
-		// Publishing empties the draft for the next update.
-		if err := writeDraft(b, inc, before.Draft, "", author, now); err != nil {
-			return nil, err
-		}
+		*out.Update = stored
+	}
+	if h, err := readHead(b); err == nil {
+		inc.Draft, inc.DraftRev, inc.DraftBy = h.Draft, h.DraftRev, h.DraftBy
 	}
 	var written [][]byte
 	for _, mv := range res.Moves {
@@ -721,13 +800,17 @@ func applyOne(b *bolt.Bucket, id int64, inc *incident.Incident, c incident.Captu
 		if err != nil {
 			return nil, err
 		}
-		written = append(written, entryKey(moved.At, moved.ID))
+		written = append(written, entryKey(moved))
 	}
-	for i, e := range res.Entries {
-		if out.Entries[i], err = appendEntry(b, e); err != nil {
+	if len(res.Entries) > 0 {
+		stored, err := appendEntries(b, res.Entries, now, false)
+		if err != nil {
 			return nil, err
 		}
-		written = append(written, entryKey(out.Entries[i].At, out.Entries[i].ID))
+		for i, e := range stored {
+			out.Entries[i] = e
+			written = append(written, entryKey(e))
+		}
 	}
 	// Setting a milestone again moves its entry and adds none; the
 	// key then names the moved entry, so a retry does not move it twice.
@@ -742,23 +825,26 @@ func applyOne(b *bolt.Bucket, id int64, inc *incident.Incident, c incident.Captu
 	return written, nil
 }
 
-// writeDraft stores the public draft with the next revision and records
-// the change, unless the text is unchanged.
-func writeDraft(b *bolt.Bucket, inc *incident.Incident, before, text, author string, now time.Time) error {
-	head, err := readHead(b)
+// draftNow is the draft as stored, or fallback when the head is unreadable.
+func draftNow(b *bolt.Bucket, fallback string) string {
+	if h, err := readHead(b); err == nil {
+		return h.Draft
+	}
+	return fallback
+}
+
+// updateByUID reads a public update by its uid.
+func updateByUID(b *bolt.Bucket, uid string) (incident.Update, error) {
+	us, err := readUpdates(b.Bucket(bucketUpdates))
 	if err != nil {
-		return err
+		return incident.Update{}, err
 	}
-	if head.Draft == text {
-		return nil
+	for _, u := range us {
+		if u.UID == uid {
+			return u, nil
+		}
 	}
-	if err := recordChange(b, incident.Change{At: now, Author: author, Target: "draft", Before: head.Draft, After: text}, 0); err != nil {
-		return err
-	}
-	head.Draft, head.DraftBy = text, author
-	head.DraftRev++
-	inc.Draft, inc.DraftRev, inc.DraftBy = head.Draft, head.DraftRev, head.DraftBy
-	return putHead(b, head)
+	return incident.Update{}, fmt.Errorf("update %s is not recorded: %w", uid, ErrNotFound)
 }
 
 // Edit is one change to a text that several people edit (the public draft,
@@ -798,19 +884,25 @@ func (s *Store) SetDraft(id int64, ed Edit, author string, now time.Time) (Merge
 		if err != nil {
 			return err
 		}
-		text := ed.Text
-		if head.DraftRev != ed.BaseRev && head.Draft != ed.Base {
-			m := incident.Merge3(ed.Base, ed.Text, head.Draft)
-			text, out.Merged, out.Conflict, out.By = m.Text, true, m.Conflict, head.DraftBy
+		base := ed.Base
+		if head.DraftRev == ed.BaseRev {
+			base = head.Draft
+		}
+		text, conflict := incident.MergeText(base, ed.Text, head.Draft)
+		if head.Draft != base {
+			out.Merged, out.Conflict, out.By = true, conflict, head.DraftBy
 		}
 		out.Text, out.Rev = text, head.DraftRev
 		if head.Draft == text {
 			return errNoChanges
 		}
-		if err := writeDraft(b, head, head.Draft, text, author, now); err != nil {
+		if _, err := commitOps(b, []incident.Op{{Type: incident.OpDraft, Base: incident.Str(base), Value: ed.Text}}, now, author, true); err != nil {
 			return err
 		}
-		out.Rev = head.DraftRev
+		if head, err = readHead(b); err != nil {
+			return err
+		}
+		out.Text, out.Rev = head.Draft, head.DraftRev
 		return nil
 	})
 	return out, err
@@ -833,7 +925,7 @@ func (s *Store) EditEntry(id, entryID int64, now time.Time, author string, fn fu
 		if _, err = refold(b, now); err != nil {
 			return err
 		}
-		if err := readBack(tx, b, entryKey(out.At, out.ID)); err != nil {
+		if err := readBack(tx, b, entryKey(out)); err != nil {
 			return s.unreadable(id, err)
 		}
 		return nil
@@ -853,7 +945,7 @@ func loadEntry(b *bolt.Bucket, id, entryID int64) (incident.Entry, []byte, error
 }
 
 func editEntry(b *bolt.Bucket, id, entryID int64, now time.Time, author string, fn func(e *incident.Entry) error) (incident.Entry, error) {
-	e, key, err := loadEntry(b, id, entryID)
+	e, _, err := loadEntry(b, id, entryID)
 	if err != nil {
 		return e, err
 	}
@@ -864,30 +956,26 @@ func editEntry(b *bolt.Bucket, id, entryID int64, now time.Time, author string, 
 	if err := fn(&e); err != nil {
 		return e, err
 	}
-	if e.At.Equal(before.At) && e.Text == before.Text && e.Starred == before.Starred {
+	var ops []incident.Op
+	if !e.At.Equal(before.At) {
+		ops = append(ops, incident.Op{Type: incident.OpEntrySet, Target: e.UID, Field: "at", Value: e.At.UTC().Format(time.RFC3339Nano)})
+	}
+	if e.Text != before.Text {
+		ops = append(ops, incident.Op{Type: incident.OpEntrySet, Target: e.UID, Field: "text", Base: incident.Str(before.Text), Value: e.Text})
+	}
+	if e.Starred != before.Starred {
+		ops = append(ops, incident.Op{Type: incident.OpEntrySet, Target: e.UID, Field: "star", Value: strconv.FormatBool(e.Starred)})
+	}
+	if len(ops) == 0 {
 		return e, nil
 	}
-	e.EditedAt, e.EditedBy = now, author
-	if err := putEntry(b, e, key); err != nil {
+	if _, err := commitOps(b, ops, now, author, false); err != nil {
 		return e, err
 	}
-	return e, recordChange(b, incident.Change{
-		At: now, Author: author, Target: fmt.Sprintf("entry #%d", e.ID),
-		Before: describeEntry(before), After: describeEntry(e),
-	}, e.ID)
+	e, _, err = loadEntryByUID(b, e.UID)
+	return e, err
 }
 
-// describeEntry is an entry as a change record shows it.
-func describeEntry(e incident.Entry) string {
-	s := e.At.UTC().Format(time.RFC3339) + " " + e.Text
-	if e.Starred {
-		s = "★ " + s
-	}
-	if e.Deleted {
-		s = "(deleted) " + s
-	}
-	return s
-}
 
 // DeleteEntry marks an entry deleted and records the deletion on the
 // timeline and in the change record, so nothing disappears silently; an
@@ -919,32 +1007,25 @@ func (s *Store) DeleteEntry(id, entryID int64, now time.Time, author string) (in
 // transaction: the entry, its change record, the timeline entry that tells
 // of it, the fold and the read-back. It returns that timeline entry.
 func (s *Store) setDeleted(tx *bolt.Tx, b *bolt.Bucket, id int64, e incident.Entry, key []byte, deleted bool, now time.Time, author string) (incident.Entry, error) {
-	change := incident.Change{At: now, Author: author, Target: fmt.Sprintf("entry #%d", e.ID)}
-	verb, field := "Deleted", incident.FieldDelete
-	if deleted {
-		change.Before = describeEntry(e)
-	} else {
-		verb, field = "Restored", incident.FieldRestore
-	}
-	e.Deleted, e.EditedAt, e.EditedBy = deleted, now, author
+	typ := incident.OpEntryDelete
 	if !deleted {
-		change.After = describeEntry(e)
+		typ = incident.OpEntryRestore
 	}
-	if err := putEntry(b, e, key); err != nil {
-		return incident.Entry{}, err
-	}
-	if err := recordChange(b, change, e.ID); err != nil {
-		return incident.Entry{}, err
-	}
-	text := fmt.Sprintf("%s entry #%d from %s: %s", verb, e.ID, e.At.Format("15:04"), e.Text)
-	told, err := appendEntry(b, incident.Entry{At: now, RecordedAt: now, Author: author, Kind: incident.KindSystem, Text: text, Ref: e.ID, Set: incident.Setting{Field: field}})
+	ops, err := commitOps(b, []incident.Op{{Type: typ, Target: e.UID}}, now, author, true)
 	if err != nil {
 		return incident.Entry{}, err
 	}
-	if _, err = refold(b, now); err != nil {
+	// The fold tells of it on the timeline, as an entry named by the
+	// operation.
+	told, _, err := loadEntryByUID(b, ops[0].ID)
+	if err != nil {
 		return incident.Entry{}, err
 	}
-	if err := readBack(tx, b, key, entryKey(told.At, told.ID)); err != nil {
+	e, key, err = loadEntryByUID(b, e.UID)
+	if err != nil {
+		return incident.Entry{}, err
+	}
+	if err := readBack(tx, b, key, entryKey(told)); err != nil {
 		return incident.Entry{}, s.unreadable(id, err)
 	}
 	return told, nil
@@ -974,9 +1055,8 @@ func (s *Store) RestoreEntry(id, entryID int64, now time.Time, author string) (i
 		if _, err := s.setDeleted(tx, b, id, e, key, false, now, author); err != nil {
 			return err
 		}
-		e.Deleted, e.EditedAt, e.EditedBy = false, now, author
-		out = e
-		return nil
+		out, _, err = loadEntryByUID(b, e.UID)
+		return err
 	})
 	return out, err
 }
@@ -1025,17 +1105,23 @@ func (s *Store) UpdateDeclaration(id int64, now time.Time, author string, fn fun
 		if err := fn(&d); err != nil {
 			return err
 		}
-		e.Set.Declared = &d
-		e.EditedAt, e.EditedBy = now, author
-		if err := putEntry(b, e, key); err != nil {
+		var ops []incident.Op
+		for _, f := range []struct{ field, was, now string }{
+			{"decl.title", before.Title, d.Title},
+			{"decl.war_room", before.WarRoom, d.WarRoom},
+			{"decl.public_channel", before.PublicChannel, d.PublicChannel},
+		} {
+			if f.was != f.now {
+				ops = append(ops, incident.Op{Type: incident.OpEntrySet, Target: e.UID, Field: f.field, Base: incident.Str(f.was), Value: f.now})
+			}
+		}
+		if len(ops) == 0 {
+			return errNoChanges
+		}
+		if _, err := commitOps(b, ops, now, author, true); err != nil {
 			return err
 		}
-		if err := recordChange(b, incident.Change{At: now, Author: author, Target: "declaration",
-			Before: fmt.Sprintf("%q war room %q public %q", before.Title, before.WarRoom, before.PublicChannel),
-			After:  fmt.Sprintf("%q war room %q public %q", d.Title, d.WarRoom, d.PublicChannel)}, e.ID); err != nil {
-			return err
-		}
-		if _, err = refold(b, now); err != nil {
+		if _, key, err = loadEntryByUID(b, e.UID); err != nil {
 			return err
 		}
 		if err := readBack(tx, b, key); err != nil {
@@ -1059,78 +1145,31 @@ func (s *Store) UpdateRetro(id int64, author string, now time.Time, fn func(r *i
 		if err := getJSON(b, keyRetro, &r); err != nil {
 			return err
 		}
-		beforeWhys, beforeActions := describeWhys(r.Whys), describeActions(r.Actions)
-		beforeFactors, beforeReview := describeFactors(r.Factors), describeReview(r.Review)
-		beforeStatus := r.Status
+		before := cloneRetro(r)
 		if err := fn(&r); err != nil {
 			return err
 		}
-		for _, c := range []incident.Change{
-			{Target: "five whys", Before: beforeWhys, After: describeWhys(r.Whys)},
-			{Target: "actions", Before: beforeActions, After: describeActions(r.Actions)},
-			{Target: "contributing factors", Before: beforeFactors, After: describeFactors(r.Factors)},
-			{Target: "review", Before: beforeReview, After: describeReview(r.Review)},
-			{Target: "retro status", Before: string(beforeStatus), After: string(r.Status)},
-		} {
-			if c.Before != c.After && !(c.Target == "retro status" && c.Before == "") {
-				c.At, c.Author = now, author
-				if err := recordChange(b, c, 0); err != nil {
-					return err
-				}
-			}
+		incident.FillRetroUIDs(&r, NewUID)
+		ops := incident.RetroOps(before, r)
+		if len(ops) == 0 {
+			out = before
+			return errNoChanges
 		}
-		out = r
-		return putJSON(b, keyRetro, &r)
+		if _, err := commitOps(b, ops, now, author, true); err != nil {
+			return err
+		}
+		return getJSON(b, keyRetro, &out)
 	})
 	return out, err
 }
 
-func describeWhys(ws []incident.Why) string {
-	var b strings.Builder
-	for i, w := range ws {
-		root := ""
-		if w.RootCause {
-			root = " (root cause)"
-		}
-		fmt.Fprintf(&b, "%d. %s → %s%s\n", i+1, w.Why, w.Because, root)
-	}
-	return b.String()
-}
-
-func describeFactors(fs []incident.Factor) string {
-	var b strings.Builder
-	for i, f := range fs {
-		lucky := ""
-		if f.Lucky {
-			lucky = " (lucky)"
-		}
-		fmt.Fprintf(&b, "%d. %s%s, %d linked entries\n", i+1, f.Cause, lucky, len(f.Evidence))
-	}
-	return b.String()
-}
-
-func describeReview(cs []incident.ReviewComment) string {
-	var b strings.Builder
-	for _, c := range cs {
-		fmt.Fprintf(&b, "%s on %s: %s\n", c.Author, c.Section, c.Text)
-	}
-	return b.String()
-}
-
-func describeActions(as []incident.Action) string {
-	var b strings.Builder
-	for _, a := range as {
-		done := " "
-		if a.Done {
-			done = "x"
-		}
-		due := ""
-		if !a.Due.IsZero() {
-			due = " due " + a.Due.UTC().Format(time.RFC3339)
-		}
-		fmt.Fprintf(&b, "[%s] %s (%s, %s%s)\n", done, a.Title, a.Kind, a.Owner, due)
-	}
-	return b.String()
+// cloneRetro is a deep enough copy of r for RetroOps to compare with what
+// fn made of it.
+func cloneRetro(r incident.Retro) incident.Retro {
+	data, _ := json.Marshal(r)
+	var out incident.Retro
+	_ = json.Unmarshal(data, &out)
+	return out
 }
 
 // SetSectionText saves a retro section's text as typed. An edit made on a
@@ -1150,35 +1189,40 @@ func (s *Store) SetSectionText(id int64, title string, ed Edit, author string, n
 		if err := getJSON(b, keyRetro, &r); err != nil {
 			return err
 		}
-		incident.EnsureSections(&r, sections)
 		cur := ""
 		var rev int64
 		by := ""
 		if sec := r.Section(title); sec != nil {
 			cur, rev, by = sec.Text, sec.Rev, sec.EditedBy
 		}
-		text := ed.Text
-		if rev != ed.BaseRev && cur != ed.Base {
-			m := incident.Merge3(ed.Base, ed.Text, cur)
-			text, out.Merged, out.Conflict, out.By = m.Text, true, m.Conflict, by
+		base := ed.Base
+		if rev == ed.BaseRev {
+			base = cur
+		}
+		text, conflict := incident.MergeText(base, ed.Text, cur)
+		if cur != base {
+			out.Merged, out.Conflict, out.By = true, conflict, by
 		}
 		out.Text, out.Rev = text, rev
 		retro = r
 		if cur == text {
 			return errNoChanges
 		}
-		if _, err := incident.SetSectionText(&r, title, text, author, now); err != nil {
+		if len(text) > incident.MaxTextBytes {
+			return fmt.Errorf("the %s section is over the %d KB limit; shorten it or link to a document", title, incident.MaxTextBytes>>10)
+		}
+		ops := []incident.Op{{Type: incident.OpSection, Target: title, Base: incident.Str(base), Value: ed.Text}}
+		if _, err := commitOps(b, ops, now, author, true); err != nil {
 			return err
 		}
-		sec := r.Section(title)
-		sec.Rev = rev + 1
-		sec.EditedBy = author
-		out.Rev = sec.Rev
-		if err := recordChange(b, incident.Change{At: now, Author: author, Target: "retro section " + title, Before: cur, After: text}, 0); err != nil {
+		if err := getJSON(b, keyRetro, &retro); err != nil {
 			return err
 		}
-		retro = r
-		return putJSON(b, keyRetro, &r)
+		incident.EnsureSections(&retro, sections)
+		if sec := retro.Section(title); sec != nil {
+			out.Text, out.Rev = sec.Text, sec.Rev
+		}
+		return nil
 	})
 	return out, retro, err
 }
@@ -1199,8 +1243,19 @@ func (s *Store) SetDelivery(id, updateID int64, d []incident.Delivery) error {
 		if err := jsonUnmarshal(data, &u); err != nil {
 			return fmt.Errorf("a public update is damaged (%v): %w", err, ErrCorrupt)
 		}
-		u.Delivery = d
-		return putJSON(ub, idKey(updateID), &u)
+		for i := range d {
+			d[i].At = utc(d[i].At)
+		}
+		v, err := json.Marshal(d)
+		if err != nil {
+			return err
+		}
+		old, _ := json.Marshal(u.Delivery)
+		if string(old) == string(v) {
+			return errNoChanges
+		}
+		_, err = commitOps(b, []incident.Op{{Type: incident.OpDelivery, Target: u.UID, Value: string(v), Author: "warroom"}}, time.Now(), "warroom", true)
+		return err
 	})
 }
 
@@ -1396,19 +1451,23 @@ func (s *Store) SetPerspective(id int64, title, author, text string, now time.Ti
 		if err := getJSON(b, keyRetro, &r); err != nil {
 			return err
 		}
-		incident.EnsureSections(&r, sections)
 		before, err := incident.SetPerspective(&r, title, author, text, now)
 		if err != nil {
 			return err
 		}
 		out = r
 		if before == text {
+			incident.EnsureSections(&out, sections)
 			return errNoChanges
 		}
-		if err := recordChange(b, incident.Change{At: now, Author: author, Target: "perspective of " + author + " in " + title, Before: before, After: text}, 0); err != nil {
+		if _, err := commitOps(b, []incident.Op{{Type: incident.OpPerspective, Target: title, Value: text}}, now, author, true); err != nil {
 			return err
 		}
-		return putJSON(b, keyRetro, &r)
+		if err := getJSON(b, keyRetro, &out); err != nil {
+			return err
+		}
+		incident.EnsureSections(&out, sections)
+		return nil
 	})
 	return out, err
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"time"
 
@@ -18,7 +19,7 @@ var (
 )
 
 // incidentBuckets are the buckets inside every incident's bucket.
-var incidentBuckets = [][]byte{bucketEntries, bucketEntryIDs, bucketUpdates, bucketUI, bucketFold, bucketChanges}
+var incidentBuckets = [][]byte{bucketEntries, bucketEntryIDs, bucketUpdates, bucketUI, bucketFold, bucketChanges, bucketOps, bucketStreams, bucketEntryUIDs, bucketOpChanges}
 
 // migrations[i] moves the schema from version i to i+1. They run in order in
 // one transaction, so a database is never left half migrated.
@@ -37,6 +38,11 @@ var migrations = []func(tx *bolt.Tx) error{
 	// warroom wrote for it), a declaration carries what no entry says, and
 	// the head is then the fold. No entry is removed or re-keyed.
 	migrateTimelineIsTheRecord,
+	// 2 → 3: operations are the record. Each incident is described as
+	// operations (incident.LegacyOps, the same on every laptop for the same
+	// content) and its view folded again from them; entries and updates
+	// keep their local numbers.
+	migrateOperations,
 }
 
 func migrate(tx *bolt.Tx, from uint64) error {
@@ -88,7 +94,15 @@ func backfillIncident(b *bolt.Bucket, inc *incident.Incident, author string) err
 	incident.Backfill(inc, author)
 	for _, e := range inc.Entries {
 		if e.ID == 0 {
-			if _, err := appendEntry(b, e); err != nil {
+			seq, err := b.Bucket(bucketEntries).NextSequence()
+			if err != nil {
+				return err
+			}
+			e.ID = int64(seq)
+			if e.UID == "" {
+				e.UID = NewUID()
+			}
+			if err := putEntry(b, e, nil); err != nil {
 				return err
 			}
 			continue
@@ -98,7 +112,7 @@ func backfillIncident(b *bolt.Bucket, inc *incident.Incident, author string) err
 		}
 		key := b.Bucket(bucketEntryIDs).Get(idKey(e.ID))
 		if key == nil {
-			key = entryKey(e.At, e.ID)
+			key = entryKey(e)
 		}
 		if err := putEntry(b, e, bytes.Clone(key)); err != nil {
 			return err
@@ -113,4 +127,97 @@ func settingEqual(a, b incident.Setting) bool {
 		return false
 	}
 	return (a.Declared == nil) == (b.Declared == nil)
+}
+
+func migrateOperations(tx *bolt.Tx) error {
+	root := tx.Bucket(bucketIncidents)
+	if root == nil {
+		return nil
+	}
+	var ids [][]byte
+	_ = root.ForEachBucket(func(k []byte) error { ids = append(ids, bytes.Clone(k)); return nil })
+	for _, k := range ids {
+		b := root.Bucket(k)
+		if err := operationsOf(tx, b); err != nil {
+			return fmt.Errorf("INC-%d: %w", int64(binary.BigEndian.Uint64(k)), err)
+		}
+	}
+	return nil
+}
+
+// operationsOf turns one incident of schema 2 into operations.
+func operationsOf(tx *bolt.Tx, b *bolt.Bucket) error {
+	inc, err := readIncident(tx, b)
+	if err != nil {
+		return err
+	}
+	for i := range inc.Entries {
+		if inc.Entries[i].UID == "" {
+			inc.Entries[i].UID = NewUID()
+		}
+	}
+	for i := range inc.Updates {
+		if inc.Updates[i].UID == "" {
+			inc.Updates[i].UID = NewUID()
+		}
+	}
+	if inc.UID == "" {
+		inc.UID = NewUID()
+		h, err := readHead(b)
+		if err != nil {
+			return err
+		}
+		h.UID = inc.UID
+		if err := putHead(b, h); err != nil {
+			return err
+		}
+	}
+	for _, name := range opBuckets {
+		if _, err := b.CreateBucketIfNotExists(name); err != nil {
+			return err
+		}
+	}
+	ub := b.Bucket(bucketEntryUIDs)
+	for _, e := range inc.Entries {
+		if err := ub.Put([]byte(e.UID), idKey(e.ID)); err != nil {
+			return err
+		}
+	}
+	for _, u := range inc.Updates {
+		if err := ub.Put([]byte("u:"+u.UID), idKey(u.ID)); err != nil {
+			return err
+		}
+	}
+	// The view is folded again from the operations: clear it, keeping
+	// the buckets' sequences (the next local numbers).
+	for _, name := range [][]byte{bucketEntries, bucketEntryIDs, bucketFold, bucketUpdates} {
+		if err := clearBucket(b.Bucket(name)); err != nil {
+			return err
+		}
+	}
+	ops := incident.LegacyOps(inc)
+	if _, err := unionOps(b, ops, time.Time{}); err != nil {
+		return err
+	}
+	return rebuildView(b, time.Time{})
+}
+
+// clearBucket deletes every key of b, keeping its sequence.
+func clearBucket(b *bolt.Bucket) error {
+	if b == nil {
+		return nil
+	}
+	var keys [][]byte
+	_ = b.ForEach(func(k, v []byte) error {
+		if v != nil {
+			keys = append(keys, bytes.Clone(k))
+		}
+		return nil
+	})
+	for _, k := range keys {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -134,6 +134,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/warroom-cli/warroom/internal/incident"
 	bolterrors "go.etcd.io/bbolt/errors"
 )
 
@@ -164,7 +166,7 @@ const (
 )
 
 // SchemaVersion is the layout this code reads and writes.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 var (
 	bucketMeta      = []byte("meta")
@@ -568,16 +570,18 @@ func u64(v uint64) []byte {
 
 func idKey(id int64) []byte { return u64(uint64(id)) }
 
-// entryKey orders entries by when they happened, then by id. Times before
-// 1970 are clamped; nobody backdates that far.
-func entryKey(at time.Time, id int64) []byte {
-	b := make([]byte, 16)
-	ns := at.UnixNano()
+// entryKey orders entries by when they happened, then by the clock of the
+// operation that added them (the same on every copy), then by id. Times
+// before 1970 are clamped; nobody backdates that far.
+func entryKey(e incident.Entry) []byte {
+	b := make([]byte, 24)
+	ns := e.At.UnixNano()
 	if ns < 0 {
 		ns = 0
 	}
 	binary.BigEndian.PutUint64(b, uint64(ns))
-	binary.BigEndian.PutUint64(b[8:], uint64(id))
+	binary.BigEndian.PutUint64(b[8:], e.Seq)
+	binary.BigEndian.PutUint64(b[16:], uint64(e.ID))
 	return b
 }
 

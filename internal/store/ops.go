@@ -1,0 +1,495 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+)
+
+// Operations are the record (schema 3; see incident/ops.go). Each incident
+// keeps every operation it ever saw in its ops bucket, keyed in fold order,
+// with an index by stream so that one entry, or the draft, updates and
+// retro, can be folded again from its own few operations. Everything else
+// in the incident's bucket (entries, updates, retro, head, changes) is the
+// fold of those operations, rewritten stream by stream in the same
+// transaction as the operations that change it: the view a screen reads
+// at once, never a second source of truth. `warroom check` verifies that.
+//
+//	incidents/<id>/ops/<clock><opid>            operation JSON, in fold order
+//	incidents/<id>/streams/<stream>\x00<clock><opid>   index: the ops of one stream
+//	incidents/<id>/entry_uids/<uid>             entry uid -> local entry id
+//	incidents/<id>/opchanges/<clock><opid>      the change record each op made (show --json)
+var (
+	bucketOps       = []byte("ops")
+	bucketStreams   = []byte("streams")
+	bucketEntryUIDs = []byte("entry_uids")
+	bucketOpChanges = []byte("opchanges")
+)
+
+// opBuckets are the incident buckets schema 3 added.
+var opBuckets = [][]byte{bucketOps, bucketStreams, bucketEntryUIDs, bucketOpChanges}
+
+func opKey(o incident.Op) []byte {
+	k := make([]byte, 8, 8+len(o.ID))
+	binary.BigEndian.PutUint64(k, o.Clock)
+	return append(k, o.ID...)
+}
+
+func streamKey(stream string, o incident.Op) []byte {
+	k := append([]byte(stream), 0)
+	return append(k, opKey(o)...)
+}
+
+// lastClock is the greatest clock of the incident's operations.
+func lastClock(b *bolt.Bucket) uint64 {
+	ob := b.Bucket(bucketOps)
+	if ob == nil {
+		return 0
+	}
+	k, _ := ob.Cursor().Last()
+	if len(k) < 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(k)
+}
+
+// nextClock is a hybrid logical clock: after every clock seen, and the
+// wall time in milliseconds when that is later, so that concurrent
+// operations are ordered about as they happened, the same way everywhere.
+func nextClock(last uint64, now time.Time) uint64 {
+	c := last + 1
+	if ms := now.UnixMilli(); ms > 0 && uint64(ms) > c {
+		c = uint64(ms)
+	}
+	return c
+}
+
+// putOp stores one operation and its stream index entry.
+func putOp(b *bolt.Bucket, o incident.Op) error {
+	if o.Entry != nil {
+		e := *o.Entry
+		e.At, e.RecordedAt = utc(e.At), utc(e.RecordedAt)
+		o.Entry = &e
+	}
+	o.At = utc(o.At)
+	if err := putJSON(b.Bucket(bucketOps), opKey(o), o); err != nil {
+		return err
+	}
+	return b.Bucket(bucketStreams).Put(streamKey(o.Stream(), o), nil)
+}
+
+// streamOps reads the operations of one stream, in fold order.
+func streamOps(b *bolt.Bucket, stream string) ([]incident.Op, error) {
+	prefix := append([]byte(stream), 0)
+	ob := b.Bucket(bucketOps)
+	var out []incident.Op
+	c := b.Bucket(bucketStreams).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		var o incident.Op
+		if err := getJSON(ob, k[len(prefix):], &o); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// allOps reads every operation of an incident, in fold order.
+func allOps(b *bolt.Bucket) ([]incident.Op, error) {
+	var out []incident.Op
+	ob := b.Bucket(bucketOps)
+	if ob == nil {
+		return nil, nil
+	}
+	err := ob.ForEach(func(_, v []byte) error {
+		var o incident.Op
+		if err := jsonUnmarshal(v, &o); err != nil {
+			return fmt.Errorf("an operation is damaged (%v); run warroom check: %w", err, ErrCorrupt)
+		}
+		out = append(out, o)
+		return nil
+	})
+	return out, err
+}
+
+// entryIDOf returns the local number of an entry uid, giving the next one
+// to a uid this database has not seen.
+func entryIDOf(b *bolt.Bucket) func(uid string) int64 {
+	return func(uid string) int64 {
+		ub := b.Bucket(bucketEntryUIDs)
+		if v := ub.Get([]byte(uid)); len(v) == 8 {
+			return int64(binary.BigEndian.Uint64(v))
+		}
+		seq, err := b.Bucket(bucketEntries).NextSequence()
+		if err != nil {
+			return 0
+		}
+		_ = ub.Put([]byte(uid), idKey(int64(seq)))
+		return int64(seq)
+	}
+}
+
+// updateIDOf returns the local number of a public update's uid, giving the
+// next one to a uid this database has not seen.
+func updateIDOf(b *bolt.Bucket, uid string) int64 {
+	ub := b.Bucket(bucketEntryUIDs)
+	key := []byte("u:" + uid)
+	if v := ub.Get(key); len(v) == 8 {
+		return int64(binary.BigEndian.Uint64(v))
+	}
+	seq, err := b.Bucket(bucketUpdates).NextSequence()
+	if err != nil {
+		return 0
+	}
+	_ = ub.Put(key, idKey(int64(seq)))
+	return int64(seq)
+}
+
+// commitOps gives ops their ids, clocks, time and author, stores them and
+// brings the view of every stream they touch up to date. It returns the
+// ops as stored.
+//
+// foldHead false leaves the head's fold to the caller, which makes several
+// changes in one transaction and folds once at the end.
+func commitOps(b *bolt.Bucket, ops []incident.Op, now time.Time, author string, foldHead bool) ([]incident.Op, error) {
+	clock := lastClock(b)
+	for i := range ops {
+		o := &ops[i]
+		if o.ID == "" {
+			o.ID = NewUID()
+		}
+		clock = nextClock(clock, now)
+		o.Clock = clock
+		if o.At.IsZero() {
+			o.At = now
+		}
+		o.At = o.At.UTC()
+		if o.Author == "" {
+			o.Author = author
+		}
+		if err := putOp(b, *o); err != nil {
+			return nil, err
+		}
+	}
+	return ops, refoldStreams(b, ops, now, foldHead)
+}
+
+// refoldStreams folds again each stream the ops belong to, and the head
+// when an entry that sets a field may have changed.
+func refoldStreams(b *bolt.Bucket, ops []incident.Op, now time.Time, foldHead bool) error {
+	seen := map[string]bool{}
+	head := false
+	for _, o := range ops {
+		st := o.Stream()
+		if seen[st] {
+			continue
+		}
+		seen[st] = true
+		if uid := o.EntryUID(); uid != "" {
+			folds, err := refoldEntry(b, uid)
+			if err != nil {
+				return err
+			}
+			head = head || folds
+			continue
+		}
+		if err := refoldRecord(b); err != nil {
+			return err
+		}
+	}
+	if head && foldHead {
+		_, err := refold(b, now)
+		return err
+	}
+	if seen["r"] && !now.IsZero() {
+		return touchHead(b, now)
+	}
+	return nil
+}
+
+// touchHead moves the head's updated time.
+func touchHead(b *bolt.Bucket, now time.Time) error {
+	h, err := readHead(b)
+	if err != nil {
+		return err
+	}
+	if !now.After(h.Updated) {
+		return nil
+	}
+	h.Updated = now.UTC()
+	return putHead(b, h)
+}
+
+// refoldEntry writes one entry (and the entries telling of its deletions)
+// as its operations make it. It reports whether the head needs folding.
+func refoldEntry(b *bolt.Bucket, uid string) (bool, error) {
+	ops, err := streamOps(b, "e:"+uid)
+	if err != nil {
+		return false, err
+	}
+	f := incident.FoldEntry(ops, entryIDOf(b))
+	if !f.Exists {
+		return false, nil
+	}
+	folds := f.Entry.Set.Folds()
+	all := append([]incident.Entry{f.Entry}, f.Tellings...)
+	for _, e := range all {
+		old, oldKey, err := loadEntryIfAny(b, e.ID)
+		if err != nil {
+			return false, err
+		}
+		if oldKey != nil && entryEqual(old, e) {
+			continue
+		}
+		folds = folds || old.Set.Folds()
+		if err := putEntry(b, e, oldKey); err != nil {
+			return false, err
+		}
+		if e.Key != "" {
+			if err := recordKey(b, e.Key, e.ID); err != nil {
+				return false, err
+			}
+		}
+	}
+	return folds, putOpChanges(b, f.Changes, entryIDOf(b))
+}
+
+func entryEqual(a, b incident.Entry) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return bytes.Equal(x, y)
+}
+
+// loadEntryIfAny is loadEntry for an entry that may not be stored yet.
+func loadEntryIfAny(b *bolt.Bucket, id int64) (incident.Entry, []byte, error) {
+	key := b.Bucket(bucketEntryIDs).Get(idKey(id))
+	if key == nil {
+		return incident.Entry{}, nil, nil
+	}
+	key = bytes.Clone(key)
+	var e incident.Entry
+	err := decodeEntry(b.Bucket(bucketEntries).Get(key), &e)
+	return e, key, err
+}
+
+// putOpChanges stores the change records the fold derived, each under its
+// operation; one not stored before is also appended to the change log that
+// open screens follow (see Since).
+func putOpChanges(b *bolt.Bucket, cs []incident.OpChange, idOf func(string) int64) error {
+	cb := b.Bucket(bucketOpChanges)
+	for _, c := range cs {
+		key := opKey(incident.Op{ID: c.Op, Clock: c.Clock})
+		var entry int64
+		if c.Entry != "" {
+			entry = idOf(c.Entry)
+		}
+		data, err := json.Marshal(storedChange{Change: c.Change, Entry: entry})
+		if err != nil {
+			return err
+		}
+		old := cb.Get(key)
+		if bytes.Equal(old, data) {
+			continue
+		}
+		if err := cb.Put(key, data); err != nil {
+			return err
+		}
+		if err := recordChange(b, c.Change, entry); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// refoldRecord writes the draft, the public updates and the retro as the
+// "r" stream's operations make them.
+func refoldRecord(b *bolt.Bucket) error {
+	ops, err := streamOps(b, "r")
+	if err != nil {
+		return err
+	}
+	f := incident.FoldRecord(ops)
+	h, err := readHead(b)
+	if err != nil {
+		return err
+	}
+	if h.Draft != f.Draft || h.DraftRev != f.DraftRev || h.DraftBy != f.DraftBy {
+		h.Draft, h.DraftRev, h.DraftBy = f.Draft, f.DraftRev, f.DraftBy
+		if err := putHead(b, h); err != nil {
+			return err
+		}
+	}
+	if err := putJSON(b, keyRetro, &f.Retro); err != nil {
+		return err
+	}
+	ub := b.Bucket(bucketUpdates)
+	for _, u := range f.Updates {
+		// Updates keep the local number they were first stored under, as
+		// entries do, so a delivery in flight names the right one.
+		u.ID = updateIDOf(b, u.UID)
+		data, err := json.Marshal(u)
+		if err != nil {
+			return err
+		}
+		if bytes.Equal(ub.Get(idKey(u.ID)), data) {
+			continue
+		}
+		if err := ub.Put(idKey(u.ID), data); err != nil {
+			return err
+		}
+	}
+	return putOpChanges(b, f.Changes, entryIDOf(b))
+}
+
+// rebuildView folds every stream of an incident again, after operations
+// were brought in (an import, a sync, the migration).
+func rebuildView(b *bolt.Bucket, now time.Time) error {
+	prefixes := map[string]bool{}
+	c := b.Bucket(bucketStreams).Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		if i := bytes.IndexByte(k, 0); i > 0 {
+			prefixes[string(k[:i])] = true
+		}
+	}
+	streams := make([]string, 0, len(prefixes))
+	for s := range prefixes {
+		streams = append(streams, s)
+	}
+	slices.Sort(streams)
+	if err := refoldRecord(b); err != nil {
+		return err
+	}
+	for _, s := range streams {
+		if uid, ok := bytes.CutPrefix([]byte(s), []byte("e:")); ok {
+			if _, err := refoldEntry(b, string(uid)); err != nil {
+				return err
+			}
+		}
+	}
+	_, err := refold(b, now)
+	return err
+}
+
+// unionOps adds to an incident the operations it lacks. An operation whose
+// id is known with other content is refused whole (a hand-edited record),
+// as is one that does not pass incident.CheckOp. It returns the ops added,
+// in fold order.
+func unionOps(b *bolt.Bucket, in []incident.Op, now time.Time) ([]incident.Op, error) {
+	ob := b.Bucket(bucketOps)
+	var added []incident.Op
+	redacted := map[string]bool{}
+	for _, o := range in {
+		if o.Type == incident.OpEntryRedact {
+			redacted[o.Target] = true
+		}
+	}
+	for _, o := range in {
+		if err := incident.CheckOp(o, now); err != nil {
+			return nil, err
+		}
+		if uid := o.EntryUID(); uid != "" && (redacted[uid] || streamRedacted(b, uid)) {
+			o = incident.RedactOp(o)
+		}
+		if v := ob.Get(opKey(o)); v != nil {
+			var have incident.Op
+			if err := jsonUnmarshal(v, &have); err != nil {
+				return nil, fmt.Errorf("an operation is damaged (%v); run warroom check: %w", err, ErrCorrupt)
+			}
+			if !incident.SameOp(incident.RedactOp(have), incident.RedactOp(o)) && !incident.SameOp(have, o) {
+				return nil, fmt.Errorf("operation %s by %s differs from the one already recorded under that id; the record was edited by hand, so nothing of it was brought in: %w", o.ID, o.Author, incident.ErrOpConflict)
+			}
+			continue
+		}
+		if ok, err := knownElsewhere(b, o); err != nil {
+			return nil, err
+		} else if ok {
+			return nil, fmt.Errorf("operation %s by %s is recorded here at another clock; the record was edited by hand, so nothing of it was brought in: %w", o.ID, o.Author, incident.ErrOpConflict)
+		}
+		if err := putOp(b, o); err != nil {
+			return nil, err
+		}
+		added = append(added, o)
+	}
+	incident.SortOps(added)
+	for uid := range redacted {
+		if err := redactStream(b, uid); err != nil {
+			return nil, err
+		}
+	}
+	return added, nil
+}
+
+// knownElsewhere reports whether o's id is stored under another clock. It
+// reads the op's stream only, which is short.
+func knownElsewhere(b *bolt.Bucket, o incident.Op) (bool, error) {
+	if o.Stream() == "r" {
+		return false, nil // "r" can be long; a moved clock there folds the same anyway
+	}
+	ops, err := streamOps(b, o.Stream())
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(ops, func(h incident.Op) bool { return h.ID == o.ID && h.Clock != o.Clock }), nil
+}
+
+// streamRedacted reports whether an entry's text was redacted here.
+func streamRedacted(b *bolt.Bucket, uid string) bool {
+	ops, err := streamOps(b, "e:"+uid)
+	return err == nil && slices.ContainsFunc(ops, func(o incident.Op) bool { return o.Type == incident.OpEntryRedact })
+}
+
+// redactStream removes the text of every operation on one entry from the
+// database, for good.
+func redactStream(b *bolt.Bucket, uid string) error {
+	ops, err := streamOps(b, "e:"+uid)
+	if err != nil {
+		return err
+	}
+	for _, o := range ops {
+		r := incident.RedactOp(o)
+		if !incident.SameOp(r, o) {
+			if err := putOp(b, r); err != nil {
+				return err
+			}
+		}
+	}
+	cb := b.Bucket(bucketChanges)
+	c := cb.Cursor()
+	id := entryIDOf(b)(uid)
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		var sc storedChange
+		if jsonUnmarshal(v, &sc) == nil && sc.Entry == id {
+			sc.Before, sc.After = "(text redacted)", "(text redacted)"
+			if err := putJSON(cb, bytes.Clone(k), sc); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Ops returns every operation of an incident in fold order, with its uid:
+// what sync writes and an export carries.
+func (s *Store) Ops(id int64) (uid string, ops []incident.Op, err error) {
+	err = s.view(func(tx *bolt.Tx) error {
+		b, err := incidentBucket(tx, id)
+		if err != nil {
+			return err
+		}
+		h, err := readHead(b)
+		if err != nil {
+			return err
+		}
+		uid = h.UID
+		ops, err = allOps(b)
+		return err
+	})
+	return uid, ops, err
+}
