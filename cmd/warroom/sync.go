@@ -69,7 +69,13 @@ repository as git left it and the database unchanged. git must be installed.`,
 			case res.Initialised:
 				printf(a.stdout, "Started a new incident repository in %s\n", repo)
 			}
-			if len(res.Imported) > 0 {
+			for _, b := range res.Brought {
+				printf(a.stdout, "Brought in %s\n", b)
+			}
+			for _, sk := range res.Skipped {
+				printf(a.stderr, "warning: %s\n", sk)
+			}
+			if len(res.Imported) > 0 && len(res.Brought) == 0 {
 				printf(a.stdout, "Brought in changes to %s\n", strings.Join(res.Imported, ", "))
 			}
 			if len(res.Kept) > 0 {

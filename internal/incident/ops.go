@@ -98,9 +98,9 @@ type Op struct {
 // OpCreateBody is what OpCreate carries: the incident's identity and the
 // retro sections it was declared with.
 type OpCreateBody struct {
-	UID      string   `json:"uid"`
+	UID      string    `json:"uid"`
 	Created  time.Time `json:"created"`
-	Sections []string `json:"sections,omitzero"`
+	Sections []string  `json:"sections,omitzero"`
 }
 
 // CompareOps is the one order every copy folds in: by clock, then by id.

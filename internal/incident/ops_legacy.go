@@ -19,7 +19,23 @@ import (
 // recorded. Where the copies differ (one edited an entry the other did
 // not), the ids differ, both operations are kept and the fold keeps both
 // texts: nothing either copy held is lost.
-func LegacyOps(inc *Incident) []Op {
+func LegacyOps(in *Incident) []Op {
+	// Anything without a uid gets one from its content, the same on every
+	// laptop.
+	c := *in
+	inc := &c
+	inc.Entries = slices.Clone(in.Entries)
+	inc.Updates = slices.Clone(in.Updates)
+	for i, e := range inc.Entries {
+		if !ValidUID(e.UID) {
+			inc.Entries[i].UID = legacyID(inc.UID, "entry", e.RecordedAt.UnixNano(), e.At.UnixNano(), e.Author, e.Text, e.ID)
+		}
+	}
+	for i, u := range inc.Updates {
+		if !ValidUID(u.UID) {
+			inc.Updates[i].UID = legacyID(inc.UID, "update", u.At.UnixNano(), u.Author, u.Text)
+		}
+	}
 	var ops []Op
 	add := func(o Op, parts ...any) {
 		o.ID = legacyID(append([]any{inc.UID, o.Type, o.Target, o.Field}, parts...)...)

@@ -260,10 +260,16 @@ func cloneForImport(in *incident.Incident) *incident.Incident {
 // included, flagged. Search, statistics and `export --all` use it. The
 // bytes are copied out in the transaction and decoded after it, so the
 // file is locked no longer than the copy takes.
-func (s *Store) AllIncidents() ([]*incident.Incident, error) {
+func (s *Store) AllIncidents() ([]*incident.Incident, error) { return s.allIncidents(false) }
+
+// AllIncidentsWithOps is AllIncidents with each incident's operations, for
+// the repository (sync).
+func (s *Store) AllIncidentsWithOps() ([]*incident.Incident, error) { return s.allIncidents(true) }
+
+func (s *Store) allIncidents(withOps bool) ([]*incident.Incident, error) {
 	var raws []rawIncident
 	err := s.view(func(tx *bolt.Tx) error {
-		eachIncident(tx, false, func(b *bolt.Bucket) { raws = append(raws, copyIncident(tx, b, -1, false)) })
+		eachIncident(tx, false, func(b *bolt.Bucket) { raws = append(raws, copyIncident(tx, b, -1, withOps)) })
 		return nil
 	})
 	if err != nil {

@@ -976,7 +976,6 @@ func editEntry(b *bolt.Bucket, id, entryID int64, now time.Time, author string, 
 	return e, err
 }
 
-
 // DeleteEntry marks an entry deleted and records the deletion on the
 // timeline and in the change record, so nothing disappears silently; an
 // entry that set a field no longer does. It returns the deletion entry.

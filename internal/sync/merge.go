@@ -12,7 +12,6 @@ import (
 
 	"github.com/warroom-cli/warroom/internal/export"
 	"github.com/warroom-cli/warroom/internal/incident"
-	"github.com/warroom-cli/warroom/internal/store"
 )
 
 // ErrConflict is what MergeFile returns when it left a conflict for a
@@ -69,7 +68,7 @@ func MergeFile(base, ours, theirs string, p incident.Policy) error {
 }
 
 func isRecord(data []byte) bool {
-	return bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) && bytes.Contains(data, []byte(`"format_version"`))
+	return bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) && (bytes.Contains(data, []byte(`"format":"`+recordFormat+`"`)) || bytes.Contains(data, []byte(`"format_version"`)))
 }
 
 // generated reports a Markdown file or feed exactly as warroom wrote it.
@@ -80,53 +79,35 @@ func generated(data []byte) bool {
 	return bytes.HasPrefix(data, []byte("<?xml")) && bytes.Contains(data, []byte("<generator>warroom</generator>"))
 }
 
-// mergeRecords merges two records of one incident by importing both into
-// a new database in a temporary folder and writing back what it holds.
-// The store's import works on its buckets (entries keyed by time, the
-// fold, the change record), so taking the merge out of it into a pure
-// function would be a second copy of that logic to keep in step; a
-// throwaway bbolt file costs a few milliseconds per conflicting file.
-func mergeRecords(ours, theirs []byte, p incident.Policy) ([]byte, error) {
-	a, err := export.ParseJSON(ours)
+// mergeRecords merges two records of one incident: the union of their
+// operations (MergeOps). A record from before operations is described as
+// operations first (parseRecord), so old and new records merge too.
+func mergeRecords(ours, theirs []byte, _ incident.Policy) ([]byte, error) {
+	a, err := parseRecord(ours)
 	if err != nil {
 		return nil, fmt.Errorf("our side of the record cannot be read: %v", err)
 	}
-	b, err := export.ParseJSON(theirs)
+	b, err := parseRecord(theirs)
 	if err != nil {
 		return nil, fmt.Errorf("their side of the record cannot be read: %v", err)
 	}
 	if a.UID == "" || a.UID != b.UID {
 		return nil, fmt.Errorf("the two records are of different incidents (uids %q and %q); keep one under another name: %w", a.UID, b.UID, ErrConflict)
 	}
-	// Both sides carry the number the repository first gave the incident;
-	// the smaller wins on both laptops alike.
-	label := a.ID
-	if b.ID != 0 && (label == 0 || b.ID < label) {
-		label = b.ID
+	title := a.Title
+	if title == "" {
+		title = b.Title
 	}
-	tmp, err := os.MkdirTemp("", "warroom-merge-")
-	if err != nil {
-		return nil, fmt.Errorf("cannot make a temporary folder for the merge: %v", err)
+	return encodeRecord(a.UID, title, MergeOps(opsOf(a), opsOf(b)))
+}
+
+// opsOf is an incident's operations, described from its fields when it
+// was recorded before operations existed.
+func opsOf(inc *incident.Incident) []incident.Op {
+	if len(inc.Ops) > 0 {
+		return inc.Ops
 	}
-	defer os.RemoveAll(tmp)
-	st, err := store.Open(filepath.Join(tmp, "merge.db"))
-	if err != nil {
-		return nil, err
-	}
-	defer st.Close()
-	res, err := st.ImportIncident(a)
-	if err != nil {
-		return nil, fmt.Errorf("our side of the record cannot be merged: %v", err)
-	}
-	if _, err := st.ImportIncident(b); err != nil {
-		return nil, fmt.Errorf("their side of the record cannot be merged: %v", err)
-	}
-	inc, err := st.Incident(res.ID)
-	if err != nil {
-		return nil, err
-	}
-	inc.ID = label
-	return Record(inc, p)
+	return incident.LegacyOps(inc)
 }
 
 // settleNames resolves the conflicts git left that are only about which

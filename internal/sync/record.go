@@ -2,6 +2,8 @@ package sync
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,9 +14,9 @@ import (
 	"github.com/warroom-cli/warroom/internal/incident"
 )
 
-// uidLen is how much of the uid a file name carries: 8 hex digits tell
-// apart the incidents of any one team's repository, and keep names short.
-const uidLen = 8
+// uidLen is how much of the uid a file name carries: all of it, so that
+// two incidents can never share a file.
+const uidLen = 64
 
 // Base is the repository name of inc without its extension:
 // "checkout-failing-3f9a2c1b". It is made from the title and the uid, never
@@ -54,45 +56,102 @@ func ownName(name string) bool {
 	return strings.Contains(rest, "-") && strings.Trim(rest, "abcdefghijklmnopqrstuvwxyz0123456789-") == ""
 }
 
-// Record is the JSON file of inc in the repository: the export's Doc with
-// what only one database means taken out (entry and update ids, the
-// references between entries, a retro due time computed from the local
-// configuration), so that two laptops holding the same record write the
-// same bytes and a sync only commits what someone changed. The uid fields
-// carry the identity; import never reads the ids.
-func Record(inc *incident.Incident, p incident.Policy) ([]byte, error) {
-	d := export.NewDoc(canonical(inc), p)
-	for i := range d.Entries {
-		d.Entries[i].ID, d.Entries[i].Ref = 0, 0
+// recordFormat names a record file of operations.
+const recordFormat = "warroom-ops"
+
+// recordHead is a record file's first line.
+type recordHead struct {
+	Format  string `json:"format"`
+	Version int    `json:"version"`
+	UID     string `json:"uid"`
+	Title   string `json:"title,omitzero"`
+}
+
+// Record is the file of inc in the repository: its operations, one per
+// line in fold order (clock, then id), inside one JSON object. One
+// operation a line makes git's diff of a sync read as what happened
+// ("+{... entry.add ... amara ...}"), every laptop holding the same
+// operations writes the same bytes, and merging two versions is the union
+// of their lines (see MergeOps). Nothing local (INC-n, #N) is in it.
+func Record(inc *incident.Incident, _ incident.Policy) ([]byte, error) {
+	return encodeRecord(inc.UID, inc.Title, inc.Ops)
+}
+
+func encodeRecord(uid, title string, ops []incident.Op) ([]byte, error) {
+	ops = slices.Clone(ops)
+	incident.SortOps(ops)
+	var b bytes.Buffer
+	head, err := json.Marshal(recordHead{Format: recordFormat, Version: 1, UID: uid, Title: title})
+	if err != nil {
+		return nil, err
 	}
-	for i := range d.Updates {
-		d.Updates[i].ID = 0
-	}
-	for i := range d.Retro.Factors {
-		for j := range d.Retro.Factors[i].Evidence {
-			d.Retro.Factors[i].Evidence[j].ID = 0 // the entry's local number
+	b.Write(head[:len(head)-1])
+	b.WriteString(`,"ops":[`)
+	for i, o := range ops {
+		line, err := json.Marshal(o)
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString("\n")
+		b.Write(line)
+		if i < len(ops)-1 {
+			b.WriteByte(',')
 		}
 	}
-	// Review comments are a log: time order is everyone's.
-	slices.SortStableFunc(d.Retro.Review, func(a, b export.DocReview) int {
-		if c := a.At.Compare(b.At); c != 0 {
-			return c
-		}
-		return strings.Compare(a.UID, b.UID)
-	})
-	if !d.Retro.DueSet {
-		d.Retro.Due = nil
+	b.WriteString("\n]}\n")
+	return b.Bytes(), nil
+}
+
+// parseRecord reads a record file: a file of operations, or a record of
+// a warroom from before operations (the export's JSON), described as
+// operations the way every laptop describes it.
+func parseRecord(data []byte) (*incident.Incident, error) {
+	if !bytes.Contains(data, []byte(`"format":"`+recordFormat+`"`)) {
+		return export.ParseJSON(data)
 	}
-	// Each database appends the change records it merges in, so the
-	// order they are stored in is its own; time order is everyone's.
-	slices.SortStableFunc(d.Changes, func(a, b export.DocChange) int {
-		if c := a.At.Compare(b.At); c != 0 {
-			return c
+	var r struct {
+		recordHead
+		Ops []incident.Op `json:"ops"`
+	}
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("it is not a valid record of operations (%v)", err)
+	}
+	if r.Version != 1 {
+		return nil, fmt.Errorf("it is a record of version %d, which this warroom cannot read; update warroom", r.Version)
+	}
+	if !incident.ValidUID(r.UID) {
+		return nil, fmt.Errorf("it names the incident %q, which is not a uid", r.UID)
+	}
+	seen := map[string]incident.Op{}
+	for _, o := range r.Ops {
+		if prev, ok := seen[o.ID]; ok && !incident.SameOp(prev, o) {
+			return nil, fmt.Errorf("operation %s appears twice with different content; it was edited by hand", o.ID)
 		}
-		return strings.Compare(a.Author+a.Target+a.Before+a.After, b.Author+b.Target+b.Before+b.After)
-	})
-	d.Updated = lastChange(d)
-	return d.Encode()
+		seen[o.ID] = o
+		if err := incident.CheckOp(o, time.Time{}); err != nil {
+			return nil, err
+		}
+	}
+	return &incident.Incident{UID: r.UID, Title: r.Title, Ops: r.Ops}, nil
+}
+
+// MergeOps is the union of two records' operations by id, in fold order.
+// It is commutative, associative and idempotent, so git may merge the
+// repository's branches in any order and grouping. One id with two
+// contents (a hand edit) keeps ours; the import then reports it.
+func MergeOps(ours, theirs []incident.Op) []incident.Op {
+	byID := make(map[string]bool, len(ours)+len(theirs))
+	out := make([]incident.Op, 0, len(ours)+len(theirs))
+	for _, side := range [][]incident.Op{ours, theirs} {
+		for _, o := range side {
+			if !byID[o.ID] {
+				byID[o.ID] = true
+				out = append(out, o)
+			}
+		}
+	}
+	incident.SortOps(out)
+	return out
 }
 
 // canonical is inc with its retro's contributors and perspectives by
@@ -110,49 +169,16 @@ func canonical(inc *incident.Incident) *incident.Incident {
 	return &c
 }
 
-// lastChange is the latest time the record itself holds: the stored
-// "updated" is when this database last wrote the incident, which an import
-// moves, so two laptops with the same record would disagree on it.
-func lastChange(d export.Doc) time.Time {
-	last := d.Created
-	later := func(t time.Time) {
-		if t.After(last) {
-			last = t
-		}
-	}
-	for _, e := range d.Entries {
-		later(e.RecordedAt)
-		if e.EditedAt != nil {
-			later(*e.EditedAt)
-		}
-	}
-	for _, u := range d.Updates {
-		later(u.At)
-	}
-	for _, c := range d.Changes {
-		later(c.At)
-	}
-	for _, s := range d.Retro.Sections {
-		if s.Edited != nil {
-			later(*s.Edited)
-		}
-		for _, p := range s.Perspectives {
-			later(p.Edited)
-		}
-	}
-	return last
-}
-
 // readRecords reads every warroom record (*.json) at the top of dir. A
-// JSON file that is not a warroom export (no format_version) is someone
-// else's and skipped; a record that is damaged is an error naming it.
-func readRecords(dir string) ([]*incident.Incident, []string, error) {
+// JSON file that is not a warroom record is someone else's and skipped; a
+// record that cannot be read is reported in broken (a sentence naming it)
+// and skipped, so one bad file never stops the rest of a sync, and it is
+// read again, fixed, by the next sync after a teammate fixes it.
+func readRecords(dir string) (incs []*incident.Incident, names []string, broken []string, err error) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, nil, errorf("cannot list the repository %s: %v", dir, err)
+		return nil, nil, nil, errorf("cannot list the repository %s: %v", dir, err)
 	}
-	var incs []*incident.Incident
-	var names []string
 	for _, e := range ents {
 		if !e.Type().IsRegular() || !strings.HasSuffix(e.Name(), ".json") {
 			continue
@@ -160,17 +186,19 @@ func readRecords(dir string) ([]*incident.Incident, []string, error) {
 		path := filepath.Join(dir, e.Name())
 		data, err := os.ReadFile(path)
 		if err != nil {
-			return nil, nil, errorf("cannot read %s: %v", path, err)
-		}
-		if !bytes.Contains(data, []byte(`"format_version"`)) {
+			broken = append(broken, fmt.Sprintf("cannot read %s: %v", path, err))
 			continue
 		}
-		inc, err := export.ParseJSON(data)
+		if !isRecord(data) {
+			continue
+		}
+		inc, err := parseRecord(data)
 		if err != nil {
-			return nil, nil, errorf("cannot read the record %s: %v; fix it or restore it with git checkout", path, err)
+			broken = append(broken, fmt.Sprintf("skipped the record %s: %v; fix it or restore it with git checkout", path, err))
+			continue
 		}
 		incs = append(incs, inc)
 		names = append(names, e.Name())
 	}
-	return incs, names, nil
+	return incs, names, broken, nil
 }

@@ -60,6 +60,12 @@ type Result struct {
 	Pushed              bool
 	Remote              bool // the working copy has a remote
 	Kept                []string
+	// Skipped are sentences about records that could not be read or
+	// brought in; the rest of the sync went on without them.
+	Skipped []string
+	// Brought says, per incident, what the sync brought into the
+	// database and from whom.
+	Brought []string
 }
 
 // attributes route every file the sync writes to our merge driver.
@@ -100,7 +106,7 @@ func Run(opts Options) (Result, error) {
 	if err := importAll(opts, &res); err != nil {
 		return res, err
 	}
-	if err := writeAndCommit(g, opts, &res, "warroom sync: records of "+opts.Author); err != nil {
+	if err := writeAndCommit(g, opts, &res, "warroom sync: changes from "+opts.Author); err != nil {
 		return res, err
 	}
 	remote, err := hasOrigin(g)
@@ -248,21 +254,27 @@ func conflicted(g *git) ([]string, error) {
 }
 
 // importAll imports every record in the working copy, one transaction per
-// incident.
+// incident. A record that cannot be read or brought in is reported in
+// res.Skipped and the rest go on.
 func importAll(opts Options, res *Result) error {
-	incs, names, err := readRecords(opts.Dir)
+	incs, names, broken, err := readRecords(opts.Dir)
 	if err != nil {
 		return err
 	}
+	res.Skipped = append(res.Skipped, broken...)
 	for i, inc := range incs {
 		r, err := opts.Store.ImportIncident(inc)
 		if err != nil {
-			return fmt.Errorf("cannot import %s: %v", filepath.Join(opts.Dir, names[i]), store.Message(err))
+			res.Skipped = append(res.Skipped, fmt.Sprintf("skipped %s: %s", filepath.Join(opts.Dir, names[i]), store.Message(err)))
+			continue
 		}
 		if r.Changed() {
 			key := incident.FormatID(r.ID)
 			if !slices.Contains(res.Imported, key) {
 				res.Imported = append(res.Imported, key)
+			}
+			if r.Brought != "" {
+				res.Brought = append(res.Brought, key+" "+inc.Title+": "+r.Brought)
 			}
 		}
 	}
@@ -270,32 +282,59 @@ func importAll(opts Options, res *Result) error {
 }
 
 // writeAndCommit exports every incident into the working copy and commits
-// whatever changed.
+// whatever changed, with a message that says what it brought.
 func writeAndCommit(g *git, opts Options, res *Result, message string) error {
-	incs, err := opts.Store.AllIncidents()
+	incs, err := opts.Store.AllIncidentsWithOps()
 	if err != nil {
 		return err
 	}
-	labels, err := repoLabels(opts.Dir)
+	had, _, _, err := readRecords(opts.Dir)
 	if err != nil {
 		return err
 	}
-	// The repository keeps the number an incident was first written under,
-	// so one laptop's INC-3 does not rename the heading another wrote as
-	// INC-5 on every sync.
+	known := map[string]map[string]bool{}
+	for _, inc := range had {
+		ids := map[string]bool{}
+		for _, o := range opsOf(inc) {
+			ids[o.ID] = true
+		}
+		known[inc.UID] = ids
+	}
+	// The repository numbers incidents by when they were declared (then
+	// uid), the same on every laptop holding the same incidents, rather
+	// than by each database's own INC-n.
+	order := slices.Clone(incs)
+	slices.SortStableFunc(order, func(a, b *incident.Incident) int {
+		if c := a.Created.Compare(b.Created); c != 0 {
+			return c
+		}
+		return strings.Compare(a.UID, b.UID)
+	})
+	number := map[string]int64{}
+	for i, inc := range order {
+		number[inc.UID] = int64(i + 1)
+	}
 	shown := make([]*incident.Incident, len(incs))
 	// The index's trends and the feed are as of the newest change in the
 	// records, not the clock: every laptop holding the same records then
 	// writes the same index, and a sync with nothing new commits nothing.
 	var asOf time.Time
+	var what []string
 	for i, inc := range incs {
-		if t := lastChange(export.NewDoc(inc, opts.Export.Policy)); t.After(asOf) {
-			asOf = t
+		var fresh []incident.Op
+		for _, o := range inc.Ops {
+			if o.At.After(asOf) {
+				asOf = o.At
+			}
+			if !known[inc.UID][o.ID] {
+				fresh = append(fresh, o)
+			}
+		}
+		if len(fresh) > 0 {
+			what = append(what, Base(inc)+": "+incident.DescribeOps(fresh))
 		}
 		c := canonical(inc)
-		if n, ok := labels[inc.UID]; ok && n > 0 {
-			c.ID = n
-		}
+		c.ID = number[inc.UID]
 		shown[i] = c
 	}
 	p := opts.Export.Policy
@@ -319,27 +358,14 @@ func writeAndCommit(g *git, opts Options, res *Result, message string) error {
 	if clean {
 		return nil
 	}
+	if len(what) > 0 {
+		message += "\n\n" + strings.Join(what, "\n")
+	}
 	if _, err := g.run("commit", "--quiet", "--no-verify", "-m", message); err != nil {
 		return err
 	}
 	res.Commits++
 	return nil
-}
-
-// repoLabels maps each record's uid in the working copy to the number the
-// repository shows it under.
-func repoLabels(dir string) (map[string]int64, error) {
-	incs, _, err := readRecords(dir)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]int64{}
-	for _, inc := range incs {
-		if inc.UID != "" && inc.ID > 0 && (out[inc.UID] == 0 || inc.ID < out[inc.UID]) {
-			out[inc.UID] = inc.ID
-		}
-	}
-	return out, nil
 }
 
 // fetchAndMerge brings in the remote branch, if it exists yet, and then
@@ -382,7 +408,7 @@ func fetchAndMerge(g *git, opts Options, branch string, res *Result) error {
 	if err := importAll(opts, res); err != nil {
 		return err
 	}
-	return writeAndCommit(g, opts, res, "warroom sync: merged records of "+opts.Author)
+	return writeAndCommit(g, opts, res, "warroom sync: merged with the repository by "+opts.Author)
 }
 
 func hasOrigin(g *git) (bool, error) {
