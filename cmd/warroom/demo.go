@@ -28,8 +28,14 @@ retrospective) and open the cockpit on it, so a newcomer sees a full cockpit at 
 			// One demo a day: running demo again opens the same incident
 			// (the import merges by uid) instead of piling up copies.
 			demo.UID = "demo-" + demo.Created.Format("2006-01-02")
-			res, err := st.ImportIncident(demo)
-			if err != nil {
+			// Today's demo is made once: its content depends on the time
+			// it was made, and operations are never merged by content.
+			var res store.ImportResult
+			if id, found, err := st.IncidentByUID(demo.UID); err != nil {
+				return err
+			} else if found {
+				res.ID = id
+			} else if res, err = st.ImportIncident(demo); err != nil {
 				return err
 			}
 			if err := linkDemoFactors(st, res.ID, a); err != nil {
@@ -67,6 +73,9 @@ func (a *app) demoPast(st *store.Store) error {
 	now := a.now()
 	past, log := incident.DemoPast(now)
 	past.UID = "demo-past-" + past.Created.Format("2006-01-02")
+	if _, found, err := st.IncidentByUID(past.UID); err != nil || found {
+		return err
+	}
 	res, err := st.ImportIncident(past)
 	if err != nil || !res.Created {
 		return err

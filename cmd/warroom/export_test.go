@@ -1,8 +1,10 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -36,8 +38,21 @@ func TestExportMarkdownAndJSON(t *testing.T) {
 		t.Errorf("the file written with -o differs from stdout (%v)", err)
 	}
 	js := e.ok("export", "inc-1", "--format", "json")
-	if show := e.ok("show", "INC-1", "--json"); show != js {
-		t.Error("export --format json and show --json differ")
+	// The export also carries the operations (a backup, a teammate's
+	// copy); everything else is show --json's.
+	var withOps, shown map[string]any
+	if err := json.Unmarshal([]byte(js), &withOps); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(e.ok("show", "INC-1", "--json")), &shown); err != nil {
+		t.Fatal(err)
+	}
+	if ops, ok := withOps["ops"].([]any); !ok || len(ops) == 0 {
+		t.Error("export --format json carries no operations")
+	}
+	delete(withOps, "ops")
+	if !reflect.DeepEqual(withOps, shown) {
+		t.Error("export --format json and show --json differ beyond the operations")
 	}
 	if !strings.Contains(js, `"format_version": 1`) {
 		t.Error("JSON export lacks format_version")

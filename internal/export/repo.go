@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -341,7 +342,7 @@ func writeRepo(dir string, incs []*incident.Incident, opts Options, now time.Tim
 			// written under its new name, so nothing it holds is lost.
 			data, err := os.ReadFile(path)
 			if err == nil {
-				if inc, err := ParseJSON(data); err == nil && inc.UID != "" && uids[inc.UID] != "" {
+				if uid := recordUID(data); uid != "" && uids[uid] != "" {
 					stale = true
 				}
 			}
@@ -455,3 +456,15 @@ func sameContent(path string, data []byte) (bool, error) {
 // Slug is the part of a file name made from a title: lower-case ASCII
 // letters and digits joined by single hyphens, at most 50 bytes.
 func Slug(title string) string { return slug(title) }
+
+// recordUID is the incident uid a record file names: a record of
+// operations (sync's) or a JSON export.
+func recordUID(data []byte) string {
+	var head struct {
+		UID string `json:"uid"`
+	}
+	if json.Unmarshal(data, &head) != nil {
+		return ""
+	}
+	return head.UID
+}

@@ -145,6 +145,15 @@ func FoldEntry(ops []Op, idOf func(uid string) int64) EntryFold {
 			c.Before = describeDecl(before.Set.Declared)
 			c.After = describeDecl(e.Set.Declared)
 		}
+		// One edit of several fields (text and star at once) is one
+		// change: its operations share the time and the author.
+		if n := len(f.Changes); n > 0 && o.Type == OpEntrySet && c.Target != "declaration" {
+			last := &f.Changes[n-1]
+			if last.Change.At.Equal(c.At) && last.Change.Author == c.Author && last.Change.Target == c.Target && last.Entry == e.UID {
+				last.Change.After = c.After
+				continue
+			}
+		}
 		f.Changes = append(f.Changes, OpChange{Op: o.ID, Clock: o.Clock, Entry: e.UID, Change: c})
 	}
 	return f

@@ -53,6 +53,14 @@ func (s *Store) ImportIncident(in *incident.Incident) (ImportResult, error) {
 		return res, fmt.Errorf("the incident to import has the uid %q, which is not a uid (letters, digits, - and _); it was edited by hand or is damaged, so nothing was imported", in.UID)
 	}
 	ops := in.Ops
+	if len(ops) > 0 && in.Title != "" {
+		// The document's own fields are informational beside its
+		// operations, but a file that breaks the limits of typing is
+		// refused all the same: it was made by hand.
+		if err := incident.CheckRecord(in); err != nil {
+			return res, err
+		}
+	}
 	if len(ops) == 0 {
 		if strings.TrimSpace(in.Title) == "" {
 			return res, errors.New("the incident to import has no title; it is not a complete warroom incident")
@@ -176,6 +184,17 @@ func (s *Store) ImportIncident(in *incident.Incident) (ImportResult, error) {
 	return res, err
 }
 
+// IncidentByUID finds the local id of the incident with that uid.
+func (s *Store) IncidentByUID(uid string) (id int64, found bool, err error) {
+	err = s.view(func(tx *bolt.Tx) error {
+		var b *bolt.Bucket
+		b, id, err = findByUID(tx.Bucket(bucketIncidents), uid)
+		found = b != nil
+		return err
+	})
+	return id, found, err
+}
+
 // latest is the time of the newest operation.
 func latest(ops []incident.Op) time.Time {
 	var t time.Time
@@ -216,7 +235,7 @@ func createEmpty(root *bolt.Bucket, uid string, in *incident.Incident) (*bolt.Bu
 	if err != nil {
 		return nil, 0, err
 	}
-	head := &incident.Incident{ID: id, UID: uid, Title: in.Title, Created: utc(in.Created), Updated: utc(in.Updated)}
+	head := &incident.Incident{ID: id, UID: uid, Title: in.Title, Created: utc(in.Created)}
 	return b, id, putHead(b, head)
 }
 

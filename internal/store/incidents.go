@@ -45,6 +45,7 @@ func (s *Store) CreateIncident(inc *incident.Incident, author string) (*incident
 		sections := head.Retro.Sections
 		head.Retro = incident.Retro{}
 		head.Draft, head.DraftRev, head.DraftBy = "", 0, ""
+		head.Updated = time.Time{}
 		if err := putHead(b, &head); err != nil {
 			return err
 		}
@@ -125,9 +126,8 @@ func refold(b *bolt.Bucket, now time.Time) (*incident.Incident, error) {
 		return nil, err
 	}
 	incident.FoldEntries(head, es)
-	if now.After(head.Updated) {
-		head.Updated = now
-	}
+	// Updated is the time of the newest operation (see touchHead), the
+	// same on every copy holding the same operations.
 	return head, putHead(b, head)
 }
 

@@ -205,16 +205,14 @@ func refoldStreams(b *bolt.Bucket, ops []incident.Op, now time.Time, foldHead bo
 		}
 	}
 	if head && foldHead {
-		_, err := refold(b, now)
-		return err
+		if _, err := refold(b, now); err != nil {
+			return err
+		}
 	}
-	if seen["r"] && !now.IsZero() {
-		return touchHead(b, now)
-	}
-	return nil
+	return touchHead(b, latest(ops))
 }
 
-// touchHead moves the head's updated time.
+// touchHead moves the head's updated time to the newest operation's.
 func touchHead(b *bolt.Bucket, now time.Time) error {
 	h, err := readHead(b)
 	if err != nil {
