@@ -313,6 +313,9 @@ type Update struct {
 	// Backfilled updates were published in the past and recorded later
 	// (a backfill of a past incident): shown as such, never delivered.
 	Backfilled bool `json:"backfilled,omitzero"`
+	// Seq is the clock of the operation that published it: updates at one
+	// time are in the order published, the same on every copy.
+	Seq uint64 `json:"seq,omitzero"`
 }
 
 // Retro is the retrospective.

