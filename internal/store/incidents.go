@@ -1009,7 +1009,7 @@ func (s *Store) DeleteEntry(id, entryID int64, now time.Time, author string) (in
 // setDeleted deletes or restores entry e (stored under key) in one
 // transaction: the entry, its change record, the timeline entry that tells
 // of it, the fold and the read-back. It returns that timeline entry.
-func (s *Store) setDeleted(tx *bolt.Tx, b *bolt.Bucket, id int64, e incident.Entry, key []byte, deleted bool, now time.Time, author string) (incident.Entry, error) {
+func (s *Store) setDeleted(tx *bolt.Tx, b *bolt.Bucket, id int64, e incident.Entry, _ []byte, deleted bool, now time.Time, author string) (incident.Entry, error) {
 	typ := incident.OpEntryDelete
 	if !deleted {
 		typ = incident.OpEntryRestore
@@ -1024,7 +1024,7 @@ func (s *Store) setDeleted(tx *bolt.Tx, b *bolt.Bucket, id int64, e incident.Ent
 	if err != nil {
 		return incident.Entry{}, err
 	}
-	e, key, err = loadEntryByUID(b, e.UID)
+	_, key, err := loadEntryByUID(b, e.UID)
 	if err != nil {
 		return incident.Entry{}, err
 	}
@@ -1096,7 +1096,7 @@ func (s *Store) UpdateDeclaration(id int64, now time.Time, author string, fn fun
 		if err != nil || declID == 0 {
 			return fmt.Errorf("INC-%d has no declaration entry; run warroom check", id)
 		}
-		e, key, err := loadEntry(b, id, declID)
+		e, _, err := loadEntry(b, id, declID)
 		if err != nil {
 			return err
 		}
@@ -1124,7 +1124,8 @@ func (s *Store) UpdateDeclaration(id int64, now time.Time, author string, fn fun
 		if _, err := commitOps(b, ops, now, author, true); err != nil {
 			return err
 		}
-		if _, key, err = loadEntryByUID(b, e.UID); err != nil {
+		_, key, err := loadEntryByUID(b, e.UID)
+		if err != nil {
 			return err
 		}
 		if err := readBack(tx, b, key); err != nil {

@@ -583,7 +583,7 @@ func TestRetroWhysTeammateChangeIsNotOverwritten(t *testing.T) {
 	if _, err := st.UpdateRetro(id, "ben", pinned, func(r *incident.Retro) error { return incident.DeleteWhy(r, 0, "ben", pinned) }); err != nil {
 		t.Fatal(err)
 	}
-	m = press(t, m, "d", "y")
+	press(t, m, "d", "y")
 	var got []string
 	for _, w := range retroOf(t, st, id).Whys {
 		got = append(got, w.Why)
