@@ -295,9 +295,11 @@ func NewData(inc *incident.Incident, opts Options) *Data {
 
 	updates := slices.Clone(inc.Updates)
 	slices.SortStableFunc(updates, func(a, b incident.Update) int { return a.At.Compare(b.At) })
+	deleted := deletedTexts(inc)
 	for _, e := range entries {
 		if e.Kind == incident.KindHandover {
-			d.Handovers = append(d.Handovers, UpdateLine{Time: when(e.At), Author: Inline(e.Author), Text: Inline(strings.ReplaceAll(e.Text, "\n", " · "))})
+			text := withoutDeleted(e.Text, deleted)
+			d.Handovers = append(d.Handovers, UpdateLine{Time: when(e.At), Author: Inline(e.Author), Text: Inline(strings.ReplaceAll(text, "\n", " · "))})
 		}
 	}
 	for _, u := range updates {
@@ -312,7 +314,7 @@ func NewData(inc *incident.Incident, opts Options) *Data {
 				d.Timeline = append(d.Timeline, Row{Time: when(prev) + "–" + when(e.At), Gap: incident.FormatDuration(silence)})
 			}
 		}
-		d.Timeline = append(d.Timeline, Row{Time: when(e.At), Author: Inline(e.Author), Kind: Inline(string(e.Kind)), Text: Inline(e.Text), Starred: e.Starred})
+		d.Timeline = append(d.Timeline, Row{Time: when(e.At), Author: Inline(e.Author), Kind: Inline(string(e.Kind)), Text: Inline(withoutDeleted(sharedEntryText(e, when(e.At)), deleted)), Starred: e.Starred})
 	}
 
 	n := 0
