@@ -54,3 +54,31 @@ func TestDeletedTextStaysOutOfExports(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONEscapesC1AndBidi: --json output carries C1 controls and bidi
+// overrides as \u escapes, never as raw characters a terminal acts on.
+func TestJSONEscapesC1AndBidi(t *testing.T) {
+	e := newEnv(t)
+	id := e.newIncident("Checkout \u202eliated\u202c failing \u009b31m")
+	e.ok("log", "-i", id, "entry with \u009b2J and \u202egnp.exe\u2066 x")
+	for _, args := range [][]string{
+		{"show", id, "--json"},
+		{"export", id, "--format", "json"},
+		{"list", "--json"},
+		{"search", "entry", "--json"},
+	} {
+		out := e.ok(args...)
+		if strings.ContainsAny(out, "\u009b\u202e\u202c\u2066") {
+			t.Errorf("warroom %s prints raw C1 or bidi controls:\n%q", strings.Join(args, " "), out)
+		}
+		if args[0] != "search" && !strings.Contains(out, `\u202e`) {
+			// (search's snippets are cleaned text; the others keep the
+			// stored text as given)
+			t.Errorf("warroom %s lost the override instead of escaping it:\n%s", strings.Join(args, " "), out)
+		}
+	}
+	// The escapes are the same text to a JSON reader.
+	if got := e.show(id).Title; got != "Checkout \u202eliated\u202c failing \u009b31m" {
+		t.Errorf("show --json title reads back as %q", got)
+	}
+}

@@ -20,6 +20,8 @@ import (
 //   - headings nest below the section's: "# x" becomes level parent+1,
 //     "## x" parent+2 and so on (at most 6), and a setext underline is
 //     escaped, so the document's outline stays the template's;
+//   - links and images lead only to http, https and mailto (links.go);
+//     others read as the text typed;
 //   - an unclosed code fence is closed at the end, so it cannot swallow
 //     the sections after it.
 func Prose(s string, parent int) string {
@@ -58,12 +60,15 @@ func Prose(s string, parent int) string {
 			level := len(trimmed) - len(strings.TrimLeft(trimmed, "#"))
 			level = min(level+parent, 6)
 			rest := strings.TrimSpace(strings.TrimLeft(trimmed, "#"))
-			line = strings.Repeat("#", level) + " " + escapeInlineHTML(rest)
+			line = strings.Repeat("#", level) + " " + neutralizeLinks(escapeInlineHTML(rest))
 		case indent < 4 && prevText && isSetextUnderline(trimmed):
 			// "Title\n====" would make a heading at the document's level.
 			line = "\\" + trimmed
 		default:
-			line = escapeInlineHTML(line)
+			line = neutralizeLinks(escapeInlineHTML(line))
+			if indent < 4 {
+				line = neutralizeLinkDefinition(strings.TrimLeft(line, " "), line)
+			}
 		}
 		out = append(out, line)
 		prevText = strings.TrimSpace(line) != ""
