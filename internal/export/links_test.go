@@ -76,3 +76,43 @@ func htmlOf(t *testing.T, src string) string {
 	}
 	return b.String()
 }
+
+// FuzzProse: whatever is typed, the prose's headings nest below the
+// section's without skipping a level, and no link leads anywhere but
+// http, https or mailto.
+func FuzzProse(f *testing.F) {
+	for _, s := range []string{
+		"## x\ntext\n### Root cause\n##### deep\n# top",
+		"[a](javascript:x)\n[b]: javascript:y\n[b]",
+		"| a | b |\n|---|---|\n| 1 | |\n* x\n+ y\n1. z",
+		"```\n# in code\n",
+		"- a\nlazy\n    code?\n2017. text",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := Prose(s, 2)
+		prev := 2
+		_ = ast.Walk(parse([]byte(out)), func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+			if !entering {
+				return ast.WalkContinue, nil
+			}
+			switch n := n.(type) {
+			case *ast.Heading:
+				if n.Level < 3 || n.Level > prev+1 {
+					t.Fatalf("Prose(%q) = %q has an h%d after h%d", s, out, n.Level, prev)
+				}
+				prev = n.Level
+			case *ast.Link:
+				if !safeLinkDest(string(n.Destination)) {
+					t.Fatalf("Prose(%q) = %q links to %q", s, out, n.Destination)
+				}
+			case *ast.Image:
+				if !safeLinkDest(string(n.Destination)) {
+					t.Fatalf("Prose(%q) = %q shows an image from %q", s, out, n.Destination)
+				}
+			}
+			return ast.WalkContinue, nil
+		})
+	})
+}

@@ -7,15 +7,18 @@ import (
 
 func TestProseKeepsMarkdownButNotHTMLOrTheOutline(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{"- one\n- **two** and _three_\n1. first", "- one\n- **two** and _three_\n1. first"},
+		{"- one\n- **two** and _three_\n1. first", "- one\n- **two** and _three_\n\n1. first"},
 		{"see [the runbook](https://example.invalid/rb) and `kubectl get pods`", "see [the runbook](https://example.invalid/rb) and `kubectl get pods`"},
-		{"# What happened\ntext", "### What happened\ntext"},
-		{"## Sub\n###### deep", "#### Sub\n###### deep"},
+		// Headings nest one level below the section's, none skipped, with
+		// blank lines around them (markdownlint MD001, MD022).
+		{"# What happened\ntext", "### What happened\n\ntext"},
+		{"## Sub\n###### deep", "### Sub\n\n#### deep"},
+		{"## x\ntext\n### Root cause\n# top", "### x\n\ntext\n\n#### Root cause\n\n### top"},
 		{"<script>alert(1)</script>", "&lt;script>alert(1)&lt;/script>"},
 		{"a `<b>` code span", "a `<b>` code span"},
 		{"&#27;[31m red &amp; &lt;", "&amp;#27;[31m red &amp;amp; &amp;lt;"},
 		{"Title\n=====", "Title\n\\====="},
-		{"```\n# not a heading\n<b>\n```\nafter", "```\n# not a heading\n<b>\n```\nafter"},
+		{"```\n# not a heading\n<b>\n```\nafter", "```text\n# not a heading\n<b>\n```\n\nafter"},
 		{"```go\nunclosed", "```go\nunclosed\n```"},
 		{"\x1b[2Jcleared \x1b]0;title\x07", "cleared"},
 	}
