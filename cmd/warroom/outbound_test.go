@@ -82,3 +82,50 @@ func TestJSONEscapesC1AndBidi(t *testing.T) {
 		t.Errorf("show --json title reads back as %q", got)
 	}
 }
+
+// TestPostmortemCarriesFindings: the Markdown's Timeline lists what the
+// retro screen finds, and Roles everyone who held each role.
+func TestPostmortemCarriesFindings(t *testing.T) {
+	e := newEnv(t)
+	id := e.replay(replays["gitlab-2017"])
+	md := e.ok("export", id)
+	_, timeline, ok := strings.Cut(md, "\n## Timeline\n")
+	if !ok {
+		t.Fatalf("no Timeline section:\n%s", md)
+	}
+	timeline, _, _ = strings.Cut(timeline, "\n## Five whys")
+	for _, want := range []string{
+		"### Possible deficiencies",
+		// Declared 23:30, first update 23:47, due within 5m.
+		"The first public update went out at Jan 31 23:47, 17m after the incident was declared; it was due within 5m.",
+		// 23:47 then 07:46 against the 30m cadence.
+		"The public update at Feb 1 07:46 came 7h59m after the one before; updates were due every 30m.",
+		"18m passed between detection at Jan 31 23:27 and acknowledgement at Jan 31 23:45.",
+	} {
+		if !strings.Contains(timeline, want) {
+			t.Errorf("the Timeline section lacks %q:\n%s", want, timeline)
+		}
+	}
+
+	// The findings' times are in the configured zone, like the rest.
+	cfgDir := filepath.Join(e.dir, "config", "warroom")
+	if err := os.MkdirAll(cfgDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(cfgDir, "config.toml"), []byte("timezone = \"America/Los_Angeles\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if la := e.ok("export", id); !strings.Contains(la, "The first public update went out at Jan 31 15:47,") {
+		t.Errorf("the findings are not in the configured zone:\n%s", la)
+	}
+	if err := os.Remove(filepath.Join(cfgDir, "config.toml")); err != nil {
+		t.Fatal(err)
+	}
+
+	id = e.replay(replays["github-2018"])
+	md = e.ok("export", id)
+	want := "- **Resolution lead:** sam (2018-10-21 23:07–2018-10-22 08:10), priya (from 2018-10-22 08:10)"
+	if !strings.Contains(md, want) {
+		t.Errorf("Roles do not list both resolution leads; want %q in:\n%s", want, md)
+	}
+}
