@@ -1,11 +1,15 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/warroom-cli/warroom/internal/incident"
 )
 
 // TestDeletedTextStaysOutOfExports: a secret pasted by mistake and
@@ -127,5 +131,44 @@ func TestPostmortemCarriesFindings(t *testing.T) {
 	want := "- **Resolution lead:** sam (2018-10-21 23:07–2018-10-22 08:10), priya (from 2018-10-22 08:10)"
 	if !strings.Contains(md, want) {
 		t.Errorf("Roles do not list both resolution leads; want %q in:\n%s", want, md)
+	}
+}
+
+// TestStatsSummarisesOverdueActions: stats gives the count and the ten
+// oldest overdue actions; actions --overdue lists every one.
+func TestStatsSummarisesOverdueActions(t *testing.T) {
+	e := newEnv(t)
+	id := e.newIncident("Checkout failing", "--at", "2026-01-02T12:00:00Z")
+	e.editRetro(id, func(r *incident.Retro) {
+		for i := 1; i <= 12; i++ {
+			r.Actions = append(r.Actions, incident.Action{
+				Title: fmt.Sprintf("overdue action %02d", i), Kind: incident.Immediate, Owner: "dana",
+				Due: time.Date(2026, 1, 2+i, 0, 0, 0, 0, time.UTC),
+			})
+		}
+		r.Actions = append(r.Actions, incident.Action{Title: "future action", Kind: incident.LongTerm, Due: time.Now().AddDate(1, 0, 0)})
+	})
+	out := e.ok("stats")
+	if !strings.Contains(out, "Action items: 13 open (12 overdue), 0 done") ||
+		!strings.Contains(out, "Oldest overdue (10 of 12; warroom actions --overdue lists all):") {
+		t.Errorf("stats does not summarise the overdue actions:\n%s", out)
+	}
+	for i := 1; i <= 12; i++ {
+		line := fmt.Sprintf("overdue action %02d", i)
+		if shown := strings.Contains(out, line); shown != (i <= 10) {
+			t.Errorf("stats shows %q: %v, want only the ten oldest:\n%s", line, shown, out)
+		}
+	}
+	if strings.Contains(out, "future action") {
+		t.Errorf("stats lists an action that is not overdue:\n%s", out)
+	}
+	all := e.ok("actions", "--overdue")
+	for i := 1; i <= 12; i++ {
+		if line := fmt.Sprintf("overdue action %02d", i); !strings.Contains(all, line) {
+			t.Errorf("actions --overdue lacks %q:\n%s", line, all)
+		}
+	}
+	if strings.Contains(all, "future action") {
+		t.Errorf("actions --overdue lists an action that is not overdue:\n%s", all)
 	}
 }
