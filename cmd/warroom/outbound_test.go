@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -170,5 +171,35 @@ func TestStatsSummarisesOverdueActions(t *testing.T) {
 	}
 	if strings.Contains(all, "future action") {
 		t.Errorf("actions --overdue lists an action that is not overdue:\n%s", all)
+	}
+}
+
+// TestManPage: warroom man prints a roff page generated from the help,
+// and --dir writes one per command.
+func TestManPage(t *testing.T) {
+	e := newEnv(t)
+	page := e.ok("man")
+	for _, want := range []string{`.TH "WARROOM" "1"`, ".SH NAME", "warroom - A terminal incident cockpit", ".SH SEE ALSO", "\\fBwarroom-log(1)\\fP"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("warroom man lacks %q:\n%s", want, page)
+		}
+	}
+	dir := filepath.Join(e.dir, "man1")
+	if out := e.ok("man", "--dir", dir); !strings.Contains(out, "manual pages into "+dir) {
+		t.Errorf("man --dir said %q", out)
+	}
+	for _, name := range []string{"warroom.1", "warroom-log.1", "warroom-export.1", "warroom-actions.1"} {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil || !strings.HasPrefix(string(data), ".nh\n.TH ") {
+			t.Errorf("%s: %v %.40q", name, err, data)
+		}
+	}
+	if man, err := exec.LookPath("man"); err == nil {
+		cmd := exec.Command(man, "-l", filepath.Join(dir, "warroom-log.1"))
+		cmd.Env = append(os.Environ(), "MANPAGER=cat", "PAGER=cat", "MANWIDTH=80")
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "--file") {
+			t.Errorf("man -l cannot show warroom-log.1 (%v):\n%s", err, out)
+		}
 	}
 }
