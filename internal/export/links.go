@@ -22,9 +22,7 @@ func safeLinkDest(dest string) bool {
 		b.WriteByte(c)
 	}
 	d := strings.ToLower(b.String())
-	if strings.HasPrefix(d, "&lt;") {
-		d = d[len("&lt;"):]
-	}
+	d = strings.TrimPrefix(d, "&lt;")
 	for _, scheme := range []string{"http://", "https://", "mailto:"} {
 		if strings.HasPrefix(d, scheme) && len(d) > len(scheme) {
 			return true
