@@ -56,6 +56,8 @@ func hostileRetro(r *incident.Retro) {
 	setSection(r, "Introduction", "## x\ntext right under it\n### Root cause\n##### deep\n- list glued\n- to the text\nafter the list\n# top\n<script>alert(1)</script>\n[click](javascript:alert(1))\nTitle\n===\n\n```\nunclosed fence")
 	setSection(r, "Timeline", "| a | b |\n|---|---|\n| 1 | |\n####### seven\n* star list\n+ plus list")
 	setSection(r, "What went well", "#")
+	// The pagerduty preset's section named like the layout's own heading.
+	setSection(r, "Contributing factors", "## Contributing factors\n\n1. one\n3. three")
 	setSection(r, "Five whys", "   # indented heading\n\n\n\nthree blank lines")
 	r.Whys = []incident.Why{{Why: "| pipe | why", Because: "# hash because\n- list", RootCause: true}, {Why: "", Because: "` tick"}}
 	r.Actions = []incident.Action{
@@ -87,14 +89,15 @@ func TestExportsPassMarkdownlint(t *testing.T) {
 	}
 	e.ok("log", "-i", id, "--file", path)
 	e.editRetro(id, hostileRetro)
-	// An incident with nothing but its declaration.
+	// An incident with nothing but its declaration, and the demo.
 	e.newIncident("Empty", "--at", "2026-05-06T09:00:00Z")
+	e.ok("demo", "--no-open")
 
 	dir := filepath.Join(e.dir, "repo")
 	e.ok("export", "--all", "--dir", dir)
 	files, _ := filepath.Glob(filepath.Join(dir, "*.md"))
-	if len(files) != 6 {
-		t.Fatalf("export --all wrote %d Markdown files, want 5 incidents and the index: %v", len(files), files)
+	if len(files) != 7 {
+		t.Fatalf("export --all wrote %d Markdown files, want 6 incidents and the index: %v", len(files), files)
 	}
 	lintDir(t, tool, dir)
 	if t.Failed() {

@@ -46,6 +46,25 @@ type proseLine struct {
 	// top one not indented: a list of the other kind after it is a new
 	// list.
 	ordered, top bool
+	// num and delim are an ordered item's number and "." or ")".
+	num   int
+	delim byte
+}
+
+// prevTopItem is the top-level list item the lines so far end in, if
+// they end in a list.
+func prevTopItem(toks []proseLine) (proseLine, bool) {
+	for i := len(toks) - 1; i >= 0; i-- {
+		t := toks[i]
+		switch {
+		case t.kind == proseList && t.top:
+			return t, true
+		case t.kind == proseList || t.kind == proseBlank:
+			continue
+		}
+		return proseLine{}, false
+	}
+	return proseLine{}, false
 }
 
 type proseKind int
@@ -174,6 +193,16 @@ func proseIn(s string, parent int, seen map[string]bool) string {
 		tok := proseLine{text: line, kind: kind}
 		if m := listMarker(trimmed); kind == proseList && m != "" {
 			tok.ordered, tok.top = m[0] >= '0' && m[0] <= '9', indent == 0
+			if tok.ordered && tok.top {
+				// Numbered as a renderer numbers them (MD029): one more
+				// than the item before in the same list.
+				tok.num, _ = strconv.Atoi(m[:len(m)-1])
+				if p, ok := prevTopItem(toks); ok && p.ordered && p.delim == m[len(m)-1] {
+					tok.num = p.num + 1
+					tok.text = strconv.Itoa(tok.num) + tok.text[len(m)-1:]
+				}
+				tok.delim = m[len(m)-1]
+			}
 		}
 		toks = append(toks, tok)
 		prev = kind

@@ -14,6 +14,11 @@ func TestProseKeepsMarkdownButNotHTMLOrTheOutline(t *testing.T) {
 		{"# What happened\ntext", "### What happened\n\ntext"},
 		{"## Sub\n###### deep", "### Sub\n\n#### deep"},
 		{"## x\ntext\n### Root cause\n# top", "### x\n\ntext\n\n#### Root cause\n\n### top"},
+		// One list, numbered as a renderer numbers it (MD029); blank lines
+		// around lists (MD032); one bullet style (MD004).
+		{"1. one\n3. three\n\n7. seven\ntext\n* star\n+ plus", "1. one\n2. three\n\n3. seven\n\ntext\n\n- star\n- plus"},
+		// Tables get a pipe at each end and no empty cell (MD055, MD060).
+		{"a|b\n-|-\n1|", "| a | b |\n| --- | --- |\n| 1 | — |"},
 		{"<script>alert(1)</script>", "&lt;script>alert(1)&lt;/script>"},
 		{"a `<b>` code span", "a `<b>` code span"},
 		{"&#27;[31m red &amp; &lt;", "&amp;#27;[31m red &amp;amp; &amp;lt;"},
