@@ -120,6 +120,12 @@ func proseIn(s string, parent int, seen map[string]bool) string {
 			prev = proseBlank
 			continue
 		}
+		if indent >= 4 && prev == proseBlank && inList(toksTrimmed(toks)) {
+			// A list item's next paragraph, indented under it.
+			toks = append(toks, proseLine{text: neutralizeLinks(escapeInlineHTML(line)), kind: proseList})
+			prev = proseList
+			continue
+		}
 		if indent >= 4 && prev != proseText && prev != proseList {
 			// An indented code block: its text is literal.
 			toks = append(toks, proseLine{text: line, kind: proseCode})
@@ -210,7 +216,103 @@ func proseIn(s string, parent int, seen map[string]bool) string {
 	if fence != "" {
 		toks = append(toks, proseLine{text: fence, kind: proseFenceClose})
 	}
-	return joinProse(toks, parent, seen)
+	return joinProse(normalizeCode(toks), parent, seen)
+}
+
+// normalizeCode writes every code block one way (markdownlint MD046,
+// MD048): indented blocks become fenced ones, and tilde fences backtick
+// ones, each fence longer than any backtick run opening a line inside.
+func normalizeCode(toks []proseLine) []proseLine {
+	out := make([]proseLine, 0, len(toks)+4)
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		switch t.kind {
+		case proseCode:
+			// The block runs over blank lines to its last code line.
+			end := i
+			for j := i; j < len(toks) && (toks[j].kind == proseCode || toks[j].kind == proseBlank); j++ {
+				if toks[j].kind == proseCode {
+					end = j
+				}
+			}
+			var body []string
+			for _, c := range toks[i : end+1] {
+				body = append(body, stripIndent(c.text, 4))
+			}
+			fence := backtickFence(body)
+			out = append(out, proseLine{text: fence + "text", kind: proseFenceOpen})
+			for _, b := range body {
+				out = append(out, proseLine{text: b, kind: proseFence})
+			}
+			out = append(out, proseLine{text: fence, kind: proseFenceClose})
+			i = end
+		case proseFenceOpen:
+			trimmed := strings.TrimLeft(t.text, " ")
+			indent := t.text[:len(t.text)-len(trimmed)]
+			if !strings.HasPrefix(trimmed, "~") {
+				out = append(out, t)
+				continue
+			}
+			run := fenceRun(trimmed)
+			info := strings.TrimSpace(trimmed[len(run):])
+			if info == "" || strings.Contains(info, "`") {
+				info = "text"
+			}
+			end := i + 1
+			for end < len(toks) && toks[end].kind == proseFence {
+				end++
+			}
+			var body []string
+			for _, c := range toks[i+1 : end] {
+				body = append(body, c.text)
+			}
+			fence := backtickFence(body)
+			out = append(out, proseLine{text: indent + fence + info, kind: proseFenceOpen})
+			for _, b := range body {
+				out = append(out, proseLine{text: b, kind: proseFence})
+			}
+			out = append(out, proseLine{text: indent + fence, kind: proseFenceClose})
+			i = end // the closing line (or past the end when unclosed)
+		default:
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// stripIndent removes up to n columns of leading spaces (a tab counts as
+// reaching the next multiple of four).
+func stripIndent(s string, n int) string {
+	col := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ':
+			col++
+		case '\t':
+			col += 4 - col%4
+		default:
+			return s[i:]
+		}
+		if col >= n {
+			return strings.Repeat(" ", col-n) + s[i+1:]
+		}
+	}
+	return ""
+}
+
+// backtickFence is a backtick fence longer than any run of backticks
+// opening one of the lines, so none of them closes it.
+func backtickFence(lines []string) string {
+	n := 3
+	for _, l := range lines {
+		l = strings.TrimLeft(l, " ")
+		k := 0
+		for k < len(l) && l[k] == '`' {
+			k++
+		}
+		n = max(n, k+1)
+	}
+	return strings.Repeat("`", n)
 }
 
 // joinProse maps typed heading levels below parent, then joins the lines
@@ -279,6 +381,14 @@ func joinProse(toks []proseLine, parent int, seen map[string]bool) string {
 		}
 	}
 	return strings.Trim(b.String(), "\n")
+}
+
+// toksTrimmed is toks without its trailing blank lines.
+func toksTrimmed(toks []proseLine) []proseLine {
+	for len(toks) > 0 && toks[len(toks)-1].kind == proseBlank {
+		toks = toks[:len(toks)-1]
+	}
+	return toks
 }
 
 // inList reports whether the lines so far end inside a list item.

@@ -38,3 +38,18 @@ func TestProseKeepsMarkdownButNotHTMLOrTheOutline(t *testing.T) {
 		t.Error("raw HTML survived a huge paste")
 	}
 }
+
+func TestProseWritesCodeBlocksOneWay(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"text\n\n    indented code\n\n    more\nafter", "text\n\n```text\nindented code\n\nmore\n```\n\nafter"},
+		{"~~~go\nx := 1\n~~~", "```go\nx := 1\n```"},
+		{"~~~\n```\ninner\n~~~", "````text\n```\ninner\n````"},
+		// A list item's indented paragraph stays in the item.
+		{"- item\n\n    more of it", "- item\n\n    more of it"},
+	}
+	for _, tt := range tests {
+		if got := Prose(tt.in, 2); got != tt.want {
+			t.Errorf("Prose(%q) =\n%q\nwant\n%q", tt.in, got, tt.want)
+		}
+	}
+}
