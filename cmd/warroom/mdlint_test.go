@@ -59,6 +59,10 @@ func hostileRetro(r *incident.Retro) {
 	// The pagerduty preset's section named like the layout's own heading.
 	setSection(r, "Contributing factors", "## Contributing factors\n\n1. one\n3. three")
 	setSection(r, "Five whys", "   # indented heading\n\n\n\nthree blank lines")
+	// What people write in Markdown every day, in every style. (Left to
+	// the writer: the words of a link (MD039, MD059) and how deep a
+	// nested list is indented (MD007).)
+	setSection(r, "What went wrong", "Some _emphasis_ and __strong__ and *x* and **y**, snake_case_name and 2*3*4.\n\n- a\n  - nested two\n\n-   wide marker\n\n> quote\n>  two spaces\n\n> second quote\n\n` a ` code and [the runbook](https://x.example) and ![](https://z.example/i.png) and https://example.com/_x_/y\n\n    indented code\n\n~~~\ntilde fence\n~~~\n\n* * *\n\nTrailing two spaces  \nnext line")
 	r.Whys = []incident.Why{{Why: "| pipe | why", Because: "# hash because\n- list", RootCause: true}, {Why: "", Because: "` tick"}}
 	r.Actions = []incident.Action{
 		{Title: "|||", Kind: incident.Immediate},

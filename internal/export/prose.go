@@ -160,7 +160,7 @@ func proseIn(s string, parent int, seen map[string]bool) string {
 				// An empty heading says nothing and fails MD009/MD018.
 				continue
 			}
-			toks = append(toks, proseLine{text: neutralizeLinks(escapeInlineHTML(rest)), kind: proseHeading, level: level})
+			toks = append(toks, proseLine{text: neutralizeLinks(imageAlt(asteriskEmphasis(escapeInlineHTML(rest)))), kind: proseHeading, level: level})
 			prev = proseHeading
 			continue
 		case indent < 4 && prev == proseText && isSetextUnderline(trimmed):
@@ -175,7 +175,7 @@ func proseIn(s string, parent int, seen map[string]bool) string {
 			}
 			if m != "" && indent < 4 {
 				kind = proseList
-				if m == "*" || m == "+" {
+				if (m == "*" || m == "+") && strings.TrimSpace(trimmed[1:]) != "" {
 					// One bullet style through the document (MD004).
 					line = line[:indent] + "-" + line[indent+1:]
 				}
@@ -188,13 +188,20 @@ func proseIn(s string, parent int, seen map[string]bool) string {
 					kind = proseList
 				}
 			}
-			line = escapeNestedBlocks(neutralizeLinks(escapeInlineHTML(line)))
+			line = escapeNestedBlocks(neutralizeLinks(imageAlt(asteriskEmphasis(escapeInlineHTML(tidyMarkers(line, indent))))))
 			if indent < 4 {
 				line = neutralizeLinkDefinition(strings.TrimLeft(line, " "), line)
 			}
 		}
 		if kind == proseText && prev == proseList && indent > 0 {
 			kind = proseList
+		}
+		if indent < 4 && strings.HasPrefix(trimmed, ">") {
+			if n := len(toks); n >= 2 && toks[n-1].kind == proseBlank && toks[n-2].kind == proseText && strings.HasPrefix(strings.TrimLeft(toks[n-2].text, " "), ">") {
+				// Two quotes a blank line apart read as one with two
+				// paragraphs (MD028).
+				toks[n-1] = proseLine{text: ">", kind: proseText}
+			}
 		}
 		tok := proseLine{text: line, kind: kind}
 		if m := listMarker(trimmed); kind == proseList && m != "" {

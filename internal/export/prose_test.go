@@ -7,7 +7,7 @@ import (
 
 func TestProseKeepsMarkdownButNotHTMLOrTheOutline(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{"- one\n- **two** and _three_\n1. first", "- one\n- **two** and _three_\n\n1. first"},
+		{"- one\n- **two** and _three_\n1. first", "- one\n- **two** and *three*\n\n1. first"},
 		{"see [the runbook](https://example.invalid/rb) and `kubectl get pods`", "see [the runbook](https://example.invalid/rb) and `kubectl get pods`"},
 		// Headings nest one level below the section's, none skipped, with
 		// blank lines around them (markdownlint MD001, MD022).
@@ -46,6 +46,26 @@ func TestProseWritesCodeBlocksOneWay(t *testing.T) {
 		{"~~~\n```\ninner\n~~~", "````text\n```\ninner\n````"},
 		// A list item's indented paragraph stays in the item.
 		{"- item\n\n    more of it", "- item\n\n    more of it"},
+	}
+	for _, tt := range tests {
+		if got := Prose(tt.in, 2); got != tt.want {
+			t.Errorf("Prose(%q) =\n%q\nwant\n%q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestProseWritesOneStyle: emphasis, list markers, quotes and images in
+// the document's own style (markdownlint MD049, MD050, MD030, MD027,
+// MD028, MD045), without changing what renders.
+func TestProseWritesOneStyle(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"_a_ and __b__ and snake_case_name", "*a* and **b** and snake_case_name"},
+		{"see https://example.com/_x_/y and a_b_c", "see https://example.com/_x_/y and a_b_c"},
+		{"`_code_` _a*b_ ___three___", "`_code_` _a*b_ ___three___"},
+		{"_unclosed and _ spaced _", "_unclosed and _ spaced _"},
+		{"-   wide\n1.  two", "- wide\n\n1. two"},
+		{">  quote\n\n> again", "> quote\n>\n> again"},
+		{"![](https://example.com/i.png)", "![image](https://example.com/i.png)"},
 	}
 	for _, tt := range tests {
 		if got := Prose(tt.in, 2); got != tt.want {

@@ -92,7 +92,7 @@ func tableLines(rows [][]string, n int) []string {
 			case c == "":
 				c = dash
 			default:
-				c = neutralizeLinks(escapeInlineHTML(c))
+				c = neutralizeLinks(imageAlt(asteriskEmphasis(escapeInlineHTML(c))))
 			}
 			cells[j] = c
 		}
