@@ -3,6 +3,7 @@ package main
 import (
 	"golang.org/x/term"
 
+	"bytes"
 	"encoding/json"
 	"io"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/warroom-cli/warroom/internal/config"
+	"github.com/warroom-cli/warroom/internal/export"
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/store"
 )
@@ -96,9 +98,15 @@ func (a *app) loadIncident(args []string) (*incident.Incident, error) {
 
 // printJSON writes v indented, the stable output of every --json flag.
 func (a *app) printJSON(v any) error {
-	enc := json.NewEncoder(a.stdout)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	// C1 controls and bidi overrides as \u escapes, never raw.
+	_, err := a.stdout.Write(export.EscapeJSON(buf.Bytes()))
+	return err
 }
 
 // firstSentence keeps an error to the sentence a person reads: wrapped

@@ -41,7 +41,7 @@ func TestCommsEndToEnd(t *testing.T) {
 	id := e.newIncident("Checkout failing", "--sev", "2")
 	s := e.startTmux(120, 40, "open", id)
 	s.waitFor("Public update", 5*time.Second)
-	s.waitFor("draft from template", 5*time.Second)
+	s.waitFor("investigating draft", 5*time.Second)
 
 	s.typeText("/draft Rolled back the deploy & the k8s pods are healthy.")
 	s.keys("Enter")

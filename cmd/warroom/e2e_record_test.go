@@ -57,7 +57,7 @@ func TestRecordDraftThenPublishFiveRounds(t *testing.T) {
 	id := e.newIncident("Draft and publish")
 	s := e.startTmux(120, 40, "open", id)
 	s.waitFor("Incident declared", 5*time.Second)
-	s.waitFor("draft from template", 5*time.Second)
+	s.waitFor("investigating draft", 5*time.Second)
 
 	var want, keys []string
 	for n := 1; n <= 5; n++ {

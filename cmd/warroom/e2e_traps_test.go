@@ -53,7 +53,7 @@ func TestDraftTemplateAsksFirst(t *testing.T) {
 	e := newEnv(t)
 	id := e.newIncident("Checkout failing", "--sev", "2")
 	s := e.startTmux(120, 40, "open", id)
-	s.waitFor("draft from template", 5*time.Second)
+	s.waitFor("investigating draft", 5*time.Second)
 	s.typeText("/draft Card payments fail for some customers; we are on it.")
 	s.keys("Enter")
 	s.waitFor("Card payments fail for some", 3*time.Second)

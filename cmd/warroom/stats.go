@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -17,7 +18,8 @@ func newStatsCmd(a *app) *cobra.Command {
 		Short: "Trends across all incidents: by month and severity, time to resolve, open actions, tags",
 		Long: `Stats summarises every incident in the database: incidents by month and severity,
 median and 90th percentile time to resolve, how often public updates went out on time,
-open and overdue retro action items, and the most frequent tags. --json prints the same
+open and overdue retro action items (the ten oldest overdue ones; warroom actions
+--overdue lists all), and the most frequent tags. --json prints the same
 for scripts.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -35,7 +37,7 @@ for scripts.`,
 			if asJSON {
 				return a.printJSON(s)
 			}
-			printStats(a.stdout, s)
+			printStats(a.stdout, s, a.location())
 			return nil
 		},
 	}
@@ -43,7 +45,10 @@ for scripts.`,
 	return cmd
 }
 
-func printStats(w io.Writer, s export.Stats) {
+// maxOverdueShown is how many overdue actions stats lists.
+const maxOverdueShown = 10
+
+func printStats(w io.Writer, s export.Stats, loc *time.Location) {
 	if s.Incidents == 0 {
 		printf(w, "No incidents yet. Declare one with: warroom new TITLE (or try warroom demo)\n")
 		return
@@ -71,20 +76,27 @@ func printStats(w io.Writer, s export.Stats) {
 		printf(w, "Public updates on time: none due yet\n")
 	}
 	printf(w, "Action items: %d open (%d overdue), %d done\n", s.Actions.Open, s.Actions.Overdue, s.Actions.Done)
-	for _, it := range s.Actions.Items {
-		mark := "       "
-		if it.Overdue {
-			mark = "OVERDUE"
+	// A summary, not the list: at thousands of incidents one line per
+	// action would bury the trends. The oldest overdue ones come first
+	// in Items (overdue, then by due date).
+	if s.Actions.Overdue > 0 {
+		shown := min(s.Actions.Overdue, maxOverdueShown)
+		if shown < s.Actions.Overdue {
+			printf(w, "Oldest overdue (%d of %d; warroom actions --overdue lists all):\n", shown, s.Actions.Overdue)
+		} else {
+			printf(w, "Overdue:\n")
 		}
-		due := "no due date"
-		if it.Due != nil {
-			due = "due " + it.Due.Local().Format("2006-01-02")
+		for _, it := range s.Actions.Items[:shown] {
+			due := "no due date"
+			if it.Due != nil {
+				due = "due " + it.Due.In(loc).Format("2006-01-02")
+			}
+			owner := it.Owner
+			if owner == "" {
+				owner = "no owner"
+			}
+			printf(w, "  %-7s %s (%s, %s)\n", it.Incident, it.Title, owner, due)
 		}
-		owner := it.Owner
-		if owner == "" {
-			owner = "no owner"
-		}
-		printf(w, "  %s %-7s %s (%s, %s)\n", mark, it.Incident, it.Title, owner, due)
 	}
 	if len(s.Tags) > 0 {
 		var tags []string

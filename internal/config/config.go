@@ -137,8 +137,8 @@ type jargonFile struct {
 // Keys lists the configuration keys in the order `warroom config` prints them.
 var Keys = []string{"author", "update_every", "first_update_after", "retro_due_after", "gap_threshold", "long_incident_after", "long_update_every", "bell", "webhooks", "webhook", "retro_preset", "retro_sections", "export_template", "export_dir", "jargon.words", "jargon.allow", "templates", "timezone"}
 
-// TemplateNames are the statuses a [templates] entry may name, plus "eta"
-// for the draft used once an ETA is set.
+// TemplateNames are the phases a [templates] entry may name, plus "eta"
+// for the draft used while a fix is pending and an ETA is set.
 var TemplateNames = []string{"investigating", "identified", "monitoring", "resolved", "eta"}
 
 // Dir returns the config directory: $XDG_CONFIG_HOME/warroom, falling back

@@ -334,7 +334,7 @@ func (d Doc) Encode() ([]byte, error) {
 	if err := enc.Encode(d); err != nil {
 		return nil, fmt.Errorf("cannot encode %s as JSON: %w", d.ID, err)
 	}
-	return buf.Bytes(), nil
+	return EscapeJSON(buf.Bytes()), nil
 }
 
 // ParseJSON reads a document written by JSON back into an incident. The id

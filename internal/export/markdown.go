@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"cmp"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -79,7 +80,8 @@ type Data struct {
 	// Meta is the metadata table: severity, status, declared, milestones,
 	// ETA, channels, tags, retro status and due.
 	Meta []Field
-	// Roles lists role holders, resolution lead and communication lead first.
+	// Roles lists every role the incident has had, resolution lead and
+	// communication lead first, each with all its holders.
 	Roles []Role
 	// Introduction is the retro's Introduction section text (paragraphs),
 	// "" if not written.
@@ -96,7 +98,11 @@ type Data struct {
 	TimelineNote, WhysNote, ActionsNote string
 	// Timeline holds visible entries in time order with gap rows between
 	// entries further apart than GapThreshold.
-	Timeline     []Row
+	Timeline []Row
+	// Findings are the possible deficiencies the retro screen finds: late
+	// and missed public updates against the cadence in force, slow
+	// detection and acknowledgement, gaps, unnamed roles.
+	Findings     []FindingLine
 	GapThreshold string // "15m"
 	// MultiDay reports that the incident spans more than one day, in which
 	// case every time carries its date.
@@ -123,8 +129,10 @@ type Data struct {
 // Field is one name/value pair.
 type Field struct{ Name, Value string }
 
-// Role is one role and the person holding it.
-type Role struct{ Name, Person string }
+// Role is one role, the person holding it at the end ("" when nobody
+// does), and everyone who held it with when ("amara (12:01–12:30), dmitri
+// (from 12:30)").
+type Role struct{ Name, Person, Holders string }
 
 // UpdateLine is one public update.
 type UpdateLine struct {
@@ -281,9 +289,8 @@ func NewData(inc *incident.Incident, opts Options) *Data {
 	}
 	d.Meta = append(d.Meta, Field{"Retro", retro})
 
-	for _, r := range inc.RoleNames() {
-		d.Roles = append(d.Roles, Role{Name: Inline(titleCase(r)), Person: Inline(inc.Roles[r])})
-	}
+	d.Roles = roleLines(inc, when)
+	d.Findings = findingLines(inc, opts.Policy, loc, when)
 
 	for _, m := range incident.Metrics(inc.Milestones) {
 		v := dash
@@ -295,9 +302,11 @@ func NewData(inc *incident.Incident, opts Options) *Data {
 
 	updates := slices.Clone(inc.Updates)
 	slices.SortStableFunc(updates, func(a, b incident.Update) int { return a.At.Compare(b.At) })
+	deleted := deletedTexts(inc)
 	for _, e := range entries {
 		if e.Kind == incident.KindHandover {
-			d.Handovers = append(d.Handovers, UpdateLine{Time: when(e.At), Author: Inline(e.Author), Text: Inline(strings.ReplaceAll(e.Text, "\n", " · "))})
+			text := withoutDeleted(e.Text, deleted)
+			d.Handovers = append(d.Handovers, UpdateLine{Time: when(e.At), Author: Inline(e.Author), Text: Inline(strings.ReplaceAll(text, "\n", " · "))})
 		}
 	}
 	for _, u := range updates {
@@ -312,7 +321,7 @@ func NewData(inc *incident.Incident, opts Options) *Data {
 				d.Timeline = append(d.Timeline, Row{Time: when(prev) + "–" + when(e.At), Gap: incident.FormatDuration(silence)})
 			}
 		}
-		d.Timeline = append(d.Timeline, Row{Time: when(e.At), Author: Inline(e.Author), Kind: Inline(string(e.Kind)), Text: Inline(e.Text), Starred: e.Starred})
+		d.Timeline = append(d.Timeline, Row{Time: when(e.At), Author: Inline(e.Author), Kind: Inline(string(e.Kind)), Text: Inline(withoutDeleted(sharedEntryText(e, when(e.At)), deleted)), Starred: e.Starred})
 	}
 
 	n := 0
@@ -387,16 +396,31 @@ func NewData(inc *incident.Incident, opts Options) *Data {
 	for _, c := range inc.Retro.Review {
 		add(c.Author)
 	}
+	// Headings read differently from each other (markdownlint MD024): a
+	// retro section or a prose heading named like one of the layout's
+	// own is told apart.
+	seen := layoutHeadings(len(d.Handovers) > 0, len(d.Findings) > 0)
+	var sectionTitles []string
+	sectionIndex := 0
+	for _, s := range inc.Retro.Sections {
+		switch strings.ToLower(strings.TrimSpace(s.Title)) {
+		case "introduction", "timeline", "five whys", "actions":
+		default:
+			t := uniqueHeading(cmp.Or(Inline(s.Title), "Untitled section"), seen)
+			sectionTitles = append(sectionTitles, t)
+		}
+	}
 	for _, s := range inc.Retro.Sections {
 		for _, c := range s.Contributors {
 			add(c)
 		}
 		// Section prose keeps its Markdown; its headings nest below the
 		// section's own (## in the built-in layout).
-		text := Prose(s.Text, 2)
-		// Then each person's own perspective, under their name.
+		text := proseIn(s.Text, 2, seen)
+		// Then each person's own perspective, under their name (bold,
+		// not a heading, so its headings too sit one below the section's).
 		for _, p := range s.Perspectives {
-			if pt := Prose(p.Text, 3); pt != "" {
+			if pt := proseIn(p.Text, 2, seen); pt != "" {
 				if text != "" {
 					text += "\n\n"
 				}
@@ -413,10 +437,8 @@ func NewData(inc *incident.Incident, opts Options) *Data {
 		case "actions":
 			d.ActionsNote = text
 		default:
-			blk := SectionBlock{Title: Inline(s.Title), Text: text}
-			if blk.Title == "" {
-				blk.Title = "Untitled section"
-			}
+			blk := SectionBlock{Title: sectionTitles[sectionIndex], Text: text}
+			sectionIndex++
 			for _, c := range s.Contributors {
 				if c := Inline(c); c != "" {
 					blk.Contributors = append(blk.Contributors, c)

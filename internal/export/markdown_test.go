@@ -100,7 +100,7 @@ func TestMarkdownSections(t *testing.T) {
 		"| Time to detect | 13m |",
 		"| Time to resolve | 3h20m |",
 		"- 12:40: Issue identified; team working on resolution.\n- 13:10: Still investigating",
-		"| 13:10–13:28 | | gap | *No entries for 18m* |",
+		"| 13:10–13:28 | — | gap | *No entries for 18m* |",
 		"| 12:52 | dana | note | ★ **payments-db connection pool at 200/200; queries queue behind it** |",
 		"4. **Why did that reach production?** Our load tests",
 		"**(root cause)**",

@@ -178,9 +178,11 @@ func indexOf(incs []*incident.Incident, opts Options, now time.Time, layout Layo
 
 	fmt.Fprintf(&b, "## Open action items\n\n%d open, %d overdue, %d done.\n", st.Actions.Open, st.Actions.Overdue, st.Actions.Done)
 	if len(st.Actions.Items) > 0 {
-		b.WriteString("\n| Incident | Action | Kind | Owner | Due | |\n| --- | --- | --- | --- | --- | --- |\n")
+		// No empty cell: an empty header or "|  |" fails markdownlint
+		// (MD060) and reads as missing data.
+		b.WriteString("\n| Incident | Action | Kind | Owner | Due | State |\n| --- | --- | --- | --- | --- | --- |\n")
 		for _, a := range st.Actions.Items {
-			over := ""
+			over := "open"
 			if a.Overdue {
 				over = "**overdue**"
 			}

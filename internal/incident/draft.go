@@ -6,11 +6,12 @@ import (
 	"time"
 )
 
-// TemplateETA names the draft template used while an ETA in the future is
-// set, whatever the status.
+// TemplateETA names the draft template used while a fix is still pending
+// (the incident is investigating or identified and not mitigated) and an ETA
+// in the future is set.
 const TemplateETA = "eta"
 
-// builtinTemplates are the public update drafts per status, in the
+// builtinTemplates are the public update drafts per phase, in the
 // handbook's short, plain tone ("Issue identified; team working on
 // resolution."). {eta} and {next_update} are filled in by DraftFor.
 var builtinTemplates = map[string]string{
@@ -28,32 +29,90 @@ func BuiltinTemplate(name string) string { return builtinTemplates[name] }
 // noETA fills {eta} in a template used while no ETA is set.
 const noETA = "a time we will share soon"
 
-// DraftFor writes the public update draft for the incident's current state:
-// the template for its status, or the ETA template while an ETA in the future
-// is set and the incident is not resolved. templates (config [templates])
-// override the built-in ones by name.
+// DraftPhase is the phase of the incident a public update speaks to:
+// investigating, identified, monitoring (a fix is in place: the status is
+// monitoring or the mitigated milestone is set) or resolved. A mitigated
+// incident is past the fix whatever its status says, so stakeholders are
+// not told a fix is still pending after it landed.
+func DraftPhase(inc *Incident) Status {
+	switch {
+	case inc.Status == Resolved:
+		return Resolved
+	case inc.Status == Monitoring || !inc.Milestones[Mitigated].IsZero():
+		return Monitoring
+	case inc.Status == Identified:
+		return Identified
+	default:
+		return Investigating
+	}
+}
+
+// FixPending reports whether the incident still waits for its fix: only
+// then does a draft speak of an ETA.
+func FixPending(inc *Incident) bool {
+	p := DraftPhase(inc)
+	return p == Investigating || p == Identified
+}
+
+// Draft is a public update draft and the template it came from.
+type Draft struct {
+	Text string
+	// Template names the template used: a phase ("monitoring") or
+	// TemplateETA.
+	Template string
+	// Custom reports that the template came from the config's
+	// [templates] rather than the built-in ones.
+	Custom bool
+}
+
+// Label says which template the draft came from, short enough for the
+// comms pane's meta line: "monitoring", "ETA", "custom identified".
+func (d Draft) Label() string {
+	s := d.Template
+	if s == TemplateETA {
+		s = "ETA"
+	}
+	if d.Custom {
+		s = "custom " + s
+	}
+	return s
+}
+
+// DraftFor writes the public update draft for the incident's current
+// phase; see DraftOf.
+func DraftFor(inc *Incident, p Policy, templates map[string]string, now time.Time) string {
+	return DraftOf(inc, p, templates, now).Text
+}
+
+// DraftOf writes the public update draft for the incident's current phase
+// (DraftPhase): the phase's template, or the ETA template while a fix is
+// still pending and an ETA in the future is set. templates (config
+// [templates]) override the built-in ones by name.
 //
 // {next_update} is the time the update after this one will be due if this
-// one goes out now, from NextUpdateDue; {eta} is the ETA. Both are HH:MM,
-// with the date when not today.
-func DraftFor(inc *Incident, p Policy, templates map[string]string, now time.Time) string {
-	name := string(inc.Status)
-	if inc.Status != Resolved && inc.ETA.After(now) {
+// one goes out now, from NextUpdateDue; {eta} is the ETA while a fix is
+// pending (after that it says no time, since no fix is awaited). Both are
+// HH:MM, with the date when not today.
+func DraftOf(inc *Incident, p Policy, templates map[string]string, now time.Time) Draft {
+	pending := FixPending(inc)
+	name := string(DraftPhase(inc))
+	if pending && inc.ETA.After(now) {
 		name = TemplateETA
 	}
+	d := Draft{Template: name}
 	tmpl, ok := templates[name]
-	if !ok || strings.TrimSpace(tmpl) == "" {
+	if ok && strings.TrimSpace(tmpl) != "" {
+		d.Custom = true
+	} else {
 		tmpl = builtinTemplates[name]
 	}
-	if tmpl == "" {
-		tmpl = builtinTemplates[string(Investigating)]
-	}
 	eta := noETA
-	if !inc.ETA.IsZero() {
+	if pending && !inc.ETA.IsZero() {
 		eta = clock(inc.ETA.In(now.Location()), now)
 	}
 	next := clock(NextUpdateAfterPublish(inc, p, now).In(now.Location()), now)
-	return strings.NewReplacer("{eta}", eta, "{next_update}", next).Replace(tmpl)
+	d.Text = strings.NewReplacer("{eta}", eta, "{next_update}", next).Replace(tmpl)
+	return d
 }
 
 // NextUpdateAfterPublish is when the next public update will be due if one

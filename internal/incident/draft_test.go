@@ -152,7 +152,12 @@ func TestDraftFor(t *testing.T) {
 		{name: "eta tomorrow shows the date", status: Investigating, eta: draftDeclared.Add(25 * time.Hour), want: "Ongoing resolution efforts; we expect the issue to be resolved by Mar 15 13:00. Next update by 12:40."},
 		{name: "resolved ignores eta", status: Resolved, eta: clockAt("14:30"), want: "The issue is resolved and everything is working normally again. Thank you for your patience."},
 		{name: "config template", status: Investigating, templates: map[string]string{"investigating": "We are looking into it. Next update by {next_update}."}, want: "We are looking into it. Next update by 12:40."},
-		{name: "config eta template", status: Monitoring, eta: clockAt("13:00"), templates: map[string]string{"eta": "Fixed by {eta}; next word at {next_update}."}, want: "Fixed by 13:00; next word at 12:40."},
+		{name: "config eta template", status: Identified, eta: clockAt("13:00"), templates: map[string]string{"eta": "Fixed by {eta}; next word at {next_update}."}, want: "Fixed by 13:00; next word at 12:40."},
+		// Once a fix is in place the ETA (the time a fix was expected) is
+		// no longer news: the phase's template wins over the ETA's.
+		{name: "monitoring ignores eta", status: Monitoring, eta: clockAt("13:00"), want: "A fix is in place; we are watching closely to make sure the issue is fully resolved. Next update by 12:40."},
+		{name: "monitoring ignores config eta template", status: Monitoring, eta: clockAt("13:00"), templates: map[string]string{"eta": "Fixed by {eta}."}, want: "A fix is in place; we are watching closely to make sure the issue is fully resolved. Next update by 12:40."},
+		{name: "monitoring template without an eta", status: Monitoring, eta: clockAt("13:00"), templates: map[string]string{"monitoring": "Fix out; was due {eta}."}, want: "Fix out; was due a time we will share soon."},
 		{name: "config eta placeholder without eta", status: Identified, templates: map[string]string{"identified": "Found it; fix by {eta}."}, want: "Found it; fix by a time we will share soon."},
 		{name: "blank config template ignored", status: Identified, templates: map[string]string{"identified": "  "}, want: "Issue identified; team working on resolution. Next update by 12:40."},
 	}
@@ -163,6 +168,56 @@ func TestDraftFor(t *testing.T) {
 				t.Errorf("DraftFor =\n %q\nwant\n %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestDraftFollowsThePhase replays the issue's sequence through Apply:
+// /eta +2h, then /mitigated (status still identified), then /status
+// monitoring, then /resolved. The ETA sentence is there only while the fix
+// is pending, and the draft says which template it came from.
+func TestDraftFollowsThePhase(t *testing.T) {
+	p := DefaultPolicy()
+	inc, err := NewIncident("Checkout slow", 2, draftDeclared, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		line, at   string
+		phase      Status
+		template   string
+		label      string
+		contains   string
+		notContain string
+	}{
+		{"/status identified", "12:05", Identified, "identified", "identified", "Issue identified", "resolved by"},
+		{"/eta 14:23", "12:10", Identified, TemplateETA, "ETA", "resolved by 14:23", ""},
+		{"/mitigated", "12:20", Monitoring, "monitoring", "monitoring", "A fix is in place", "14:23"},
+		{"/status monitoring", "12:25", Monitoring, "monitoring", "monitoring", "A fix is in place", "14:23"},
+		{"/resolved", "12:40", Resolved, "resolved", "resolved", "The issue is resolved", "14:23"},
+	}
+	for _, s := range steps {
+		now := clockAt(s.at)
+		c, err := ParseCapture(s.line, now)
+		if err != nil {
+			t.Fatalf("%s: %v", s.line, err)
+		}
+		if _, err := Apply(inc, c, now, "amara", p); err != nil {
+			t.Fatalf("%s: %v", s.line, err)
+		}
+		if got := DraftPhase(inc); got != s.phase {
+			t.Errorf("after %s the phase is %s, want %s", s.line, got, s.phase)
+		}
+		d := DraftOf(inc, p, nil, now)
+		if d.Template != s.template || d.Label() != s.label || d.Custom {
+			t.Errorf("after %s the draft came from %q (%q, custom %v), want %q (%q)", s.line, d.Template, d.Label(), d.Custom, s.template, s.label)
+		}
+		if !strings.Contains(d.Text, s.contains) || (s.notContain != "" && strings.Contains(d.Text, s.notContain)) {
+			t.Errorf("after %s the draft is %q: want %q in it and not %q", s.line, d.Text, s.contains, s.notContain)
+		}
+	}
+	custom := DraftOf(inc, p, map[string]string{"resolved": "All good."}, clockAt("12:41"))
+	if custom.Text != "All good." || !custom.Custom || custom.Label() != "custom resolved" {
+		t.Errorf("a config template: %+v label %q", custom, custom.Label())
 	}
 }
 

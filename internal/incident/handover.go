@@ -25,12 +25,22 @@ func HandoverBrief(inc *Incident, role, from, to string, at time.Time, p Policy)
 	fmt.Fprintf(&b, "\nState: %s, %s, %s since impact began", inc.Severity, inc.Status, FormatDuration(at.Sub(since)))
 	if n := len(inc.Updates); n > 0 {
 		last := slices.MaxFunc(inc.Updates, func(a, b Update) int { return a.At.Compare(b.At) })
-		fmt.Fprintf(&b, "\nLast public update %s: %s", clock(last.At, at), CleanLine(last.Text))
+		fmt.Fprintf(&b, "\nLast public update %s: %s", clock(last.At, at), strings.TrimSpace(CleanLine(last.Text)))
 	} else {
 		b.WriteString("\nNo public update published yet")
 	}
 	if inc.Status != Resolved {
-		fmt.Fprintf(&b, "; next due %s", clock(NextUpdateDue(inc, p), at))
+		// The update's own closing punctuation ends the clause: "…by
+		// 10:50; next due", never "…by 10:50.; next due".
+		// A question or exclamation keeps its mark and the next sentence
+		// starts after it.
+		head := strings.TrimRight(b.String(), ".;:,… ")
+		sep := "; next due "
+		if strings.HasSuffix(head, "?") || strings.HasSuffix(head, "!") {
+			sep = " Next due "
+		}
+		b.Reset()
+		b.WriteString(head + sep + clock(NextUpdateDue(inc, p), at))
 	}
 	entries := inc.VisibleEntries()
 	var open, recent, starred []string

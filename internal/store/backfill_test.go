@@ -113,7 +113,7 @@ func TestHandoverWritesTheBrief(t *testing.T) {
 			brief = e.Text
 		}
 	}
-	for _, want := range []string{"from amara to ben", "SEV2, investigating", "Last public update", "We are investigating.", "Open questions: did anything deploy", "rolled back 4711", "Starred:", "pool saturated"} {
+	for _, want := range []string{"from amara to ben", "SEV2, investigating", "Last public update", "We are investigating; next due", "Open questions: did anything deploy", "rolled back 4711", "Starred:", "pool saturated"} {
 		if !strings.Contains(brief, want) {
 			t.Errorf("the brief lacks %q:\n%s", want, brief)
 		}

@@ -157,7 +157,7 @@ func TestCommsDraftFromTemplate(t *testing.T) {
 		t.Fatalf("draft = %q (templated %v), want the investigating template %q", c.Text(), c.Templated, want)
 	}
 	view := m.View()
-	for _, s := range []string{"Public update", "20:00", "next update due 14:05", "draft from template", "Investigating an issue", "Published", "13:35: Investigating slow checkout."} {
+	for _, s := range []string{"Public update", "20:00", "next update due 14:05", "investigating draft", "Investigating an issue", "Published", "13:35: Investigating slow checkout."} {
 		if !strings.Contains(view, s) {
 			t.Errorf("the comms pane does not show %q:\n%s", s, view)
 		}
@@ -744,5 +744,34 @@ func TestSlashFromTheCommsPaneStartsACommand(t *testing.T) {
 	m = press(t, m, "r", "e", "t", "r", "o")
 	if got := m.cockpit.Capture.Value(); got != "/retro" {
 		t.Errorf("typed /retro from the comms pane, the capture line holds %q", got)
+	}
+}
+
+// TestCommsDraftFollowsThePhase: after /eta the draft promises the ETA;
+// after /mitigated it no longer does, and the pane and the status line say
+// which template the draft came from.
+func TestCommsDraftFollowsThePhase(t *testing.T) {
+	st := openStore(t)
+	id := seedComms(t, st, "13:35")
+	m := commsModel(t, st, id, testConfig(), nil, 120, 40)
+	if v := m.View(); !strings.Contains(v, "next update due 14:05 · investigating draft") {
+		t.Fatalf("the pane does not name the investigating template:\n%s", v)
+	}
+	m = typeText(t, m, "/eta 16:20")
+	m = press(t, m, "enter")
+	if got := commsOf(t, m).Text(); !strings.Contains(got, "resolved by 16:20") {
+		t.Fatalf("after /eta the draft is %q, want the ETA", got)
+	}
+	if v := m.View(); !strings.Contains(v, "· ETA draft") || !strings.Contains(v, "now follows the ETA template") {
+		t.Errorf("the pane or the status line does not name the eta template:\n%s", v)
+	}
+	m = typeText(t, m, "/mitigated")
+	m = press(t, m, "enter")
+	got := commsOf(t, m).Text()
+	if strings.Contains(got, "16:20") || !strings.HasPrefix(got, "A fix is in place") {
+		t.Errorf("after /mitigated the draft is %q, want the monitoring template without the ETA", got)
+	}
+	if v := m.View(); !strings.Contains(v, "· monitoring draft") || !strings.Contains(v, "now follows the monitoring template") {
+		t.Errorf("the pane or the status line does not name the monitoring template:\n%s", v)
 	}
 }

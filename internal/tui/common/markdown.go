@@ -99,9 +99,9 @@ func RenderMarkdown(md []byte, width int, styles *Styles) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("cannot start the Markdown renderer: %v", err)
 	}
-	out, err := r.Render(TerminalSafe(md))
+	out, err := r.Render(asTyped(TerminalSafe(md)))
 	if err != nil {
 		return "", fmt.Errorf("cannot render the export: %v", err)
 	}
-	return strings.TrimRight(out, "\n") + "\n", nil
+	return restoreHyphens(strings.TrimRight(out, "\n")) + "\n", nil
 }

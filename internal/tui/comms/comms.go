@@ -41,6 +41,10 @@ type Pane struct {
 	// Templated: the draft shown is generated from the status template
 	// and not stored; it follows status, ETA and time until edited.
 	Templated bool
+	// tmplLabel names the template the templated draft came from
+	// ("monitoring"), for incident tmplFor.
+	tmplLabel string
+	tmplFor   int64
 	// synced is the draft as last known to be in the store, and syncedRev
 	// its revision: a loaded copy with an older revision is one this pane
 	// has already moved past and never replaces what is shown.
@@ -194,8 +198,9 @@ func (c *Pane) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		if c.state == "" && c.ctx.Incident != nil {
 			c.state = c.Countdown().State
 		}
+		label, id := c.tmplLabel, c.tmplFor
 		c.sync()
-		return c, nil
+		return c, c.templateChanged(label, id)
 	case common.TickMsg:
 		return c, c.tick()
 	case common.AppliedMsg:
@@ -268,7 +273,9 @@ func (c *Pane) key(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, k.Confirm) && msg.String() == "y", key.Matches(msg, k.Template):
 			c.askTemplate = false
 			c.replaced = c.Text()
-			return tea.Batch(c.useTemplate(), func() tea.Msg { return common.StatusMsg{Text: "Draft replaced by the template; u brings yours back"} })
+			cmd := c.useTemplate()
+			text := "Draft replaced by the " + c.tmplLabel + " template; u brings yours back"
+			return tea.Batch(cmd, func() tea.Msg { return common.StatusMsg{Text: text} })
 		case key.Matches(msg, k.Deny):
 			c.askTemplate = false
 			c.layout()

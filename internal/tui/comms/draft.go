@@ -53,7 +53,8 @@ func (c *Pane) Flush() tea.Cmd {
 	return c.saveCmd()
 }
 
-// template writes the draft for the incident's state now.
+// template writes the draft for the incident's phase now, and notes which
+// template it came from for the pane's meta line.
 func (c *Pane) template() string {
 	inc := c.ctx.Incident
 	if inc == nil {
@@ -63,7 +64,22 @@ func (c *Pane) template() string {
 	if c.ctx.Config != nil {
 		tmpl = c.ctx.Config.Templates
 	}
-	return incident.DraftFor(inc, c.ctx.Policy(), tmpl, c.ctx.Now())
+	d := incident.DraftOf(inc, c.ctx.Policy(), tmpl, c.ctx.Now())
+	c.tmplLabel, c.tmplFor = d.Label(), c.ctx.IncidentID
+	return d.Text
+}
+
+// templateChanged tells the status line when a reload moved the templated
+// draft to another phase's template (after /mitigated the ETA sentence
+// goes), so the lead knows why the words changed.
+func (c *Pane) templateChanged(label string, id int64) tea.Cmd {
+	if !c.Templated || label == "" || id != c.ctx.IncidentID || c.tmplLabel == label {
+		return nil
+	}
+	now := c.tmplLabel
+	return func() tea.Msg {
+		return common.StatusMsg{Text: "The public draft now follows the " + now + " template"}
+	}
 }
 
 // sync brings the draft in line with the incident just loaded, unless the

@@ -114,9 +114,11 @@ func (c *Pane) View() string {
 	case c.publishing > 0:
 		meta += " · publishing…"
 	case c.Templated && c.replaced != "":
-		meta += " · template · u undoes"
+		meta += fitting(meta, iw-1, " · "+c.tmplLabel+" template · u undoes", " · template · u undoes")
 	case c.Templated:
-		meta += " · draft from template"
+		// Which template, since the phase picks it (and drops the ETA
+		// once a fix is in place); shorter where the pane is narrow.
+		meta += fitting(meta, iw-1, " · draft from the "+c.tmplLabel+" template", " · "+c.tmplLabel+" draft")
 	case c.Ta.Value() != c.synced:
 		meta += " · saving…"
 	}
@@ -286,4 +288,15 @@ func (c *Pane) findingsView() string {
 	end := min(top+ih, len(rows))
 	note := st.Faint.Render(fmt.Sprintf("%d–%d of %d · j/k · f closes", min(top+1, n), end, n))
 	return common.Box(st, "Jargon", note, rows[top:end], c.w, c.h, c.Focused)
+}
+
+// fitting returns the first of tails that fits after meta in w columns,
+// else the last.
+func fitting(meta string, w int, tails ...string) string {
+	for _, t := range tails {
+		if ansi.StringWidth(meta+t) <= w {
+			return t
+		}
+	}
+	return tails[len(tails)-1]
 }
