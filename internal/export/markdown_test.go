@@ -108,7 +108,7 @@ func TestMarkdownSections(t *testing.T) {
 		"### Immediate\n\n| Action | Owner | Due | Status |",
 		"| Alert when the payments-db pool is above 80% for 5 minutes | dana | 2026-05-05 | open |",
 		"### Long-term\n\n| Action | Owner | Due | Status |",
-		"## What went well\n\nThe canary caught it.\n\n*Contributors: chen*",
+		"## What went well\n\nThe canary caught it.\n\n*Contributors:* chen",
 		"## Contributors\n\namara, ben, chen, dana, pagerbot\n",
 		"| Retro | draft, due 2026-05-04 17:25 UTC |",
 	} {
