@@ -291,6 +291,11 @@ const (
 	DeliveryCopied  DeliveryState = "copied"
 	DeliverySent    DeliveryState = "sent"
 	DeliveryFailed  DeliveryState = "failed"
+	// DeliveryUnknown is an attempt whose outcome nobody knows: the
+	// request went out and no answer came (a timeout after sending, or
+	// the process died while sending). It may have arrived, so it is sent
+	// again only when a person asks, or to a target that drops repeats.
+	DeliveryUnknown DeliveryState = "unknown"
 )
 
 // Update is a published public update.

@@ -183,9 +183,9 @@ func checkUpdate(where string, u Update) error {
 	for j, d := range u.Delivery {
 		dw := fmt.Sprintf("delivery %d of %s", j+1, where)
 		switch d.State {
-		case DeliveryPending, DeliveryCopied, DeliverySent, DeliveryFailed:
+		case DeliveryPending, DeliveryCopied, DeliverySent, DeliveryFailed, DeliveryUnknown:
 		default:
-			return fmt.Errorf("%s has the state %q, which is not one of pending, copied, sent, failed", dw, d.State)
+			return fmt.Errorf("%s has the state %q, which is not one of pending, copied, sent, failed, unknown", dw, d.State)
 		}
 		switch {
 		case d.Target == "":
