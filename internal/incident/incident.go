@@ -280,6 +280,10 @@ type Delivery struct {
 	Error    string        `json:"error,omitzero"`
 	Attempts int           `json:"attempts,omitzero"`
 	At       time.Time     `json:"at,omitzero"`
+	// Owner names the process holding a pending delivery's lease (host,
+	// pid and start time), so a process on the same host can tell that
+	// it died without waiting for the lease to run out.
+	Owner string `json:"owner,omitzero"`
 }
 
 // DeliveryState says how delivery of an update to a target went.

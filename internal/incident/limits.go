@@ -194,6 +194,8 @@ func checkUpdate(where string, u Update) error {
 			return fmt.Errorf("%s has a target of %d bytes, over the limit of %d", dw, len(d.Target), maxTargetBytes)
 		case len(d.Error) > maxDeliveryErrorBytes:
 			return fmt.Errorf("%s has an error of %d bytes, over the limit of %d", dw, len(d.Error), maxDeliveryErrorBytes)
+		case len(d.Owner) > maxTargetBytes:
+			return fmt.Errorf("%s has an owner of %d bytes, over the limit of %d", dw, len(d.Owner), maxTargetBytes)
 		case d.Attempts < 0 || d.Attempts > maxDeliveryAttempts:
 			return fmt.Errorf("%s claims %d attempts; it must be 0 to %d", dw, d.Attempts, maxDeliveryAttempts)
 		}

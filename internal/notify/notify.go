@@ -117,7 +117,7 @@ func (n *Notifier) record(t Target, m Message, attempts int) error {
 		return nil
 	}
 	return n.journal.RecordDelivery(n.journalID, m.Update.ID, incident.Delivery{
-		Target: t.Label(), State: incident.DeliveryPending, Attempts: attempts, At: n.claimTime()})
+		Target: t.Label(), State: incident.DeliveryPending, Attempts: attempts, At: n.claimTime(), Owner: ownerToken()})
 }
 
 // New returns a Notifier for the configured targets.
@@ -158,7 +158,7 @@ func (n *Notifier) Targets() []Target { return append([]Target(nil), n.targets..
 func (n *Notifier) Pending() []incident.Delivery {
 	out := make([]incident.Delivery, len(n.targets))
 	for i, t := range n.targets {
-		out[i] = incident.Delivery{Target: t.Label(), State: incident.DeliveryPending, At: n.claimTime()}
+		out[i] = incident.Delivery{Target: t.Label(), State: incident.DeliveryPending, At: n.claimTime(), Owner: ownerToken()}
 	}
 	return out
 }

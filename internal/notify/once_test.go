@@ -3,7 +3,10 @@ package notify
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -165,5 +168,50 @@ func TestResumedListsOnlyWhatItTried(t *testing.T) {
 	}
 	if len(rc.requests()) != 1 {
 		t.Errorf("the receiver got %d requests, want 1", len(rc.requests()))
+	}
+}
+
+// TestDeadOwnerNeedsNoLease: a lease whose holder on this host has ended
+// (a cockpit killed with SIGKILL) is not waited for: the next process at
+// once records the journaled try as unknown, and sends nothing.
+func TestDeadOwnerNeedsNoLease(t *testing.T) {
+	if ownerToken() == "" {
+		t.Skip("no /proc here: a lease can only run out")
+	}
+	cmd := exec.Command("true")
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	host, _ := os.Hostname()
+	dead := fmt.Sprintf("%s/%d/1", host, cmd.Process.Pid)
+	parent, ok := procStart(os.Getppid())
+	if !ok {
+		t.Fatal("cannot read the parent's start time")
+	}
+	live := fmt.Sprintf("%s/%d/%d", host, os.Getppid(), parent)
+	for tok, want := range map[string]bool{dead: true, live: false, ownerToken(): false, "": false, "elsewhere/1/1": false} {
+		if got := ownerGone(tok); got != want {
+			t.Errorf("ownerGone(%q) = %v, want %v", tok, got, want)
+		}
+	}
+
+	st, id, u := published(t, "Issue identified.")
+	rc := newReceiver(t, nil)
+	tg := Target{URL: rc.URL}
+	clk := newClock(pinned)
+	abandoned := incident.Delivery{Target: tg.Label(), State: incident.DeliveryPending, Attempts: 1, At: pinned, Owner: dead}
+	if err := st.SetDelivery(id, u.ID, []incident.Delivery{abandoned}); err != nil {
+		t.Fatal(err)
+	}
+	clk.add(time.Second) // well within the lease
+	res, err := New([]Target{tg}, clk.opts(quick())).Resume(context.Background(), st, id, incident.DefaultPolicy())
+	if err != nil || len(res) != 1 || res[0].Unknown != 1 {
+		t.Fatalf("Resume = %+v, %v; want the abandoned try unknown", res, err)
+	}
+	if got := stored(t, st, id).Delivery[0]; got.State != incident.DeliveryUnknown {
+		t.Errorf("stored %+v, want unknown", got)
+	}
+	if len(rc.requests()) != 0 {
+		t.Error("a try that may have arrived was sent again")
 	}
 }

@@ -28,7 +28,8 @@ const maxParallel = 8
 // A pending delivery is one of two things:
 //   - a lease: Error is empty and At is when a process took it. That
 //     process is sending it now, so nobody else may until Lease has passed
-//     (after which the process is taken to have died with it). Attempts
+//     (after which the process is taken to have died with it; on the
+//     same host, a holder that has ended is seen at once, see owner.go). Attempts
 //     counts the tries journaled: a lease with none was never sent and is
 //     resumed; one with a try may have arrived, so Resume records it
 //     unknown instead (or resumes it, to a target that drops repeats).
@@ -57,7 +58,7 @@ func (n *Notifier) Lease() time.Duration {
 
 // leased reports that d is pending in the hands of a live process.
 func (n *Notifier) leased(d incident.Delivery, now time.Time) bool {
-	return d.State == incident.DeliveryPending && d.Error == "" && now.Sub(d.At) < n.Lease()
+	return d.State == incident.DeliveryPending && d.Error == "" && now.Sub(d.At) < n.Lease() && !ownerGone(d.Owner)
 }
 
 // resumable reports that d is pending and nobody is sending it.
@@ -234,7 +235,7 @@ func (n *Notifier) Resume(ctx context.Context, st Store, id int64, p incident.Po
 				continue
 			}
 			c := &claim{update: ui, label: d.Target, target: t, at: n.claimTime(), prev: d.Attempts, key: key, drop: release}
-			ds[di] = incident.Delivery{Target: d.Target, State: incident.DeliveryPending, Attempts: d.Attempts, At: c.at}
+			ds[di] = incident.Delivery{Target: d.Target, State: incident.DeliveryPending, Attempts: d.Attempts, At: c.at, Owner: ownerToken()}
 			claims = append(claims, c)
 		}
 		if ds != nil {
