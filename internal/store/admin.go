@@ -136,8 +136,11 @@ func CheckFile(path string) (CheckReport, error) {
 	if err != nil {
 		return CheckReport{Path: path}, fmt.Errorf("cannot check %s: %w", path, unwrapPath(err))
 	}
-	if fi.IsDir() || fi.Size() == 0 {
-		return CheckReport{Path: path, Problems: []string{"the file is empty or a folder, not a warroom database"}}, nil
+	if fi.IsDir() {
+		return CheckReport{Path: path, Problems: []string{"the path is a folder, not a warroom database"}}, nil
+	}
+	if fi.Size() == 0 {
+		return CheckReport{Path: path, Problems: []string{"the file is empty (left by a crash while an older warroom created it); it holds no incidents, and the next warroom command that writes replaces it with a new database"}}, nil
 	}
 	return (&Store{path: path}).Check()
 }

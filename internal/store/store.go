@@ -230,10 +230,11 @@ func Open(path string) (*Store, error) {
 		return nil, err
 	}
 	if !exists {
-		if err := s.update(func(tx *bolt.Tx) error { return migrate(tx, 0) }); err != nil {
+		if err := createWhole(path); err != nil {
 			return nil, err
 		}
-		return s, nil
+		// Another process may have created it first, at an older
+		// schema: go on as for any existing file.
 	}
 	// Only write when the schema needs it, so a database that is already
 	// current is opened read-only and left untouched.
@@ -286,7 +287,9 @@ func prepare(path string) (s *Store, exists bool, err error) {
 	case fi.IsDir():
 		return nil, false, fmt.Errorf("the database %s is a folder; give the path of a file: %w", path, ErrNotBolt)
 	case fi.Size() == 0:
-		return nil, false, fmt.Errorf("the database %s is an empty file; delete it or choose another path: %w", path, ErrNotBolt)
+		// Left by a crash while an older warroom created it: it holds
+		// nothing, so it is replaced by a whole database (see create.go).
+		return &Store{path: path}, false, nil
 	}
 	return &Store{path: path}, true, nil
 }
@@ -315,7 +318,7 @@ func (s *Store) schemaOf(tx *bolt.Tx) (uint64, error) {
 // instead of leaving an empty database (and its folders) behind and
 // reporting that there are no incidents.
 func OpenExisting(path string) (*Store, error) {
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+	if fi, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) || (err == nil && fi.Mode().IsRegular() && fi.Size() == 0) {
 		return nil, noFile(path)
 	}
 	return Open(path)
