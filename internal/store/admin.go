@@ -195,6 +195,11 @@ func (s *Store) Check() (CheckReport, error) {
 			if b.Bucket(bucketEntries) == nil || b.Bucket(bucketUpdates) == nil {
 				return nil
 			}
+			if ps := checkRecords(k, b, rep.Schema); len(ps) > 0 {
+				// What the records decode to is not to be trusted.
+				rep.Problems = append(rep.Problems, ps...)
+				return nil
+			}
 			inc, err := readIncident(tx, b)
 			if err != nil {
 				rep.Problems = append(rep.Problems, fmt.Sprintf("incident %x: %v", k, err))

@@ -37,6 +37,8 @@ var migrations = []func(tx *bolt.Tx) error{
 	// warroom wrote for it), a declaration carries what no entry says, and
 	// the head is then the fold. No entry is removed or re-keyed.
 	migrateTimelineIsTheRecord,
+	// 2 → 3: every JSON record carries a checksum (checksum.go).
+	migrateChecksums,
 }
 
 func migrate(tx *bolt.Tx, from uint64) error {

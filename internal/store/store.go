@@ -96,7 +96,7 @@
 // Its own writes return their transaction id, so a write that nobody else
 // interleaved with (a half-typed line kept) triggers no read at all.
 //
-// # Layout (schema 2)
+// # Layout (schema 3)
 //
 //	meta/schema                     schema version (uint64)
 //	incidents/<id>/head             the folded fields, draft and revision (JSON; no entries, updates or retro)
@@ -110,6 +110,8 @@
 //	incidents/<id>/keys/<key>       idempotency key (warroom log --id) -> id of the entry that recorded it; made with the first key
 //
 // Ids come from NextSequence and are stored as 8-byte big-endian keys.
+// Every JSON record ends in a checksum of its key and JSON (schema 3; see
+// checksum.go), which warroom check verifies.
 // Schema 1 kept the fields beside the timeline; migrating reads each old
 // entry's setting back from its text (incident.Backfill) without removing
 // or re-keying any entry.
@@ -164,7 +166,7 @@ const (
 )
 
 // SchemaVersion is the layout this code reads and writes.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 var (
 	bucketMeta      = []byte("meta")
@@ -623,12 +625,13 @@ func getJSON(b *bolt.Bucket, key []byte, v any) error {
 	return nil
 }
 
+// putJSON stores v as JSON sealed with its checksum (see checksum.go).
 func putJSON(b *bolt.Bucket, key []byte, v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	return b.Put(key, data)
+	return b.Put(key, sealRecord(key, data))
 }
 
 // Stamp identifies a version of the database file.
