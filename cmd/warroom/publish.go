@@ -56,7 +56,7 @@ func (a *app) deliver(ctx context.Context, st *store.Store, id int64, u incident
 	// Only what this command resumed is listed, once: the update's other
 	// deliveries were reported when they happened.
 	for _, r := range resumed {
-		what := fmt.Sprintf(" (the %s update of %s, resumed)", r.Update.At.In(a.cfg.Location).Format("15:04"), incident.FormatID(r.incident))
+		what := fmt.Sprintf(" (the %s update of %s, resumed)", a.stamp(r.Update.At), incident.FormatID(r.incident))
 		for _, d := range r.Tried {
 			if d.Target != notify.ClipboardTarget && d.State != incident.DeliveryCopied {
 				a.printDelivery(d, what)
