@@ -170,7 +170,8 @@ func (n *Notifier) Pending() []incident.Delivery {
 //
 // When ctx's deadline passes first, what was not delivered yet is returned
 // pending with the reason (parked): the next Resume sends it. A cancelled
-// ctx fails it instead.
+// ctx fails it instead. Either way, a try whose request went out with no
+// answer yet is unknown, not parked (unless the target drops repeats).
 func (n *Notifier) Deliver(ctx context.Context, m Message) []incident.Delivery {
 	if len(n.targets) == 0 || m.Update.Backfilled {
 		return nil
