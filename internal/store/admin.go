@@ -198,6 +198,7 @@ func (s *Store) Check() (CheckReport, error) {
 			if ps := checkRecords(k, b, rep.Schema); len(ps) > 0 {
 				// What the records decode to is not to be trusted.
 				rep.Problems = append(rep.Problems, ps...)
+				rep.Entries += b.Bucket(bucketEntries).Stats().KeyN
 				return nil
 			}
 			inc, err := readIncident(tx, b)

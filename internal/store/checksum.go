@@ -26,6 +26,11 @@ import (
 
 const sealLen = 17
 
+// checksumSchema is the schema from which every record carries a checksum
+// (migrateChecksums runs on the way to it). The migration seals only
+// records without a seal, so it may run at any step of the migrations.
+const checksumSchema = 3
+
 // sealDigits are the trailer's characters; castagnoli (heads.go) is the
 // CRC-32C table.
 var sealDigits = [4]byte{' ', '\t', '\r', '\n'}
@@ -137,7 +142,7 @@ func sealBucket(b *bolt.Bucket, only func(key []byte) bool) error {
 // its key in the incidents bucket) and that every entry is indexed under
 // its key. Each problem names the incident and the record it hit. Records
 // without a checksum are a problem only in a database that should have one
-// on every record (schema 3 and later).
+// on every record (checksumSchema and later).
 func checkRecords(k []byte, b *bolt.Bucket, schema uint64) []string {
 	inc := fmt.Sprintf("incident %x", k)
 	if len(k) == 8 {
@@ -146,15 +151,15 @@ func checkRecords(k []byte, b *bolt.Bucket, schema uint64) []string {
 	var out []string
 	staleSchema := false
 	report := func(what string, st recordState) {
-		if st != recordUnsealed && schema < 3 && !staleSchema {
+		if st != recordUnsealed && schema < checksumSchema && !staleSchema {
 			// Checksums came with schema 3: the version itself was hit.
 			staleSchema = true
-			out = append(out, fmt.Sprintf("%s: its records carry checksums (schema 3) but the database says schema %d: the schema version was damaged; restore a backup", inc, schema))
+			out = append(out, fmt.Sprintf("%s: its records carry checksums (schema %d) but the database says schema %d: the schema version was damaged; restore a backup", inc, checksumSchema, schema))
 		}
 		switch {
 		case st == recordDamaged:
 			out = append(out, fmt.Sprintf("%s: %s is damaged: its checksum does not match, so what is stored there changed since warroom wrote it; restore it from a backup or an export", inc, what))
-		case st == recordUnsealed && schema >= 3:
+		case st == recordUnsealed && schema >= checksumSchema:
 			out = append(out, fmt.Sprintf("%s: %s has no valid checksum (its end was damaged, or something other than warroom wrote it); restore it from a backup or an export", inc, what))
 		}
 	}
