@@ -68,6 +68,12 @@ func unsealRecord(v []byte) (js []byte, sum uint32, sealed bool) {
 	return v[:len(v)-sealLen], sum, true
 }
 
+// recordJSON is a stored record's JSON, without its checksum trailer.
+func recordJSON(v []byte) []byte {
+	js, _, _ := unsealRecord(v)
+	return js
+}
+
 // recordState says what a stored record's checksum says of it.
 type recordState int
 

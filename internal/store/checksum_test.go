@@ -227,3 +227,30 @@ func TestFlippedByteCorpus(t *testing.T) {
 		t.Error("no flip was reported: the corpus does not hit any record")
 	}
 }
+
+// TestSearchPrefilterSeesTheJSON: the search prefilter judges an entry by
+// its JSON being printable ASCII; the checksum's whitespace must not make
+// every sealed record fail that and be decoded.
+func TestSearchPrefilterSeesTheJSON(t *testing.T) {
+	s := openTemp(t)
+	declare(t, s, "x")
+	if _, err := s.AppendEntry(1, incident.Entry{At: t0.Add(time.Minute), Kind: incident.KindNote, Text: "plain ascii note"}); err != nil {
+		t.Fatal(err)
+	}
+	var seen [][]byte
+	_, err := s.IncidentsForSearch(func(rec []byte) bool {
+		seen = append(seen, append([]byte(nil), rec...))
+		return false
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) == 0 {
+		t.Fatal("the prefilter saw no entry")
+	}
+	for _, rec := range seen {
+		if rec[len(rec)-1] != '}' || strings.ContainsAny(string(rec), "\n\t\r") {
+			t.Errorf("the prefilter was given %q, not the record's JSON", rec)
+		}
+	}
+}
