@@ -40,16 +40,24 @@ func recordSum(key, js []byte) uint32 {
 	return crc32.Update(crc32.Checksum(key, castagnoli), castagnoli, js)
 }
 
-// sealRecord returns js followed by its checksum trailer.
+// sealRecord returns a copy of js followed by its checksum trailer; js
+// may be bytes in the file.
 func sealRecord(key, js []byte) []byte {
 	out := make([]byte, len(js), len(js)+sealLen)
 	copy(out, js)
-	out = append(out, '\n')
+	return appendSeal(out, key)
+}
+
+// appendSeal appends js's checksum trailer to js, which must be the
+// caller's own (json.Marshal's output): no copy of a record is made on the
+// way to the page.
+func appendSeal(js, key []byte) []byte {
 	sum := recordSum(key, js)
+	js = append(js, '\n')
 	for i := 15; i >= 0; i-- {
-		out = append(out, sealDigits[(sum>>(2*uint(i)))&3])
+		js = append(js, sealDigits[(sum>>(2*uint(i)))&3])
 	}
-	return out
+	return js
 }
 
 // unsealRecord splits a stored record into its JSON and checksum; sealed

@@ -631,7 +631,7 @@ func putJSON(b *bolt.Bucket, key []byte, v any) error {
 	if err != nil {
 		return err
 	}
-	return b.Put(key, sealRecord(key, data))
+	return b.Put(key, appendSeal(data, key))
 }
 
 // Stamp identifies a version of the database file.
