@@ -136,13 +136,17 @@ func TestDeliveryKilledAfterPublishingArrivesOnce(t *testing.T) {
 
 // TestDeliverySlowEndpointIsUnknownNotResent: an endpoint that takes the
 // post but answers after the 5 s timeout is shown "unknown — may have
-// arrived", and is not posted again, by that cockpit or the next one.
+// arrived", and is not posted again, by that cockpit or the next one,
+// until the person asks (r).
 func TestDeliverySlowEndpointIsUnknownNotResent(t *testing.T) {
 	requireTmux(t)
 	hook := newPostLog(t)
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) })
-	hook.onPost = func(int, string) {
+	hook.onPost = func(n int, _ string) {
+		if n > 1 {
+			return // the endpoint is fast again
+		}
 		select {
 		case <-release:
 		case <-time.After(8 * time.Second):
@@ -165,9 +169,21 @@ func TestDeliverySlowEndpointIsUnknownNotResent(t *testing.T) {
 	s2 := e.startTmuxNamed("again", 120, 40, "open", id)
 	s2.waitFor("unknown — may have arrived", 5*time.Second)
 	time.Sleep(2500 * time.Millisecond)
-	s2.keys("C-c")
-	s2.waitExit(5 * time.Second)
 	if got := hook.snapshot(); len(got) != 1 {
 		t.Fatalf("the slow webhook received %d posts, want 1: %q", len(got), got)
+	}
+	// The person finds it did not arrive and asks: r in the comms pane
+	// sends it again, once.
+	s2.keys("Tab", "Tab")
+	s2.typeText("r")
+	s2.waitFor("reached 1 webhook", 10*time.Second)
+	s2.waitFor("✓ sent", 5*time.Second)
+	s2.keys("C-c")
+	s2.waitExit(5 * time.Second)
+	if got := hook.snapshot(); len(got) != 2 || got[1] != got[0] {
+		t.Fatalf("after r the webhook received %q, want the update twice in all", got)
+	}
+	if ds := webhookDeliveries(t, e.show(id).Updates[0].Delivery); len(ds) != 1 || ds[0].State != "sent" || ds[0].Attempts != 2 {
+		t.Fatalf("stored %+v, want sent on the second try", ds)
 	}
 }
