@@ -98,7 +98,7 @@ with their owner and incident. --overdue lists only those past their due date.`,
 				return nil
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-			printf(tw, "DUE\tOWNER\tINCIDENT\tACTION\n")
+			printf(tw, "DUE (%s)\tOWNER\tINCIDENT\tACTION\n", a.zoneName())
 			for _, it := range items {
 				due := "—"
 				if it.Due != nil {

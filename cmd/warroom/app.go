@@ -40,8 +40,23 @@ func (a *app) loadConfig() error {
 		return err
 	}
 	a.cfg = cfg
+	// Every time a command reads (--at, --file, --due, a capture line's
+	// @HH:MM) is read in the configured zone, as the cockpit reads it:
+	// the parsers take the zone from now.
+	clock, loc := a.now, a.location()
+	a.now = func() time.Time { return clock().In(loc) }
 	return nil
 }
+
+// clock shows t in the configured zone, with the date when it is not today.
+func (a *app) clock(t time.Time) string { return config.Clock(t, a.now(), a.location()) }
+
+// stamp is clock with the zone's abbreviation ("02:00 PST"), for a time
+// printed on its own.
+func (a *app) stamp(t time.Time) string { return config.Stamp(t, a.now(), a.location()) }
+
+// zoneName names the configured zone ("America/Los_Angeles").
+func (a *app) zoneName() string { return config.ZoneName(a.location()) }
 
 // databasePath is --db, else WARROOM_DB, else the XDG default.
 func (a *app) databasePath() string {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/warroom-cli/warroom/internal/config"
 	"github.com/warroom-cli/warroom/internal/incident"
 )
 
@@ -163,12 +164,9 @@ func parseEntryID(s string) (int64, error) {
 	return n, nil
 }
 
-// clock shows a time as the other commands do, with the date when it is
-// not today, so a re-timed entry's day is never in doubt.
+// clock shows a time as the other commands do: in the configured zone
+// (now's, see app.loadConfig), named, with the date when it is not today,
+// so a re-timed entry's day is never in doubt.
 func clock(t, now time.Time) string {
-	t, now = t.Local(), now.Local()
-	if t.Year() != now.Year() || t.YearDay() != now.YearDay() {
-		return t.Format("2006-01-02 15:04")
-	}
-	return t.Format("15:04")
+	return config.Stamp(t, now, now.Location())
 }

@@ -87,13 +87,13 @@ func loggedID(t *testing.T, out, pattern string) int64 {
 func TestLogPrintsTheEntryID(t *testing.T) {
 	e := newEnv(t)
 	id := e.newIncident("Checkout failing")
-	note := loggedID(t, e.ok("log", "-i", id, "customers report failed payments"), `INC-1: logged #(\d+) note at \d\d:\d\d: customers report failed payments`)
-	act := loggedID(t, e.ok("log", "-i", id, "!rolled back deploy 4711"), `INC-1: logged #(\d+) action at \d\d:\d\d: rolled back deploy 4711`)
-	status := loggedID(t, e.ok("log", "-i", id, "/status identified"), `INC-1: logged #(\d+) status at \d\d:\d\d: Status investigating → identified`)
+	note := loggedID(t, e.ok("log", "-i", id, "customers report failed payments"), `INC-1: logged #(\d+) note at (?:\d{4}-\d\d-\d\d )?\d\d:\d\d [A-Z+\-0-9]+: customers report failed payments`)
+	act := loggedID(t, e.ok("log", "-i", id, "!rolled back deploy 4711"), `INC-1: logged #(\d+) action at (?:\d{4}-\d\d-\d\d )?\d\d:\d\d [A-Z+\-0-9]+: rolled back deploy 4711`)
+	status := loggedID(t, e.ok("log", "-i", id, "/status identified"), `INC-1: logged #(\d+) status at (?:\d{4}-\d\d-\d\d )?\d\d:\d\d [A-Z+\-0-9]+: Status investigating → identified`)
 	if out := e.ok("log", "-i", id, "/draft We are working on failed payments."); !strings.Contains(out, "draft saved") {
 		t.Fatalf("draft: %q", out)
 	}
-	pub := loggedID(t, e.ok("log", "-i", id, "/publish"), `INC-1: published #(\d+) at \d\d:\d\d: We are working on failed payments\.`)
+	pub := loggedID(t, e.ok("log", "-i", id, "/publish"), `INC-1: published #(\d+) at (?:\d{4}-\d\d-\d\d )?\d\d:\d\d [A-Z+\-0-9]+: We are working on failed payments\.`)
 	if note == act || act == status || status == pub {
 		t.Fatalf("ids repeat: %d %d %d %d", note, act, status, pub)
 	}
@@ -116,8 +116,8 @@ func TestLogPrintsTheEntryID(t *testing.T) {
 	// Setting a milestone again moves the entry that set it, and says which.
 	now := time.Now().UTC()
 	first, again := now.Add(-2*time.Hour), now.Add(-110*time.Minute)
-	ms := loggedID(t, e.ok("log", "-i", id, "/mitigated "+first.Format("15:04")), `INC-1: logged #(\d+) milestone at `+first.Format("15:04")+`: Mitigated`)
-	moved := loggedID(t, e.ok("log", "-i", id, "/mitigated "+again.Format("15:04")), `INC-1: moved #(\d+) \(mitigated\) to `+again.Format("15:04"))
+	ms := loggedID(t, e.ok("log", "-i", id, "/mitigated "+first.Format("15:04")), `INC-1: logged #(\d+) milestone at (?:\d{4}-\d\d-\d\d )?`+first.Format("15:04")+` [A-Z+\-0-9]+: Mitigated`)
+	moved := loggedID(t, e.ok("log", "-i", id, "/mitigated "+again.Format("15:04")), `INC-1: moved #(\d+) \(mitigated\) to (?:\d{4}-\d\d-\d\d )?`+again.Format("15:04")+` [A-Z+\-0-9]+`)
 	if moved != ms {
 		t.Fatalf("moved #%d, but the mitigated entry is #%d", moved, ms)
 	}
@@ -126,7 +126,7 @@ func TestLogPrintsTheEntryID(t *testing.T) {
 func TestEditRecordsTheChangeAndItsAuthor(t *testing.T) {
 	e := newEnv(t)
 	id := e.newIncident("Search slow")
-	n := loggedID(t, e.ok("log", "-i", id, "restarted the search workers"), `INC-1: logged #(\d+) note at \d\d:\d\d: restarted the search workers`)
+	n := loggedID(t, e.ok("log", "-i", id, "restarted the search workers"), `INC-1: logged #(\d+) note at (?:\d{4}-\d\d-\d\d )?\d\d:\d\d [A-Z+\-0-9]+: restarted the search workers`)
 
 	e.setAuthor("amara")
 	out := e.ok("edit", "-i", id, strconv.FormatInt(n, 10), "--text", "restarted the search and index workers", "--star")
@@ -179,7 +179,7 @@ func TestEditAtMovesTheMilestone(t *testing.T) {
 	now := time.Now().UTC()
 	first := now.Add(-2 * time.Hour).Truncate(time.Minute)
 	later := first.Add(10 * time.Minute)
-	n := loggedID(t, e.ok("log", "-i", id, "/mitigated "+first.Format("15:04")), `INC-1: logged #(\d+) milestone at \d\d:\d\d: Mitigated`)
+	n := loggedID(t, e.ok("log", "-i", id, "/mitigated "+first.Format("15:04")), `INC-1: logged #(\d+) milestone at (?:\d{4}-\d\d-\d\d )?\d\d:\d\d [A-Z+\-0-9]+: Mitigated`)
 	if got := e.timeline(id).Milestones["mitigated"]; !mustTime(t, got).Equal(first) {
 		t.Fatalf("mitigated %s, want %s", got, first.Format(time.RFC3339))
 	}
@@ -188,7 +188,8 @@ func TestEditAtMovesTheMilestone(t *testing.T) {
 	if later.YearDay() != now.YearDay() {
 		shown = later.Format("2006-01-02 15:04") // a time on another day carries its date
 	}
-	if want := "INC-1: edited #" + strconv.FormatInt(n, 10) + " (at " + shown + ")\n"; out != want {
+	// Times are shown in the configured zone (here the local one), named.
+	if want := "INC-1: edited #" + strconv.FormatInt(n, 10) + " (at " + shown + " " + later.Local().Format("MST") + ")\n"; out != want {
 		t.Fatalf("edit --at printed %q, want %q", out, want)
 	}
 	s := e.timeline(id)
@@ -212,7 +213,7 @@ func mustTime(t *testing.T, s string) time.Time {
 func TestDeleteAndRestoreFollowTheTimeline(t *testing.T) {
 	e := newEnv(t)
 	id := e.newIncident("Login errors")
-	n := loggedID(t, e.ok("log", "-i", id, "/status identified"), `INC-1: logged #(\d+) status at \d\d:\d\d: Status investigating → identified`)
+	n := loggedID(t, e.ok("log", "-i", id, "/status identified"), `INC-1: logged #(\d+) status at (?:\d{4}-\d\d-\d\d )?\d\d:\d\d [A-Z+\-0-9]+: Status investigating → identified`)
 	if s := e.timeline(id); s.Status != "identified" {
 		t.Fatalf("status %q after /status identified", s.Status)
 	}
@@ -256,8 +257,8 @@ func TestDeleteAndRestoreFollowTheTimeline(t *testing.T) {
 func TestEditAndDeleteErrors(t *testing.T) {
 	e := newEnv(t)
 	id := e.newIncident("Queue backlog")
-	n := strconv.FormatInt(loggedID(t, e.ok("log", "-i", id, "queue depth 40k"), `INC-1: logged #(\d+) note at \d\d:\d\d: queue depth 40k`), 10)
-	gone := strconv.FormatInt(loggedID(t, e.ok("log", "-i", id, "typo"), `INC-1: logged #(\d+) note at \d\d:\d\d: typo`), 10)
+	n := strconv.FormatInt(loggedID(t, e.ok("log", "-i", id, "queue depth 40k"), `INC-1: logged #(\d+) note at (?:\d{4}-\d\d-\d\d )?\d\d:\d\d [A-Z+\-0-9]+: queue depth 40k`), 10)
+	gone := strconv.FormatInt(loggedID(t, e.ok("log", "-i", id, "typo"), `INC-1: logged #(\d+) note at (?:\d{4}-\d\d-\d\d )?\d\d:\d\d [A-Z+\-0-9]+: typo`), 10)
 	e.ok("delete", "-i", id, gone)
 	before := e.timeline(id)
 

@@ -60,9 +60,9 @@ func newListCmd(a *app) *cobra.Command {
 				return nil
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-			printf(tw, "ID\tSEV\tSTATUS\tDECLARED\tTITLE\n")
+			printf(tw, "ID\tSEV\tSTATUS\tDECLARED (%s)\tTITLE\n", a.zoneName())
 			for _, s := range out {
-				printf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.Severity, s.Status, s.Created.Local().Format("2006-01-02 15:04"), s.Title)
+				printf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.Severity, s.Status, a.clock(s.Created), s.Title)
 			}
 			return tw.Flush()
 		},

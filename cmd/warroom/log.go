@@ -31,9 +31,13 @@ Each line printed names the entry it logged as #N, the id warroom edit and warro
 TIME); a /publish in the past is recorded as a backfilled update, never delivered.
 
 --file FILE (- for stdin) backfills many lines in one transaction, one "TIME TEXT" per line:
-TIME is RFC 3339, YYYY-MM-DD HH:MM[:SS], or HH:MM[:SS] on the date of the line before,
-rolling to the next day when the clock goes backwards. Blank lines and # comments are
-skipped. A bad line is reported with its number and nothing is written.
+TIME is RFC 3339, YYYY-MM-DDTHH:MM[:SS], YYYY-MM-DD HH:MM[:SS], or HH:MM[:SS] on the date
+of the line before, rolling to the next day when the clock goes backwards. Blank lines and
+# comments are skipped. A bad line is reported with its number and nothing is written.
+
+Every time without a zone (--at HH:MM, the file's times, @HH:MM) is read in the configured
+timezone (config timezone, default the local zone), as the cockpit reads it, and the times
+printed are in that zone, named.
 
 --id KEY makes the write safe to retry from a script: a second log with the same KEY in
 the same incident writes nothing, prints the entry the first one logged, and exits 0.`,
@@ -109,7 +113,7 @@ the same incident writes nothing, prints the entry the first one logged, and exi
 					if e.Deleted {
 						deleted = " (since deleted)"
 					}
-					printf(a.stdout, "%s: already logged #%d%s %s at %s with --id %s: %s\n", inc, e.ID, deleted, e.Kind, e.At.Format("15:04"), c.Key, e.Text)
+					printf(a.stdout, "%s: already logged #%d%s %s at %s with --id %s: %s\n", inc, e.ID, deleted, e.Kind, a.stamp(e.At), c.Key, e.Text)
 				}
 				return nil
 			}
@@ -117,7 +121,7 @@ the same incident writes nothing, prints the entry the first one logged, and exi
 				printf(a.stdout, "%s: draft saved\n", inc)
 			}
 			for _, mv := range res.Moves {
-				printf(a.stdout, "%s: moved #%d (%s) to %s\n", inc, mv.ID, c.Milestone, mv.At.Format("15:04"))
+				printf(a.stdout, "%s: moved #%d (%s) to %s\n", inc, mv.ID, c.Milestone, a.stamp(mv.At))
 			}
 			for _, e := range res.Entries {
 				printEntry(a, inc, res.Update, e)
@@ -138,7 +142,7 @@ the same incident writes nothing, prints the entry the first one logged, and exi
 
 // printEntry prints one logged entry with its #N.
 func printEntry(a *app, inc string, u *incident.Update, e incident.Entry) {
-	when := e.At.Format("15:04")
+	when := a.stamp(e.At)
 	switch {
 	case u != nil && e.Kind == incident.KindPublic && u.Backfilled:
 		printf(a.stdout, "%s: published #%d at %s (backfilled, not delivered): %s\n", inc, e.ID, when, u.Text)
@@ -183,7 +187,7 @@ func (a *app) logFile(id, path string) error {
 	n := 0
 	for _, res := range applied {
 		for _, mv := range res.Moves {
-			printf(a.stdout, "%s: moved #%d to %s\n", key, mv.ID, mv.At.Format("2006-01-02 15:04"))
+			printf(a.stdout, "%s: moved #%d to %s\n", key, mv.ID, a.stamp(mv.At))
 		}
 		for _, e := range res.Entries {
 			printEntry(a, key, res.Update, e)

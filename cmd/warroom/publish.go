@@ -28,7 +28,7 @@ const resumeWithin = 24 * time.Hour
 // reported but is not an error of the publish, and can be re-sent from the
 // cockpit.
 func (a *app) deliver(ctx context.Context, st *store.Store, id int64, u incident.Update) error {
-	n := notify.New(a.cfg.Targets(), notify.Options{Now: a.now})
+	n := notify.New(a.cfg.Targets(), notify.Options{Now: a.now}).WithJournal(st, id)
 	if len(n.Targets()) == 0 || u.Backfilled {
 		return nil
 	}
@@ -53,9 +53,11 @@ func (a *app) deliver(ctx context.Context, st *store.Store, id int64, u incident
 	for _, d := range deliveries {
 		a.printDelivery(d, "")
 	}
+	// Only what this command resumed is listed, once: the update's other
+	// deliveries were reported when they happened.
 	for _, r := range resumed {
-		what := fmt.Sprintf(" (the %s update of %s, resumed)", r.Update.At.In(a.cfg.Location).Format("15:04"), incident.FormatID(r.incident))
-		for _, d := range r.Update.Delivery {
+		what := fmt.Sprintf(" (the %s update of %s, resumed)", a.stamp(r.Update.At), incident.FormatID(r.incident))
+		for _, d := range r.Tried {
 			if d.Target != notify.ClipboardTarget && d.State != incident.DeliveryCopied {
 				a.printDelivery(d, what)
 			}
@@ -69,6 +71,8 @@ func (a *app) printDelivery(d incident.Delivery, what string) {
 	switch d.State {
 	case incident.DeliverySent:
 		printf(a.stdout, "  sent to %s%s\n", d.Target, what)
+	case incident.DeliveryUnknown:
+		printf(a.stderr, "warroom: the update is saved; delivery to %s%s is unknown — may have arrived (%s). It is not sent again by itself; if it did not arrive, re-send it from the cockpit (r in the comms pane).\n", d.Target, what, d.Error)
 	case incident.DeliveryPending:
 		printf(a.stderr, "warroom: the update is saved; delivery to %s%s is not finished after %s and is left to the cockpit or the next warroom command that publishes, which resume it.\n", d.Target, what, publishWait)
 	default:

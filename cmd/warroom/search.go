@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -51,14 +50,14 @@ names the incident, where it matched and a snippet; --json prints them for scrip
 			for _, h := range hits {
 				where := h.Where
 				if h.At != nil {
-					where += " " + h.At.In(time.Local).Format("Jan 02 15:04")
+					where += " " + a.clock(*h.At)
 				}
 				printf(tw, "%s\t%s\t%s\n", h.Incident, where, h.Snippet)
 			}
 			if err := tw.Flush(); err != nil {
 				return err
 			}
-			printf(a.stdout, "%s in %s searched.\n", countOf(len(hits), "match", "matches"), countOf(len(incs), "incident", "incidents"))
+			printf(a.stdout, "%s in %s searched; times in %s.\n", countOf(len(hits), "match", "matches"), countOf(len(incs), "incident", "incidents"), a.zoneName())
 			return nil
 		},
 	}

@@ -11,7 +11,7 @@ func TestSearch(t *testing.T) {
 	e.ok("demo", "--no-open")
 	e.newIncident("Pgbouncer restarts in EU", "--sev", "3")
 	out := e.ok("search", "PGBOUNCER")
-	for _, want := range []string{"INC-1  entry 16", "Raised the pgbouncer pool to 300", "INC-2  title", "3 matches in 2 incidents searched."} {
+	for _, want := range []string{"INC-1  entry 16", "Raised the pgbouncer pool to 300", "INC-2  title", "3 matches in 2 incidents searched; times in "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("search output lacks %q:\n%s", want, out)
 		}

@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/warroom-cli/warroom/internal/config"
 	"github.com/warroom-cli/warroom/internal/export"
 	"github.com/warroom-cli/warroom/internal/incident"
 )
@@ -33,7 +35,7 @@ func newShowCmd(a *app) *cobra.Command {
 				_, err = a.stdout.Write(data)
 				return err
 			}
-			printIncident(a.stdout, inc)
+			printIncident(a.stdout, inc, a.now(), a.location())
 			return nil
 		},
 	}
@@ -43,9 +45,12 @@ func newShowCmd(a *app) *cobra.Command {
 
 // printIncident writes a plain-text view for the terminal. printf cleans
 // every piece of user text (titles, role names, people, kinds, tags) so
-// nothing typed or imported can drive the terminal.
-func printIncident(w io.Writer, inc *incident.Incident) {
+// nothing typed or imported can drive the terminal. Times are in loc, which
+// is named; they carry dates when the incident spans days or its day is
+// not today (now's).
+func printIncident(w io.Writer, inc *incident.Incident, now time.Time, loc *time.Location) {
 	printf(w, "%s  %s  %s  %s\n", inc.Key(), inc.Severity, strings.ToUpper(string(inc.Status)), inc.Title)
+	printf(w, "  times in %s\n", config.ZoneName(loc))
 	for _, r := range inc.RoleNames() {
 		printf(w, "  %s: %s\n", r, inc.Roles[r])
 	}
@@ -53,15 +58,27 @@ func printIncident(w io.Writer, inc *incident.Incident) {
 		printf(w, "  channels: war room %s, public %s\n", orDash(inc.WarRoom), orDash(inc.PublicChannel))
 	}
 	if !inc.ETA.IsZero() {
-		printf(w, "  ETA: %s\n", inc.ETA.Local().Format("2006-01-02 15:04"))
+		printf(w, "  ETA: %s\n", config.Clock(inc.ETA, now, loc))
 	}
 	if len(inc.Tags) > 0 {
 		printf(w, "  tags: %s\n", strings.Join(inc.Tags, ", "))
 	}
+	entries := inc.VisibleEntries()
+	var times []time.Time
+	for _, m := range incident.Milestones {
+		times = append(times, inc.Milestones[m])
+	}
+	for _, e := range entries {
+		times = append(times, e.At)
+	}
+	for _, u := range inc.Updates {
+		times = append(times, u.At)
+	}
+	layout := config.DayLayout(times, now, loc)
 	var ms []string
 	for _, m := range incident.Milestones {
 		if t := inc.Milestones[m]; !t.IsZero() {
-			ms = append(ms, fmt.Sprintf("%s %s", m, t.Local().Format("15:04")))
+			ms = append(ms, fmt.Sprintf("%s %s", m, t.In(loc).Format(layout)))
 		}
 	}
 	if len(ms) > 0 {
@@ -72,24 +89,18 @@ func printIncident(w io.Writer, inc *incident.Incident) {
 			printf(w, "  %s: %s\n", m.Name, incident.FormatDuration(m.Value))
 		}
 	}
-	entries := inc.VisibleEntries()
-	multiDay := len(entries) > 0 && entries[0].At.Local().YearDay() != entries[len(entries)-1].At.Local().YearDay()
-	layout := "15:04"
-	if multiDay {
-		layout = "Jan 02 15:04"
-	}
 	printf(w, "\nTimeline (%d entries)\n", len(entries))
 	for _, e := range entries {
 		star := " "
 		if e.Starred {
 			star = "*"
 		}
-		printf(w, "%s %s %-9s %-10s %s\n", star, e.At.Local().Format(layout), e.Kind, e.Author, e.Text)
+		printf(w, "%s %s %-9s %-10s %s\n", star, e.At.In(loc).Format(layout), e.Kind, e.Author, e.Text)
 	}
 	if len(inc.Updates) > 0 {
 		printf(w, "\nPublic updates\n")
 		for _, u := range inc.Updates {
-			printf(w, "  %s: %s\n", u.At.Local().Format("15:04"), u.Text)
+			printf(w, "  %s: %s\n", u.At.In(loc).Format(layout), u.Text)
 		}
 	}
 }

@@ -50,6 +50,10 @@ func (a *app) webhookTest(ctx context.Context) error {
 			continue
 		}
 		failed++
+		if d.State == incident.DeliveryUnknown {
+			printf(a.stdout, "unknown %s (%s): %s; the test message may have arrived, so look in the channel\n", d.Target, targets[i].Format, d.Error)
+			continue
+		}
 		printf(a.stdout, "failed  %s (%s): %s\n", d.Target, targets[i].Format, d.Error)
 	}
 	if failed > 0 {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -168,14 +169,25 @@ url = %q
 }
 
 // TestPublishWaitsBrieflyThenResumes: a hook that never answers costs
-// `warroom log /publish` a few seconds, not the whole retry schedule; the
-// delivery is left pending and the next command that publishes sends it,
-// once.
+// `warroom log /publish` a few seconds, not the whole retry schedule. The
+// request went out, so a chat target is "unknown — may have arrived" and
+// never posted again by itself; a json target (which drops repeats by id)
+// is left pending and the next command that publishes sends it, once, and
+// lists it once. (This test used to want the chat target resumed too,
+// which posted the update twice.)
 func TestPublishWaitsBrieflyThenResumes(t *testing.T) {
-	h := newHookLog(t)
-	h.hang.Store(true)
+	chat := newHookLog(t)
+	js := newHookLog(t)
+	chat.hang.Store(true)
+	js.hang.Store(true)
 	e := newEnv(t)
-	writeConfig(t, e, fmt.Sprintf("webhooks = [%q]\n", h.URL+"/hook"))
+	writeConfig(t, e, fmt.Sprintf(`webhooks = [%q]
+
+[[webhook]]
+name = "ops"
+url = %q
+format = "json"
+`, chat.URL+"/hook", js.URL+"/in"))
 	id := e.newIncident("Checkout failing")
 	start := time.Now()
 	r := e.run("log", "-i", id, "/publish We are investigating.")
@@ -186,29 +198,46 @@ func TestPublishWaitsBrieflyThenResumes(t *testing.T) {
 	if took > 12*time.Second {
 		t.Errorf("log /publish took %s with a hook that never answers; want a few seconds", took)
 	}
-	if !strings.Contains(r.stderr, "is not finished after 4s and is left to the cockpit or the next warroom command that publishes") {
-		t.Errorf("stderr %q does not say the delivery is left to be resumed", r.stderr)
+	if !strings.Contains(r.stderr, "delivery to ops is not finished after 4s and is left to the cockpit or the next warroom command that publishes") {
+		t.Errorf("stderr %q does not say the json delivery is left to be resumed", r.stderr)
+	}
+	if !strings.Contains(r.stderr, "/hook is unknown — may have arrived (warroom stopped waiting for an answer after the update was sent). It is not sent again by itself") {
+		t.Errorf("stderr %q does not say the chat delivery is unknown", r.stderr)
 	}
 	s := e.show(id)
-	if ds := deliveries(t, s.Updates[0].Delivery); len(ds) != 1 || ds[0].State != "pending" || ds[0].Error == "" {
-		t.Fatalf("stored %+v, want pending, parked with a reason", ds)
+	ds := deliveries(t, s.Updates[0].Delivery)
+	if len(ds) != 2 || ds[0].State != "unknown" || ds[1].State != "pending" || ds[1].Error == "" {
+		t.Fatalf("stored %+v, want the chat target unknown and the json one parked with a reason", ds)
 	}
 
-	// The hook recovers; the next update brings the first along.
-	h.hang.Store(false)
+	// The hooks recover; the next update brings the first along to the
+	// json target only, and lists that once.
+	chat.hang.Store(false)
+	js.hang.Store(false)
 	r = e.run("log", "-i", id, "/publish Issue identified.")
-	if r.code != 0 || strings.Count(r.stdout, "sent to") != 2 || !strings.Contains(r.stdout, "resumed") {
+	if r.code != 0 || strings.Count(r.stdout, "sent to") != 3 || strings.Count(r.stdout, "resumed") != 1 ||
+		!strings.Contains(r.stdout, "sent to ops (the ") {
 		t.Fatalf("second publish: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	s = e.show(id)
-	for i, u := range s.Updates {
-		if ds := deliveries(t, u.Delivery); len(ds) != 1 || ds[0].State != "sent" {
-			t.Errorf("update %d deliveries %+v, want sent", i, ds)
-		}
+	if ds := deliveries(t, s.Updates[0].Delivery); ds[0].State != "unknown" || ds[1].State != "sent" {
+		t.Errorf("first update's deliveries %+v, want unknown and sent", ds)
 	}
-	// A third publish sends only itself; each delivery got one 2xx.
-	e.ok("log", "-i", id, "/publish Still working on it.")
-	_, answered := h.snapshot()
+	if ds := deliveries(t, s.Updates[1].Delivery); ds[0].State != "sent" || ds[1].State != "sent" {
+		t.Errorf("second update's deliveries %+v, want sent", ds)
+	}
+	// A third publish sends only itself and lists nothing resumed.
+	out := e.ok("log", "-i", id, "/publish Still working on it.")
+	if strings.Contains(out, "resumed") {
+		t.Errorf("third publish lists resumed deliveries: %q", out)
+	}
+	// The chat hook got each update exactly once; the json hook answered
+	// each delivery id once.
+	bodies, _ := chat.snapshot()
+	if want := []string{`{"text":"We are investigating."}`, `{"text":"Issue identified."}`, `{"text":"Still working on it."}`}; !slices.Equal(bodies, want) {
+		t.Errorf("the chat hook got %q, want each update once", bodies)
+	}
+	_, answered := js.snapshot()
 	if len(answered) != 3 {
 		t.Errorf("answered %v, want 3 delivery ids", answered)
 	}
@@ -218,9 +247,9 @@ func TestPublishWaitsBrieflyThenResumes(t *testing.T) {
 		}
 	}
 	// A backfilled /publish is never delivered.
-	before, _ := h.snapshot()
-	out := e.ok("log", "-i", id, "--at", "-2h", "/publish Looking into it.")
-	if after, _ := h.snapshot(); len(after) != len(before) || strings.Contains(out, "sent to") {
+	before, _ := chat.snapshot()
+	out = e.ok("log", "-i", id, "--at", "-2h", "/publish Looking into it.")
+	if after, _ := chat.snapshot(); len(after) != len(before) || strings.Contains(out, "sent to") {
 		t.Errorf("a backfilled update was delivered: %q", out)
 	}
 }

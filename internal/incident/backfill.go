@@ -2,6 +2,7 @@ package incident
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -19,11 +20,13 @@ type BackfillLine struct {
 
 // ParseBackfill reads lines of the form "TIME TEXT", as notes come out of a
 // chat log, for `warroom log --file` and a paste into the capture line.
-// TIME is RFC 3339, "YYYY-MM-DD HH:MM[:SS]" or "HH:MM[:SS]"; a bare clock
+// TIME is RFC 3339, "YYYY-MM-DDTHH:MM[:SS]" (RFC 3339 without a zone),
+// "YYYY-MM-DD HH:MM[:SS]" or "HH:MM[:SS]"; a bare clock
 // time is on the date of the line before (the first on the most recent day
 // that keeps it in the past), rolling to the next day when the clock goes
 // backwards, as a log that crosses midnight does. Dates and clock times
-// are read in now's location. Blank lines and lines starting with # are
+// are read in now's location. A line longer than one entry can hold
+// (MaxTextBytes and room for its time) is reported as such. Blank lines and lines starting with # are
 // skipped. A bad line is reported with its number, and nothing is returned.
 func ParseBackfill(r io.Reader, now time.Time) ([]BackfillLine, error) {
 	sc := bufio.NewScanner(r)
@@ -50,7 +53,9 @@ func ParseBackfill(r io.Reader, now time.Time) ([]BackfillLine, error) {
 		out = append(out, BackfillLine{N: n, At: at, Text: text})
 		prev = at
 	}
-	if err := sc.Err(); err != nil {
+	if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
+		return nil, fmt.Errorf("line %d is longer than %d KB, the most one timeline entry holds; split it into several lines, or put the long text in a file and log a link to it", n+1, MaxTextBytes>>10)
+	} else if err != nil {
 		return nil, fmt.Errorf("line %d: %v", n+1, err)
 	}
 	if len(out) == 0 {
@@ -65,6 +70,15 @@ func parseTimedLine(line string, prev, now time.Time) (time.Time, string, error)
 	first, rest, _ := strings.Cut(line, " ")
 	if t, err := time.Parse(time.RFC3339, first); err == nil {
 		return t.In(loc), strings.TrimSpace(rest), nil
+	}
+	// "YYYY-MM-DDTHH:MM[:SS] text": RFC 3339 without a zone, in loc.
+	if len(first) >= 16 && first[10] == 'T' {
+		for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04"} {
+			if t, err := time.ParseInLocation(layout, first, loc); err == nil {
+				return t, strings.TrimSpace(rest), nil
+			}
+		}
+		return time.Time{}, "", fmt.Errorf("%q is not a date and time; use YYYY-MM-DDTHH:MM, YYYY-MM-DD HH:MM or an RFC 3339 time", first)
 	}
 	// "YYYY-MM-DD HH:MM[:SS] text"
 	if len(first) == 10 && strings.Count(first, "-") == 2 {

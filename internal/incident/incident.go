@@ -288,6 +288,10 @@ type Delivery struct {
 	Error    string        `json:"error,omitzero"`
 	Attempts int           `json:"attempts,omitzero"`
 	At       time.Time     `json:"at,omitzero"`
+	// Owner names the process holding a pending delivery's lease (host,
+	// pid and start time), so a process on the same host can tell that
+	// it died without waiting for the lease to run out.
+	Owner string `json:"owner,omitzero"`
 }
 
 // DeliveryState says how delivery of an update to a target went.
@@ -299,6 +303,11 @@ const (
 	DeliveryCopied  DeliveryState = "copied"
 	DeliverySent    DeliveryState = "sent"
 	DeliveryFailed  DeliveryState = "failed"
+	// DeliveryUnknown is an attempt whose outcome nobody knows: the
+	// request went out and no answer came (a timeout after sending, or
+	// the process died while sending). It may have arrived, so it is sent
+	// again only when a person asks, or to a target that drops repeats.
+	DeliveryUnknown DeliveryState = "unknown"
 )
 
 // Update is a published public update.

@@ -183,9 +183,9 @@ func checkUpdate(where string, u Update) error {
 	for j, d := range u.Delivery {
 		dw := fmt.Sprintf("delivery %d of %s", j+1, where)
 		switch d.State {
-		case DeliveryPending, DeliveryCopied, DeliverySent, DeliveryFailed:
+		case DeliveryPending, DeliveryCopied, DeliverySent, DeliveryFailed, DeliveryUnknown:
 		default:
-			return fmt.Errorf("%s has the state %q, which is not one of pending, copied, sent, failed", dw, d.State)
+			return fmt.Errorf("%s has the state %q, which is not one of pending, copied, sent, failed, unknown", dw, d.State)
 		}
 		switch {
 		case d.Target == "":
@@ -194,6 +194,8 @@ func checkUpdate(where string, u Update) error {
 			return fmt.Errorf("%s has a target of %d bytes, over the limit of %d", dw, len(d.Target), maxTargetBytes)
 		case len(d.Error) > maxDeliveryErrorBytes:
 			return fmt.Errorf("%s has an error of %d bytes, over the limit of %d", dw, len(d.Error), maxDeliveryErrorBytes)
+		case len(d.Owner) > maxTargetBytes:
+			return fmt.Errorf("%s has an owner of %d bytes, over the limit of %d", dw, len(d.Owner), maxTargetBytes)
 		case d.Attempts < 0 || d.Attempts > maxDeliveryAttempts:
 			return fmt.Errorf("%s claims %d attempts; it must be 0 to %d", dw, d.Attempts, maxDeliveryAttempts)
 		}

@@ -419,7 +419,12 @@ func TestCheckSendsALabelledTestMessage(t *testing.T) {
 	}
 }
 
-func TestDeadlineParksWhatIsNotDelivered(t *testing.T) {
+// TestDeadlineAfterSendingIsUnknown: a command that stops waiting after
+// the request went out cannot know whether it arrived. A chat target is
+// then unknown (never re-sent by itself); a json target, which drops
+// repeats by id, is parked for the next process to send again.
+// (This test used to want the chat target parked, which re-posted it.)
+func TestDeadlineAfterSendingIsUnknown(t *testing.T) {
 	release := make(chan struct{})
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
@@ -433,12 +438,16 @@ func TestDeadlineParksWhatIsNotDelivered(t *testing.T) {
 	opts.Timeout = 5 * time.Second
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	ds := New(Slack(fast.URL, slow.URL), opts).Deliver(ctx, msg(update("x")))
+	targets := []Target{{URL: fast.URL}, {URL: slow.URL + "/chat"}, {URL: slow.URL + "/json", Format: FormatJSON}}
+	ds := New(targets, opts).Deliver(ctx, msg(update("x")))
 	if ds[0].State != incident.DeliverySent {
 		t.Errorf("fast target %+v, want sent", ds[0])
 	}
-	if ds[1].State != incident.DeliveryPending || !strings.Contains(ds[1].Error, "stopped waiting") {
-		t.Errorf("slow target %+v, want parked pending", ds[1])
+	if ds[1].State != incident.DeliveryUnknown || !strings.Contains(ds[1].Error, "after the update was sent") || ds[1].Attempts != 1 {
+		t.Errorf("slow chat target %+v, want unknown after one try", ds[1])
+	}
+	if ds[2].State != incident.DeliveryPending || !strings.Contains(ds[2].Error, "stopped waiting") {
+		t.Errorf("slow json target %+v, want parked pending", ds[2])
 	}
 }
 

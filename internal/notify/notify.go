@@ -11,6 +11,13 @@
 // Resume), and every try of one update to one target carries the same
 // X-Warroom-Delivery id, so a receiver can drop a repeat.
 //
+// Each update reaches each target once. Chat tools (Slack, Discord, …) do
+// not drop repeats, so a try is journaled (WithJournal) before its request
+// goes out, and a try whose request went out without an answer (a timeout
+// after sending, a reset, a process that died while sending) is "unknown —
+// may have arrived": it is never retried by itself, only when a person
+// asks (Resend), or to a target that drops repeats by id (Dedups).
+//
 // Webhook URLs carry secrets (a Slack hook URL is its own password), so the
 // target recorded on a delivery is its name or Redact(url), and error texts
 // never quote the URL; the record can go into an export without leaking it.
@@ -28,11 +35,13 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -78,6 +87,37 @@ type Options struct {
 type Notifier struct {
 	targets []Target
 	opts    Options
+
+	// journal, when set, records every try of an update of incident
+	// journalID before its request goes out.
+	journal   Journal
+	journalID int64
+}
+
+// Journal records the state of one update on one target durably: when
+// RecordDelivery returns nil the record is on disk. The store implements it.
+type Journal interface {
+	RecordDelivery(id, updateID int64, d incident.Delivery) error
+}
+
+// WithJournal returns a copy of n that records each try of an update of
+// incident id in j before sending it, so that after a crash the record
+// says a request may have gone out (see Resume). A try that cannot be
+// recorded is not sent.
+func (n *Notifier) WithJournal(j Journal, id int64) *Notifier {
+	cp := *n
+	cp.journal, cp.journalID = j, id
+	return &cp
+}
+
+// record journals try number attempts of m to t as a lease of this
+// process (pending, no error).
+func (n *Notifier) record(t Target, m Message, attempts int) error {
+	if n.journal == nil || m.Test || m.Update.ID == 0 {
+		return nil
+	}
+	return n.journal.RecordDelivery(n.journalID, m.Update.ID, incident.Delivery{
+		Target: t.Label(), State: incident.DeliveryPending, Attempts: attempts, At: n.claimTime(), Owner: ownerToken()})
 }
 
 // New returns a Notifier for the configured targets.
@@ -118,7 +158,7 @@ func (n *Notifier) Targets() []Target { return append([]Target(nil), n.targets..
 func (n *Notifier) Pending() []incident.Delivery {
 	out := make([]incident.Delivery, len(n.targets))
 	for i, t := range n.targets {
-		out[i] = incident.Delivery{Target: t.Label(), State: incident.DeliveryPending, At: n.claimTime()}
+		out[i] = incident.Delivery{Target: t.Label(), State: incident.DeliveryPending, At: n.claimTime(), Owner: ownerToken()}
 	}
 	return out
 }
@@ -130,7 +170,8 @@ func (n *Notifier) Pending() []incident.Delivery {
 //
 // When ctx's deadline passes first, what was not delivered yet is returned
 // pending with the reason (parked): the next Resume sends it. A cancelled
-// ctx fails it instead.
+// ctx fails it instead. Either way, a try whose request went out with no
+// answer yet is unknown, not parked (unless the target drops repeats).
 func (n *Notifier) Deliver(ctx context.Context, m Message) []incident.Delivery {
 	if len(n.targets) == 0 || m.Update.Backfilled {
 		return nil
@@ -150,7 +191,8 @@ func (n *Notifier) Deliver(ctx context.Context, m Message) []incident.Delivery {
 }
 
 // Resend tries again every target that has not received the update, and
-// returns the update's deliveries to store: the ones that were sent, are
+// returns the update's deliveries to store. A person asked for it, so a
+// delivery whose outcome is unknown is sent again too. The ones that were sent, are
 // still in the hands of a live process, or are not webhooks (the
 // clipboard) are kept as they were. A backfilled update is never sent.
 func (n *Notifier) Resend(ctx context.Context, m Message) []incident.Delivery {
@@ -187,19 +229,18 @@ func (n *Notifier) Resend(ctx context.Context, m Message) []incident.Delivery {
 		wg.Go(func() {
 			release := holdInflight(DeliveryID(m, j.t))
 			defer release()
-			d := n.Send(ctx, j.t, m)
-			d.Attempts += prev
-			out[j.i] = d
+			out[j.i] = n.send(ctx, j.t, m, prev)
 		})
 	}
 	wg.Wait()
 	return out
 }
 
-// Failed reports whether any webhook delivery of u failed or never finished.
+// Failed reports whether any webhook delivery of u failed, never
+// finished, or may not have arrived: what a person may want to re-send.
 func Failed(u incident.Update) bool {
 	for _, d := range u.Delivery {
-		if d.State == incident.DeliveryFailed || d.State == incident.DeliveryPending {
+		if d.State == incident.DeliveryFailed || d.State == incident.DeliveryPending || d.State == incident.DeliveryUnknown {
 			return true
 		}
 	}
@@ -209,21 +250,48 @@ func Failed(u incident.Update) bool {
 // Send posts m to one target, trying up to Tries times, and says how it
 // went. Every try carries the same X-Warroom-Delivery id.
 func (n *Notifier) Send(ctx context.Context, t Target, m Message) incident.Delivery {
-	d := incident.Delivery{Target: t.Label()}
+	return n.send(ctx, t, m, 0)
+}
+
+// send is Send for a delivery already tried prev times.
+//
+// A try whose request went out with no answer ends the delivery as
+// unknown: it may have arrived, and a chat tool would show a repeat. Only
+// a target that drops repeats by id is tried again.
+func (n *Notifier) send(ctx context.Context, t Target, m Message, prev int) incident.Delivery {
+	d := incident.Delivery{Target: t.Label(), Attempts: prev}
 	body := Body(t, m)
 	id := DeliveryID(m, t)
 	wait := n.opts.Backoff
 	final := false // the last answer settled it: no try is owed
 	for try := 1; ; try++ {
-		d.Attempts = try
+		if err := n.record(t, m, prev+try); err != nil {
+			if d.State == "" {
+				d.State = incident.DeliveryFailed
+				d.Error = "not sent: warroom could not record the attempt first (" + describe(err, n.opts.Timeout) + ")"
+			}
+			final = true
+			break
+		}
+		d.Attempts = prev + try
 		err := n.post(ctx, t, id, m, body)
 		if err == nil {
 			d.State = incident.DeliverySent
 			d.Error = ""
 			break
 		}
-		d.State = incident.DeliveryFailed
-		d.Error = describe(err, n.opts.Timeout)
+		var lost answerless
+		if errors.As(err, &lost) {
+			d.State = incident.DeliveryUnknown
+			d.Error = lost.reason(ctx, n.opts.Timeout)
+			if !t.Dedups() {
+				final = true
+				break
+			}
+		} else {
+			d.State = incident.DeliveryFailed
+			d.Error = describe(err, n.opts.Timeout)
+		}
 		var perm permanentError
 		if errors.As(err, &perm) {
 			final = true
@@ -255,11 +323,30 @@ func (n *Notifier) Send(ctx context.Context, t Target, m Message) incident.Deliv
 	return d
 }
 
+// answerless is the error of a try whose request was written in full and
+// that got no answer: the receiver may have taken the update.
+type answerless struct{ error }
+
+func (e answerless) Unwrap() error { return e.error }
+
+// reason says why the outcome is unknown, for the delivery's record.
+func (e answerless) reason(ctx context.Context, timeout time.Duration) string {
+	why := describe(e.error, timeout)
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		why = "warroom stopped waiting for an answer"
+	}
+	return why + " after the update was sent"
+}
+
 // cutShort says why ctx ended a delivery: a deadline (a command that waits
 // only so long) parks it for the next process to resume; a cancellation
 // fails it.
 func (n *Notifier) cutShort(ctx context.Context, d incident.Delivery) incident.Delivery {
 	last := d.Error
+	if d.State == incident.DeliveryUnknown {
+		// A target that drops repeats: parked, it is sent again.
+		last = ""
+	}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		d.State = incident.DeliveryPending
 		d.Error = "not delivered yet: warroom stopped waiting"
@@ -269,6 +356,7 @@ func (n *Notifier) cutShort(ctx context.Context, d incident.Delivery) incident.D
 		d.Error += "; the cockpit or the next update sends it"
 		return d
 	}
+	d.State = incident.DeliveryFailed
 	if c := describe(ctx.Err(), n.opts.Timeout); c != last {
 		// Retries were cut short: say so, and keep the last reason.
 		d.Error = c
@@ -331,8 +419,21 @@ func (n *Notifier) post(ctx context.Context, t Target, id string, m Message, bod
 	if t.format() == FormatJSON && t.Secret != "" {
 		req.Header.Set("X-Warroom-Signature", Sign(t.Secret, body))
 	}
+	// Whether the whole request went out decides what a missing answer
+	// means: before, the update cannot have arrived; after, it may have.
+	var wrote atomic.Bool
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+		WroteRequest: func(info httptrace.WroteRequestInfo) {
+			if info.Err == nil {
+				wrote.Store(true)
+			}
+		},
+	}))
 	resp, err := n.opts.Client.Do(req)
 	if err != nil {
+		if wrote.Load() {
+			return answerless{err}
+		}
 		return err
 	}
 	defer resp.Body.Close()

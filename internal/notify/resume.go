@@ -15,6 +15,7 @@ import (
 type Store interface {
 	IncidentTail(id int64, n int) (*incident.Incident, int, error)
 	SetDelivery(id, updateID int64, d []incident.Delivery) error
+	Journal
 }
 
 // leaseMargin is added to the longest a Send can take, for the time the
@@ -27,9 +28,14 @@ const maxParallel = 8
 // A pending delivery is one of two things:
 //   - a lease: Error is empty and At is when a process took it. That
 //     process is sending it now, so nobody else may until Lease has passed
-//     (after which the process is taken to have died with it).
+//     (after which the process is taken to have died with it; on the
+//     same host, a holder that has ended is seen at once, see owner.go). Attempts
+//     counts the tries journaled: a lease with none was never sent and is
+//     resumed; one with a try may have arrived, so Resume records it
+//     unknown instead (or resumes it, to a target that drops repeats).
 //   - parked: Error says why it is not delivered yet (a command stopped
-//     waiting). Nobody is sending it; the next Resume does.
+//     waiting after a try that got a refusal, or before any try). Nobody
+//     is sending it; the next Resume does.
 //
 // Leases cannot be taken atomically through store.SetDelivery, so a claim
 // is written and then read back: a process only sends what it reads back
@@ -52,7 +58,7 @@ func (n *Notifier) Lease() time.Duration {
 
 // leased reports that d is pending in the hands of a live process.
 func (n *Notifier) leased(d incident.Delivery, now time.Time) bool {
-	return d.State == incident.DeliveryPending && d.Error == "" && now.Sub(d.At) < n.Lease()
+	return d.State == incident.DeliveryPending && d.Error == "" && now.Sub(d.At) < n.Lease() && !ownerGone(d.Owner)
 }
 
 // resumable reports that d is pending and nobody is sending it.
@@ -153,9 +159,18 @@ func (n *Notifier) target(label string) (Target, bool) {
 type Resumed struct {
 	// Update is the update with its deliveries as now stored.
 	Update incident.Update
-	// Sent, Failed and Parked count the deliveries this Resume tried.
-	Sent, Failed, Parked int
+	// Sent, Failed and Parked count the deliveries this Resume tried;
+	// Unknown counts those it found abandoned mid-send and recorded as
+	// unknown without sending.
+	Sent, Failed, Parked, Unknown int
+	// Tried holds, once each, the deliveries this Resume settled (sent,
+	// failed, parked or found unknown), as stored; the update's others
+	// are not in it.
+	Tried []incident.Delivery
 }
+
+// Abandoned is the error of a delivery whose process died while sending it.
+const Abandoned = "warroom stopped while sending it, so nobody knows whether it arrived"
 
 // NoLongerConfigured is the error of a pending delivery whose target is no
 // longer in the config, so it can never be resumed.
@@ -186,6 +201,7 @@ func (n *Notifier) Resume(ctx context.Context, st Store, id int64, p incident.Po
 	var claims []*claim
 	changed := map[int][]incident.Delivery{}
 	removed := map[int]int{}
+	settled := map[int][]incident.Delivery{} // failed or found unknown without sending
 	for ui, u := range inc.Updates {
 		if u.Backfilled {
 			continue
@@ -202,6 +218,15 @@ func (n *Notifier) Resume(ctx context.Context, st Store, id int64, p incident.Po
 			if !ok {
 				ds[di] = incident.Delivery{Target: d.Target, State: incident.DeliveryFailed, Error: NoLongerConfigured, Attempts: d.Attempts, At: now}
 				removed[ui]++
+				settled[ui] = append(settled[ui], ds[di])
+				continue
+			}
+			if d.Error == "" && d.Attempts > 0 && !t.Dedups() {
+				// A lease whose holder journaled a try and died: the
+				// request may have gone out. Sent again only when a
+				// person asks.
+				ds[di] = incident.Delivery{Target: d.Target, State: incident.DeliveryUnknown, Error: Abandoned, Attempts: d.Attempts, At: now}
+				settled[ui] = append(settled[ui], ds[di])
 				continue
 			}
 			key := DeliveryID(MessageFor(inc, u, p), t)
@@ -210,7 +235,7 @@ func (n *Notifier) Resume(ctx context.Context, st Store, id int64, p incident.Po
 				continue
 			}
 			c := &claim{update: ui, label: d.Target, target: t, at: n.claimTime(), prev: d.Attempts, key: key, drop: release}
-			ds[di] = incident.Delivery{Target: d.Target, State: incident.DeliveryPending, Attempts: d.Attempts, At: c.at}
+			ds[di] = incident.Delivery{Target: d.Target, State: incident.DeliveryPending, Attempts: d.Attempts, At: c.at, Owner: ownerToken()}
 			claims = append(claims, c)
 		}
 		if ds != nil {
@@ -244,14 +269,14 @@ func (n *Notifier) Resume(ctx context.Context, st Store, id int64, p incident.Po
 			mine = append(mine, c)
 		}
 	}
+	j := n.WithJournal(st, id)
 	sem := make(chan struct{}, maxParallel)
 	var wg sync.WaitGroup
 	for _, c := range mine {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			c.done = n.Send(ctx, c.target, MessageFor(back, updateByID(back, inc.Updates[c.update].ID), p))
-			c.done.Attempts += c.prev
+			c.done = j.send(ctx, c.target, MessageFor(back, updateByID(back, inc.Updates[c.update].ID), p), c.prev)
 		})
 	}
 	wg.Wait()
@@ -267,8 +292,10 @@ func (n *Notifier) Resume(ctx context.Context, st Store, id int64, p incident.Po
 		uid := inc.Updates[ui].ID
 		u := updateByID(cur, uid)
 		ds := append([]incident.Delivery(nil), u.Delivery...)
-		// Deliveries to removed targets were failed with the claims.
-		r := &Resumed{Failed: removed[ui]}
+		// Deliveries to removed targets were failed, and abandoned ones
+		// found unknown, with the claims.
+		r := &Resumed{Failed: removed[ui], Tried: settled[ui]}
+		r.Unknown = len(settled[ui]) - removed[ui]
 		for _, c := range mine {
 			if c.update != ui {
 				continue
@@ -278,9 +305,12 @@ func (n *Notifier) Resume(ctx context.Context, st Store, id int64, p incident.Po
 				r.Sent++
 			case incident.DeliveryFailed:
 				r.Failed++
+			case incident.DeliveryUnknown:
+				r.Unknown++
 			default:
 				r.Parked++
 			}
+			r.Tried = append(r.Tried, c.done)
 			i := indexOf(ds, c.label)
 			switch {
 			case i < 0:

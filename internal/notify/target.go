@@ -75,6 +75,13 @@ func (t Target) Label() string {
 	return Redact(t.URL)
 }
 
+// Dedups reports that the target drops a repeat of an update by its
+// X-Warroom-Delivery id (the json format carries the id in the header and
+// the body, for receivers that keep the ids they saw), so an update whose
+// delivery is unknown may be sent to it again without a person asking.
+// Chat tools show every post.
+func (t Target) Dedups() bool { return t.format() == FormatJSON }
+
 func (t Target) format() Format {
 	if t.Format == "" {
 		return FormatSlack

@@ -136,8 +136,11 @@ func CheckFile(path string) (CheckReport, error) {
 	if err != nil {
 		return CheckReport{Path: path}, fmt.Errorf("cannot check %s: %w", path, unwrapPath(err))
 	}
-	if fi.IsDir() || fi.Size() == 0 {
-		return CheckReport{Path: path, Problems: []string{"the file is empty or a folder, not a warroom database"}}, nil
+	if fi.IsDir() {
+		return CheckReport{Path: path, Problems: []string{"the path is a folder, not a warroom database"}}, nil
+	}
+	if fi.Size() == 0 {
+		return CheckReport{Path: path, Problems: []string{"the file is empty (left by a crash while an older warroom created it); it holds no incidents, and the next warroom command that writes replaces it with a new database"}}, nil
 	}
 	return (&Store{path: path}).Check()
 }
@@ -190,6 +193,12 @@ func (s *Store) Check() (CheckReport, error) {
 				}
 			}
 			if b.Bucket(bucketEntries) == nil || b.Bucket(bucketUpdates) == nil {
+				return nil
+			}
+			if ps := checkRecords(k, b, rep.Schema); len(ps) > 0 {
+				// What the records decode to is not to be trusted.
+				rep.Problems = append(rep.Problems, ps...)
+				rep.Entries += b.Bucket(bucketEntries).Stats().KeyN
 				return nil
 			}
 			inc, err := readIncident(tx, b)

@@ -78,7 +78,7 @@ func TestHeadIsAlwaysTheFoldOfTheTimeline(t *testing.T) {
 }
 
 // A database written by schema 1 (fields kept beside the timeline, entries
-// without settings) opens as schema 2 with every entry kept and the same
+// without settings) opens at the current schema with every entry kept and the same
 // fields, now read from the timeline; the next change folds from there.
 func TestMigrateSchema1KeepsEveryEntryAndField(t *testing.T) {
 	// OpenDeferred migrates in its first call (here a read) instead.

@@ -1247,20 +1247,26 @@ func (s *Store) SetDelivery(id, updateID int64, d []incident.Delivery) error {
 		if err := jsonUnmarshal(data, &u); err != nil {
 			return fmt.Errorf("a public update is damaged (%v): %w", err, ErrCorrupt)
 		}
-		for i := range d {
-			d[i].At = utc(d[i].At)
-		}
-		v, err := json.Marshal(d)
-		if err != nil {
-			return err
-		}
 		old, _ := json.Marshal(u.Delivery)
-		if string(old) == string(v) {
+		u.Delivery = d
+		if now, _ := json.Marshal(d); string(old) == string(now) {
 			return errNoChanges
 		}
-		_, err = commitOps(b, []incident.Op{{Type: incident.OpDelivery, Target: u.UID, Value: string(v), Author: "warroom"}}, time.Now(), "warroom", true)
-		return err
+		return commitDeliveries(b, u)
 	})
+}
+
+// commitDeliveries records u's delivery states as an operation.
+func commitDeliveries(b *bolt.Bucket, u incident.Update) error {
+	for i := range u.Delivery {
+		u.Delivery[i].At = utc(u.Delivery[i].At)
+	}
+	v, err := json.Marshal(u.Delivery)
+	if err != nil {
+		return err
+	}
+	_, err = commitOps(b, []incident.Op{{Type: incident.OpDelivery, Target: u.UID, Value: string(v), Author: "warroom"}}, time.Now(), "warroom", true)
+	return err
 }
 
 // SetUIState keeps a small piece of per-user state for an incident, such as

@@ -43,6 +43,8 @@ var migrations = []func(tx *bolt.Tx) error{
 	// content) and its view folded again from them; entries and updates
 	// keep their local numbers.
 	migrateOperations,
+	// 3 → 4: every JSON record carries a checksum (checksum.go).
+	migrateChecksums,
 }
 
 func migrate(tx *bolt.Tx, from uint64) error {

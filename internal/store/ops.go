@@ -292,11 +292,10 @@ func putOpChanges(b *bolt.Bucket, cs []incident.OpChange, idOf func(string) int6
 		if err != nil {
 			return err
 		}
-		old := cb.Get(key)
-		if bytes.Equal(old, data) {
+		if bytes.Equal(recordJSON(cb.Get(key)), data) {
 			continue
 		}
-		if err := cb.Put(key, data); err != nil {
+		if err := cb.Put(key, appendSeal(data, key)); err != nil {
 			return err
 		}
 		if err := recordChange(b, c.Change, entry); err != nil {
@@ -336,10 +335,11 @@ func refoldRecord(b *bolt.Bucket) error {
 		if err != nil {
 			return err
 		}
-		if bytes.Equal(ub.Get(idKey(u.ID)), data) {
+		key := idKey(u.ID)
+		if bytes.Equal(recordJSON(ub.Get(key)), data) {
 			continue
 		}
-		if err := ub.Put(idKey(u.ID), data); err != nil {
+		if err := ub.Put(key, appendSeal(data, key)); err != nil {
 			return err
 		}
 	}

@@ -96,7 +96,7 @@
 // Its own writes return their transaction id, so a write that nobody else
 // interleaved with (a half-typed line kept) triggers no read at all.
 //
-// # Layout (schema 2)
+// # Layout (schema 3)
 //
 //	meta/schema                     schema version (uint64)
 //	incidents/<id>/head             the folded fields, draft and revision (JSON; no entries, updates or retro)
@@ -110,6 +110,8 @@
 //	incidents/<id>/keys/<key>       idempotency key (warroom log --id) -> id of the entry that recorded it; made with the first key
 //
 // Ids come from NextSequence and are stored as 8-byte big-endian keys.
+// Every JSON record ends in a checksum of its key and JSON (schema 3; see
+// checksum.go), which warroom check verifies.
 // Schema 1 kept the fields beside the timeline; migrating reads each old
 // entry's setting back from its text (incident.Backfill) without removing
 // or re-keying any entry.
@@ -166,7 +168,7 @@ const (
 )
 
 // SchemaVersion is the layout this code reads and writes.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 var (
 	bucketMeta      = []byte("meta")
@@ -232,10 +234,11 @@ func Open(path string) (*Store, error) {
 		return nil, err
 	}
 	if !exists {
-		if err := s.update(func(tx *bolt.Tx) error { return migrate(tx, 0) }); err != nil {
+		if err := createWhole(path); err != nil {
 			return nil, err
 		}
-		return s, nil
+		// Another process may have created it first, at an older
+		// schema: go on as for any existing file.
 	}
 	// Only write when the schema needs it, so a database that is already
 	// current is opened read-only and left untouched.
@@ -288,7 +291,9 @@ func prepare(path string) (s *Store, exists bool, err error) {
 	case fi.IsDir():
 		return nil, false, fmt.Errorf("the database %s is a folder; give the path of a file: %w", path, ErrNotBolt)
 	case fi.Size() == 0:
-		return nil, false, fmt.Errorf("the database %s is an empty file; delete it or choose another path: %w", path, ErrNotBolt)
+		// Left by a crash while an older warroom created it: it holds
+		// nothing, so it is replaced by a whole database (see create.go).
+		return &Store{path: path}, false, nil
 	}
 	return &Store{path: path}, true, nil
 }
@@ -317,7 +322,7 @@ func (s *Store) schemaOf(tx *bolt.Tx) (uint64, error) {
 // instead of leaving an empty database (and its folders) behind and
 // reporting that there are no incidents.
 func OpenExisting(path string) (*Store, error) {
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+	if fi, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) || (err == nil && fi.Mode().IsRegular() && fi.Size() == 0) {
 		return nil, noFile(path)
 	}
 	return Open(path)
@@ -624,12 +629,13 @@ func getJSON(b *bolt.Bucket, key []byte, v any) error {
 	return nil
 }
 
+// putJSON stores v as JSON sealed with its checksum (see checksum.go).
 func putJSON(b *bolt.Bucket, key []byte, v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	return b.Put(key, data)
+	return b.Put(key, appendSeal(data, key))
 }
 
 // Stamp identifies a version of the database file.

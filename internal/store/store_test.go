@@ -233,14 +233,24 @@ func TestBadFilesAreReportedAndUntouched(t *testing.T) {
 			}
 		})
 	}
+	// An empty file is what a crash while creating the database left
+	// (issue 21): it holds nothing, so it is replaced by a whole database
+	// rather than refused. (This subtest used to want it refused.)
 	t.Run("empty", func(t *testing.T) {
 		p := filepath.Join(dir, "empty.db")
 		_ = os.WriteFile(p, nil, 0o600)
-		if _, err := Open(p); !errors.Is(err, ErrNotBolt) {
-			t.Fatalf("empty file: %v", err)
+		if _, err := OpenExisting(p); !errors.Is(err, ErrNoFile) {
+			t.Fatalf("OpenExisting of an empty file: %v, want ErrNoFile", err)
 		}
-		if fi, _ := os.Stat(p); fi.Size() != 0 {
-			t.Error("empty file was written")
+		s, err := Open(p)
+		if err != nil {
+			t.Fatalf("Open of an empty file: %v", err)
+		}
+		if fi, _ := os.Stat(p); fi.Size() == 0 {
+			t.Error("the empty file was not replaced by a database")
+		}
+		if rep, err := s.Check(); err != nil || !rep.OK() || rep.Schema != SchemaVersion {
+			t.Errorf("check of the replaced file: %+v, %v", rep, err)
 		}
 	})
 	t.Run("readonly", func(t *testing.T) {

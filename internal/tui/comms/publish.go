@@ -139,7 +139,12 @@ func (c *Pane) notifier(hooks []notify.Target) *notify.Notifier {
 	if opts.Now == nil {
 		opts.Now = c.ctx.Now
 	}
-	return notify.New(hooks, opts)
+	n := notify.New(hooks, opts)
+	if c.ctx.Store != nil {
+		// Each try is on disk before it is sent (see notify.WithJournal).
+		n = n.WithJournal(c.ctx.Store, c.ctx.IncidentID)
+	}
+	return n
 }
 
 // delivered reports the outcome of a delivery in the status line.
@@ -148,15 +153,22 @@ func (c *Pane) delivered(msg deliveredMsg) tea.Cmd {
 	if msg.err != nil {
 		return tea.Batch(reload, common.ErrCmd(fmt.Errorf("the update was delivered but its state was not saved: %w", msg.err)))
 	}
-	var failed []incident.Delivery
+	var failed, unknown []incident.Delivery
 	sent := 0
 	for _, d := range msg.delivery {
 		switch {
 		case d.State == incident.DeliveryFailed && d.Target != notify.ClipboardTarget:
 			failed = append(failed, d)
+		case d.State == incident.DeliveryUnknown:
+			unknown = append(unknown, d)
 		case d.State == incident.DeliverySent:
 			sent++
 		}
+	}
+	if len(failed) == 0 && len(unknown) > 0 {
+		d := unknown[0]
+		return tea.Batch(reload, common.ErrCmd(fmt.Errorf("the %s update to %s is unknown — may have arrived (%s); it is not sent again by itself: if it did not arrive, press r in the comms pane",
+			msg.update.At.Format("15:04"), d.Target, d.Error)))
 	}
 	if len(failed) > 0 {
 		d := failed[0]
@@ -226,7 +238,7 @@ func (c *Pane) resume() tea.Cmd {
 		}
 		var msgs tea.BatchMsg
 		for _, r := range res {
-			msgs = append(msgs, func() tea.Msg { return deliveredMsg{id: id, update: r.Update, delivery: r.Update.Delivery} })
+			msgs = append(msgs, func() tea.Msg { return deliveredMsg{id: id, update: r.Update, delivery: r.Tried} })
 		}
 		switch len(msgs) {
 		case 0:

@@ -235,16 +235,19 @@ func (c *Pane) updateLines(w, h int) []string {
 	return out
 }
 
-// deliveryMark sums up where an update went: ✓ sent, ✗ failed, … pending.
+// deliveryMark sums up where an update went: ✓ sent, ✗ failed, ? unknown
+// (it may have arrived), … pending.
 func deliveryMark(st *common.Styles, u incident.Update) string {
 	if u.Backfilled {
 		return st.Faint.Render("backfilled")
 	}
-	var failed, pending, sent, copied int
+	var failed, unknown, pending, sent, copied int
 	for _, d := range u.Delivery {
 		switch d.State {
 		case incident.DeliveryFailed:
 			failed++
+		case incident.DeliveryUnknown:
+			unknown++
 		case incident.DeliveryPending:
 			pending++
 		case incident.DeliverySent:
@@ -256,6 +259,8 @@ func deliveryMark(st *common.Styles, u incident.Update) string {
 	switch {
 	case failed > 0:
 		return st.Error.Render("✗ failed · r")
+	case unknown > 0:
+		return st.Warn.Render("? unknown — may have arrived · r")
 	case pending > 0:
 		return st.Warn.Render("… sending")
 	case sent > 0:
