@@ -214,7 +214,10 @@ type retroItem struct {
 	kind    string
 	uid     string
 	deleted bool
-	delAt   uint64
+	// ops are the ids of the operations that made and changed the item;
+	// delSeen those its deletion had seen.
+	ops     []string
+	delSeen map[string]bool
 	why     Why
 	factor  Factor
 	action  Action
@@ -337,7 +340,7 @@ func FoldRecord(ops []Op) RecordFold {
 				}
 				continue
 			}
-			it := &retroItem{kind: o.Item, uid: o.Target}
+			it := &retroItem{kind: o.Item, uid: o.Target, ops: []string{o.ID}}
 			if !it.decode(o.Value) {
 				continue
 			}
@@ -355,9 +358,11 @@ func FoldRecord(ops []Op) RecordFold {
 			}
 			before := it.describe()
 			conflict := it.set(o)
-			if it.deleted && o.Clock > it.delAt {
-				// Edited by someone who had not seen it deleted: the
-				// edit brings it back rather than vanish.
+			it.ops = append(it.ops, o.ID)
+			if it.deleted && !it.delSeen[o.ID] {
+				// Edited by someone who had not seen it deleted, or by
+				// one whose edit the deleter had not seen: the edit
+				// brings it back rather than vanish.
 				it.deleted = false
 			}
 			if conflict {
@@ -372,7 +377,21 @@ func FoldRecord(ops []Op) RecordFold {
 			if it == nil || it.deleted {
 				continue
 			}
-			it.deleted, it.delAt = true, o.Clock
+			// A deletion removes what its person saw: an item changed by
+			// an operation they had not seen stays.
+			var seen []string
+			if json.Unmarshal([]byte(o.Value), &seen) != nil {
+				seen = it.ops // written before deletions said what they saw
+			}
+			it.delSeen = map[string]bool{}
+			for _, id := range seen {
+				it.delSeen[id] = true
+			}
+			if slices.ContainsFunc(it.ops, func(id string) bool { return !it.delSeen[id] }) {
+				f.Conflicts = append(f.Conflicts, Conflict{Target: itemLabel(o.Item), By: o.Author, Op: o.ID})
+				continue
+			}
+			it.deleted = true
 			r.contributeItem(o.Item, o.Author, o.At)
 			change(o, itemLabel(o.Item), it.describe(), "")
 		case OpItemMove:

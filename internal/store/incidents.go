@@ -1159,12 +1159,45 @@ func (s *Store) UpdateRetro(id int64, author string, now time.Time, fn func(r *i
 			out = before
 			return errNoChanges
 		}
+		if err := seenByDeletions(b, ops); err != nil {
+			return err
+		}
 		if _, err := commitOps(b, ops, now, author, true); err != nil {
 			return err
 		}
 		return getJSON(b, keyRetro, &out)
 	})
 	return out, err
+}
+
+// seenByDeletions makes each deletion of a retro item name the operations
+// on it that its person had seen, so that a teammate's edit they had not
+// seen keeps the item (see incident.FoldRecord).
+func seenByDeletions(b *bolt.Bucket, ops []incident.Op) error {
+	var have []incident.Op
+	for i, o := range ops {
+		if o.Type != incident.OpItemDelete {
+			continue
+		}
+		if have == nil {
+			var err error
+			if have, err = streamOps(b, "r"); err != nil {
+				return err
+			}
+		}
+		seen := []string{}
+		for _, h := range have {
+			if (h.Type == incident.OpItemAdd || h.Type == incident.OpItemSet) && h.Item == o.Item && h.Target == o.Target {
+				seen = append(seen, h.ID)
+			}
+		}
+		v, err := json.Marshal(seen)
+		if err != nil {
+			return err
+		}
+		ops[i].Value = string(v)
+	}
+	return nil
 }
 
 // cloneRetro is a deep enough copy of r for RetroOps to compare with what

@@ -238,6 +238,19 @@ func refoldEntry(b *bolt.Bucket, uid string) (bool, error) {
 	}
 	folds := f.Entry.Set.Folds()
 	all := append([]incident.Entry{f.Entry}, f.Tellings...)
+	// A deletion that a teammate's earlier one made moot tells of nothing:
+	// the entry that told of it here goes.
+	told := map[string]bool{}
+	for _, e := range f.Tellings {
+		told[e.UID] = true
+	}
+	for _, o := range ops {
+		if (o.Type == incident.OpEntryDelete || o.Type == incident.OpEntryRestore) && !told[o.ID] {
+			if err := removeEntry(b, o.ID); err != nil {
+				return false, err
+			}
+		}
+	}
 	for _, e := range all {
 		old, oldKey, err := loadEntryIfAny(b, e.ID)
 		if err != nil {
@@ -256,7 +269,28 @@ func refoldEntry(b *bolt.Bucket, uid string) (bool, error) {
 			}
 		}
 	}
-	return folds, putOpChanges(b, f.Changes, entryIDOf(b))
+	return folds, putOpChanges(b, ops, f.Changes, entryIDOf(b))
+}
+
+// removeEntry takes an entry out of the view (its local number stays
+// reserved for its uid).
+func removeEntry(b *bolt.Bucket, uid string) error {
+	v := b.Bucket(bucketEntryUIDs).Get([]byte(uid))
+	if len(v) != 8 {
+		return nil
+	}
+	id := int64(binary.BigEndian.Uint64(v))
+	key := b.Bucket(bucketEntryIDs).Get(idKey(id))
+	if key == nil {
+		return nil
+	}
+	key = bytes.Clone(key)
+	for _, name := range [][]byte{bucketEntries, bucketFold} {
+		if err := b.Bucket(name).Delete(key); err != nil {
+			return err
+		}
+	}
+	return b.Bucket(bucketEntryIDs).Delete(idKey(id))
 }
 
 func entryEqual(a, b incident.Entry) bool {
@@ -277,11 +311,24 @@ func loadEntryIfAny(b *bolt.Bucket, id int64) (incident.Entry, []byte, error) {
 	return e, key, err
 }
 
-// putOpChanges stores the change records the fold derived, each under its
-// operation; one not stored before is also appended to the change log that
-// open screens follow (see Since).
-func putOpChanges(b *bolt.Bucket, cs []incident.OpChange, idOf func(string) int64) error {
+// putOpChanges stores the change records the fold of a stream's ops
+// derived, each under its operation, and removes those of its ops that no
+// longer change anything (a teammate's earlier operation made the same
+// change first). One not stored before is also appended to the change log
+// that open screens follow (see Since).
+func putOpChanges(b *bolt.Bucket, ops []incident.Op, cs []incident.OpChange, idOf func(string) int64) error {
 	cb := b.Bucket(bucketOpChanges)
+	made := make(map[string]bool, len(cs))
+	for _, c := range cs {
+		made[c.Op] = true
+	}
+	for _, o := range ops {
+		if !made[o.ID] {
+			if err := cb.Delete(opKey(o)); err != nil {
+				return err
+			}
+		}
+	}
 	for _, c := range cs {
 		key := opKey(incident.Op{ID: c.Op, Clock: c.Clock})
 		var entry int64
@@ -343,7 +390,7 @@ func refoldRecord(b *bolt.Bucket) error {
 			return err
 		}
 	}
-	return putOpChanges(b, f.Changes, entryIDOf(b))
+	return putOpChanges(b, ops, f.Changes, entryIDOf(b))
 }
 
 // rebuildView folds every stream of an incident again, after operations
