@@ -41,7 +41,7 @@ anything, and reports damage. It exits 1 when it finds a problem.`,
 			if err != nil {
 				return err
 			}
-			printf(a.stdout, "Database:  %s\nSchema:    %d\nIncidents: %d\nEntries:   %d\n", rep.Path, rep.Schema, rep.Incidents, rep.Entries)
+			printf(a.stdout, "Database:  %s\nSchema:    %d\nIncidents: %d\nEntries:   %d\nOperations: %d\n", rep.Path, rep.Schema, rep.Incidents, rep.Entries, rep.Ops)
 			if rep.OK() {
 				printf(a.stdout, "OK: no problems found.\n")
 				return nil

@@ -120,7 +120,9 @@ type CheckReport struct {
 	Schema    uint64
 	Incidents int
 	Entries   int
-	Problems  []string
+	// Ops counts the operations the incidents are the fold of.
+	Ops      int
+	Problems []string
 }
 
 // OK reports whether no problem was found.
@@ -217,6 +219,10 @@ func (s *Store) Check() (CheckReport, error) {
 			if ok, what := incident.FoldedEqual(inc, &folded); !ok {
 				rep.Problems = append(rep.Problems, fmt.Sprintf("%s: the stored fields differ from the timeline (%s)", inc.Key(), what))
 			}
+			// And the timeline, draft and retro must be the fold of the
+			// incident's operations (schema 3).
+			rep.Problems = append(rep.Problems, viewProblems(b, inc)...)
+			rep.Ops += len(inc.Ops)
 			return nil
 		})
 	})

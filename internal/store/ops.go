@@ -538,3 +538,64 @@ func (s *Store) Ops(id int64) (uid string, ops []incident.Op, err error) {
 	})
 	return uid, ops, err
 }
+
+// viewProblems compares what an incident's view holds (inc, read from
+// bucket b) with the fold of its operations, for warroom check: a
+// sentence for each thing that differs.
+func viewProblems(b *bolt.Bucket, inc *incident.Incident) []string {
+	if b.Bucket(bucketOps) == nil {
+		return nil
+	}
+	var out []string
+	ops := inc.Ops
+	byStream := map[string][]incident.Op{}
+	for _, o := range ops {
+		byStream[o.Stream()] = append(byStream[o.Stream()], o)
+	}
+	stored := map[string]incident.Entry{}
+	for _, e := range inc.Entries {
+		stored[e.UID] = e
+	}
+	lookup := func(uid string) int64 {
+		if v := b.Bucket(bucketEntryUIDs).Get([]byte(uid)); len(v) == 8 {
+			return int64(binary.BigEndian.Uint64(v))
+		}
+		return 0
+	}
+	streams := make([]string, 0, len(byStream))
+	for st := range byStream {
+		streams = append(streams, st)
+	}
+	slices.Sort(streams)
+	for _, st := range streams {
+		if st == "r" {
+			continue
+		}
+		f := incident.FoldEntry(byStream[st], lookup)
+		if !f.Exists {
+			continue
+		}
+		for _, want := range append([]incident.Entry{f.Entry}, f.Tellings...) {
+			got, ok := stored[want.UID]
+			switch {
+			case !ok:
+				out = append(out, fmt.Sprintf("%s: entry %s is in the operations but not on the timeline", inc.Key(), want.UID))
+			case !entryEqual(got, want):
+				out = append(out, fmt.Sprintf("%s: entry #%d differs from the fold of its operations", inc.Key(), got.ID))
+			}
+		}
+	}
+	f := incident.FoldRecord(byStream["r"])
+	if inc.Draft != f.Draft {
+		out = append(out, fmt.Sprintf("%s: the public draft differs from the fold of its operations", inc.Key()))
+	}
+	a, _ := json.Marshal(f.Retro)
+	r, _ := json.Marshal(inc.Retro)
+	if !bytes.Equal(a, r) {
+		out = append(out, fmt.Sprintf("%s: the retro differs from the fold of its operations", inc.Key()))
+	}
+	if len(f.Updates) != len(inc.Updates) {
+		out = append(out, fmt.Sprintf("%s: %d public updates are stored but the operations publish %d", inc.Key(), len(inc.Updates), len(f.Updates)))
+	}
+	return out
+}
