@@ -108,6 +108,12 @@ type Capture struct {
 	// first entry it records carries the key, and the store turns a second
 	// capture with the same key in the same incident into a no-op.
 	Key string
+
+	// SeenDraft, on a publish from a screen, is the stored draft the
+	// person's text was based on: if a teammate changed the draft since,
+	// nothing is published (store.ErrDraftChanged), so only text its
+	// person saw goes out.
+	SeenDraft *string
 }
 
 // MaxKeyBytes bounds an idempotency key; a UUID or a job id and attempt

@@ -225,6 +225,12 @@ func MergeText(base, next, cur string) (string, bool) {
 		return cur, false
 	}
 	m := Merge3(base, next, cur)
+	if next == "" || cur == "" || base == "" {
+		// An empty text is no line at all, not one empty line: what a
+		// publish emptied leaves only what others added, with no blank
+		// line where the text was.
+		return strings.Trim(m.Text, "\n"), m.Conflict
+	}
 	return m.Text, m.Conflict
 }
 

@@ -782,11 +782,26 @@ func applyOne(b *bolt.Bucket, id int64, inc *incident.Incident, c incident.Captu
 		}
 	}
 	if res.Update != nil {
+		// What the publish takes out of the draft is what its person's
+		// text was based on; a teammate's words added meanwhile stay.
+		base := draftNow(b, before.Draft)
+		if c.SeenDraft != nil {
+			head, err := readHead(b)
+			if err != nil {
+				return nil, err
+			}
+			if head.Draft != *c.SeenDraft && head.DraftBy != author {
+				return nil, draftChanged(b, head)
+			}
+			if head.Draft == *c.SeenDraft {
+				base = *c.SeenDraft
+			}
+		}
 		u := *out.Update
 		u.UID = NewUID()
 		u.At = utc(u.At)
 		u.ID = 0
-		if _, err := commitOps(b, []incident.Op{{Type: incident.OpPublish, Update: &u, Base: incident.Str(draftNow(b, before.Draft))}}, now, author, false); err != nil {
+		if _, err := commitOps(b, []incident.Op{{Type: incident.OpPublish, Update: &u, Base: incident.Str(base)}}, now, author, false); err != nil {
 			return nil, err
 		}
 		stored, err := updateByUID(b, u.UID)
@@ -827,6 +842,28 @@ func applyOne(b *bolt.Bucket, id int64, inc *incident.Incident, c incident.Captu
 		inc.Updates = append(inc.Updates, *out.Update)
 	}
 	return written, nil
+}
+
+// ErrDraftChanged is what a publish returns when a teammate changed the
+// draft after the text being published was based on it.
+var ErrDraftChanged = errors.New("the draft changed")
+
+// draftChanged says who changed the draft and when.
+func draftChanged(b *bolt.Bucket, head *incident.Incident) error {
+	when := ""
+	if ops, err := streamOps(b, "r"); err == nil {
+		for _, o := range slices.Backward(ops) {
+			if o.Type == incident.OpDraft {
+				when = " at " + o.At.Format("15:04") + " UTC"
+				break
+			}
+		}
+	}
+	who := head.DraftBy
+	if who == "" {
+		who = "someone"
+	}
+	return fmt.Errorf("%s changed the public draft%s since you last saw it, so nothing was published; read the draft, then publish again: %w", who, when, ErrDraftChanged)
 }
 
 // draftNow is the draft as stored, or fallback when the head is unreadable.

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -55,6 +57,78 @@ func TestCheckComparesTheViewWithTheOperations(t *testing.T) {
 	for _, want := range []string{"entry #2 differs from the fold of its operations", "the public draft differs from the fold of its operations"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("check does not say %q:\n%s", want, all)
+		}
+	}
+}
+
+// A publish names the draft its person saw: a teammate's change since then
+// stops it, nothing is sent, and the draft keeps both people's words; once
+// read, it publishes, and a teammate's words typed after it stay.
+func TestPublishNamesTheDraftItsPersonSaw(t *testing.T) {
+	s := openTemp(t)
+	inc := declare(t, s, "Checkout failing")
+	p := incident.DefaultPolicy()
+	if _, err := s.SetDraft(inc.ID, Edit{Text: "Checkout is slow for some customers."}, "amara", t0); err != nil {
+		t.Fatal(err)
+	}
+	seen := "Checkout is slow for some customers."
+	if _, err := s.SetDraft(inc.ID, Edit{BaseRev: 1, Base: seen, Text: seen + "\nWe rolled back the release."}, "ben", t0.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.Apply(inc.ID, incident.Capture{Command: incident.CmdPublish, Text: seen, SeenDraft: &seen}, t0.Add(2*time.Second), "amara", p)
+	if !errors.Is(err, ErrDraftChanged) || !strings.Contains(err.Error(), "ben changed the public draft") {
+		t.Fatalf("publishing over a teammate's change: %v", err)
+	}
+	got, _ := s.Incident(inc.ID)
+	if len(got.Updates) != 0 || !strings.Contains(got.Draft, "We rolled back") {
+		t.Fatalf("after the refused publish: %d updates, draft %q", len(got.Updates), got.Draft)
+	}
+	// Read now: the draft as it is.
+	now := got.Draft
+	if _, err := s.Apply(inc.ID, incident.Capture{Command: incident.CmdPublish, Text: now, SeenDraft: &now}, t0.Add(3*time.Second), "amara", p); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = s.Incident(inc.ID)
+	if len(got.Updates) != 1 || got.Updates[0].Text != now || got.Draft != "" {
+		t.Fatalf("after publishing what was read: %+v, draft %q", got.Updates, got.Draft)
+	}
+}
+
+// Publishing takes out of the draft only what was published: words a
+// teammate added that the publisher's text was not based on stay for the
+// next update, and the published text never comes back.
+func TestPublishKeepsATeammatesLaterWords(t *testing.T) {
+	a, b := openTemp(t), openTemp(t)
+	inc := declare(t, a, "Checkout failing")
+	p := incident.DefaultPolicy()
+	if _, err := a.SetDraft(inc.ID, Edit{Text: "Checkout is slow."}, "amara", t0); err != nil {
+		t.Fatal(err)
+	}
+	copyTo := func(from, to *Store) {
+		t.Helper()
+		got, err := from.Incident(inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := to.ImportIncident(got); err != nil {
+			t.Fatal(err)
+		}
+	}
+	copyTo(a, b)
+	seen := "Checkout is slow."
+	// Offline at once: amara publishes; ben adds a line to the draft.
+	if _, err := a.Apply(inc.ID, incident.Capture{Command: incident.CmdPublish, Text: seen, SeenDraft: &seen}, t0.Add(time.Minute), "amara", p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.SetDraft(1, Edit{BaseRev: 1, Base: seen, Text: seen + "\nNext: the card provider."}, "ben", t0.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	copyTo(a, b)
+	copyTo(b, a)
+	for _, s := range []*Store{a, b} {
+		got, _ := s.Incident(1)
+		if got.Draft != "Next: the card provider." || len(got.Updates) != 1 {
+			t.Errorf("after both merged: draft %q, %d updates", got.Draft, len(got.Updates))
 		}
 	}
 }

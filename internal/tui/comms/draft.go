@@ -22,7 +22,16 @@ const draftSaveAfter = 500 * time.Millisecond
 type draftSaver struct {
 	mu   sync.Mutex
 	base map[int64]store.Edit
+	// prev is the base before the last teammate's revision was adopted,
+	// and adoptedAt when: a revision on screen for less than seenAfter
+	// has not been read, so a publish then names the one before.
+	prev      map[int64]store.Edit
+	adoptedAt map[int64]time.Time
 }
+
+// seenAfter is how long a teammate's change to the draft must have been
+// on screen before a publish counts it as seen.
+const seenAfter = 1500 * time.Millisecond
 
 func (s *draftSaver) save(st *store.Store, id int64, text, author string, now time.Time) (store.Merged, error) {
 	s.mu.Lock()
@@ -41,8 +50,25 @@ func (s *draftSaver) adopt(id, rev int64, text string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if rev >= s.base[id].BaseRev {
+		if text != s.base[id].Base {
+			if s.prev == nil {
+				s.prev, s.adoptedAt = map[int64]store.Edit{}, map[int64]time.Time{}
+			}
+			s.prev[id], s.adoptedAt[id] = s.base[id], time.Now()
+		}
 		s.base[id] = store.Edit{BaseRev: rev, Base: text}
 	}
+}
+
+// seen is the stored draft the person has had time to read: the one on
+// screen, or the one before it when it came from a teammate just now.
+func (s *draftSaver) seen(id int64) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if at, ok := s.adoptedAt[id]; ok && time.Since(at) < seenAfter {
+		return s.prev[id].Base
+	}
+	return s.base[id].Base
 }
 
 // Flush saves a draft typed since the last save; quitting runs it.

@@ -59,8 +59,12 @@ func (c *Pane) RequestPublish() tea.Cmd {
 	st, id, now, author, policy, saver := c.ctx.Store, c.ctx.IncidentID, c.ctx.Now(), c.ctx.Author, c.ctx.Policy(), c.saver
 	// Exactly the text on screen is published, in one transaction.
 	raw := c.Text()
+	// Only what this person saw is published: the stored draft their
+	// text is based on goes with it, and a teammate's change since makes
+	// the store refuse (store.ErrDraftChanged).
+	seen := saver.seen(id)
 	return c.ctx.Write(func() tea.Msg {
-		res, err := st.Apply(id, incident.Capture{Command: incident.CmdPublish, Text: raw}, now, author, policy)
+		res, err := st.Apply(id, incident.Capture{Command: incident.CmdPublish, Text: raw, SeenDraft: &seen}, now, author, policy)
 		if err != nil {
 			return PublishDoneMsg{err: fmt.Errorf("the update was not published (the draft is kept): %w", err)}
 		}
