@@ -121,16 +121,24 @@ records its deletion. In a shell, quote #N ('#12'): a bare # starts a comment.`,
 
 func newDeleteCmd(a *app) *cobra.Command {
 	var id string
+	var redact bool
 	cmd := &cobra.Command{
-		Use:   "delete [-i ID] ENTRY",
+		Use:   "delete [-i ID] [--redact] ENTRY",
 		Short: "Delete one timeline entry; the deletion is recorded and can be undone",
 		Long: `Delete one timeline entry by its id (#N or N). Nothing disappears silently: the
 entry is kept as deleted, a system entry records the deletion with its author, and an
 entry that set something (a status, a milestone…) no longer does, so the incident goes
 back to what the rest of the timeline says. warroom edit N --restore brings it back.
-The declaration entry cannot be deleted. In a shell, quote #N ('#12').`,
+The declaration entry cannot be deleted. In a shell, quote #N ('#12').
+
+--redact removes the entry's text for good (a secret pasted by mistake): from this
+database, and from the repository's files at the next warroom sync, and from every
+teammate's copy when they merge it. What is kept is that you redacted it and when, never
+what it said. Git's history still holds the old files: purge them with git filter-repo
+(or BFG) and a force-push, and have everyone clone again.`,
 		Example: `  warroom delete 12
-  warroom delete -i INC-7 '#12'`,
+  warroom delete -i INC-7 '#12'
+  warroom delete --redact 12`,
 		Args: exactlyOneArg("entry id (#N or N)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			entryID, err := parseEntryID(args[0])
@@ -140,6 +148,15 @@ The declaration entry cannot be deleted. In a shell, quote #N ('#12').`,
 			st, incID, err := a.openIncident(id)
 			if err != nil {
 				return err
+			}
+			if redact {
+				e, err := st.RedactEntry(incID, entryID, a.now(), a.cfg.Author)
+				if err != nil {
+					return err
+				}
+				printf(a.stdout, "%s: the text of #%d is removed from this database for good; the next warroom sync removes it from the repository's files and from teammates' copies as they merge.\n", incident.FormatID(incID), e.ID)
+				printf(a.stdout, "Git's history still holds the old files: purge them with git filter-repo --replace-text (or BFG) and a force-push, and have everyone clone again.\n")
+				return nil
 			}
 			del, err := st.DeleteEntry(incID, entryID, a.now(), a.cfg.Author)
 			if err != nil {
@@ -151,6 +168,7 @@ The declaration entry cannot be deleted. In a shell, quote #N ('#12').`,
 		},
 	}
 	cmd.Flags().StringVarP(&id, "incident", "i", "", "incident id (INC-7, inc-7 or 7); optional with one open incident")
+	cmd.Flags().BoolVar(&redact, "redact", false, "remove the entry's text for good (it is also deleted); only that it was redacted, by whom and when, is kept")
 	return cmd
 }
 

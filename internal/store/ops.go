@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"os"
 	"slices"
 	"time"
 
@@ -598,4 +599,128 @@ func viewProblems(b *bolt.Bucket, inc *incident.Incident) []string {
 		out = append(out, fmt.Sprintf("%s: %d public updates are stored but the operations publish %d", inc.Key(), len(inc.Updates), len(f.Updates)))
 	}
 	return out
+}
+
+// RedactEntry removes an entry's text for good: from the entry, the
+// entries that tell of its deletion, the change record and every stored
+// operation about it (so the next sync's record files no longer hold it).
+// The entry is deleted too, if it was not. What stays on record is that
+// author redacted the entry at now, never what it said. A copy that still
+// holds the text loses it when it merges this operation.
+func (s *Store) RedactEntry(id, entryID int64, now time.Time, author string) (incident.Entry, error) {
+	var out incident.Entry
+	var secrets []string
+	err := s.update(func(tx *bolt.Tx) error {
+		b, err := incidentBucket(tx, id)
+		if err != nil {
+			return err
+		}
+		e, _, err := loadEntry(b, id, entryID)
+		if err != nil {
+			return err
+		}
+		if e.Set.Field == incident.FieldDelete || e.Set.Field == incident.FieldRestore {
+			if e, _, err = loadEntry(b, id, e.Ref); err != nil {
+				return err
+			}
+		}
+		if e.Set.Field == incident.FieldDeclared {
+			return fmt.Errorf("entry #%d is the declaration the incident starts from; it cannot be redacted (change the title with the declare form instead)", e.ID)
+		}
+		if e.Redacted {
+			return fmt.Errorf("entry #%d of INC-%d is already redacted", e.ID, id)
+		}
+		// The texts it ever had, to wipe from pages bbolt freed.
+		had, err := streamOps(b, "e:"+e.UID)
+		if err != nil {
+			return err
+		}
+		for _, o := range had {
+			if o.Entry != nil {
+				secrets = append(secrets, o.Entry.Text)
+			}
+			if o.Type == incident.OpEntrySet && o.Field == "text" {
+				secrets = append(secrets, o.Value)
+				if o.Base != nil {
+					secrets = append(secrets, *o.Base)
+				}
+			}
+		}
+		var ops []incident.Op
+		if !e.Deleted {
+			ops = append(ops, incident.Op{Type: incident.OpEntryDelete, Target: e.UID})
+		}
+		ops = append(ops, incident.Op{Type: incident.OpEntryRedact, Target: e.UID})
+		if _, err := commitOps(b, ops, now, author, true); err != nil {
+			return err
+		}
+		if err := redactStream(b, e.UID); err != nil {
+			return err
+		}
+		out, _, err = loadEntryByUID(b, e.UID)
+		return err
+	})
+	if err != nil {
+		return out, err
+	}
+	return out, s.wipeFreePages(secrets)
+}
+
+// wipeFreePages overwrites, on the pages of the file that bbolt has freed,
+// every copy of the given texts: bbolt rewrites a changed page elsewhere
+// and leaves the old one as it was until it reuses it, so text removed
+// from every record would otherwise linger in the file. It runs in a write
+// transaction, so no other process reads or writes meanwhile.
+func (s *Store) wipeFreePages(texts []string) error {
+	texts = slices.DeleteFunc(slices.Clone(texts), func(t string) bool { return len(t) < 4 })
+	if len(texts) == 0 {
+		return nil
+	}
+	// Longest first, so a text that contains another is wiped whole.
+	slices.SortFunc(texts, func(a, b string) int { return len(b) - len(a) })
+	return s.update(func(tx *bolt.Tx) error {
+		data, err := os.ReadFile(s.path)
+		if err != nil {
+			return err
+		}
+		f, err := os.OpenFile(s.path, os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		pageSize := tx.DB().Info().PageSize
+		wiped := false
+		for _, text := range texts {
+			for _, form := range [][]byte{[]byte(text), jsonText(text)} {
+				for at := bytes.Index(data, form); at >= 0; {
+					pi, err := tx.Page(at / pageSize)
+					if err == nil && pi != nil && pi.Type == "free" {
+						zero := make([]byte, len(form))
+						if _, err := f.WriteAt(zero, int64(at)); err != nil {
+							return err
+						}
+						copy(data[at:], zero)
+						wiped = true
+					}
+					next := bytes.Index(data[at+1:], form)
+					if next < 0 {
+						break
+					}
+					at += 1 + next
+				}
+			}
+		}
+		if wiped {
+			if err := f.Sync(); err != nil {
+				return err
+			}
+		}
+		return errNoChanges
+	})
+}
+
+// jsonText is text as JSON stores it, without the quotes.
+func jsonText(text string) []byte {
+	b, _ := json.Marshal(text)
+	return b[1 : len(b)-1]
 }

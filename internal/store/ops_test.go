@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -129,6 +130,48 @@ func TestPublishKeepsATeammatesLaterWords(t *testing.T) {
 		got, _ := s.Incident(1)
 		if got.Draft != "Next: the card provider." || len(got.Updates) != 1 {
 			t.Errorf("after both merged: draft %q, %d updates", got.Draft, len(got.Updates))
+		}
+	}
+}
+
+// A redaction travels: a teammate's copy that merges it loses the text in
+// its view and in its operations, and an edit of the text made meanwhile on
+// that copy is redacted too.
+func TestRedactionReachesTeammates(t *testing.T) {
+	a, b := openTemp(t), openTemp(t)
+	inc := declare(t, a, "Checkout failing")
+	e, err := a.AppendEntry(inc.ID, incident.Entry{At: t0, RecordedAt: t0, Author: "amara", Kind: incident.KindNote, Text: "token sk-live-5551"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	move := func(from, to *Store) {
+		t.Helper()
+		got, err := from.Incident(inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := to.ImportIncident(got); err != nil {
+			t.Fatal(err)
+		}
+	}
+	move(a, b)
+	if _, err := b.EditEntry(inc.ID, e.ID, t0.Add(time.Minute), "ben", func(e *incident.Entry) error { e.Text += " (still valid)"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.RedactEntry(inc.ID, e.ID, t0.Add(2*time.Minute), "amara"); err != nil {
+		t.Fatal(err)
+	}
+	move(a, b)
+	move(b, a)
+	for name, s := range map[string]*Store{"amara": a, "ben": b} {
+		got, err := s.Incident(inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := json.Marshal(got)
+		ops, _ := json.Marshal(got.Ops)
+		if strings.Contains(string(data), "sk-live") || strings.Contains(string(ops), "sk-live") {
+			t.Errorf("%s's copy still holds the redacted text", name)
 		}
 	}
 }
