@@ -440,15 +440,20 @@ func unionOps(b *bolt.Bucket, in []incident.Op, now time.Time) ([]incident.Op, e
 		if err := incident.CheckOp(o, now); err != nil {
 			return nil, err
 		}
+		isRedacted := false
 		if uid := o.EntryUID(); uid != "" && (redacted[uid] || streamRedacted(b, uid)) {
-			o = incident.RedactOp(o)
+			o, isRedacted = incident.RedactOp(o), true
 		}
 		if v := ob.Get(opKey(o)); v != nil {
 			var have incident.Op
 			if err := jsonUnmarshal(v, &have); err != nil {
 				return nil, fmt.Errorf("an operation is damaged (%v); run warroom check: %w", err, ErrCorrupt)
 			}
-			if !incident.SameOp(incident.RedactOp(have), incident.RedactOp(o)) && !incident.SameOp(have, o) {
+			same := incident.SameOp(have, o)
+			if isRedacted {
+				same = incident.SameOp(incident.RedactOp(have), o)
+			}
+			if !same {
 				return nil, fmt.Errorf("operation %s by %s differs from the one already recorded under that id; the record was edited by hand, so nothing of it was brought in: %w", o.ID, o.Author, incident.ErrOpConflict)
 			}
 			continue

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -173,5 +174,64 @@ func TestRedactionReachesTeammates(t *testing.T) {
 		if strings.Contains(string(data), "sk-live") || strings.Contains(string(ops), "sk-live") {
 			t.Errorf("%s's copy still holds the redacted text", name)
 		}
+	}
+}
+
+// Bad operations from outside are refused whole with one sentence, and
+// nothing already stored changes: one dated hours ahead of this clock, one
+// id carrying other content than the one recorded, one that names no uid.
+func TestImportRefusesBadOperations(t *testing.T) {
+	s := openTemp(t)
+	inc := declare(t, s, "Checkout failing")
+	if _, err := s.AppendEntry(inc.ID, incident.Entry{At: t0, RecordedAt: t0, Author: "amara", Kind: incident.KindNote, Text: "first"}); err != nil {
+		t.Fatal(err)
+	}
+	good, err := s.Incident(inc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := json.Marshal(good)
+	future := time.Now().Add(5 * time.Hour)
+	cases := map[string]struct {
+		edit func(ops []incident.Op) []incident.Op
+		want string
+	}{
+		"from the future": {func(ops []incident.Op) []incident.Op {
+			e := incident.Entry{UID: "f1", At: future, RecordedAt: future, Author: "kim", Kind: incident.KindNote, Text: "later"}
+			return append(ops, incident.Op{ID: "op-future", Clock: ops[len(ops)-1].Clock + 1, At: future, Author: "kim", Type: incident.OpEntryAdd, Entry: &e})
+		}, "ahead of this machine's clock"},
+		"an id with other content": {func(ops []incident.Op) []incident.Op {
+			for i := range ops {
+				if ops[i].Type == incident.OpEntryAdd && ops[i].Entry.Text == "first" {
+					e := *ops[i].Entry
+					e.Text = "rewritten by hand"
+					ops[i].Entry = &e
+				}
+			}
+			return ops
+		}, "differs from the one already recorded"},
+		"no uid": {func(ops []incident.Op) []incident.Op {
+			return append(ops, incident.Op{ID: "../../x", Clock: 9, At: t0, Type: incident.OpDraft, Value: "x"})
+		}, "not a uid"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			in := *good
+			in.Ops = c.edit(slices.Clone(good.Ops))
+			_, err := s.ImportIncident(&in)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("import: %v; want a sentence saying %q", err, c.want)
+			}
+			if strings.Count(strings.TrimSpace(err.Error()), "\n") > 0 {
+				t.Errorf("the error is more than one sentence: %q", err)
+			}
+			after, err := s.Incident(inc.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := json.Marshal(after); string(got) != string(before) {
+				t.Error("a refused import changed the incident")
+			}
+		})
 	}
 }
