@@ -46,7 +46,14 @@ func Merge3(base, ours, theirs string) MergeResult {
 	for _, h := range ht {
 		all = append(all, tagged{h, 1})
 	}
-	slices.SortStableFunc(all, func(x, y tagged) int { return x.start - y.start })
+	// By start, and an insertion before a change at the same line: a line
+	// added above the one another person edits is no clash.
+	slices.SortStableFunc(all, func(x, y tagged) int {
+		if x.start != y.start {
+			return x.start - y.start
+		}
+		return x.end - y.end
+	})
 
 	var out []string
 	conflict := false

@@ -546,19 +546,54 @@ func TestRetroTextFollowsOthersButKeepsOwnTyping(t *testing.T) {
 		t.Fatalf("the editor shows %q; want the teammate's text, cleaned", got)
 	}
 
-	// Once this user types, a teammate's write does not clobber it; when
-	// the typing is saved, both versions of the line are kept (the
-	// teammate's first), never one written over the other.
+	// Once this user types, a teammate's write arrives beside it: both
+	// versions of the line are kept (the teammate's first), the typing is
+	// never written over, and the cursor stays where this user types.
 	m = typeText(t, m, " Mine.")
 	write("li again")
 	mine := "From li:\nthe PSP failed. Mine."
-	if got := screen().Text.Area.Value(); got != mine {
-		t.Fatalf("a teammate's write replaced text being typed: %q", got)
+	if got := screen().Text.Area.Value(); got != "li again\n"+mine {
+		t.Fatalf("a teammate's write did not arrive beside the text being typed: %q", got)
+	}
+	m = typeText(t, m, " Still mine.")
+	mine += " Still mine."
+	if got := screen().Text.Area.Value(); got != "li again\n"+mine {
+		t.Fatalf("typing after a teammate's write landed elsewhere: %q", got)
 	}
 	m = send(t, m, retro.TextSaveMsg{Seq: screen().Text.Seq})
 	r := retroOf(t, st, id)
 	if s := r.Section("Introduction"); s.Text != "li again\n"+mine || !slices.Contains(s.Contributors, "li") || !slices.Contains(s.Contributors, "amara") {
 		t.Fatalf("introduction = %+v", *s)
+	}
+}
+
+// A teammate's line arriving above the line being typed moves the text,
+// not the typing: the next words land where the cursor was.
+func TestTeammatesLineAboveKeepsTheCursor(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	if _, err := st.UpdateRetro(id, "li", pinned, func(r *incident.Retro) error {
+		_, err := incident.SetSectionText(r, "Introduction", "first line\nsecond line", "li", pinned)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	m := newModel(t, st, id, 100, 30)
+	m = press(t, m, "tab", "R", "enter")
+	screen := func() *retro.Model { return m.screens[common.ScreenRetro].(*retro.Model) }
+	// To the end of the first line, then type there.
+	m = press(t, m, "up", "end")
+	m = typeText(t, m, " A1")
+	if _, err := st.UpdateRetro(id, "ben", pinned, func(r *incident.Retro) error {
+		_, err := incident.SetSectionText(r, "Introduction", "ben's line\nfirst line\nsecond line", "ben", pinned)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	m = send(t, m, common.ReloadMsg{})
+	m = typeText(t, m, " A2")
+	if got, want := screen().Text.Area.Value(), "ben's line\nfirst line A1 A2\nsecond line"; got != want {
+		t.Fatalf("after a teammate's line above: %q, want %q", got, want)
 	}
 }
 

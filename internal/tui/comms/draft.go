@@ -120,8 +120,19 @@ func (c *Pane) sync() {
 		return
 	}
 	dirty := !c.Templated && c.Ta.Value() != c.synced
+	if !c.Templated && inc.Draft != c.synced && (dirty || c.Editing) {
+		// A teammate's change arrives while this person writes: it is
+		// merged into what they typed, saved or not, and their cursor
+		// stays where they were typing (the next save stores the merge).
+		c.syncedRev = inc.DraftRev
+		c.saver.adopt(c.ctx.IncidentID, inc.DraftRev, inc.Draft)
+		base := c.synced
+		c.synced = inc.Draft
+		common.Rebase(&c.Ta, base, inc.Draft)
+		c.refresh()
+		return
+	}
 	if dirty {
-		// What the person typed stays; the next save merges.
 		return
 	}
 	c.syncedRev = inc.DraftRev

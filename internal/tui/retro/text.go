@@ -109,9 +109,19 @@ func (t *retroText) show(title string, sec incident.Section, pending bool) {
 		// Our own save came back.
 		t.synced = cur
 		t.saver.adopt(title, sec.Rev, sec.Text)
-	case !pending && cur == t.synced:
+	case !pending && cur == t.synced && !t.Area.Focused():
 		t.saver.adopt(title, sec.Rev, sec.Text)
 		t.setValue(sec.Text)
+	default:
+		// A teammate's change arrives while this person writes here: it
+		// is merged into what they typed, saved or not, and their cursor
+		// stays where they were typing; the next save stores the merge.
+		base := t.synced
+		t.saver.adopt(title, sec.Rev, sec.Text)
+		t.synced = incident.CleanText(sec.Text)
+		if merged := common.Rebase(&t.Area, base, t.synced); merged != t.synced {
+			t.saver.Set(title, merged)
+		}
 	}
 }
 
