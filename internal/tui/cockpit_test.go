@@ -85,7 +85,11 @@ func TestSlashCommandsApply(t *testing.T) {
 	}
 }
 
-func TestCaptureErrorKeepsText(t *testing.T) {
+// A refused line ends with its enter like any other: it goes to the
+// history (↑ brings it back) with the reason, and the line is free for
+// what comes next. (It used to stay on the line, where the next keys
+// joined it.)
+func TestCaptureErrorSendsTheLineToHistory(t *testing.T) {
 	st := openStore(t)
 	id := seedHandbook(t, st)
 	m := newModel(t, st, id, 120, 40)
@@ -93,19 +97,25 @@ func TestCaptureErrorKeepsText(t *testing.T) {
 	for _, line := range []string{"/status sideways", "/sev 9", "/nonsense", "@25:99 late note", "!"} {
 		m = typeText(t, m, line)
 		m = press(t, m, "enter")
+		if got := m.cockpit.Capture.Value(); got != "" {
+			t.Errorf("%q: the capture line holds %q after the refusal", line, got)
+		}
+		if m.cockpit.Capture.Err == "" || !strings.Contains(m.View(), "✗") || !strings.Contains(m.View(), "↑ brings it back") {
+			t.Errorf("%q: no inline reason:\n%s", line, m.View())
+		}
+		m = press(t, m, "up")
 		if got := m.cockpit.Capture.Value(); got != line {
-			t.Errorf("%q: the capture line holds %q after the error", line, got)
+			t.Errorf("%q: ↑ brought back %q", line, got)
 		}
-		if m.cockpit.Capture.Err == "" || !strings.Contains(m.View(), "✗") {
-			t.Errorf("%q: no inline error", line)
+		m = press(t, m, "down")
+		if got := m.cockpit.Capture.Value(); got != "" {
+			t.Errorf("%q: ↓ left %q on the line", line, got)
 		}
-		// Clear the line for the next case.
-		for range len([]rune(line)) {
-			m = press(t, m, "backspace")
-		}
+		m = typeText(t, m, "x")
 		if m.cockpit.Capture.Err != "" {
-			t.Errorf("%q: editing the line did not clear the error", line)
+			t.Errorf("%q: typing did not clear the error", line)
 		}
+		m = press(t, m, "backspace")
 	}
 	if after := len(entries(t, st, id)); after != before {
 		t.Fatalf("failed lines were logged: %d entries, want %d", after, before)
@@ -376,11 +386,19 @@ func TestSelectionStarEditRetimeDelete(t *testing.T) {
 	if !strings.Contains(m.View(), "Delete the entry") {
 		t.Fatal("d did not ask to confirm")
 	}
+	m = armQuestions(m)
 	m = press(t, m, "n")
 	if lastEntry(t, st, id).Deleted {
 		t.Fatal("n deleted the entry")
 	}
+	// A y in the same burst as the d is no answer: it was typed before
+	// the question could be read.
 	m = press(t, m, "d", "y")
+	if lastEntry(t, st, id).Deleted || !strings.Contains(m.View(), "Delete the entry") {
+		t.Fatal("a y typed ahead of the question deleted the entry")
+	}
+	m = armQuestions(m)
+	m = press(t, m, "y")
 	var deleted, logged bool
 	for _, e := range entries(t, st, id) {
 		if e.Text == "Failover to secondary PSP started (eu-west-1 only)" && e.Deleted {
@@ -552,8 +570,17 @@ func TestPasteOfTimedLinesOffersABackfill(t *testing.T) {
 	m := newModel(t, st, id, 120, 40)
 	paste := tea.KeyMsg{Type: tea.KeyRunes, Paste: true, Runes: []rune("13:43 pager fired again\n13:44 /status monitoring\n")}
 	m = send(t, m, paste)
-	if v := m.View(); !strings.Contains(v, "Backfill 2 timed lines from 13:43 to 13:44?") {
-		t.Fatalf("no backfill offered:\n%s", v)
+	if v := m.View(); !strings.Contains(v, "Backfill 2 timed lines from 13:43 to 13:44?") || strings.Contains(v, "enter logs them") {
+		t.Fatalf("no backfill offered, or its answers shown before it takes them:\n%s", v)
+	}
+	// An enter in the same burst as the paste is not an answer.
+	m = press(t, m, "enter")
+	if inc, _ := st.Incident(id); inc.Status == incident.Monitoring {
+		t.Fatal("an enter typed ahead of the question backfilled the paste")
+	}
+	m = armQuestions(m)
+	if v := m.View(); !strings.Contains(v, "enter logs them at their times · esc logs none") {
+		t.Fatalf("the armed question does not say what enter and esc do:\n%s", v)
 	}
 	m = press(t, m, "enter")
 	m.ctx.WaitWrites()
@@ -571,10 +598,18 @@ func TestPasteOfTimedLinesOffersABackfill(t *testing.T) {
 		t.Fatalf("backfill not logged at its times: status %s", inc.Status)
 	}
 
+	// esc logs none of it; its lines are in the history. (It used to join
+	// the lines into one line of text, which enter then logged as one note.)
+	before := len(entries(t, st, id))
 	m = send(t, m, paste)
+	m = armQuestions(m)
 	m = press(t, m, "esc")
-	if v := m.cockpit.Capture.Value(); v != "13:43 pager fired again 13:44 /status monitoring" {
-		t.Fatalf("esc did not keep the paste as text: %q", v)
+	if v := m.cockpit.Capture.Value(); v != "" || len(entries(t, st, id)) != before {
+		t.Fatalf("esc left %q on the line or logged the paste", v)
+	}
+	m = press(t, m, "up")
+	if v := m.cockpit.Capture.Value(); v != "13:44 /status monitoring" {
+		t.Fatalf("↑ after esc brought back %q, want the paste's last line", v)
 	}
 }
 

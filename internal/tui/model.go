@@ -359,6 +359,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case common.ReloadMsg:
 		return m, m.reload()
+	case common.QuestionArmedMsg:
+		// From now on the question takes y/n (see common.Question).
+		m.ctx.ArmQuestion(msg.ID)
+		return m, nil
 	case endSessionMsg:
 		if m.quitting {
 			return m, nil

@@ -485,11 +485,11 @@ func TestRetroWhysMoveDeleteAndActionEdit(t *testing.T) {
 	if got := whys(); !slices.Equal(got, []string{"why one", "why three", "why two"}) {
 		t.Fatalf("after K, whys = %q", got)
 	}
-	m = press(t, m, "d", "n") // n keeps it
+	m = answer(t, press(t, m, "d"), "n") // n keeps it
 	if len(whys()) != 3 {
 		t.Fatal("a declined delete deleted")
 	}
-	m = press(t, m, "d", "y") // deletes the selected "three"
+	m = answer(t, press(t, m, "d"), "y") // deletes the selected "three"
 	if got := whys(); !slices.Equal(got, []string{"why one", "why two"}) {
 		t.Fatalf("after d y, whys = %q", got)
 	}
@@ -516,7 +516,7 @@ func TestRetroWhysMoveDeleteAndActionEdit(t *testing.T) {
 	if !strings.Contains(m.View(), "due date \"2026-03-20 17:30x\" is not valid") {
 		t.Fatalf("a bad due date is not explained:\n%s", m.View())
 	}
-	m = press(t, m, "esc", "d", "y")
+	m = answer(t, press(t, m, "esc", "d"), "y")
 	if n := len(retroOf(t, st, id).Actions); n != 0 {
 		t.Fatalf("after d y, %d actions are left", n)
 	}
@@ -582,7 +582,7 @@ func TestRetroWhysTeammateChangeIsNotOverwritten(t *testing.T) {
 	if _, err := st.UpdateRetro(id, "ben", pinned, func(r *incident.Retro) error { return incident.DeleteWhy(r, 0, "ben", pinned) }); err != nil {
 		t.Fatal(err)
 	}
-	m = press(t, m, "d", "y")
+	m = answer(t, press(t, m, "d"), "y")
 	var got []string
 	for _, w := range retroOf(t, st, id).Whys {
 		got = append(got, w.Why)

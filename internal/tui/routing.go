@@ -152,7 +152,7 @@ func (m Model) quit() tea.Cmd {
 		}
 	}
 	ctx := m.ctx
-	wait := func() tea.Msg { ctx.WaitWrites(); return nil }
+	wait := func() tea.Msg { ctx.QuitWrites(); ctx.WaitWrites(); return nil }
 	return tea.Sequence(tea.Batch(flush...), wait, tea.Quit)
 }
 

@@ -105,11 +105,14 @@ func (c *captureLine) remember(line string) {
 // typed, or nothing.
 func (c captureLine) hint() string {
 	st := c.ctx.Styles
-	if c.backfill != nil {
-		return c.backfillHint()
+	if c.paste != nil {
+		return c.pasteHint()
 	}
 	if c.Err != "" {
 		return st.Error.Render(" ✗ " + incident.CleanLine(c.Err))
+	}
+	if c.Note != "" && c.Input.Value() == "" {
+		return st.Hint.Render(" " + incident.CleanLine(c.Note))
 	}
 	switch c.Mode {
 	case ModeEditText:

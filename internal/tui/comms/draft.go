@@ -129,7 +129,7 @@ func (c *Pane) lastFindingsTop() int {
 
 func (c *Pane) startEditing() tea.Cmd {
 	c.Editing = true
-	c.confirming = false
+	c.confirm.Close(c.ctx)
 	c.layout()
 	return c.Ta.Focus()
 }
@@ -143,7 +143,7 @@ func (c *Pane) stopEditing() {
 // edited notes a change typed in the draft and schedules its save.
 func (c *Pane) edited() tea.Cmd {
 	c.Templated = false
-	c.confirming = false
+	c.confirm.Close(c.ctx)
 	// An undo now would silently drop what was just typed.
 	c.replaced = ""
 	c.Seq++
@@ -203,7 +203,7 @@ func (c *Pane) replaceDraft(text string) {
 	c.Seq++
 	c.replaced = ""
 	c.Templated = false
-	c.confirming = false
+	c.confirm.Close(c.ctx)
 	c.setValue(text)
 }
 
@@ -218,7 +218,7 @@ func (c *Pane) setDraft(text string) tea.Cmd {
 func (c *Pane) useTemplate() tea.Cmd {
 	c.Seq++
 	c.Templated = true
-	c.confirming = false
+	c.confirm.Close(c.ctx)
 	c.setValue(c.template())
 	if c.synced == "" {
 		return nil

@@ -32,7 +32,7 @@ func (c *Pane) layout() {
 func (c *Pane) plan() commsLayout {
 	iw, ih := max(c.w-2, 1), max(c.h-2, 0)
 	rem := ih - 1
-	if c.confirming || c.askTemplate {
+	if c.confirm.Open() || c.askTemplate.Open() {
 		rem--
 	}
 	rem = max(rem, 0)
@@ -151,11 +151,11 @@ func (c *Pane) View() string {
 			lines = append(lines, st.Muted.Render(incident.CleanLine(s)))
 		}
 	}
-	if c.confirming {
-		lines = append(lines, st.Warn.Bold(true).Render(" Publish anyway? y yes · n no"))
+	if c.confirm.Open() {
+		lines = append(lines, st.Warn.Bold(true).Render(common.Cut(" Publish anyway? y/enter publishes · n/esc keeps editing", iw)))
 	}
-	if c.askTemplate {
-		lines = append(lines, st.Warn.Bold(true).Render(common.Cut(" Replace your draft with the template? y yes (u undoes) · n no", iw)))
+	if c.askTemplate.Open() {
+		lines = append(lines, st.Warn.Bold(true).Render(common.Cut(" Replace your draft with the template? y/enter replaces (u undoes) · n/esc keeps it", iw)))
 	}
 	if l.updates > 0 {
 		lines = append(lines, " "+st.PaneTitle.Render("Published"))

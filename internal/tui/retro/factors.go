@@ -27,7 +27,7 @@ type retroFactors struct {
 	Form    *retroForm
 	editing string
 	base    incident.Factor
-	confirm bool
+	confirm common.Question
 	// Picker is open while the selected factor's evidence is chosen.
 	Picker *evidencePicker
 	// links are each factor's evidence resolved against the timeline on
@@ -50,7 +50,7 @@ func (v *retroFactors) setRetro(r *incident.Retro) {
 	}
 }
 
-func (v retroFactors) typing() bool { return v.Form != nil || v.confirm || v.Picker != nil }
+func (v retroFactors) typing() bool { return v.Form != nil || v.confirm.Open() || v.Picker != nil }
 
 func (v *retroFactors) selected() (incident.Factor, bool) {
 	if v.Sel < 0 || v.Sel >= len(v.r.Factors) {
@@ -103,9 +103,12 @@ func (v retroFactors) update(msg tea.Msg, w int) (retroFactors, tea.Cmd) {
 		return v, nil
 	}
 	k := v.keys
-	if v.confirm {
-		v.confirm = false
-		if f, ok := v.selected(); ok && key.Matches(km, k.Confirm) {
+	if v.confirm.Open() {
+		ans := v.confirm.Answer(v.ctx, km, k.Confirm, k.Cancel)
+		if ans != common.NotAnswer {
+			v.confirm.Close(v.ctx)
+		}
+		if f, ok := v.selected(); ok && ans == common.Yes {
 			uid, n := f.UID, v.Sel+1
 			return v, retroWriteCmd(v.ctx, fmt.Sprintf("Factor %d deleted", n), func(r *incident.Retro, author string, now time.Time) error {
 				return incident.DeleteFactor(r, uid, author, now)
@@ -137,7 +140,7 @@ func (v retroFactors) update(msg tea.Msg, w int) (retroFactors, tea.Cmd) {
 	case key.Matches(km, k.Evidence):
 		v.Picker = newEvidencePicker(v.ctx, v.keys, f)
 	case key.Matches(km, k.Delete):
-		v.confirm = true
+		return v, v.confirm.Ask(v.ctx)
 	}
 	return v, nil
 }
@@ -256,8 +259,8 @@ func (v retroFactors) foot(w int) []string {
 		return v.Picker.view(w)
 	case v.Form != nil:
 		return append([]string{""}, v.Form.view(w)...)
-	case v.confirm:
-		return []string{" " + st.Warn.Render(common.Cut(fmt.Sprintf("Delete factor %d? y deletes, any other key keeps it", v.Sel+1), w-1))}
+	case v.confirm.Open():
+		return []string{" " + st.Warn.Render(common.Cut(fmt.Sprintf("Delete factor %d? y/enter deletes · n/esc keeps it", v.Sel+1), w-1))}
 	}
 	return []string{" " + st.Hint.Render(common.Cut("f add · e edit · t link entries · l lucky · d delete · tab chain · esc back", w-1))}
 }
@@ -269,7 +272,7 @@ func (v retroFactors) shortHelp() []key.Binding {
 		return []key.Binding{k.Up, common.WithHelp(k.Toggle, "link/unlink"), common.WithHelp(k.Enter, "save"), common.WithHelp(k.Cancel, "cancel")}
 	case v.Form != nil:
 		return []key.Binding{k.NextField, common.WithHelp(k.Enter, "next/save"), common.WithHelp(k.Cancel, "cancel")}
-	case v.confirm:
+	case v.confirm.Open():
 		return []key.Binding{common.WithHelp(k.Confirm, "delete"), common.WithHelp(k.Cancel, "keep")}
 	}
 	return []key.Binding{k.Up, k.Factor, k.Edit, k.Evidence, k.Lucky, k.Delete, common.WithHelp(k.SwitchList, "chain"), common.WithHelp(k.Cancel, "back")}
