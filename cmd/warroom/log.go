@@ -1,6 +1,8 @@
 package main
 
 import (
+	"time"
+
 	"context"
 	"errors"
 	"fmt"
@@ -117,10 +119,10 @@ the same incident writes nothing, prints the entry the first one logged, and exi
 				printf(a.stdout, "%s: draft saved\n", inc)
 			}
 			for _, mv := range res.Moves {
-				printf(a.stdout, "%s: moved #%d (%s) to %s\n", inc, mv.ID, c.Milestone, mv.At.Format("15:04"))
+				printf(a.stdout, "%s: moved #%d (%s) to %s\n", inc, mv.ID, c.Milestone, incident.ClockWithDay(mv.At, now))
 			}
 			for _, e := range res.Entries {
-				printEntry(a, inc, res.Update, e)
+				printEntry(a, inc, res.Update, e, now)
 			}
 			if res.Update != nil && !res.Update.Backfilled {
 				return a.deliver(context.Background(), st, incID, *res.Update)
@@ -137,8 +139,10 @@ the same incident writes nothing, prints the entry the first one logged, and exi
 }
 
 // printEntry prints one logged entry with its #N.
-func printEntry(a *app, inc string, u *incident.Update, e incident.Entry) {
-	when := e.At.Format("15:04")
+// Its time says its day when that is not today ("at 23:00 yesterday,
+// Dec 5"): an HH:MM that has not come yet today is yesterday's.
+func printEntry(a *app, inc string, u *incident.Update, e incident.Entry, now time.Time) {
+	when := incident.ClockWithDay(e.At, now)
 	switch {
 	case u != nil && e.Kind == incident.KindPublic && u.Backfilled:
 		printf(a.stdout, "%s: published #%d at %s (backfilled, not delivered): %s\n", inc, e.ID, when, u.Text)
@@ -186,7 +190,7 @@ func (a *app) logFile(id, path string) error {
 			printf(a.stdout, "%s: moved #%d to %s\n", key, mv.ID, mv.At.Format("2006-01-02 15:04"))
 		}
 		for _, e := range res.Entries {
-			printEntry(a, key, res.Update, e)
+			printEntry(a, key, res.Update, e, now)
 			n++
 		}
 	}

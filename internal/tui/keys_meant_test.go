@@ -270,3 +270,21 @@ func TestOnlyTheDiskIsWaitedFor(t *testing.T) {
 		t.Fatal("Transient misjudges")
 	}
 }
+
+// A time typed that is not today says its day on the status line.
+func TestBackdatedLineSaysItsDay(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st) // the clock is 13:45 on Mar 12
+	m := newModel(t, st, id, 120, 40)
+	m = typeLines(t, m, "@23:00 the night shift saw it first")
+	m.ctx.WaitWrites()
+	m = drive(t, m, nil)
+	if !strings.Contains(m.status, "Logged at 23:00 yesterday, Mar 11") {
+		t.Fatalf("status %q, want the day of the backdated line", m.status)
+	}
+	m = typeLines(t, m, "@13:40 today's line")
+	m.ctx.WaitWrites()
+	if strings.Contains(m.status, "13:40") {
+		t.Fatalf("a line of today got a day note: %q", m.status)
+	}
+}

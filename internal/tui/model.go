@@ -377,6 +377,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case common.AppliedMsg:
+		if note := dayNote(msg, m.ctx.Now()); note != "" {
+			m.status, m.statusErr = note, false
+		}
 		return m, tea.Batch(m.applyOwn(msg), m.toAll(msg))
 	case common.EntryChangedMsg:
 		m.status, m.statusErr = msg.What, false
