@@ -13,11 +13,11 @@ func armQuestions(m Model) Model {
 	for id := 1; id <= 10000; id++ {
 		m.ctx.ArmQuestion(id)
 	}
-	return m
+	// Through Update, as the timer's message comes, so the next frame is
+	// drawn anew.
+	next, _ := m.Update(common.QuestionArmedMsg{})
+	return next.(Model)
 }
-
-// sendArm delivers the message that arms question id, as its timer would.
-func sendArm(id int) common.QuestionArmedMsg { return common.QuestionArmedMsg{ID: id} }
 
 // answer presses k once the open question takes answers.
 func answer(tb testing.TB, m Model, k string) Model {

@@ -232,11 +232,11 @@ func (c captureLine) Update(msg tea.Msg) (captureLine, tea.Cmd) {
 		// Each enter ended its line: a refused line goes to the history
 		// (↑ brings it back) with the reason, and never back into the line
 		// being typed, where the next keys would join it.
-		c.remember(msg.Line)
-		c.refused(msg.Err)
+		// (logLine put it in the history when it was sent.)
+		cmd := c.refused(msg.Err)
 		// The half-typed line was not set with the refused write.
 		c.saved = "\x00"
-		return c, c.SaveNow()
+		return c, tea.Batch(cmd, c.SaveNow())
 	case tea.KeyMsg:
 		return c.key(msg)
 	}
@@ -349,8 +349,7 @@ func (c *captureLine) logLine(line string) tea.Cmd {
 	c.remember(line)
 	capt, err := incident.ParseCapture(line, now)
 	if err != nil {
-		c.refused(err)
-		return nil
+		return c.refused(err)
 	}
 	switch capt.Command {
 	case incident.CmdRetro, incident.CmdReview, incident.CmdList, incident.CmdPreview, incident.CmdHelp:
@@ -387,15 +386,18 @@ func (c *captureLine) logLine(line string) tea.Cmd {
 	return applyCmd(c.ctx, line, capt, now, token, rest)
 }
 
-// refused shows why a line was not logged: a refusal as an error, a
-// command that changed nothing as a notice. The line is in the history.
-func (c *captureLine) refused(err error) {
+// refused says why a line was not logged, on the hint row and on the
+// status line (where it stays while the next lines are typed): a refusal
+// as an error, a command that changed nothing as a notice. The line is in
+// the history already.
+func (c *captureLine) refused(err error) tea.Cmd {
 	if errors.Is(err, incident.ErrUnchanged) {
-		c.Err, c.Note = "", store.Message(err)+"; nothing changed"
-		return
+		note := store.Message(err) + "; nothing changed"
+		return func() tea.Msg { return common.StatusMsg{Text: note} }
 	}
-	c.Note = ""
-	c.Err = "not logged, ↑ brings it back: " + store.Message(err)
+	why := "not logged, ↑ brings it back: " + store.Message(err)
+	c.Err = why
+	return common.ErrCmd(errors.New(why))
 }
 
 // View draws the input row and the hint row.

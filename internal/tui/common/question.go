@@ -134,3 +134,13 @@ func (c *Context) ArmQuestion(id int) {
 	}
 	c.questions.armed[id] = true
 }
+
+// Answers is the question's answers as shown, e.g. " y/enter deletes ·
+// n/esc keeps it", once they are taken; until then the question shows
+// without them, so nobody (nor any test) answers before it listens.
+func (q Question) Answers(ctx *Context, answers string) string {
+	if !q.Armed(ctx) {
+		return ""
+	}
+	return answers
+}

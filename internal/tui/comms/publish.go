@@ -55,7 +55,7 @@ func (c *Pane) RequestPublish() tea.Cmd {
 		ask := c.confirm.Ask(c.ctx)
 		c.layout()
 		n := len(c.findings)
-		return tea.Batch(ask, common.ErrCmd(fmt.Errorf("%d %s in the draft may confuse customers; publish anyway? y/enter publishes · n/esc keeps editing", n, common.Plural(n, "word", "words"))))
+		return tea.Batch(ask, common.ErrCmd(fmt.Errorf("%d %s in the draft may confuse customers; not published yet: the public update pane asks", n, common.Plural(n, "word", "words"))))
 	}
 	return c.publishNow()
 }

@@ -33,7 +33,8 @@ func (c *Pane) plan() commsLayout {
 	iw, ih := max(c.w-2, 1), max(c.h-2, 0)
 	rem := ih - 1
 	if c.confirm.Open() || c.askTemplate.Open() {
-		rem--
+		// The question, and the row that says what its answers do.
+		rem -= 2
 	}
 	rem = max(rem, 0)
 	fAll, uAll := 0, 0
@@ -152,10 +153,12 @@ func (c *Pane) View() string {
 		}
 	}
 	if c.confirm.Open() {
-		lines = append(lines, st.Warn.Bold(true).Render(common.Cut(" Publish anyway? y/enter publishes · n/esc keeps editing", iw)))
+		lines = append(lines, st.Warn.Bold(true).Render(" Publish anyway?"),
+			st.Warn.Render(common.Cut(c.confirm.Answers(c.ctx, " y/enter publishes · n/esc keeps editing"), iw)))
 	}
 	if c.askTemplate.Open() {
-		lines = append(lines, st.Warn.Bold(true).Render(common.Cut(" Replace your draft with the template? y/enter replaces (u undoes) · n/esc keeps it", iw)))
+		lines = append(lines, st.Warn.Bold(true).Render(common.Cut(" Replace your draft with the template?", iw)),
+			st.Warn.Render(common.Cut(c.askTemplate.Answers(c.ctx, " y/enter replaces (u undoes) · n/esc keeps it"), iw)))
 	}
 	if l.updates > 0 {
 		lines = append(lines, " "+st.PaneTitle.Render("Published"))

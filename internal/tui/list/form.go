@@ -112,7 +112,7 @@ func (f *newForm) view(w int) []string {
 	}
 	switch {
 	case f.discarding.Open():
-		out = append(out, " "+st.Warn.Bold(true).Render("Discard this incident? y/enter discards it · n/esc keeps editing"))
+		out = append(out, " "+st.Warn.Bold(true).Render("Discard this incident?"+f.discarding.Answers(f.ctx, " y/enter discards it · n/esc keeps editing")))
 	case f.err != "":
 		out = append(out, " "+st.Error.Render("✗ "+incident.CleanLine(f.err)))
 	default:

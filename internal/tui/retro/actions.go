@@ -315,7 +315,7 @@ func (v retroActions) view(w, h int, focused bool) []string {
 	case v.Form != nil:
 		foot = append([]string{""}, v.Form.view(w)...)
 	case v.confirm.Open():
-		foot = []string{" " + st.Warn.Render(common.Cut("Delete this action? y/enter deletes · n/esc keeps it", w-1))}
+		foot = []string{" " + st.Warn.Render(common.Cut("Delete this action?"+v.confirm.Answers(v.ctx, " y/enter deletes · n/esc keeps it"), w-1))}
 	case focused:
 		foot = []string{" " + st.Hint.Render(common.Cut("a add · e edit · x done · d delete · esc back", w-1))}
 	default:

@@ -260,7 +260,7 @@ func (v retroFactors) foot(w int) []string {
 	case v.Form != nil:
 		return append([]string{""}, v.Form.view(w)...)
 	case v.confirm.Open():
-		return []string{" " + st.Warn.Render(common.Cut(fmt.Sprintf("Delete factor %d? y/enter deletes · n/esc keeps it", v.Sel+1), w-1))}
+		return []string{" " + st.Warn.Render(common.Cut(fmt.Sprintf("Delete factor %d?", v.Sel+1)+v.confirm.Answers(v.ctx, " y/enter deletes · n/esc keeps it"), w-1))}
 	}
 	return []string{" " + st.Hint.Render(common.Cut("f add · e edit · t link entries · l lucky · d delete · tab chain · esc back", w-1))}
 }

@@ -228,7 +228,7 @@ func (v retroWhys) lines(w int, focused bool) (out, foot []string, selLine int) 
 	case v.Form != nil:
 		foot = append([]string{""}, v.Form.view(w)...)
 	case v.confirm.Open() && v.Sel < len(v.r.Whys):
-		foot = []string{" " + st.Warn.Render(common.Cut(fmt.Sprintf("Delete why %d? y/enter deletes · n/esc keeps it", v.Sel+1), w-1))}
+		foot = []string{" " + st.Warn.Render(common.Cut(fmt.Sprintf("Delete why %d?", v.Sel+1)+v.confirm.Answers(v.ctx, " y/enter deletes · n/esc keeps it"), w-1))}
 	case focused:
 		foot = []string{" " + st.Hint.Render(common.Cut("a add · e edit · K/J move · r root · d delete · f factor · tab factors", w-1))}
 	default:
