@@ -257,7 +257,7 @@ func (t timelinePane) details(w int) []string {
 	}
 	var meta string
 	if t.confirm.Open() {
-		meta = st.Error.Render(fmt.Sprintf("Delete the entry from %s?", e.At.Format("15:04"))+t.confirm.Answers(t.ctx, " y/enter deletes (the deletion is logged) · n/esc keeps it"))
+		meta = st.Error.Render(fmt.Sprintf("Delete the entry from %s?", e.At.Format("15:04")) + t.confirm.Answers(t.ctx, " y/enter deletes (the deletion is logged) · n/esc keeps it"))
 	} else {
 		parts := []string{fmt.Sprintf("#%d", e.ID), string(e.Kind), incident.CleanLine(e.Author), e.At.Format("Mon 2 Jan 15:04:05")}
 		if !e.RecordedAt.IsZero() && e.RecordedAt.Sub(e.At).Abs() >= time.Minute {
