@@ -55,6 +55,9 @@ type Options struct {
 	// copy, bell): the SSH session over SSH; Run uses stdout. Nil skips
 	// them.
 	Terminal io.Writer
+	// Opened, when set, is told (off the Update loop) each incident the
+	// program opens: the SSH war room keeps the one its room is on.
+	Opened func(id int64)
 }
 
 // Model is the root of the program.
@@ -105,6 +108,8 @@ type Model struct {
 	// quitting is set once the quit that saves what is typed has begun;
 	// until then quitFilter turns any other quit into one that saves.
 	quitting bool
+	// opened is Options.Opened.
+	opened func(id int64)
 }
 
 // New builds the root model. The same constructor serves the local terminal
@@ -150,6 +155,7 @@ func New(opts Options) Model {
 		pollEvery: opts.PollEvery,
 		session:   store.NewUID(),
 		drawn:     &drawnFrame{},
+		opened:    opts.Opened,
 	}
 	if m.pollEvery <= 0 {
 		m.pollEvery = common.PollEvery
@@ -205,6 +211,7 @@ func (m Model) Init() tea.Cmd {
 	if m.ctx.IncidentID != 0 {
 		m.loading = true
 		cmds = append(cmds, m.openCmds()...)
+		cmds = append(cmds, m.tellOpened(m.ctx.IncidentID))
 		if m.startReview {
 			cmds = append(cmds, func() tea.Msg { return common.SwitchScreenMsg{Screen: common.ScreenReview} })
 		}

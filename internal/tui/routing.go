@@ -197,6 +197,15 @@ func (m *Model) switchTo(s common.Screen) tea.Cmd {
 
 // open shows the cockpit on another incident, keeping the half-typed line
 // of the one left.
+// tellOpened tells Options.Opened, off the Update loop, that id is open.
+func (m Model) tellOpened(id int64) tea.Cmd {
+	opened := m.opened
+	if opened == nil || id == 0 {
+		return nil
+	}
+	return func() tea.Msg { opened(id); return nil }
+}
+
 func (m *Model) open(id int64) tea.Cmd {
 	var cmds []tea.Cmd
 	if id != m.ctx.IncidentID {
@@ -209,7 +218,7 @@ func (m *Model) open(id int64) tea.Cmd {
 		m.cursor, m.applied = store.Cursor{}, nil
 		m.resize()
 		cmds = append(cmds, m.openCmds()...)
-		cmds = append(cmds, m.cockpit.Init())
+		cmds = append(cmds, m.cockpit.Init(), m.tellOpened(id))
 	}
 	m.list.SetFocused(false)
 	m.screen = common.ScreenCockpit
