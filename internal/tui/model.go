@@ -110,6 +110,9 @@ type Model struct {
 	quitting bool
 	// opened is Options.Opened.
 	opened func(id int64)
+	// burst holds the letters of a burst not yet typed into the text
+	// field (see burst.go).
+	burst []rune
 }
 
 // New builds the root model. The same constructor serves the local terminal
@@ -257,6 +260,23 @@ func (m Model) typing() bool {
 // Update handles global keys first, sizes for everyone, data for everyone,
 // and everything else for the active screen.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if km, ok := msg.(tea.KeyMsg); ok && m.gathers(km) {
+		km.Runes = slices.Clone(km.Runes)
+		return m.gather(km)
+	}
+	if len(m.burst) > 0 {
+		// Whatever comes next comes after the burst's letters.
+		m.gen++
+		m, flushed := m.flushBurst()
+		if _, ok := msg.(burstFlushMsg); ok {
+			return m, flushed
+		}
+		next, cmd := m.Update(msg)
+		return next, tea.Batch(flushed, cmd)
+	}
+	if _, ok := msg.(burstFlushMsg); ok {
+		return m, nil
+	}
 	switch msg.(type) {
 	case pollMsg, common.QuietWriteMsg, deltaLoadedMsg:
 		// Only the stamp or the cursor change; what a reload reads

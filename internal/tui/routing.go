@@ -82,6 +82,12 @@ func (m Model) toActive(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.ctx.Keys
+	if msg.Paste && !m.showHelp && !m.tooSmall() {
+		// Text, which no binding matches: straight to the screen. (Each
+		// key.Matches would spell out the whole paste to compare it.)
+		m.status = ""
+		return m.toActive(msg)
+	}
 	if key.Matches(msg, k.Quit) {
 		m.quitting = true
 		return m, m.quit()

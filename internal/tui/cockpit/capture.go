@@ -77,6 +77,8 @@ type captureLine struct {
 	// paste is a paste of several lines waiting for enter or esc because
 	// it holds commands (see paste_lines.go).
 	paste *pendingPaste
+	// overflow is the line past lineCap runes (see capture_long.go).
+	overflow []rune
 	// Note is a notice on the hint row that is no error (a command that
 	// changed nothing).
 	Note string
@@ -155,26 +157,31 @@ func (c *captureLine) Blur() {
 }
 
 // Value is what is typed.
-func (c *captureLine) Value() string { return c.Input.Value() }
+func (c *captureLine) Value() string {
+	if len(c.overflow) == 0 {
+		return c.Input.Value()
+	}
+	return c.Input.Value() + string(c.overflow)
+}
 
 // prompt opens the line as a prompt for an entry's text or time, keeping
 // the half-typed log line aside.
 func (c *captureLine) openPrompt(field string, e incident.Entry) tea.Cmd {
 	if c.Mode == ModeLog {
-		c.stash = c.Input.Value()
+		c.stash = c.Value()
 	}
 	c.Entry = e
 	c.Err = ""
 	switch field {
 	case "find":
 		c.Mode = ModeFind
-		c.Input.SetValue(e.Text)
+		c.setFull(e.Text)
 	case "retime":
 		c.Mode = ModeRetime
-		c.Input.SetValue(e.At.Format("15:04"))
+		c.setFull(e.At.Format("15:04"))
 	default:
 		c.Mode = ModeEditText
-		c.Input.SetValue(incident.CleanLine(e.Text))
+		c.setFull(incident.CleanLine(e.Text))
 	}
 	c.Input.CursorEnd()
 	c.SetSize(c.w)
@@ -184,7 +191,7 @@ func (c *captureLine) openPrompt(field string, e incident.Entry) tea.Cmd {
 // closePrompt returns to logging with the stashed line.
 func (c *captureLine) closePrompt() {
 	c.Mode = ModeLog
-	c.Input.SetValue(c.stash)
+	c.setFull(c.stash)
 	c.Input.CursorEnd()
 	c.stash = ""
 	c.SetSize(c.w)
@@ -193,7 +200,7 @@ func (c *captureLine) closePrompt() {
 // hold sets the half-typed line aside while a command borrows the line.
 // A line held already stays held: it is the one typed by hand.
 func (c *captureLine) hold() {
-	v := c.Input.Value()
+	v := c.Value()
 	if v == "" || c.Mode != ModeLog {
 		return
 	}
@@ -209,7 +216,7 @@ func (c *captureLine) giveBack() {
 	if c.held == "" {
 		return
 	}
-	c.Input.SetValue(c.held)
+	c.setFull(c.held)
 	c.Input.CursorEnd()
 	c.held = ""
 }
@@ -254,12 +261,23 @@ func (c captureLine) key(msg tea.KeyMsg) (captureLine, tea.Cmd) {
 	} else if cmd, ok := c.offerPaste(msg); ok {
 		return c, cmd
 	}
+	if msg.Paste || (len(c.overflow) > 0 && (msg.Type == tea.KeyRunes || msg.Type == tea.KeySpace)) {
+		// Text: no binding matches a paste, and comparing would spell
+		// out all of it for each.
+		c.insert(msg.Runes)
+		c.Err = ""
+		return c, c.Changed()
+	}
+	if len(c.overflow) > 0 && msg.Type == tea.KeyBackspace && c.Input.Position() == len([]rune(c.Input.Value())) {
+		c.overflow = c.overflow[:len(c.overflow)-1]
+		return c, c.Changed()
+	}
 	switch {
 	case key.Matches(msg, k.Submit):
 		return c.submit()
 	case key.Matches(msg, k.Cancel) && c.Mode == ModeLog && c.held != "":
 		// The command is dropped (↑ recalls it) and the line comes back.
-		c.remember(c.Input.Value())
+		c.remember(c.Value())
 		c.giveBack()
 		return c, c.Changed()
 	case key.Matches(msg, k.Cancel) && c.Mode != ModeLog:
@@ -288,7 +306,7 @@ func (c captureLine) key(msg tea.KeyMsg) (captureLine, tea.Cmd) {
 
 // submit runs the line: logs it, runs its command, or finishes a prompt.
 func (c captureLine) submit() (captureLine, tea.Cmd) {
-	line := c.Input.Value()
+	line := c.Value()
 	now := c.ctx.Now()
 	switch c.Mode {
 	case ModeEditText:
@@ -326,11 +344,11 @@ func (c captureLine) submit() (captureLine, tea.Cmd) {
 		// the paste's lines, in the order typed.
 		c.paste.after = append(c.paste.after, line)
 		c.remember(line)
-		c.Input.SetValue("")
+		c.setFull("")
 		c.giveBack()
 		return c, c.Changed()
 	}
-	c.Input.SetValue("")
+	c.setFull("")
 	c.giveBack()
 	c.Err, c.Note = "", ""
 	cmd := c.logLine(line)
@@ -378,7 +396,7 @@ func (c *captureLine) logLine(line string) tea.Cmd {
 	c.handoffs = append(c.handoffs, common.PendingMsg{Token: token, Entry: pending})
 	// The half-typed line is set to what stays on the line in the same
 	// transaction as the entry, so a crash never brings this line back.
-	rest := c.Input.Value()
+	rest := c.Value()
 	if c.held != "" {
 		rest = c.held
 	}

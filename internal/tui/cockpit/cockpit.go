@@ -166,11 +166,12 @@ func (c *Model) broadcast(msg tea.Msg) tea.Cmd {
 // is that line's text, and so is every key typed before the question
 // could be read (common.Question).
 func (c *Model) answerFromCapture(msg tea.KeyMsg) (tea.Cmd, bool) {
-	if c.Capture.Mode != ModeLog || c.Capture.Value() != "" || c.Capture.paste != nil {
+	if c.Capture.Mode != ModeLog || c.Capture.paste != nil {
 		return nil, false
 	}
 	for i := range c.Right {
-		if a, ok := c.Right[i].(common.Asker); ok && a.Asking() {
+		// The line is read only while a question waits: it may be long.
+		if a, ok := c.Right[i].(common.Asker); ok && a.Asking() && c.Capture.Input.Value() == "" {
 			return a.AnswerKey(msg)
 		}
 	}
@@ -233,6 +234,12 @@ func (c Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 
 func (c Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 	k := c.ctx.Keys
+	if msg.Paste && c.Focus == FocusCapture {
+		// Text for the line; no binding matches a paste.
+		var cmd tea.Cmd
+		c.Capture, cmd = c.Capture.Update(msg)
+		return c, tea.Batch(cmd, c.deliverHandoffs())
+	}
 	// Focus moves with tab unless tab completes a command; page keys scroll
 	// the timeline from the capture line so reading back never costs focus.
 	switch {
@@ -369,7 +376,7 @@ func (c *Model) startCommand(line string) tea.Cmd {
 	if v := c.Capture.Value(); v != line {
 		c.Capture.hold()
 	}
-	c.Capture.Input.SetValue(line)
+	c.Capture.setFull(line)
 	c.Capture.Input.CursorEnd()
 	c.Capture.Err = ""
 	return tea.Batch(cmd, c.Capture.Changed())

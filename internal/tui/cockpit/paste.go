@@ -66,9 +66,9 @@ func (c *captureLine) offerPaste(msg tea.KeyMsg) (tea.Cmd, bool) {
 	}
 	// A half-typed line is the start of the paste's first line, as in
 	// any terminal.
-	half := c.Input.Value()
+	half := c.Value()
 	lines[0] = half + lines[0]
-	c.Input.SetValue("")
+	c.setFull("")
 	c.giveBack()
 	c.Err, c.Note = "", ""
 	p := &pendingPaste{lines: lines}
