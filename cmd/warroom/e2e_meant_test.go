@@ -227,3 +227,25 @@ func TestKillRightAfterEnterNeverBringsTheLineBack(t *testing.T) {
 	s2.keys("C-c")
 	s2.waitExit(5 * time.Second)
 }
+
+// esc in `warroom review` goes back to the shell it was started from; the
+// same review reached from the cockpit (/review) goes back to the cockpit.
+func TestEscLeavesTheReviewWhereItStarted(t *testing.T) {
+	requireTmux(t)
+	e := newEnv(t)
+	id := e.newIncident("Checkout failing", "--sev", "2")
+	s := e.startTmux(100, 30, "review", id)
+	s.waitFor("you present", 5*time.Second)
+	s.keys("Escape")
+	s.waitExit(5 * time.Second)
+
+	c := e.startTmuxNamed("cockpit", 100, 30, "open", id)
+	c.waitFor("Incident declared", 5*time.Second)
+	c.typeText("/review\r")
+	c.waitFor("you present", 5*time.Second)
+	c.keys("Escape")
+	c.waitFor("Incident declared", 5*time.Second)
+	c.waitWithout("you present", 3*time.Second)
+	c.keys("C-c")
+	c.waitExit(5 * time.Second)
+}

@@ -390,7 +390,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// From now on the question takes y/n (see common.Question).
 		m.ctx.ArmQuestion(msg.ID)
 		return m, nil
-	case endSessionMsg:
+	case endSessionMsg, common.QuitMsg:
 		if m.quitting {
 			return m, nil
 		}

@@ -184,6 +184,10 @@ func (m *Model) switchTo(s common.Screen) tea.Cmd {
 			if c = newScreen(m.ctx, s); c == nil {
 				return nil
 			}
+			if rv, ok := c.(*review.Model); ok && m.startReview {
+				// warroom review: esc leaves to the shell it came from.
+				rv.Standalone = true
+			}
 			c = c.SetSize(m.ctx.Width, max(m.ctx.Height-1, 0))
 			cmds = append(cmds, c.Init())
 		}

@@ -51,6 +51,10 @@ type IncidentLoadedMsg struct {
 	Timeline any
 }
 
+// QuitMsg asks the root to end the program the way ctrl+c does: what is
+// typed is saved first.
+type QuitMsg struct{}
+
 // ReloadMsg asks the root to read the incident again now.
 type ReloadMsg struct{}
 

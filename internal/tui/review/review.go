@@ -100,6 +100,13 @@ type Model struct {
 	// show at once, marked as saving.
 	pending []incident.ReviewComment
 
+	// typedOn is the page the comment on the line was begun on: it is
+	// about that page, wherever the presenter has moved since.
+	typedOn string
+	// Standalone is set when the program was started as the review
+	// (warroom review): leaving it quits, back to the shell it came from.
+	Standalone bool
+
 	seq      int // of the latest page load
 	rseq     int // of the latest render
 	rendered string
@@ -366,6 +373,7 @@ func (r *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		if r.input.Value() == "" && msg.text != "" {
 			r.input.SetValue(msg.text)
 			r.input.CursorEnd()
+			r.typedOn = r.Current()
 		}
 		return r, nil
 	case commentSavedMsg:
@@ -414,6 +422,9 @@ func (r *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 func (r *Model) key(msg tea.KeyMsg) tea.Cmd {
 	k := r.keys
 	switch {
+	case key.Matches(msg, k.Leave) && r.Standalone:
+		// Back where the review started: the shell. Quitting saves.
+		return func() tea.Msg { return common.QuitMsg{} }
 	case key.Matches(msg, k.Leave):
 		return tea.Batch(r.Flush(), func() tea.Msg { return common.SwitchScreenMsg{Screen: common.ScreenCockpit} })
 	case key.Matches(msg, k.Next), key.Matches(msg, k.Prev):
@@ -456,6 +467,12 @@ func (r *Model) key(msg tea.KeyMsg) tea.Cmd {
 	}
 	var cmd tea.Cmd
 	r.input, cmd = r.input.Update(msg)
+	switch {
+	case r.input.Value() == "":
+		r.typedOn = ""
+	case r.typedOn == "":
+		r.typedOn = r.Current()
+	}
 	return cmd
 }
 
@@ -465,11 +482,23 @@ func (r *Model) send() tea.Cmd {
 	if text == "" {
 		return common.ErrCmd(fmt.Errorf("type a question or a suggestion first, then enter"))
 	}
-	st, id, author, now, section := r.ctx.Store, r.ctx.IncidentID, r.ctx.Author, r.ctx.Now(), r.Current()
+	// The comment is about the page it was begun on, even when the
+	// presenter has moved the room on meanwhile.
+	section := r.Current()
+	var moved tea.Cmd
+	if r.typedOn != "" && r.typedOn != section && slices.ContainsFunc(r.pages, func(p page) bool { return p.Title == r.typedOn }) {
+		on, room := r.typedOn, section
+		section = on
+		moved = func() tea.Msg {
+			return common.StatusMsg{Text: fmt.Sprintf("Saved under %s, where you began typing it; the room is on %s now", incident.CleanLine(on), incident.CleanLine(room))}
+		}
+	}
+	r.typedOn = ""
+	st, id, author, now := r.ctx.Store, r.ctx.IncidentID, r.ctx.Author, r.ctx.Now()
 	uid := store.NewUID()
 	r.pending = append(r.pending, incident.ReviewComment{UID: uid, At: now, Author: author, Section: section, Text: text})
 	r.input.Reset()
-	return tea.Batch(
+	return tea.Batch(moved,
 		r.ctx.Write(common.SaveLineCmd(st, id, lineName(author), "")),
 		r.ctx.Write(func() tea.Msg {
 			_, err := st.UpdateRetro(id, author, now, func(rt *incident.Retro) error {
