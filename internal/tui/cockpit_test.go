@@ -669,9 +669,11 @@ func runCmdsFor[T any](t *testing.T, cmd tea.Cmd) T {
 	return *found
 }
 
-// /handover gives the role and writes the brief; whoever opens the incident
-// next sees it once.
-func TestHandoverBriefIsShownToTheNextOpener(t *testing.T) {
+// /handover gives the role and writes the brief for the new holder: they
+// see all of it once, in a panel esc closes; nobody else gets it pushed.
+// (It used to go to whoever opened the incident next, cut to the status
+// line.)
+func TestHandoverBriefIsShownToTheNewHolder(t *testing.T) {
 	st := openStore(t)
 	id := seedHandbook(t, st)
 	m := newModel(t, st, id, 120, 40)
@@ -682,16 +684,54 @@ func TestHandoverBriefIsShownToTheNextOpener(t *testing.T) {
 	if inc.Roles[incident.RoleLead] != "ben" {
 		t.Fatalf("lead %q after /handover ben", inc.Roles[incident.RoleLead])
 	}
+	brief := lastEntry(t, st, id)
+	if brief.Kind != incident.KindHandover || !strings.Contains(brief.Text, "\n") {
+		t.Fatalf("the brief %+v should be several lines", brief)
+	}
+	kim := New(Options{Store: st, Config: testConfig(), Now: pinnedNow, IncidentID: id, Width: 160, Height: 40, Author: "kim"})
+	kim = drive(t, kim, kim.Init())
+	if v := kim.View(); strings.Contains(v, "Handover brief for you") {
+		t.Fatalf("kim, who got no role, is shown the brief:\n%s", v)
+	}
 	ben := New(Options{Store: st, Config: testConfig(), Now: pinnedNow, IncidentID: id, Width: 160, Height: 40, Author: "ben"})
 	ben = drive(t, ben, ben.Init())
-	if v := ben.View(); !strings.Contains(v, "Handover brief: Handover of the resolution lead from amara to ben") {
+	v := ben.View()
+	if !strings.Contains(v, "Handover brief for you") {
 		t.Fatalf("ben does not see the brief:\n%s", v)
+	}
+	for _, l := range strings.Split(brief.Text, "\n")[:3] {
+		r := []rune(strings.TrimSpace(incident.CleanLine(l)))
+		if !strings.Contains(v, string(r[:min(20, len(r))])) {
+			t.Fatalf("the panel lacks the brief's line %q:\n%s", l, v)
+		}
+	}
+	ben = press(t, ben, "esc")
+	if strings.Contains(ben.View(), "Handover brief for you") {
+		t.Fatal("esc did not close the brief")
 	}
 	ben.ctx.WaitWrites()
 	again := New(Options{Store: st, Config: testConfig(), Now: pinnedNow, IncidentID: id, Width: 160, Height: 40, Author: "ben"})
 	again = drive(t, again, again.Init())
 	if strings.Contains(again.View(), "Handover brief") {
 		t.Error("the brief is shown again after it was seen")
+	}
+}
+
+// A new lead already in the room sees the brief when the handover lands.
+func TestHandoverBriefReachesTheNewHolderInTheRoom(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	ben := New(Options{Store: st, Config: testConfig(), Now: pinnedNow, IncidentID: id, Width: 160, Height: 40, Author: "ben"})
+	ben = drive(t, ben, ben.Init())
+	amara := newModel(t, st, id, 120, 40)
+	amara = typeLines(t, amara, "/handover ben")
+	amara.ctx.WaitWrites()
+	if strings.Contains(amara.View(), "Handover brief for you") {
+		t.Fatal("the one handing over is shown the brief")
+	}
+	ben = send(t, ben, common.ReloadMsg{})
+	if v := ben.View(); !strings.Contains(v, "Handover brief for you") {
+		t.Fatalf("ben, in the room, does not see the brief:\n%s", v)
 	}
 }
 

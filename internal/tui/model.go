@@ -113,6 +113,12 @@ type Model struct {
 	// burst holds the letters of a burst not yet typed into the text
 	// field (see burst.go).
 	burst []rune
+	// brief is the handover brief shown to this person, the new holder,
+	// until esc; briefSeen is the last brief they saw, once briefKnown
+	// (see handover.go).
+	brief      *briefPanel
+	briefSeen  int64
+	briefKnown bool
 }
 
 // New builds the root model. The same constructor serves the local terminal
@@ -318,7 +324,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				m.cursor = msg.Cursor
 			}
 			m.applied = nil
-			cmds = append(cmds, m.toAll(msg))
+			cmds = append(cmds, m.toAll(msg), m.checkBrief())
 			if msg.First {
 				cmds = append(cmds, readHandoverSeenCmd(m.ctx))
 			}
@@ -375,7 +381,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(tickCmd(), m.toAll(msg), m.presenceTick(time.Time(msg)))
 	case handoverSeenMsg:
 		if msg.id == m.ctx.IncidentID {
-			return m, m.showBrief(msg.seen)
+			m.briefSeen, m.briefKnown = max(m.briefSeen, msg.seen), true
+			return m, m.checkBrief()
 		}
 		return m, nil
 	case presenceMsg:

@@ -95,6 +95,11 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if m.tooSmall() {
 		return m, nil
 	}
+	if m.brief != nil && m.screen == common.ScreenCockpit && !m.showHelp && msg.Type == tea.KeyEscape {
+		// The brief was read; it stays on the timeline.
+		m.brief = nil
+		return m, nil
+	}
 	if m.showHelp {
 		switch {
 		case key.Matches(msg, k.Help, k.Back) || msg.String() == "q":
@@ -226,6 +231,7 @@ func (m *Model) open(id int64) tea.Cmd {
 		m.screens = map[common.Screen]common.Component{}
 		m.loading, m.reloadAgain = true, false
 		m.cursor, m.applied = store.Cursor{}, nil
+		m.brief, m.briefSeen, m.briefKnown = nil, 0, false
 		m.resize()
 		cmds = append(cmds, m.openCmds()...)
 		cmds = append(cmds, m.cockpit.Init(), m.tellOpened(id))

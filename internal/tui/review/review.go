@@ -80,6 +80,8 @@ type (
 	commentSavedMsg struct {
 		uid string
 		err error
+		// note is said once it is saved ("" for the usual).
+		note string
 	}
 )
 
@@ -391,7 +393,11 @@ func (r *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 			}
 			return r, common.ErrCmd(msg.err)
 		}
-		return r, tea.Batch(func() tea.Msg { return common.ReloadMsg{} }, func() tea.Msg { return common.StatusMsg{Text: "Comment saved"} })
+		note := msg.note
+		if note == "" {
+			note = "Comment saved"
+		}
+		return r, tea.Batch(func() tea.Msg { return common.ReloadMsg{} }, func() tea.Msg { return common.StatusMsg{Text: note} })
 	case common.TickMsg:
 		if !r.focused {
 			return r, nil
@@ -485,27 +491,24 @@ func (r *Model) send() tea.Cmd {
 	// The comment is about the page it was begun on, even when the
 	// presenter has moved the room on meanwhile.
 	section := r.Current()
-	var moved tea.Cmd
+	var note string
 	if r.typedOn != "" && r.typedOn != section && slices.ContainsFunc(r.pages, func(p page) bool { return p.Title == r.typedOn }) {
-		on, room := r.typedOn, section
-		section = on
-		moved = func() tea.Msg {
-			return common.StatusMsg{Text: fmt.Sprintf("Saved under %s, where you began typing it; the room is on %s now", incident.CleanLine(on), incident.CleanLine(room))}
-		}
+		note = fmt.Sprintf("Saved under %s, where you began typing it; the room is on %s now", incident.CleanLine(r.typedOn), incident.CleanLine(section))
+		section = r.typedOn
 	}
 	r.typedOn = ""
 	st, id, author, now := r.ctx.Store, r.ctx.IncidentID, r.ctx.Author, r.ctx.Now()
 	uid := store.NewUID()
 	r.pending = append(r.pending, incident.ReviewComment{UID: uid, At: now, Author: author, Section: section, Text: text})
 	r.input.Reset()
-	return tea.Batch(moved,
+	return tea.Batch(
 		r.ctx.Write(common.SaveLineCmd(st, id, lineName(author), "")),
 		r.ctx.Write(func() tea.Msg {
 			_, err := st.UpdateRetro(id, author, now, func(rt *incident.Retro) error {
 				_, err := incident.AddReviewComment(rt, section, text, author, now, func() string { return uid })
 				return err
 			})
-			return commentSavedMsg{uid: uid, err: err}
+			return commentSavedMsg{uid: uid, err: err, note: note}
 		}))
 }
 
