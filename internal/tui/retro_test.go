@@ -668,7 +668,15 @@ func TestPerspectiveIsOnesOwn(t *testing.T) {
 		t.Fatalf("p did not open the perspective:\n%s", v)
 	}
 	m = typeText(t, m, "I saw the pool fill first.")
-	m = press(t, m, "esc")
+	// At once after esc, before the save lands and anything is read again,
+	// the section pane shows the synthesis, not the perspective just
+	// written, without moving the selection.
+	next, cmd := m.Update(keyMsg("esc"))
+	m = next.(Model)
+	if v := m.View(); strings.Contains(v, "I saw the pool fill first.") || strings.Contains(v, "· your perspective") {
+		t.Errorf("after esc the section pane still shows the perspective:\n%s", v)
+	}
+	m = drive(t, m, cmd)
 	m.ctx.WaitWrites()
 	r := retroOf(t, st, id)
 	if r.PerspectiveOf("Introduction", "amara") != "I saw the pool fill first." || r.PerspectiveOf("Introduction", "ben") != "Support heard first." {
