@@ -288,3 +288,26 @@ func TestBackdatedLineSaysItsDay(t *testing.T) {
 		t.Fatalf("a line of today got a day note: %q", m.status)
 	}
 }
+
+// A line backdated into the past is scrolled to where it landed.
+func TestBackdatedOwnLineIsScrolledTo(t *testing.T) {
+	st := openStore(t)
+	id := seedMany(t, st, 200)
+	m := newModel(t, st, id, 120, 40)
+	m = typeLines(t, m, "@-150m the backdated line")
+	m.ctx.WaitWrites()
+	m = drive(t, m, nil)
+	if e := lastEntry(t, st, id); e.Text == "the backdated line" {
+		t.Fatal("the line was not backdated into the middle of the timeline")
+	}
+	if v := m.View(); !strings.Contains(v, "the backdated line") {
+		t.Fatalf("the backdated line is not in view:\n%s", v)
+	}
+	// The next line at the end brings the view back down.
+	m = typeLines(t, m, "and now this")
+	m.ctx.WaitWrites()
+	m = drive(t, m, nil)
+	if v := m.View(); !strings.Contains(v, "and now this") {
+		t.Fatalf("the new line is not in view:\n%s", v)
+	}
+}

@@ -193,6 +193,10 @@ func (c Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		return c, tea.Batch(find, c.broadcast(msg))
 	case common.AppliedMsg:
 		c.Timeline.settle(msg.Token)
+		if msg.Token != 0 && len(msg.Result.Entries) > 0 {
+			// Typed here: the new line is shown wherever it landed.
+			c.Timeline.showOwn(msg.Result.Entries[0].ID)
+		}
 		return c, c.broadcast(msg)
 	case common.TickMsg, common.EntryChangedMsg:
 		return c, c.broadcast(msg)
