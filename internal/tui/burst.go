@@ -14,18 +14,19 @@ import (
 // message by message costs the square of its size: a megabyte took minutes
 // of a core, with ctrl+c waiting behind it. So the letters of a burst are
 // gathered here, each costing only its own length, and handed to the field
-// at once when the burst settles (burstSettle after it began) or when any
-// other message comes (enter, ctrl+c, a tick), which keeps every key in
-// the order typed. Typing by hand, one key per message, never starts a
+// at once when the burst settles (no letters for burstSettle) or when any
+// other message comes (enter, ctrl+c, the clock's tick each second), which
+// keeps every key in the order typed. Typing by hand, one key per message, never starts a
 // burst and goes to the field at once.
 
-// burstSettle is how long the letters of a burst are gathered at most
-// before the field gets them: short enough not to be seen, long enough for
-// a burst to arrive whole.
+// burstSettle is how long a burst must pause before the field gets its
+// letters: short enough not to be seen, long enough to span the gaps
+// between the reads of one burst.
 const burstSettle = 15 * time.Millisecond
 
-// burstFlushMsg hands the gathered letters to the field.
-type burstFlushMsg struct{}
+// burstFlushMsg hands the gathered letters to the field if none came since
+// the letters numbered seq.
+type burstFlushMsg struct{ seq int }
 
 // gathers reports whether km joins a burst: a run of letters starts one
 // while a text field has the cursor; single letters and spaces join one
@@ -44,14 +45,34 @@ func (m Model) gathers(km tea.KeyMsg) bool {
 }
 
 // gather adds km's letters to the burst, and starts the timer that hands
-// them over when the burst is new.
+// them over once it settles, unless one is running.
 func (m Model) gather(km tea.KeyMsg) (Model, tea.Cmd) {
-	start := len(m.burst) == 0
 	m.burst = append(m.burst, km.Runes...)
-	if !start {
+	m.burstSeq++
+	if m.burstTimer {
 		return m, nil
 	}
-	return m, tea.Tick(burstSettle, func(time.Time) tea.Msg { return burstFlushMsg{} })
+	m.burstTimer = true
+	return m, burstTick(m.burstSeq)
+}
+
+func burstTick(seq int) tea.Cmd {
+	return tea.Tick(burstSettle, func(time.Time) tea.Msg { return burstFlushMsg{seq: seq} })
+}
+
+// settled handles the burst's timer: the letters go to the field if the
+// burst paused, else the timer runs again.
+func (m Model) settled(msg burstFlushMsg) (Model, tea.Cmd) {
+	switch {
+	case len(m.burst) == 0:
+		m.burstTimer = false
+		return m, nil
+	case msg.seq != m.burstSeq:
+		return m, burstTick(m.burstSeq)
+	}
+	m.burstTimer = false
+	m.gen++
+	return m.flushBurst()
 }
 
 // flushBurst types the gathered letters into the field as one insertion.

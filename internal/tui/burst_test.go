@@ -50,12 +50,12 @@ func TestMegabyteBurstIsKeptInOrder(t *testing.T) {
 		next, _ := m.Update(msg)
 		m = next.(Model)
 		if i%997 == 0 {
-			// The burst's timer fires while it goes on.
-			next, _ = m.Update(burstFlushMsg{})
+			// The burst's timer fires while it goes on, after a pause.
+			next, _ = m.Update(burstFlushMsg{seq: m.burstSeq})
 			m = next.(Model)
 		}
 	}
-	m = press(t, m, "ctrl+c")
+	press(t, m, "ctrl+c")
 	if v, _ := st.UIState(id, common.UIStateName("amara")); v != text {
 		t.Fatalf("kept %d bytes of the %d typed, or out of order", len(v), len(text))
 	}
@@ -75,7 +75,7 @@ func TestBurstEndsAtEnter(t *testing.T) {
 		next, _ := m.Update(msg)
 		m = next.(Model)
 	}
-	m = send(t, m, burstFlushMsg{})
+	m = send(t, m, burstFlushMsg{seq: m.burstSeq})
 	m.ctx.WaitWrites()
 	if e := lastEntry(t, st, id); e.Text != "first line of the burst" {
 		t.Fatalf("logged %q", e.Text)
@@ -97,7 +97,33 @@ func BenchmarkMegabyteBurst(b *testing.B) {
 			next, _ := m.Update(msg)
 			m = next.(Model)
 		}
-		next, _ := m.Update(burstFlushMsg{})
+		next, _ := m.Update(burstFlushMsg{seq: m.burstSeq})
 		_ = next.(Model).View()
+	}
+}
+
+// The burst's timer hands the letters over only once the burst paused: a
+// timer that fires while letters still arrive runs again.
+func TestBurstWaitsForItsPause(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 120, 40)
+	next, cmd := m.Update(run("first"))
+	m = next.(Model)
+	if cmd == nil {
+		t.Fatal("a burst started no timer")
+	}
+	seq := m.burstSeq
+	next, _ = m.Update(run("second"))
+	m = next.(Model)
+	next, cmd = m.Update(burstFlushMsg{seq: seq})
+	m = next.(Model)
+	if v := m.cockpit.Capture.Value(); v != "" || cmd == nil {
+		t.Fatalf("the timer of a burst still arriving typed %q (or stopped)", v)
+	}
+	next, _ = m.Update(burstFlushMsg{seq: m.burstSeq})
+	m = next.(Model)
+	if v := m.cockpit.Capture.Value(); v != "firstsecond" {
+		t.Fatalf("after the pause the line holds %q", v)
 	}
 }

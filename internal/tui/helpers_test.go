@@ -224,7 +224,7 @@ func send(tb testing.TB, m Model, msgs ...tea.Msg) Model {
 		next, cmd := m.Update(msg)
 		m = drive(tb, next.(Model), cmd)
 		if len(m.burst) > 0 {
-			next, cmd = m.Update(burstFlushMsg{})
+			next, cmd = m.Update(burstFlushMsg{seq: m.burstSeq})
 			m = drive(tb, next.(Model), cmd)
 		}
 	}

@@ -111,8 +111,11 @@ type Model struct {
 	// opened is Options.Opened.
 	opened func(id int64)
 	// burst holds the letters of a burst not yet typed into the text
-	// field (see burst.go).
-	burst []rune
+	// field, burstSeq counts its messages and burstTimer is set while its
+	// timer runs (see burst.go).
+	burst      []rune
+	burstSeq   int
+	burstTimer bool
 	// brief is the handover brief shown to this person, the new holder,
 	// until esc; briefSeen is the last brief they saw, once briefKnown
 	// (see handover.go).
@@ -270,18 +273,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		km.Runes = slices.Clone(km.Runes)
 		return m.gather(km)
 	}
+	if f, ok := msg.(burstFlushMsg); ok {
+		return m.settled(f)
+	}
 	if len(m.burst) > 0 {
 		// Whatever comes next comes after the burst's letters.
 		m.gen++
 		m, flushed := m.flushBurst()
-		if _, ok := msg.(burstFlushMsg); ok {
-			return m, flushed
-		}
 		next, cmd := m.Update(msg)
 		return next, tea.Batch(flushed, cmd)
-	}
-	if _, ok := msg.(burstFlushMsg); ok {
-		return m, nil
 	}
 	switch msg.(type) {
 	case pollMsg, common.QuietWriteMsg, deltaLoadedMsg:
