@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -167,6 +168,20 @@ func TestWaitingLinesShowAsSaving(t *testing.T) {
 	}
 	if strings.Count(v, "saving…") != 5 || m.cockpit.Capture.Value() != "" {
 		t.Fatalf("want five saving rows and an empty line:\n%s", v)
+	}
+	// Once the first write was refused, the status line says why the
+	// lines wait.
+	deadline := time.Now().Add(10 * time.Second)
+	for n, _ := m.ctx.WaitingWrites(); n == 0; n, _ = m.ctx.WaitingWrites() {
+		if time.Now().After(deadline) {
+			t.Fatal("the refused write never started waiting")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	next, _ := m.Update(common.TickMsg(pinned))
+	m = next.(Model)
+	if !strings.Contains(m.status, "5 typed lines waiting to be written") || !strings.Contains(m.status, "locked") {
+		t.Fatalf("status %q does not say the lines wait for the locked file", m.status)
 	}
 	held.Store(false)
 	for _, c := range cmds {

@@ -116,6 +116,8 @@ type Model struct {
 	burst      []rune
 	burstSeq   int
 	burstTimer bool
+	// waiting is set while the status line says lines wait for the disk.
+	waiting bool
 	// brief is the handover brief shown to this person, the new holder,
 	// until esc; briefSeen is the last brief they saw, once briefKnown
 	// (see handover.go).
@@ -378,6 +380,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, m.poll())
 		return m, tea.Batch(cmds...)
 	case common.TickMsg:
+		m.waitingNote()
 		return m, tea.Batch(tickCmd(), m.toAll(msg), m.presenceTick(time.Time(msg)))
 	case handoverSeenMsg:
 		if msg.id == m.ctx.IncidentID {

@@ -38,6 +38,8 @@ func Transient(err error) bool {
 type retrying struct {
 	waiting  atomic.Int64
 	quitting atomic.Int64 // unix nanoseconds of the quit, 0 before
+	// why is the last refusal's sentence (a *string).
+	why atomic.Pointer[string]
 }
 
 // WriteLine queues fn on the ordered write path, trying it again while it
@@ -76,6 +78,8 @@ func (c *Context) WriteLine(fn func() (tea.Msg, error)) tea.Cmd {
 			if q := r.quitting.Load(); q != 0 && time.Since(time.Unix(0, q)) > quitGrace {
 				return msg
 			}
+			why := store.Message(err)
+			r.why.Store(&why)
 			if !counted {
 				counted = true
 				r.waiting.Add(1)
@@ -86,8 +90,15 @@ func (c *Context) WriteLine(fn func() (tea.Msg, error)) tea.Cmd {
 	})
 }
 
-// WaitingWrites is how many lines wait for the file or disk right now.
-func (c *Context) WaitingWrites() int { return int(c.retry.waiting.Load()) }
+// WaitingWrites is how many lines wait for the file or disk right now, and
+// why the last try was refused.
+func (c *Context) WaitingWrites() (int, string) {
+	why := ""
+	if p := c.retry.why.Load(); p != nil {
+		why = *p
+	}
+	return int(c.retry.waiting.Load()), why
+}
 
 // QuitWrites tells waiting lines that the program is quitting: they keep
 // trying for a few seconds more, then give up, so quitting on a full disk
