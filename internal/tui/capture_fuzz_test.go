@@ -91,10 +91,12 @@ func fuzzBody(t *testing.T, ops []byte) {
 		next := func() string { n++; return fmt.Sprintf("L%d", n) }
 		for _, op := range ops {
 			switch op % 8 {
-			case 0: // a line typed in one run, then enter
+			case 0: // a line typed in one run, then enter, in one burst: the
+				// run is gathered (its timer never fires) and enter hands
+				// it over first
 				l := next()
-				m = send(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(l)})
-				m = press(t, m, "enter")
+				nm, _ := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(l)})
+				m = press(t, nm.(Model), "enter")
 				o.logged(o.line + l)
 				o.line = ""
 			case 1: // a line typed key by key, then enter
