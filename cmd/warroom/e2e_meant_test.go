@@ -249,3 +249,29 @@ func TestEscLeavesTheReviewWhereItStarted(t *testing.T) {
 	c.keys("C-c")
 	c.waitExit(5 * time.Second)
 }
+
+// A time typed that has not come yet today is yesterday's, and the status
+// line says so with the date.
+func TestTypedTimeSaysItsDay(t *testing.T) {
+	requireTmux(t)
+	e := newEnv(t)
+	writeConfig(t, e, "timezone = \"UTC\"\n")
+	now := time.Now().UTC()
+	y := now.Add(-24 * time.Hour)
+	later := now.Add(90 * time.Minute)
+	at, want := later.Format("15:04"), "Logged at "+later.Format("15:04")+" yesterday, "+y.Format("Jan 2")
+	if later.Day() != now.Day() {
+		// Late in the day an HH:MM 90 minutes on is early today: type a
+		// full time of yesterday instead.
+		at, want = y.Format(time.RFC3339), "Logged at "+y.Format("15:04")+" yesterday, "+y.Format("Jan 2")
+	}
+	id := e.newIncident("Night outage", "--at", now.Add(-30*time.Hour).Format(time.RFC3339))
+	s := e.startTmux(140, 40, "open", id)
+	s.waitFor("Night outage", 5*time.Second)
+	s.typeText("@" + at + " the night shift saw it first\r")
+	s.waitFor(want, 5*time.Second)
+	// Logged into the past, it is scrolled to.
+	s.waitFor("the night shift saw it first", 3*time.Second)
+	s.keys("C-c")
+	s.waitExit(5 * time.Second)
+}
