@@ -40,8 +40,8 @@ func readHandoverSeenCmd(ctx *common.Context) tea.Cmd {
 	})
 }
 
-// briefFor returns the newest brief of the incident that hands a role to
-// person, and whether there is one.
+// briefFor returns the incident's newest brief when it hands a role to
+// person (an older brief was overtaken by the handover after it).
 func briefFor(inc *incident.Incident, person string) (incident.Entry, bool) {
 	if inc == nil {
 		return incident.Entry{}, false
@@ -52,17 +52,15 @@ func briefFor(inc *incident.Incident, person string) (incident.Entry, bool) {
 		if e.Kind != incident.KindHandover || e.Deleted {
 			continue
 		}
-		// The role entry the same /handover wrote, just before the brief,
-		// names the new holder.
-		for j := i - 1; j >= 0; j-- {
+		// The role entry the same /handover wrote, in the same
+		// transaction just before the brief, names the new holder.
+		for j := i - 1; j >= max(i-3, 0); j-- {
 			r := es[j]
 			if r.Kind == incident.KindRole && r.Set.Field == incident.FieldRole && r.RecordedAt.Equal(e.RecordedAt) {
-				if strings.EqualFold(r.Set.Value, person) {
-					return e, true
-				}
-				break
+				return e, strings.EqualFold(r.Set.Value, person)
 			}
 		}
+		return incident.Entry{}, false
 	}
 	return incident.Entry{}, false
 }
