@@ -88,6 +88,21 @@ func TestEachEnterEndsALineEvenARefusedOne(t *testing.T) {
 	if v := m.cockpit.Capture.Value(); v != "" {
 		t.Fatalf("the capture line holds %q", v)
 	}
+	// The last refusal's reason outlives the lines typed after it.
+	if !strings.Contains(m.status, "severity is already SEV2; nothing changed") {
+		t.Fatalf("status %q; the no-op's notice was cleared by the keys after it", m.status)
+	}
+	m = typeText(t, m, "x")
+	if !strings.Contains(m.status, "nothing changed") {
+		t.Fatal("a key typed after the notice cleared it")
+	}
+	for range common.NoticeTicks {
+		m = send(t, m, common.TickMsg(pinned))
+	}
+	m = press(t, m, "backspace")
+	if m.status != "" {
+		t.Fatalf("the notice outlived its time: %q", m.status)
+	}
 	// Both refused lines are in the history, newest last.
 	var hist []string
 	for range 8 {

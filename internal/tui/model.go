@@ -118,6 +118,9 @@ type Model struct {
 	burstTimer bool
 	// waiting is set while the status line says lines wait for the disk.
 	waiting bool
+	// sticky counts the seconds a NoticeMsg on the status line still
+	// outlives keys.
+	sticky int
 	// brief is the handover brief shown to this person, the new holder,
 	// until esc; briefSeen is the last brief they saw, once briefKnown
 	// (see handover.go).
@@ -380,6 +383,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, m.poll())
 		return m, tea.Batch(cmds...)
 	case common.TickMsg:
+		m.sticky = max(m.sticky-1, 0)
 		m.waitingNote()
 		return m, tea.Batch(tickCmd(), m.toAll(msg), m.presenceTick(time.Time(msg)))
 	case handoverSeenMsg:
@@ -422,10 +426,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.status, m.statusErr = msg.What, false
 		return m, tea.Batch(m.reload(), m.toAll(msg))
 	case common.ErrMsg:
-		m.status, m.statusErr = store.Message(msg.Err), true
+		m.status, m.statusErr, m.sticky = store.Message(msg.Err), true, 0
 		return m, nil
 	case common.StatusMsg:
-		m.status, m.statusErr = msg.Text, false
+		m.status, m.statusErr, m.sticky = msg.Text, false, 0
+		return m, nil
+	case common.NoticeMsg:
+		m.status, m.statusErr, m.sticky = msg.Text, msg.Err, common.NoticeTicks
 		return m, nil
 	case common.OpenIncidentMsg:
 		cmd := m.open(msg.ID)

@@ -85,7 +85,9 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if msg.Paste && !m.showHelp && !m.tooSmall() {
 		// Text, which no binding matches: straight to the screen. (Each
 		// key.Matches would spell out the whole paste to compare it.)
-		m.status = ""
+		if m.sticky == 0 {
+			m.status = ""
+		}
 		return m.toActive(msg)
 	}
 	if key.Matches(msg, k.Quit) {
@@ -122,7 +124,9 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if key.Matches(msg, k.Help) || msg.String() == "f1" {
 		m.shownStatus, m.shownStatusErr = m.status, m.statusErr
 	}
-	m.status = ""
+	if m.sticky == 0 {
+		m.status = ""
+	}
 	if msg.String() == "f1" {
 		m.showHelp = true
 		return m, nil

@@ -411,11 +411,11 @@ func (c *captureLine) logLine(line string) tea.Cmd {
 func (c *captureLine) refused(err error) tea.Cmd {
 	if errors.Is(err, incident.ErrUnchanged) {
 		note := store.Message(err) + "; nothing changed"
-		return func() tea.Msg { return common.StatusMsg{Text: note} }
+		return func() tea.Msg { return common.NoticeMsg{Text: note} }
 	}
 	why := "not logged, ↑ brings it back: " + store.Message(err)
 	c.Err = why
-	return common.ErrCmd(errors.New(why))
+	return func() tea.Msg { return common.NoticeMsg{Text: why, Err: true} }
 }
 
 // View draws the input row and the hint row.
