@@ -103,6 +103,8 @@ func TestRefusedCommandNeverSwallowsTheNextLines(t *testing.T) {
 				s.slowly(rest)
 			}
 			waitKinds(t, e, id, before, want, s)
+			// The notice outlives the line typed after it.
+			s.waitFor("severity is already SEV2; nothing changed", 3*time.Second)
 			if line := captureLineText(s.screen()); strings.Contains(line, "note") || strings.Contains(line, "/sev") {
 				t.Fatalf("the capture line kept %q", line)
 			}
