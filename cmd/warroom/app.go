@@ -55,6 +55,24 @@ func (a *app) clock(t time.Time) string { return config.Clock(t, a.now(), a.loca
 // printed on its own.
 func (a *app) stamp(t time.Time) string { return config.Stamp(t, a.now(), a.location()) }
 
+// stampDay is stamp for a time just typed: today's as "15:04 PST",
+// yesterday's or tomorrow's as "23:00 PST yesterday, Dec 5", older ones
+// with their date.
+func (a *app) stampDay(t time.Time) string {
+	loc := a.location()
+	if loc == nil {
+		loc = time.Local
+	}
+	now := a.now().In(loc)
+	switch d := incident.DayWord(t, now); {
+	case d == "":
+		return t.In(loc).Format("15:04 MST")
+	case strings.HasPrefix(d, "yesterday") || strings.HasPrefix(d, "tomorrow"):
+		return t.In(loc).Format("15:04 MST") + " " + d
+	}
+	return a.stamp(t)
+}
+
 // zoneName names the configured zone ("America/Los_Angeles").
 func (a *app) zoneName() string { return config.ZoneName(a.location()) }
 

@@ -51,7 +51,7 @@ func TestCommsEndToEnd(t *testing.T) {
 	s.typeText("/publish")
 	s.keys("Enter")
 	s.waitFor("may confuse customers", 3*time.Second)
-	s.waitFor("Publish anyway?", 3*time.Second)
+	s.waitFor("y/enter publishes", 3*time.Second)
 	s.typeText("y")
 	s.waitFor("reached 1 webhook", 5*time.Second)
 	s.waitFor("✓ sent", 3*time.Second)

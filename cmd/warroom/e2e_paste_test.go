@@ -19,7 +19,7 @@ func TestPasteOfTimedLinesBackfillsInTheCockpit(t *testing.T) {
 	chat := "2026-03-12 23:10 pager fired for checkout\n23:15 /status identified\n23:40 /mitigated\n"
 	s.tmux("set-buffer", "-b", "chat", chat)
 	s.tmux("paste-buffer", "-p", "-b", "chat", "-t", s.name)
-	s.waitFor("Backfill 3 timed lines", 5*time.Second)
+	s.waitFor("enter logs them at their times", 5*time.Second)
 	s.keys("Enter")
 	e.waitEntries(id, 4, 5*time.Second)
 	s.keys("C-c")

@@ -59,13 +59,13 @@ func TestDraftTemplateAsksFirst(t *testing.T) {
 	s.waitFor("Card payments fail for some", 3*time.Second)
 	s.keys("Tab", "Tab")
 	s.typeText("t")
-	s.waitFor("Replace your draft with the template?", 3*time.Second)
+	s.waitFor("n/esc keeps it", 3*time.Second)
 	s.typeText("n")
 	if scr := s.waitWithout("Replace your draft", 3*time.Second); !strings.Contains(scr, "Card payments fail for some") {
 		t.Fatalf("n did not keep the draft:\n%s", scr)
 	}
 	s.typeText("t")
-	s.waitFor("Replace your draft with the template?", 3*time.Second)
+	s.waitFor("n/esc keeps it", 3*time.Second)
 	s.typeText("y")
 	s.waitFor("template · u undoes", 3*time.Second)
 	if d := e.draft(id); d != "" {
@@ -144,7 +144,7 @@ func TestPreviewAsksForThePath(t *testing.T) {
 	s.typeText("w")
 	s.waitFor("Write to › ", 3*time.Second)
 	s.keys("Enter")
-	s.waitFor("exists. y replaces it", 3*time.Second)
+	s.waitFor("exists. y/enter replaces it", 3*time.Second)
 	s.typeText("n")
 	s.waitFor("Write to › ", 3*time.Second)
 	s.keys("Escape")
@@ -155,7 +155,7 @@ func TestPreviewAsksForThePath(t *testing.T) {
 	s.typeText("w")
 	s.waitFor("Write to › ", 3*time.Second)
 	s.keys("Enter")
-	s.waitFor("exists. y replaces it", 3*time.Second)
+	s.waitFor("exists. y/enter replaces it", 3*time.Second)
 	s.typeText("y")
 	s.waitFor("Wrote "+want, 3*time.Second)
 	if got, _ := os.ReadFile(want); string(got) != string(first) {

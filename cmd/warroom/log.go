@@ -1,6 +1,8 @@
 package main
 
 import (
+	"time"
+
 	"context"
 	"errors"
 	"fmt"
@@ -121,10 +123,10 @@ the same incident writes nothing, prints the entry the first one logged, and exi
 				printf(a.stdout, "%s: draft saved\n", inc)
 			}
 			for _, mv := range res.Moves {
-				printf(a.stdout, "%s: moved #%d (%s) to %s\n", inc, mv.ID, c.Milestone, a.stamp(mv.At))
+				printf(a.stdout, "%s: moved #%d (%s) to %s\n", inc, mv.ID, c.Milestone, a.stampDay(mv.At))
 			}
 			for _, e := range res.Entries {
-				printEntry(a, inc, res.Update, e)
+				printEntry(a, inc, res.Update, e, now)
 			}
 			if res.Update != nil && !res.Update.Backfilled {
 				return a.deliver(context.Background(), st, incID, *res.Update)
@@ -141,8 +143,11 @@ the same incident writes nothing, prints the entry the first one logged, and exi
 }
 
 // printEntry prints one logged entry with its #N.
-func printEntry(a *app, inc string, u *incident.Update, e incident.Entry) {
-	when := a.stamp(e.At)
+// Its time is in the configured zone, named, and says its day when that
+// is not today ("at 23:00 PST yesterday, Dec 5"): an HH:MM that has not
+// come yet today is yesterday's.
+func printEntry(a *app, inc string, u *incident.Update, e incident.Entry, now time.Time) {
+	when := a.stampDay(e.At)
 	switch {
 	case u != nil && e.Kind == incident.KindPublic && u.Backfilled:
 		printf(a.stdout, "%s: published #%d at %s (backfilled, not delivered): %s\n", inc, e.ID, when, u.Text)
@@ -190,7 +195,7 @@ func (a *app) logFile(id, path string) error {
 			printf(a.stdout, "%s: moved #%d to %s\n", key, mv.ID, a.stamp(mv.At))
 		}
 		for _, e := range res.Entries {
-			printEntry(a, key, res.Update, e)
+			printEntry(a, key, res.Update, e, now)
 			n++
 		}
 	}

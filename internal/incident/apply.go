@@ -158,13 +158,13 @@ func apply(inc *Incident, c Capture, now time.Time, author string, p Policy) (Re
 		return r, nil
 	case CmdSev:
 		if c.Severity == inc.Severity {
-			return r, fmt.Errorf("severity is already %s", inc.Severity)
+			return r, unchanged("severity is already %s", inc.Severity)
 		}
 		add(entry(KindStatus, fmt.Sprintf("Severity %s → %s", inc.Severity, c.Severity), time.Time{},
 			Setting{Field: FieldSeverity, Value: strconv.Itoa(int(c.Severity))}))
 	case CmdStatus:
 		if c.Status == inc.Status {
-			return r, fmt.Errorf("status is already %s", inc.Status)
+			return r, unchanged("status is already %s", inc.Status)
 		}
 		add(entry(KindStatus, fmt.Sprintf("Status %s → %s", inc.Status, c.Status), time.Time{},
 			Setting{Field: FieldStatus, Value: string(c.Status)}))
@@ -177,7 +177,7 @@ func apply(inc *Incident, c Capture, now time.Time, author string, p Policy) (Re
 			return r, err
 		}
 		if inc.Roles[c.Role] == person {
-			return r, fmt.Errorf("%s is already %s", person, c.Role)
+			return r, unchanged("%s is already %s", person, c.Role)
 		}
 		add(entry(KindRole, fmt.Sprintf("%s is %s", person, titleCase(c.Role)), time.Time{},
 			Setting{Field: FieldRole, Key: c.Role, Value: person}))
@@ -185,7 +185,7 @@ func apply(inc *Incident, c Capture, now time.Time, author string, p Policy) (Re
 		person := strings.TrimSpace(c.Person)
 		from := inc.Roles[c.Role]
 		if from == person {
-			return r, fmt.Errorf("%s is already %s", person, c.Role)
+			return r, unchanged("%s is already %s", person, c.Role)
 		}
 		at := c.At
 		if at.IsZero() {
@@ -202,7 +202,7 @@ func apply(inc *Incident, c Capture, now time.Time, author string, p Policy) (Re
 			return r, err
 		}
 		if inc.HasTag(c.Tag) {
-			return r, fmt.Errorf("the incident is already tagged %s", c.Tag)
+			return r, unchanged("the incident is already tagged %s", c.Tag)
 		}
 		add(entry(KindSystem, "Tagged "+c.Tag, time.Time{}, Setting{Field: FieldTag, Value: c.Tag}))
 	case CmdEvery:

@@ -152,8 +152,8 @@ func (s *Server) program(sess ssh.Session) (tea.Model, []tea.ProgramOption) {
 		return nil, nil
 	}
 	pty, _, _ := sess.Pty()
-	id, err := s.opts.Store.LatestOpen()
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	id, err := s.roomIncident()
+	if err != nil {
 		wish.Fatalln(sess, "warroom: "+err.Error())
 		return nil, nil
 	}
@@ -166,6 +166,8 @@ func (s *Server) program(sess ssh.Session) (tea.Model, []tea.ProgramOption) {
 		// Times in the teammate's own zone when their client sends TZ
 		// (ssh -o SendEnv=TZ), else the server's configured one.
 		Location: SessionZone(sess.Environ()),
+		// The room remembers the incident its sessions open.
+		Opened: s.roomOpened,
 	}
 	if p.viewer {
 		return tui.NewViewer(opts), []tea.ProgramOption{tea.WithAltScreen()}

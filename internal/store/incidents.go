@@ -704,6 +704,12 @@ type Applied struct {
 // in the same transaction (see OnlyOpenIncident); out.ID says which, also
 // when the capture is refused.
 func (s *Store) Apply(id int64, c incident.Capture, now time.Time, author string, p incident.Policy) (Applied, error) {
+	return s.applyAlso(id, c, now, author, p, nil)
+}
+
+// applyAlso is Apply with also run in the same transaction, on the
+// incident's bucket, once the capture is stored (see ApplyLine).
+func (s *Store) applyAlso(id int64, c incident.Capture, now time.Time, author string, p incident.Policy, also func(b *bolt.Bucket) error) (Applied, error) {
 	var out Applied
 	err := s.update(func(tx *bolt.Tx) error {
 		out = Applied{Tx: uint64(tx.ID()), ID: id}
@@ -749,6 +755,9 @@ func (s *Store) Apply(id int64, c incident.Capture, now time.Time, author string
 		out.Head.Updates = inc.Updates
 		if err := readBack(tx, b, written...); err != nil {
 			return s.unreadable(id, err)
+		}
+		if also != nil {
+			return also(b)
 		}
 		return nil
 	})

@@ -24,14 +24,16 @@ func TestHugePasteKeepsTextAndSaysWhy(t *testing.T) {
 	checkFrame(t, m.View(), 120, 40)
 	before := len(entries(t, st, id))
 	m = press(t, m, "enter")
-	if got := len(m.cockpit.Capture.Value()); got != len(paste) {
-		t.Fatalf("after enter the line holds %d bytes, want all %d kept", got, len(paste))
-	}
 	if !strings.Contains(m.View(), "over the 64 KB limit") {
 		t.Fatalf("no inline error about the size:\n%s", m.View())
 	}
 	if len(entries(t, st, id)) != before {
 		t.Fatal("the oversized paste was logged")
+	}
+	// The refused line went to the history, whole: ↑ brings it back.
+	m = press(t, m, "up")
+	if got := len(m.cockpit.Capture.Value()); got != len(paste) {
+		t.Fatalf("↑ brought back %d bytes, want all %d kept", got, len(paste))
 	}
 	// Quitting keeps it: nothing typed is lost.
 	m = press(t, m, "ctrl+c")

@@ -85,7 +85,11 @@ func TestSlashCommandsApply(t *testing.T) {
 	}
 }
 
-func TestCaptureErrorKeepsText(t *testing.T) {
+// A refused line ends with its enter like any other: it goes to the
+// history (↑ brings it back) with the reason, and the line is free for
+// what comes next. (It used to stay on the line, where the next keys
+// joined it.)
+func TestCaptureErrorSendsTheLineToHistory(t *testing.T) {
 	st := openStore(t)
 	id := seedHandbook(t, st)
 	m := newModel(t, st, id, 120, 40)
@@ -93,19 +97,25 @@ func TestCaptureErrorKeepsText(t *testing.T) {
 	for _, line := range []string{"/status sideways", "/sev 9", "/nonsense", "@25:99 late note", "!"} {
 		m = typeText(t, m, line)
 		m = press(t, m, "enter")
+		if got := m.cockpit.Capture.Value(); got != "" {
+			t.Errorf("%q: the capture line holds %q after the refusal", line, got)
+		}
+		if m.cockpit.Capture.Err == "" || !strings.Contains(m.View(), "✗") || !strings.Contains(m.View(), "↑ brings it back") {
+			t.Errorf("%q: no inline reason:\n%s", line, m.View())
+		}
+		m = press(t, m, "up")
 		if got := m.cockpit.Capture.Value(); got != line {
-			t.Errorf("%q: the capture line holds %q after the error", line, got)
+			t.Errorf("%q: ↑ brought back %q", line, got)
 		}
-		if m.cockpit.Capture.Err == "" || !strings.Contains(m.View(), "✗") {
-			t.Errorf("%q: no inline error", line)
+		m = press(t, m, "down")
+		if got := m.cockpit.Capture.Value(); got != "" {
+			t.Errorf("%q: ↓ left %q on the line", line, got)
 		}
-		// Clear the line for the next case.
-		for range len([]rune(line)) {
-			m = press(t, m, "backspace")
-		}
+		m = typeText(t, m, "x")
 		if m.cockpit.Capture.Err != "" {
-			t.Errorf("%q: editing the line did not clear the error", line)
+			t.Errorf("%q: typing did not clear the error", line)
 		}
+		m = press(t, m, "backspace")
 	}
 	if after := len(entries(t, st, id)); after != before {
 		t.Fatalf("failed lines were logged: %d entries, want %d", after, before)
@@ -376,11 +386,19 @@ func TestSelectionStarEditRetimeDelete(t *testing.T) {
 	if !strings.Contains(m.View(), "Delete the entry") {
 		t.Fatal("d did not ask to confirm")
 	}
+	m = armQuestions(m)
 	m = press(t, m, "n")
 	if lastEntry(t, st, id).Deleted {
 		t.Fatal("n deleted the entry")
 	}
+	// A y in the same burst as the d is no answer: it was typed before
+	// the question could be read.
 	m = press(t, m, "d", "y")
+	if lastEntry(t, st, id).Deleted || !strings.Contains(m.View(), "Delete the entry") {
+		t.Fatal("a y typed ahead of the question deleted the entry")
+	}
+	m = armQuestions(m)
+	m = press(t, m, "y")
 	var deleted, logged bool
 	for _, e := range entries(t, st, id) {
 		if e.Text == "Failover to secondary PSP started (eu-west-1 only)" && e.Deleted {
@@ -552,8 +570,17 @@ func TestPasteOfTimedLinesOffersABackfill(t *testing.T) {
 	m := newModel(t, st, id, 120, 40)
 	paste := tea.KeyMsg{Type: tea.KeyRunes, Paste: true, Runes: []rune("13:43 pager fired again\n13:44 /status monitoring\n")}
 	m = send(t, m, paste)
-	if v := m.View(); !strings.Contains(v, "Backfill 2 timed lines from 13:43 to 13:44?") {
-		t.Fatalf("no backfill offered:\n%s", v)
+	if v := m.View(); !strings.Contains(v, "Backfill 2 timed lines from 13:43 to 13:44?") || strings.Contains(v, "enter logs them") {
+		t.Fatalf("no backfill offered, or its answers shown before it takes them:\n%s", v)
+	}
+	// An enter in the same burst as the paste is not an answer.
+	m = press(t, m, "enter")
+	if inc, _ := st.Incident(id); inc.Status == incident.Monitoring {
+		t.Fatal("an enter typed ahead of the question backfilled the paste")
+	}
+	m = armQuestions(m)
+	if v := m.View(); !strings.Contains(v, "enter logs them at their times · esc logs none") {
+		t.Fatalf("the armed question does not say what enter and esc do:\n%s", v)
 	}
 	m = press(t, m, "enter")
 	m.ctx.WaitWrites()
@@ -571,10 +598,18 @@ func TestPasteOfTimedLinesOffersABackfill(t *testing.T) {
 		t.Fatalf("backfill not logged at its times: status %s", inc.Status)
 	}
 
+	// esc logs none of it; its lines are in the history. (It used to join
+	// the lines into one line of text, which enter then logged as one note.)
+	before := len(entries(t, st, id))
 	m = send(t, m, paste)
+	m = armQuestions(m)
 	m = press(t, m, "esc")
-	if v := m.cockpit.Capture.Value(); v != "13:43 pager fired again 13:44 /status monitoring" {
-		t.Fatalf("esc did not keep the paste as text: %q", v)
+	if v := m.cockpit.Capture.Value(); v != "" || len(entries(t, st, id)) != before {
+		t.Fatalf("esc left %q on the line or logged the paste", v)
+	}
+	m = press(t, m, "up")
+	if v := m.cockpit.Capture.Value(); v != "13:44 /status monitoring" {
+		t.Fatalf("↑ after esc brought back %q, want the paste's last line", v)
 	}
 }
 
@@ -634,9 +669,11 @@ func runCmdsFor[T any](t *testing.T, cmd tea.Cmd) T {
 	return *found
 }
 
-// /handover gives the role and writes the brief; whoever opens the incident
-// next sees it once.
-func TestHandoverBriefIsShownToTheNextOpener(t *testing.T) {
+// /handover gives the role and writes the brief for the new holder: they
+// see all of it once, in a panel esc closes; nobody else gets it pushed.
+// (It used to go to whoever opened the incident next, cut to the status
+// line.)
+func TestHandoverBriefIsShownToTheNewHolder(t *testing.T) {
 	st := openStore(t)
 	id := seedHandbook(t, st)
 	m := newModel(t, st, id, 120, 40)
@@ -647,16 +684,54 @@ func TestHandoverBriefIsShownToTheNextOpener(t *testing.T) {
 	if inc.Roles[incident.RoleLead] != "ben" {
 		t.Fatalf("lead %q after /handover ben", inc.Roles[incident.RoleLead])
 	}
+	brief := lastEntry(t, st, id)
+	if brief.Kind != incident.KindHandover || !strings.Contains(brief.Text, "\n") {
+		t.Fatalf("the brief %+v should be several lines", brief)
+	}
+	kim := New(Options{Store: st, Config: testConfig(), Now: pinnedNow, IncidentID: id, Width: 160, Height: 40, Author: "kim"})
+	kim = drive(t, kim, kim.Init())
+	if v := kim.View(); strings.Contains(v, "Handover brief for you") {
+		t.Fatalf("kim, who got no role, is shown the brief:\n%s", v)
+	}
 	ben := New(Options{Store: st, Config: testConfig(), Now: pinnedNow, IncidentID: id, Width: 160, Height: 40, Author: "ben"})
 	ben = drive(t, ben, ben.Init())
-	if v := ben.View(); !strings.Contains(v, "Handover brief: Handover of the resolution lead from amara to ben") {
+	v := ben.View()
+	if !strings.Contains(v, "Handover brief for you") {
 		t.Fatalf("ben does not see the brief:\n%s", v)
+	}
+	for _, l := range strings.Split(brief.Text, "\n")[:3] {
+		r := []rune(strings.TrimSpace(incident.CleanLine(l)))
+		if !strings.Contains(v, string(r[:min(20, len(r))])) {
+			t.Fatalf("the panel lacks the brief's line %q:\n%s", l, v)
+		}
+	}
+	ben = press(t, ben, "esc")
+	if strings.Contains(ben.View(), "Handover brief for you") {
+		t.Fatal("esc did not close the brief")
 	}
 	ben.ctx.WaitWrites()
 	again := New(Options{Store: st, Config: testConfig(), Now: pinnedNow, IncidentID: id, Width: 160, Height: 40, Author: "ben"})
 	again = drive(t, again, again.Init())
 	if strings.Contains(again.View(), "Handover brief") {
 		t.Error("the brief is shown again after it was seen")
+	}
+}
+
+// A new lead already in the room sees the brief when the handover lands.
+func TestHandoverBriefReachesTheNewHolderInTheRoom(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	ben := New(Options{Store: st, Config: testConfig(), Now: pinnedNow, IncidentID: id, Width: 160, Height: 40, Author: "ben"})
+	ben = drive(t, ben, ben.Init())
+	amara := newModel(t, st, id, 120, 40)
+	amara = typeLines(t, amara, "/handover ben")
+	amara.ctx.WaitWrites()
+	if strings.Contains(amara.View(), "Handover brief for you") {
+		t.Fatal("the one handing over is shown the brief")
+	}
+	ben = send(t, ben, common.ReloadMsg{})
+	if v := ben.View(); !strings.Contains(v, "Handover brief for you") {
+		t.Fatalf("ben, in the room, does not see the brief:\n%s", v)
 	}
 }
 

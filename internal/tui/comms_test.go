@@ -288,14 +288,20 @@ func TestCommsPublishConfirmsJargonThenDelivers(t *testing.T) {
 	if !strings.Contains(m.View(), "Publish anyway?") {
 		t.Error("the pane does not ask to confirm")
 	}
-	// The question took the keyboard, so y answers it, and the keyboard
-	// goes back to the capture line after.
-	if m.cockpit.Focus != cockpit.FocusRight {
-		t.Fatalf("focus %d: the confirmation did not take the keyboard", m.cockpit.Focus)
+	// The keyboard stays on the capture line; a y typed before the
+	// question could be read is text there, and one typed after answers.
+	if m.cockpit.Focus != cockpit.FocusCapture {
+		t.Fatalf("focus %d: the question took the keyboard", m.cockpit.Focus)
 	}
 	m = press(t, m, "y")
-	if m.cockpit.Focus != cockpit.FocusCapture {
-		t.Errorf("focus %d after answering, want the capture line", m.cockpit.Focus)
+	if n := len(storedIncident(t, st, id).Updates); n != 1 || m.cockpit.Capture.Value() != "y" {
+		t.Fatalf("a y typed ahead of the question answered it (%d updates, line %q)", n, m.cockpit.Capture.Value())
+	}
+	m = press(t, m, "backspace")
+	m = armQuestions(m)
+	m = press(t, m, "y")
+	if m.cockpit.Focus != cockpit.FocusCapture || m.cockpit.Capture.Value() != "" {
+		t.Errorf("focus %d, line %q after answering; want the empty capture line", m.cockpit.Focus, m.cockpit.Capture.Value())
 	}
 
 	inc := storedIncident(t, st, id)
@@ -560,9 +566,10 @@ func TestCommsPublishQuestionAnsweredNo(t *testing.T) {
 	m = press(t, m, "enter")
 	m = typeText(t, m, "/publish")
 	m = press(t, m, "enter")
-	if m.cockpit.Focus != cockpit.FocusRight || !strings.Contains(m.View(), "Publish anyway?") {
+	if m.cockpit.Focus != cockpit.FocusCapture || !strings.Contains(m.View(), "Publish anyway?") {
 		t.Fatalf("focus %d; the question is not asked", m.cockpit.Focus)
 	}
+	m = armQuestions(m)
 	m = press(t, m, "n")
 	if m.cockpit.Focus != cockpit.FocusCapture || strings.Contains(m.View(), "Publish anyway?") {
 		t.Fatalf("after n: focus %d, view:\n%s", m.cockpit.Focus, m.View())
@@ -693,13 +700,20 @@ func TestCommsTemplateAsksAndUndoes(t *testing.T) {
 	if !strings.Contains(m.View(), "Replace your draft with the template?") || !m.typing() {
 		t.Fatalf("t did not ask before replacing a hand-written draft:\n%s", m.View())
 	}
+	m = armQuestions(m)
 	m = press(t, m, "n")
 	if got := commsOf(t, m).Text(); got != mine {
 		t.Fatalf("n changed the draft to %q", got)
 	}
 
-	// t then y replaces it; u brings it back, stored again.
+	// t then y replaces it, once the question could be read; u brings it
+	// back, stored again.
 	m = press(t, m, "t", "y")
+	if got := commsOf(t, m).Text(); got != mine || !strings.Contains(m.View(), "Replace your draft with the template?") {
+		t.Fatalf("a y right behind t answered the question: draft %q", got)
+	}
+	m = armQuestions(m)
+	m = press(t, m, "y")
 	c := commsOf(t, m)
 	if !c.Templated || c.Text() == mine {
 		t.Fatalf("y did not use the template: %q", c.Text())
@@ -724,7 +738,9 @@ func TestCommsTemplateAsksAndUndoes(t *testing.T) {
 	}
 
 	// The template itself, or an empty draft, is replaced without asking.
-	m = press(t, m, "t", "y", "t")
+	m = press(t, m, "t")
+	m = armQuestions(m)
+	m = press(t, m, "y", "t")
 	if strings.Contains(m.View(), "Replace your draft") {
 		t.Fatal("t over the template asked again")
 	}

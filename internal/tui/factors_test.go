@@ -1,9 +1,12 @@
 package tui
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // A factor is added beside the chain, linked to two timeline entries chosen
@@ -28,7 +31,8 @@ func TestRetroFlowContributingFactors(t *testing.T) {
 	}
 	waitOutput(t, tm, "F1")
 
-	// The picker opens on the last entry; link it and the one before.
+	// The picker opens on the last entry; link it and the one before
+	// (tab links, ↑ moves: letters find).
 	inc, err := st.Incident(id)
 	if err != nil {
 		t.Fatal(err)
@@ -37,9 +41,9 @@ func TestRetroFlowContributingFactors(t *testing.T) {
 	last, before := vis[len(vis)-1], vis[len(vis)-2]
 	tm.Send(keyMsg("t"))
 	waitOutput(t, tm, "Evidence from the timeline")
-	tm.Send(keyMsg("x"))
-	tm.Send(keyMsg("k"))
-	tm.Send(keyMsg("x"))
+	tm.Send(keyMsg("tab"))
+	tm.Send(keyMsg("up"))
+	tm.Send(keyMsg("tab"))
 	tm.Send(keyMsg("enter"))
 	r = waitStore(t, st, id, "the evidence", func(r incident.Retro) bool { return len(r.Factors[0].Evidence) == 2 })
 	if ev := r.Factors[0].Evidence; ev[0] != before.UID || ev[1] != last.UID {
@@ -128,5 +132,39 @@ func TestRetroChoiceFieldsAreReplacedByTyping(t *testing.T) {
 	m.ctx.WaitWrites()
 	if got := retroOf(t, st, id).Actions[0].Title; got != "Unmute the payments alerts now" {
 		t.Errorf("title after tabbing back and typing = %q", got)
+	}
+}
+
+// The evidence picker finds as you type: an early entry of the timeline is
+// a few letters away.
+func TestEvidencePickerFiltersAsYouType(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	m := newModel(t, st, id, 100, 30)
+	m = press(t, m, "tab", "R", "j", "j", "enter", "f") // Five whys, new factor
+	m = typeText(t, m, "Nobody was paged for PSP warnings")
+	m = press(t, m, "enter", "enter")
+	m.ctx.WaitWrites()
+	m = send(t, m, common.ReloadMsg{})
+	m = press(t, m, "t")
+	if !strings.Contains(m.View(), "type to find an entry") {
+		t.Fatalf("the picker does not offer to find:\n%s", m.View())
+	}
+	m = typeText(t, m, "paged pay")
+	v := m.View()
+	if !strings.Contains(v, "Paged payments on-call (dmitri)") || strings.Contains(v, "Failover to secondary PSP started") || !strings.Contains(v, "1 of ") {
+		t.Fatalf("typing did not narrow the entries to the one matching:\n%s", v)
+	}
+	m = press(t, m, "tab", "enter")
+	m.ctx.WaitWrites()
+	var want string
+	for _, e := range entries(t, st, id) {
+		if e.Text == "Paged payments on-call (dmitri)" {
+			want = e.UID
+		}
+	}
+	r := retroOf(t, st, id)
+	if len(r.Factors) != 1 || !slices.Equal(r.Factors[0].Evidence, []string{want}) {
+		t.Fatalf("evidence %v, want the paged entry %s", r.Factors, want)
 	}
 }

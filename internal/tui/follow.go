@@ -72,7 +72,8 @@ func (m *Model) reload() tea.Cmd {
 // component.
 func (m *Model) show(inc *incident.Incident, td *cockpit.TimelineData) tea.Cmd {
 	m.ctx.Incident = inc
-	return m.toAll(common.IncidentLoadedMsg{ID: m.ctx.IncidentID, Inc: inc, Cursor: m.cursor, Total: len(inc.Entries), Timeline: td})
+	// A handover to this person while in the room shows at once.
+	return tea.Batch(m.toAll(common.IncidentLoadedMsg{ID: m.ctx.IncidentID, Inc: inc, Cursor: m.cursor, Total: len(inc.Entries), Timeline: td}), m.checkBrief())
 }
 
 // applyOwn shows what this program just stored, from the write's result:

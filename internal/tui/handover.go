@@ -7,12 +7,15 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/tui/cockpit"
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
-// A handover brief (/handover) is shown to whoever opens the incident next,
-// once: the status line carries it until the next key, and the brief stays
-// on the timeline. Each person's last brief seen is kept per user.
+// A handover brief (/handover) is for the new holder of the role: they see
+// it whole, once, in a panel over the cockpit that esc closes — when they
+// open the incident, or at once when they are in the room already. Nobody
+// else gets it pushed at them (it is on the timeline for anyone). The last
+// brief each person has seen is kept per user.
 
 func handoverSeenName(author string) string { return "handover-seen:" + author }
 
@@ -20,6 +23,12 @@ func handoverSeenName(author string) string { return "handover-seen:" + author }
 type handoverSeenMsg struct {
 	id   int64
 	seen int64
+}
+
+// briefPanel is a brief shown to its new holder until esc.
+type briefPanel struct {
+	id   int64
+	text string
 }
 
 // readHandoverSeenCmd reads which brief this person saw last.
@@ -31,23 +40,68 @@ func readHandoverSeenCmd(ctx *common.Context) tea.Cmd {
 	})
 }
 
-// showBrief puts the newest brief not yet seen (and not written by this
-// person) in the status line, and records it as seen.
-func (m *Model) showBrief(seen int64) tea.Cmd {
-	inc := m.ctx.Incident
+// briefFor returns the incident's newest brief when it hands a role to
+// person (an older brief was overtaken by the handover after it).
+func briefFor(inc *incident.Incident, person string) (incident.Entry, bool) {
 	if inc == nil {
+		return incident.Entry{}, false
+	}
+	es := inc.Entries
+	for i := len(es) - 1; i >= 0; i-- {
+		e := es[i]
+		if e.Kind != incident.KindHandover || e.Deleted {
+			continue
+		}
+		// The role entry the same /handover wrote, in the same
+		// transaction just before the brief, names the new holder.
+		for j := i - 1; j >= max(i-3, 0); j-- {
+			r := es[j]
+			if r.Kind == incident.KindRole && r.Set.Field == incident.FieldRole && r.RecordedAt.Equal(e.RecordedAt) {
+				return e, strings.EqualFold(r.Set.Value, person)
+			}
+		}
+		return incident.Entry{}, false
+	}
+	return incident.Entry{}, false
+}
+
+// checkBrief opens the panel when the incident holds a brief for this
+// person newer than the last one they saw, and records it as seen.
+func (m *Model) checkBrief() tea.Cmd {
+	if !m.briefKnown {
 		return nil
 	}
-	var brief *incident.Entry
-	for i := len(inc.Entries) - 1; i >= 0; i-- {
-		if e := &inc.Entries[i]; e.Kind == incident.KindHandover && !e.Deleted {
-			brief = e
-			break
+	b, ok := briefFor(m.ctx.Incident, m.ctx.Author)
+	if !ok || b.ID <= m.briefSeen || b.Author == m.ctx.Author {
+		return nil
+	}
+	m.briefSeen = b.ID
+	m.brief = &briefPanel{id: b.ID, text: b.Text}
+	return m.ctx.Write(common.SaveLineCmd(m.ctx.Store, m.ctx.IncidentID, handoverSeenName(m.ctx.Author), strconv.FormatInt(b.ID, 10)))
+}
+
+// overlayBrief lays the brief panel over the cockpit, under its header.
+func (m Model) overlayBrief(body string, w, h int) string {
+	lines := strings.Split(body, "\n")
+	top := cockpit.HeaderHeight
+	panel := m.briefView(w, max(h-top-cockpit.CaptureHeight, 3))
+	for i, l := range panel {
+		if top+i < len(lines) {
+			lines[top+i] = l
 		}
 	}
-	if brief == nil || brief.ID <= seen || brief.Author == m.ctx.Author {
-		return nil
+	return strings.Join(lines, "\n")
+}
+
+// briefView draws the panel w wide, at most h rows high.
+func (m Model) briefView(w, h int) []string {
+	st := m.ctx.Styles
+	inner := max(w-4, 10)
+	var body []string
+	for _, l := range strings.Split(m.brief.text, "\n") {
+		body = append(body, common.Wrap(incident.CleanLine(l), inner)...)
 	}
-	m.status, m.statusErr = "Handover brief: "+strings.ReplaceAll(brief.Text, "\n", " · ")+" (on the timeline as #"+strconv.FormatInt(brief.ID, 10)+")", false
-	return m.ctx.Write(common.SaveLineCmd(m.ctx.Store, m.ctx.IncidentID, handoverSeenName(m.ctx.Author), strconv.FormatInt(brief.ID, 10)))
+	body = body[:min(len(body), max(h-2, 1))]
+	title := "Handover brief for you · #" + strconv.FormatInt(m.brief.id, 10)
+	return strings.Split(common.Box(st, title, "esc closes", body, w, len(body)+2, true), "\n")
 }

@@ -215,12 +215,18 @@ func drive(tb testing.TB, m Model, cmd tea.Cmd) Model {
 	return m
 }
 
-// send delivers messages one by one, driving what each produces.
+// send delivers messages one by one, driving what each produces. A burst
+// of letters is handed to its field at once, as its timer would after it
+// (see burst.go); tests of bursts call Update themselves.
 func send(tb testing.TB, m Model, msgs ...tea.Msg) Model {
 	tb.Helper()
 	for _, msg := range msgs {
 		next, cmd := m.Update(msg)
 		m = drive(tb, next.(Model), cmd)
+		if len(m.burst) > 0 {
+			next, cmd = m.Update(burstFlushMsg{seq: m.burstSeq})
+			m = drive(tb, next.(Model), cmd)
+		}
 	}
 	return m
 }

@@ -162,7 +162,7 @@ func TestDeclareFormSelectsAndAsks(t *testing.T) {
 	if !strings.Contains(m.View(), "Discard this incident?") {
 		t.Fatalf("esc on a filled form did not ask:\n%s", m.View())
 	}
-	m = press(t, m, "n")
+	m = answer(t, m, "n")
 	if strings.Contains(m.View(), "Discard this incident?") || !strings.Contains(m.View(), "Search returns stale results") {
 		t.Fatalf("n did not go back to the form as typed:\n%s", m.View())
 	}
@@ -181,7 +181,7 @@ func TestDeclareFormSelectsAndAsks(t *testing.T) {
 	// esc then y discards a filled form; nothing is declared.
 	m = press(t, m, "tab", "L", "ctrl+n")
 	m = typeText(t, m, "Never mind")
-	m = press(t, m, "esc", "y")
+	m = answer(t, press(t, m, "esc"), "y")
 	if strings.Contains(m.View(), "Never mind") {
 		t.Fatalf("y did not discard the form:\n%s", m.View())
 	}

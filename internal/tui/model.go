@@ -55,6 +55,9 @@ type Options struct {
 	// copy, bell): the SSH session over SSH; Run uses stdout. Nil skips
 	// them.
 	Terminal io.Writer
+	// Opened, when set, is told (off the Update loop) each incident the
+	// program opens: the SSH war room keeps the one its room is on.
+	Opened func(id int64)
 }
 
 // Model is the root of the program.
@@ -105,6 +108,25 @@ type Model struct {
 	// quitting is set once the quit that saves what is typed has begun;
 	// until then quitFilter turns any other quit into one that saves.
 	quitting bool
+	// opened is Options.Opened.
+	opened func(id int64)
+	// burst holds the letters of a burst not yet typed into the text
+	// field, burstSeq counts its messages and burstTimer is set while its
+	// timer runs (see burst.go).
+	burst      []rune
+	burstSeq   int
+	burstTimer bool
+	// waiting is set while the status line says lines wait for the disk.
+	waiting bool
+	// sticky counts the seconds a NoticeMsg on the status line still
+	// outlives keys.
+	sticky int
+	// brief is the handover brief shown to this person, the new holder,
+	// until esc; briefSeen is the last brief they saw, once briefKnown
+	// (see handover.go).
+	brief      *briefPanel
+	briefSeen  int64
+	briefKnown bool
 }
 
 // New builds the root model. The same constructor serves the local terminal
@@ -150,6 +172,7 @@ func New(opts Options) Model {
 		pollEvery: opts.PollEvery,
 		session:   store.NewUID(),
 		drawn:     &drawnFrame{},
+		opened:    opts.Opened,
 	}
 	if m.pollEvery <= 0 {
 		m.pollEvery = common.PollEvery
@@ -205,6 +228,7 @@ func (m Model) Init() tea.Cmd {
 	if m.ctx.IncidentID != 0 {
 		m.loading = true
 		cmds = append(cmds, m.openCmds()...)
+		cmds = append(cmds, m.tellOpened(m.ctx.IncidentID))
 		if m.startReview {
 			cmds = append(cmds, func() tea.Msg { return common.SwitchScreenMsg{Screen: common.ScreenReview} })
 		}
@@ -250,6 +274,20 @@ func (m Model) typing() bool {
 // Update handles global keys first, sizes for everyone, data for everyone,
 // and everything else for the active screen.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if km, ok := msg.(tea.KeyMsg); ok && m.gathers(km) {
+		km.Runes = slices.Clone(km.Runes)
+		return m.gather(km)
+	}
+	if f, ok := msg.(burstFlushMsg); ok {
+		return m.settled(f)
+	}
+	if len(m.burst) > 0 {
+		// Whatever comes next comes after the burst's letters.
+		m.gen++
+		m, flushed := m.flushBurst()
+		next, cmd := m.Update(msg)
+		return next, tea.Batch(flushed, cmd)
+	}
 	switch msg.(type) {
 	case pollMsg, common.QuietWriteMsg, deltaLoadedMsg:
 		// Only the stamp or the cursor change; what a reload reads
@@ -291,7 +329,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				m.cursor = msg.Cursor
 			}
 			m.applied = nil
-			cmds = append(cmds, m.toAll(msg))
+			cmds = append(cmds, m.toAll(msg), m.checkBrief())
 			if msg.First {
 				cmds = append(cmds, readHandoverSeenCmd(m.ctx))
 			}
@@ -345,10 +383,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, m.poll())
 		return m, tea.Batch(cmds...)
 	case common.TickMsg:
+		m.sticky = max(m.sticky-1, 0)
+		m.waitingNote()
 		return m, tea.Batch(tickCmd(), m.toAll(msg), m.presenceTick(time.Time(msg)))
 	case handoverSeenMsg:
 		if msg.id == m.ctx.IncidentID {
-			return m, m.showBrief(msg.seen)
+			m.briefSeen, m.briefKnown = max(m.briefSeen, msg.seen), true
+			return m, m.checkBrief()
 		}
 		return m, nil
 	case presenceMsg:
@@ -359,7 +400,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case common.ReloadMsg:
 		return m, m.reload()
-	case endSessionMsg:
+	case common.QuestionArmedMsg:
+		// From now on the question takes y/n (see common.Question).
+		m.ctx.ArmQuestion(msg.ID)
+		return m, nil
+	case endSessionMsg, common.QuitMsg:
 		if m.quitting {
 			return m, nil
 		}
@@ -373,15 +418,21 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case common.AppliedMsg:
+		if note := dayNote(msg, m.ctx.Now()); note != "" {
+			m.status, m.statusErr = note, false
+		}
 		return m, tea.Batch(m.applyOwn(msg), m.toAll(msg))
 	case common.EntryChangedMsg:
 		m.status, m.statusErr = msg.What, false
 		return m, tea.Batch(m.reload(), m.toAll(msg))
 	case common.ErrMsg:
-		m.status, m.statusErr = store.Message(msg.Err), true
+		m.status, m.statusErr, m.sticky = store.Message(msg.Err), true, 0
 		return m, nil
 	case common.StatusMsg:
-		m.status, m.statusErr = msg.Text, false
+		m.status, m.statusErr, m.sticky = msg.Text, false, 0
+		return m, nil
+	case common.NoticeMsg:
+		m.status, m.statusErr, m.sticky = msg.Text, msg.Err, common.NoticeTicks
 		return m, nil
 	case common.OpenIncidentMsg:
 		cmd := m.open(msg.ID)

@@ -210,8 +210,12 @@ func TestPreviewWritesAndCopies(t *testing.T) {
 		t.Fatal(err)
 	}
 	m = press(t, m, "w", "enter")
-	if !strings.Contains(m.View(), "exists. y replaces it") {
-		t.Fatalf("writing over a file did not ask:\n%s", m.View())
+	if v := m.View(); !strings.Contains(v, "exists.") || strings.Contains(v, "y/enter replaces it") {
+		t.Fatalf("writing over a file did not ask, or showed its answers before taking them:\n%s", v)
+	}
+	m = armQuestions(m)
+	if !strings.Contains(m.View(), "exists. y/enter replaces it · n/esc picks another path") {
+		t.Fatalf("the question does not say what its answers do:\n%s", m.View())
 	}
 	if got, _ := os.ReadFile(path); string(got) != "mine" {
 		t.Fatal("the file was overwritten without asking")
@@ -220,7 +224,7 @@ func TestPreviewWritesAndCopies(t *testing.T) {
 	if !strings.Contains(m.View(), "Write to › ") {
 		t.Fatalf("n did not go back to the path:\n%s", m.View())
 	}
-	m = press(t, m, "enter", "y")
+	m = answer(t, press(t, m, "enter"), "y")
 	if got, _ := os.ReadFile(path); !bytes.Equal(got, data) {
 		t.Fatal("y did not replace the file")
 	}

@@ -485,11 +485,11 @@ func TestRetroWhysMoveDeleteAndActionEdit(t *testing.T) {
 	if got := whys(); !slices.Equal(got, []string{"why one", "why three", "why two"}) {
 		t.Fatalf("after K, whys = %q", got)
 	}
-	m = press(t, m, "d", "n") // n keeps it
+	m = answer(t, press(t, m, "d"), "n") // n keeps it
 	if len(whys()) != 3 {
 		t.Fatal("a declined delete deleted")
 	}
-	m = press(t, m, "d", "y") // deletes the selected "three"
+	m = answer(t, press(t, m, "d"), "y") // deletes the selected "three"
 	if got := whys(); !slices.Equal(got, []string{"why one", "why two"}) {
 		t.Fatalf("after d y, whys = %q", got)
 	}
@@ -516,7 +516,7 @@ func TestRetroWhysMoveDeleteAndActionEdit(t *testing.T) {
 	if !strings.Contains(m.View(), "due date \"2026-03-20 17:30x\" is not valid") {
 		t.Fatalf("a bad due date is not explained:\n%s", m.View())
 	}
-	m = press(t, m, "esc", "d", "y")
+	m = answer(t, press(t, m, "esc", "d"), "y")
 	if n := len(retroOf(t, st, id).Actions); n != 0 {
 		t.Fatalf("after d y, %d actions are left", n)
 	}
@@ -618,7 +618,7 @@ func TestRetroWhysTeammateChangeIsNotOverwritten(t *testing.T) {
 	if _, err := st.UpdateRetro(id, "ben", pinned, func(r *incident.Retro) error { return incident.DeleteWhy(r, 0, "ben", pinned) }); err != nil {
 		t.Fatal(err)
 	}
-	press(t, m, "d", "y")
+	answer(t, press(t, m, "d"), "y")
 	var got []string
 	for _, w := range retroOf(t, st, id).Whys {
 		got = append(got, w.Why)
@@ -701,7 +701,15 @@ func TestPerspectiveIsOnesOwn(t *testing.T) {
 		t.Fatalf("p did not open the perspective:\n%s", v)
 	}
 	m = typeText(t, m, "I saw the pool fill first.")
-	m = press(t, m, "esc")
+	// At once after esc, before the save lands and anything is read again,
+	// the section pane shows the synthesis, not the perspective just
+	// written, without moving the selection.
+	next, cmd := m.Update(keyMsg("esc"))
+	m = next.(Model)
+	if v := m.View(); strings.Contains(v, "I saw the pool fill first.") || strings.Contains(v, "· your perspective") {
+		t.Errorf("after esc the section pane still shows the perspective:\n%s", v)
+	}
+	m = drive(t, m, cmd)
 	m.ctx.WaitWrites()
 	r := retroOf(t, st, id)
 	if r.PerspectiveOf("Introduction", "amara") != "I saw the pool fill first." || r.PerspectiveOf("Introduction", "ben") != "Support heard first." {

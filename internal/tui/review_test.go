@@ -2,6 +2,7 @@ package tui
 
 import (
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/exp/teatest"
 
@@ -49,13 +50,42 @@ func TestReviewMeetingFollowsThePresenter(t *testing.T) {
 	lead.Send(keyMsg("enter"))
 	waitOutput(t, lead, "type a question or a suggestion first")
 
-	lead.Send(keyMsg("esc")) // back to the cockpit: the room has no presenter
+	// esc leaves warroom review where it started, the shell (it used to
+	// drop into the cockpit); the room has no presenter then.
+	lead.Send(keyMsg("esc"))
+	lead.FinalModel(t, teatest.WithFinalTimeout(10*time.Second))
 	waitOutput(t, guest, "you present")
 	guest.Send(keyMsg("tab"))
 	waitOutput(t, guest, "Timeline 3/6")
 	quit(t, guest)
-	quit(t, lead)
 	if got := retroOf(t, st, id).Review; len(got) != 1 {
 		t.Errorf("after the meeting the retro holds %d comments, want 1", len(got))
 	}
+}
+
+// A question is about the section it was begun on: typed while the room
+// is on Introduction and sent after the presenter moved on, it is stored
+// under Introduction, and the person is told.
+func TestReviewQuestionStaysWithItsSection(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	lead := startReview(t, st, id, "amara")
+	waitOutput(t, lead, "you present")
+	guest := startReview(t, st, id, "kim")
+	waitOutput(t, guest, "following amara")
+	lead.Send(keyMsg("tab"))
+	waitOutput(t, guest, "Introduction 2/6")
+
+	guest.Type("Why was the PSP")
+	lead.Send(keyMsg("tab"))
+	waitOutput(t, guest, "Timeline 3/6")
+	guest.Type(" not paged?")
+	guest.Send(keyMsg("enter"))
+	r := waitStore(t, st, id, "the review comment", func(r incident.Retro) bool { return len(r.Review) == 1 })
+	if c := r.Review[0]; c.Section != "Introduction" || c.Text != "Why was the PSP not paged?" {
+		t.Fatalf("comment stored as %+v; want it under Introduction", c)
+	}
+	waitOutput(t, guest, "Saved under Introduction, where you began typing it")
+	quit(t, guest)
+	quit(t, lead)
 }

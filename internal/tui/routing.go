@@ -82,11 +82,24 @@ func (m Model) toActive(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.ctx.Keys
+	if msg.Paste && !m.showHelp && !m.tooSmall() {
+		// Text, which no binding matches: straight to the screen. (Each
+		// key.Matches would spell out the whole paste to compare it.)
+		if m.sticky == 0 {
+			m.status = ""
+		}
+		return m.toActive(msg)
+	}
 	if key.Matches(msg, k.Quit) {
 		m.quitting = true
 		return m, m.quit()
 	}
 	if m.tooSmall() {
+		return m, nil
+	}
+	if m.brief != nil && m.screen == common.ScreenCockpit && !m.showHelp && msg.Type == tea.KeyEscape {
+		// The brief was read; it stays on the timeline.
+		m.brief = nil
 		return m, nil
 	}
 	if m.showHelp {
@@ -111,7 +124,9 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if key.Matches(msg, k.Help) || msg.String() == "f1" {
 		m.shownStatus, m.shownStatusErr = m.status, m.statusErr
 	}
-	m.status = ""
+	if m.sticky == 0 {
+		m.status = ""
+	}
 	if msg.String() == "f1" {
 		m.showHelp = true
 		return m, nil
@@ -152,7 +167,7 @@ func (m Model) quit() tea.Cmd {
 		}
 	}
 	ctx := m.ctx
-	wait := func() tea.Msg { ctx.WaitWrites(); return nil }
+	wait := func() tea.Msg { ctx.QuitWrites(); ctx.WaitWrites(); return nil }
 	return tea.Sequence(tea.Batch(flush...), wait, tea.Quit)
 }
 
@@ -178,6 +193,10 @@ func (m *Model) switchTo(s common.Screen) tea.Cmd {
 			if c = newScreen(m.ctx, s); c == nil {
 				return nil
 			}
+			if rv, ok := c.(*review.Model); ok && m.startReview {
+				// warroom review: esc leaves to the shell it came from.
+				rv.Standalone = true
+			}
 			c = c.SetSize(m.ctx.Width, max(m.ctx.Height-1, 0))
 			cmds = append(cmds, c.Init())
 		}
@@ -197,6 +216,15 @@ func (m *Model) switchTo(s common.Screen) tea.Cmd {
 
 // open shows the cockpit on another incident, keeping the half-typed line
 // of the one left.
+// tellOpened tells Options.Opened, off the Update loop, that id is open.
+func (m Model) tellOpened(id int64) tea.Cmd {
+	opened := m.opened
+	if opened == nil || id == 0 {
+		return nil
+	}
+	return func() tea.Msg { opened(id); return nil }
+}
+
 func (m *Model) open(id int64) tea.Cmd {
 	var cmds []tea.Cmd
 	if id != m.ctx.IncidentID {
@@ -207,9 +235,10 @@ func (m *Model) open(id int64) tea.Cmd {
 		m.screens = map[common.Screen]common.Component{}
 		m.loading, m.reloadAgain = true, false
 		m.cursor, m.applied = store.Cursor{}, nil
+		m.brief, m.briefSeen, m.briefKnown = nil, 0, false
 		m.resize()
 		cmds = append(cmds, m.openCmds()...)
-		cmds = append(cmds, m.cockpit.Init())
+		cmds = append(cmds, m.cockpit.Init(), m.tellOpened(id))
 	}
 	m.list.SetFocused(false)
 	m.screen = common.ScreenCockpit

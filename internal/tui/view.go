@@ -52,6 +52,9 @@ func (m Model) frame(w, h int) string {
 		body = m.helpView(w, h-1)
 	case m.screen == common.ScreenCockpit:
 		body = m.cockpit.View()
+		if m.brief != nil {
+			body = m.overlayBrief(body, w, h-1)
+		}
 	case m.screen == common.ScreenList:
 		body = m.list.View()
 	default:

@@ -1,6 +1,7 @@
 package cockpit
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -68,13 +69,19 @@ type captureLine struct {
 	w       int
 	// Seq counts edits so a debounced save knows whether it is current.
 	Seq int
-	// handoff is a message for another pane that must reach it before the
-	// next key does (/draft, /publish): the cockpit delivers it at once,
-	// in the Update that made it, since a tea.Cmd's message could arrive
-	// after the next line's.
-	handoff tea.Msg
-	// backfill is a paste of timed lines waiting for enter or esc.
-	backfill *pendingBackfill
+	// handoffs are messages for other panes that must reach them before
+	// the next key does (/draft, /publish, a pending row): the cockpit
+	// delivers them at once, in order, in the Update that made them, since
+	// a tea.Cmd's message could arrive after the next line's.
+	handoffs []tea.Msg
+	// paste is a paste of several lines waiting for enter or esc because
+	// it holds commands (see paste_lines.go).
+	paste *pendingPaste
+	// overflow is the line past lineCap runes (see capture_long.go).
+	overflow []rune
+	// Note is a notice on the hint row that is no error (a command that
+	// changed nothing).
+	Note string
 	// tokens numbers the lines sent, to match pending rows to writes.
 	tokens int
 	// saved is the value last written to the store; armed is set while a
@@ -150,26 +157,31 @@ func (c *captureLine) Blur() {
 }
 
 // Value is what is typed.
-func (c *captureLine) Value() string { return c.Input.Value() }
+func (c *captureLine) Value() string {
+	if len(c.overflow) == 0 {
+		return c.Input.Value()
+	}
+	return c.Input.Value() + string(c.overflow)
+}
 
 // prompt opens the line as a prompt for an entry's text or time, keeping
 // the half-typed log line aside.
 func (c *captureLine) openPrompt(field string, e incident.Entry) tea.Cmd {
 	if c.Mode == ModeLog {
-		c.stash = c.Input.Value()
+		c.stash = c.Value()
 	}
 	c.Entry = e
 	c.Err = ""
 	switch field {
 	case "find":
 		c.Mode = ModeFind
-		c.Input.SetValue(e.Text)
+		c.setFull(e.Text)
 	case "retime":
 		c.Mode = ModeRetime
-		c.Input.SetValue(e.At.Format("15:04"))
+		c.setFull(e.At.Format("15:04"))
 	default:
 		c.Mode = ModeEditText
-		c.Input.SetValue(incident.CleanLine(e.Text))
+		c.setFull(incident.CleanLine(e.Text))
 	}
 	c.Input.CursorEnd()
 	c.SetSize(c.w)
@@ -179,7 +191,7 @@ func (c *captureLine) openPrompt(field string, e incident.Entry) tea.Cmd {
 // closePrompt returns to logging with the stashed line.
 func (c *captureLine) closePrompt() {
 	c.Mode = ModeLog
-	c.Input.SetValue(c.stash)
+	c.setFull(c.stash)
 	c.Input.CursorEnd()
 	c.stash = ""
 	c.SetSize(c.w)
@@ -188,7 +200,7 @@ func (c *captureLine) closePrompt() {
 // hold sets the half-typed line aside while a command borrows the line.
 // A line held already stays held: it is the one typed by hand.
 func (c *captureLine) hold() {
-	v := c.Input.Value()
+	v := c.Value()
 	if v == "" || c.Mode != ModeLog {
 		return
 	}
@@ -204,7 +216,7 @@ func (c *captureLine) giveBack() {
 	if c.held == "" {
 		return
 	}
-	c.Input.SetValue(c.held)
+	c.setFull(c.held)
 	c.Input.CursorEnd()
 	c.held = ""
 }
@@ -224,17 +236,14 @@ func (c captureLine) Update(msg tea.Msg) (captureLine, tea.Cmd) {
 		}
 		return c, nil
 	case common.ApplyFailedMsg:
-		// Nothing typed is lost: the line comes back, or joins the history
-		// when something new was typed meanwhile.
-		c.Err = store.Message(msg.Err)
-		if c.Mode == ModeLog && c.Input.Value() == "" {
-			c.Input.SetValue(msg.Line)
-			c.Input.CursorEnd()
-		} else {
-			c.remember(msg.Line)
-			c.Err += " (press ↑ to recall the line)"
-		}
-		return c, nil
+		// Each enter ended its line: a refused line goes to the history
+		// (↑ brings it back) with the reason, and never back into the line
+		// being typed, where the next keys would join it.
+		// (logLine put it in the history when it was sent.)
+		cmd := c.refused(msg.Err)
+		// The half-typed line was not set with the refused write.
+		c.saved = "\x00"
+		return c, tea.Batch(cmd, c.SaveNow())
 	case tea.KeyMsg:
 		return c.key(msg)
 	}
@@ -245,18 +254,30 @@ func (c captureLine) Update(msg tea.Msg) (captureLine, tea.Cmd) {
 
 func (c captureLine) key(msg tea.KeyMsg) (captureLine, tea.Cmd) {
 	k := c.ctx.Keys
-	if c.backfill != nil {
-		return c.backfillKey(msg)
+	if c.paste != nil {
+		if cmd, ok := c.pasteKey(msg); ok {
+			return c, cmd
+		}
+	} else if cmd, ok := c.offerPaste(msg); ok {
+		return c, cmd
 	}
-	if c.offerBackfill(msg) {
-		return c, nil
+	if msg.Paste || (len(c.overflow) > 0 && (msg.Type == tea.KeyRunes || msg.Type == tea.KeySpace)) {
+		// Text: no binding matches a paste, and comparing would spell
+		// out all of it for each.
+		c.insert(msg.Runes)
+		c.Err = ""
+		return c, c.Changed()
+	}
+	if len(c.overflow) > 0 && msg.Type == tea.KeyBackspace && c.Input.Position() == len([]rune(c.Input.Value())) {
+		c.overflow = c.overflow[:len(c.overflow)-1]
+		return c, c.Changed()
 	}
 	switch {
 	case key.Matches(msg, k.Submit):
 		return c.submit()
 	case key.Matches(msg, k.Cancel) && c.Mode == ModeLog && c.held != "":
 		// The command is dropped (↑ recalls it) and the line comes back.
-		c.remember(c.Input.Value())
+		c.remember(c.Value())
 		c.giveBack()
 		return c, c.Changed()
 	case key.Matches(msg, k.Cancel) && c.Mode != ModeLog:
@@ -285,7 +306,7 @@ func (c captureLine) key(msg tea.KeyMsg) (captureLine, tea.Cmd) {
 
 // submit runs the line: logs it, runs its command, or finishes a prompt.
 func (c captureLine) submit() (captureLine, tea.Cmd) {
-	line := c.Input.Value()
+	line := c.Value()
 	now := c.ctx.Now()
 	switch c.Mode {
 	case ModeEditText:
@@ -299,7 +320,7 @@ func (c captureLine) submit() (captureLine, tea.Cmd) {
 		return c, tea.Batch(common.EditEntryCmd(c.ctx, id, "Entry edited", func(e *incident.Entry) error { e.Text = text; return nil }), c.SaveNow())
 	case ModeFind:
 		c.closePrompt()
-		c.handoff = FindMsg{Text: line}
+		c.handoffs = append(c.handoffs, FindMsg{Text: line})
 		return c, c.SaveNow()
 	case ModeRetime:
 		at, err := incident.ParsePast(line, now)
@@ -318,28 +339,48 @@ func (c captureLine) submit() (captureLine, tea.Cmd) {
 		c.Err = common.ErrNoIncident.Error()
 		return c, nil
 	}
+	if c.paste != nil {
+		// A paste waits for its answer: a line typed meanwhile follows
+		// the paste's lines, in the order typed.
+		c.paste.after = append(c.paste.after, line)
+		c.remember(line)
+		c.setFull("")
+		c.giveBack()
+		return c, c.Changed()
+	}
+	c.setFull("")
+	c.giveBack()
+	c.Err, c.Note = "", ""
+	cmd := c.logLine(line)
+	return c, tea.Batch(cmd, c.Changed())
+}
+
+// logLine logs one line as typed: an entry, or a command, or its refusal
+// (the line goes to the history with the reason; what is typed after it
+// is handled as typed). The capture line's own value must already be what
+// stays on it once the line is logged.
+func (c *captureLine) logLine(line string) tea.Cmd {
+	if strings.TrimSpace(line) == "" {
+		return nil
+	}
+	now := c.ctx.Now()
+	c.remember(line)
 	capt, err := incident.ParseCapture(line, now)
 	if err != nil {
-		c.Err = store.Message(err)
-		return c, nil
+		return c.refused(err)
 	}
-	c.remember(line)
-	c.Input.SetValue("")
-	c.giveBack()
-	c.Err = ""
-	save := c.Changed()
 	switch capt.Command {
 	case incident.CmdRetro, incident.CmdReview, incident.CmdList, incident.CmdPreview, incident.CmdHelp:
 		s := map[incident.Command]common.Screen{incident.CmdRetro: common.ScreenRetro, incident.CmdReview: common.ScreenReview, incident.CmdList: common.ScreenList, incident.CmdPreview: common.ScreenPreview, incident.CmdHelp: common.ScreenHelp}[capt.Command]
-		return c, tea.Batch(save, func() tea.Msg { return common.SwitchScreenMsg{Screen: s} })
+		return func() tea.Msg { return common.SwitchScreenMsg{Screen: s} }
 	case incident.CmdPublish:
 		// The comms pane publishes: it holds the draft as typed and asks
 		// once when the jargon check found something.
-		c.handoff = common.PublishRequestMsg{Text: capt.Text}
-		return c, save
+		c.handoffs = append(c.handoffs, common.PublishRequestMsg{Text: capt.Text})
+		return nil
 	case incident.CmdDraft:
-		c.handoff = common.DraftSetMsg{Text: capt.Text}
-		return c, save
+		c.handoffs = append(c.handoffs, common.DraftSetMsg{Text: capt.Text})
+		return nil
 	}
 	c.tokens++
 	token := c.tokens
@@ -352,8 +393,29 @@ func (c captureLine) submit() (captureLine, tea.Cmd) {
 	} else {
 		pending.Kind = incident.KindSystem
 	}
-	c.handoff = common.PendingMsg{Token: token, Entry: pending}
-	return c, tea.Batch(save, applyCmd(c.ctx, line, capt, now, token))
+	c.handoffs = append(c.handoffs, common.PendingMsg{Token: token, Entry: pending})
+	// The half-typed line is set to what stays on the line in the same
+	// transaction as the entry, so a crash never brings this line back.
+	rest := c.Value()
+	if c.held != "" {
+		rest = c.held
+	}
+	c.saved = rest
+	return applyCmd(c.ctx, line, capt, now, token, rest)
+}
+
+// refused says why a line was not logged, on the hint row and on the
+// status line (where it stays while the next lines are typed): a refusal
+// as an error, a command that changed nothing as a notice. The line is in
+// the history already.
+func (c *captureLine) refused(err error) tea.Cmd {
+	if errors.Is(err, incident.ErrUnchanged) {
+		note := store.Message(err) + "; nothing changed"
+		return func() tea.Msg { return common.NoticeMsg{Text: note} }
+	}
+	why := "not logged, ↑ brings it back: " + store.Message(err)
+	c.Err = why
+	return func() tea.Msg { return common.NoticeMsg{Text: why, Err: true} }
 }
 
 // View draws the input row and the hint row.

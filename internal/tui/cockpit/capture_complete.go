@@ -66,7 +66,7 @@ func (c *captureLine) cycling() bool {
 }
 
 func (c *captureLine) setLine(v string) {
-	c.Input.SetValue(v)
+	c.setFull(v)
 	c.Input.CursorEnd()
 }
 
@@ -76,13 +76,13 @@ func (c *captureLine) recall(dir int) {
 		return
 	}
 	if c.hist == len(c.history) {
-		c.histDraft = c.Input.Value()
+		c.histDraft = c.Value()
 	}
 	c.hist = min(max(c.hist+dir, 0), len(c.history))
 	if c.hist == len(c.history) {
-		c.Input.SetValue(c.histDraft)
+		c.setFull(c.histDraft)
 	} else {
-		c.Input.SetValue(c.history[c.hist])
+		c.setFull(c.history[c.hist])
 	}
 	c.Input.CursorEnd()
 }
@@ -105,11 +105,17 @@ func (c *captureLine) remember(line string) {
 // typed, or nothing.
 func (c captureLine) hint() string {
 	st := c.ctx.Styles
-	if c.backfill != nil {
-		return c.backfillHint()
+	if c.paste != nil {
+		return c.pasteHint()
 	}
 	if c.Err != "" {
 		return st.Error.Render(" ✗ " + incident.CleanLine(c.Err))
+	}
+	if h := c.overflowHint(); h != "" {
+		return h
+	}
+	if c.Note != "" && c.Input.Value() == "" {
+		return st.Hint.Render(" " + incident.CleanLine(c.Note))
 	}
 	switch c.Mode {
 	case ModeEditText:

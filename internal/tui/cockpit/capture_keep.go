@@ -14,7 +14,7 @@ import (
 // been typed already.
 func (c *captureLine) restore(v string) {
 	if c.Mode == ModeLog && c.Input.Value() == "" && v != "" {
-		c.Input.SetValue(v)
+		c.setFull(v)
 		c.Input.CursorEnd()
 		c.saved = v
 	}
@@ -32,7 +32,7 @@ func (c *captureLine) SaveNow() tea.Cmd {
 	if c.ctx.IncidentID == 0 {
 		return nil
 	}
-	v := c.Input.Value()
+	v := c.Value()
 	if c.held != "" {
 		// The line typed by hand outlives a command begun over it.
 		v = c.held
@@ -75,7 +75,7 @@ func (c *captureLine) restorePrompt(data string) tea.Cmd {
 		field = "retime"
 	}
 	cmd := c.openPrompt(field, incident.Entry{ID: p.Entry, At: p.At, Text: p.Value})
-	c.Input.SetValue(p.Value)
+	c.setFull(p.Value)
 	c.Input.CursorEnd()
 	c.savedPrompt = data
 	return cmd

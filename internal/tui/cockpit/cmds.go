@@ -17,14 +17,18 @@ const saveLineAfter = 400 * time.Millisecond
 
 // applyCmd stores one parsed capture line; token names the pending row
 // the timeline shows until the write is durable.
-func applyCmd(ctx *common.Context, line string, c incident.Capture, now time.Time, token int) tea.Cmd {
+// rest is what the half-typed line is set to in the same transaction. A
+// busy file or a full disk holds the line (and every write behind it) until
+// it can be written: lines are stored in the order typed, each on its own.
+func applyCmd(ctx *common.Context, line string, c incident.Capture, now time.Time, token int, rest string) tea.Cmd {
 	st, id, author, policy := ctx.Store, ctx.IncidentID, ctx.Author, ctx.Policy()
-	return ctx.Write(func() tea.Msg {
-		res, err := st.Apply(id, c, now, author, policy)
+	ui := common.UIStateName(author)
+	return ctx.WriteLine(func() (tea.Msg, error) {
+		res, err := st.ApplyLine(id, c, now, author, policy, ui, rest)
 		if err != nil {
-			return common.ApplyFailedMsg{Line: line, Err: err, Token: token}
+			return common.ApplyFailedMsg{Line: line, Err: err, Token: token}, err
 		}
-		return common.AppliedMsg{Capture: c, Result: res.Result, Head: res.Head, Tx: res.Tx, Token: token}
+		return common.AppliedMsg{Capture: c, Result: res.Result, Head: res.Head, Tx: res.Tx, Token: token}, nil
 	})
 }
 

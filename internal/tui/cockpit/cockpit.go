@@ -146,7 +146,7 @@ func (c *Model) Typing() bool {
 	if i, ok := c.rightFocused(); ok {
 		return c.Right[i].Typing()
 	}
-	return c.Timeline.confirm
+	return c.Timeline.confirm.Open()
 }
 
 // broadcast hands a data message to every plug-in pane.
@@ -155,27 +155,27 @@ func (c *Model) broadcast(msg tea.Msg) tea.Cmd {
 	for i := range c.Right {
 		var cmd tea.Cmd
 		c.Right[i], cmd = c.Right[i].Update(msg)
-		cmds = append(cmds, cmd, c.answerFocusRequest(i))
+		cmds = append(cmds, cmd)
 	}
 	return tea.Batch(cmds...)
 }
 
-// answerFocusRequest moves the keyboard to or from the i-th right pane
-// when it asked (see common.FocusAsker).
-func (c *Model) answerFocusRequest(i int) tea.Cmd {
-	fa, ok := c.Right[i].(common.FocusAsker)
-	if !ok {
-		return nil
+// answerFromCapture offers a key typed on the capture line to a question
+// a right pane asked from there (/publish with jargon in the draft). Only
+// while nothing is half-typed on the line: a key in the middle of a line
+// is that line's text, and so is every key typed before the question
+// could be read (common.Question).
+func (c *Model) answerFromCapture(msg tea.KeyMsg) (tea.Cmd, bool) {
+	if c.Capture.Mode != ModeLog || c.Capture.paste != nil {
+		return nil, false
 	}
-	switch fa.TakeFocusRequest() {
-	case 1:
-		return c.SetFocus(FocusRight + focus(i))
-	case -1:
-		if c.Focus == FocusRight+focus(i) {
-			return c.SetFocus(FocusCapture)
+	for i := range c.Right {
+		// The line is read only while a question waits: it may be long.
+		if a, ok := c.Right[i].(common.Asker); ok && a.Asking() && c.Capture.Input.Value() == "" {
+			return a.AnswerKey(msg)
 		}
 	}
-	return nil
+	return nil, false
 }
 
 // Update routes messages: keys to the focused part, data to everyone.
@@ -193,6 +193,10 @@ func (c Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		return c, tea.Batch(find, c.broadcast(msg))
 	case common.AppliedMsg:
 		c.Timeline.settle(msg.Token)
+		if msg.Token != 0 && len(msg.Result.Entries) > 0 {
+			// Typed here: the new line is shown wherever it landed.
+			c.Timeline.showOwn(msg.Result.Entries[0].ID)
+		}
 		return c, c.broadcast(msg)
 	case common.TickMsg, common.EntryChangedMsg:
 		return c, c.broadcast(msg)
@@ -234,6 +238,12 @@ func (c Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 
 func (c Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 	k := c.ctx.Keys
+	if msg.Paste && c.Focus == FocusCapture {
+		// Text for the line; no binding matches a paste.
+		var cmd tea.Cmd
+		c.Capture, cmd = c.Capture.Update(msg)
+		return c, tea.Batch(cmd, c.deliverHandoffs())
+	}
 	// Focus moves with tab unless tab completes a command; page keys scroll
 	// the timeline from the capture line so reading back never costs focus.
 	switch {
@@ -249,22 +259,14 @@ func (c Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 			c.Timeline, cmd = c.Timeline.Update(msg)
 			return c, cmd
 		}
+		if cmd, ok := c.answerFromCapture(msg); ok {
+			return c, cmd
+		}
 		var cmd tea.Cmd
 		c.Capture, cmd = c.Capture.Update(msg)
-		if h := c.Capture.handoff; h != nil {
-			c.Capture.handoff = nil
-			if p, ok := h.(common.PendingMsg); ok {
-				c.Timeline.addPending(p)
-				return c, cmd
-			}
-			if f, ok := h.(FindMsg); ok {
-				return c, tea.Batch(cmd, c.find(f.Text))
-			}
-			return c, tea.Batch(cmd, c.broadcast(h))
-		}
-		return c, cmd
+		return c, tea.Batch(cmd, c.deliverHandoffs())
 	case FocusTimeline:
-		if c.Timeline.search != "" && !c.Timeline.confirm && key.Matches(msg, k.NextMatch, k.PrevMatch) {
+		if c.Timeline.search != "" && !c.Timeline.confirm.Open() && key.Matches(msg, k.NextMatch, k.PrevMatch) {
 			// Before the command keys: N steps back through the matches
 			// rather than starting /role while a search is on.
 			dir := 1
@@ -274,11 +276,11 @@ func (c Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 			c.Timeline.nextMatch(dir)
 			return c, nil
 		}
-		if !c.Timeline.selecting && !c.Timeline.confirm && c.Timeline.search != "" && key.Matches(msg, k.Back) {
+		if !c.Timeline.selecting && !c.Timeline.confirm.Open() && c.Timeline.search != "" && key.Matches(msg, k.Back) {
 			c.Timeline.setSearch("")
 			return c, func() tea.Msg { return common.StatusMsg{Text: "Search ended"} }
 		}
-		if !c.Timeline.selecting && !c.Timeline.confirm {
+		if !c.Timeline.selecting && !c.Timeline.confirm.Open() {
 			switch {
 			case key.Matches(msg, k.Capture), key.Matches(msg, k.Back):
 				return c, c.SetFocus(FocusCapture)
@@ -317,8 +319,31 @@ func (c Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 		}
 		var cmd tea.Cmd
 		c.Right[i], cmd = c.Right[i].Update(msg)
-		return c, tea.Batch(cmd, c.answerFocusRequest(i))
+		return c, cmd
 	}
+}
+
+// deliverHandoffs hands the capture line's messages for other parts to
+// them now, in the order the lines were typed.
+func (c *Model) deliverHandoffs() tea.Cmd {
+	hs := c.Capture.handoffs
+	if len(hs) == 0 {
+		return nil
+	}
+	c.Capture.handoffs = nil
+	cmds := make([]tea.Cmd, 0, len(hs))
+	for _, h := range hs {
+		switch h := h.(type) {
+		case common.PendingMsg:
+			// Your own line is always in view: logging scrolls to it.
+			c.Timeline.addPending(h)
+		case FindMsg:
+			cmds = append(cmds, c.find(h.Text))
+		default:
+			cmds = append(cmds, c.broadcast(h))
+		}
+	}
+	return tea.Batch(cmds...)
 }
 
 // FindOnOpen runs a search on the timeline as soon as it has loaded: an
@@ -355,7 +380,7 @@ func (c *Model) startCommand(line string) tea.Cmd {
 	if v := c.Capture.Value(); v != line {
 		c.Capture.hold()
 	}
-	c.Capture.Input.SetValue(line)
+	c.Capture.setFull(line)
 	c.Capture.Input.CursorEnd()
 	c.Capture.Err = ""
 	return tea.Batch(cmd, c.Capture.Changed())

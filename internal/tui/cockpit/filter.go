@@ -75,7 +75,8 @@ func (t *timelinePane) setFilter(i int) {
 		t.reveal()
 		return
 	}
-	t.selecting, t.confirm = false, false
+	t.selecting = false
+	t.confirm.Close(t.ctx)
 	t.Follow = true
 	t.findMatches()
 	t.clamp()
@@ -141,7 +142,7 @@ func (t *timelinePane) nextMatch(dir int) {
 	}
 	t.selecting = true
 	t.selID = t.matches[target]
-	t.confirm = false
+	t.confirm.Close(t.ctx)
 	t.reveal()
 }
 

@@ -4,68 +4,171 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
-// A paste of several lines that each start with a time (notes copied out
-// of a chat) is offered as a backfill: the capture line says how many lines
-// and the time range they cover; enter logs them at their times in one
-// transaction, esc keeps the paste as typed text instead.
+// A bracketed paste of several lines is lines, not one note: each line is
+// logged as if typed and ended with enter, parsed with the capture syntax
+// (prefixes and slash commands), in order. A paste that holds commands is
+// run only after one question ("paste 4 lines, 1 command? enter / esc"); a
+// paste whose lines all start with a time (notes copied out of a chat) is
+// offered as a backfill, each line at its own time. Lines typed while the
+// question waits follow the paste's lines; esc logs none of the paste and
+// leaves its lines in the history (↑).
 
-// pendingBackfill is a paste waiting for enter or esc.
-type pendingBackfill struct {
-	lines []incident.BackfillLine
-	// raw is the paste as it came, for esc.
-	raw []rune
+// pendingPaste is a paste waiting for its answer.
+type pendingPaste struct {
+	// lines are the paste's lines as typed, blank ones dropped.
+	lines []string
+	// backfill holds the lines' times when every line starts with one.
+	backfill []incident.BackfillLine
+	// commands counts the lines that are slash commands.
+	commands int
+	// after are lines typed and ended while the question waited.
+	after []string
+	q     common.Question
 }
 
-// offerBackfill turns a multi-line paste of timed lines into an offer;
-// anything else is not a backfill and returns false.
-func (c *captureLine) offerBackfill(msg tea.KeyMsg) bool {
-	if !msg.Paste || c.Mode != ModeLog {
-		return false
-	}
+// pasteLines splits a paste into its lines; a paste of one line is not
+// lines (false).
+func pasteLines(runes []rune) ([]string, string, bool) {
 	// Terminals paste line breaks as carriage returns (tmux, most
 	// emulators) or as line feeds.
-	text := strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(string(msg.Runes))
-	if !strings.Contains(text, "\n") {
-		return false
+	text := strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(string(runes))
+	if !strings.Contains(strings.TrimRight(text, "\n"), "\n") {
+		return nil, text, false
 	}
-	lines, err := incident.ParseBackfill(strings.NewReader(text), c.ctx.Now())
-	if err != nil || len(lines) < 2 {
-		return false
+	var lines []string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.TrimSpace(l) != "" {
+			lines = append(lines, strings.TrimRight(l, " \t"))
+		}
 	}
-	c.backfill = &pendingBackfill{lines: lines, raw: msg.Runes}
-	return true
+	return lines, text, len(lines) > 1
 }
 
-// backfillKey answers the offer: enter logs the lines, esc (or any other
-// key) keeps the paste as text.
-func (c captureLine) backfillKey(msg tea.KeyMsg) (captureLine, tea.Cmd) {
-	p := c.backfill
-	c.backfill = nil
+// offerPaste takes a paste of several lines: logs them at once, or asks
+// first when they hold commands or times. Anything else returns false.
+func (c *captureLine) offerPaste(msg tea.KeyMsg) (tea.Cmd, bool) {
+	if !msg.Paste || c.Mode != ModeLog || c.paste != nil {
+		return nil, false
+	}
+	lines, text, ok := pasteLines(msg.Runes)
+	if !ok {
+		return nil, false
+	}
+	if c.ctx.IncidentID == 0 {
+		c.Err = common.ErrNoIncident.Error()
+		return nil, true
+	}
+	// A half-typed line is the start of the paste's first line, as in
+	// any terminal.
+	half := c.Value()
+	lines[0] = half + lines[0]
+	c.setFull("")
+	c.giveBack()
+	c.Err, c.Note = "", ""
+	p := &pendingPaste{lines: lines}
+	if bf, err := incident.ParseBackfill(strings.NewReader(text), c.ctx.Now()); err == nil && len(bf) == len(lines) && half == "" {
+		p.backfill = bf
+	}
+	for _, l := range lines {
+		if isCommandLine(l) {
+			p.commands++
+		}
+	}
+	if p.commands == 0 && p.backfill == nil {
+		return c.logLines(lines), true
+	}
+	c.paste = p
+	return tea.Batch(p.q.Ask(c.ctx), c.Changed()), true
+}
+
+// isCommandLine reports a line the capture syntax reads as a slash
+// command ("//" starts a note).
+func isCommandLine(l string) bool {
+	t := strings.TrimSpace(l)
+	return strings.HasPrefix(t, "/") && !strings.HasPrefix(t, "//")
+}
+
+// logLines logs lines one by one, in order, as if each were typed.
+func (c *captureLine) logLines(lines []string) tea.Cmd {
+	cmds := make([]tea.Cmd, 0, len(lines)+1)
+	refusedErr, refused := "", 0
+	for _, l := range lines {
+		cmds = append(cmds, c.logLine(l))
+		if c.Err != "" {
+			refusedErr, refused = c.Err, refused+1
+			c.Err = ""
+		}
+	}
+	switch {
+	case refused == 1:
+		c.Err = refusedErr
+	case refused > 1:
+		c.Err = fmt.Sprintf("%d lines were not logged (the last: %s)", refused, refusedErr)
+	}
+	return tea.Batch(append(cmds, c.Changed())...)
+}
+
+// pasteKey offers a key to the waiting paste's question. Only an answer
+// typed after the question was shown, with nothing half-typed, answers;
+// every other key is typed on the line (false).
+func (c *captureLine) pasteKey(msg tea.KeyMsg) (tea.Cmd, bool) {
+	p := c.paste
+	if c.Input.Value() != "" {
+		return nil, false
+	}
 	k := c.ctx.Keys
-	if key.Matches(msg, k.Submit) {
-		return c, backfillCmd(c.ctx, p.lines)
+	switch p.q.Answer(c.ctx, msg, k.Confirm, k.Deny) {
+	case common.Yes:
+		p.q.Close(c.ctx)
+		c.paste = nil
+		if p.backfill != nil {
+			return tea.Batch(backfillCmd(c.ctx, p.backfill), c.logLines(p.after)), true
+		}
+		return c.logLines(append(p.lines, p.after...)), true
+	case common.No:
+		p.q.Close(c.ctx)
+		c.paste = nil
+		for _, l := range p.lines {
+			c.remember(l)
+		}
+		cmd := c.logLines(p.after)
+		if c.Err == "" {
+			c.Note = fmt.Sprintf("The paste of %d lines was not logged; ↑ brings its lines back", len(p.lines))
+		}
+		return cmd, true
 	}
-	// Kept as typed: the line gets the paste's text on one line.
-	text := strings.Join(strings.Fields(string(p.raw)), " ")
-	c.Input.SetValue(c.Input.Value() + text)
-	c.Input.CursorEnd()
-	return c, c.Changed()
+	return nil, false
 }
 
-// backfillHint is the offer, on the hint row.
-func (c captureLine) backfillHint() string {
-	p := c.backfill
-	first, last := p.lines[0].At, p.lines[len(p.lines)-1].At
-	now := c.ctx.Now()
-	return c.ctx.Styles.Warn.Render(fmt.Sprintf(" Backfill %d timed lines from %s to %s? enter logs them at their times · esc keeps the text",
-		len(p.lines), common.ClockAt(first, now), common.ClockAt(last, now)))
+// pasteHint is the question, on the hint row. Its answers show once the
+// question takes them.
+func (c captureLine) pasteHint() string {
+	p := c.paste
+	var q string
+	switch {
+	case p.backfill != nil:
+		first, last := p.backfill[0].At, p.backfill[len(p.backfill)-1].At
+		now := c.ctx.Now()
+		q = fmt.Sprintf(" Backfill %d timed lines from %s to %s?", len(p.backfill), common.ClockAt(first, now), common.ClockAt(last, now))
+		if p.q.Armed(c.ctx) {
+			q += " enter logs them at their times · esc logs none"
+		}
+	default:
+		q = fmt.Sprintf(" Paste %d lines, %d %s?", len(p.lines), p.commands, common.Plural(p.commands, "command", "commands"))
+		if p.q.Armed(c.ctx) {
+			q += " enter logs each line · esc logs none"
+		}
+	}
+	if n := len(p.after); n > 0 {
+		q += fmt.Sprintf(" · %d typed %s follow", n, common.Plural(n, "line", "lines"))
+	}
+	return c.ctx.Styles.Warn.Render(q)
 }
 
 // backfillCmd logs the lines through the ordered write path.

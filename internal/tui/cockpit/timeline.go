@@ -47,7 +47,7 @@ type timelinePane struct {
 	Follow    bool
 	selecting bool
 	selID     int64
-	confirm   bool
+	confirm   common.Question
 	w, h      int
 	focused   bool
 	// paints colour normal and selected rows; cache keeps formatted rows.
@@ -58,8 +58,16 @@ type timelinePane struct {
 	Pending []common.PendingMsg
 }
 
-// addPending shows a typed line before its write lands.
-func (t *timelinePane) addPending(p common.PendingMsg) { t.Pending = append(t.Pending, p) }
+// addPending shows a typed line before its write lands, and brings the
+// view down to it: whoever logs a line wants to see it, however far up
+// they had scrolled.
+func (t *timelinePane) addPending(p common.PendingMsg) {
+	t.Pending = append(t.Pending, p)
+	if !t.selecting {
+		t.Follow = true
+		t.clamp()
+	}
+}
 
 // settle drops the pending row of a write that landed (or failed: the
 // capture line gives the text back).
@@ -148,7 +156,8 @@ func (t *timelinePane) setData(td *TimelineData) {
 	}
 	if t.selecting {
 		if _, ok := t.visible.rowOf[t.selID]; !ok {
-			t.selecting, t.confirm = false, false
+			t.selecting = false
+			t.confirm.Close(t.ctx)
 		}
 	}
 	t.findMatches()
@@ -234,7 +243,7 @@ func (t *timelinePane) moveSelection(n int) {
 	}
 	i = min(max(i+n, 0), len(d.Entries)-1)
 	t.selID = d.Entries[i].ID
-	t.confirm = false
+	t.confirm.Close(t.ctx)
 	t.reveal()
 }
 
@@ -294,7 +303,8 @@ func (t *timelinePane) startSelecting() {
 }
 
 func (t *timelinePane) stopSelecting() {
-	t.selecting, t.confirm = false, false
+	t.selecting = false
+	t.confirm.Close(t.ctx)
 	t.clamp()
 }
 
@@ -319,15 +329,17 @@ func (t timelinePane) Update(msg tea.Msg) (timelinePane, tea.Cmd) {
 	}
 	k := t.ctx.Keys
 	page := max(t.viewRows()-1, 1)
-	if t.confirm {
-		switch {
-		case key.Matches(km, k.Confirm):
-			t.confirm = false
+	if t.confirm.Open() {
+		// Only an answer typed after the question was shown counts;
+		// anything else leaves it open.
+		switch t.confirm.Answer(t.ctx, km, k.Confirm, k.Deny) {
+		case common.Yes:
+			t.confirm.Close(t.ctx)
 			if e, ok := t.Selected(); ok {
 				return t, deleteEntryCmd(t.ctx, e.ID)
 			}
-		case key.Matches(km, k.Deny):
-			t.confirm = false
+		case common.No:
+			t.confirm.Close(t.ctx)
 		}
 		return t, nil
 	}
@@ -378,7 +390,7 @@ func (t timelinePane) Update(msg tea.Msg) (timelinePane, tea.Cmd) {
 			}
 		case key.Matches(km, k.Delete):
 			if _, ok := t.Selected(); ok {
-				t.confirm = true
+				return t, t.confirm.Ask(t.ctx)
 			}
 		case key.Matches(km, k.Restore):
 			if e, ok := t.Selected(); ok {

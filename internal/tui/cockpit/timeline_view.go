@@ -256,8 +256,8 @@ func (t timelinePane) details(w int) []string {
 		return make([]string, detailLines)
 	}
 	var meta string
-	if t.confirm {
-		meta = st.Error.Render(fmt.Sprintf("Delete the entry from %s? y deletes (the deletion is logged), n keeps it", e.At.Format("15:04")))
+	if t.confirm.Open() {
+		meta = st.Error.Render(fmt.Sprintf("Delete the entry from %s?", e.At.Format("15:04")) + t.confirm.Answers(t.ctx, " y/enter deletes (the deletion is logged) · n/esc keeps it"))
 	} else {
 		parts := []string{fmt.Sprintf("#%d", e.ID), string(e.Kind), incident.CleanLine(e.Author), e.At.Format("Mon 2 Jan 15:04:05")}
 		if !e.RecordedAt.IsZero() && e.RecordedAt.Sub(e.At).Abs() >= time.Minute {
@@ -297,7 +297,7 @@ func boundText(s string) string {
 
 func (t timelinePane) ShortHelp() []key.Binding {
 	k := t.ctx.Keys
-	if t.confirm {
+	if t.confirm.Open() {
 		return []key.Binding{k.Confirm, k.Deny}
 	}
 	if t.selecting {

@@ -40,13 +40,13 @@ type Component interface {
 	FullHelp() [][]key.Binding
 }
 
-// FocusAsker is a pane that sometimes needs the keyboard without the user
-// moving there: the comms pane asks for it when /publish typed on the
-// capture line needs a yes or no, and gives it back once answered.
-type FocusAsker interface {
-	// TakeFocusRequest returns +1 to be focused, -1 to hand the keyboard
-	// back to the capture line, 0 for no change, and forgets the request.
-	TakeFocusRequest() int
+// Asker is a pane that can ask a yes/no question raised from the capture
+// line (the comms pane when /publish meets jargon). The keyboard stays on
+// the capture line: the cockpit offers the pane each key typed there with
+// nothing half-typed, and the pane takes only an answer (common.Question).
+type Asker interface {
+	Asking() bool
+	AnswerKey(msg tea.KeyMsg) (tea.Cmd, bool)
 }
 
 // Flusher is implemented by panes that keep typed text to save on quit.

@@ -53,6 +53,14 @@ type Context struct {
 
 	// writes is the one ordered write path of this program.
 	writes writeQueue
+	// questions are the yes/no questions asked and armed (question.go).
+	questions questions
+	// retry counts lines waiting for a busy file or a full disk.
+	retry retrying
+	// WriteFault, when set (tests), is asked before each try of a typed
+	// line's write (WriteLine); an error it returns fails that try as the
+	// store would, e.g. store.ErrDiskFull or store.ErrLocked.
+	WriteFault func() error
 	// presence is who else edits what right now (see presence.go).
 	presence map[string][]string
 	// room is who is in the incident's room now, this person included.

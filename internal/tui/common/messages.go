@@ -36,6 +36,19 @@ func (e ErrMsg) Error() string { return store.Message(e.Err) }
 // StatusMsg is a passing note for the status line ("Saved", "Copied").
 type StatusMsg struct{ Text string }
 
+// NoticeMsg is a status line message that outlives the keys typed right
+// after it (the next key clears a StatusMsg): why a line of a burst was not
+// logged, or that it changed nothing, must still be there to read once
+// the burst is over. It stays for NoticeTicks seconds or until the next
+// message replaces it.
+type NoticeMsg struct {
+	Text string
+	Err  bool
+}
+
+// NoticeTicks is how many seconds a NoticeMsg outlives typing.
+const NoticeTicks = 10
+
 // IncidentLoadedMsg replaces the incident on screen. Partial means only the
 // last part of a huge timeline was read; the rest follows.
 type IncidentLoadedMsg struct {
@@ -50,6 +63,10 @@ type IncidentLoadedMsg struct {
 	// timeline is derived from inc off the Update loop.
 	Timeline any
 }
+
+// QuitMsg asks the root to end the program the way ctrl+c does: what is
+// typed is saved first.
+type QuitMsg struct{}
 
 // ReloadMsg asks the root to read the incident again now.
 type ReloadMsg struct{}

@@ -57,20 +57,14 @@ type Pane struct {
 	saver *draftSaver
 
 	findings []incident.JargonFinding
-	// confirming: publishing was asked for with findings; the next
-	// request publishes.
-	confirming bool
+	// confirm is open while publishing waits for a yes despite the
+	// jargon check's findings.
+	confirm common.Question
 	// askTemplate: t was pressed over a hand-written draft; y replaces it.
-	askTemplate bool
+	askTemplate common.Question
 	// replaced is the hand-written draft the template replaced, one u away
 	// until the draft is edited again.
 	replaced string
-	// focusRequest is what TakeFocusRequest hands the cockpit: +1 when a
-	// confirmation needs the keyboard, -1 to give it back after.
-	focusRequest int
-	// seized: the pane took the keyboard for a confirmation, so it gives
-	// it back to the capture line once answered.
-	seized bool
 	// publishing counts publishes in flight; publishText and publishSeq
 	// are the last one's text and edit count, to tell a double press from
 	// a new update and to keep a draft written after it.
@@ -164,26 +158,25 @@ func (c *Pane) SetFocused(f bool) common.Component {
 	return c
 }
 
-// TakeFocusRequest implements common.FocusAsker.
-func (c *Pane) TakeFocusRequest() int {
-	r := c.focusRequest
-	c.focusRequest = 0
-	return r
-}
-
-// endConfirm leaves the publish confirmation and gives the keyboard back if
-// it was taken for it.
-func (c *Pane) endConfirm() {
-	c.confirming = false
-	if c.seized {
-		c.seized = false
-		c.focusRequest = -1
-	}
-}
-
 // Typing is true while the draft is edited or a confirmation is asked, so
 // letters reach the pane.
-func (c *Pane) Typing() bool { return c.Editing || (c.Focused && (c.confirming || c.askTemplate)) }
+func (c *Pane) Typing() bool {
+	return c.Editing || (c.Focused && (c.confirm.Open() || c.askTemplate.Open()))
+}
+
+// Asking reports a question of the pane waiting for its answer.
+func (c *Pane) Asking() bool { return c.confirm.Open() || c.askTemplate.Open() }
+
+// AnswerKey offers the pane's open question a key typed elsewhere (the
+// capture line, where /publish asked it). It reports whether the key was
+// an answer; a key typed before the question could be read, or any other
+// key, is not, and stays the capture line's text.
+func (c *Pane) AnswerKey(msg tea.KeyMsg) (tea.Cmd, bool) {
+	if !c.Asking() {
+		return nil, false
+	}
+	return c.answer(msg)
+}
 
 // Findings are the jargon check's findings on the draft as shown.
 func (c *Pane) Findings() []incident.JargonFinding { return c.findings }
@@ -257,30 +250,11 @@ func (c *Pane) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 
 func (c *Pane) key(msg tea.KeyMsg) tea.Cmd {
 	k := c.keys
-	if c.confirming {
-		switch {
-		case key.Matches(msg, k.Confirm):
-			return c.RequestPublish()
-		case key.Matches(msg, k.Deny):
-			c.endConfirm()
-			c.layout()
-			return nil
-		}
-		return nil
-	}
-	if c.askTemplate {
-		switch {
-		case key.Matches(msg, k.Confirm) && msg.String() == "y", key.Matches(msg, k.Template):
-			c.askTemplate = false
-			c.replaced = c.Text()
-			cmd := c.useTemplate()
-			text := "Draft replaced by the " + c.tmplLabel + " template; u brings yours back"
-			return tea.Batch(cmd, func() tea.Msg { return common.StatusMsg{Text: text} })
-		case key.Matches(msg, k.Deny):
-			c.askTemplate = false
-			c.layout()
-		}
-		return nil
+	if c.Asking() {
+		// Keys that are no answer, or came before the question could be
+		// read, do nothing here.
+		cmd, _ := c.answer(msg)
+		return cmd
 	}
 	if c.Editing {
 		switch {
@@ -309,9 +283,9 @@ func (c *Pane) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Template):
 		if !c.Templated && strings.TrimSpace(c.Text()) != "" && c.Text() != c.template() {
 			// A hand-written draft is never dropped on one key.
-			c.askTemplate = true
+			cmd := c.askTemplate.Ask(c.ctx)
 			c.layout()
-			return nil
+			return cmd
 		}
 		return c.useTemplate()
 	case key.Matches(msg, k.Undo) && c.replaced != "":
@@ -331,13 +305,45 @@ func (c *Pane) key(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
+// answer applies an answer to the open question; the bool reports
+// whether msg was one.
+func (c *Pane) answer(msg tea.KeyMsg) (tea.Cmd, bool) {
+	k := c.keys
+	switch {
+	case c.confirm.Open():
+		switch c.confirm.Answer(c.ctx, msg, k.Confirm, k.Deny) {
+		case common.Yes:
+			c.confirm.Close(c.ctx)
+			return c.publishNow(), true
+		case common.No:
+			c.confirm.Close(c.ctx)
+			c.layout()
+			return func() tea.Msg { return common.StatusMsg{Text: "Not published; the draft is kept"} }, true
+		}
+	case c.askTemplate.Open():
+		switch c.askTemplate.Answer(c.ctx, msg, k.Confirm, k.Deny) {
+		case common.Yes:
+			c.askTemplate.Close(c.ctx)
+			c.replaced = c.Text()
+			cmd := c.useTemplate()
+			text := "Draft replaced by the " + c.tmplLabel + " template; u brings yours back"
+			return tea.Batch(cmd, func() tea.Msg { return common.StatusMsg{Text: text} }), true
+		case common.No:
+			c.askTemplate.Close(c.ctx)
+			c.layout()
+			return nil, true
+		}
+	}
+	return nil, false
+}
+
 // ShortHelp lists the keys that work now.
 func (c *Pane) ShortHelp() []key.Binding {
 	k := c.keys
 	switch {
-	case c.confirming:
+	case c.confirm.Open():
 		return []key.Binding{k.Confirm, k.Deny}
-	case c.askTemplate:
+	case c.askTemplate.Open():
 		return []key.Binding{common.WithHelp(k.Confirm, "use the template"), common.WithHelp(k.Deny, "keep your draft")}
 	case c.Editing:
 		return []key.Binding{k.Done, common.WithHelp(key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "")), "publish")}

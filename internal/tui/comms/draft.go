@@ -182,7 +182,7 @@ func (c *Pane) lastFindingsTop() int {
 
 func (c *Pane) startEditing() tea.Cmd {
 	c.Editing = true
-	c.confirming = false
+	c.confirm.Close(c.ctx)
 	c.layout()
 	return c.Ta.Focus()
 }
@@ -196,7 +196,7 @@ func (c *Pane) stopEditing() {
 // edited notes a change typed in the draft and schedules its save.
 func (c *Pane) edited() tea.Cmd {
 	c.Templated = false
-	c.confirming = false
+	c.confirm.Close(c.ctx)
 	// An undo now would silently drop what was just typed.
 	c.replaced = ""
 	c.Seq++
@@ -256,7 +256,7 @@ func (c *Pane) replaceDraft(text string) {
 	c.Seq++
 	c.replaced = ""
 	c.Templated = false
-	c.confirming = false
+	c.confirm.Close(c.ctx)
 	c.setValue(text)
 }
 
@@ -271,7 +271,7 @@ func (c *Pane) setDraft(text string) tea.Cmd {
 func (c *Pane) useTemplate() tea.Cmd {
 	c.Seq++
 	c.Templated = true
-	c.confirming = false
+	c.confirm.Close(c.ctx)
 	c.setValue(c.template())
 	if c.synced == "" {
 		return nil

@@ -40,18 +40,29 @@ func (c *Pane) RequestPublish() tea.Cmd {
 	if text == "" {
 		return common.ErrCmd(errors.New("the public draft is empty; write the update first, e.g. /draft We are investigating"))
 	}
-	if len(c.findings) > 0 && !c.confirming {
-		c.confirming = true
-		if !c.Focused {
-			// Typed on the capture line: take the keyboard so y or n answer.
-			c.seized = true
-			c.focusRequest = 1
+	if len(c.findings) > 0 {
+		if c.confirm.Open() {
+			// Asked again (p, or /publish once more) after the question
+			// could be read: that is a yes. Before, it was typed ahead.
+			if c.confirm.Armed(c.ctx) {
+				c.confirm.Close(c.ctx)
+				return c.publishNow()
+			}
+			return nil
 		}
+		// The question stays in this pane; the keyboard stays where it
+		// is, so keys typed ahead of the question stay text there.
+		ask := c.confirm.Ask(c.ctx)
 		c.layout()
 		n := len(c.findings)
-		return common.ErrCmd(fmt.Errorf("%d %s in the draft may confuse customers; press y to publish anyway or n to keep editing", n, common.Plural(n, "word", "words")))
+		return tea.Batch(ask, common.ErrCmd(fmt.Errorf("%d %s in the draft may confuse customers; not published yet: the public update pane asks", n, common.Plural(n, "word", "words"))))
 	}
-	c.endConfirm()
+	return c.publishNow()
+}
+
+// publishNow publishes the draft as shown, without asking.
+func (c *Pane) publishNow() tea.Cmd {
+	text := strings.TrimSpace(c.Text())
 	c.publishing++
 	c.Seq++
 	c.publishText, c.publishSeq = text, c.Seq
@@ -88,7 +99,7 @@ func (c *Pane) afterPublish(u incident.Update) tea.Cmd {
 		c.publishSeq = c.Seq
 		c.Templated = true
 		c.synced = ""
-		c.confirming = false
+		c.confirm.Close(c.ctx)
 		if c.Editing {
 			c.stopEditing()
 		}

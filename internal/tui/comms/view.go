@@ -32,8 +32,9 @@ func (c *Pane) layout() {
 func (c *Pane) plan() commsLayout {
 	iw, ih := max(c.w-2, 1), max(c.h-2, 0)
 	rem := ih - 1
-	if c.confirming || c.askTemplate {
-		rem--
+	if c.confirm.Open() || c.askTemplate.Open() {
+		// The question, and the row that says what its answers do.
+		rem -= 2
 	}
 	rem = max(rem, 0)
 	fAll, uAll := 0, 0
@@ -153,11 +154,13 @@ func (c *Pane) View() string {
 			lines = append(lines, st.Muted.Render(incident.CleanLine(s)))
 		}
 	}
-	if c.confirming {
-		lines = append(lines, st.Warn.Bold(true).Render(" Publish anyway? y yes · n no"))
+	if c.confirm.Open() {
+		lines = append(lines, st.Warn.Bold(true).Render(" Publish anyway?"),
+			st.Warn.Render(common.Cut(c.confirm.Answers(c.ctx, " y/enter publishes · n/esc keeps editing"), iw)))
 	}
-	if c.askTemplate {
-		lines = append(lines, st.Warn.Bold(true).Render(common.Cut(" Replace your draft with the template? y yes (u undoes) · n no", iw)))
+	if c.askTemplate.Open() {
+		lines = append(lines, st.Warn.Bold(true).Render(common.Cut(" Replace your draft with the template?", iw)),
+			st.Warn.Render(common.Cut(c.askTemplate.Answers(c.ctx, " y/enter replaces (u undoes) · n/esc keeps it"), iw)))
 	}
 	if l.updates > 0 {
 		lines = append(lines, " "+st.PaneTitle.Render("Published"))

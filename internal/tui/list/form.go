@@ -23,7 +23,7 @@ type newForm struct {
 	focus   int
 	err     string
 	// discarding: esc was pressed on a filled form; y discards it.
-	discarding bool
+	discarding common.Question
 }
 
 func newNewForm(ctx *common.Context) *newForm {
@@ -111,8 +111,8 @@ func (f *newForm) view(w int) []string {
 		out = append(out, " "+label+" "+field, "")
 	}
 	switch {
-	case f.discarding:
-		out = append(out, " "+st.Warn.Bold(true).Render("Discard this incident? y discards it · any other key keeps editing"))
+	case f.discarding.Open():
+		out = append(out, " "+st.Warn.Bold(true).Render("Discard this incident?"+f.discarding.Answers(f.ctx, " y/enter discards it · n/esc keeps editing")))
 	case f.err != "":
 		out = append(out, " "+st.Error.Render("✗ "+incident.CleanLine(f.err)))
 	default:

@@ -198,9 +198,12 @@ func (l Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 
 func (l Model) formKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	k := l.ctx.Keys
-	if l.form.discarding {
-		l.form.discarding = false
-		if key.Matches(msg, k.Confirm) {
+	if l.form.discarding.Open() {
+		ans := l.form.discarding.Answer(l.ctx, msg, k.Confirm, k.Deny)
+		if ans != common.NotAnswer {
+			l.form.discarding.Close(l.ctx)
+		}
+		if ans == common.Yes {
 			l.form = nil
 			l.Filter.Focus()
 			return l, func() tea.Msg { return common.StatusMsg{Text: "The new incident was discarded"} }
@@ -210,8 +213,7 @@ func (l Model) formKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	switch {
 	case key.Matches(msg, k.Back) && l.form.dirty():
 		// What was typed is not dropped on one key.
-		l.form.discarding = true
-		return l, nil
+		return l, l.form.discarding.Ask(l.ctx)
 	case key.Matches(msg, k.Back):
 		l.form = nil
 		l.Filter.Focus()

@@ -173,7 +173,7 @@ func (l Model) row(s store.Summary, selected bool, w int, now time.Time) string 
 
 func (l Model) ShortHelp() []key.Binding {
 	k := l.ctx.Keys
-	if l.form != nil && l.form.discarding {
+	if l.form != nil && l.form.discarding.Open() {
 		return []key.Binding{common.WithHelp(k.Confirm, "discard")}
 	}
 	if l.form != nil {

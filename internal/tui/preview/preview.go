@@ -63,6 +63,8 @@ type Model struct {
 	path      textinput.Model
 	asking    bool
 	overwrite string
+	// replace is the question whether to replace overwrite.
+	replace common.Question
 
 	seq      int    // of the latest render asked for
 	Markdown []byte // of the latest render shown
@@ -158,7 +160,7 @@ func (p *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	case previewWrittenMsg:
 		if msg.exists {
 			p.overwrite = msg.path
-			return p, nil
+			return p, p.replace.Ask(p.ctx)
 		}
 		if msg.err != nil {
 			return p, func() tea.Msg { return common.ErrMsg{Err: msg.err} }
@@ -187,13 +189,15 @@ func (p *Model) key(msg tea.KeyMsg) tea.Cmd {
 	k := p.keys
 	if p.overwrite != "" {
 		path := p.overwrite
-		switch {
-		case key.Matches(msg, k.Replace):
+		switch p.replace.Answer(p.ctx, msg, k.Replace, k.OtherPath) {
+		case common.Yes:
 			p.overwrite = ""
+			p.replace.Close(p.ctx)
 			return p.write(path, true)
-		case key.Matches(msg, k.OtherPath):
+		case common.No:
 			// Back to the path, to choose another name.
 			p.overwrite = ""
+			p.replace.Close(p.ctx)
 			p.asking = true
 			return p.path.Focus()
 		}
@@ -368,7 +372,7 @@ func (p *Model) askLine() string {
 	s := p.ctx.Styles
 	switch {
 	case p.overwrite != "":
-		return common.Fit(s.Warn.Bold(true).Render(" "+common.Cut(incident.CleanLine(p.overwrite), max(p.w-40, 10))+" exists. y replaces it · n picks another path"), p.w)
+		return common.Fit(s.Warn.Bold(true).Render(" "+common.Cut(incident.CleanLine(p.overwrite), max(p.w-57, 10))+" exists."+p.replace.Answers(p.ctx, " y/enter replaces it · n/esc picks another path")), p.w)
 	case p.asking:
 		return common.Fit(s.Prompt.Render(" Write to › ")+p.path.View(), p.w)
 	}

@@ -26,7 +26,7 @@ type retroActions struct {
 	// base the action as it was when the form opened.
 	editing string
 	base    incident.Action
-	confirm bool
+	confirm common.Question
 	w, h    int
 }
 
@@ -35,7 +35,7 @@ func (v *retroActions) setRetro(r *incident.Retro) {
 	v.sel = max(min(v.sel, len(r.Actions)-1), 0)
 }
 
-func (v retroActions) typing() bool { return v.Form != nil || v.confirm }
+func (v retroActions) typing() bool { return v.Form != nil || v.confirm.Open() }
 
 func (v *retroActions) selected() (incident.Action, bool) {
 	if v.sel < 0 || v.sel >= len(v.r.Actions) {
@@ -85,9 +85,12 @@ func (v retroActions) update(msg tea.Msg) (retroActions, tea.Cmd) {
 		return v, nil
 	}
 	k := v.keys
-	if v.confirm {
-		v.confirm = false
-		if a, ok := v.selected(); ok && key.Matches(km, k.Confirm) {
+	if v.confirm.Open() {
+		ans := v.confirm.Answer(v.ctx, km, k.Confirm, k.Cancel)
+		if ans != common.NotAnswer {
+			v.confirm.Close(v.ctx)
+		}
+		if a, ok := v.selected(); ok && ans == common.Yes {
 			uid := a.UID
 			return v, retroWriteCmd(v.ctx, "Action deleted", func(r *incident.Retro, author string, now time.Time) error {
 				return incident.DeleteAction(r, uid, author, now)
@@ -117,7 +120,7 @@ func (v retroActions) update(msg tea.Msg) (retroActions, tea.Cmd) {
 			return err
 		})
 	case key.Matches(km, k.Delete):
-		v.confirm = true
+		return v, v.confirm.Ask(v.ctx)
 	}
 	return v, nil
 }
@@ -311,8 +314,8 @@ func (v retroActions) view(w, h int, focused bool) []string {
 	switch {
 	case v.Form != nil:
 		foot = append([]string{""}, v.Form.view(w)...)
-	case v.confirm:
-		foot = []string{" " + st.Warn.Render(common.Cut("Delete this action? y deletes, any other key keeps it", w-1))}
+	case v.confirm.Open():
+		foot = []string{" " + st.Warn.Render(common.Cut("Delete this action?"+v.confirm.Answers(v.ctx, " y/enter deletes · n/esc keeps it"), w-1))}
 	case focused:
 		foot = []string{" " + st.Hint.Render(common.Cut("a add · e edit · x done · d delete · esc back", w-1))}
 	default:
@@ -346,7 +349,7 @@ func (v retroActions) shortHelp() []key.Binding {
 	if v.Form != nil {
 		return []key.Binding{k.NextField, common.WithHelp(k.Enter, "next/save"), common.WithHelp(k.Cancel, "cancel")}
 	}
-	if v.confirm {
+	if v.confirm.Open() {
 		return []key.Binding{common.WithHelp(k.Confirm, "delete"), common.WithHelp(k.Cancel, "keep")}
 	}
 	return []key.Binding{k.Up, common.WithHelp(k.Add, "add action"), k.Edit, k.Toggle, k.Delete, common.WithHelp(k.Cancel, "back")}

@@ -27,7 +27,7 @@ type retroFactors struct {
 	Form    *retroForm
 	editing string
 	base    incident.Factor
-	confirm bool
+	confirm common.Question
 	// Picker is open while the selected factor's evidence is chosen.
 	Picker *evidencePicker
 	// links are each factor's evidence resolved against the timeline on
@@ -50,7 +50,7 @@ func (v *retroFactors) setRetro(r *incident.Retro) {
 	}
 }
 
-func (v retroFactors) typing() bool { return v.Form != nil || v.confirm || v.Picker != nil }
+func (v retroFactors) typing() bool { return v.Form != nil || v.confirm.Open() || v.Picker != nil }
 
 func (v *retroFactors) selected() (incident.Factor, bool) {
 	if v.Sel < 0 || v.Sel >= len(v.r.Factors) {
@@ -103,9 +103,12 @@ func (v retroFactors) update(msg tea.Msg, w int) (retroFactors, tea.Cmd) {
 		return v, nil
 	}
 	k := v.keys
-	if v.confirm {
-		v.confirm = false
-		if f, ok := v.selected(); ok && key.Matches(km, k.Confirm) {
+	if v.confirm.Open() {
+		ans := v.confirm.Answer(v.ctx, km, k.Confirm, k.Cancel)
+		if ans != common.NotAnswer {
+			v.confirm.Close(v.ctx)
+		}
+		if f, ok := v.selected(); ok && ans == common.Yes {
 			uid, n := f.UID, v.Sel+1
 			return v, retroWriteCmd(v.ctx, fmt.Sprintf("Factor %d deleted", n), func(r *incident.Retro, author string, now time.Time) error {
 				return incident.DeleteFactor(r, uid, author, now)
@@ -137,7 +140,7 @@ func (v retroFactors) update(msg tea.Msg, w int) (retroFactors, tea.Cmd) {
 	case key.Matches(km, k.Evidence):
 		v.Picker = newEvidencePicker(v.ctx, v.keys, f)
 	case key.Matches(km, k.Delete):
-		v.confirm = true
+		return v, v.confirm.Ask(v.ctx)
 	}
 	return v, nil
 }
@@ -256,8 +259,8 @@ func (v retroFactors) foot(w int) []string {
 		return v.Picker.view(w)
 	case v.Form != nil:
 		return append([]string{""}, v.Form.view(w)...)
-	case v.confirm:
-		return []string{" " + st.Warn.Render(common.Cut(fmt.Sprintf("Delete factor %d? y deletes, any other key keeps it", v.Sel+1), w-1))}
+	case v.confirm.Open():
+		return []string{" " + st.Warn.Render(common.Cut(fmt.Sprintf("Delete factor %d?", v.Sel+1)+v.confirm.Answers(v.ctx, " y/enter deletes · n/esc keeps it"), w-1))}
 	}
 	return []string{" " + st.Hint.Render(common.Cut("f add · e edit · t link entries · l lucky · d delete · tab chain · esc back", w-1))}
 }
@@ -266,18 +269,25 @@ func (v retroFactors) shortHelp() []key.Binding {
 	k := v.keys
 	switch {
 	case v.Picker != nil:
-		return []key.Binding{k.Up, common.WithHelp(k.Toggle, "link/unlink"), common.WithHelp(k.Enter, "save"), common.WithHelp(k.Cancel, "cancel")}
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "move")),
+			key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "link/unlink")),
+			key.NewBinding(key.WithKeys("backspace"), key.WithHelp("letters", "find")),
+			common.WithHelp(k.Enter, "save"), common.WithHelp(k.Cancel, "cancel")}
 	case v.Form != nil:
 		return []key.Binding{k.NextField, common.WithHelp(k.Enter, "next/save"), common.WithHelp(k.Cancel, "cancel")}
-	case v.confirm:
+	case v.confirm.Open():
 		return []key.Binding{common.WithHelp(k.Confirm, "delete"), common.WithHelp(k.Cancel, "keep")}
 	}
 	return []key.Binding{k.Up, k.Factor, k.Edit, k.Evidence, k.Lucky, k.Delete, common.WithHelp(k.SwitchList, "chain"), common.WithHelp(k.Cancel, "back")}
 }
 
 // evidencePicker chooses the timeline entries that show a factor: the
-// visible entries with a mark on those linked; x or space links and unlinks,
-// enter saves, esc leaves the links as they were.
+// visible entries with a mark on those linked. Typing filters them (words
+// of the entry, its author or its time), ↑/↓ move, tab links and unlinks,
+// enter saves, esc clears the filter and then leaves the links as they
+// were. An early entry of a long timeline is a few letters away, not dozens
+// of presses.
 type evidencePicker struct {
 	ctx     *common.Context
 	keys    *common.RetroKeys
@@ -285,8 +295,12 @@ type evidencePicker struct {
 	base    []string
 	linked  map[string]bool
 	entries []incident.Entry
-	sel     int
-	rows    int
+	// filter is what was typed; shown are the entries that match it, as
+	// indexes into entries, and sel the selected one among them.
+	filter string
+	shown  []int
+	sel    int
+	rows   int
 }
 
 func newEvidencePicker(ctx *common.Context, keys *common.RetroKeys, f incident.Factor) *evidencePicker {
@@ -295,9 +309,9 @@ func newEvidencePicker(ctx *common.Context, keys *common.RetroKeys, f incident.F
 		p.linked[uid] = true
 	}
 	p.setIncident(ctx.Incident)
-	p.sel = len(p.entries) - 1
-	for i, e := range p.entries {
-		if p.linked[e.UID] {
+	p.sel = len(p.shown) - 1
+	for i, j := range p.shown {
+		if p.linked[p.entries[j].UID] {
 			p.sel = i
 			break
 		}
@@ -305,21 +319,42 @@ func newEvidencePicker(ctx *common.Context, keys *common.RetroKeys, f incident.F
 	return p
 }
 
+// current is the selected entry's uid, or "".
+func (p *evidencePicker) current() string {
+	if p.sel >= 0 && p.sel < len(p.shown) {
+		return p.entries[p.shown[p.sel]].UID
+	}
+	return ""
+}
+
 // setIncident takes the timeline again after a reload, keeping the
 // selection on the same entry.
 func (p *evidencePicker) setIncident(inc *incident.Incident) {
-	var cur string
-	if p.sel >= 0 && p.sel < len(p.entries) {
-		cur = p.entries[p.sel].UID
-	}
+	cur := p.current()
 	p.entries = nil
 	if inc != nil {
 		p.entries = inc.VisibleEntries()
 	}
-	if i := slices.IndexFunc(p.entries, func(e incident.Entry) bool { return e.UID == cur }); i >= 0 {
+	p.refilter(cur)
+}
+
+// refilter shows the entries matching the filter, keeping cur selected when
+// it is still shown, else the newest match.
+func (p *evidencePicker) refilter(cur string) {
+	words := strings.Fields(strings.ToLower(p.filter))
+	now := p.ctx.Now()
+	p.shown = p.shown[:0]
+	for i, e := range p.entries {
+		hay := strings.ToLower(incident.CleanLine(e.Text) + " " + e.Author + " " + common.ClockAt(e.At.In(now.Location()), now))
+		if !slices.ContainsFunc(words, func(w string) bool { return !strings.Contains(hay, w) }) {
+			p.shown = append(p.shown, i)
+		}
+	}
+	p.sel = len(p.shown) - 1
+	if i := slices.IndexFunc(p.shown, func(j int) bool { return p.entries[j].UID == cur }); i >= 0 && cur != "" {
 		p.sel = i
 	}
-	p.sel = max(min(p.sel, len(p.entries)-1), 0)
+	p.sel = max(p.sel, 0)
 }
 
 // chosen is the linked entries in the order the factor had them, then
@@ -345,25 +380,38 @@ func (p *evidencePicker) update(msg tea.Msg) formResult {
 		return formEditing
 	}
 	k := p.keys
+	last := len(p.shown) - 1
 	switch {
-	case key.Matches(km, k.Cancel):
+	case km.Type == tea.KeyEscape && p.filter != "":
+		p.filter = ""
+		p.refilter(p.current())
+	case km.Type == tea.KeyEscape:
 		return formCancel
-	case key.Matches(km, k.Enter), key.Matches(km, k.SaveForm):
+	case km.Type == tea.KeyEnter, key.Matches(km, k.SaveForm):
 		return formSubmit
-	case key.Matches(km, k.Up):
+	case km.Type == tea.KeyUp:
 		p.sel = max(p.sel-1, 0)
-	case key.Matches(km, k.Down):
-		p.sel = max(min(p.sel+1, len(p.entries)-1), 0)
-	case key.Matches(km, k.PageUp):
+	case km.Type == tea.KeyDown:
+		p.sel = max(min(p.sel+1, last), 0)
+	case km.Type == tea.KeyPgUp:
 		p.sel = max(p.sel-p.rows, 0)
-	case key.Matches(km, k.PageDn):
-		p.sel = max(min(p.sel+p.rows, len(p.entries)-1), 0)
-	case key.Matches(km, k.Toggle):
-		if p.sel < len(p.entries) {
-			if uid := p.entries[p.sel].UID; uid != "" {
-				p.linked[uid] = !p.linked[uid]
-			}
+	case km.Type == tea.KeyPgDown:
+		p.sel = max(min(p.sel+p.rows, last), 0)
+	case km.Type == tea.KeyHome:
+		p.sel = 0
+	case km.Type == tea.KeyEnd:
+		p.sel = max(last, 0)
+	case km.Type == tea.KeyTab:
+		if uid := p.current(); uid != "" {
+			p.linked[uid] = !p.linked[uid]
 		}
+	case km.Type == tea.KeyBackspace && p.filter != "":
+		r := []rune(p.filter)
+		p.filter = string(r[:len(r)-1])
+		p.refilter(p.current())
+	case (km.Type == tea.KeyRunes || km.Type == tea.KeySpace) && !km.Alt:
+		p.filter += incident.CleanLine(string(km.Runes))
+		p.refilter(p.current())
 	}
 	return formEditing
 }
@@ -375,9 +423,17 @@ func (p *evidencePicker) view(w int) []string {
 	if len(p.entries) == 0 {
 		return append(out, " "+st.Faint.Render(common.Cut("The timeline is empty.", w-1)))
 	}
-	start := max(min(p.sel-p.rows/2, len(p.entries)-p.rows), 0)
-	for i := start; i < min(start+p.rows, len(p.entries)); i++ {
-		e := p.entries[i]
+	find := st.Faint.Render("type to find an entry")
+	if p.filter != "" {
+		find = st.Text.Render(incident.CleanLine(p.filter)) + st.Faint.Render(fmt.Sprintf("  %d of %d", len(p.shown), len(p.entries)))
+	}
+	out = append(out, " "+common.Cut(st.Prompt.Render("find › ")+find, w-1))
+	if len(p.shown) == 0 {
+		out = append(out, " "+st.Faint.Render(common.Cut("No entry matches; backspace or esc widens the search.", w-1)))
+	}
+	start := max(min(p.sel-p.rows/2, len(p.shown)-p.rows), 0)
+	for i := start; i < min(start+p.rows, len(p.shown)); i++ {
+		e := p.entries[p.shown[i]]
 		box := "[ ]"
 		if p.linked[e.UID] {
 			box = "[x]"
@@ -389,5 +445,5 @@ func (p *evidencePicker) view(w int) []string {
 			out = append(out, " "+common.Cut(st.Text.Render(text), w-1))
 		}
 	}
-	return append(out, " "+st.Hint.Render(common.Cut("x links or unlinks · enter saves · esc cancels", w-1)))
+	return append(out, " "+st.Hint.Render(common.Cut("type to find · ↑/↓ move · tab links or unlinks · enter saves · esc cancels", w-1)))
 }

@@ -372,7 +372,11 @@ func (s *Model) editorKey(msg tea.Msg) (common.Component, tea.Cmd) {
 	if s.perspective {
 		if isKey && key.Matches(km, s.keys.Cancel) {
 			s.perspective = false
-			return s, s.closeEditor()
+			cmd := s.closeEditor()
+			// The section pane shows the section again: its synthesis,
+			// not the perspective just written.
+			s.syncText()
+			return s, cmd
 		}
 		s.Text, cmd = s.Text.update(msg)
 		return s, cmd

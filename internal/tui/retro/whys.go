@@ -28,7 +28,7 @@ type retroWhys struct {
 	// stale copy merges with a teammate's edit instead of replacing it.
 	base incident.Why
 	// confirm is set while a delete waits for y.
-	confirm bool
+	confirm common.Question
 	w, h    int
 }
 
@@ -37,7 +37,7 @@ func (v *retroWhys) setRetro(r *incident.Retro) {
 	v.Sel = max(min(v.Sel, len(r.Whys)-1), 0)
 }
 
-func (v retroWhys) typing() bool { return v.Form != nil || v.confirm }
+func (v retroWhys) typing() bool { return v.Form != nil || v.confirm.Open() }
 
 func (v *retroWhys) openForm(i int) tea.Cmd {
 	labels := []string{"Why", "Because"}
@@ -71,9 +71,12 @@ func (v retroWhys) update(msg tea.Msg) (retroWhys, tea.Cmd) {
 		return v, nil
 	}
 	k := v.keys
-	if v.confirm {
-		v.confirm = false
-		if key.Matches(km, k.Confirm) && v.Sel < len(v.r.Whys) {
+	if v.confirm.Open() {
+		ans := v.confirm.Answer(v.ctx, km, k.Confirm, k.Cancel)
+		if ans != common.NotAnswer {
+			v.confirm.Close(v.ctx)
+		}
+		if ans == common.Yes && v.Sel < len(v.r.Whys) {
 			i, seen := v.Sel, v.r.Whys[v.Sel]
 			return v, retroWriteCmd(v.ctx, fmt.Sprintf("Why %d deleted", i+1), func(r *incident.Retro, author string, now time.Time) error {
 				i, err := incident.ExpectWhy(r, i, seen)
@@ -98,7 +101,7 @@ func (v retroWhys) update(msg tea.Msg) (retroWhys, tea.Cmd) {
 	case key.Matches(km, k.Edit), key.Matches(km, k.Enter):
 		return v, v.openForm(v.Sel)
 	case key.Matches(km, k.Delete):
-		v.confirm = true
+		return v, v.confirm.Ask(v.ctx)
 	case key.Matches(km, k.MoveUp), key.Matches(km, k.MoveDown):
 		d := 1
 		if key.Matches(km, k.MoveUp) {
@@ -224,8 +227,8 @@ func (v retroWhys) lines(w int, focused bool) (out, foot []string, selLine int) 
 	switch {
 	case v.Form != nil:
 		foot = append([]string{""}, v.Form.view(w)...)
-	case v.confirm && v.Sel < len(v.r.Whys):
-		foot = []string{" " + st.Warn.Render(common.Cut(fmt.Sprintf("Delete why %d? y deletes, any other key keeps it", v.Sel+1), w-1))}
+	case v.confirm.Open() && v.Sel < len(v.r.Whys):
+		foot = []string{" " + st.Warn.Render(common.Cut(fmt.Sprintf("Delete why %d?", v.Sel+1)+v.confirm.Answers(v.ctx, " y/enter deletes · n/esc keeps it"), w-1))}
 	case focused:
 		foot = []string{" " + st.Hint.Render(common.Cut("a add · e edit · K/J move · r root · d delete · f factor · tab factors", w-1))}
 	default:
@@ -254,7 +257,7 @@ func (v retroWhys) shortHelp() []key.Binding {
 	if v.Form != nil {
 		return []key.Binding{k.NextField, common.WithHelp(k.Enter, "next/save"), common.WithHelp(k.Cancel, "cancel")}
 	}
-	if v.confirm {
+	if v.confirm.Open() {
 		return []key.Binding{common.WithHelp(k.Confirm, "delete"), common.WithHelp(k.Cancel, "keep")}
 	}
 	return []key.Binding{k.Up, common.WithHelp(k.Add, "add why"), k.Edit, k.MoveUp, k.Root, k.Delete, k.Factor, common.WithHelp(k.SwitchList, "factors"), common.WithHelp(k.Cancel, "back")}

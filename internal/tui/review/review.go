@@ -80,6 +80,8 @@ type (
 	commentSavedMsg struct {
 		uid string
 		err error
+		// note is said once it is saved ("" for the usual).
+		note string
 	}
 )
 
@@ -99,6 +101,13 @@ type Model struct {
 	// pending holds comments sent but not yet seen in a reload, so they
 	// show at once, marked as saving.
 	pending []incident.ReviewComment
+
+	// typedOn is the page the comment on the line was begun on: it is
+	// about that page, wherever the presenter has moved since.
+	typedOn string
+	// Standalone is set when the program was started as the review
+	// (warroom review): leaving it quits, back to the shell it came from.
+	Standalone bool
 
 	seq      int // of the latest page load
 	rseq     int // of the latest render
@@ -366,6 +375,7 @@ func (r *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		if r.input.Value() == "" && msg.text != "" {
 			r.input.SetValue(msg.text)
 			r.input.CursorEnd()
+			r.typedOn = r.Current()
 		}
 		return r, nil
 	case commentSavedMsg:
@@ -383,7 +393,11 @@ func (r *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 			}
 			return r, common.ErrCmd(msg.err)
 		}
-		return r, tea.Batch(func() tea.Msg { return common.ReloadMsg{} }, func() tea.Msg { return common.StatusMsg{Text: "Comment saved"} })
+		note := msg.note
+		if note == "" {
+			note = "Comment saved"
+		}
+		return r, tea.Batch(func() tea.Msg { return common.ReloadMsg{} }, func() tea.Msg { return common.StatusMsg{Text: note} })
 	case common.TickMsg:
 		if !r.focused {
 			return r, nil
@@ -414,6 +428,9 @@ func (r *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 func (r *Model) key(msg tea.KeyMsg) tea.Cmd {
 	k := r.keys
 	switch {
+	case key.Matches(msg, k.Leave) && r.Standalone:
+		// Back where the review started: the shell. Quitting saves.
+		return func() tea.Msg { return common.QuitMsg{} }
 	case key.Matches(msg, k.Leave):
 		return tea.Batch(r.Flush(), func() tea.Msg { return common.SwitchScreenMsg{Screen: common.ScreenCockpit} })
 	case key.Matches(msg, k.Next), key.Matches(msg, k.Prev):
@@ -456,6 +473,12 @@ func (r *Model) key(msg tea.KeyMsg) tea.Cmd {
 	}
 	var cmd tea.Cmd
 	r.input, cmd = r.input.Update(msg)
+	switch {
+	case r.input.Value() == "":
+		r.typedOn = ""
+	case r.typedOn == "":
+		r.typedOn = r.Current()
+	}
 	return cmd
 }
 
@@ -465,7 +488,16 @@ func (r *Model) send() tea.Cmd {
 	if text == "" {
 		return common.ErrCmd(fmt.Errorf("type a question or a suggestion first, then enter"))
 	}
-	st, id, author, now, section := r.ctx.Store, r.ctx.IncidentID, r.ctx.Author, r.ctx.Now(), r.Current()
+	// The comment is about the page it was begun on, even when the
+	// presenter has moved the room on meanwhile.
+	section := r.Current()
+	var note string
+	if r.typedOn != "" && r.typedOn != section && slices.ContainsFunc(r.pages, func(p page) bool { return p.Title == r.typedOn }) {
+		note = fmt.Sprintf("Saved under %s, where you began typing it; the room is on %s now", incident.CleanLine(r.typedOn), incident.CleanLine(section))
+		section = r.typedOn
+	}
+	r.typedOn = ""
+	st, id, author, now := r.ctx.Store, r.ctx.IncidentID, r.ctx.Author, r.ctx.Now()
 	uid := store.NewUID()
 	r.pending = append(r.pending, incident.ReviewComment{UID: uid, At: now, Author: author, Section: section, Text: text})
 	r.input.Reset()
@@ -476,7 +508,7 @@ func (r *Model) send() tea.Cmd {
 				_, err := incident.AddReviewComment(rt, section, text, author, now, func() string { return uid })
 				return err
 			})
-			return commentSavedMsg{uid: uid, err: err}
+			return commentSavedMsg{uid: uid, err: err, note: note}
 		}))
 }
 
