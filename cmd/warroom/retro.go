@@ -227,11 +227,14 @@ The last line printed is the section's title.`,
 			// The edit is based on the text read here: a teammate's write
 			// landing before ours is merged with it in the store.
 			base := store.Edit{Text: text}
+			key := incident.FormatID(id)
+			title, known := rc.knownSection(inc.Retro, title)
 			if s := inc.Retro.Section(title); s != nil {
-				title = s.Title
 				base.Base, base.BaseRev = s.Text, s.Rev
 			}
-			key := incident.FormatID(id)
+			if !known && strings.TrimSpace(text) == "" {
+				return fmt.Errorf("%s has no section %q and the text is empty, so there is nothing to add; give the section's text", key, title)
+			}
 			m, r, err := st.SetSectionText(id, title, base, rc.a.cfg.Author, rc.a.now(), rc.a.cfg.Sections())
 			if err != nil {
 				return err
@@ -244,7 +247,7 @@ The last line printed is the section's title.`,
 				printf(rc.a.stdout, "%s: %s saved; %s changed these lines too — both kept, marked\n", key, title, orSomeone(m.By))
 			case m.Merged:
 				printf(rc.a.stdout, "%s: %s saved, merged with %s's edit made meanwhile\n", key, title, orSomeone(m.By))
-			case m.Text == base.Base && inc.Retro.Section(title) != nil:
+			case m.Text == base.Base && known:
 				printf(rc.a.stdout, "%s: %s unchanged; it already reads so\n", key, title)
 			default:
 				printf(rc.a.stdout, "%s: %s saved\n", key, title)
@@ -267,6 +270,22 @@ func checkSectionName(title string) error {
 		return fmt.Errorf("the section name is %d characters long, over the limit of %d; use a short title", n, incident.MaxTitleRunes)
 	}
 	return nil
+}
+
+// knownSection finds a section by the name typed, as the retro screen
+// lists them: the incident's sections, then the configured ones not yet
+// in it. It returns the title as spelled there and whether it is one; an
+// unknown name comes back as typed.
+func (rc *retroCLI) knownSection(r incident.Retro, title string) (string, bool) {
+	if s := r.Section(title); s != nil {
+		return s.Title, true
+	}
+	for _, t := range rc.a.cfg.Sections() {
+		if strings.EqualFold(strings.TrimSpace(t), title) {
+			return strings.TrimSpace(t), true
+		}
+	}
+	return title, false
 }
 
 // orSomeone names who made a change, or says someone when no name is known.
@@ -308,6 +327,11 @@ The last line printed is the section's title.`,
 				return err
 			}
 			before := inc.Retro.PerspectiveOf(title, author)
+			title, known := rc.knownSection(inc.Retro, title)
+			if !known && strings.TrimSpace(text) == "" {
+				key := incident.FormatID(id)
+				return fmt.Errorf("%s has no section %q and the text is empty, so there is nothing to add; give your perspective's text", key, title)
+			}
 			r, err := st.SetPerspective(id, title, author, text, rc.a.now(), rc.a.cfg.Sections())
 			if err != nil {
 				return err

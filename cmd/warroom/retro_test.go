@@ -314,6 +314,8 @@ func TestRetroCommandErrors(t *testing.T) {
 		{"give the text with --text TEXT or --file FILE", []string{"section", "Introduction"}},
 		{"give the text with --text TEXT or --file FILE", []string{"perspective", "Introduction"}},
 		{"the section name is empty", []string{"section", "  ", "--text", "a"}},
+		{"INC-1 has no section \"Nowhere\" and the text is empty", []string{"section", "Nowhere", "--text", ""}},
+		{"INC-1 has no section \"Nowhere\" and the text is empty", []string{"perspective", "Nowhere", "--text", " "}},
 		{"the section name is empty", []string{"perspective", "", "--text", "a"}},
 		{"over the limit of 200", []string{"section", strings.Repeat("s", 201), "--text", "a"}},
 		{"is not UTF-8 text", []string{"section", "Introduction", "--file", bad}},
@@ -451,5 +453,23 @@ func TestRetroDueInTheConfiguredZone(t *testing.T) {
 	a := e.retro(id).Actions[0]
 	if a.Due == nil || !mustTime(t, *a.Due).Equal(time.Date(2030, 1, 3, 1, 0, 0, 0, time.UTC)) {
 		t.Errorf("--due 2030-01-02 17:00 in Los Angeles stored %v, want 2030-01-03T01:00Z", a.Due)
+	}
+}
+
+// TestRetroConfiguredSection: a section the config names but the incident
+// does not hold yet (configured after it was declared) is found as the
+// screen lists it, in the config's spelling.
+func TestRetroConfiguredSection(t *testing.T) {
+	e := newEnv(t)
+	id := e.newIncident("Checkout failing")
+	writeConfig(t, e, "retro_sections = [\"Introduction\", \"What went well\"]\n")
+	if out := e.ok("retro", "-i", id, "section", "what went well", "--text", ""); lastLine(out) != "What went well" || !strings.Contains(out, "unchanged") {
+		t.Errorf("an empty text for a configured section printed %q", out)
+	}
+	if got := lastLine(e.ok("retro", "-i", id, "section", "what went well", "--text", "The runbook.")); got != "What went well" {
+		t.Errorf("section printed %q last, want the config's spelling", got)
+	}
+	if text, _, _ := e.retro(id).section(t, "What went well"); text != "The runbook." {
+		t.Errorf("What went well reads %q", text)
 	}
 }
