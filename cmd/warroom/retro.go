@@ -208,7 +208,7 @@ The last line printed is the section's title.`,
   warroom retro section "What went well" --file - < well.md`,
 		Args: exactlyOneArg("section name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			title := strings.TrimSpace(args[0])
+			title := strings.TrimSpace(incident.CleanLine(args[0]))
 			if err := checkSectionName(title); err != nil {
 				return err
 			}
@@ -309,7 +309,7 @@ The last line printed is the section's title.`,
   warroom retro perspective Timeline --file - < my-notes.md`,
 		Args: exactlyOneArg("section name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			title := strings.TrimSpace(args[0])
+			title := strings.TrimSpace(incident.CleanLine(args[0]))
 			if err := checkSectionName(title); err != nil {
 				return err
 			}
@@ -625,6 +625,17 @@ type actionFields struct {
 	owner, due, link string
 }
 
+// clean makes the one-line fields one line, as the screen's form types
+// them: control characters dropped, line breaks and tabs as spaces.
+func (f *actionFields) clean() {
+	f.owner, f.link = oneLine(f.owner), oneLine(f.link)
+}
+
+// oneLine is a typed value for a one-line field.
+func oneLine(s string) string {
+	return strings.TrimSpace(incident.CleanLine(s))
+}
+
 // checkOwner holds an owner's name to the limit of a person's name.
 func checkOwner(owner string) error {
 	return incident.CheckName("the owner's name", strings.TrimSpace(owner))
@@ -658,10 +669,11 @@ The last line printed is the action's uid, for action edit and action done.`,
 		Example: `  warroom retro action add "Alert on queue depth" --long-term --owner dana --due +2w
   uid=$(warroom retro action add "Raise the cache TTL" --owner li --due 2026-05-02 | tail -1)`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			title := textArg(args)
+			title := oneLine(textArg(args))
 			if title == "" {
 				return errors.New("the action has no title; say what will be done, e.g. warroom retro action add \"Alert on queue depth\"")
 			}
+			f.clean()
 			if err := checkTextSize("the title", title); err != nil {
 				return err
 			}
@@ -724,6 +736,8 @@ printed is the action's uid.`,
 			case fl.Changed("title") && strings.TrimSpace(title) == "":
 				return errors.New("--title is empty; say what will be done")
 			}
+			title = oneLine(title)
+			f.clean()
 			if err := checkTextSize("--title", title); err != nil {
 				return err
 			}

@@ -473,3 +473,22 @@ func TestRetroConfiguredSection(t *testing.T) {
 		t.Errorf("What went well reads %q", text)
 	}
 }
+
+// TestRetroOneLineFields: an action's title, owner and link are one line,
+// as the screen's form types them, whatever a script passes.
+func TestRetroOneLineFields(t *testing.T) {
+	e := newEnv(t)
+	id := e.newIncident("Checkout failing")
+	act := lastLine(e.ok("retro", "-i", id, "action", "add", "Alert on\nqueue depth\x1b[2J", "--owner", " dana\tsmith ", "--link", "https://x.example/1\n"))
+	a := e.retro(id).Actions[0]
+	if a.UID != act || a.Title != "Alert on queue depth" || a.Owner != "dana smith" || a.Link != "https://x.example/1" {
+		t.Errorf("action %+v", a)
+	}
+	e.ok("retro", "-i", id, "action", "edit", act, "--title", "Alert\non age")
+	if a = e.retro(id).Actions[0]; a.Title != "Alert on age" {
+		t.Errorf("edited title %q", a.Title)
+	}
+	if got := lastLine(e.ok("retro", "-i", id, "section", " introduction\t", "--text", "x")); got != "Introduction" {
+		t.Errorf("section printed %q last", got)
+	}
+}
