@@ -55,7 +55,7 @@ Run warroom with no command to open the cockpit on the most recent open incident
 		newWebhookCmd(a),
 		newServeCmd(a),
 		newExportCmd(a), newImportCmd(a), newSearchCmd(a), newStatsCmd(a), newActionsCmd(a),
-		newSyncCmd(a), newMergeFileCmd(a),
+		newSyncCmd(a), newMergeFileCmd(a), newRetroCmd(a),
 	)
 	root.AddCommand(newManCmd(a, root))
 	return root

@@ -83,8 +83,8 @@ func (e *env) git(args ...string) string {
 	return string(out)
 }
 
-// withStore runs fn on the laptop's database, in the test's process: the
-// retro has no command of its own outside the cockpit.
+// withStore runs fn on the laptop's database, in the test's process (the
+// retro's own commands are driven through the binary in retro_test.go).
 func (e *env) withStore(fn func(st *store.Store)) {
 	e.t.Helper()
 	st, err := store.Open(e.db)

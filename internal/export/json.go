@@ -147,6 +147,8 @@ type DocPerspective struct {
 
 // DocWhy is one step of the five-whys chain.
 type DocWhy struct {
+	// UID names the step in every copy: why edit takes it.
+	UID       string `json:"uid"`
 	Why       string `json:"why"`
 	Because   string `json:"because"`
 	RootCause bool   `json:"root_cause"`
@@ -302,7 +304,7 @@ func NewDoc(inc *incident.Incident, p incident.Policy) Doc {
 		d.Retro.Sections = append(d.Retro.Sections, ds)
 	}
 	for _, w := range r.Whys {
-		d.Retro.Whys = append(d.Retro.Whys, DocWhy{Why: w.Why, Because: w.Because, RootCause: w.RootCause, Author: w.Author})
+		d.Retro.Whys = append(d.Retro.Whys, DocWhy{UID: w.UID, Why: w.Why, Because: w.Because, RootCause: w.RootCause, Author: w.Author})
 	}
 	for _, a := range r.Actions {
 		d.Retro.Actions = append(d.Retro.Actions, DocAction{UID: a.UID, Title: a.Title, Kind: string(a.Kind), Owner: a.Owner, Due: timePtr(a.Due), Done: a.Done, Link: a.Link, Author: a.Author, Addresses: a.Addresses})
@@ -472,7 +474,7 @@ func (d Doc) Incident() (*incident.Incident, error) {
 		r.Sections = append(r.Sections, sec)
 	}
 	for _, w := range d.Retro.Whys {
-		r.Whys = append(r.Whys, incident.Why{Why: w.Why, Because: w.Because, RootCause: w.RootCause, Author: w.Author})
+		r.Whys = append(r.Whys, incident.Why{UID: w.UID, Why: w.Why, Because: w.Because, RootCause: w.RootCause, Author: w.Author})
 	}
 	for i, a := range d.Retro.Actions {
 		k := incident.ActionKind(a.Kind)
