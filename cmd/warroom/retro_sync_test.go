@@ -70,6 +70,7 @@ func TestRetroThreeLaptopsSyncUntilQuiet(t *testing.T) {
 	for round := 1; round <= 4 && !quiet; round++ {
 		quiet = true
 		for _, l := range laptops {
+			before := remoteCommits(t, remote)
 			out := l.ok("sync")
 			m := syncCommits.FindStringSubmatch(out)
 			if m == nil {
@@ -77,6 +78,11 @@ func TestRetroThreeLaptopsSyncUntilQuiet(t *testing.T) {
 			}
 			if m[1] != "0" {
 				quiet = false
+			}
+			// One commit for a sync that brought something, saying
+			// what and from whom; none for one that brought nothing.
+			if n := remoteCommits(t, remote) - before; n > 1 || (n == 1) != (m[1] != "0") {
+				t.Errorf("a sync printing %s commits added %d to the repository:\n%s", m[1], n, out)
 			}
 		}
 	}
@@ -92,6 +98,17 @@ func TestRetroThreeLaptopsSyncUntilQuiet(t *testing.T) {
 	if n := remoteCommits(t, remote); n != settled {
 		t.Errorf("syncs with nothing new added %d commits", n-settled)
 	}
+	// Each commit says what it brought, and from whom.
+	log, err := exec.Command("git", "--git-dir", remote, "log", "--format=%B%x00").CombinedOutput()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, msg := range strings.Split(string(log), "\x00") {
+		if msg = strings.TrimSpace(msg); msg != "" && !strings.Contains(msg, " by ") && !strings.Contains(msg, " from ") {
+			t.Errorf("a commit does not say what it brought:\n%s", msg)
+		}
+	}
+	t.Logf("history:\n%s", log)
 
 	// One record on every laptop.
 	want, _ := json.MarshalIndent(amara.record(id), "", " ")

@@ -66,6 +66,9 @@ type Result struct {
 	// Brought says, per incident, what the sync brought into the
 	// database and from whom.
 	Brought []string
+	// amendMerge: the sync just made a merge commit, which takes the
+	// next commit's files.
+	amendMerge bool
 }
 
 // attributes route every file the sync writes to our merge driver.
@@ -106,25 +109,47 @@ func Run(opts Options) (Result, error) {
 	if err := importAll(opts, &res); err != nil {
 		return res, err
 	}
-	if err := writeAndCommit(g, opts, &res, "warroom sync: changes from "+opts.Author); err != nil {
-		return res, err
-	}
 	remote, err := hasOrigin(g)
 	if err != nil {
 		return res, err
 	}
 	res.Remote = remote
+	var branch string
+	if remote {
+		if branch, err = g.run("symbolic-ref", "--short", "HEAD"); err != nil {
+			return res, err
+		}
+		branch = strings.TrimSpace(branch)
+		// Take in what the others pushed before writing ours, so that
+		// one commit says what this sync brought: a clean working copy
+		// fast-forwards (or merges unpushed commits of an earlier sync),
+		// and the export below writes theirs and ours together.
+		clean, err := g.run("status", "--porcelain")
+		if err != nil {
+			return res, err
+		}
+		if strings.TrimSpace(clean) == "" {
+			if err := fetchAndMerge(g, opts, branch, &res); err != nil {
+				return res, err
+			}
+		}
+	}
+	if err := writeAndCommit(g, opts, &res, "warroom sync: changes from "+opts.Author); err != nil {
+		return res, err
+	}
 	if !remote {
 		return res, nil
 	}
-	branch, err := g.run("symbolic-ref", "--short", "HEAD")
-	if err != nil {
-		return res, err
-	}
-	branch = strings.TrimSpace(branch)
 	for try := 1; ; try++ {
-		if err := fetchAndMerge(g, opts, branch, &res); err != nil {
-			return res, err
+		if try > 1 {
+			// Someone pushed meanwhile: merge
+			// theirs and fold the regenerated files into that merge.
+			if err := fetchAndMerge(g, opts, branch, &res); err != nil {
+				return res, err
+			}
+			if err := writeAndCommit(g, opts, &res, "warroom sync: merged with the repository by "+opts.Author); err != nil {
+				return res, err
+			}
 		}
 		_, _, err := g.runFull("push", "--set-upstream", "origin", "HEAD:refs/heads/"+branch)
 		if err == nil {
@@ -361,6 +386,11 @@ func writeAndCommit(g *git, opts Options, res *Result, message string) error {
 	if len(what) > 0 {
 		message += "\n\n" + strings.Join(what, "\n")
 	}
+	if res.amendMerge {
+		res.amendMerge = false
+		_, err := g.run("commit", "--quiet", "--no-verify", "--amend", "--no-edit")
+		return err
+	}
 	if _, err := g.run("commit", "--quiet", "--no-verify", "-m", message); err != nil {
 		return err
 	}
@@ -386,6 +416,10 @@ func fetchAndMerge(g *git, opts Options, branch string, res *Result) error {
 	if behind {
 		return nil // nothing new over there
 	}
+	ff, err := g.ok("merge-base", "--is-ancestor", "HEAD", ref)
+	if err != nil {
+		return err
+	}
 	if _, _, err := g.runFull("merge", "--quiet", "--no-edit", "--no-verify", "--allow-unrelated-histories", "-m", mergeMessage, ref); err != nil {
 		if files, _ := conflicted(g); len(files) == 0 {
 			return fmt.Errorf("sync stopped: the merge in %s failed (%v), so the database was not changed; fix the repository and run warroom sync again", opts.Dir, err)
@@ -405,10 +439,10 @@ func fetchAndMerge(g *git, opts Options, branch string, res *Result) error {
 		}
 	}
 	res.Merged = true
-	if err := importAll(opts, res); err != nil {
-		return err
-	}
-	return writeAndCommit(g, opts, res, "warroom sync: merged with the repository by "+opts.Author)
+	// A merge commit of this sync's own takes the files regenerated
+	// after it (amended) rather than a commit of their own.
+	res.amendMerge = !ff
+	return importAll(opts, res)
 }
 
 func hasOrigin(g *git) (bool, error) {
