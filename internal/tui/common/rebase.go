@@ -25,11 +25,9 @@ func Rebase(ta *textarea.Model, base, incoming string) string {
 	}
 	li := ta.LineInfo()
 	row, col := ta.Line(), li.StartColumn+li.ColumnOffset
-	lines := strings.Split(local, "\n")
-	atEnd := row >= len(lines)-1 && col >= len([]rune(lines[len(lines)-1]))
 	ta.SetValue(merged)
-	if atEnd {
-		// Typing at the end goes on at the end.
+	if local == "" {
+		// Nothing here yet: take it all, and write on at its end.
 		return merged
 	}
 	row, col = MapCursor(local, merged, row, col)
