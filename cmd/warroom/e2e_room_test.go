@@ -87,8 +87,14 @@ func TestServeSIGINTSavesHalfTypedLines(t *testing.T) {
 // extra environment assignments (such as TZ=...) and ssh options.
 func sshInto(t *testing.T, e *env, room servedRoom, w, h int, envs string, opts ...string) *tmuxSession {
 	t.Helper()
-	s := &tmuxSession{t: t, socket: filepath.Join(e.dir, "ssh.sock"), name: "ssh"}
-	s.tmux("new-session", "-d", "-s", s.name, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), "env TERM=xterm-256color "+envs+room.sshCommand(opts...))
+	return sshIntoWith(t, e, "ssh", room.sshCommand(opts...), w, h, envs)
+}
+
+// sshIntoWith runs an ssh command line in a tmux named name.
+func sshIntoWith(t *testing.T, e *env, name, command string, w, h int, envs string) *tmuxSession {
+	t.Helper()
+	s := &tmuxSession{t: t, socket: filepath.Join(e.dir, name+".sock"), name: name}
+	s.tmux("new-session", "-d", "-s", s.name, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), "env TERM=xterm-256color "+envs+command)
 	s.tmux("set-option", "-t", s.name, "remain-on-exit", "on")
 	t.Cleanup(func() { _ = exec.Command("tmux", "-S", s.socket, "kill-server").Run() })
 	return s

@@ -58,8 +58,10 @@ func requireSSH(t *testing.T) {
 // servedRoom is a running `warroom serve` with one team key, amara@laptop.
 type servedRoom struct {
 	port, key string
-	cmd       *exec.Cmd
-	stderr    *lockedBuffer
+	// benKey is a second teammate's key, for two people in the room.
+	benKey string
+	cmd    *exec.Cmd
+	stderr *lockedBuffer
 }
 
 // lockedBuffer collects a process's output while the test reads it.
@@ -85,17 +87,23 @@ func (b *lockedBuffer) String() string {
 func startServe(t *testing.T, e *env) servedRoom {
 	t.Helper()
 	requireSSH(t)
-	key := filepath.Join(e.dir, "id_ed25519")
-	if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "amara@laptop", "-f", key).CombinedOutput(); err != nil {
-		t.Fatalf("ssh-keygen: %v\n%s", err, out)
+	var lines []byte
+	keygen := func(name string) string {
+		key := filepath.Join(e.dir, "id_"+name)
+		if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name+"@laptop", "-f", key).CombinedOutput(); err != nil {
+			t.Fatalf("ssh-keygen: %v\n%s", err, out)
+		}
+		pub, err := os.ReadFile(key + ".pub")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The options a hardened authorized_keys line carries are honoured.
+		lines = append(append(lines, `restrict,pty,from="127.0.0.1,::1" `...), pub...)
+		return key
 	}
-	pub, err := os.ReadFile(key + ".pub")
-	if err != nil {
-		t.Fatal(err)
-	}
+	key, benKey := keygen("amara"), keygen("ben")
 	team := filepath.Join(e.dir, "team_keys")
-	// The options a hardened authorized_keys line carries are honoured.
-	if err := os.WriteFile(team, append([]byte(`restrict,pty,from="127.0.0.1,::1" `), pub...), 0o600); err != nil {
+	if err := os.WriteFile(team, lines, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -126,13 +134,16 @@ func startServe(t *testing.T, e *env) servedRoom {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	return servedRoom{port: port, key: key, cmd: srv, stderr: stderr}
+	return servedRoom{port: port, key: key, benKey: benKey, cmd: srv, stderr: stderr}
 }
 
 // sshCommand is the OpenSSH command line that connects to the room as
 // amara; extra options go before the host.
-func (r servedRoom) sshCommand(extra ...string) string {
-	args := []string{"ssh", "-p", r.port, "-i", shellQuote(r.key), "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "IdentitiesOnly=yes", "-tt"}
+func (r servedRoom) sshCommand(extra ...string) string { return r.sshCommandWith(r.key, extra...) }
+
+// sshCommandWith connects with the given key.
+func (r servedRoom) sshCommandWith(key string, extra ...string) string {
+	args := []string{"ssh", "-p", r.port, "-i", shellQuote(key), "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "IdentitiesOnly=yes", "-tt"}
 	return strings.Join(append(append(args, extra...), "root@127.0.0.1"), " ")
 }
 
