@@ -31,6 +31,8 @@ type Factor struct {
 	// Lucky marks a place where things could have gone worse.
 	Lucky  bool   `json:"lucky,omitzero"`
 	Author string `json:"author,omitzero"`
+	// EditedBy is who last changed it, so a notice can name them.
+	EditedBy string `json:"edited_by,omitzero"`
 }
 
 // checkCause cleans a typed cause: one trimmed line within its limit.
@@ -101,7 +103,7 @@ func EditFactorFrom(r *Retro, uid string, base Factor, cause, author string, now
 	f.Cause = merged
 	r.contribute(SectionWhys, author, now)
 	if both {
-		return fmt.Sprintf("Factor %d was changed by someone else meanwhile; both wordings are kept", i+1), nil
+		return fmt.Sprintf("Factor %d was changed by %s meanwhile; both wordings are kept", i+1, orSomeoneElse(f.EditedBy, author)), nil
 	}
 	return "", nil
 }

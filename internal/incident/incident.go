@@ -391,6 +391,8 @@ type Why struct {
 	Because   string `json:"because,omitzero"`
 	RootCause bool   `json:"root_cause,omitzero"`
 	Author    string `json:"author,omitzero"`
+	// EditedBy is who last changed it, so a notice can name them.
+	EditedBy string `json:"edited_by,omitzero"`
 }
 
 // ActionKind says whether an action is immediate or long-term.
@@ -415,6 +417,8 @@ type Action struct {
 	// Addresses is the uid of the contributing factor or five-whys step
 	// the action addresses, "" for none.
 	Addresses string `json:"addresses,omitzero"`
+	// EditedBy is who last changed it, so a notice can name them.
+	EditedBy string `json:"edited_by,omitzero"`
 }
 
 // Overdue reports whether an open action is past its due date.

@@ -372,6 +372,7 @@ func FoldRecord(ops []Op) RecordFold {
 				r.contributeItem(o.Item, o.Author, o.At)
 				change(o, itemLabel(o.Item), before, after)
 			}
+			it.setEditedBy(o.Author)
 		case OpItemDelete:
 			it := find(o.Item, o.Target)
 			if it == nil || it.deleted {
@@ -682,3 +683,15 @@ func (it *retroItem) fieldValue(field string) string {
 
 // legacyOp reports an operation LegacyOps described from an old record.
 func legacyOp(o Op) bool { return len(o.ID) == 32 && o.ID[0] == 'l' }
+
+// setEditedBy records who last changed the item.
+func (it *retroItem) setEditedBy(who string) {
+	switch it.kind {
+	case ItemWhy:
+		it.why.EditedBy = who
+	case ItemFactor:
+		it.factor.EditedBy = who
+	case ItemAction:
+		it.action.EditedBy = who
+	}
+}

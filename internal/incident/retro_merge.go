@@ -54,7 +54,7 @@ func EditWhyFrom(r *Retro, i int, base Why, why, because, author string, now tim
 	nb, c2 := mergeField(base.Because, because, w.Because)
 	note := ""
 	if c1 || c2 {
-		note = fmt.Sprintf("Why %d was changed by someone else meanwhile; both versions are kept", j+1)
+		note = fmt.Sprintf("Why %d was changed by %s meanwhile; both versions are kept", j+1, orSomeoneElse(w.EditedBy, author))
 	}
 	if w.Why == nw && w.Because == nb {
 		return note, nil
@@ -112,7 +112,23 @@ func EditActionFrom(r *Retro, uid string, base, a Action, author string, now tim
 	}
 	r.contribute(SectionActions, author, now)
 	if len(notes) > 0 {
-		return "Someone else changed this action's " + joinAnd(notes) + " meanwhile; your " + plural(len(notes), "change", "changes") + " applied, titles both kept", nil
+		return capitalize(orSomeoneElse(before.EditedBy, author)) + " changed this action's " + joinAnd(notes) + " meanwhile; your " + plural(len(notes), "change", "changes") + " applied, titles both kept", nil
 	}
 	return "", nil
+}
+
+// orSomeoneElse names who changed something meanwhile: by name when the
+// record knows it and it is not the person saving now.
+func orSomeoneElse(who, me string) string {
+	if who == "" || who == me {
+		return "someone else"
+	}
+	return who
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
