@@ -2,26 +2,37 @@
 // brings the records of every laptop together through it (warroom sync).
 //
 // Git is the distributed layer: no server of our own, any remote git can
-// reach (an SSH host, a bare repository on a USB stick). A sync exports
-// every incident as a record (slug-uid.json, the export's JSON with the
-// database's own numbering taken out) and its Markdown, commits, fetches,
-// merges, imports every record the merge brought and pushes. Files and the
-// merge key on the incident's uid, never on INC-n, which each database
-// numbers on its own.
+// reach (an SSH host, a bare repository on a USB stick). Each incident is
+// a record file, slug-<uid>.json, and its Markdown; the files are named by
+// the full uid, never by INC-n, which each database numbers on its own.
+//
+// The record is the incident's operations (incident.Op), one per line in
+// fold order (clock, then id), inside one JSON object. Why this format:
+//   - Merging two copies is the union of their operations by id, which is
+//     commutative, associative and idempotent, so any order and grouping of
+//     syncs between any number of laptops ends with the same record, and a
+//     sync with nothing new writes the same bytes and commits nothing. A
+//     whole-record format (the export's JSON) needs a three-way merge of
+//     states that cannot tell a teammate's edit from a stale copy.
+//   - One operation a line makes git's diff of a sync read as what happened
+//     (who added which entry, edited which section), and keeps a merge of
+//     lines that two laptops added at once a union of lines.
+//   - Nothing local is written (no INC-n, no #N), so every laptop holding
+//     the same operations writes the same bytes.
 //
 // Git's textual merge is not used on the records: the repository's
 // .gitattributes sends *.json (and the generated Markdown and feed) to
 // MergeFile, registered in the working copy's git config as the merge
-// driver `warroom merge-file %O %A %B`. Two laptops that edited one
-// incident offline therefore end with the same record, the one warroom
-// import would make of the two.
+// driver `warroom merge-file %O %A %B`, which takes the union (MergeOps).
 //
-// The database is only written after git has merged cleanly: a conflict
-// git cannot solve (a Markdown file edited by hand on both sides) stops the
-// sync with the working copy as git left it and the database as it was.
-// The first step of every sync imports the working copy's records, so a
-// sync that was killed between a merge and its import is completed by the
-// next one.
+// A sync imports the working copy's records (finishing one that was cut
+// short), fetches and merges what the others pushed, imports it, then
+// writes and commits what this laptop added in one commit that says what
+// it brought, and pushes. A record that cannot be read or brought in is
+// reported and skipped; the rest goes on. The database is only written
+// after git has merged cleanly: a conflict git cannot solve (a Markdown
+// file edited by hand on both sides) stops the sync with the working copy
+// as git left it and the database as it was.
 package sync
 
 import (
