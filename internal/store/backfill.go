@@ -51,7 +51,7 @@ func (s *Store) ApplyBackfill(id int64, lines []incident.BackfillLine, now time.
 			written = append(written, w...)
 			out = append(out, a)
 		}
-		head, err := refold(b, now)
+		head, err := refoldAt(b, now)
 		if err != nil {
 			return err
 		}

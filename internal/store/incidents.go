@@ -132,6 +132,24 @@ func refold(b *bolt.Bucket, now time.Time) (*incident.Incident, error) {
 	return head, putHead(b, head)
 }
 
+// refoldAt is refold after changes made at now: the head's updated time
+// moves to now too (the time of their operations).
+func refoldAt(b *bolt.Bucket, now time.Time) (*incident.Incident, error) {
+	head, err := readHead(b)
+	if err != nil {
+		return nil, err
+	}
+	es, err := foldEntries(b)
+	if err != nil {
+		return nil, err
+	}
+	incident.FoldEntries(head, es)
+	if now = utc(now); now.After(head.Updated) {
+		head.Updated = now
+	}
+	return head, putHead(b, head)
+}
+
 // foldEntries reads the copies of the entries that set fields.
 func foldEntries(b *bolt.Bucket) ([]incident.Entry, error) {
 	fb := b.Bucket(bucketFold)
@@ -535,12 +553,17 @@ func appendEntries(b *bolt.Bucket, es []incident.Entry, now time.Time, foldHead 
 	if _, err := commitOps(b, ops, now, "", foldHead); err != nil {
 		return nil, err
 	}
+	// As the fold stored them (see addedEntry), without reading them back.
 	out := make([]incident.Entry, len(es))
+	ub := b.Bucket(bucketEntryUIDs)
 	for i, o := range ops {
-		e, _, err := loadEntryByUID(b, o.Entry.UID)
-		if err != nil {
-			return nil, err
+		v := ub.Get([]byte(o.Entry.UID))
+		if len(v) != 8 {
+			return nil, fmt.Errorf("entry %s was not stored: %w", o.Entry.UID, ErrCorrupt)
 		}
+		e := *o.Entry
+		e.ID, e.Seq = int64(binary.BigEndian.Uint64(v)), o.Clock
+		e.At, e.RecordedAt = utc(e.At), utc(e.RecordedAt)
 		out[i] = e
 	}
 	return out, nil
@@ -749,7 +772,7 @@ func (s *Store) applyAlso(id int64, c incident.Capture, now time.Time, author st
 		if err != nil {
 			return err
 		}
-		if out.Head, err = refold(b, now); err != nil {
+		if out.Head, err = refoldAt(b, now); err != nil {
 			return err
 		}
 		out.Head.Updates = inc.Updates
@@ -819,8 +842,10 @@ func applyOne(b *bolt.Bucket, id int64, inc *incident.Incident, c incident.Captu
 		}
 		*out.Update = stored
 	}
-	if h, err := readHead(b); err == nil {
-		inc.Draft, inc.DraftRev, inc.DraftBy = h.Draft, h.DraftRev, h.DraftBy
+	if res.Draft != nil || res.Update != nil {
+		if h, err := readHead(b); err == nil {
+			inc.Draft, inc.DraftRev, inc.DraftBy = h.Draft, h.DraftRev, h.DraftBy
+		}
 	}
 	var written [][]byte
 	for _, mv := range res.Moves {
@@ -972,7 +997,7 @@ func (s *Store) EditEntry(id, entryID int64, now time.Time, author string, fn fu
 		if out, err = editEntry(b, id, entryID, now, author, fn); err != nil {
 			return err
 		}
-		if _, err = refold(b, now); err != nil {
+		if _, err = refoldAt(b, now); err != nil {
 			return err
 		}
 		if err := readBack(tx, b, entryKey(out)); err != nil {

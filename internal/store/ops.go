@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -43,9 +44,15 @@ func opKey(o incident.Op) []byte {
 	return append(k, o.ID...)
 }
 
-func streamKey(stream string, o incident.Op) []byte {
-	k := append([]byte(stream), 0)
-	return append(k, opKey(o)...)
+// streamPrefix is where a stream's operations are indexed: "r\x00" for
+// the record stream, and "e" with the entry's local number for an entry's,
+// so that the index of a timeline typed line by line grows at its end (a
+// uid would scatter its keys over every page of the index).
+func streamPrefix(b *bolt.Bucket, stream string) []byte {
+	if uid, ok := strings.CutPrefix(stream, "e:"); ok {
+		return append([]byte("e"), idKey(entryIDOf(b)(uid))...)
+	}
+	return append([]byte(stream), 0)
 }
 
 // lastClock is the greatest clock of the incident's operations.
@@ -83,12 +90,12 @@ func putOp(b *bolt.Bucket, o incident.Op) error {
 	if err := putJSON(b.Bucket(bucketOps), opKey(o), o); err != nil {
 		return err
 	}
-	return b.Bucket(bucketStreams).Put(streamKey(o.Stream(), o), nil)
+	return b.Bucket(bucketStreams).Put(append(streamPrefix(b, o.Stream()), opKey(o)...), nil)
 }
 
 // streamOps reads the operations of one stream, in fold order.
 func streamOps(b *bolt.Bucket, stream string) ([]incident.Op, error) {
-	prefix := append([]byte(stream), 0)
+	prefix := streamPrefix(b, stream)
 	ob := b.Bucket(bucketOps)
 	var out []incident.Op
 	c := b.Bucket(bucketStreams).Cursor()
@@ -186,6 +193,10 @@ func commitOps(b *bolt.Bucket, ops []incident.Op, now time.Time, author string, 
 // when an entry that sets a field may have changed.
 func refoldStreams(b *bolt.Bucket, ops []incident.Op, now time.Time, foldHead bool) error {
 	seen := map[string]bool{}
+	inBatch := map[string]int{}
+	for _, o := range ops {
+		inBatch[o.Stream()]++
+	}
 	head := false
 	for _, o := range ops {
 		st := o.Stream()
@@ -194,7 +205,15 @@ func refoldStreams(b *bolt.Bucket, ops []incident.Op, now time.Time, foldHead bo
 		}
 		seen[st] = true
 		if uid := o.EntryUID(); uid != "" {
-			folds, err := refoldEntry(b, uid)
+			var folds bool
+			var err error
+			if o.Type == incident.OpEntryAdd && inBatch[st] == 1 && b.Bucket(bucketEntryUIDs).Get([]byte(uid)) == nil {
+				// A new entry (the common write: a line typed): its
+				// only operation is this one, no need to read it back.
+				folds, err = addedEntry(b, o)
+			} else {
+				folds, err = refoldEntry(b, uid)
+			}
 			if err != nil {
 				return err
 			}
@@ -205,12 +224,35 @@ func refoldStreams(b *bolt.Bucket, ops []incident.Op, now time.Time, foldHead bo
 			return err
 		}
 	}
-	if head && foldHead {
+	if !foldHead {
+		// The caller makes more changes, then folds the head and moves
+		// its updated time once (see Apply).
+		return nil
+	}
+	if head {
 		if _, err := refold(b, now); err != nil {
 			return err
 		}
 	}
 	return touchHead(b, latest(ops))
+}
+
+// addedEntry writes a new entry from the one operation that adds it: what
+// refoldEntry would do, without reading the operation back.
+func addedEntry(b *bolt.Bucket, o incident.Op) (bool, error) {
+	e := *o.Entry
+	e.ID = entryIDOf(b)(e.UID)
+	e.Seq = o.Clock
+	e.At, e.RecordedAt = utc(e.At), utc(e.RecordedAt)
+	if err := putEntry(b, e, nil); err != nil {
+		return false, err
+	}
+	if e.Key != "" {
+		if err := recordKey(b, e.Key, e.ID); err != nil {
+			return false, err
+		}
+	}
+	return e.Set.Folds(), nil
 }
 
 // touchHead moves the head's updated time to the newest operation's.
@@ -397,29 +439,27 @@ func refoldRecord(b *bolt.Bucket) error {
 // rebuildView folds every stream of an incident again, after operations
 // were brought in (an import, a sync, the migration).
 func rebuildView(b *bolt.Bucket, now time.Time) error {
-	prefixes := map[string]bool{}
-	c := b.Bucket(bucketStreams).Cursor()
-	for k, _ := c.First(); k != nil; k, _ = c.Next() {
-		if i := bytes.IndexByte(k, 0); i > 0 {
-			prefixes[string(k[:i])] = true
+	ops, err := allOps(b)
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	var uids []string
+	for _, o := range ops {
+		if uid := o.EntryUID(); uid != "" && !seen[uid] {
+			seen[uid] = true
+			uids = append(uids, uid)
 		}
 	}
-	streams := make([]string, 0, len(prefixes))
-	for s := range prefixes {
-		streams = append(streams, s)
-	}
-	slices.Sort(streams)
 	if err := refoldRecord(b); err != nil {
 		return err
 	}
-	for _, s := range streams {
-		if uid, ok := bytes.CutPrefix([]byte(s), []byte("e:")); ok {
-			if _, err := refoldEntry(b, string(uid)); err != nil {
-				return err
-			}
+	for _, uid := range uids {
+		if _, err := refoldEntry(b, uid); err != nil {
+			return err
 		}
 	}
-	_, err := refold(b, now)
+	_, err = refold(b, now)
 	return err
 }
 
