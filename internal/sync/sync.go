@@ -4,10 +4,16 @@
 // Git is the distributed layer: no server of our own, any remote git can
 // reach (an SSH host, a bare repository on a USB stick). A sync exports
 // every incident as a record (slug-uid.json, the export's JSON with the
-// database's own numbering taken out) and its Markdown, commits, fetches,
-// merges, imports every record the merge brought and pushes. Files and the
+// database's own numbering taken out) and its Markdown, fetches, merges,
+// imports every record the merge brought, commits and pushes. Files and the
 // merge key on the incident's uid, never on INC-n, which each database
 // numbers on its own.
+//
+// One sync that brings something is one commit in the team's history: the
+// sync fetches and merges first (a fast-forward, or a merge git leaves
+// uncommitted), imports what the merge brought, exports the database and
+// commits once. A sync with nothing new commits nothing, so the history
+// reads as who brought what, and a quiet round of syncs leaves it alone.
 //
 // Git's textual merge is not used on the records: the repository's
 // .gitattributes sends *.json (and the generated Markdown and feed) to
@@ -106,14 +112,32 @@ func Run(opts Options) (Result, error) {
 	if err := importAll(opts, &res); err != nil {
 		return res, err
 	}
-	if err := writeAndCommit(g, opts, &res, "warroom sync: changes from "+opts.Author); err != nil {
-		return res, err
-	}
+	message := "warroom sync: changes from " + opts.Author
 	remote, err := hasOrigin(g)
 	if err != nil {
 		return res, err
 	}
 	res.Remote = remote
+	// The database's changes are committed once, after the merge, in the
+	// commit that merges: one sync that brings something is one commit in
+	// the team's history. Only what a person left in the working copy (a
+	// hand edit, a sync cut short) is committed first, as git will not
+	// merge over it.
+	dirty := true
+	if remote {
+		if dirty, err = uncommitted(g); err != nil {
+			return res, err
+		}
+		// A repository with no commit yet has nothing to merge into.
+		if born, err := g.ok("rev-parse", "--verify", "--quiet", "HEAD"); err != nil || !born {
+			dirty = true
+		}
+	}
+	if dirty {
+		if err := writeAndCommit(g, opts, &res, message); err != nil {
+			return res, err
+		}
+	}
 	if !remote {
 		return res, nil
 	}
@@ -124,6 +148,9 @@ func Run(opts Options) (Result, error) {
 	branch = strings.TrimSpace(branch)
 	for try := 1; ; try++ {
 		if err := fetchAndMerge(g, opts, branch, &res); err != nil {
+			return res, err
+		}
+		if err := writeAndCommit(g, opts, &res, message); err != nil {
 			return res, err
 		}
 		_, _, err := g.runFull("push", "--set-upstream", "origin", "HEAD:refs/heads/"+branch)
@@ -355,7 +382,9 @@ func writeAndCommit(g *git, opts Options, res *Result, message string) error {
 	if err != nil {
 		return err
 	}
-	if clean {
+	// A merge left open for this commit is committed even when it
+	// changes no file, so that git records it.
+	if _, merging := os.Stat(filepath.Join(opts.Dir, ".git", "MERGE_HEAD")); clean && merging != nil {
 		return nil
 	}
 	if len(what) > 0 {
@@ -368,10 +397,16 @@ func writeAndCommit(g *git, opts Options, res *Result, message string) error {
 	return nil
 }
 
-// fetchAndMerge brings in the remote branch, if it exists yet, and then
-// imports and re-exports what the merge brought.
+// fetchAndMerge brings in the remote branch, if it exists yet, and
+// imports what it brought. A fast-forward moves the branch; otherwise git
+// merges without committing, and the caller's writeAndCommit then commits
+// the merge together with the database's own changes, in one commit.
 func fetchAndMerge(g *git, opts Options, branch string, res *Result) error {
 	if _, err := g.run("fetch", "--quiet", "origin"); err != nil {
+		// What this laptop did is still committed, to push next time.
+		if werr := writeAndCommit(g, opts, res, "warroom sync: changes from "+opts.Author); werr != nil {
+			return werr
+		}
 		return fmt.Errorf("cannot fetch from the remote (%v); the records are committed in %s, run warroom sync again when the remote can be reached", err, opts.Dir)
 	}
 	ref := "refs/remotes/origin/" + branch
@@ -386,7 +421,15 @@ func fetchAndMerge(g *git, opts Options, branch string, res *Result) error {
 	if behind {
 		return nil // nothing new over there
 	}
-	if _, _, err := g.runFull("merge", "--quiet", "--no-edit", "--no-verify", "--allow-unrelated-histories", "-m", mergeMessage, ref); err != nil {
+	ahead, err := g.ok("merge-base", "--is-ancestor", "HEAD", ref)
+	if err != nil {
+		return err
+	}
+	if ahead {
+		if _, err := g.run("merge", "--quiet", "--ff-only", ref); err != nil {
+			return fmt.Errorf("sync stopped: the merge in %s failed (%v), so the database was not changed; fix the repository and run warroom sync again", opts.Dir, err)
+		}
+	} else if _, _, err := g.runFull("merge", "--quiet", "--no-commit", "--no-ff", "--no-verify", "--allow-unrelated-histories", "-m", mergeMessage, ref); err != nil {
 		if files, _ := conflicted(g); len(files) == 0 {
 			return fmt.Errorf("sync stopped: the merge in %s failed (%v), so the database was not changed; fix the repository and run warroom sync again", opts.Dir, err)
 		}
@@ -400,15 +443,16 @@ func fetchAndMerge(g *git, opts Options, branch string, res *Result) error {
 		if len(left) > 0 {
 			return fmt.Errorf("sync stopped: git could not merge %s in %s (edited by hand on both sides), so the database was not changed; resolve the conflict and commit it, or run git merge --abort, then run warroom sync again", strings.Join(left, ", "), opts.Dir)
 		}
-		if _, err := g.run("commit", "--quiet", "--no-edit", "--no-verify"); err != nil {
-			return err
-		}
 	}
 	res.Merged = true
-	if err := importAll(opts, res); err != nil {
-		return err
-	}
-	return writeAndCommit(g, opts, res, "warroom sync: merged with the repository by "+opts.Author)
+	return importAll(opts, res)
+}
+
+// uncommitted reports whether the working copy holds changes git has not
+// committed: a person's edit, or the export of a sync that was cut short.
+func uncommitted(g *git) (bool, error) {
+	out, err := g.run("status", "--porcelain", "--untracked-files=all")
+	return strings.TrimSpace(out) != "", err
 }
 
 func hasOrigin(g *git) (bool, error) {
