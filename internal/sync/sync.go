@@ -315,7 +315,7 @@ func writeAndCommit(g *git, opts Options, res *Result, message string) error {
 	if err != nil {
 		return err
 	}
-	had, _, _, err := readRecords(opts.Dir)
+	had, _, _, bad, err := readRecordsKeeping(opts.Dir)
 	if err != nil {
 		return err
 	}
@@ -357,7 +357,7 @@ func writeAndCommit(g *git, opts Options, res *Result, message string) error {
 				fresh = append(fresh, o)
 			}
 		}
-		if len(fresh) > 0 {
+		if _, left := bad[Base(inc)+".json"]; len(fresh) > 0 && !left {
 			what = append(what, Base(inc)+": "+incident.DescribeOps(fresh))
 		}
 		c := canonical(inc)
@@ -365,7 +365,13 @@ func writeAndCommit(g *git, opts Options, res *Result, message string) error {
 		shown[i] = c
 	}
 	p := opts.Export.Policy
-	layout := export.Layout{Base: Base, Owns: ownName, Record: func(inc *incident.Incident) ([]byte, error) { return Record(inc, p) }}
+	layout := export.Layout{Base: Base, Owns: ownName, Record: func(inc *incident.Incident) ([]byte, error) {
+		// A record this sync could not read stays as it was found.
+		if data, ok := bad[Base(inc)+".json"]; ok {
+			return data, nil
+		}
+		return Record(inc, p)
+	}}
 	wr, err := export.WriteRepo(opts.Dir, shown, opts.Export, asOf, layout)
 	if err != nil {
 		return err
@@ -445,6 +451,10 @@ func fetchAndMerge(g *git, opts Options, branch string, res *Result) error {
 		}
 	}
 	res.Merged = true
+	// The merged records are all read again: a record skipped before the
+	// merge and fixed upstream is no longer reported, and one still
+	// broken is reported once.
+	res.Skipped = nil
 	return importAll(opts, res)
 }
 
