@@ -134,6 +134,7 @@ func BenchmarkSync100(b *testing.B) {
 				b.Fatalf("a sync with nothing new made %d commits and imported %q", res.Commits, res.Imported)
 			}
 		}
+		reportRepoSize(b, recv.opts.Dir)
 	})
 	b.Run("one-new-each", func(b *testing.B) {
 		n := 0
@@ -155,6 +156,7 @@ func BenchmarkSync100(b *testing.B) {
 				b.Fatalf("the sync imported %d incidents with %d commits, want %d and 0", len(res.Imported), res.Commits, len(ids))
 			}
 		}
+		reportPackSize(b, remote, recv.opts.Dir)
 	})
 	b.Run("git-floor", func(b *testing.B) {
 		g, err := findGit(recv.opts.Dir)
@@ -169,7 +171,41 @@ func BenchmarkSync100(b *testing.B) {
 			}
 		}
 	})
-	reportRepoSize(b, recv.opts.Dir)
+}
+
+// reportPackSize reports the remote's size once git has packed it (all
+// its history: every version of every file the syncs pushed, and the
+// Markdown beside the records) per operation the records now hold.
+func reportPackSize(b *testing.B, remote, dir string) {
+	b.Helper()
+	g, err := findGit(remote)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := g.run("gc", "--quiet"); err != nil {
+		b.Fatal(err)
+	}
+	out, err := g.run("count-objects", "-v")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var kib int
+	for _, line := range strings.Split(out, "\n") {
+		if v, ok := strings.CutPrefix(line, "size-pack: "); ok {
+			if _, err := fmt.Sscan(v, &kib); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	incs, _, _, err := readRecords(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ops := 0
+	for _, inc := range incs {
+		ops += len(inc.Ops)
+	}
+	b.ReportMetric(float64(kib*1024)/float64(ops), "packed-B/op")
 }
 
 // reportRepoSize reports the size of the records (*.json) in a working
@@ -236,6 +272,7 @@ func BenchmarkRecords100(b *testing.B) {
 				b.Fatalf("imported %q, skipped %q; want nothing", res.Imported, res.Skipped)
 			}
 		}
+		reportRepoSize(b, dir)
 	})
 	b.Run("import/one-new-each", func(b *testing.B) {
 		n := 0
@@ -280,7 +317,6 @@ func BenchmarkRecords100(b *testing.B) {
 			}
 		}
 	})
-	reportRepoSize(b, dir)
 }
 
 // bigIncident is one incident of about 10,000 operations, made once per
