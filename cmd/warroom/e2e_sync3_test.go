@@ -86,8 +86,24 @@ func TestSyncThreeLaptopsUntilQuiet(t *testing.T) {
 	})
 	typed = append(typed, "Chidi was on call.")
 
+	// Chidi syncs while the remote cannot be reached: the sync commits
+	// locally and says so, and chidi's next sync has to merge for real
+	// (two histories, git running warroom's merge driver).
+	hidden := remote + ".away"
+	if err := os.Rename(remote, hidden); err != nil {
+		t.Fatal(err)
+	}
+	if r := c.run("sync"); r.code == 0 || !strings.Contains(r.stderr, "cannot fetch from the remote") || !strings.Contains(r.stderr, "committed in") {
+		t.Fatalf("a sync without the remote: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if err := os.Rename(hidden, remote); err != nil {
+		t.Fatal(err)
+	}
+
 	// Sync in turns until a whole round brings nothing.
-	rng := rand.New(rand.NewPCG(20, 3))
+	// The seed puts chidi after a teammate in the first round, so that
+	// chidi's sync merges two histories.
+	rng := rand.New(rand.NewPCG(20, 2))
 	order := []string{"amara", "ben", "chidi"}
 	remoteCommits := func() int {
 		out, err := exec.Command("git", "-C", remote, "rev-list", "--count", "--all").CombinedOutput()
@@ -103,9 +119,11 @@ func TestSyncThreeLaptopsUntilQuiet(t *testing.T) {
 	start := remoteCommits()
 	// Each laptop holds operations the remote lacks until its own first
 	// sync, which therefore brings something to the repository: exactly
-	// one commit. Every later sync only takes (a fast-forward) and
-	// commits nothing.
-	offline := map[string]bool{"amara": true, "ben": true, "chidi": true}
+	// one commit. Chidi's brings the commit of the sync made without the
+	// remote, and, if a teammate pushed first, the merge with theirs.
+	// Every later sync only takes (a fast-forward) and commits nothing.
+	offline := map[string]int{"amara": 1, "ben": 1, "chidi": 1}
+	wantMerges := 0
 	quiet := false
 	var log []string
 	for round := 1; round <= 6 && !quiet; round++ {
@@ -117,11 +135,11 @@ func TestSyncThreeLaptopsUntilQuiet(t *testing.T) {
 			out := e.ok("sync")
 			added := remoteCommits() - before
 			log = append(log, "round "+strconv.Itoa(round)+" "+who+": +"+strconv.Itoa(added)+" commits; "+strings.ReplaceAll(strings.TrimSpace(out), "\n", " | "))
-			want := 0
-			if offline[who] {
-				want = 1
-				offline[who] = false
+			want := offline[who]
+			if who == "chidi" && want > 0 && before > start {
+				want, wantMerges = 2, 1
 			}
+			offline[who] = 0
 			if added != want {
 				t.Errorf("the sync of %s in round %d added %d commits to the remote, want %d:\n%s", who, round, added, want, out)
 			}
@@ -137,11 +155,15 @@ func TestSyncThreeLaptopsUntilQuiet(t *testing.T) {
 	if !quiet {
 		t.Fatalf("the laptops never reached a quiet round in 6:\n%s", strings.Join(log, "\n"))
 	}
-	if got := remoteCommits() - start; got != 3 {
-		t.Errorf("the remote has %d new commits for 3 syncs that brought something:\n%s", got, strings.Join(log, "\n"))
+	if got := remoteCommits() - start; got != 3+wantMerges {
+		t.Errorf("the remote has %d new commits for %d syncs that brought something:\n%s", got, 3+wantMerges, strings.Join(log, "\n"))
+	}
+	merges, err := exec.Command("git", "-C", remote, "rev-list", "--merges", "--count", "--all").CombinedOutput()
+	if err != nil || strings.TrimSpace(string(merges)) != strconv.Itoa(wantMerges) {
+		t.Errorf("the remote holds %s merge commits, want %d (%v)", merges, wantMerges, err)
 	}
 	// Each commit says what it brought, and from whom.
-	out, err := exec.Command("git", "-C", remote, "log", "--format=%B%x00", "-3").CombinedOutput()
+	out, err := exec.Command("git", "-C", remote, "log", "--format=%B%x00", "-4").CombinedOutput()
 	if err != nil {
 		t.Fatalf("git log in the remote: %v\n%s", err, out)
 	}
