@@ -3,6 +3,7 @@ package sync
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,13 +24,14 @@ import (
 // beside a baseline measured in the same run:
 //
 //	go test -run '^$' -bench 'Sync100|Records100' -benchtime 5x -count 3 ./internal/sync
-//	go test -run '^$' -bench 'Fold10000|Import10000|RawPut10000|RecordSize' -benchtime 10x -count 3 ./internal/sync
+//	go test -run '^$' -bench 'Fold|Import|RecordSize' -benchtime 10x -count 3 ./internal/sync
 //
 // BenchmarkSync100 runs warroom sync itself (git included) on a laptop of
 // 100 incidents against a bare remote on the same disk; BenchmarkRecords100
 // is the same work without git (reading, parsing and importing the record
-// files, and exporting them again). Fold10000 and Import10000 take one
-// incident of 10,000 operations, made through the store's own write paths.
+// files, and exporting them again). Fold and Import take one incident of
+// 1,000 and one of 10,000 operations, made through the store's own write
+// paths.
 
 var benchT0 = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 
@@ -319,38 +321,51 @@ func BenchmarkRecords100(b *testing.B) {
 	})
 }
 
-// bigIncident is one incident of about 10,000 operations, made once per
-// process through the store's write paths: timeline lines (backfilled in
-// one transaction), text edits, deletions and restores, retro section
-// edits and draft saves; then topped up with lines to exactly 10,000.
-var bigIncident struct {
-	once  gosync.Once
-	uid   string
-	title string
-	ops   []incident.Op
-	err   error
+// bigIncident is one incident of n operations, made once per process and
+// size through the store's write paths: timeline lines (backfilled in one
+// transaction), text edits, deletions and restores, retro section edits
+// and draft saves, in the proportions of makeBigIncident; then topped up
+// with lines to exactly n.
+type bigIncident struct {
+	uid, title string
+	ops        []incident.Op
 }
 
+var (
+	bigMu    gosync.Mutex
+	bigCache = map[int]bigIncident{}
+)
+
+// bigOps is the size of the incident whose record BenchmarkRecordSize
+// measures.
 const bigOps = 10000
 
-func bigIncidentOps(b *testing.B) (uid, title string, ops []incident.Op) {
+// opSizes are the sizes the fold and import benchmarks compare: the
+// ratio of the two shows how each grows.
+var opSizes = []int{1000, 10000}
+
+func bigIncidentOps(b *testing.B, n int) (uid, title string, ops []incident.Op) {
 	b.Helper()
-	bigIncident.once.Do(func() {
-		dir, err := os.MkdirTemp("", "warroom-bench-")
-		if err != nil {
-			bigIncident.err = err
-			return
-		}
-		defer os.RemoveAll(dir)
-		bigIncident.uid, bigIncident.title, bigIncident.ops, bigIncident.err = makeBigIncident(dir)
-	})
-	if bigIncident.err != nil {
-		b.Fatal(bigIncident.err)
+	bigMu.Lock()
+	defer bigMu.Unlock()
+	if c, ok := bigCache[n]; ok {
+		return c.uid, c.title, c.ops
 	}
-	return bigIncident.uid, bigIncident.title, bigIncident.ops
+	dir, err := os.MkdirTemp("", "warroom-bench-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	uid, title, ops, err = makeBigIncident(dir, n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	bigCache[n] = bigIncident{uid, title, ops}
+	return uid, title, ops
 }
 
-func makeBigIncident(dir string) (string, string, []incident.Op, error) {
+func makeBigIncident(dir string, n int) (string, string, []incident.Op, error) {
+	lines := n * 8 / 10
 	st, err := store.Open(filepath.Join(dir, "warroom.db"))
 	if err != nil {
 		return "", "", nil, err
@@ -374,13 +389,13 @@ func makeBigIncident(dir string) (string, string, []incident.Op, error) {
 		return err
 	}
 	now := benchT0.Add(24 * time.Hour)
-	if err := backfill(8000, 0, now); err != nil {
+	if err := backfill(lines, 0, now); err != nil {
 		return "", "", nil, err
 	}
 	authors := []string{"amara", "ben", "chidi"}
 	tick := func() time.Time { now = now.Add(time.Second); return now }
-	for i := range 1200 { // text edits, spread over the timeline
-		entry := int64(2 + (i*7)%8000)
+	for i := range n * 12 / 100 { // text edits, spread over the timeline
+		entry := int64(2 + (i*7)%lines)
 		if _, err := st.EditEntry(inc.ID, entry, tick(), authors[i%3], func(e *incident.Entry) error {
 			e.Text += fmt.Sprintf(" (checked again by %s)", authors[i%3])
 			return nil
@@ -388,8 +403,8 @@ func makeBigIncident(dir string) (string, string, []incident.Op, error) {
 			return "", "", nil, err
 		}
 	}
-	for i := range 300 {
-		entry := int64(3 + i*13)
+	for i := range n * 3 / 100 {
+		entry := int64(3 + (i*13)%lines)
 		if _, err := st.DeleteEntry(inc.ID, entry, tick(), "ben"); err != nil {
 			return "", "", nil, err
 		}
@@ -401,7 +416,7 @@ func makeBigIncident(dir string) (string, string, []incident.Op, error) {
 	}
 	sections := incident.DefaultSections
 	text := ""
-	for i := range 100 {
+	for i := range n / 100 {
 		next := text + fmt.Sprintf("Line %d of the introduction, by %s.\n", i, authors[i%3])
 		if _, _, err := st.SetSectionText(inc.ID, "Introduction", store.Edit{Base: text, Text: next, BaseRev: -1}, authors[i%3], tick(), sections); err != nil {
 			return "", "", nil, err
@@ -409,7 +424,7 @@ func makeBigIncident(dir string) (string, string, []incident.Op, error) {
 		text = next
 	}
 	draft := ""
-	for i := range 100 {
+	for i := range n / 100 {
 		next := fmt.Sprintf("We are investigating checkout errors (%d).", i)
 		if _, err := st.SetDraft(inc.ID, store.Edit{Base: draft, Text: next, BaseRev: -1}, "amara", tick()); err != nil {
 			return "", "", nil, err
@@ -420,141 +435,139 @@ func makeBigIncident(dir string) (string, string, []incident.Op, error) {
 	if err != nil {
 		return "", "", nil, err
 	}
-	if len(ops) < bigOps {
-		if err := backfill(bigOps-len(ops), 8000, tick()); err != nil {
+	if len(ops) < n {
+		if err := backfill(n-len(ops), lines, tick()); err != nil {
 			return "", "", nil, err
 		}
 		if uid, ops, err = st.Ops(inc.ID); err != nil {
 			return "", "", nil, err
 		}
 	}
-	if len(ops) != bigOps {
-		return "", "", nil, fmt.Errorf("the incident has %d operations, want %d", len(ops), bigOps)
+	if len(ops) != n {
+		return "", "", nil, fmt.Errorf("the incident has %d operations, want %d", len(ops), n)
 	}
 	return uid, inc.Title, ops, nil
 }
 
-// BenchmarkFold10000 folds the 10,000 operations of one incident as the
-// store keeps them, stream by stream: FoldEntry for each timeline entry,
-// FoldRecord for the rest. decode is the baseline: unmarshalling the
-// same operations from their stored JSON, what reading them costs.
-func BenchmarkFold10000(b *testing.B) {
-	_, _, ops := bigIncidentOps(b)
-	streams := map[string][]incident.Op{}
-	for _, o := range ops {
-		streams[o.Stream()] = append(streams[o.Stream()], o)
-	}
-	keys := slices.Sorted(func(yield func(string) bool) {
-		for k := range streams {
-			if !yield(k) {
-				return
+// BenchmarkFold folds the operations of one incident (1,000 and 10,000)
+// as the store keeps them, stream by stream: FoldEntry for each timeline
+// entry, FoldRecord for the rest. decode is the baseline: unmarshalling
+// the same operations from their stored JSON, what reading them costs.
+func BenchmarkFold(b *testing.B) {
+	for _, n := range opSizes {
+		_, _, ops := bigIncidentOps(b, n)
+		streams := map[string][]incident.Op{}
+		for _, o := range ops {
+			streams[o.Stream()] = append(streams[o.Stream()], o)
+		}
+		keys := slices.Sorted(maps.Keys(streams))
+		ids := map[string]int64{}
+		for _, o := range ops {
+			if o.Type == incident.OpEntryAdd && o.Entry != nil {
+				ids[o.Entry.UID] = int64(len(ids) + 1)
 			}
 		}
-	})
-	ids := map[string]int64{}
-	for _, o := range ops {
-		if o.Type == incident.OpEntryAdd && o.Entry != nil {
-			ids[o.Entry.UID] = int64(len(ids) + 1)
-		}
-	}
-	idOf := func(uid string) int64 { return ids[uid] }
-	b.Run("fold", func(b *testing.B) {
-		for b.Loop() {
-			entries := 0
-			for _, k := range keys {
-				if k == "r" {
-					f := incident.FoldRecord(streams[k])
-					if !strings.Contains(f.Retro.Sections[0].Text, "Line 99") {
-						b.Fatalf("the folded Introduction is %q", f.Retro.Sections[0].Text)
+		idOf := func(uid string) int64 { return ids[uid] }
+		lastLine := fmt.Sprintf("Line %d of the introduction", n/100-1)
+		b.Run(fmt.Sprintf("ops=%d/fold", n), func(b *testing.B) {
+			for b.Loop() {
+				entries := 0
+				for _, k := range keys {
+					if k == "r" {
+						f := incident.FoldRecord(streams[k])
+						if !strings.Contains(f.Retro.Sections[0].Text, lastLine) {
+							b.Fatalf("the folded Introduction is %q", f.Retro.Sections[0].Text)
+						}
+						continue
 					}
-					continue
+					if f := incident.FoldEntry(streams[k], idOf); f.Exists {
+						entries++
+					}
 				}
-				if f := incident.FoldEntry(streams[k], idOf); f.Exists {
-					entries++
+				if entries < n*8/10 {
+					b.Fatalf("folded %d entries", entries)
 				}
 			}
-			if entries < 8000 {
-				b.Fatalf("folded %d entries", entries)
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/fold-op")
+		})
+		raw := make([][]byte, len(ops))
+		for i, o := range ops {
+			data, err := json.Marshal(o)
+			if err != nil {
+				b.Fatal(err)
 			}
+			raw[i] = data
 		}
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/bigOps, "ns/fold-op")
-	})
-	raw := make([][]byte, len(ops))
-	for i, o := range ops {
-		data, err := json.Marshal(o)
-		if err != nil {
-			b.Fatal(err)
-		}
-		raw[i] = data
+		b.Run(fmt.Sprintf("ops=%d/decode", n), func(b *testing.B) {
+			for b.Loop() {
+				for _, data := range raw {
+					var o incident.Op
+					if err := json.Unmarshal(data, &o); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
 	}
-	b.Run("decode", func(b *testing.B) {
-		for b.Loop() {
-			for _, data := range raw {
-				var o incident.Op
-				if err := json.Unmarshal(data, &o); err != nil {
+}
+
+// BenchmarkImport rebuilds a database from a record: the incident of
+// 1,000 or 10,000 operations imported into an empty store (one
+// transaction: the operations put, every stream folded, the views
+// written, the incident read back). raw is its baseline: the same
+// operations marshalled and put in one raw bbolt transaction.
+func BenchmarkImport(b *testing.B) {
+	for _, n := range opSizes {
+		uid, title, ops := bigIncidentOps(b, n)
+		b.Run(fmt.Sprintf("ops=%d/import", n), func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				st := openBenchStore(b, b.TempDir())
+				b.StartTimer()
+				r, err := st.ImportIncident(&incident.Incident{UID: uid, Title: title, Ops: slices.Clone(ops)})
+				if err != nil {
 					b.Fatal(err)
 				}
-			}
-		}
-	})
-}
-
-// BenchmarkImport10000 rebuilds a database from a record: the incident of
-// 10,000 operations imported into an empty store (one transaction: the
-// operations put, every stream folded, the views written). Its baseline is
-// BenchmarkRawPut10000.
-func BenchmarkImport10000(b *testing.B) {
-	uid, title, ops := bigIncidentOps(b)
-	for b.Loop() {
-		b.StopTimer()
-		st := openBenchStore(b, b.TempDir())
-		b.StartTimer()
-		r, err := st.ImportIncident(&incident.Incident{UID: uid, Title: title, Ops: slices.Clone(ops)})
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StopTimer()
-		if !r.Created {
-			b.Fatal("the import did not create the incident")
-		}
-		st.Close()
-		b.StartTimer()
-	}
-}
-
-// BenchmarkRawPut10000 is the baseline for BenchmarkImport10000: the same
-// 10,000 operations marshalled and put in one raw bbolt transaction.
-func BenchmarkRawPut10000(b *testing.B) {
-	_, _, ops := bigIncidentOps(b)
-	for b.Loop() {
-		b.StopTimer()
-		db, err := bolt.Open(filepath.Join(b.TempDir(), "raw.db"), 0o600, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
-		err = db.Update(func(tx *bolt.Tx) error {
-			bk, err := tx.CreateBucketIfNotExists([]byte("ops"))
-			if err != nil {
-				return err
-			}
-			for _, o := range ops {
-				data, err := json.Marshal(o)
-				if err != nil {
-					return err
+				b.StopTimer()
+				if !r.Created {
+					b.Fatal("the import did not create the incident")
 				}
-				if err := bk.Put([]byte(o.ID), data); err != nil {
-					return err
-				}
+				st.Close()
+				b.StartTimer()
 			}
-			return nil
 		})
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StopTimer()
-		db.Close()
-		b.StartTimer()
+		b.Run(fmt.Sprintf("ops=%d/raw", n), func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				db, err := bolt.Open(filepath.Join(b.TempDir(), "raw.db"), 0o600, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				err = db.Update(func(tx *bolt.Tx) error {
+					bk, err := tx.CreateBucketIfNotExists([]byte("ops"))
+					if err != nil {
+						return err
+					}
+					for _, o := range ops {
+						data, err := json.Marshal(o)
+						if err != nil {
+							return err
+						}
+						if err := bk.Put([]byte(o.ID), data); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				db.Close()
+				b.StartTimer()
+			}
+		})
 	}
 }
 
@@ -563,7 +576,7 @@ func BenchmarkRawPut10000(b *testing.B) {
 // in a loose object; a pack's deltas between versions make history
 // smaller still).
 func BenchmarkRecordSize(b *testing.B) {
-	uid, title, ops := bigIncidentOps(b)
+	uid, title, ops := bigIncidentOps(b, bigOps)
 	inc := &incident.Incident{UID: uid, Title: title, Ops: ops}
 	var data []byte
 	for b.Loop() {
