@@ -220,9 +220,18 @@ func TestSyncThreeLaptopsUntilQuiet(t *testing.T) {
 		t.Errorf("restoring the entry edited under a delete did not bring back the edit: %+v", b.show(id).Entries)
 	}
 	// The ties: one ETA and one severity, the same everywhere (compared
-	// above); both ETAs are in the timeline.
+	// above), and both settings of each in the timeline.
 	if s.Severity != "SEV3" && s.Severity != "SEV4" {
 		t.Errorf("severity after the tie = %q, want SEV3 or SEV4", s.Severity)
+	}
+	var timeline []string
+	for _, e := range s.Entries {
+		timeline = append(timeline, e.Text)
+	}
+	for _, want := range []*regexp.Regexp{regexp.MustCompile(`ETA set to .*11:50`), regexp.MustCompile(`ETA set to .*11:20`), regexp.MustCompile(`SEV3`), regexp.MustCompile(`SEV4`)} {
+		if !slices.ContainsFunc(timeline, want.MatchString) {
+			t.Errorf("no timeline entry matches %q after the tie:\n%s", want, strings.Join(timeline, "\n"))
+		}
 	}
 }
 
