@@ -331,7 +331,38 @@ func collectStrings(v any, out *strings.Builder) {
 // not valid: every sync warns and skips that file while the other
 // incidents still sync, and once the file is fixed upstream the next sync
 // brings its incident in, with nothing lost.
+//
+// Each kind of bad input the issue names: an operation that does not
+// check out, one id holding two different operations, and an operation
+// dated hours ahead of this machine's clock.
 func TestSyncSkipsABadRecordUntilFixedUpstream(t *testing.T) {
+	future := time.Now().UTC().Add(3 * time.Hour).Format(time.RFC3339)
+	cases := []struct {
+		name string
+		bad  func(good string) string // the line inserted first in the operations
+		says string                   // what the warning says about it
+	}{
+		{"invalid operation", func(string) string {
+			return "\n{\"id\":\"edited by hand!\",\"clock\":1,\"at\":\"2026-12-01T10:00:00Z\",\"type\":\"entry.add\"},"
+		}, `"edited by hand!", which is not a uid`},
+		{"one id, two operations", func(good string) string {
+			for _, line := range strings.Split(good, "\n") {
+				if strings.Contains(line, "amara: before the hand edit") {
+					return "\n" + strings.TrimSuffix(strings.Replace(line, "amara: before the hand edit", "amara: rewritten by hand", 1), ",") + ","
+				}
+			}
+			return ""
+		}, "appears twice with different content"},
+		{"operation from the future", func(string) string {
+			return "\n{\"id\":\"f0f0f0f0f0f0f0f0f0f0f0f0\",\"clock\":1,\"at\":\"" + future + "\",\"author\":\"mallory\",\"type\":\"entry.add\",\"entry\":{\"uid\":\"e0e0e0e0e0e0e0e0e0e0e0e0\",\"at\":\"" + future + "\",\"recorded_at\":\"" + future + "\",\"author\":\"mallory\",\"kind\":\"note\",\"text\":\"from the future\"}},"
+		}, "ahead of this machine's clock"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) { testBadRecordUpstream(t, tc.bad, tc.says) })
+	}
+}
+
+func testBadRecordUpstream(t *testing.T, makeBad func(good string) string, says string) {
 	isolateGit(t)
 	remote := bareRemote(t)
 	a, b := laptop(t, "amara"), laptop(t, "ben")
@@ -365,9 +396,9 @@ func TestSyncSkipsABadRecordUntilFixedUpstream(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const bad = "\n{\"id\":\"edited by hand!\",\"clock\":1,\"at\":\"2026-12-01T10:00:00Z\",\"type\":\"entry.add\"},"
+	bad := makeBad(string(good))
 	broken := strings.Replace(string(good), `"ops":[`, `"ops":[`+bad, 1)
-	if broken == string(good) {
+	if bad == "" || broken == string(good) {
 		t.Fatal("the test did not break the record")
 	}
 	if err := os.WriteFile(path, []byte(broken), 0o644); err != nil {
@@ -382,7 +413,7 @@ func TestSyncSkipsABadRecordUntilFixedUpstream(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("a sync over one bad record failed: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	if !strings.Contains(r.stderr, "warning: skipped the record") || !strings.Contains(r.stderr, recordName) || !strings.Contains(r.stderr, "edited by hand!") {
+	if !strings.Contains(r.stderr, "warning: skipped") || !strings.Contains(r.stderr, recordName) || !strings.Contains(r.stderr, says) || strings.Count(strings.TrimSpace(r.stderr), "\n") > 0 {
 		t.Errorf("the sync did not warn about the bad record by name: %q", r.stderr)
 	}
 	if !b.show(search).hasEntry("note", "amara: search note") {

@@ -72,6 +72,11 @@ type Result struct {
 	// Brought says, per incident, what the sync brought into the
 	// database and from whom.
 	Brought []string
+	// refused holds, by file name, the bytes of each record the last
+	// import could read but not bring in (an operation from hours ahead,
+	// say): the export leaves those files as they are, as it does the
+	// records it cannot read at all.
+	refused map[string][]byte
 }
 
 // attributes route every file the sync writes to our merge driver.
@@ -289,10 +294,15 @@ func importAll(opts Options, res *Result) error {
 		return err
 	}
 	res.Skipped = append(res.Skipped, broken...)
+	res.refused = map[string][]byte{}
 	for i, inc := range incs {
 		r, err := opts.Store.ImportIncident(inc)
 		if err != nil {
-			res.Skipped = append(res.Skipped, fmt.Sprintf("skipped %s: %s", filepath.Join(opts.Dir, names[i]), store.Message(err)))
+			path := filepath.Join(opts.Dir, names[i])
+			res.Skipped = append(res.Skipped, fmt.Sprintf("skipped %s: %s", path, store.Message(err)))
+			if data, rerr := os.ReadFile(path); rerr == nil {
+				res.refused[names[i]] = data
+			}
 			continue
 		}
 		if r.Changed() {
@@ -318,6 +328,9 @@ func writeAndCommit(g *git, opts Options, res *Result, message string) error {
 	had, _, _, bad, err := readRecordsKeeping(opts.Dir)
 	if err != nil {
 		return err
+	}
+	for name, data := range res.refused {
+		bad[name] = data
 	}
 	known := map[string]map[string]bool{}
 	for _, inc := range had {
