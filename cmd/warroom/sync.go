@@ -19,8 +19,10 @@ func newSyncCmd(a *app) *cobra.Command {
 		Short: "Share every incident through a git repository, merging teammates' records",
 		Long: `Sync keeps the incident repository in a git working copy and meets up with the
 rest of the team through it: it writes every incident as slug-uid.json (the full record)
-and slug-uid.md (the retrospective document), with index.md and feed.atom, commits,
-fetches, merges, imports what others wrote, and pushes.
+and slug-uid.md (the retrospective document), with index.md and feed.atom: it fetches,
+merges, imports what others wrote, commits once (saying what it brought) and pushes. A sync
+with nothing new commits nothing. A record that cannot be read is named in a warning and
+left as it is; the other incidents still sync.
 
 Files are named by the incident's title and uid, never by INC-n, which each database
 numbers on its own. The records are merged by warroom, not by git's line merge: the

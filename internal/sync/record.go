@@ -175,9 +175,19 @@ func canonical(inc *incident.Incident) *incident.Incident {
 // and skipped, so one bad file never stops the rest of a sync, and it is
 // read again, fixed, by the next sync after a teammate fixes it.
 func readRecords(dir string) (incs []*incident.Incident, names []string, broken []string, err error) {
+	incs, names, broken, _, err = readRecordsKeeping(dir)
+	return incs, names, broken, err
+}
+
+// readRecordsKeeping is readRecords that also returns the bytes of each
+// record it could not read, by file name: the sync leaves those files as
+// they are rather than writing its own copy over operations it could not
+// read (and a teammate's fix upstream then merges cleanly).
+func readRecordsKeeping(dir string) (incs []*incident.Incident, names []string, broken []string, bad map[string][]byte, err error) {
+	bad = map[string][]byte{}
 	ents, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, nil, nil, errorf("cannot list the repository %s: %v", dir, err)
+		return nil, nil, nil, nil, errorf("cannot list the repository %s: %v", dir, err)
 	}
 	for _, e := range ents {
 		if !e.Type().IsRegular() || !strings.HasSuffix(e.Name(), ".json") {
@@ -195,10 +205,11 @@ func readRecords(dir string) (incs []*incident.Incident, names []string, broken 
 		inc, err := parseRecord(data)
 		if err != nil {
 			broken = append(broken, fmt.Sprintf("skipped the record %s: %v; fix it or restore it with git checkout", path, err))
+			bad[e.Name()] = data
 			continue
 		}
 		incs = append(incs, inc)
 		names = append(names, e.Name())
 	}
-	return incs, names, broken, nil
+	return incs, names, broken, bad, nil
 }

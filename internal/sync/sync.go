@@ -27,9 +27,10 @@
 //
 // A sync imports the working copy's records (finishing one that was cut
 // short), fetches and merges what the others pushed, imports it, then
-// writes and commits what this laptop added in one commit that says what
-// it brought, and pushes. A record that cannot be read or brought in is
-// reported and skipped; the rest goes on. The database is only written
+// writes and commits what this laptop added, in the commit that merges:
+// one commit per sync that brought something, saying what and from whom.
+// A record that cannot be read or brought in is named in a warning and
+// left as it is; the rest goes on. The database is only written
 // after git has merged cleanly: a conflict git cannot solve (a Markdown
 // file edited by hand on both sides) stops the sync with the working copy
 // as git left it and the database as it was.
@@ -77,9 +78,11 @@ type Result struct {
 	// Brought says, per incident, what the sync brought into the
 	// database and from whom.
 	Brought []string
-	// amendMerge: the sync just made a merge commit, which takes the
-	// next commit's files.
-	amendMerge bool
+	// refused holds, by file name, the bytes of each record the last
+	// import could read but not bring in (an operation from hours ahead,
+	// say): the export leaves those files as they are, as it does the
+	// records it cannot read at all.
+	refused map[string][]byte
 }
 
 // attributes route every file the sync writes to our merge driver.
@@ -120,47 +123,46 @@ func Run(opts Options) (Result, error) {
 	if err := importAll(opts, &res); err != nil {
 		return res, err
 	}
+	message := "warroom sync: changes from " + opts.Author
 	remote, err := hasOrigin(g)
 	if err != nil {
 		return res, err
 	}
 	res.Remote = remote
-	var branch string
+	// The database's changes are committed once, after the merge, in the
+	// commit that merges: one sync that brings something is one commit in
+	// the team's history. Only what a person left in the working copy (a
+	// hand edit, a sync cut short) is committed first, as git will not
+	// merge over it.
+	dirty := true
 	if remote {
-		if branch, err = g.run("symbolic-ref", "--short", "HEAD"); err != nil {
+		if dirty, err = uncommitted(g); err != nil {
 			return res, err
 		}
-		branch = strings.TrimSpace(branch)
-		// Take in what the others pushed before writing ours, so that
-		// one commit says what this sync brought: a clean working copy
-		// fast-forwards (or merges unpushed commits of an earlier sync),
-		// and the export below writes theirs and ours together.
-		clean, err := g.run("status", "--porcelain")
-		if err != nil {
-			return res, err
-		}
-		if strings.TrimSpace(clean) == "" {
-			if err := fetchAndMerge(g, opts, branch, &res); err != nil {
-				return res, err
-			}
+		// A repository with no commit yet has nothing to merge into.
+		if born, err := g.ok("rev-parse", "--verify", "--quiet", "HEAD"); err != nil || !born {
+			dirty = true
 		}
 	}
-	if err := writeAndCommit(g, opts, &res, "warroom sync: changes from "+opts.Author); err != nil {
-		return res, err
+	if dirty {
+		if err := writeAndCommit(g, opts, &res, message); err != nil {
+			return res, err
+		}
 	}
 	if !remote {
 		return res, nil
 	}
+	branch, err := g.run("symbolic-ref", "--short", "HEAD")
+	if err != nil {
+		return res, err
+	}
+	branch = strings.TrimSpace(branch)
 	for try := 1; ; try++ {
-		if try > 1 {
-			// Someone pushed meanwhile: merge
-			// theirs and fold the regenerated files into that merge.
-			if err := fetchAndMerge(g, opts, branch, &res); err != nil {
-				return res, err
-			}
-			if err := writeAndCommit(g, opts, &res, "warroom sync: merged with the repository by "+opts.Author); err != nil {
-				return res, err
-			}
+		if err := fetchAndMerge(g, opts, branch, &res); err != nil {
+			return res, err
+		}
+		if err := writeAndCommit(g, opts, &res, message); err != nil {
+			return res, err
 		}
 		_, _, err := g.runFull("push", "--set-upstream", "origin", "HEAD:refs/heads/"+branch)
 		if err == nil {
@@ -298,10 +300,15 @@ func importAll(opts Options, res *Result) error {
 		return err
 	}
 	res.Skipped = append(res.Skipped, broken...)
+	res.refused = map[string][]byte{}
 	for i, inc := range incs {
 		r, err := opts.Store.ImportIncident(inc)
 		if err != nil {
-			res.Skipped = append(res.Skipped, fmt.Sprintf("skipped %s: %s", filepath.Join(opts.Dir, names[i]), store.Message(err)))
+			path := filepath.Join(opts.Dir, names[i])
+			res.Skipped = append(res.Skipped, fmt.Sprintf("skipped %s: %s", path, store.Message(err)))
+			if data, rerr := os.ReadFile(path); rerr == nil {
+				res.refused[names[i]] = data
+			}
 			continue
 		}
 		if r.Changed() {
@@ -324,9 +331,12 @@ func writeAndCommit(g *git, opts Options, res *Result, message string) error {
 	if err != nil {
 		return err
 	}
-	had, _, _, err := readRecords(opts.Dir)
+	had, _, _, bad, err := readRecordsKeeping(opts.Dir)
 	if err != nil {
 		return err
+	}
+	for name, data := range res.refused {
+		bad[name] = data
 	}
 	known := map[string]map[string]bool{}
 	for _, inc := range had {
@@ -366,7 +376,7 @@ func writeAndCommit(g *git, opts Options, res *Result, message string) error {
 				fresh = append(fresh, o)
 			}
 		}
-		if len(fresh) > 0 {
+		if _, left := bad[Base(inc)+".json"]; len(fresh) > 0 && !left {
 			what = append(what, Base(inc)+": "+incident.DescribeOps(fresh))
 		}
 		c := canonical(inc)
@@ -374,7 +384,13 @@ func writeAndCommit(g *git, opts Options, res *Result, message string) error {
 		shown[i] = c
 	}
 	p := opts.Export.Policy
-	layout := export.Layout{Base: Base, Owns: ownName, Record: func(inc *incident.Incident) ([]byte, error) { return Record(inc, p) }}
+	layout := export.Layout{Base: Base, Owns: ownName, Record: func(inc *incident.Incident) ([]byte, error) {
+		// A record this sync could not read stays as it was found.
+		if data, ok := bad[Base(inc)+".json"]; ok {
+			return data, nil
+		}
+		return Record(inc, p)
+	}}
 	wr, err := export.WriteRepo(opts.Dir, shown, opts.Export, asOf, layout)
 	if err != nil {
 		return err
@@ -391,16 +407,13 @@ func writeAndCommit(g *git, opts Options, res *Result, message string) error {
 	if err != nil {
 		return err
 	}
-	if clean {
+	// A merge left open for this commit is committed even when it
+	// changes no file, so that git records it.
+	if _, merging := os.Stat(filepath.Join(opts.Dir, ".git", "MERGE_HEAD")); clean && merging != nil {
 		return nil
 	}
 	if len(what) > 0 {
 		message += "\n\n" + strings.Join(what, "\n")
-	}
-	if res.amendMerge {
-		res.amendMerge = false
-		_, err := g.run("commit", "--quiet", "--no-verify", "--amend", "--no-edit")
-		return err
 	}
 	if _, err := g.run("commit", "--quiet", "--no-verify", "-m", message); err != nil {
 		return err
@@ -409,10 +422,16 @@ func writeAndCommit(g *git, opts Options, res *Result, message string) error {
 	return nil
 }
 
-// fetchAndMerge brings in the remote branch, if it exists yet, and then
-// imports and re-exports what the merge brought.
+// fetchAndMerge brings in the remote branch, if it exists yet, and
+// imports what it brought. A fast-forward moves the branch; otherwise git
+// merges without committing, and the caller's writeAndCommit then commits
+// the merge together with the database's own changes, in one commit.
 func fetchAndMerge(g *git, opts Options, branch string, res *Result) error {
 	if _, err := g.run("fetch", "--quiet", "origin"); err != nil {
+		// What this laptop did is still committed, to push next time.
+		if werr := writeAndCommit(g, opts, res, "warroom sync: changes from "+opts.Author); werr != nil {
+			return werr
+		}
 		return fmt.Errorf("cannot fetch from the remote (%v); the records are committed in %s, run warroom sync again when the remote can be reached", err, opts.Dir)
 	}
 	ref := "refs/remotes/origin/" + branch
@@ -427,11 +446,15 @@ func fetchAndMerge(g *git, opts Options, branch string, res *Result) error {
 	if behind {
 		return nil // nothing new over there
 	}
-	ff, err := g.ok("merge-base", "--is-ancestor", "HEAD", ref)
+	ahead, err := g.ok("merge-base", "--is-ancestor", "HEAD", ref)
 	if err != nil {
 		return err
 	}
-	if _, _, err := g.runFull("merge", "--quiet", "--no-edit", "--no-verify", "--allow-unrelated-histories", "-m", mergeMessage, ref); err != nil {
+	if ahead {
+		if _, err := g.run("merge", "--quiet", "--ff-only", ref); err != nil {
+			return fmt.Errorf("sync stopped: the merge in %s failed (%v), so the database was not changed; fix the repository and run warroom sync again", opts.Dir, err)
+		}
+	} else if _, _, err := g.runFull("merge", "--quiet", "--no-commit", "--no-ff", "--no-verify", "--allow-unrelated-histories", "-m", mergeMessage, ref); err != nil {
 		if files, _ := conflicted(g); len(files) == 0 {
 			return fmt.Errorf("sync stopped: the merge in %s failed (%v), so the database was not changed; fix the repository and run warroom sync again", opts.Dir, err)
 		}
@@ -445,15 +468,20 @@ func fetchAndMerge(g *git, opts Options, branch string, res *Result) error {
 		if len(left) > 0 {
 			return fmt.Errorf("sync stopped: git could not merge %s in %s (edited by hand on both sides), so the database was not changed; resolve the conflict and commit it, or run git merge --abort, then run warroom sync again", strings.Join(left, ", "), opts.Dir)
 		}
-		if _, err := g.run("commit", "--quiet", "--no-edit", "--no-verify"); err != nil {
-			return err
-		}
 	}
 	res.Merged = true
-	// A merge commit of this sync's own takes the files regenerated
-	// after it (amended) rather than a commit of their own.
-	res.amendMerge = !ff
+	// The merged records are all read again: a record skipped before the
+	// merge and fixed upstream is no longer reported, and one still
+	// broken is reported once.
+	res.Skipped = nil
 	return importAll(opts, res)
+}
+
+// uncommitted reports whether the working copy holds changes git has not
+// committed: a person's edit, or the export of a sync that was cut short.
+func uncommitted(g *git) (bool, error) {
+	out, err := g.run("status", "--porcelain", "--untracked-files=all")
+	return strings.TrimSpace(out) != "", err
 }
 
 func hasOrigin(g *git) (bool, error) {
