@@ -1,6 +1,8 @@
 package store
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -121,7 +123,7 @@ func (s *Store) ImportIncident(in *incident.Incident) (ImportResult, error) {
 	err := s.update(func(tx *bolt.Tx) error {
 		res = ImportResult{}
 		root := tx.Bucket(bucketIncidents)
-		b, id, err := findByUID(root, uid)
+		b, id, err := findByUIDIndexed(tx, uid)
 		if err != nil {
 			return err
 		}
@@ -132,6 +134,9 @@ func (s *Store) ImportIncident(in *incident.Incident) (ImportResult, error) {
 			}
 			res.Created = true
 			if b, res.ID, err = createEmpty(root, uid, in); err != nil {
+				return err
+			}
+			if err := indexUID(tx, uid, res.ID); err != nil {
 				return err
 			}
 		}
@@ -237,6 +242,58 @@ func createEmpty(root *bolt.Bucket, uid string, in *incident.Incident) (*bolt.Bu
 	}
 	head := &incident.Incident{ID: id, UID: uid, Title: in.Title, Created: utc(in.Created)}
 	return b, id, putHead(b, head)
+}
+
+// bucketIncidentUIDs maps each incident's uid to its local id, so that an
+// import (a sync brings one per incident) finds its incident in one
+// lookup rather than by reading every incident's head. It is made from
+// the heads the first time a write needs it.
+var bucketIncidentUIDs = []byte("incident_uids")
+
+// findByUIDIndexed is findByUID through the uid index, making the index
+// first if this database has none yet.
+func findByUIDIndexed(tx *bolt.Tx, uid string) (*bolt.Bucket, int64, error) {
+	root := tx.Bucket(bucketIncidents)
+	ix := tx.Bucket(bucketIncidentUIDs)
+	if ix == nil {
+		var err error
+		if ix, err = tx.CreateBucket(bucketIncidentUIDs); err != nil {
+			return nil, 0, err
+		}
+		c := root.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if v != nil || len(k) != 8 {
+				continue
+			}
+			h, err := readHead(root.Bucket(k))
+			if err != nil {
+				return nil, 0, err
+			}
+			if h.UID != "" {
+				if err := ix.Put([]byte(h.UID), bytes.Clone(k)); err != nil {
+					return nil, 0, err
+				}
+			}
+		}
+	}
+	v := ix.Get([]byte(uid))
+	if len(v) != 8 {
+		return nil, 0, nil
+	}
+	b := root.Bucket(v)
+	if b == nil {
+		return nil, 0, nil
+	}
+	return b, int64(binary.BigEndian.Uint64(v)), nil
+}
+
+// indexUID records a new incident's uid in the index, if there is one
+// (findByUIDIndexed makes it whole when there is not).
+func indexUID(tx *bolt.Tx, uid string, id int64) error {
+	if ix := tx.Bucket(bucketIncidentUIDs); ix != nil && uid != "" {
+		return ix.Put([]byte(uid), idKey(id))
+	}
+	return nil
 }
 
 func findByUID(root *bolt.Bucket, uid string) (*bolt.Bucket, int64, error) {

@@ -43,6 +43,9 @@ func (s *Store) CreateIncident(inc *incident.Incident, author string) (*incident
 		if err != nil {
 			return err
 		}
+		if err := indexUID(tx, head.UID, head.ID); err != nil {
+			return err
+		}
 		sections := head.Retro.Sections
 		head.Retro = incident.Retro{}
 		head.Draft, head.DraftRev, head.DraftBy = "", 0, ""
