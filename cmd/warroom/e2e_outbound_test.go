@@ -44,7 +44,11 @@ func TestPreviewShowsTextAsTypedEndToEnd(t *testing.T) {
 	s.waitFor("Public update", 5*time.Second)
 	s.typeText("/preview")
 	s.keys("Enter")
-	// glamour under -race on a loaded machine takes its time.
+	// glamour under -race on a loaded machine takes its time; the
+	// timeline is below the first page, so go to the end of the document.
+	s.waitFor("Preview ·", 30*time.Second)
+	s.waitFor("## Introduction", 30*time.Second)
+	s.keys("G")
 	scr := s.waitFor("~300 GB", 30*time.Second)
 	if strings.Contains(scr, `\~`) {
 		t.Errorf("the preview shows the export's escape:\n%s", scr)

@@ -140,7 +140,7 @@ func (s *Store) ImportIncident(in *incident.Incident) (ImportResult, error) {
 				return err
 			}
 		}
-		added, err := unionOps(b, ops, now)
+		added, fresh, err := unionOpsFresh(b, ops, now)
 		if err != nil {
 			return err
 		}
@@ -163,7 +163,7 @@ func (s *Store) ImportIncident(in *incident.Incident) (ImportResult, error) {
 		}
 		res.Brought = incident.DescribeOps(added)
 		before, _ := readHead(b)
-		if err := refoldStreams(b, added, latest(added), true); err != nil {
+		if err := refoldStreams(b, added, latest(added), true, fresh); err != nil {
 			return err
 		}
 		after, err := readHead(b)

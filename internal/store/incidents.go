@@ -558,14 +558,13 @@ func appendEntries(b *bolt.Bucket, es []incident.Entry, now time.Time, foldHead 
 	}
 	// As the fold stored them (see addedEntry), without reading them back.
 	out := make([]incident.Entry, len(es))
-	ub := b.Bucket(bucketEntryUIDs)
 	for i, o := range ops {
-		v := ub.Get([]byte(o.Entry.UID))
-		if len(v) != 8 {
+		id, ok := lookupUID(b, o.Entry.UID)
+		if !ok {
 			return nil, fmt.Errorf("entry %s was not stored: %w", o.Entry.UID, ErrCorrupt)
 		}
 		e := *o.Entry
-		e.ID, e.Seq = int64(binary.BigEndian.Uint64(v)), o.Clock
+		e.ID, e.Seq = id, o.Clock
 		e.At, e.RecordedAt = utc(e.At), utc(e.RecordedAt)
 		out[i] = e
 	}
@@ -574,11 +573,11 @@ func appendEntries(b *bolt.Bucket, es []incident.Entry, now time.Time, foldHead 
 
 // loadEntryByUID reads an entry by its uid.
 func loadEntryByUID(b *bolt.Bucket, uid string) (incident.Entry, []byte, error) {
-	v := b.Bucket(bucketEntryUIDs).Get([]byte(uid))
-	if len(v) != 8 {
+	id, ok := lookupUID(b, uid)
+	if !ok {
 		return incident.Entry{}, nil, fmt.Errorf("entry %s is not recorded: %w", uid, ErrNotFound)
 	}
-	return loadEntry(b, 0, int64(binary.BigEndian.Uint64(v)))
+	return loadEntry(b, 0, id)
 }
 
 func sectionNames(ss []incident.Section) []string {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -127,19 +128,76 @@ func allOps(b *bolt.Bucket) ([]incident.Op, error) {
 	return out, err
 }
 
+// The uid index (entry_uids) is keyed by random uids, and bbolt inserts
+// into a leaf held in memory until the commit splits it: a transaction
+// that adds 10,000 entries (a backfill, an import) would copy that leaf
+// over and over. New uids are therefore gathered per transaction and put
+// in key order just before it commits (flushUIDs); lookups see them.
+var pendingUIDs sync.Map // *bolt.Tx -> map[*bolt.Bucket]map[string]int64
+
+func pendingFor(b *bolt.Bucket) map[string]int64 {
+	v, _ := pendingUIDs.LoadOrStore(b.Tx(), map[*bolt.Bucket]map[string]int64{})
+	byBucket := v.(map[*bolt.Bucket]map[string]int64)
+	m := byBucket[b]
+	if m == nil {
+		m = map[string]int64{}
+		byBucket[b] = m
+	}
+	return m
+}
+
+// lookupUID reads the uid index of incident bucket b: key is an entry uid,
+// or "u:" and an update's.
+func lookupUID(b *bolt.Bucket, key string) (int64, bool) {
+	if b.Writable() {
+		if id, ok := pendingFor(b)[key]; ok {
+			return id, true
+		}
+	}
+	if v := b.Bucket(bucketEntryUIDs).Get([]byte(key)); len(v) == 8 {
+		return int64(binary.BigEndian.Uint64(v)), true
+	}
+	return 0, false
+}
+
+// flushUIDs writes the transaction's new uids, in key order, and forgets
+// them; drop only forgets them (the transaction rolls back).
+func flushUIDs(tx *bolt.Tx, drop bool) error {
+	v, ok := pendingUIDs.LoadAndDelete(tx)
+	if !ok || drop {
+		return nil
+	}
+	for b, m := range v.(map[*bolt.Bucket]map[string]int64) {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		ub := b.Bucket(bucketEntryUIDs)
+		for _, k := range keys {
+			if err := ub.Put([]byte(k), idKey(m[k])); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // entryIDOf returns the local number of an entry uid, giving the next one
 // to a uid this database has not seen.
 func entryIDOf(b *bolt.Bucket) func(uid string) int64 {
 	return func(uid string) int64 {
-		ub := b.Bucket(bucketEntryUIDs)
-		if v := ub.Get([]byte(uid)); len(v) == 8 {
-			return int64(binary.BigEndian.Uint64(v))
+		if id, ok := lookupUID(b, uid); ok {
+			return id
+		}
+		if !b.Writable() {
+			return 0
 		}
 		seq, err := b.Bucket(bucketEntries).NextSequence()
 		if err != nil {
 			return 0
 		}
-		_ = ub.Put([]byte(uid), idKey(int64(seq)))
+		pendingFor(b)[uid] = int64(seq)
 		return int64(seq)
 	}
 }
@@ -147,16 +205,14 @@ func entryIDOf(b *bolt.Bucket) func(uid string) int64 {
 // updateIDOf returns the local number of a public update's uid, giving the
 // next one to a uid this database has not seen.
 func updateIDOf(b *bolt.Bucket, uid string) int64 {
-	ub := b.Bucket(bucketEntryUIDs)
-	key := []byte("u:" + uid)
-	if v := ub.Get(key); len(v) == 8 {
-		return int64(binary.BigEndian.Uint64(v))
+	if id, ok := lookupUID(b, "u:"+uid); ok {
+		return id
 	}
 	seq, err := b.Bucket(bucketUpdates).NextSequence()
 	if err != nil {
 		return 0
 	}
-	_ = ub.Put(key, idKey(int64(seq)))
+	pendingFor(b)["u:"+uid] = int64(seq)
 	return int64(seq)
 }
 
@@ -168,6 +224,7 @@ func updateIDOf(b *bolt.Bucket, uid string) int64 {
 // changes in one transaction and folds once at the end.
 func commitOps(b *bolt.Bucket, ops []incident.Op, now time.Time, author string, foldHead bool) ([]incident.Op, error) {
 	clock := lastClock(b)
+	fresh := freshEntries(b, ops)
 	for i := range ops {
 		o := &ops[i]
 		if o.ID == "" {
@@ -186,12 +243,30 @@ func commitOps(b *bolt.Bucket, ops []incident.Op, now time.Time, author string, 
 			return nil, err
 		}
 	}
-	return ops, refoldStreams(b, ops, now, foldHead)
+	return ops, refoldStreams(b, ops, now, foldHead, fresh)
+}
+
+// freshEntries names the entries that ops add and this incident has not
+// seen, before the ops are stored: their fold is the add alone.
+func freshEntries(b *bolt.Bucket, ops []incident.Op) map[string]bool {
+	fresh := map[string]bool{}
+	for _, o := range ops {
+		if o.Type != incident.OpEntryAdd {
+			continue
+		}
+		if _, known := lookupUID(b, o.EntryUID()); !known {
+			fresh[o.EntryUID()] = true
+		}
+	}
+	return fresh
 }
 
 // refoldStreams folds again each stream the ops belong to, and the head
 // when an entry that sets a field may have changed.
-func refoldStreams(b *bolt.Bucket, ops []incident.Op, now time.Time, foldHead bool) error {
+//
+// fresh names the entries new to the incident (freshEntries): an entry
+// whose only operation in ops is its add is written from it directly.
+func refoldStreams(b *bolt.Bucket, ops []incident.Op, now time.Time, foldHead bool, fresh map[string]bool) error {
 	seen := map[string]bool{}
 	inBatch := map[string]int{}
 	for _, o := range ops {
@@ -207,7 +282,7 @@ func refoldStreams(b *bolt.Bucket, ops []incident.Op, now time.Time, foldHead bo
 		if uid := o.EntryUID(); uid != "" {
 			var folds bool
 			var err error
-			if o.Type == incident.OpEntryAdd && inBatch[st] == 1 && b.Bucket(bucketEntryUIDs).Get([]byte(uid)) == nil {
+			if o.Type == incident.OpEntryAdd && inBatch[st] == 1 && fresh[uid] {
 				// A new entry (the common write: a line typed): its
 				// only operation is this one, no need to read it back.
 				folds, err = addedEntry(b, o)
@@ -318,11 +393,10 @@ func refoldEntry(b *bolt.Bucket, uid string) (bool, error) {
 // removeEntry takes an entry out of the view (its local number stays
 // reserved for its uid).
 func removeEntry(b *bolt.Bucket, uid string) error {
-	v := b.Bucket(bucketEntryUIDs).Get([]byte(uid))
-	if len(v) != 8 {
+	id, ok := lookupUID(b, uid)
+	if !ok {
 		return nil
 	}
-	id := int64(binary.BigEndian.Uint64(v))
 	key := b.Bucket(bucketEntryIDs).Get(idKey(id))
 	if key == nil {
 		return nil
@@ -468,6 +542,19 @@ func rebuildView(b *bolt.Bucket, now time.Time) error {
 // as is one that does not pass incident.CheckOp. It returns the ops added,
 // in fold order.
 func unionOps(b *bolt.Bucket, in []incident.Op, now time.Time) ([]incident.Op, error) {
+	added, _, err := unionOpsFresh(b, in, now)
+	return added, err
+}
+
+// unionOpsFresh is unionOps that also names the entries new to the
+// incident (see refoldStreams).
+func unionOpsFresh(b *bolt.Bucket, in []incident.Op, now time.Time) ([]incident.Op, map[string]bool, error) {
+	fresh := freshEntries(b, in)
+	added, err := unionOpsIn(b, in, now)
+	return added, fresh, err
+}
+
+func unionOpsIn(b *bolt.Bucket, in []incident.Op, now time.Time) ([]incident.Op, error) {
 	ob := b.Bucket(bucketOps)
 	var added []incident.Op
 	redacted := map[string]bool{}
@@ -603,10 +690,8 @@ func viewProblems(b *bolt.Bucket, inc *incident.Incident) []string {
 		stored[e.UID] = e
 	}
 	lookup := func(uid string) int64 {
-		if v := b.Bucket(bucketEntryUIDs).Get([]byte(uid)); len(v) == 8 {
-			return int64(binary.BigEndian.Uint64(v))
-		}
-		return 0
+		id, _ := lookupUID(b, uid)
+		return id
 	}
 	streams := make([]string, 0, len(byStream))
 	for st := range byStream {

@@ -354,7 +354,7 @@ func (s *Store) openDB(readOnly bool) (*bolt.DB, error) {
 	start := time.Now()
 	pause := lockRetryMin
 	for {
-		db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: lockProbe, ReadOnly: readOnly})
+		db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: lockProbe, ReadOnly: readOnly, InitialMmapSize: mmapFor(s.path)})
 		if err == nil {
 			return db, nil
 		}
@@ -372,6 +372,20 @@ func (s *Store) openDB(readOnly bool) (*bolt.DB, error) {
 		pause = min(pause+pause/2+time.Millisecond, lockRetryMax)
 		time.Sleep(min(sleep, left))
 	}
+}
+
+// mmapFor is the address space a handle maps at once: room for the file
+// to double and 32 MB more. When a write grows the file past what is
+// mapped, bbolt maps it again and first copies every page the transaction
+// holds in memory off the old map, which for a big write (a backfill, an
+// import) cost more than the write itself. The space is only reserved,
+// not read or allocated.
+func mmapFor(path string) int {
+	size := int64(0)
+	if fi, err := os.Stat(path); err == nil {
+		size = fi.Size()
+	}
+	return int(min(2*size+32<<20, 1<<30))
 }
 
 func (s *Store) budget() time.Duration {
@@ -463,7 +477,13 @@ func (s *Store) update(fn func(tx *bolt.Tx) error) (err error) {
 	defer s.released()
 	defer db.Close()
 	checked := false
-	err = db.Update(func(tx *bolt.Tx) error {
+	err = db.Update(func(tx *bolt.Tx) (err error) {
+		// The uids gathered in this transaction go in before it commits.
+		defer func() {
+			if ferr := flushUIDs(tx, err != nil); err == nil {
+				err = ferr
+			}
+		}()
 		if !s.unchecked.Load() {
 			return fn(tx)
 		}
