@@ -791,3 +791,33 @@ func TestCommsDraftFollowsThePhase(t *testing.T) {
 		t.Errorf("the pane or the status line does not name the monitoring template:\n%s", v)
 	}
 }
+
+// A teammate publishes the draft while this person types more into it: the
+// published text does not come back into their editor (nor into the next
+// draft), their own words stay, and the status line says who published.
+func TestTeammatePublishesWhileYouTypeInTheDraft(t *testing.T) {
+	st := openStore(t)
+	id := seedComms(t, st)
+	if _, err := st.SetDraft(id, store.Edit{Text: "Checkout is slow for some customers."}, "ben", pinned); err != nil {
+		t.Fatal(err)
+	}
+	m := commsModel(t, st, id, testConfig(), nil, 120, 40)
+	m = focusComms(t, m)
+	m = press(t, m, "e")
+	m = typeText(t, m, " We rolled back the release.")
+	seen := "Checkout is slow for some customers."
+	if _, err := st.Apply(id, incident.Capture{Command: incident.CmdPublish, Text: seen, SeenDraft: &seen}, pinned, "ben", incident.DefaultPolicy()); err != nil {
+		t.Fatal(err)
+	}
+	m = send(t, m, common.ReloadMsg{})
+	if got := commsOf(t, m).Text(); got != "We rolled back the release." {
+		t.Fatalf("the editor holds %q, want only this person's unsaved words", got)
+	}
+	if !strings.Contains(m.status, "ben published the draft at") || !strings.Contains(m.status, "your unsaved words are kept as the next draft") {
+		t.Errorf("status = %q", m.status)
+	}
+	m = press(t, m, "esc") // leaving the editor saves
+	if got := storedIncident(t, st, id).Draft; got != "We rolled back the release." {
+		t.Errorf("the next draft is %q", got)
+	}
+}

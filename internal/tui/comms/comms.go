@@ -50,6 +50,13 @@ type Pane struct {
 	// has already moved past and never replaces what is shown.
 	synced    string
 	syncedRev int64
+	// seenUpdates counts the public updates the pane has seen (once
+	// loadedUpdates), and notice is a sentence for the status line from
+	// the last sync.
+	seenUpdates   int
+	loadedUpdates bool
+	updatesOf     int64
+	notice        string
 	// Seq counts edits; a debounced save writes only if it is current.
 	// armed is set while a longest-wait save tick is pending.
 	Seq   int
@@ -193,6 +200,10 @@ func (c *Pane) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		}
 		label, id := c.tmplLabel, c.tmplFor
 		c.sync()
+		if n := c.notice; n != "" {
+			c.notice = ""
+			return c, tea.Batch(c.templateChanged(label, id), func() tea.Msg { return common.StatusMsg{Text: n} })
+		}
 		return c, c.templateChanged(label, id)
 	case common.TickMsg:
 		return c, c.tick()

@@ -2,6 +2,7 @@ package comms
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -120,6 +121,19 @@ func (c *Pane) sync() {
 		return
 	}
 	dirty := !c.Templated && c.Ta.Value() != c.synced
+	if u, ok := c.publishedByOther(inc); ok && !c.Templated && dirty {
+		// A teammate published the draft while this person was typing
+		// in it: the published text goes, their words stay as the next
+		// draft, and they are told.
+		c.syncedRev = inc.DraftRev
+		c.saver.adopt(c.ctx.IncidentID, inc.DraftRev, inc.Draft)
+		c.synced = inc.Draft
+		c.Ta.SetValue(withoutPublished(c.Ta.Value(), u.Text, inc.Draft))
+		c.Ta.CursorEnd()
+		c.refresh()
+		c.notice = fmt.Sprintf("%s published the draft at %s; your unsaved words are kept as the next draft", u.Author, common.ClockAt(u.At, c.ctx.Now()))
+		return
+	}
 	if !c.Templated && inc.Draft != c.synced && (dirty || c.Editing) {
 		// A teammate's change arrives while this person writes: it is
 		// merged into what they typed, saved or not, and their cursor
@@ -284,4 +298,39 @@ func (c *Pane) useTemplate() tea.Cmd {
 		}
 		return draftSavedMsg{id: id, sent: "", merged: m}
 	})
+}
+
+// publishedByOther returns an update another person published since the
+// pane last looked, noting the newest one seen.
+func (c *Pane) publishedByOther(inc *incident.Incident) (incident.Update, bool) {
+	seen, first := c.seenUpdates, !c.loadedUpdates || c.updatesOf != c.ctx.IncidentID
+	c.seenUpdates, c.loadedUpdates, c.updatesOf = len(inc.Updates), true, c.ctx.IncidentID
+	if first || len(inc.Updates) <= seen {
+		return incident.Update{}, false
+	}
+	u := inc.Updates[len(inc.Updates)-1]
+	if u.Author == c.ctx.Author || u.Backfilled {
+		return incident.Update{}, false
+	}
+	return u, true
+}
+
+// withoutPublished is what a person had typed into the draft, less the
+// text a teammate just published from it, merged with the draft as it now
+// stands: their own words, never the published text again.
+func withoutPublished(local, published, draft string) string {
+	rest := local
+	if i := strings.Index(local, published); i >= 0 {
+		rest = local[:i] + local[i+len(published):]
+	} else {
+		// Line by line: what the published text had is taken out.
+		m, _ := incident.MergeText(published, "", local)
+		rest = m
+	}
+	rest = strings.TrimSpace(rest)
+	if draft == "" || strings.Contains(rest, draft) {
+		return rest
+	}
+	merged, _ := incident.MergeText("", rest, draft)
+	return merged
 }
