@@ -545,3 +545,46 @@ func TestSyncFinishesAnInterruptedMerge(t *testing.T) {
 		t.Error("git is still mid-merge")
 	}
 }
+
+// Incidents declared on different laptops get the same number everywhere
+// in the repository: every laptop writes the same index and the same
+// headings, and two incidents never share a label or a file.
+func TestSyncNumbersIncidentsTheSameOnEveryLaptop(t *testing.T) {
+	isolateGit(t)
+	remote := bareRemote(t)
+	a, b := laptop(t, "amara"), laptop(t, "ben")
+	a.newIncident("Checkout failing", "--at", "-2h")
+	b.newIncident("Checkout failing", "--at", "-1h") // same title, its own incident
+	b.newIncident("Search is slow")
+	a.ok("sync", "--remote", remote)
+	b.ok("sync", "--remote", remote)
+	a.ok("sync")
+	read := func(e *env) map[string]string {
+		files := map[string]string{}
+		for _, name := range repoFiles(t, e.repo()) {
+			if strings.HasSuffix(name, ".md") {
+				data, err := os.ReadFile(filepath.Join(e.repo(), name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				files[name] = string(data)
+			}
+		}
+		return files
+	}
+	fa, fb := read(a), read(b)
+	if len(fa) != 4 {
+		t.Fatalf("the repository holds %d Markdown files, want 3 incidents and the index: %v", len(fa), fa)
+	}
+	for name, text := range fa {
+		if fb[name] != text {
+			t.Errorf("%s differs between the laptops", name)
+		}
+	}
+	index := fa["index.md"]
+	for _, label := range []string{"INC-1", "INC-2", "INC-3"} {
+		if strings.Count(index, "["+label+"]") != 1 {
+			t.Errorf("index.md names %s %d times:\n%s", label, strings.Count(index, "["+label+"]"), index)
+		}
+	}
+}
