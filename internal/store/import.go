@@ -55,6 +55,7 @@ func (s *Store) ImportIncident(in *incident.Incident) (ImportResult, error) {
 		return res, fmt.Errorf("the incident to import has the uid %q, which is not a uid (letters, digits, - and _); it was edited by hand or is damaged, so nothing was imported", in.UID)
 	}
 	ops := in.Ops
+	legacy := len(ops) == 0
 	if len(ops) > 0 && in.Title != "" {
 		// The document's own fields are informational beside its
 		// operations, but a file that breaks the limits of typing is
@@ -140,6 +141,15 @@ func (s *Store) ImportIncident(in *incident.Incident) (ImportResult, error) {
 				return err
 			}
 		}
+		if legacy && !res.Created {
+			// A copy from before operations cannot say what was edited
+			// or deleted since it was made: it only brings what this
+			// incident has never seen, so a stale export never brings
+			// back a deleted action or the old wording of a why.
+			if ops, err = onlyUnseen(b, ops); err != nil {
+				return err
+			}
+		}
 		added, fresh, err := unionOpsFresh(b, ops, now)
 		if err != nil {
 			return err
@@ -198,6 +208,50 @@ func (s *Store) IncidentByUID(uid string) (id int64, found bool, err error) {
 		return err
 	})
 	return id, found, err
+}
+
+// onlyUnseen keeps, of a legacy copy's operations, those about entries,
+// public updates and retro items this incident has never seen.
+func onlyUnseen(b *bolt.Bucket, ops []incident.Op) ([]incident.Op, error) {
+	record, err := streamOps(b, "r")
+	if err != nil {
+		return nil, err
+	}
+	known := map[string]bool{}
+	for _, o := range record {
+		switch o.Type {
+		case incident.OpItemAdd:
+			known[o.Item+":"+o.Target] = true
+		case incident.OpPublish:
+			if o.Update != nil {
+				known["update:"+o.Update.UID] = true
+			}
+		}
+	}
+	newEntry := map[string]bool{}
+	var out []incident.Op
+	for _, o := range ops {
+		switch o.Type {
+		case incident.OpEntryAdd:
+			if _, seen := lookupUID(b, o.EntryUID()); !seen {
+				newEntry[o.EntryUID()] = true
+				out = append(out, o)
+			}
+		case incident.OpEntryDelete, incident.OpEntryRestore:
+			if newEntry[o.Target] {
+				out = append(out, o)
+			}
+		case incident.OpPublish:
+			if o.Update != nil && !known["update:"+o.Update.UID] {
+				out = append(out, o)
+			}
+		case incident.OpItemAdd:
+			if !known[o.Item+":"+o.Target] {
+				out = append(out, o)
+			}
+		}
+	}
+	return out, nil
 }
 
 // latest is the time of the newest operation.

@@ -235,3 +235,41 @@ func TestImportRefusesBadOperations(t *testing.T) {
 		})
 	}
 }
+
+// A copy from before operations (an old export) brought into an incident
+// that has moved on only adds what the incident never had: an action
+// deleted since stays deleted and a why keeps its new wording.
+func TestAStaleLegacyCopyBringsNothingBack(t *testing.T) {
+	s := openTemp(t)
+	old := incident.Demo(importNow)
+	res, err := s.ImportIncident(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := res.ID
+	cur, _ := s.Incident(id)
+	gone := cur.Retro.Actions[0].UID
+	if _, err := s.UpdateRetro(id, "amara", importNow.Add(time.Hour), func(r *incident.Retro) error {
+		if err := incident.DeleteAction(r, gone, "amara", importNow); err != nil {
+			return err
+		}
+		return incident.EditWhy(r, 0, "Why did checkout fail?", "Reworded after the review.", "amara", importNow)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	stale := incident.Demo(importNow) // the same incident as exported before those changes
+	stale.UID = cur.UID
+	if _, err := s.ImportIncident(stale); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Incident(id)
+	if got.Retro.Action(gone) != nil {
+		t.Error("a stale copy brought back a deleted action")
+	}
+	if w := got.Retro.Whys[0]; w.Because != "Reworded after the review." {
+		t.Errorf("a stale copy changed a why's wording back: %q", w.Because)
+	}
+	if len(got.Retro.Whys) != len(cur.Retro.Whys) {
+		t.Errorf("whys %d, want %d", len(got.Retro.Whys), len(cur.Retro.Whys))
+	}
+}

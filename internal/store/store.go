@@ -354,7 +354,7 @@ func (s *Store) openDB(readOnly bool) (*bolt.DB, error) {
 	start := time.Now()
 	pause := lockRetryMin
 	for {
-		db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: lockProbe, ReadOnly: readOnly, InitialMmapSize: mmapFor(s.path)})
+		db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: lockProbe, ReadOnly: readOnly})
 		if err == nil {
 			return db, nil
 		}
@@ -372,20 +372,6 @@ func (s *Store) openDB(readOnly bool) (*bolt.DB, error) {
 		pause = min(pause+pause/2+time.Millisecond, lockRetryMax)
 		time.Sleep(min(sleep, left))
 	}
-}
-
-// mmapFor is the address space a handle maps at once: room for the file
-// to double and 32 MB more. When a write grows the file past what is
-// mapped, bbolt maps it again and first copies every page the transaction
-// holds in memory off the old map, which for a big write (a backfill, an
-// import) cost more than the write itself. The space is only reserved,
-// not read or allocated.
-func mmapFor(path string) int {
-	size := int64(0)
-	if fi, err := os.Stat(path); err == nil {
-		size = fi.Size()
-	}
-	return int(min(2*size+32<<20, 1<<30))
 }
 
 func (s *Store) budget() time.Duration {
