@@ -257,9 +257,13 @@ func TestAStaleLegacyCopyBringsNothingBack(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	stale := incident.Demo(importNow) // the same incident as exported before those changes
-	stale.UID = cur.UID
-	if _, err := s.ImportIncident(stale); err != nil {
+	// The incident as an older warroom exported it before those changes:
+	// its state, no operations, and a why reworded on that copy.
+	stale := *cur
+	stale.Ops = nil
+	stale.Retro.Whys = slices.Clone(cur.Retro.Whys)
+	stale.Retro.Whys[0].Because = "The wording before the review."
+	if _, err := s.ImportIncident(&stale); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := s.Incident(id)
