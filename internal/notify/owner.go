@@ -79,6 +79,10 @@ func procStart(pid int) (uint64, bool) {
 	if len(fields) < 20 {
 		return 0, false
 	}
+	if fields[0] == "Z" || fields[0] == "X" {
+		// Killed and not yet reaped by its parent: it sends nothing more.
+		return 0, false
+	}
 	v, err := strconv.ParseUint(fields[19], 10, 64)
 	return v, err == nil
 }

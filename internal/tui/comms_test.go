@@ -821,3 +821,34 @@ func TestTeammatePublishesWhileYouTypeInTheDraft(t *testing.T) {
 		t.Errorf("the next draft is %q", got)
 	}
 }
+
+// A publish over a draft a teammate changed since it was read sends
+// nothing: the pane asks, naming them, and a yes publishes the draft as it
+// now stands, with their words, once it is on screen.
+func TestPublishOverATeammatesChangeAsksFirst(t *testing.T) {
+	st := openStore(t)
+	id := seedComms(t, st)
+	if _, err := st.SetDraft(id, store.Edit{Text: "Checkout is slow for some customers."}, "amara", pinned); err != nil {
+		t.Fatal(err)
+	}
+	cfg := testConfig()
+	cfg.Author = "amara"
+	m := commsModel(t, st, id, cfg, nil, 120, 40)
+	// ben adds a line after amara's screen loaded the draft.
+	if _, err := st.SetDraft(id, store.Edit{BaseRev: 1, Base: "Checkout is slow for some customers.", Text: "Checkout is slow for some customers.\nWe found the cause."}, "ben", pinned); err != nil {
+		t.Fatal(err)
+	}
+	m = focusComms(t, m)
+	m = press(t, m, "p")
+	if got := storedIncident(t, st, id).Updates; len(got) != 0 {
+		t.Fatalf("a draft changed by a teammate since it was read was published: %+v", got)
+	}
+	if v := m.View(); !strings.Contains(v, "ben changed it: publish as it is now?") {
+		t.Fatalf("the pane does not ask:\n%s", v)
+	}
+	answer(t, m, "y")
+	got := storedIncident(t, st, id).Updates
+	if len(got) != 1 || got[0].Text != "Checkout is slow for some customers.\nWe found the cause." {
+		t.Fatalf("after yes: %+v", got)
+	}
+}

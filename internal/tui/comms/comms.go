@@ -5,6 +5,7 @@
 package comms
 
 import (
+	"errors"
 	"slices"
 	"strings"
 
@@ -69,6 +70,11 @@ type Pane struct {
 	confirm common.Question
 	// askTemplate: t was pressed over a hand-written draft; y replaces it.
 	askTemplate common.Question
+	// askChanged: a publish was refused because a teammate changed the
+	// draft since its person saw it (changedBy says who); y shows the
+	// draft as it now stands and publishes that, n keeps editing.
+	askChanged common.Question
+	changedBy  string
 	// replaced is the hand-written draft the template replaced, one u away
 	// until the draft is edited again.
 	replaced string
@@ -111,6 +117,7 @@ type (
 	PublishDoneMsg struct {
 		res store.Applied
 		err error
+		by  string // who changed the draft, when that refused the publish
 	}
 	// deliveredMsg reports the delivery of one update, stored.
 	deliveredMsg struct {
@@ -168,11 +175,13 @@ func (c *Pane) SetFocused(f bool) common.Component {
 // Typing is true while the draft is edited or a confirmation is asked, so
 // letters reach the pane.
 func (c *Pane) Typing() bool {
-	return c.Editing || (c.Focused && (c.confirm.Open() || c.askTemplate.Open()))
+	return c.Editing || (c.Focused && (c.confirm.Open() || c.askTemplate.Open() || c.askChanged.Open()))
 }
 
 // Asking reports a question of the pane waiting for its answer.
-func (c *Pane) Asking() bool { return c.confirm.Open() || c.askTemplate.Open() }
+func (c *Pane) Asking() bool {
+	return c.confirm.Open() || c.askTemplate.Open() || c.askChanged.Open()
+}
 
 // AnswerKey offers the pane's open question a key typed elsewhere (the
 // capture line, where /publish asked it). It reports whether the key was
@@ -231,6 +240,14 @@ func (c *Pane) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		return c, c.saved(msg)
 	case PublishDoneMsg:
 		c.publishing = max(c.publishing-1, 0)
+		if errors.Is(msg.err, store.ErrDraftChanged) {
+			// Nothing was sent: ask whether to publish the draft as it
+			// now stands, once it is on screen.
+			c.changedBy = msg.by
+			ask := c.askChanged.Ask(c.ctx)
+			c.layout()
+			return c, tea.Batch(ask, common.ErrCmd(msg.err), func() tea.Msg { return common.ReloadMsg{} })
+		}
 		if msg.err != nil {
 			return c, common.ErrCmd(msg.err)
 		}
@@ -331,6 +348,24 @@ func (c *Pane) answer(msg tea.KeyMsg) (tea.Cmd, bool) {
 			c.layout()
 			return func() tea.Msg { return common.StatusMsg{Text: "Not published; the draft is kept"} }, true
 		}
+	case c.askChanged.Open():
+		switch c.askChanged.Answer(c.ctx, msg, k.Confirm, k.Deny) {
+		case common.Yes:
+			c.askChanged.Close(c.ctx)
+			// The draft as it now stands, with the teammate's change,
+			// is what is published: the person has just read it.
+			if inc := c.ctx.Incident; inc != nil {
+				c.syncedRev, c.synced, c.Templated = inc.DraftRev, inc.Draft, false
+				c.saver.adopt(c.ctx.IncidentID, inc.DraftRev, inc.Draft)
+				c.saver.markSeen(c.ctx.IncidentID)
+				c.setValue(inc.Draft)
+			}
+			return c.RequestPublish(), true
+		case common.No:
+			c.askChanged.Close(c.ctx)
+			c.layout()
+			return func() tea.Msg { return common.StatusMsg{Text: "Not published; read the draft, then publish again"} }, true
+		}
 	case c.askTemplate.Open():
 		switch c.askTemplate.Answer(c.ctx, msg, k.Confirm, k.Deny) {
 		case common.Yes:
@@ -356,6 +391,8 @@ func (c *Pane) ShortHelp() []key.Binding {
 		return []key.Binding{k.Confirm, k.Deny}
 	case c.askTemplate.Open():
 		return []key.Binding{common.WithHelp(k.Confirm, "use the template"), common.WithHelp(k.Deny, "keep your draft")}
+	case c.askChanged.Open():
+		return []key.Binding{common.WithHelp(k.Confirm, "publish it as it is now"), common.WithHelp(k.Deny, "keep editing")}
 	case c.Editing:
 		return []key.Binding{k.Done, common.WithHelp(key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "")), "publish")}
 	}

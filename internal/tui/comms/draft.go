@@ -61,6 +61,14 @@ func (s *draftSaver) adopt(id, rev int64, text string) {
 	}
 }
 
+// markSeen records that the person has read the draft on screen (they
+// answered a question about it).
+func (s *draftSaver) markSeen(id int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.adoptedAt, id)
+}
+
 // seen is the stored draft the person has had time to read: the one on
 // screen, or the one before it when it came from a teammate just now.
 func (s *draftSaver) seen(id int64) string {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/notify"
+	"github.com/warroom-cli/warroom/internal/store"
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
@@ -77,7 +78,13 @@ func (c *Pane) publishNow() tea.Cmd {
 	return c.ctx.Write(func() tea.Msg {
 		res, err := st.Apply(id, incident.Capture{Command: incident.CmdPublish, Text: raw, SeenDraft: &seen}, now, author, policy)
 		if err != nil {
-			return PublishDoneMsg{err: fmt.Errorf("the update was not published (the draft is kept): %w", err)}
+			var by string
+			if errors.Is(err, store.ErrDraftChanged) {
+				if inc, _, err := st.IncidentTail(id, 0); err == nil {
+					by = inc.DraftBy
+				}
+			}
+			return PublishDoneMsg{err: fmt.Errorf("the update was not published (the draft is kept): %w", err), by: by}
 		}
 		if res.Head != nil {
 			saver.adopt(id, res.Head.DraftRev, res.Head.Draft)

@@ -32,7 +32,7 @@ func (c *Pane) layout() {
 func (c *Pane) plan() commsLayout {
 	iw, ih := max(c.w-2, 1), max(c.h-2, 0)
 	rem := ih - 1
-	if c.confirm.Open() || c.askTemplate.Open() {
+	if c.confirm.Open() || c.askTemplate.Open() || c.askChanged.Open() {
 		// The question, and the row that says what its answers do.
 		rem -= 2
 	}
@@ -157,6 +157,14 @@ func (c *Pane) View() string {
 	if c.confirm.Open() {
 		lines = append(lines, st.Warn.Bold(true).Render(" Publish anyway?"),
 			st.Warn.Render(common.Cut(c.confirm.Answers(c.ctx, " y/enter publishes · n/esc keeps editing"), iw)))
+	}
+	if c.askChanged.Open() {
+		by := c.changedBy
+		if by == "" {
+			by = "Someone"
+		}
+		lines = append(lines, st.Warn.Bold(true).Render(common.Cut(" "+by+" changed it: publish as it is now?", iw)),
+			st.Warn.Render(common.Cut(c.askChanged.Answers(c.ctx, " y/enter publishes it · n/esc keeps editing"), iw)))
 	}
 	if c.askTemplate.Open() {
 		lines = append(lines, st.Warn.Bold(true).Render(common.Cut(" Replace your draft with the template?", iw)),
