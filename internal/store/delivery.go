@@ -1,7 +1,6 @@
 package store
 
 import (
-	"fmt"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -21,14 +20,9 @@ func (s *Store) RecordDelivery(id, updateID int64, d incident.Delivery) error {
 		if err != nil {
 			return err
 		}
-		ub := b.Bucket(bucketUpdates)
-		var u incident.Update
-		data := ub.Get(idKey(updateID))
-		if data == nil {
-			return fmt.Errorf("update %d of INC-%d does not exist: %w", updateID, id, ErrNotFound)
-		}
-		if err := jsonUnmarshal(data, &u); err != nil {
-			return fmt.Errorf("a public update is damaged (%v): %w", err, ErrCorrupt)
+		u, err := loadUpdate(b, id, updateID)
+		if err != nil {
+			return err
 		}
 		found := false
 		for i := range u.Delivery {

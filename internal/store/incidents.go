@@ -120,19 +120,12 @@ func readHead(b *bolt.Bucket) (*incident.Incident, error) {
 // however long the timeline) and writes it. It is called in the same
 // transaction as every change to such an entry, so the stored head is
 // always the fold of the timeline.
-func refold(b *bolt.Bucket, now time.Time) (*incident.Incident, error) {
-	head, err := readHead(b)
-	if err != nil {
-		return nil, err
-	}
-	es, err := foldEntries(b)
-	if err != nil {
-		return nil, err
-	}
-	incident.FoldEntries(head, es)
-	// Updated is the time of the newest operation (see touchHead), the
-	// same on every copy holding the same operations.
-	return head, putHead(b, head)
+//
+// The head's updated time is the time of the newest operation (see
+// touchHead and refoldAt), the same on every copy holding the same
+// operations; refold leaves it.
+func refold(b *bolt.Bucket, _ time.Time) (*incident.Incident, error) {
+	return refoldAt(b, time.Time{})
 }
 
 // refoldAt is refold after changes made at now: the head's updated time
@@ -1344,14 +1337,9 @@ func (s *Store) SetDelivery(id, updateID int64, d []incident.Delivery) error {
 		if err != nil {
 			return err
 		}
-		ub := b.Bucket(bucketUpdates)
-		var u incident.Update
-		data := ub.Get(idKey(updateID))
-		if data == nil {
-			return fmt.Errorf("update %d of INC-%d does not exist: %w", updateID, id, ErrNotFound)
-		}
-		if err := jsonUnmarshal(data, &u); err != nil {
-			return fmt.Errorf("a public update is damaged (%v): %w", err, ErrCorrupt)
+		u, err := loadUpdate(b, id, updateID)
+		if err != nil {
+			return err
 		}
 		old, _ := json.Marshal(u.Delivery)
 		u.Delivery = d
@@ -1360,6 +1348,19 @@ func (s *Store) SetDelivery(id, updateID int64, d []incident.Delivery) error {
 		}
 		return commitDeliveries(b, u)
 	})
+}
+
+// loadUpdate reads public update updateID of incident id.
+func loadUpdate(b *bolt.Bucket, id, updateID int64) (incident.Update, error) {
+	var u incident.Update
+	data := b.Bucket(bucketUpdates).Get(idKey(updateID))
+	if data == nil {
+		return u, fmt.Errorf("update %d of INC-%d does not exist: %w", updateID, id, ErrNotFound)
+	}
+	if err := jsonUnmarshal(data, &u); err != nil {
+		return u, fmt.Errorf("a public update is damaged (%v): %w", err, ErrCorrupt)
+	}
+	return u, nil
 }
 
 // commitDeliveries records u's delivery states as an operation.
