@@ -92,7 +92,7 @@ func EditFactorFrom(r *Retro, uid string, base Factor, cause, author string, now
 		f := Factor{UID: newUID(), Cause: cause, Evidence: slices.Clone(base.Evidence), Lucky: base.Lucky, Author: author}
 		r.Factors = append(r.Factors, f)
 		r.contribute(SectionWhys, author, now)
-		return "That factor was deleted by someone else meanwhile; yours is added again", nil
+		return "That factor was deleted by " + r.deleter(uid, author) + " meanwhile; yours is added again", nil
 	}
 	f := &r.Factors[i]
 	merged, both := mergeField(base.Cause, cause, f.Cause)

@@ -339,6 +339,14 @@ type Retro struct {
 	Review []ReviewComment `json:"review,omitzero"`
 	// Due overrides the computed due time (resolved + retro_due_after).
 	Due time.Time `json:"due,omitzero"`
+	// DeletedBy names who deleted each why, factor or action (by uid),
+	// so that a form saved over one deleted meanwhile can say who.
+	DeletedBy map[string]string `json:"deleted_by,omitzero"`
+}
+
+// deleter names who deleted the item uid, or "someone else".
+func (r *Retro) deleter(uid, me string) string {
+	return orSomeoneElse(r.DeletedBy[uid], me)
 }
 
 // RetroStatus is draft or final.

@@ -328,9 +328,18 @@ func FoldRecord(ops []Op) RecordFold {
 			}
 		case OpItemAdd:
 			if have := find(o.Item, o.Target); have != nil {
+				other := &retroItem{kind: o.Item, uid: o.Target}
+				if have.deleted && !have.delSeen[o.ID] && other.decode(o.Value) {
+					// Added again by someone whose form was open on it
+					// when it was deleted: it is back, as they wrote it.
+					other.ops = append(have.ops, o.ID)
+					*have = *other
+					r.contributeItem(o.Item, o.Author, o.At)
+					change(o, itemLabel(o.Item), "", have.describe())
+					continue
+				}
 				// One item brought twice with different content (copies
 				// made before operations existed): keep both texts.
-				other := &retroItem{kind: o.Item, uid: o.Target}
 				if other.decode(o.Value) {
 					for _, field := range ItemFields(o.Item) {
 						if v := other.fieldValue(field); v != have.fieldValue(field) && v != "" {
@@ -393,6 +402,10 @@ func FoldRecord(ops []Op) RecordFold {
 				continue
 			}
 			it.deleted = true
+			if r.DeletedBy == nil {
+				r.DeletedBy = map[string]string{}
+			}
+			r.DeletedBy[o.Target] = o.Author
 			r.contributeItem(o.Item, o.Author, o.At)
 			change(o, itemLabel(o.Item), it.describe(), "")
 		case OpItemMove:

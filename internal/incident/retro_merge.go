@@ -47,7 +47,7 @@ func EditWhyFrom(r *Retro, i int, base Why, why, because, author string, now tim
 		// Deleted meanwhile: keep what was typed as a step of its own.
 		r.Whys = append(r.Whys, Why{UID: base.UID, Why: why, Because: because, Author: author})
 		r.contribute(SectionWhys, author, now)
-		return "That why was deleted by someone else meanwhile; yours is kept as the last step", nil
+		return "That why was deleted by " + r.deleter(base.UID, author) + " meanwhile; yours is kept as the last step", nil
 	}
 	w := &r.Whys[j]
 	nw, c1 := mergeField(base.Why, why, w.Why)
@@ -77,7 +77,7 @@ func EditActionFrom(r *Retro, uid string, base, a Action, author string, now tim
 		if _, err := AddAction(r, a, author, now, newUID); err != nil {
 			return "", err
 		}
-		return "That action was deleted by someone else meanwhile; yours is added again", nil
+		return "That action was deleted by " + r.deleter(uid, author) + " meanwhile; yours is added again", nil
 	}
 	old := &r.Actions[i]
 	before := *old

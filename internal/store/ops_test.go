@@ -277,3 +277,38 @@ func TestAStaleLegacyCopyBringsNothingBack(t *testing.T) {
 		t.Errorf("whys %d, want %d", len(got.Retro.Whys), len(cur.Retro.Whys))
 	}
 }
+
+// A why deleted by a teammate while this person's form was open on it
+// comes back with what they typed, and the notice names who deleted it.
+func TestAWhyDeletedMeanwhileComesBackAndNamesTheDeleter(t *testing.T) {
+	s := openTemp(t)
+	inc := declare(t, s, "Checkout failing")
+	r, err := s.UpdateRetro(inc.ID, "amara", t0, func(r *incident.Retro) error {
+		_, err := incident.AddWhy(r, "Why did checkout fail?", "The pool ran out.", "amara", t0)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := r.Whys[0]
+	if _, err := s.UpdateRetro(inc.ID, "ben", t0.Add(time.Minute), func(r *incident.Retro) error {
+		return incident.DeleteWhy(r, 0, "ben", t0)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var note string
+	got, err := s.UpdateRetro(inc.ID, "amara", t0.Add(2*time.Minute), func(r *incident.Retro) error {
+		var err error
+		note, err = incident.EditWhyFrom(r, 0, base, base.Why, "The pool ran out under retries.", "amara", t0)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(note, "deleted by ben") {
+		t.Errorf("note = %q", note)
+	}
+	if len(got.Whys) != 1 || got.Whys[0].Because != "The pool ran out under retries." {
+		t.Errorf("whys = %+v", got.Whys)
+	}
+}
