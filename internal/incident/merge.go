@@ -3,6 +3,7 @@ package incident
 import (
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // MergeResult is the outcome of a three-way merge.
@@ -17,7 +18,10 @@ type MergeResult struct {
 // person saving now, from a stale copy) and theirs (what is stored, saved
 // by someone else meanwhile). It works on lines, as people write retro
 // prose: changes to different lines both apply; where both changed the same
-// lines, neither is dropped, both versions are kept side by side. Shared
+// lines it looks at their words, and changes to different words both apply
+// too (two people typing into one line at once); where both changed the
+// same words, neither is dropped, both versions of the lines are kept side
+// by side. Shared
 // texts are never silently overwritten (product.md §1a).
 func Merge3(base, ours, theirs string) MergeResult {
 	switch {
@@ -34,6 +38,62 @@ func Merge3(base, ours, theirs string) MergeResult {
 		// Too long to diff cheaply: keep both whole.
 		return MergeResult{Text: strings.TrimRight(theirs, "\n") + "\n\n" + ours, Conflict: true}
 	}
+	out, conflict := merge3(b, o, t, func(base, mine, theirs []string) ([]string, bool) {
+		// Both changed the same lines: merged word by word when they
+		// changed different words (one typed at the end of a line,
+		// the other in its middle), else both versions kept.
+		if words, ok := mergeWords(base, mine, theirs); ok {
+			return words, true
+		}
+		return append(slices.Clone(theirs), mine...), false
+	})
+	return MergeResult{Text: strings.Join(out, "\n"), Conflict: conflict}
+}
+
+// mergeWords merges one clash of lines word by word: ok is false when the
+// two changed the same words.
+func mergeWords(base, mine, theirs []string) ([]string, bool) {
+	b, m, t := wordsOf(base), wordsOf(mine), wordsOf(theirs)
+	if len(b)*max(len(m), len(t)) > 1<<20 {
+		return nil, false
+	}
+	out, conflict := merge3(b, m, t, func(_, _, _ []string) ([]string, bool) { return nil, false })
+	if conflict {
+		return nil, false
+	}
+	return splitLines(strings.Join(out, "")), true
+}
+
+// wordsOf splits lines into words, the runs of space between them and the
+// line breaks, so that joining the pieces gives the text back exactly.
+func wordsOf(lines []string) []string {
+	var out []string
+	for i, l := range lines {
+		if i > 0 {
+			out = append(out, "\n")
+		}
+		start, space := 0, false
+		for j, r := range l {
+			if sp := unicode.IsSpace(r); j > start && sp != space {
+				out = append(out, l[start:j])
+				start = j
+				space = sp
+			} else if j == start {
+				space = sp
+			}
+		}
+		if start < len(l) {
+			out = append(out, l[start:])
+		}
+	}
+	return out
+}
+
+// merge3 merges two edits (ours, theirs) of base, as sequences of lines or
+// words. A run both changed alike is taken once; one both changed
+// differently goes to clash, which returns what stands there and whether
+// that settled it (false: a conflict, both kept).
+func merge3(b, o, t []string, clash func(base, mine, theirs []string) ([]string, bool)) ([]string, bool) {
 	ho, ht := lineHunks(b, o), lineHunks(b, t)
 	type tagged struct {
 		hunk
@@ -62,7 +122,7 @@ func Merge3(base, ours, theirs string) MergeResult {
 		// A cluster of hunks that touch each other.
 		s, e := all[i].start, all[i].end
 		j := i + 1
-		for j < len(all) && clash(all[j].hunk, s, e, all[j-1].hunk) {
+		for j < len(all) && clashes(all[j].hunk, s, e, all[j-1].hunk) {
 			e = max(e, all[j].end)
 			j++
 		}
@@ -81,16 +141,15 @@ func Merge3(base, ours, theirs string) MergeResult {
 			if slices.Equal(mine, theirs) {
 				out = append(out, mine...)
 			} else {
-				conflict = true
-				out = append(out, theirs...)
-				out = append(out, mine...)
+				merged, ok := clash(b[s:e], mine, theirs)
+				conflict = conflict || !ok
+				out = append(out, merged...)
 			}
 		}
 		pos = e
 		i = j
 	}
-	out = append(out, b[pos:]...)
-	return MergeResult{Text: strings.Join(out, "\n"), Conflict: conflict}
+	return append(out, b[pos:]...), conflict
 }
 
 // hunk replaces base lines [start, end) with lines.
@@ -99,9 +158,9 @@ type hunk struct {
 	lines      []string
 }
 
-// clash reports whether h belongs to the cluster [s, e) whose last hunk is
+// clashes reports whether h belongs to the cluster [s, e) whose last hunk is
 // prev: it starts inside it, or inserts where another insertion is.
-func clash(h hunk, s, e int, prev hunk) bool {
+func clashes(h hunk, s, e int, prev hunk) bool {
 	if h.start < e {
 		return true
 	}
@@ -126,20 +185,7 @@ func splitLines(s string) []string { return strings.Split(s, "\n") }
 // lines and returns the changed runs as hunks over base.
 func lineHunks(base, other []string) []hunk {
 	n, m := len(base), len(other)
-	// lcs[i][j] is the LCS length of base[i:] and other[j:].
-	lcs := make([][]int32, n+1)
-	for i := range lcs {
-		lcs[i] = make([]int32, m+1)
-	}
-	for i := n - 1; i >= 0; i-- {
-		for j := m - 1; j >= 0; j-- {
-			if base[i] == other[j] {
-				lcs[i][j] = lcs[i+1][j+1] + 1
-			} else {
-				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
-			}
-		}
-	}
+	lcs := lcsTable(base, other)
 	var out []hunk
 	i, j := 0, 0
 	cur := hunk{start: -1}
@@ -170,5 +216,53 @@ func lineHunks(base, other []string) []hunk {
 		}
 	}
 	flush()
+	return out
+}
+
+// lcsTable holds at [i][j] the length of the longest common subsequence of
+// a[i:] and b[j:].
+func lcsTable(a, b []string) [][]int32 {
+	n, m := len(a), len(b)
+	lcs := make([][]int32, n+1)
+	for i := range lcs {
+		lcs[i] = make([]int32, m+1)
+	}
+	for i := n - 1; i >= 0; i-- {
+		for j := m - 1; j >= 0; j-- {
+			if a[i] == b[j] {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
+	return lcs
+}
+
+// MatchLines pairs the lines of a and b that a longest common subsequence
+// keeps (index in a -> index in b), as the merge aligns them: an editor uses
+// it to find the line its cursor was on after a teammate's change.
+func MatchLines(a, b []string) map[int]int {
+	out := map[int]int{}
+	if len(a)*len(b) > 4<<20 {
+		// Too long to align cheaply: the rows as they are.
+		for i := range min(len(a), len(b)) {
+			out[i] = i
+		}
+		return out
+	}
+	lcs := lcsTable(a, b)
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] == b[j]:
+			out[i] = j
+			i++
+			j++
+		case lcs[i+1][j] >= lcs[i][j+1]:
+			i++
+		default:
+			j++
+		}
+	}
 	return out
 }

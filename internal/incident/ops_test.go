@@ -36,3 +36,21 @@ func TestDeletionRemovesOnlyWhatWasSeen(t *testing.T) {
 		t.Errorf("a deletion that saw every edit kept the why: %+v", r.Whys)
 	}
 }
+
+// Two people changing one line in different words (one types at its end,
+// the other in its middle) merge word by word; changing the same words
+// keeps both lines.
+func TestMergeTextWordByWordOnOneLine(t *testing.T) {
+	base := "Checkout is slow for some customers."
+	got, conflict := MergeText(base, "Checkout is slow for some customers. We found the cause.", "Checkout is very slow for some customers.")
+	if got != "Checkout is very slow for some customers. We found the cause." || conflict {
+		t.Errorf("%q (conflict %v)", got, conflict)
+	}
+	got, conflict = MergeText(base, "Checkout is slow for many customers.", "Checkout is slow for all customers.")
+	if got != "Checkout is slow for all customers.\nCheckout is slow for many customers." || !conflict {
+		t.Errorf("the same word changed by both: %q (conflict %v)", got, conflict)
+	}
+	if got, _ := MergeText("Ünïcode wörds", "Ünïcode wörds añadidas", "Mäny Ünïcode wörds"); got != "Mäny Ünïcode wörds añadidas" {
+		t.Errorf("multi-byte words: %q", got)
+	}
+}

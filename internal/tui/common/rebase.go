@@ -43,64 +43,40 @@ func Rebase(ta *textarea.Model, base, incoming string) string {
 }
 
 // MapCursor finds, in next, the place of the cursor at (row, col) in prev:
-// the same line where it is still there (matched by a longest common
-// subsequence of lines), else the line after the last one that is.
+// the same line where it is still there (incident.MatchLines), at the same
+// column. A line a teammate's words were merged into is the one between
+// the same neighbours, with the cursor before the same text it was before
+// (at the end when it was at the end).
 func MapCursor(prev, next string, row, col int) (int, int) {
 	a, b := strings.Split(prev, "\n"), strings.Split(next, "\n")
-	if row >= len(a) {
-		row = len(a) - 1
-	}
-	match := lineMatches(a, b)
+	row = min(max(row, 0), len(a)-1)
+	match := incident.MatchLines(a, b)
 	if j, ok := match[row]; ok {
 		return j, col
 	}
-	// The cursor's line is gone (merged into another): go to the line
-	// after the nearest one above that is still there.
+	// Between the nearest matched lines above and below.
+	lo, hi := -1, len(b)
 	for r := row - 1; r >= 0; r-- {
 		if j, ok := match[r]; ok {
-			return min(j+1, len(b)-1), 0
+			lo = j
+			break
 		}
 	}
-	return 0, 0
-}
-
-// lineMatches pairs the lines of a and b that a longest common
-// subsequence keeps: index in a -> index in b.
-func lineMatches(a, b []string) map[int]int {
-	n, m := len(a), len(b)
-	if n*m > 1<<22 {
-		// Too long to align cheaply: keep the row as it is.
-		out := map[int]int{}
-		for i := range min(n, m) {
-			out[i] = i
-		}
-		return out
-	}
-	lcs := make([][]int32, n+1)
-	for i := range lcs {
-		lcs[i] = make([]int32, m+1)
-	}
-	for i := n - 1; i >= 0; i-- {
-		for j := m - 1; j >= 0; j-- {
-			if a[i] == b[j] {
-				lcs[i][j] = lcs[i+1][j+1] + 1
-			} else {
-				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
-			}
+	for r := row + 1; r < len(a); r++ {
+		if j, ok := match[r]; ok {
+			hi = j
+			break
 		}
 	}
-	out := map[int]int{}
-	for i, j := 0, 0; i < n && j < m; {
-		switch {
-		case a[i] == b[j]:
-			out[i] = j
-			i++
-			j++
-		case lcs[i+1][j] >= lcs[i][j+1]:
-			i++
-		default:
-			j++
+	line := []rune(a[row])
+	col = min(max(col, 0), len(line))
+	after := string(line[col:])
+	// Of the lines between, the last that still ends with what followed
+	// the cursor (a conflict keeps ours after theirs).
+	for j := hi - 1; j > lo; j-- {
+		if k := strings.LastIndex(b[j], after); k >= 0 && (after != "" || j == hi-1) {
+			return j, len([]rune(b[j][:k]))
 		}
 	}
-	return out
+	return min(lo+1, len(b)-1), 0
 }
