@@ -150,7 +150,7 @@ func (s *Store) ImportIncident(in *incident.Incident) (ImportResult, error) {
 				return err
 			}
 		}
-		added, fresh, err := unionOpsFresh(b, ops, now)
+		added, fresh, err := unionOps(b, ops, now)
 		if err != nil {
 			return err
 		}

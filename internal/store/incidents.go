@@ -124,7 +124,7 @@ func readHead(b *bolt.Bucket) (*incident.Incident, error) {
 // The head's updated time is the time of the newest operation (see
 // touchHead and refoldAt), the same on every copy holding the same
 // operations; refold leaves it.
-func refold(b *bolt.Bucket, _ time.Time) (*incident.Incident, error) {
+func refold(b *bolt.Bucket) (*incident.Incident, error) {
 	return refoldAt(b, time.Time{})
 }
 

@@ -120,7 +120,7 @@ func backfillIncident(b *bolt.Bucket, inc *incident.Incident, author string) err
 			return err
 		}
 	}
-	_, err := refold(b, time.Time{})
+	_, err := refold(b)
 	return err
 }
 
@@ -198,7 +198,7 @@ func operationsOf(tx *bolt.Tx, b *bolt.Bucket) error {
 		}
 	}
 	ops := incident.LegacyOps(inc)
-	if _, err := unionOps(b, ops, time.Time{}); err != nil {
+	if _, _, err := unionOps(b, ops, time.Time{}); err != nil {
 		return err
 	}
 	return rebuildView(b, time.Time{})

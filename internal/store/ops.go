@@ -82,16 +82,27 @@ func nextClock(last uint64, now time.Time) uint64 {
 
 // putOp stores one operation and its stream index entry.
 func putOp(b *bolt.Bucket, o incident.Op) error {
+	o = normalizeOp(o)
+	if err := putJSON(b.Bucket(bucketOps), opKey(o), o); err != nil {
+		return err
+	}
+	return b.Bucket(bucketStreams).Put(append(streamPrefix(b, o.Stream()), opKey(o)...), nil)
+}
+
+// normalizeOp is o as it is stored: times in UTC.
+func normalizeOp(o incident.Op) incident.Op {
 	if o.Entry != nil {
 		e := *o.Entry
 		e.At, e.RecordedAt = utc(e.At), utc(e.RecordedAt)
 		o.Entry = &e
 	}
-	o.At = utc(o.At)
-	if err := putJSON(b.Bucket(bucketOps), opKey(o), o); err != nil {
-		return err
+	if o.Update != nil {
+		u := *o.Update
+		u.At = utc(u.At)
+		o.Update = &u
 	}
-	return b.Bucket(bucketStreams).Put(append(streamPrefix(b, o.Stream()), opKey(o)...), nil)
+	o.At = utc(o.At)
+	return o
 }
 
 // streamOps reads the operations of one stream, in fold order.
@@ -305,7 +316,7 @@ func refoldStreams(b *bolt.Bucket, ops []incident.Op, now time.Time, foldHead bo
 		return nil
 	}
 	if head {
-		if _, err := refold(b, now); err != nil {
+		if _, err := refold(b); err != nil {
 			return err
 		}
 	}
@@ -533,28 +544,22 @@ func rebuildView(b *bolt.Bucket, now time.Time) error {
 			return err
 		}
 	}
-	_, err = refold(b, now)
+	_, err = refold(b)
 	return err
 }
 
 // unionOps adds to an incident the operations it lacks. An operation whose
 // id is known with other content is refused whole (a hand-edited record),
 // as is one that does not pass incident.CheckOp. It returns the ops added,
-// in fold order.
-func unionOps(b *bolt.Bucket, in []incident.Op, now time.Time) ([]incident.Op, error) {
-	added, _, err := unionOpsFresh(b, in, now)
-	return added, err
-}
-
-// unionOpsFresh is unionOps that also names the entries new to the
-// incident (see refoldStreams).
-func unionOpsFresh(b *bolt.Bucket, in []incident.Op, now time.Time) ([]incident.Op, map[string]bool, error) {
+// in fold order, and the entries they add that the incident had not seen
+// (see refoldStreams).
+//
+// A sync brings every operation of every incident each time, nearly all of
+// them known: each is compared as the bytes it would be stored as, and an
+// entry's stored operations are read once, only when one of its operations
+// is new or its text was redacted.
+func unionOps(b *bolt.Bucket, in []incident.Op, now time.Time) ([]incident.Op, map[string]bool, error) {
 	fresh := freshEntries(b, in)
-	added, err := unionOpsIn(b, in, now)
-	return added, fresh, err
-}
-
-func unionOpsIn(b *bolt.Bucket, in []incident.Op, now time.Time) ([]incident.Op, error) {
 	ob := b.Bucket(bucketOps)
 	var added []incident.Op
 	redacted := map[string]bool{}
@@ -563,64 +568,70 @@ func unionOpsIn(b *bolt.Bucket, in []incident.Op, now time.Time) ([]incident.Op,
 			redacted[o.Target] = true
 		}
 	}
+	stored := map[string][]incident.Op{} // an entry's operations here, read once
+	streamOf := func(uid string) ([]incident.Op, error) {
+		if ops, ok := stored[uid]; ok {
+			return ops, nil
+		}
+		ops, err := streamOps(b, "e:"+uid)
+		stored[uid] = ops
+		return ops, err
+	}
 	for _, o := range in {
 		if err := incident.CheckOp(o, now); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		o = normalizeOp(o)
 		isRedacted := false
-		if uid := o.EntryUID(); uid != "" && (redacted[uid] || streamRedacted(b, uid)) {
+		if uid := o.EntryUID(); uid != "" && !fresh[uid] {
+			ops, err := streamOf(uid)
+			if err != nil {
+				return nil, nil, err
+			}
+			isRedacted = redacted[uid] || slices.ContainsFunc(ops, func(h incident.Op) bool { return h.Type == incident.OpEntryRedact })
+		}
+		if isRedacted || redacted[o.EntryUID()] {
 			o, isRedacted = incident.RedactOp(o), true
 		}
 		if v := ob.Get(opKey(o)); v != nil {
+			if want, err := json.Marshal(o); err == nil && bytes.Equal(recordJSON(v), want) {
+				continue
+			}
 			var have incident.Op
 			if err := jsonUnmarshal(v, &have); err != nil {
-				return nil, fmt.Errorf("an operation is damaged (%v); run warroom check: %w", err, ErrCorrupt)
+				return nil, nil, fmt.Errorf("an operation is damaged (%v); run warroom check: %w", err, ErrCorrupt)
 			}
 			same := incident.SameOp(have, o)
 			if isRedacted {
 				same = incident.SameOp(incident.RedactOp(have), o)
 			}
 			if !same {
-				return nil, fmt.Errorf("operation %s by %s differs from the one already recorded under that id; the record was edited by hand, so nothing of it was brought in: %w", o.ID, o.Author, incident.ErrOpConflict)
+				return nil, nil, fmt.Errorf("operation %s by %s differs from the one already recorded under that id; the record was edited by hand, so nothing of it was brought in: %w", o.ID, o.Author, incident.ErrOpConflict)
 			}
 			continue
 		}
-		if ok, err := knownElsewhere(b, o); err != nil {
-			return nil, err
-		} else if ok {
-			return nil, fmt.Errorf("operation %s by %s is recorded here at another clock; the record was edited by hand, so nothing of it was brought in: %w", o.ID, o.Author, incident.ErrOpConflict)
+		// A new operation: its id must not be stored at another clock.
+		if uid := o.EntryUID(); uid != "" && !fresh[uid] {
+			ops, err := streamOf(uid)
+			if err != nil {
+				return nil, nil, err
+			}
+			if slices.ContainsFunc(ops, func(h incident.Op) bool { return h.ID == o.ID }) {
+				return nil, nil, fmt.Errorf("operation %s by %s is recorded here at another clock; the record was edited by hand, so nothing of it was brought in: %w", o.ID, o.Author, incident.ErrOpConflict)
+			}
 		}
 		if err := putOp(b, o); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		added = append(added, o)
 	}
 	incident.SortOps(added)
 	for uid := range redacted {
 		if err := redactStream(b, uid); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return added, nil
-}
-
-// knownElsewhere reports whether o's id is stored under another clock. It
-// reads the op's stream only, which is short.
-func knownElsewhere(b *bolt.Bucket, o incident.Op) (bool, error) {
-	if o.Stream() == "r" {
-		return false, nil // "r" can be long; a moved clock there folds the same anyway
-	}
-	ops, err := streamOps(b, o.Stream())
-	if err != nil {
-		return false, err
-	}
-	return slices.ContainsFunc(ops, func(h incident.Op) bool { return h.ID == o.ID && h.Clock != o.Clock }), nil
-}
-
-// streamRedacted reports whether an entry's text was redacted here.
-func streamRedacted(b *bolt.Bucket, uid string) bool {
-	ops, err := streamOps(b, "e:"+uid)
-	return err == nil && slices.ContainsFunc(ops, func(o incident.Op) bool { return o.Type == incident.OpEntryRedact })
+	return added, fresh, nil
 }
 
 // redactStream removes the text of every operation on one entry from the
