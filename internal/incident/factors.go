@@ -96,7 +96,6 @@ func EditFactorFrom(r *Retro, uid string, base Factor, cause, author string, now
 	}
 	f := &r.Factors[i]
 	merged, both := mergeField(base.Cause, cause, f.Cause)
-	merged = strings.ReplaceAll(merged, "\n", " / ")
 	if merged == f.Cause {
 		return "", nil
 	}

@@ -15,17 +15,11 @@ import (
 // dropped and nothing a teammate wrote is silently replaced; the returned
 // note, when not empty, says what happened.
 
-// mergeField is the value of one field after a save from base to ours while
-// the stored value became theirs.
+// mergeField is the value of one one-line field after a save from base to
+// ours while the stored value became theirs: the fold's rule (MergeLine),
+// so a form and a merged copy agree, and a field stays one line.
 func mergeField(base, ours, theirs string) (string, bool) {
-	switch {
-	case ours == base:
-		return theirs, false
-	case theirs == base || theirs == ours:
-		return ours, false
-	}
-	m := Merge3(base, ours, theirs)
-	return m.Text, true
+	return MergeLine(base, ours, theirs)
 }
 
 // EditWhyFrom saves an edit of a five-whys step that was base when the form
@@ -86,7 +80,7 @@ func EditActionFrom(r *Retro, uid string, base, a Action, author string, now tim
 	if c {
 		notes = append(notes, "title")
 	}
-	old.Title = strings.ReplaceAll(title, "\n", " / ")
+	old.Title = title
 	str := func(field string, b, ours string, cur *string) {
 		if ours != b {
 			if *cur != b && *cur != ours {
