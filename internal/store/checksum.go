@@ -102,18 +102,11 @@ func checkRecord(key, v []byte) recordState {
 	return recordOK
 }
 
-// migrateChecksums (schema 2 -> 3) seals every JSON record of every
+// migrateChecksums (schema 3 -> 4) seals every JSON record of every
 // incident. Records are rewritten after each bucket is walked, never while
 // a cursor is on it.
 func migrateChecksums(tx *bolt.Tx) error {
-	root := tx.Bucket(bucketIncidents)
-	if root == nil {
-		return nil
-	}
-	var ids [][]byte
-	_ = root.ForEachBucket(func(k []byte) error { ids = append(ids, bytes.Clone(k)); return nil })
-	for _, k := range ids {
-		b := root.Bucket(k)
+	return migrateEachIncident(tx, func(b *bolt.Bucket) error {
 		if err := sealBucket(b, func(key []byte) bool { return bytes.Equal(key, keyHead) || bytes.Equal(key, keyRetro) }); err != nil {
 			return err
 		}
@@ -124,8 +117,8 @@ func migrateChecksums(tx *bolt.Tx) error {
 				}
 			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // recordBuckets are the buckets of an incident whose values are JSON

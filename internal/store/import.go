@@ -203,7 +203,11 @@ func (s *Store) ImportIncident(in *incident.Incident) (ImportResult, error) {
 func (s *Store) IncidentByUID(uid string) (id int64, found bool, err error) {
 	err = s.view(func(tx *bolt.Tx) error {
 		var b *bolt.Bucket
-		b, id, err = findByUID(tx.Bucket(bucketIncidents), uid)
+		if tx.Bucket(bucketIncidentUIDs) != nil {
+			b, id, err = findByUIDIndexed(tx, uid)
+		} else {
+			b, id, err = findByUID(tx.Bucket(bucketIncidents), uid)
+		}
 		found = b != nil
 		return err
 	})

@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"time"
 
@@ -61,14 +60,7 @@ func migrate(tx *bolt.Tx, from uint64) error {
 }
 
 func migrateTimelineIsTheRecord(tx *bolt.Tx) error {
-	root := tx.Bucket(bucketIncidents)
-	if root == nil {
-		return nil
-	}
-	var ids [][]byte
-	_ = root.ForEachBucket(func(k []byte) error { ids = append(ids, bytes.Clone(k)); return nil })
-	for _, k := range ids {
-		b := root.Bucket(k)
+	return migrateEachIncident(tx, func(b *bolt.Bucket) error {
 		for _, name := range incidentBuckets {
 			if _, err := b.CreateBucketIfNotExists(name); err != nil {
 				return err
@@ -78,11 +70,8 @@ func migrateTimelineIsTheRecord(tx *bolt.Tx) error {
 		if err != nil {
 			return err
 		}
-		if err := backfillIncident(b, inc, "warroom"); err != nil {
-			return fmt.Errorf("INC-%d: %w", inc.ID, err)
-		}
-	}
-	return nil
+		return backfillIncident(b, inc, "warroom")
+	})
 }
 
 // backfillIncident gives an incident's entries the settings the fold reads
@@ -132,19 +121,7 @@ func settingEqual(a, b incident.Setting) bool {
 }
 
 func migrateOperations(tx *bolt.Tx) error {
-	root := tx.Bucket(bucketIncidents)
-	if root == nil {
-		return nil
-	}
-	var ids [][]byte
-	_ = root.ForEachBucket(func(k []byte) error { ids = append(ids, bytes.Clone(k)); return nil })
-	for _, k := range ids {
-		b := root.Bucket(k)
-		if err := operationsOf(tx, b); err != nil {
-			return fmt.Errorf("INC-%d: %w", int64(binary.BigEndian.Uint64(k)), err)
-		}
-	}
-	return nil
+	return migrateEachIncident(tx, func(b *bolt.Bucket) error { return operationsOf(tx, b) })
 }
 
 // operationsOf turns one incident of schema 2 into operations.

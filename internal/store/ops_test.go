@@ -106,16 +106,7 @@ func TestPublishKeepsATeammatesLaterWords(t *testing.T) {
 	if _, err := a.SetDraft(inc.ID, Edit{Text: "Checkout is slow."}, "amara", t0); err != nil {
 		t.Fatal(err)
 	}
-	copyTo := func(from, to *Store) {
-		t.Helper()
-		got, err := from.Incident(inc.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := to.ImportIncident(got); err != nil {
-			t.Fatal(err)
-		}
-	}
+	copyTo := func(from, to *Store) { t.Helper(); mergeInto(t, from, to, inc.ID) }
 	copyTo(a, b)
 	seen := "Checkout is slow."
 	// Offline at once: amara publishes; ben adds a line to the draft.
@@ -145,16 +136,7 @@ func TestRedactionReachesTeammates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	move := func(from, to *Store) {
-		t.Helper()
-		got, err := from.Incident(inc.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := to.ImportIncident(got); err != nil {
-			t.Fatal(err)
-		}
-	}
+	move := func(from, to *Store) { t.Helper(); mergeInto(t, from, to, inc.ID) }
 	move(a, b)
 	if _, err := b.EditEntry(inc.ID, e.ID, t0.Add(time.Minute), "ben", func(e *incident.Entry) error { e.Text += " (still valid)"; return nil }); err != nil {
 		t.Fatal(err)
@@ -310,5 +292,18 @@ func TestAWhyDeletedMeanwhileComesBackAndNamesTheDeleter(t *testing.T) {
 	}
 	if len(got.Whys) != 1 || got.Whys[0].Because != "The pool ran out under retries." {
 		t.Errorf("whys = %+v", got.Whys)
+	}
+}
+
+// mergeInto brings incident id of from (the same local id in both stores
+// here) into to, as an import of a teammate's copy does.
+func mergeInto(t *testing.T, from, to *Store, id int64) {
+	t.Helper()
+	got, err := from.Incident(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := to.ImportIncident(got); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -1,6 +1,12 @@
 package store
 
-import bolt "go.etcd.io/bbolt"
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
 
 // eachIncident calls fn with every incident's bucket, in creation order or
 // newest first: the one walk of the incidents bucket that every read of
@@ -23,4 +29,25 @@ func eachIncident(tx *bolt.Tx, newestFirst bool, fn func(b *bolt.Bucket)) {
 			fn(root.Bucket(k))
 		}
 	}
+}
+
+// migrateEachIncident calls fn with every incident's bucket, for a
+// migration that rewrites them: the ids are gathered first, so fn may
+// change the buckets, and an error names the incident.
+func migrateEachIncident(tx *bolt.Tx, fn func(b *bolt.Bucket) error) error {
+	root := tx.Bucket(bucketIncidents)
+	if root == nil {
+		return nil
+	}
+	var ids [][]byte
+	_ = root.ForEachBucket(func(k []byte) error { ids = append(ids, bytes.Clone(k)); return nil })
+	for _, k := range ids {
+		if err := fn(root.Bucket(k)); err != nil {
+			if len(k) == 8 {
+				return fmt.Errorf("INC-%d: %w", int64(binary.BigEndian.Uint64(k)), err)
+			}
+			return err
+		}
+	}
+	return nil
 }
