@@ -38,7 +38,7 @@ func Merge3(base, ours, theirs string) MergeResult {
 		// Too long to diff cheaply: keep both whole.
 		return MergeResult{Text: strings.TrimRight(theirs, "\n") + "\n\n" + ours, Conflict: true}
 	}
-	out, conflict := merge3(b, o, t, func(base, mine, theirs []string) ([]string, bool) {
+	out, conflict := merge3(b, o, t, false, func(base, mine, theirs []string) ([]string, bool) {
 		// Both changed the same lines: merged word by word when they
 		// changed different words (one typed at the end of a line,
 		// the other in its middle), else both versions kept.
@@ -57,14 +57,16 @@ func mergeWords(base, mine, theirs []string) ([]string, bool) {
 	if len(b)*max(len(m), len(t)) > 1<<20 {
 		return nil, false
 	}
-	out, conflict := merge3(b, m, t, func(_, _, _ []string) ([]string, bool) { return nil, false })
+	// Edits that touch (a word typed right after one the other replaced)
+	// clash: merged, they would read as neither person wrote.
+	out, conflict := merge3(b, m, t, true, func(_, _, _ []string) ([]string, bool) { return nil, false })
 	if conflict {
 		return nil, false
 	}
 	return splitLines(strings.Join(out, "")), true
 }
 
-// wordsOf splits lines into words, the runs of space between them and the
+// wordsOf splits lines into words, each with the space after it, and the
 // line breaks, so that joining the pieces gives the text back exactly.
 func wordsOf(lines []string) []string {
 	var out []string
@@ -72,15 +74,14 @@ func wordsOf(lines []string) []string {
 		if i > 0 {
 			out = append(out, "\n")
 		}
-		start, space := 0, false
+		start, inSpace := 0, false
 		for j, r := range l {
-			if sp := unicode.IsSpace(r); j > start && sp != space {
+			sp := unicode.IsSpace(r)
+			if inSpace && !sp {
 				out = append(out, l[start:j])
 				start = j
-				space = sp
-			} else if j == start {
-				space = sp
 			}
+			inSpace = sp
 		}
 		if start < len(l) {
 			out = append(out, l[start:])
@@ -93,7 +94,10 @@ func wordsOf(lines []string) []string {
 // words. A run both changed alike is taken once; one both changed
 // differently goes to clash, which returns what stands there and whether
 // that settled it (false: a conflict, both kept).
-func merge3(b, o, t []string, clash func(base, mine, theirs []string) ([]string, bool)) ([]string, bool) {
+//
+// touching makes edits that only touch (one ends where the other starts)
+// one cluster too.
+func merge3(b, o, t []string, touching bool, clash func(base, mine, theirs []string) ([]string, bool)) ([]string, bool) {
 	ho, ht := lineHunks(b, o), lineHunks(b, t)
 	type tagged struct {
 		hunk
@@ -122,7 +126,7 @@ func merge3(b, o, t []string, clash func(base, mine, theirs []string) ([]string,
 		// A cluster of hunks that touch each other.
 		s, e := all[i].start, all[i].end
 		j := i + 1
-		for j < len(all) && clashes(all[j].hunk, s, e, all[j-1].hunk) {
+		for j < len(all) && (clashes(all[j].hunk, s, e, all[j-1].hunk) || touching && all[j].start <= e) {
 			e = max(e, all[j].end)
 			j++
 		}

@@ -54,3 +54,12 @@ func TestMergeTextWordByWordOnOneLine(t *testing.T) {
 		t.Errorf("multi-byte words: %q", got)
 	}
 }
+
+// Edits that touch (one types right after a word the other replaced) are
+// a clash: both lines are kept rather than a mix neither person wrote.
+func TestMergeTextTouchingEditsKeepBoth(t *testing.T) {
+	got, conflict := MergeText("12:31 alert", "12:31 alert fired (amara)", "12:31 first page (li)")
+	if got != "12:31 first page (li)\n12:31 alert fired (amara)" || !conflict {
+		t.Errorf("%q (conflict %v)", got, conflict)
+	}
+}

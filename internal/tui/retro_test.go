@@ -546,21 +546,24 @@ func TestRetroTextFollowsOthersButKeepsOwnTyping(t *testing.T) {
 		t.Fatalf("the editor shows %q; want the teammate's text, cleaned", got)
 	}
 
-	// Once this user types, a teammate's write arrives into it, merged
-	// word by word: li replaced the text, this user's words typed on it
-	// stay, and the cursor stays where this user types.
+	// Once this user types, a teammate's write arrives beside it: li
+	// rewrote what this user is typing on, so both versions are kept (the
+	// teammate's first), nothing is written over, and the cursor stays
+	// where this user types.
 	m = typeText(t, m, " Mine.")
 	write("li again")
-	if got := screen().Text.Area.Value(); got != "li again Mine." {
-		t.Fatalf("a teammate's write did not merge with the text being typed: %q", got)
+	mine := "From li:\nthe PSP failed. Mine."
+	if got := screen().Text.Area.Value(); got != "li again\n"+mine {
+		t.Fatalf("a teammate's write did not arrive beside the text being typed: %q", got)
 	}
 	m = typeText(t, m, " Still mine.")
-	if got := screen().Text.Area.Value(); got != "li again Mine. Still mine." {
+	mine += " Still mine."
+	if got := screen().Text.Area.Value(); got != "li again\n"+mine {
 		t.Fatalf("typing after a teammate's write landed elsewhere: %q", got)
 	}
 	m = send(t, m, retro.TextSaveMsg{Seq: screen().Text.Seq})
 	r := retroOf(t, st, id)
-	if s := r.Section("Introduction"); s.Text != "li again Mine. Still mine." || !slices.Contains(s.Contributors, "li") || !slices.Contains(s.Contributors, "amara") {
+	if s := r.Section("Introduction"); s.Text != "li again\n"+mine || !slices.Contains(s.Contributors, "li") || !slices.Contains(s.Contributors, "amara") {
 		t.Fatalf("introduction = %+v", *s)
 	}
 }
