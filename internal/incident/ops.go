@@ -29,9 +29,10 @@ import (
 // Text that several people edit carries the text its person started from
 // (Base). When the fold meets an operation whose base is no longer the
 // current text (someone else's edit came first in the order), it merges the
-// two (Merge3): changes to different lines, or to different words of one
-// line, both apply, and where both changed the same words both versions of
-// the lines are kept, the earlier operation's first. Every word typed on any copy stays in the record.
+// two (Merge3): changes to different lines, or to words of one line with
+// an unchanged word between them, both apply, and where both changed the
+// same or neighbouring words both versions of the lines are kept, the
+// earlier operation's first. Every word typed on any copy stays in the record.
 
 // OpType names what an operation does.
 type OpType string
