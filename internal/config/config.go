@@ -57,6 +57,9 @@ type Config struct {
 	// Webhook holds the [[webhook]] tables that can be used, each in its
 	// own format (Targets has every target).
 	Webhook []Webhook
+	// Alerts is the [alerts] table: the receiver's token and how alerts
+	// declare and feed incidents (alerts.go).
+	Alerts Alerts
 	// Warnings are the problems found in the file that do not stop
 	// warroom (a webhook target that cannot be used is skipped, the
 	// others still work): each is a sentence naming the file and line.
@@ -127,6 +130,7 @@ type file struct {
 	Jargon           *jargonFile       `toml:"jargon"`
 	Templates        map[string]string `toml:"templates"`
 	Timezone         *string           `toml:"timezone"`
+	Alerts           *alertsFile       `toml:"alerts"`
 }
 
 type jargonFile struct {
@@ -135,7 +139,7 @@ type jargonFile struct {
 }
 
 // Keys lists the configuration keys in the order `warroom config` prints them.
-var Keys = []string{"author", "update_every", "first_update_after", "retro_due_after", "gap_threshold", "long_incident_after", "long_update_every", "bell", "webhooks", "webhook", "retro_preset", "retro_sections", "export_template", "export_dir", "jargon.words", "jargon.allow", "templates", "timezone"}
+var Keys = []string{"author", "update_every", "first_update_after", "retro_due_after", "gap_threshold", "long_incident_after", "long_update_every", "bell", "webhooks", "webhook", "retro_preset", "retro_sections", "export_template", "export_dir", "jargon.words", "jargon.allow", "templates", "timezone", "alerts.token", "alerts.token_file", "alerts.declare", "alerts.severity_label", "alerts.tag_labels", "alerts.severity", "alerts.allow_mitigated"}
 
 // TemplateNames are the phases a [templates] entry may name, plus "eta"
 // for the draft used while a fix is pending and an ETA is set.
@@ -186,6 +190,7 @@ func Default() *Config {
 		Dir:               Dir(),
 		Source:            map[string]string{},
 		Location:          time.Local,
+		Alerts:            defaultAlerts(),
 	}
 	c.File = filepath.Join(c.Dir, "config.toml")
 	for _, k := range Keys {
@@ -364,6 +369,9 @@ func LoadFile(path string) (*Config, error) {
 			set("jargon.allow")
 		}
 	}
+	if f.Alerts != nil {
+		c.readAlerts(f.Alerts, at)
+	}
 	if f.Templates != nil {
 		names := make([]string, 0, len(f.Templates))
 		for k := range f.Templates {
@@ -435,6 +443,9 @@ func (c *Config) Value(key string) string {
 			return "(built-in)"
 		}
 		return "custom for " + strings.Join(names, ", ")
+	}
+	if strings.HasPrefix(key, "alerts.") {
+		return c.alertValue(key)
 	}
 	return ""
 }

@@ -63,6 +63,18 @@ allow = ["API"]
 [templates]
 investigating = "We are looking into it. Next update by {next_update}."
 eta = "Fix expected by {eta}."
+
+[alerts]
+token = "s3cret"
+token_file = "alert.token"
+declare = false
+severity_label = "priority"
+tag_labels = ["service"]
+allow_mitigated = true
+
+[alerts.severity]
+p1 = 1
+p4 = 4
 `)
 	c, err := LoadFile(p)
 	if err != nil {

@@ -66,6 +66,8 @@ type Declaration struct {
 	PublicChannel string            `json:"public_channel,omitzero"`
 	Cadence       time.Duration     `json:"cadence,omitzero"`
 	Tags          []string          `json:"tags,omitzero"`
+	// Alert is where an incident declared from an alert came from.
+	Alert *AlertOrigin `json:"alert,omitzero"`
 }
 
 // DeclarationOf captures inc's own fields as a declaration.
@@ -73,7 +75,7 @@ func DeclarationOf(inc *Incident) *Declaration {
 	return &Declaration{
 		Title: inc.Title, Severity: inc.Severity, Roles: maps.Clone(inc.Roles),
 		WarRoom: inc.WarRoom, PublicChannel: inc.PublicChannel, Cadence: inc.Cadence,
-		Tags: slices.Clone(inc.Tags),
+		Tags: slices.Clone(inc.Tags), Alert: inc.Alert,
 	}
 }
 
@@ -139,6 +141,7 @@ func FoldEntries(inc *Incident, entries []Entry) {
 	inc.Milestones = map[Milestone]time.Time{}
 	inc.MilestoneEntries = nil
 	inc.NextUpdateDue = time.Time{}
+	inc.Alert = nil
 	// The declaration first: it is the base the rest changes.
 	for _, e := range es {
 		if e.Set.Field == FieldDeclared && e.Set.Declared != nil {
@@ -150,6 +153,7 @@ func FoldEntries(inc *Incident, entries []Entry) {
 			maps.Copy(inc.Roles, d.Roles)
 			inc.WarRoom, inc.PublicChannel = d.WarRoom, d.PublicChannel
 			inc.Cadence = d.Cadence
+			inc.Alert = d.Alert
 			for _, t := range d.Tags {
 				if !inc.HasTag(t) {
 					inc.Tags = append(inc.Tags, t)
@@ -254,6 +258,8 @@ func FoldedEqual(a, b *Incident) (bool, string) {
 		return false, "tags differ"
 	case !a.NextUpdateDue.Equal(b.NextUpdateDue):
 		return false, "snooze differs"
+	case !sameAlert(a.Alert, b.Alert):
+		return false, "alert origin differs"
 	}
 	if len(a.Milestones) != len(b.Milestones) {
 		return false, "milestones differ"

@@ -142,6 +142,9 @@ type Incident struct {
 	Tags    []string      `json:"tags,omitzero"`
 	Created time.Time     `json:"created,omitzero"`
 	Updated time.Time     `json:"updated,omitzero"`
+	// Alert is where the incident came from when an alert declared it
+	// (folded from the declaration; see alert.go).
+	Alert *AlertOrigin `json:"alert,omitzero"`
 	// Milestones holds the time of each milestone reached.
 	Milestones map[Milestone]time.Time `json:"milestones,omitzero"`
 	// MilestoneEntries names the entry that set each milestone, so that
