@@ -237,6 +237,7 @@ func keyMsg(s string) tea.KeyMsg {
 		"enter": tea.KeyEnter, "tab": tea.KeyTab, "shift+tab": tea.KeyShiftTab, "esc": tea.KeyEscape,
 		"up": tea.KeyUp, "down": tea.KeyDown, "pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown,
 		"ctrl+c": tea.KeyCtrlC, "ctrl+n": tea.KeyCtrlN, "ctrl+s": tea.KeyCtrlS, "f1": tea.KeyF1,
+		"ctrl+u": tea.KeyCtrlU, "ctrl+x": tea.KeyCtrlX,
 		"backspace": tea.KeyBackspace, "home": tea.KeyHome, "end": tea.KeyEnd,
 	}
 	if k, ok := named[s]; ok {

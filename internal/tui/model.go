@@ -442,7 +442,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case common.SwitchScreenMsg:
 		return m, m.switchTo(msg.Screen)
-	case list.LoadedMsg, list.StatsLoadedMsg, list.SearchMsg:
+	case list.LoadedMsg, list.StatsLoadedMsg, list.SearchMsg, list.DismissedMsg:
 		var cmd tea.Cmd
 		m.list, cmd = m.list.Update(msg)
 		return m, cmd

@@ -1,6 +1,7 @@
 package cockpit
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/warroom-cli/warroom/internal/incident"
@@ -13,6 +14,9 @@ type timelineFilter struct {
 	// Name is shown in the pane's title while the filter is on.
 	Name string
 	keep func(e *incident.Entry) bool
+	// skipEmpty leaves the filter out of f's round on a timeline where it
+	// would show nothing (most incidents have no alert entries).
+	skipEmpty bool
 }
 
 // filters are the views f cycles through, "all" first.
@@ -32,6 +36,10 @@ var filters = []timelineFilter{
 	kindFilter(incident.KindNote, "notes"),
 	kindFilter(incident.KindMilestone, "milestones"),
 	kindFilter(incident.KindPublic, "public updates"),
+	// What alerts wrote (declaration, labels, links, firing and
+	// resolving), by its author "alert:<source>" rather than a kind: an
+	// alert's news is a note like any other on the record.
+	{Name: "alerts only", keep: func(e *incident.Entry) bool { return incident.IsAlertEntry(*e) }, skipEmpty: true},
 }
 
 func kindFilter(k incident.Kind, name string) timelineFilter {
@@ -62,6 +70,20 @@ func (f timelineFilter) apply(td *TimelineData) *TimelineData {
 		out.Rows = append(out.Rows, tlRow{Kind: RowEntry, Entry: j})
 	}
 	return out
+}
+
+// nextFilter is the filter after the current one in f's round, passing
+// over those that would show nothing and ask to be skipped then.
+func (t *timelinePane) nextFilter() int {
+	i := t.filter
+	for range filters {
+		i = (i + 1) % len(filters)
+		f := filters[i]
+		if !f.skipEmpty || t.Data == nil || slices.ContainsFunc(t.Data.Entries, func(e incident.Entry) bool { return f.keep(&e) }) {
+			return i
+		}
+	}
+	return 0
 }
 
 // setFilter switches to filter i, keeping the selected (or top) entry in

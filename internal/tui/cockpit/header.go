@@ -49,6 +49,9 @@ func headerView(ctx *common.Context, w int) string {
 	}
 	roles := strings.Join(leads, st.Faint.Render(" · "))
 	var ch []string
+	if from := alertOriginView(ctx, inc); from != "" {
+		ch = append(ch, from)
+	}
 	if inc.WarRoom != "" {
 		ch = append(ch, st.Label.Render("war room ")+st.Muted.Render(incident.CleanLine(inc.WarRoom)))
 	}
@@ -90,6 +93,17 @@ func headerView(ctx *common.Context, w int) string {
 	}
 	line2 := common.Spread(left2, right2, w)
 	return line1 + "\n" + line2
+}
+
+// alertOriginView says where an incident an alert declared came from:
+// "from alert payments-5xx · alertmanager" ("" for one a person declared).
+func alertOriginView(ctx *common.Context, inc *incident.Incident) string {
+	a := inc.Alert
+	if a == nil {
+		return ""
+	}
+	st := ctx.Styles
+	return st.Label.Render("from alert ") + st.Warn.Render(incident.CleanLine(firstNonEmpty(a.Name, a.Key))) + st.Faint.Render(" · "+incident.CleanLine(a.Source))
 }
 
 // roomView is "here amara, ben, chen" in at most w columns, ending in

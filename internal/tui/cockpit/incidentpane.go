@@ -250,6 +250,18 @@ func (p incidentPane) rows(level int) (out []string, heads []bool, whole []strin
 		tags = st.Accent.Render(strings.Join(ts, " "))
 	}
 	kv("tags", 12, tags)
+	if a := inc.Alert; a != nil {
+		// Where it came from, whole when the pane is focused: the dedup
+		// key is what later payloads of the alert are matched by.
+		v := st.Warn.Render(incident.CleanLine(firstNonEmpty(a.Name, a.Key))) + st.Faint.Render(" · "+incident.CleanLine(a.Source))
+		if a.Receiver != "" {
+			v += st.Faint.Render(" · " + incident.CleanLine(a.Receiver))
+		}
+		if a.Name != "" && a.Key != "" {
+			v += st.Faint.Render(" · key " + incident.CleanLine(a.Key))
+		}
+		kv("from alert", 12, v)
+	}
 	return out, heads, whole
 }
 
@@ -277,4 +289,13 @@ func (p incidentPane) View() string {
 func (p incidentPane) ShortHelp() []key.Binding {
 	k := p.ctx.Keys
 	return []key.Binding{common.WithHelp(k.Up, "select row"), k.Top, common.WithHelp(k.Back, "capture")}
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }

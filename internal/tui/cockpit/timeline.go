@@ -345,7 +345,7 @@ func (t timelinePane) Update(msg tea.Msg) (timelinePane, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(km, k.Filter):
-		t.setFilter(t.filter + 1)
+		t.setFilter(t.nextFilter())
 		what := "Showing every entry"
 		if t.filter > 0 {
 			what = "Showing " + filters[t.filter].Name + " · f for the next filter"

@@ -97,8 +97,8 @@ func (t timelinePane) View() string {
 // rowPaints are the colours of timeline rows, built once; the selected
 // row uses a second set with the selection background on every part.
 type rowPaints struct {
-	plain, marker, time, author, text, muted, starred, gap, date common.Paint
-	kinds                                                        map[incident.Kind]common.Paint
+	plain, marker, time, author, text, muted, starred, gap, date, alert common.Paint
+	kinds                                                               map[incident.Kind]common.Paint
 }
 
 func newRowPaints(st *common.Styles, selected bool) *rowPaints {
@@ -111,6 +111,7 @@ func newRowPaints(st *common.Styles, selected bool) *rowPaints {
 	p := &rowPaints{
 		plain: mk(st.Renderer.NewStyle()), marker: mk(st.SelectionMarker), time: mk(st.Time), author: mk(st.Author),
 		text: mk(st.Text), muted: mk(st.Muted), starred: mk(st.Starred), gap: mk(st.Gap), date: mk(st.DateLine),
+		alert: mk(st.Warn.Bold(true)),
 		kinds: map[incident.Kind]common.Paint{},
 	}
 	for _, k := range incident.Kinds {
@@ -229,7 +230,12 @@ func (t timelinePane) row(i, w int) []string {
 	b.WriteString(marker)
 	b.WriteString(p.time.Of(e.At.Format("15:04")))
 	b.WriteString(p.plain.Of(" "))
-	b.WriteString(kp.Of(common.KindMark(e.Kind)))
+	if incident.IsAlertEntry(*e) {
+		// An alert's entries keep their own mark, whatever their kind.
+		b.WriteString(p.alert.Of(common.AlertMark))
+	} else {
+		b.WriteString(kp.Of(common.KindMark(e.Kind)))
+	}
 	b.WriteString(p.plain.Of(" "))
 	b.WriteString(tp.Of(common.Fit(parts[0], max(textW, 0))))
 	if authorW > 0 {

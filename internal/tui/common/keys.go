@@ -53,6 +53,7 @@ type KeyMap struct {
 	// Incident list.
 	Open       key.Binding
 	New        key.Binding
+	Dismiss    key.Binding // drops a pending alert
 	NextField  key.Binding
 	PrevField  key.Binding
 	CreateForm key.Binding
@@ -129,6 +130,7 @@ func DefaultKeyMap() *KeyMap {
 
 		Open:       b([]string{"enter"}, "enter", "open"),
 		New:        b([]string{"ctrl+n"}, "ctrl+n", "new incident"),
+		Dismiss:    b([]string{"ctrl+x"}, "ctrl+x", "dismiss alert"),
 		NextField:  b([]string{"tab", "down"}, "tab", "next field"),
 		PrevField:  b([]string{"shift+tab", "up"}, "shift+tab", "previous field"),
 		CreateForm: b([]string{"enter"}, "enter", "declare"),

@@ -19,6 +19,10 @@ func EditEntryCmd(ctx *Context, entryID int64, what string, fn func(e *incident.
 	})
 }
 
+// AlertMark marks the entries an alert wrote, in place of their kind's
+// mark: one cell (neutral width, no emoji presentation).
+const AlertMark = "⚑"
+
 // KindMark is the one-cell mark of each kind; with colours off it still
 // tells kinds apart.
 func KindMark(k incident.Kind) string {

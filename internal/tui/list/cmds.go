@@ -19,7 +19,11 @@ func LoadCmd(st *store.Store, now time.Time, p incident.Policy) tea.Cmd {
 		if err != nil {
 			return common.ErrMsg{Err: err}
 		}
-		return LoadedMsg{list: list}
+		pending, err := st.PendingAlerts()
+		if err != nil {
+			return common.ErrMsg{Err: err}
+		}
+		return LoadedMsg{list: list, pending: pending}
 	}
 	stats := func() tea.Msg {
 		all, err := st.AllIncidents()
@@ -57,4 +61,46 @@ func createIncidentCmd(ctx *common.Context, title string, sev incident.Severity,
 		}
 		return common.OpenIncidentMsg{ID: out.ID}
 	})
+}
+
+// declarePendingCmd declares the incident a pending alert waits for, with
+// the form's fields, and opens it.
+func declarePendingCmd(ctx *common.Context, p store.PendingAlert, title string, sev incident.Severity, lead, comms string) tea.Cmd {
+	st, now, author := ctx.Store, ctx.Now(), ctx.Author
+	return ctx.Write(func() tea.Msg {
+		form := p.Form()
+		form.Title, form.Severity = title, sev
+		form.Roles = map[string]string{}
+		if lead != "" {
+			form.Roles[incident.RoleLead] = lead
+		}
+		if comms != "" {
+			form.Roles[incident.RoleComms] = comms
+		}
+		out, err := st.DeclarePending(p.ID, form, author, now)
+		if err != nil {
+			return common.ErrMsg{Err: err}
+		}
+		return common.OpenIncidentMsg{ID: out.ID}
+	})
+}
+
+// dismissCmd drops a pending alert without declaring anything.
+func dismissCmd(ctx *common.Context, p store.PendingAlert) tea.Cmd {
+	st := ctx.Store
+	return ctx.Write(func() tea.Msg {
+		if err := st.DismissPending(p.ID); err != nil {
+			return common.ErrMsg{Err: err}
+		}
+		return DismissedMsg{id: p.ID, name: firstNonEmpty(p.Origin.Name, p.Declare.Title)}
+	})
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }

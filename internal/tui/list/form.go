@@ -2,6 +2,7 @@ package list
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/cursor"
@@ -9,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/store"
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
@@ -24,6 +26,8 @@ type newForm struct {
 	err     string
 	// discarding: esc was pressed on a filled form; y discards it.
 	discarding common.Question
+	// pending is the alert the form declares, nil for a new incident.
+	pending *store.PendingAlert
 }
 
 func newNewForm(ctx *common.Context) *newForm {
@@ -53,6 +57,24 @@ func newNewForm(ctx *common.Context) *newForm {
 	// Every field is pre-filled or empty at first: the first is selected,
 	// so typing replaces a default.
 	f.fields[0].Select()
+	return f
+}
+
+// newPendingForm is the declare form filled in from a pending alert: its
+// summary as the title and the severity its labels map to.
+func newPendingForm(ctx *common.Context, p store.PendingAlert) *newForm {
+	f := newNewForm(ctx)
+	form := p.Form()
+	f.fields[0].SetValue(incident.CleanLine(form.Title))
+	if form.Severity != 0 {
+		f.fields[1].SetValue(strconv.Itoa(int(form.Severity)))
+	}
+	f.initial = f.initial[:0]
+	for _, t := range f.fields {
+		f.initial = append(f.initial, t.Value())
+	}
+	f.fields[0].Select()
+	f.pending = &p
 	return f
 }
 
@@ -96,12 +118,25 @@ func (f *newForm) submit() (tea.Cmd, error) {
 	if err != nil {
 		return nil, err
 	}
-	return createIncidentCmd(f.ctx, title, sev, strings.TrimSpace(f.fields[2].Value()), strings.TrimSpace(f.fields[3].Value())), nil
+	lead, comms := strings.TrimSpace(f.fields[2].Value()), strings.TrimSpace(f.fields[3].Value())
+	if f.pending != nil {
+		return declarePendingCmd(f.ctx, *f.pending, title, sev, lead, comms), nil
+	}
+	return createIncidentCmd(f.ctx, title, sev, lead, comms), nil
 }
 
 func (f *newForm) view(w int) []string {
 	st := f.ctx.Styles
 	var out []string
+	if p := f.pending; p != nil {
+		// What the alert brings besides these fields, said before them.
+		what := fmt.Sprintf(" From %s, received %s; %d firing", incident.CleanLine(p.Origin.Source), common.ClockAt(p.Received, f.ctx.Now()), len(p.Firing))
+		if len(p.Declare.Tags) > 0 {
+			what += "; tags " + incident.CleanLine(strings.Join(p.Declare.Tags, ", "))
+		}
+		what += ". It starts at the alert's time, with its labels and links on the timeline."
+		out = append(out, common.Fit(st.Muted.Render(what), w), "")
+	}
 	for i, t := range f.fields {
 		label := st.Label.Render(common.Fit(f.labels[i], 20))
 		if i == f.focus {

@@ -1,9 +1,11 @@
-// Package list is the incident list: open and past incidents, a filter that
-// also searches every timeline, update and retro as you type, the trends
-// across them, and the form that declares a new incident.
+// Package list is the incident list: alerts waiting to be declared, open
+// and past incidents, a filter that also searches every timeline, update
+// and retro as you type, the trends across them, and the form that
+// declares a new incident (or a pending alert, filled in from it).
 package list
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/cursor"
@@ -25,7 +27,15 @@ type Model struct {
 	all    []store.Summary
 	shown  []int // indexes into all: open ones first, then past
 	nOpen  int   // how many of shown are open
-	sel    int
+	// pending are the alerts waiting to be declared ([alerts] declare =
+	// false), newest first; pend indexes the ones the filter lets
+	// through. They come first in the list, before the open incidents:
+	// sel counts pend's rows, then shown's.
+	pending []store.PendingAlert
+	pend    []int
+	// dismissing asks before ctrl+x drops the selected pending alert.
+	dismissing common.Question
+	sel        int
 	top    int
 	loaded bool
 	stats  *export.Stats // trends across all incidents, once computed
@@ -93,7 +103,45 @@ func (l *Model) refilter() {
 	}
 	l.shown = append(open, past...)
 	l.nOpen = len(open)
-	l.sel = min(max(l.sel, 0), max(len(l.shown)-1, 0))
+	l.pend = l.pend[:0]
+	for i, p := range l.pending {
+		if matches(p.Form(), words) || matchesAlert(p, words) {
+			l.pend = append(l.pend, i)
+		}
+	}
+	l.sel = min(max(l.sel, 0), max(l.count()-1, 0))
+}
+
+// count is how many rows the list has: pending alerts, then incidents.
+func (l *Model) count() int { return len(l.pend) + len(l.shown) }
+
+// pendingAt is the pending alert on row i, if that row is one.
+func (l *Model) pendingAt(i int) (store.PendingAlert, bool) {
+	if i < 0 || i >= len(l.pend) {
+		return store.PendingAlert{}, false
+	}
+	return l.pending[l.pend[i]], true
+}
+
+// incidentAt is the incident on row i, if that row is one.
+func (l *Model) incidentAt(i int) (store.Summary, bool) {
+	i -= len(l.pend)
+	if i < 0 || i >= len(l.shown) {
+		return store.Summary{}, false
+	}
+	return l.all[l.shown[i]], true
+}
+
+// matchesAlert tells whether every word is in a pending alert's name,
+// source or the alerts that fired.
+func matchesAlert(p store.PendingAlert, words []string) bool {
+	all := strings.ToLower(strings.Join(append([]string{p.Origin.Name, p.Origin.Source, p.Origin.Receiver, "alert"}, p.Firing...), " "))
+	for _, w := range words {
+		if !strings.Contains(all, w) {
+			return false
+		}
+	}
+	return true
 }
 
 func matches(inc *incident.Incident, words []string) bool {
@@ -121,9 +169,20 @@ func (l Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	k := l.ctx.Keys
 	switch msg := msg.(type) {
 	case LoadedMsg:
-		l.all, l.loaded = msg.list, true
+		// The selection stays on its row's incident or alert when the
+		// list reloads under it (an alert arriving above it).
+		keep := l.selectedKey()
+		l.all, l.pending, l.loaded = msg.list, msg.pending, true
 		l.refilter()
+		l.reselect(keep)
 		return l, nil
+	case DismissedMsg:
+		// Gone from the screen at once; the next reload agrees.
+		keep := l.selectedKey()
+		l.pending = slices.DeleteFunc(l.pending, func(p store.PendingAlert) bool { return p.ID == msg.id })
+		l.refilter()
+		l.reselect(keep)
+		return l, func() tea.Msg { return common.StatusMsg{Text: "The alert " + incident.CleanLine(msg.name) + " was dismissed; it comes back if it fires again"} }
 	case StatsLoadedMsg:
 		l.stats, l.index = &msg.stats, msg.index
 		return l, l.searchCmd()
@@ -143,7 +202,27 @@ func (l Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		if l.form != nil {
 			return l.formKey(msg)
 		}
+		if l.dismissing.Open() {
+			ans := l.dismissing.Answer(l.ctx, msg, k.Confirm, k.Deny)
+			if ans != common.NotAnswer {
+				l.dismissing.Close(l.ctx)
+			}
+			if p, ok := l.pendingAt(l.sel); ans == common.Yes && ok {
+				return l, dismissCmd(l.ctx, p)
+			}
+			return l, nil
+		}
 		switch {
+		case key.Matches(msg, k.New, k.Open) && l.onPending():
+			// A pending alert is declared through the form, filled in
+			// from the alert: a person confirms or changes every field.
+			p, _ := l.pendingAt(l.sel)
+			l.form = newPendingForm(l.ctx, p)
+			l.form.setWidth(l.w)
+			l.Filter.Blur()
+			return l, nil
+		case key.Matches(msg, k.Dismiss) && l.onPending():
+			return l, l.dismissing.Ask(l.ctx)
 		case key.Matches(msg, k.Back):
 			if l.Filter.Value() != "" {
 				l.Filter.SetValue("")
@@ -160,8 +239,7 @@ func (l Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			l.Filter.Blur()
 			return l, nil
 		case key.Matches(msg, k.Open):
-			if l.sel < len(l.shown) {
-				s := l.all[l.shown[l.sel]]
+			if s, ok := l.incidentAt(l.sel); ok {
 				find := ""
 				if h, ok := l.hits[s.Key()]; ok && strings.HasPrefix(h.Where, "entry") {
 					find = strings.TrimSpace(l.Filter.Value())
@@ -173,13 +251,13 @@ func (l Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			l.sel = max(l.sel-1, 0)
 			return l, nil
 		case msg.String() == "down" || msg.String() == "ctrl+j":
-			l.sel = min(l.sel+1, max(len(l.shown)-1, 0))
+			l.sel = min(l.sel+1, max(l.count()-1, 0))
 			return l, nil
 		case key.Matches(msg, k.PageUp):
 			l.sel = max(l.sel-l.rows(), 0)
 			return l, nil
 		case key.Matches(msg, k.PageDown):
-			l.sel = min(l.sel+l.rows(), max(len(l.shown)-1, 0))
+			l.sel = min(l.sel+l.rows(), max(l.count()-1, 0))
 			return l, nil
 		}
 		before := l.Filter.Value()
@@ -236,6 +314,40 @@ func (l Model) formKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	cmd := l.form.edit(msg)
 	l.form.err = ""
 	return l, cmd
+}
+
+// onPending tells whether the selected row is a pending alert.
+func (l *Model) onPending() bool {
+	_, ok := l.pendingAt(l.sel)
+	return ok
+}
+
+// selectedKey names the selected row's incident or alert, for reselect.
+func (l *Model) selectedKey() string {
+	if p, ok := l.pendingAt(l.sel); ok {
+		return "alert:" + p.ID
+	}
+	if s, ok := l.incidentAt(l.sel); ok {
+		return s.Key()
+	}
+	return ""
+}
+
+// reselect moves the selection back onto the row named key, if shown.
+func (l *Model) reselect(key string) {
+	if key == "" {
+		return
+	}
+	for i := range l.count() {
+		if p, ok := l.pendingAt(i); ok && "alert:"+p.ID == key {
+			l.sel = i
+			return
+		}
+		if s, ok := l.incidentAt(i); ok && s.Key() == key {
+			l.sel = i
+			return
+		}
+	}
 }
 
 // rows is how many incidents fit.

@@ -5,8 +5,15 @@ import (
 	"github.com/warroom-cli/warroom/internal/store"
 )
 
-// LoadedMsg carries the incidents for the list screen.
-type LoadedMsg struct{ list []store.Summary }
+// LoadedMsg carries the incidents and the pending alerts for the list
+// screen.
+type LoadedMsg struct {
+	list    []store.Summary
+	pending []store.PendingAlert
+}
+
+// DismissedMsg says a pending alert was dropped.
+type DismissedMsg struct{ id, name string }
 
 // StatsLoadedMsg carries the trends across every incident, summarised on
 // the list screen.

@@ -25,14 +25,18 @@ func (l Model) View() string {
 	body = append(body, " "+st.Prompt.Render("filter › ")+l.Filter.View(), info)
 	if l.form != nil {
 		body = append(body, l.form.view(inner)...)
-		return common.Box(st, "Declare an incident", "", body[2:], l.w, l.h, true)
+		title := "Declare an incident"
+		if p := l.form.pending; p != nil {
+			title = "Declare the alert " + incident.CleanLine(firstNonEmpty(p.Origin.Name, p.Origin.Key))
+		}
+		return common.Box(st, title, "", body[2:], l.w, l.h, true)
 	}
 	switch {
 	case !l.loaded:
 		body = append(body, st.Faint.Render(" loading…"))
-	case len(l.all) == 0:
+	case len(l.all) == 0 && len(l.pending) == 0:
 		body = append(body, st.Muted.Render(" No incidents yet. Press ctrl+n to declare one."))
-	case len(l.shown) == 0:
+	case l.count() == 0:
 		body = append(body, st.Muted.Render(" Nothing matches the filter. esc clears it."))
 	}
 	vr := l.rows()
@@ -44,19 +48,34 @@ func (l Model) View() string {
 		top = l.sel - vr + 1
 	}
 	now := l.ctx.Now()
-	for i := top; i < len(l.shown) && i < top+vr; i++ {
-		if i == 0 && l.nOpen > 0 {
+	np := len(l.pend)
+	for i := top; i < l.count() && i < top+vr; i++ {
+		if i == 0 && np > 0 {
+			body = append(body, " "+st.PaneTitle.Render(fmt.Sprintf("Pending alerts (%d)", np))+st.Faint.Render(" · enter or ctrl+n declares · ctrl+x dismisses"))
+		}
+		if i == np && l.nOpen > 0 {
 			body = append(body, " "+st.PaneTitle.Render(fmt.Sprintf("Open (%d)", l.nOpen)))
 		}
-		if i == l.nOpen {
+		if i == np+l.nOpen && i < l.count() {
 			body = append(body, " "+st.PaneTitle.Render(fmt.Sprintf("Past (%d)", len(l.shown)-l.nOpen)))
 		}
-		line := l.row(l.all[l.shown[i]], i == l.sel, inner, now)
+		var line string
+		if p, ok := l.pendingAt(i); ok {
+			line = l.pendingRow(p, i == l.sel, inner, now)
+		} else {
+			s, _ := l.incidentAt(i)
+			line = l.row(s, i == l.sel, inner, now)
+		}
 		line = common.Fit(line, inner)
 		if i == l.sel {
 			line = st.Selected.Render(line)
 		}
 		body = append(body, line)
+	}
+	if l.dismissing.Open() {
+		if p, ok := l.pendingAt(l.sel); ok {
+			body = append(body, " "+st.Warn.Bold(true).Render("Dismiss the alert "+incident.CleanLine(firstNonEmpty(p.Origin.Name, p.Declare.Title))+"?"+l.dismissing.Answers(l.ctx, " y/enter dismisses it (it comes back if it fires again) · n/esc keeps it")))
+		}
 	}
 	return common.Box(st, "Incidents", st.Faint.Render(fmt.Sprintf("%d of %d", len(l.shown), len(l.all))), body, l.w, l.h, true)
 }
@@ -67,7 +86,10 @@ func (l Model) matchLine(w int) string {
 	if l.sel >= len(l.shown) || strings.TrimSpace(l.Filter.Value()) == "" {
 		return ""
 	}
-	s := l.all[l.shown[l.sel]]
+	s, ok := l.incidentAt(l.sel)
+	if !ok {
+		return ""
+	}
 	h, ok := l.hits[s.Key()]
 	if !ok || matches(s.Incident, strings.Fields(strings.ToLower(l.Filter.Value()))) {
 		return ""
@@ -171,10 +193,47 @@ func (l Model) row(s store.Summary, selected bool, w int, now time.Time) string 
 		badge + st.Title.Render(common.Fit(incident.CleanLine(s.Title), room)) + tail
 }
 
+// pendingRow formats one pending alert: its mark, the severity and title
+// it would be declared with, where it came from, how many alerts fire and
+// when it first arrived.
+func (l Model) pendingRow(p store.PendingAlert, selected bool, w int, now time.Time) string {
+	st := l.ctx.Styles
+	marker := " "
+	if selected {
+		marker = st.SelectionMarker.Render("▌")
+	}
+	state := fmt.Sprintf("%d firing", len(p.Firing))
+	stateStyle := st.Warn
+	if p.Resolved {
+		state, stateStyle = "resolved", st.OK
+	}
+	from := incident.CleanLine(p.Origin.Source)
+	if p.Origin.Name != "" {
+		from = incident.CleanLine(p.Origin.Name) + " · " + from
+	}
+	tail := " " + st.Faint.Render(common.Fit(common.ClockAt(p.Received, now), 13))
+	const fixed = 1 + 9 + 6 + 14
+	room := w - fixed - 14
+	fromW := min(max(room-30, 0), lipgloss.Width(from)+1)
+	title := st.Title.Render(common.Fit(incident.CleanLine(p.Declare.Title), room-fromW))
+	if fromW > 0 {
+		title += st.Muted.Render(common.Fit(" "+from, fromW))
+	}
+	return marker + st.Warn.Bold(true).Render(common.Fit(common.AlertMark+" alert", 8)) + " " +
+		st.SeverityStyle(p.Declare.Severity).Render(p.Declare.Severity.String()) + "  " +
+		stateStyle.Render(common.Fit(state, 13)) + " " + title + tail
+}
+
 func (l Model) ShortHelp() []key.Binding {
 	k := l.ctx.Keys
+	if l.dismissing.Open() {
+		return []key.Binding{common.WithHelp(k.Confirm, "dismiss"), common.WithHelp(k.Deny, "keep")}
+	}
 	if l.form != nil && l.form.discarding.Open() {
 		return []key.Binding{common.WithHelp(k.Confirm, "discard")}
+	}
+	if l.onPending() && l.form == nil {
+		return []key.Binding{common.WithHelp(k.HistPrev, "move"), common.WithHelp(k.Open, "declare"), k.Dismiss}
 	}
 	if l.form != nil {
 		return []key.Binding{k.NextField, k.CreateForm, common.WithHelp(k.Back, "cancel")}
@@ -188,5 +247,5 @@ func (l Model) ShortHelp() []key.Binding {
 
 func (l Model) FullHelp() [][]key.Binding {
 	k := l.ctx.Keys
-	return [][]key.Binding{{common.WithHelp(k.HistPrev, "move"), k.Open, k.New, k.Back}, {k.NextField, k.PrevField, k.CreateForm}}
+	return [][]key.Binding{{common.WithHelp(k.HistPrev, "move"), k.Open, k.New, k.Dismiss, k.Back}, {k.NextField, k.PrevField, k.CreateForm}}
 }
