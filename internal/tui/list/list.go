@@ -36,9 +36,9 @@ type Model struct {
 	// dismissing asks before ctrl+x drops the selected pending alert.
 	dismissing common.Question
 	sel        int
-	top    int
-	loaded bool
-	stats  *export.Stats // trends across all incidents, once computed
+	top        int
+	loaded     bool
+	stats      *export.Stats // trends across all incidents, once computed
 	// index searches every incident's text; hits are the incidents whose
 	// entries, updates or retro match the filter, by key, with where.
 	index     *export.SearchIndex
@@ -182,7 +182,9 @@ func (l Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		l.pending = slices.DeleteFunc(l.pending, func(p store.PendingAlert) bool { return p.ID == msg.id })
 		l.refilter()
 		l.reselect(keep)
-		return l, func() tea.Msg { return common.StatusMsg{Text: "The alert " + incident.CleanLine(msg.name) + " was dismissed; it comes back if it fires again"} }
+		return l, func() tea.Msg {
+			return common.StatusMsg{Text: "The alert " + incident.CleanLine(msg.name) + " was dismissed; it comes back if it fires again"}
+		}
 	case StatsLoadedMsg:
 		l.stats, l.index = &msg.stats, msg.index
 		return l, l.searchCmd()
