@@ -56,6 +56,7 @@ Run warroom with no command to open the cockpit on the most recent open incident
 		newServeCmd(a),
 		newExportCmd(a), newImportCmd(a), newSearchCmd(a), newStatsCmd(a), newActionsCmd(a),
 		newSyncCmd(a), newMergeFileCmd(a), newRetroCmd(a),
+		newAlertCmd(a), newReceiveCmd(a),
 	)
 	root.AddCommand(newManCmd(a, root))
 	return root

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"github.com/charmbracelet/log"
 	"github.com/spf13/cobra"
 
+	"github.com/warroom-cli/warroom/internal/receiver"
 	"github.com/warroom-cli/warroom/internal/server"
 )
 
@@ -21,7 +23,7 @@ import (
 const shutdownGrace = 10 * time.Second
 
 func newServeCmd(a *app) *cobra.Command {
-	var listen, authorized, viewers, hostKey string
+	var listen, authorized, viewers, hostKey, alerts string
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the shared war room over SSH",
@@ -40,7 +42,10 @@ as command=) stops serve with the line that has it.
 Each connection and disconnection is logged to stderr (key name, address, team or
 viewer). ctrl+c, SIGTERM or SIGHUP ends every session as its teammate's own quit would,
 saving half-typed lines, drafts and forms, then stops; a second one stops at once.
-A client's TZ (ssh -o SendEnv=TZ) sets that session's time zone, else the server's.`,
+A client's TZ (ssh -o SendEnv=TZ) sets that session's time zone, else the server's.
+
+--alerts ADDR also serves the alert receiver (see warroom receive) on ADDR, so one
+process holds the room and takes alerts in.`,
 		Example: `  warroom serve --authorized-keys team_keys --viewer-keys stakeholder_keys
   ssh -p 2323 localhost`,
 		Args: noArgs,
@@ -60,11 +65,30 @@ A client's TZ (ssh -o SendEnv=TZ) sets that session's time zone, else the server
 			if err != nil {
 				return err
 			}
+			var alertL net.Listener
+			var alertH http.Handler
+			if alerts != "" {
+				if alertH, err = a.alertHandler(st, log.NewWithOptions(a.stderr, log.Options{ReportTimestamp: true, Prefix: "warroom alerts"})); err != nil {
+					return err
+				}
+				if alertL, err = net.Listen("tcp", alerts); err != nil {
+					return fmt.Errorf("cannot listen for alerts on %s (%v); choose another address with --alerts", alerts, err)
+				}
+			}
 			l, err := net.Listen("tcp", listen)
 			if err != nil {
 				return fmt.Errorf("cannot listen on %s (%v); choose another address with --listen", listen, err)
 			}
 			printf(a.stdout, "warroom war room on ssh://%s (database %s); ctrl+c stops it\n", l.Addr(), st.Path())
+			alertsDone := make(chan error, 1)
+			alertsCtx, stopAlerts := context.WithCancel(context.Background())
+			defer stopAlerts()
+			if alertL != nil {
+				printf(a.stdout, "warroom alert receiver on http://%s/alerts/\n", alertL.Addr())
+				go func() { alertsDone <- receiver.Serve(alertsCtx, alertL, alertH, shutdownGrace) }()
+			} else {
+				alertsDone <- nil
+			}
 			stop := make(chan os.Signal, 2)
 			signal.Notify(stop, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 			defer signal.Stop(stop)
@@ -76,6 +100,7 @@ A client's TZ (ssh -o SendEnv=TZ) sets that session's time zone, else the server
 				// before the connections close; a second signal, or
 				// sessions that take longer than shutdownGrace, are
 				// dropped without waiting.
+				stopAlerts()
 				ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 				defer cancel()
 				go func() {
@@ -95,6 +120,10 @@ A client's TZ (ssh -o SendEnv=TZ) sets that session's time zone, else the server
 				// may still be saving.
 				<-stopped
 			}
+			stopAlerts()
+			if aerr := <-alertsDone; err == nil {
+				err = aerr
+			}
 			return err
 		},
 	}
@@ -103,5 +132,6 @@ A client's TZ (ssh -o SendEnv=TZ) sets that session's time zone, else the server
 	f.StringVar(&authorized, "authorized-keys", "", "authorized_keys file of the team (full cockpit)")
 	f.StringVar(&viewers, "viewer-keys", "", "authorized_keys file of stakeholders (read-only view)")
 	f.StringVar(&hostKey, "host-key", "", "host private key, created if missing (default beside the database)")
+	f.StringVar(&alerts, "alerts", "", "also serve the alert receiver on this address (see warroom receive)")
 	return cmd
 }
