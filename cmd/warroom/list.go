@@ -57,14 +57,17 @@ func newListCmd(a *app) *cobra.Command {
 				} else {
 					printf(a.stdout, "No open incidents. warroom list --all shows past ones.\n")
 				}
-				return nil
+				return printPendingAlerts(a.stdout, st)
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 			printf(tw, "ID\tSEV\tSTATUS\tDECLARED (%s)\tTITLE\n", a.zoneName())
 			for _, s := range out {
 				printf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.Severity, s.Status, a.clock(s.Created), s.Title)
 			}
-			return tw.Flush()
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			return printPendingAlerts(a.stdout, st)
 		},
 	}
 	cmd.Flags().BoolVar(&all, "all", false, "include resolved incidents")

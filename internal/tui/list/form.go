@@ -130,12 +130,15 @@ func (f *newForm) view(w int) []string {
 	var out []string
 	if p := f.pending; p != nil {
 		// What the alert brings besides these fields, said before them.
-		what := fmt.Sprintf(" From %s, received %s; %d firing", incident.CleanLine(p.Origin.Source), common.ClockAt(p.Received, f.ctx.Now()), len(p.Firing))
+		what := fmt.Sprintf("From %s, received %s; %d firing", incident.CleanLine(p.Origin.Source), common.ClockAt(p.Received, f.ctx.Now()), len(p.Firing))
 		if len(p.Declare.Tags) > 0 {
 			what += "; tags " + incident.CleanLine(strings.Join(p.Declare.Tags, ", "))
 		}
 		what += ". It starts at the alert's time, with its labels and links on the timeline."
-		out = append(out, common.Fit(st.Muted.Render(what), w), "")
+		for _, l := range common.Wrap(what, max(w-2, 20)) {
+			out = append(out, " "+st.Muted.Render(l))
+		}
+		out = append(out, "")
 	}
 	for i, t := range f.fields {
 		label := st.Label.Render(common.Fit(f.labels[i], 20))

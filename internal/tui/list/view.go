@@ -77,7 +77,11 @@ func (l Model) View() string {
 			body = append(body, " "+st.Warn.Bold(true).Render("Dismiss the alert "+incident.CleanLine(firstNonEmpty(p.Origin.Name, p.Declare.Title))+"?"+l.dismissing.Answers(l.ctx, " y/enter dismisses it (it comes back if it fires again) · n/esc keeps it")))
 		}
 	}
-	return common.Box(st, "Incidents", st.Faint.Render(fmt.Sprintf("%d of %d", len(l.shown), len(l.all))), body, l.w, l.h, true)
+	count := fmt.Sprintf("%d of %d", len(l.shown), len(l.all))
+	if len(l.pending) > 0 {
+		count = fmt.Sprintf("%d pending · ", len(l.pending)) + count
+	}
+	return common.Box(st, "Incidents", st.Faint.Render(count), body, l.w, l.h, true)
 }
 
 // matchLine says where the selected incident matched the filter when it was
