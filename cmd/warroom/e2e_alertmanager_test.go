@@ -262,3 +262,63 @@ func waitUntil(t *testing.T, timeout time.Duration, what string, cond func() boo
 		time.Sleep(200 * time.Millisecond)
 	}
 }
+
+// TestServeAlsoReceivesAlerts: `warroom serve --alerts ADDR` holds the room
+// and the receiver in one process, and stops both on SIGTERM.
+func TestServeAlsoReceivesAlerts(t *testing.T) {
+	e := newEnv(t)
+	e.writeFile("config/warroom/config.toml", "[alerts]\ntoken = \"room-token\"\n")
+	team := e.writeFile("team_keys", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPXuaWKkURx0TWSfprXpXAqB8dd2Yn5KPiHkjDIP7DRE amara@laptop\n")
+	cmd := exec.Command(binPath, "serve", "--listen", "127.0.0.1:0", "--alerts", "127.0.0.1:0", "--authorized-keys", team, "--host-key", filepath.Join(e.dir, "host_key"))
+	cmd.Env = e.environ()
+	stderr := &lockedBuffer{}
+	cmd.Stderr = stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	rd := bufio.NewReader(out)
+	var base string
+	for base == "" {
+		line, err := rd.ReadString('\n')
+		if err != nil {
+			t.Fatalf("serve said no receiver address: %v\n%s", err, stderr)
+		}
+		if _, rest, ok := strings.Cut(line, "alert receiver on http://"); ok {
+			addr, _, _ := strings.Cut(rest, "/")
+			base = "http://" + addr
+		}
+	}
+	body := amPayload("RoomAlert", "firing", map[string]time.Duration{"x": time.Minute}, 0)
+	req, _ := http.NewRequest(http.MethodPost, base+"/alerts/alertmanager", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer room-token")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("post: %d\n%s", resp.StatusCode, stderr)
+	}
+	if l := e.ok("list", "--json"); !strings.Contains(l, "RoomAlert is failing") {
+		t.Errorf("list: %s", l)
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve after SIGTERM: %v\n%s", err, stderr)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatalf("serve did not stop on SIGTERM\n%s", stderr)
+	}
+	if !strings.Contains(stderr.String(), "alert") {
+		t.Errorf("the request was not logged:\n%s", stderr)
+	}
+}
