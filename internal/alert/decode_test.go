@@ -183,6 +183,11 @@ func TestDecodeHostile(t *testing.T) {
 			t.Errorf("kept the link %q", l.URL)
 		}
 	}
+	// The dedup key is kept clean too.
+	k, err := Decode([]byte(`{"event_action":"acknowledge","dedup_key":"disk\u001b[2J\u202efull"}`), Auto, testNow)
+	if err != nil || k.Key != "diskfull" {
+		t.Errorf("key %q, %v", k.Key, err)
+	}
 	// Invalid UTF-8 and a lone surrogate come out as U+FFFD, not refused.
 	raw := []byte("{\"groupKey\":\"g\",\"alerts\":[{\"status\":\"firing\",\"startsAt\":\"2026-12-06T11:00:00Z\",\"labels\":{\"alertname\":\"bad\xff\xfebytes\",\"x\":\"\\ud800\"}}]}")
 	ev, err := Decode(raw, Auto, testNow)
