@@ -190,7 +190,7 @@ func TestDecodeHostile(t *testing.T) {
 	}
 	// Invalid UTF-8 and a lone surrogate come out as U+FFFD, not refused.
 	raw := []byte("{\"groupKey\":\"g\",\"alerts\":[{\"status\":\"firing\",\"startsAt\":\"2026-12-06T11:00:00Z\",\"labels\":{\"alertname\":\"bad\xff\xfebytes\",\"x\":\"\\ud800\"}}]}")
-	ev, err := Decode(raw, Auto, testNow)
+	ev, err = Decode(raw, Auto, testNow)
 	if err != nil {
 		t.Fatal(err)
 	}
