@@ -284,7 +284,10 @@ func decodeAlertmanager(data []byte, probe map[string]json.RawMessage, f Format)
 		return Event{}, malformed("the %s payload's groupKey is %d bytes long, over the limit of 1024", f, len(ev.Key))
 	}
 	ev.Key = cleanKey(ev.Key)
-	ev.Name = clean(firstOf(p.CommonLabels["alertname"], p.GroupLabels["alertname"]), 200)
+	// The group's name comes from its group labels, which every payload
+	// of the group carries the same (common labels depend on which alerts
+	// a payload holds), so every receiver names it alike.
+	ev.Name = clean(groupName(p.GroupLabels), 200)
 	allResolved := true
 	for i, a := range p.Alerts {
 		st := Firing
@@ -341,6 +344,19 @@ func decodeAlertmanager(data []byte, probe map[string]json.RawMessage, f Format)
 		ev.Name = ev.Alerts[0].Name
 	}
 	return ev, nil
+}
+
+// groupName names an Alertmanager group: its alertname, else its group
+// labels.
+func groupName(labels map[string]string) string {
+	if n := strings.TrimSpace(labels["alertname"]); n != "" {
+		return n
+	}
+	var parts []string
+	for _, k := range sortedKeys(labels) {
+		parts = append(parts, k+"="+labels[k])
+	}
+	return strings.Join(parts, ", ")
 }
 
 // cleanKey is a dedup key as it is kept and shown: the sender's bytes

@@ -96,6 +96,19 @@ func TestDecodeFixtures(t *testing.T) {
 	}
 }
 
+func TestDecodeGroupName(t *testing.T) {
+	for _, tc := range []struct{ body, want string }{
+		{`{"groupKey":"g","groupLabels":{"alertname":"A","service":"s"},"commonLabels":{"alertname":"X"},"alerts":[{"startsAt":"2026-12-06T11:00:00Z","labels":{"alertname":"X"}}]}`, "A"},
+		{`{"groupKey":"g","groupLabels":{"team":"core","service":"pay"},"commonLabels":{"alertname":"X"},"alerts":[{"startsAt":"2026-12-06T11:00:00Z","labels":{"alertname":"X"}}]}`, "service=pay, team=core"},
+		{`{"groupKey":"g","alerts":[{"startsAt":"2026-12-06T11:00:00Z","labels":{"alertname":"X"}}]}`, "X"},
+	} {
+		ev, err := Decode([]byte(tc.body), Auto, testNow)
+		if err != nil || ev.Name != tc.want {
+			t.Errorf("name %q, want %q (%v)", ev.Name, tc.want, err)
+		}
+	}
+}
+
 func TestDecodeFields(t *testing.T) {
 	am := decodeFixture(t, "am_firing.json", Auto)
 	a := am.Alerts[0]
