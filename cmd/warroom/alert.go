@@ -156,6 +156,10 @@ lets those in progress finish.`,
   curl -H "Authorization: Bearer $TOKEN" --data @alert.json http://127.0.0.1:9095/alerts/alertmanager`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// Without a token nothing is served, and no database made.
+			if _, err := a.cfg.Alerts.Token(); err != nil {
+				return err
+			}
 			st, err := a.openStore()
 			if err != nil {
 				return err

@@ -140,6 +140,7 @@ func TestAlertCommandRefusesBadInputWritingNothing(t *testing.T) {
 		}
 	}
 	e.fails("cannot read", "alert", filepath.Join(e.dir, "missing.json"))
+	e.fails("the alert receiver needs a token", "receive", "--listen", "127.0.0.1:0")
 	if _, err := os.Stat(e.db); err == nil {
 		out := e.ok("list", "--all", "--json")
 		if strings.TrimSpace(out) != "[]" {
