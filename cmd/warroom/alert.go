@@ -44,9 +44,9 @@ declare = false the alert waits in the incident list as a pending alert instead.
 Each line of output says what happened: declared INC-n, an entry appended (#N), or
 already recorded. Input that cannot be read is one sentence and exit status 1, and
 nothing of it is written: all payloads go in one transaction.`,
-		Example: `  amtool alert query -o json | ...            # any script that has a payload
-  warroom alert payload.json
-  curl -s https://example.com/alert.json | warroom alert --format pagerduty -`,
+		Example: `  warroom alert payload.json
+  jq -c '.[]' saved-webhooks.json | warroom alert -
+  warroom alert --format pagerduty event.json`,
 		Args: maxOneArg("file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := alert.ParseFormat(format)
@@ -156,6 +156,10 @@ lets those in progress finish.`,
   curl -H "Authorization: Bearer $TOKEN" --data @alert.json http://127.0.0.1:9095/alerts/alertmanager`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// Without a token nothing is served, and no database made.
+			if _, err := a.cfg.Alerts.Token(); err != nil {
+				return err
+			}
 			st, err := a.openStore()
 			if err != nil {
 				return err

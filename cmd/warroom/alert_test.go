@@ -14,7 +14,12 @@ import (
 // amPayload is an Alertmanager webhook for group name with one alert per
 // instance, started ago before now (the binary reads the real clock).
 func amPayload(name string, status string, alerts map[string]time.Duration, ended time.Duration) string {
-	now := time.Now().UTC()
+	return amPayloadAt(time.Now().UTC(), name, status, alerts, ended)
+}
+
+// amPayloadAt is amPayload with times counted back from now: payloads
+// that stand for one alert sent twice must take the same now.
+func amPayloadAt(now time.Time, name string, status string, alerts map[string]time.Duration, ended time.Duration) string {
 	var as []map[string]any
 	for inst, ago := range alerts {
 		a := map[string]any{
@@ -67,7 +72,8 @@ func (e *env) writeFile(name, text string) string {
 
 func TestAlertCommand(t *testing.T) {
 	e := newEnv(t)
-	firing := e.writeFile("firing.json", amPayload("Payments5xx", "firing", map[string]time.Duration{"pay-1": 20 * time.Minute}, 0))
+	now := time.Now().UTC()
+	firing := e.writeFile("firing.json", amPayloadAt(now, "Payments5xx", "firing", map[string]time.Duration{"pay-1": 20 * time.Minute}, 0))
 	out := e.ok("alert", firing)
 	if !strings.HasPrefix(out, "declared INC-1: Payments5xx is failing (SEV1) from alert Payments5xx · alertmanager\n") ||
 		!strings.Contains(out, "INC-1 #") || !strings.Contains(out, "appended: Alert firing: Payments5xx — Payments5xx is failing") {
@@ -78,19 +84,25 @@ func TestAlertCommand(t *testing.T) {
 		t.Errorf("show: %+v", s)
 	}
 	n := len(s.Entries)
+	var origin struct {
+		Alert struct{ Source, Name, Key, Receiver string }
+	}
+	if err := json.Unmarshal([]byte(e.ok("show", "INC-1", "--json")), &origin); err != nil || origin.Alert.Source != "alertmanager" || origin.Alert.Name != "Payments5xx" || origin.Alert.Key != `{}:{alertname="Payments5xx"}` || origin.Alert.Receiver != "warroom" {
+		t.Errorf("show --json alert: %+v %v", origin.Alert, err)
+	}
 	for _, en := range s.Entries {
 		if en.Author != "alert:warroom" {
 			t.Errorf("entry %q by %q", en.Text, en.Author)
 		}
 	}
 	// Sent again, from stdin: already recorded, nothing added.
-	r := e.runIn(amPayload("Payments5xx", "firing", map[string]time.Duration{"pay-1": 20 * time.Minute}, 0), "alert", "-")
+	r := e.runIn(amPayloadAt(now, "Payments5xx", "firing", map[string]time.Duration{"pay-1": 20 * time.Minute}, 0), "alert", "-")
 	if r.code != 0 || strings.Contains(r.stdout, "appended") || !strings.Contains(r.stdout, "INC-1: 2 entries already recorded") {
 		t.Fatalf("resend: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 	// Several payloads, one per line: a second alert, then all resolved.
-	lines := amPayload("Payments5xx", "firing", map[string]time.Duration{"pay-1": 20 * time.Minute, "pay-2": 10 * time.Minute}, 0) + "\n" +
-		amPayload("Payments5xx", "resolved", map[string]time.Duration{"pay-1": 20 * time.Minute, "pay-2": 10 * time.Minute}, 2*time.Minute) + "\n"
+	lines := amPayloadAt(now, "Payments5xx", "firing", map[string]time.Duration{"pay-1": 20 * time.Minute, "pay-2": 10 * time.Minute}, 0) + "\n" +
+		amPayloadAt(now, "Payments5xx", "resolved", map[string]time.Duration{"pay-1": 20 * time.Minute, "pay-2": 10 * time.Minute}, 2*time.Minute) + "\n"
 	r = e.runIn(lines, "alert")
 	if r.code != 0 || strings.Count(r.stdout, "appended: Alert resolved") != 2 || strings.Count(r.stdout, "appended: Alert firing") != 1 || !strings.Contains(r.stdout, "appended: Every alert of Payments5xx has resolved") {
 		t.Fatalf("lines: %d %s %s", r.code, r.stdout, r.stderr)
@@ -128,6 +140,7 @@ func TestAlertCommandRefusesBadInputWritingNothing(t *testing.T) {
 		}
 	}
 	e.fails("cannot read", "alert", filepath.Join(e.dir, "missing.json"))
+	e.fails("the alert receiver needs a token", "receive", "--listen", "127.0.0.1:0")
 	if _, err := os.Stat(e.db); err == nil {
 		out := e.ok("list", "--all", "--json")
 		if strings.TrimSpace(out) != "[]" {

@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/warroom-cli/warroom/internal/incident"
 )
 
 // ErrMalformed wraps every decoding error: the receiver answers 400.
@@ -281,8 +283,11 @@ func decodeAlertmanager(data []byte, probe map[string]json.RawMessage, f Format)
 	if len(ev.Key) > 1024 {
 		return Event{}, malformed("the %s payload's groupKey is %d bytes long, over the limit of 1024", f, len(ev.Key))
 	}
-	ev.Key = strings.ToValidUTF8(ev.Key, "\uFFFD")
-	ev.Name = clean(firstOf(p.CommonLabels["alertname"], p.GroupLabels["alertname"]), 200)
+	ev.Key = cleanKey(ev.Key)
+	// The group's name comes from its group labels, which every payload
+	// of the group carries the same (common labels depend on which alerts
+	// a payload holds), so every receiver names it alike.
+	ev.Name = clean(groupName(p.GroupLabels), 200)
 	allResolved := true
 	for i, a := range p.Alerts {
 		st := Firing
@@ -341,6 +346,26 @@ func decodeAlertmanager(data []byte, probe map[string]json.RawMessage, f Format)
 	return ev, nil
 }
 
+// groupName names an Alertmanager group: its alertname, else its group
+// labels.
+func groupName(labels map[string]string) string {
+	if n := strings.TrimSpace(labels["alertname"]); n != "" {
+		return n
+	}
+	var parts []string
+	for _, k := range sortedKeys(labels) {
+		parts = append(parts, k+"="+labels[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
+// cleanKey is a dedup key as it is kept and shown: the sender's bytes
+// without escape sequences, controls or invalid UTF-8 (the same for the
+// same key everywhere, so it still finds its incident).
+func cleanKey(k string) string {
+	return strings.TrimSpace(incident.CleanLine(k))
+}
+
 func firstOf(ss ...string) string {
 	for _, s := range ss {
 		if strings.TrimSpace(s) != "" {
@@ -392,7 +417,7 @@ func decodePagerDuty(data []byte, probe map[string]json.RawMessage, now time.Tim
 	default:
 		return Event{}, malformed("the PagerDuty event_action %q is not trigger, acknowledge or resolve", cut(p.EventAction, 40))
 	}
-	ev := Event{Source: PagerDuty, Key: strings.ToValidUTF8(strings.TrimSpace(p.DedupKey), "\uFFFD"), Status: st}
+	ev := Event{Source: PagerDuty, Key: cleanKey(p.DedupKey), Status: st}
 	if len(ev.Key) > 1024 {
 		return Event{}, malformed("the PagerDuty dedup_key is %d bytes long, over the limit of 1024", len(ev.Key))
 	}
@@ -512,7 +537,7 @@ func decodeCDEvents(data []byte, probe map[string]json.RawMessage) (Event, error
 	default:
 		return Event{}, malformed("the CDEvent type %q is not incident.detected, reported or resolved", cut(typ, 80))
 	}
-	key := strings.ToValidUTF8(strings.TrimSpace(p.Subject.ID), "\uFFFD")
+	key := cleanKey(p.Subject.ID)
 	if key == "" {
 		return Event{}, malformed("the CDEvent has no subject id, so it names no incident")
 	}

@@ -96,6 +96,19 @@ func TestDecodeFixtures(t *testing.T) {
 	}
 }
 
+func TestDecodeGroupName(t *testing.T) {
+	for _, tc := range []struct{ body, want string }{
+		{`{"groupKey":"g","groupLabels":{"alertname":"A","service":"s"},"commonLabels":{"alertname":"X"},"alerts":[{"startsAt":"2026-12-06T11:00:00Z","labels":{"alertname":"X"}}]}`, "A"},
+		{`{"groupKey":"g","groupLabels":{"team":"core","service":"pay"},"commonLabels":{"alertname":"X"},"alerts":[{"startsAt":"2026-12-06T11:00:00Z","labels":{"alertname":"X"}}]}`, "service=pay, team=core"},
+		{`{"groupKey":"g","alerts":[{"startsAt":"2026-12-06T11:00:00Z","labels":{"alertname":"X"}}]}`, "X"},
+	} {
+		ev, err := Decode([]byte(tc.body), Auto, testNow)
+		if err != nil || ev.Name != tc.want {
+			t.Errorf("name %q, want %q (%v)", ev.Name, tc.want, err)
+		}
+	}
+}
+
 func TestDecodeFields(t *testing.T) {
 	am := decodeFixture(t, "am_firing.json", Auto)
 	a := am.Alerts[0]
@@ -183,9 +196,14 @@ func TestDecodeHostile(t *testing.T) {
 			t.Errorf("kept the link %q", l.URL)
 		}
 	}
+	// The dedup key is kept clean too.
+	k, err := Decode([]byte(`{"event_action":"acknowledge","dedup_key":"disk\u001b[2J\u202efull"}`), Auto, testNow)
+	if err != nil || k.Key != "diskfull" {
+		t.Errorf("key %q, %v", k.Key, err)
+	}
 	// Invalid UTF-8 and a lone surrogate come out as U+FFFD, not refused.
 	raw := []byte("{\"groupKey\":\"g\",\"alerts\":[{\"status\":\"firing\",\"startsAt\":\"2026-12-06T11:00:00Z\",\"labels\":{\"alertname\":\"bad\xff\xfebytes\",\"x\":\"\\ud800\"}}]}")
-	ev, err := Decode(raw, Auto, testNow)
+	ev, err = Decode(raw, Auto, testNow)
 	if err != nil {
 		t.Fatal(err)
 	}

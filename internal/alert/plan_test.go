@@ -101,14 +101,24 @@ func TestPlanIsTheSameForTheSameAlert(t *testing.T) {
 	if c.Declare.UID != a.Declare.UID {
 		t.Error("the second alert changed the incident's uid")
 	}
-	keys := map[string]bool{}
+	// Whatever else a payload holds, an alert's entries are the same
+	// entries (same uid: same content), and so is the declaration.
+	uids := map[string]bool{}
 	for _, e := range c.Entries {
-		keys[e.Key] = true
+		uids[e.UID] = true
 	}
 	for _, e := range a.Entries {
-		if !keys[e.Key] {
+		if !uids[e.UID] {
 			t.Errorf("entry %q of the first payload is not in the second", e.Text)
 		}
+	}
+	for i := range a.Declare.Opening {
+		if a.Declare.Opening[i].UID != c.Declare.Opening[i].UID {
+			t.Errorf("opening entry %q differs: %q", a.Declare.Opening[i].Text, c.Declare.Opening[i].Text)
+		}
+	}
+	if a.Origin != c.Origin {
+		t.Errorf("origin %+v vs %+v", a.Origin, c.Origin)
 	}
 }
 

@@ -37,14 +37,17 @@ type Doc struct {
 	WarRoom       string            `json:"war_room"`
 	PublicChannel string            `json:"public_channel"`
 	// Cadence is the public update cadence as a Go duration ("30m0s").
-	Cadence       string               `json:"cadence"`
-	ETA           *time.Time           `json:"eta"`
-	Tags          []string             `json:"tags"`
-	Created       time.Time            `json:"created"`
-	Updated       time.Time            `json:"updated"`
-	Milestones    map[string]time.Time `json:"milestones"`
-	NextUpdateDue *time.Time           `json:"next_update_due"`
-	Draft         string               `json:"draft"`
+	Cadence string     `json:"cadence"`
+	ETA     *time.Time `json:"eta"`
+	Tags    []string   `json:"tags"`
+	// Alert says where an incident declared from an alert came from
+	// (source, name, key, receiver). Informational: the ops carry it.
+	Alert         *incident.AlertOrigin `json:"alert,omitzero"`
+	Created       time.Time             `json:"created"`
+	Updated       time.Time             `json:"updated"`
+	Milestones    map[string]time.Time  `json:"milestones"`
+	NextUpdateDue *time.Time            `json:"next_update_due"`
+	Draft         string                `json:"draft"`
 	// Metrics are derived from the milestones, in whole seconds; only the
 	// known ones appear. Informational: ParseJSON ignores them.
 	Metrics map[string]int64 `json:"metrics"`
@@ -231,6 +234,7 @@ func NewDoc(inc *incident.Incident, p incident.Policy) Doc {
 		PublicChannel: inc.PublicChannel,
 		ETA:           timePtr(inc.ETA),
 		Tags:          nonNil(slices.Clone(inc.Tags)),
+		Alert:         inc.Alert,
 		Created:       inc.Created,
 		Updated:       inc.Updated,
 		Milestones:    map[string]time.Time{},

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -412,5 +414,89 @@ func TestAlertBatchesAreAllOrNothing(t *testing.T) {
 	}
 	if l, _ := s.ListIncidents(); len(l) != 0 {
 		t.Errorf("%d incidents written", len(l))
+	}
+}
+
+// Several laptops each run a receiver and get some of a group's payloads,
+// in any order; after they exchange their records every copy holds the
+// same incidents, byte for byte (local numbers aside), and no alert's
+// news twice.
+func TestAlertReplicasConverge(t *testing.T) {
+	r := alert.DefaultRules()
+	files := []string{"am_firing.json", "am_repeated.json", "am_two_firing.json", "am_partial.json", "am_resolved.json", "pd_trigger.json", "pd_ack.json", "pd_resolve.json", "cdevents_detected.json", "cdevents_reported.json", "cdevents_resolved.json"}
+	batches := map[string]incident.AlertBatch{}
+	for _, f := range files {
+		batches[f] = alertBatch(t, f, r)
+	}
+	for seed := range uint64(12) {
+		rng := rand.New(rand.NewPCG(seed, 23))
+		stores := make([]*Store, 3)
+		for i := range stores {
+			s, err := Open(filepath.Join(t.TempDir(), fmt.Sprintf("r%d.db", i)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			stores[i] = s
+			// Each gets a random selection of the payloads, in a random
+			// order, some of them twice.
+			order := slices.Clone(files)
+			rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
+			for _, f := range order[:4+rng.IntN(len(order)-3)] {
+				for range 1 + rng.IntN(2) {
+					if _, err := s.ApplyAlerts([]incident.AlertBatch{batches[f]}, true, alertNow); err != nil {
+						t.Fatalf("seed %d: %s: %v", seed, f, err)
+					}
+				}
+			}
+		}
+		// Every copy brings in every other's incidents, twice over in a
+		// random order, as syncs would.
+		for range 2 {
+			for _, i := range rng.Perm(len(stores)) {
+				for _, j := range rng.Perm(len(stores)) {
+					if i == j {
+						continue
+					}
+					all, err := stores[j].AllIncidentsWithOps()
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, inc := range all {
+						if _, err := stores[i].ImportIncident(&incident.Incident{UID: inc.UID, Ops: inc.Ops}); err != nil {
+							t.Fatalf("seed %d: import into %d: %v", seed, i, err)
+						}
+					}
+				}
+			}
+		}
+		views := make([]map[string]string, len(stores))
+		for i, s := range stores {
+			all, err := s.AllIncidents()
+			if err != nil {
+				t.Fatal(err)
+			}
+			views[i] = map[string]string{}
+			for _, inc := range all {
+				views[i][inc.UID] = comparableJSON(t, inc)
+				seen := map[string]bool{}
+				for _, e := range inc.Entries {
+					if seen[e.Key] && e.Key != "" {
+						t.Errorf("seed %d: %s holds %q twice", seed, inc.Key(), e.Text)
+					}
+					seen[e.Key] = true
+				}
+			}
+			checkClean(t, s)
+		}
+		for i := 1; i < len(views); i++ {
+			if len(views[i]) != len(views[0]) {
+				t.Fatalf("seed %d: copy %d holds %d incidents, copy 0 %d", seed, i, len(views[i]), len(views[0]))
+			}
+			for uid, v := range views[0] {
+				if views[i][uid] != v {
+					t.Fatalf("seed %d: incident %s differs between copies 0 and %d:\n%s\n%s", seed, uid, i, v, views[i][uid])
+				}
+			}
+		}
 	}
 }
