@@ -70,13 +70,36 @@ func MapCursor(prev, next string, row, col int) (int, int) {
 	}
 	line := []rune(a[row])
 	col = min(max(col, 0), len(line))
-	after := string(line[col:])
-	// Of the lines between, the last that still ends with what followed
-	// the cursor (a conflict keeps ours after theirs).
+	before, after := string(line[:col]), string(line[col:])
+	// Of the lines between that still hold what followed the cursor, the
+	// one that begins most like what preceded it: the person's own line,
+	// not a teammate's changed beside it (with the cursor at the end,
+	// every line "holds" the empty rest, and the last of them may be
+	// someone else's). On a tie the last: a conflict keeps ours after
+	// theirs.
+	best, bestK, bestScore := -1, 0, -1
 	for j := hi - 1; j > lo; j-- {
-		if k := strings.LastIndex(b[j], after); k >= 0 && (after != "" || j == hi-1) {
-			return j, len([]rune(b[j][:k]))
+		k := strings.LastIndex(b[j], after)
+		if k < 0 {
+			continue
+		}
+		if score := commonPrefix(b[j][:k], before); score > bestScore {
+			best, bestK, bestScore = j, k, score
 		}
 	}
+	if best >= 0 {
+		return best, len([]rune(b[best][:bestK]))
+	}
 	return min(lo+1, len(b)-1), 0
+}
+
+// commonPrefix is how many bytes a and b begin with alike.
+func commonPrefix(a, b string) int {
+	n := min(len(a), len(b))
+	for i := range n {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return n
 }
