@@ -18,17 +18,27 @@ import (
 // column, wherever the teammate's lines moved it. It returns the merged
 // text.
 func Rebase(ta *textarea.Model, base, incoming string) string {
+	merged, _ := incident.MergeText(base, ta.Value(), incoming)
+	Replace(ta, merged)
+	return merged
+}
+
+// Replace shows next in the editor in place of what it holds, with the
+// cursor where the person was typing (MapCursor), not at the end of the
+// text as textarea.SetValue leaves it: a save that comes back merged with
+// a teammate's words must not send the next word into their line.
+func Replace(ta *textarea.Model, next string) {
 	local := ta.Value()
-	merged, _ := incident.MergeText(base, local, incoming)
-	if merged == local {
-		return merged
+	if next == local {
+		return
 	}
+	merged := next
 	li := ta.LineInfo()
 	row, col := ta.Line(), li.StartColumn+li.ColumnOffset
 	ta.SetValue(merged)
 	if local == "" {
 		// Nothing here yet: take it all, and write on at its end.
-		return merged
+		return
 	}
 	row, col = MapCursor(local, merged, row, col)
 	for ta.Line() > row {
@@ -39,7 +49,6 @@ func Rebase(ta *textarea.Model, base, incoming string) string {
 		}
 	}
 	ta.SetCursor(col)
-	return merged
 }
 
 // MapCursor finds, in next, the place of the cursor at (row, col) in prev:
