@@ -18,17 +18,27 @@ import (
 // column, wherever the teammate's lines moved it. It returns the merged
 // text.
 func Rebase(ta *textarea.Model, base, incoming string) string {
+	merged, _ := incident.MergeText(base, ta.Value(), incoming)
+	Replace(ta, merged)
+	return merged
+}
+
+// Replace shows next in the editor in place of what it holds, with the
+// cursor where the person was typing (MapCursor), not at the end of the
+// text as textarea.SetValue leaves it: a save that comes back merged with
+// a teammate's words must not send the next word into their line.
+func Replace(ta *textarea.Model, next string) {
 	local := ta.Value()
-	merged, _ := incident.MergeText(base, local, incoming)
-	if merged == local {
-		return merged
+	if next == local {
+		return
 	}
+	merged := next
 	li := ta.LineInfo()
 	row, col := ta.Line(), li.StartColumn+li.ColumnOffset
 	ta.SetValue(merged)
 	if local == "" {
 		// Nothing here yet: take it all, and write on at its end.
-		return merged
+		return
 	}
 	row, col = MapCursor(local, merged, row, col)
 	for ta.Line() > row {
@@ -39,7 +49,6 @@ func Rebase(ta *textarea.Model, base, incoming string) string {
 		}
 	}
 	ta.SetCursor(col)
-	return merged
 }
 
 // MapCursor finds, in next, the place of the cursor at (row, col) in prev:
@@ -70,13 +79,36 @@ func MapCursor(prev, next string, row, col int) (int, int) {
 	}
 	line := []rune(a[row])
 	col = min(max(col, 0), len(line))
-	after := string(line[col:])
-	// Of the lines between, the last that still ends with what followed
-	// the cursor (a conflict keeps ours after theirs).
+	before, after := string(line[:col]), string(line[col:])
+	// Of the lines between that still hold what followed the cursor, the
+	// one that begins most like what preceded it: the person's own line,
+	// not a teammate's changed beside it (with the cursor at the end,
+	// every line "holds" the empty rest, and the last of them may be
+	// someone else's). On a tie the last: a conflict keeps ours after
+	// theirs.
+	best, bestK, bestScore := -1, 0, -1
 	for j := hi - 1; j > lo; j-- {
-		if k := strings.LastIndex(b[j], after); k >= 0 && (after != "" || j == hi-1) {
-			return j, len([]rune(b[j][:k]))
+		k := strings.LastIndex(b[j], after)
+		if k < 0 {
+			continue
+		}
+		if score := commonPrefix(b[j][:k], before); score > bestScore {
+			best, bestK, bestScore = j, k, score
 		}
 	}
+	if best >= 0 {
+		return best, len([]rune(b[best][:bestK]))
+	}
 	return min(lo+1, len(b)-1), 0
+}
+
+// commonPrefix is how many bytes a and b begin with alike.
+func commonPrefix(a, b string) int {
+	n := min(len(a), len(b))
+	for i := range n {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return n
 }

@@ -255,7 +255,10 @@ func (c *Pane) saved(msg draftSavedMsg) tea.Cmd {
 	}
 	local := incident.Merge3(msg.sent, c.Ta.Value(), m.Text).Text
 	c.Templated = false
-	c.setValue(local)
+	// The cursor stays where this person types, as for a teammate's
+	// change arriving (common.Rebase).
+	common.Replace(&c.Ta, local)
+	c.refresh()
 	who := incident.CleanLine(m.By)
 	if who == "" {
 		who = "someone"

@@ -138,7 +138,7 @@ func (t *retroText) landed(sv sectionSave) tea.Cmd {
 		return nil
 	}
 	local := incident.Merge3(sv.sent, t.Area.Value(), m.Text).Text
-	t.Area.SetValue(incident.CleanText(local))
+	common.Replace(&t.Area, incident.CleanText(local))
 	t.synced = incident.CleanText(m.Text)
 	who := incident.CleanLine(m.By)
 	if who == "" {
