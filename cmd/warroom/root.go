@@ -57,6 +57,7 @@ Run warroom with no command to open the cockpit on the most recent open incident
 		newExportCmd(a), newImportCmd(a), newSearchCmd(a), newStatsCmd(a), newActionsCmd(a),
 		newSyncCmd(a), newMergeFileCmd(a), newRetroCmd(a),
 	)
+	root.AddCommand(newStatusPageCmd(a))
 	root.AddCommand(newManCmd(a, root))
 	return root
 }
