@@ -101,3 +101,16 @@ func (a *app) statusPageAfterPublish(st *store.Store) (wait func()) {
 		}
 	}
 }
+
+// syncStatusPage is the page warroom sync writes into the repository as
+// status/: the configured one, when status_page_dir says there is a page.
+func (a *app) syncStatusPage() *statuspage.Options {
+	if a.cfg.StatusPage.Dir == "" {
+		return nil
+	}
+	opts, warning := statuspage.OptionsFrom(a.cfg)
+	if warning != nil {
+		printf(a.stderr, "warroom: %s\n", firstSentence(warning))
+	}
+	return &opts
+}

@@ -200,3 +200,68 @@ func TestStatusPageOnCockpitPublish(t *testing.T) {
 	s.keys("C-c")
 	s.waitExit(3 * time.Second)
 }
+
+// TestSyncWritesStatusPage: with status_page_dir set, warroom sync writes
+// the page into the repository as status/; two laptops that published
+// offline at once merge without a conflict and end with the same page.
+func TestSyncWritesStatusPage(t *testing.T) {
+	isolateGit(t)
+	remote := bareRemote(t)
+	a, b := laptop(t, "amara"), laptop(t, "ben")
+	for l, who := range map[*env]string{a: "amara", b: "ben"} {
+		l.writeConfig("author = \"" + who + "\"\nstatus_page_dir = " + strconvQuote(filepath.Join(l.dir, "public")) + "\n")
+	}
+	id := a.newIncident("Checkout failing", "--sev", "2")
+	a.ok("log", "-i", id, "/publish We are investigating failed payments.")
+	a.ok("sync", "--remote", remote)
+	b.ok("sync", "--remote", remote)
+	a.ok("log", "-i", id, "--at", "-2m", "/publish Update from amara's laptop.")
+	b.ok("log", "-i", "1", "/publish Update from ben's laptop.")
+	for range 2 {
+		a.ok("sync")
+		b.ok("sync")
+	}
+	pa, pb := filepath.Join(a.repo(), "status"), filepath.Join(b.repo(), "status")
+	files := siteFiles(t, pa)
+	if len(files) != 4 {
+		t.Fatalf("status/ holds %v, want index.html, status.json, feed.atom and one incident page", files)
+	}
+	for name, data := range files {
+		if other := siteFiles(t, pb)[name]; other != data {
+			t.Errorf("status/%s differs between the laptops", name)
+		}
+	}
+	index := files["index.html"]
+	for _, want := range []string{"We are investigating failed payments.", "Update from amara&#39;s laptop.", "Update from ben&#39;s laptop."} {
+		if !strings.Contains(index, want) {
+			t.Errorf("status/index.html lacks %q", want)
+		}
+	}
+	if strings.Index(index, "Update from ben") > strings.Index(index, "Update from amara") {
+		t.Error("the latest update (ben's) is not first")
+	}
+	before := a.git("rev-parse", "HEAD")
+	a.ok("sync")
+	if a.git("rev-parse", "HEAD") != before {
+		t.Errorf("a sync with nothing new committed:\n%s", a.git("show", "--stat", "HEAD"))
+	}
+}
+
+// siteFiles reads every file of a written site by its path in it.
+func siteFiles(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		rel, _ := filepath.Rel(dir, path)
+		out[filepath.ToSlash(rel)] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
