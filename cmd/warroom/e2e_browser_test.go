@@ -499,7 +499,8 @@ func TestStatusPageScreenshots(t *testing.T) {
 		mobile        bool
 	}{{"phone", 390, 844, 2, true}, {"desktop", 1280, 900, 1, false}} {
 		b.do(viewport(vp.width, vp.height, vp.scale, vp.mobile), colorScheme("light"), chromedp.Navigate(index))
-		shot := b.shot(true)
+		// The phone's first screen, the desktop's whole page.
+		shot := b.shot(!vp.mobile)
 		errs, dialogs := b.reported()
 		for _, msg := range append(errs, dialogs...) {
 			t.Errorf("%s: %s", vp.name, msg)

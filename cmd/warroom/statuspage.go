@@ -21,7 +21,7 @@ opens from file:// as well:
   index.html              every open incident with its latest update first, and those
                           resolved in the last 30 days
   incidents/NAME.html     one page per incident with all its public updates
-  feed.atom               the Atom feed of the public updates
+  feed.atom               the Atom feed of the updates of the incidents on the index
   status.json             the same for scripts: incidents, status, updates, RFC 3339 times
 
 Only what the public channel said is shown: an incident appears once an update about it

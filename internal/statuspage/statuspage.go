@@ -5,7 +5,7 @@
 //	index.html              every open incident (its latest update first),
 //	                        then those resolved in the last 30 days
 //	incidents/<name>.html   one page per incident with its public updates
-//	feed.atom               the Atom feed of every public update (export.AtomAll)
+//	feed.atom               the Atom feed of the updates of the incidents on the index
 //	status.json             the same for scripts and widgets, times in RFC 3339
 //
 // # What is public
@@ -188,7 +188,7 @@ func Build(incs []*incident.Incident, opts Options, now time.Time) (map[string][
 	if files[StatusFile], err = statusJSON(open, resolved, opts, latest); err != nil {
 		return nil, err
 	}
-	if files[FeedFile], err = feed(pubs, latest); err != nil {
+	if files[FeedFile], err = feed(append(slices.Clone(open), resolved...), opts, latest); err != nil {
 		return nil, err
 	}
 	return files, nil
@@ -374,15 +374,24 @@ func render(name string, p page) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// feed is the Atom feed of the public copies: export.AtomAll, so the feed
-// reads as warroom's other feeds do, dated by the latest update so an
-// unchanged site writes the same bytes.
-func feed(pubs []*public, latest time.Time) ([]byte, error) {
-	incs := make([]*incident.Incident, len(pubs))
-	for i, p := range pubs {
+// feed is the Atom feed of the incidents on the index (open, and resolved
+// in the last 30 days), from their public copies: its entries are those of
+// warroom's other feeds (export.AtomNamed), newest first. A reader polls
+// it, so it carries what is current rather than every update ever (at
+// 1,000 incidents that is most of the site's bytes); its id names the
+// organisation's status page, so it stays the same as incidents come and
+// go, and it is dated by the latest update so an unchanged site writes
+// the same bytes.
+func feed(shown []*public, opts Options, latest time.Time) ([]byte, error) {
+	incs := make([]*incident.Incident, len(shown))
+	for i, p := range shown {
 		incs[i] = p.feedCopy
 	}
-	return export.AtomAll(incs, latest)
+	title := "Status updates"
+	if opts.Org != "" {
+		title = opts.Org + " status updates"
+	}
+	return export.AtomNamed(incs, "status-page:"+opts.Org, title, "Public updates of open and recently resolved incidents, newest first", latest)
 }
 
 // Status is status.json: a summary for a script or a widget.

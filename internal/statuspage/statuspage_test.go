@@ -3,6 +3,7 @@ package statuspage
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -328,5 +329,37 @@ func TestIsGenerated(t *testing.T) {
 	}
 	if IsGenerated([]byte("<!DOCTYPE html><p>mine</p>")) || IsGenerated([]byte(`{"format": "other"}`)) {
 		t.Error("a file warroom did not write is recognised as generated")
+	}
+}
+
+func TestFeedCarriesTheIndexIncidents(t *testing.T) {
+	type feed struct {
+		ID      string `xml:"id"`
+		Entries []struct {
+			Title   string `xml:"title"`
+			Content string `xml:"content"`
+		} `xml:"entry"`
+	}
+	read := func(files map[string][]byte) feed {
+		var f feed
+		if err := xml.Unmarshal(files[FeedFile], &f); err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	old := resolvedIncident("old00000", 40*24*time.Hour)
+	recent := resolvedIncident("new11111", 24*time.Hour)
+	f := read(build(t, []*incident.Incident{old, recent, openIncident()}, opts()))
+	if len(f.Entries) != 5 || !strings.HasPrefix(f.Entries[0].Content, "LATEST") {
+		t.Fatalf("feed entries %+v, want the open incident's three and the recent one's two, newest first", f.Entries)
+	}
+	for _, e := range f.Entries {
+		if strings.Contains(e.Content, "old00000") {
+			t.Error("an incident resolved 40 days ago is in the feed")
+		}
+	}
+	// The feed keeps its id as incidents come and go.
+	if again := read(build(t, []*incident.Incident{recent}, opts())); again.ID != f.ID || len(again.Entries) != 2 {
+		t.Errorf("feed id %s then %s (%d entries)", f.ID, again.ID, len(again.Entries))
 	}
 }
