@@ -219,7 +219,7 @@ type card struct {
 	SeverityWords       string
 	Open                bool
 	Declared, Resolved  stamp
-	NextDue, ETA        stamp
+	NextDue             stamp
 	Latest              *updateView
 	Earlier             []updateView
 	More, Total         int
@@ -253,7 +253,7 @@ type public struct {
 	open             bool
 	declared         time.Time
 	resolved         time.Time
-	nextDue, eta     time.Time
+	nextDue          time.Time
 	updates          []incident.Update // newest first
 	feedCopy         *incident.Incident
 }
@@ -278,8 +278,6 @@ func publicIncidents(incs []*incident.Incident, opts Options) []*public {
 			name:     export.BaseName(inc),
 			title:    cmp.Or(strings.TrimSpace(incident.CleanLine(inc.Title)), "Untitled incident"),
 			severity: inc.Severity,
-			status:   inc.Status,
-			open:     inc.Open(),
 			declared: inc.Created,
 		}
 		p.updates = make([]incident.Update, len(inc.Updates))
@@ -293,11 +291,20 @@ func publicIncidents(incs []*incident.Incident, opts Options) []*public {
 		slices.SortStableFunc(p.updates, func(a, b incident.Update) int {
 			return cmp.Or(b.At.Compare(a.At), cmp.Compare(b.Seq, a.Seq), cmp.Compare(b.ID, a.ID))
 		})
+		// The status is the one the latest update was published in: what
+		// the public channel said, not what the war room has moved on to
+		// since (resolved before the resolution is announced, say). The
+		// ETA is not shown: the war room sets it, and only the text of an
+		// update says it to customers.
+		p.status = cmp.Or(p.updates[0].Status, inc.Status)
+		p.open = p.status != incident.Resolved
 		if p.open {
 			p.nextDue = incident.NextUpdateDue(inc, opts.Policy)
-			p.eta = inc.ETA
 		} else {
-			p.resolved = cmp.Or(inc.Milestones[incident.MResolved], p.updates[0].At)
+			p.resolved = p.updates[0].At
+			if m := inc.Milestones[incident.MResolved]; !m.IsZero() && m.Before(p.resolved) {
+				p.resolved = m
+			}
 		}
 		// The feed gets a copy holding only what is public.
 		p.feedCopy = &incident.Incident{ID: int64(i + 1), UID: inc.UID, Title: p.title, Created: inc.Created, Updated: p.updates[0].At, Updates: p.updates}
@@ -320,7 +327,6 @@ func (p *public) view(opts Options, hrefPrefix string, shown int) card {
 		Declared:      stampOf(p.declared, opts.Location),
 		Resolved:      stampOf(p.resolved, opts.Location),
 		NextDue:       stampOf(p.nextDue, opts.Location),
-		ETA:           stampOf(p.eta, opts.Location),
 		Total:         len(p.updates),
 	}
 	n := len(p.updates)
@@ -418,7 +424,6 @@ type StatusIncident struct {
 	Declared      string         `json:"declared"`
 	Resolved      string         `json:"resolved,omitzero"`
 	NextUpdateDue string         `json:"next_update_due,omitzero"`
-	ETA           string         `json:"eta,omitzero"`
 	Updates       []StatusUpdate `json:"updates"` // newest first
 }
 
@@ -445,7 +450,7 @@ func statusJSON(open, resolved []*public, opts Options, latest time.Time) ([]byt
 			ID: p.uid, Page: IncidentDir + "/" + p.name + ".html", Title: p.title,
 			Severity: p.severity.String(), SeverityWords: SeverityWords(p.severity),
 			Status: string(p.status), Open: p.open, Declared: rfc3339(p.declared),
-			Resolved: rfc3339(p.resolved), NextUpdateDue: rfc3339(p.nextDue), ETA: rfc3339(p.eta),
+			Resolved: rfc3339(p.resolved), NextUpdateDue: rfc3339(p.nextDue),
 			Updates: make([]StatusUpdate, len(p.updates)),
 		}
 		for i, u := range p.updates {

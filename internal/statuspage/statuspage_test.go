@@ -171,10 +171,14 @@ func TestIndexOpenAndRecentlyResolved(t *testing.T) {
 		t.Errorf("order: open %d, resolved 2h ago %d, resolved a day ago %d", open, recent, older)
 	}
 	// Severity in words, times in the configured zone, named.
-	for _, want := range []string{"Major", "Minor", "Times are in Europe/Berlin", "Sun 6 Dec 2026, 14:50 CET", "Next update", "by <time datetime=\"2026-12-06T15:20:00&#43;01:00\">Sun 6 Dec 2026, 15:20 CET</time>", "Expected fix"} {
+	for _, want := range []string{"Major", "Minor", "Times are in Europe/Berlin", "Sun 6 Dec 2026, 14:50 CET", "Next update", "by <time datetime=\"2026-12-06T15:20:00&#43;01:00\">Sun 6 Dec 2026, 15:20 CET</time>"} {
 		if !strings.Contains(index, want) {
 			t.Errorf("index lacks %q", want)
 		}
+	}
+	// The ETA is the war room's until an update says it.
+	if strings.Contains(index, "16:00") {
+		t.Error("the ETA is on the page")
 	}
 	// With nothing open or recent, the page says so.
 	quiet := string(build(t, []*incident.Incident{resolvedIncident("old00000", 40*24*time.Hour)}, Options{Location: time.UTC})[IndexFile])
@@ -219,7 +223,7 @@ func TestStatusJSON(t *testing.T) {
 	if !strings.HasPrefix(first.Updates[0].Text, "LATEST") || first.Updates[0].ID != "u3" {
 		t.Errorf("updates are not newest first: %+v", first.Updates)
 	}
-	times := []string{s.Updated, first.Declared, first.NextUpdateDue, first.ETA, s.Incidents[1].Resolved}
+	times := []string{s.Updated, first.Declared, first.NextUpdateDue, s.Incidents[1].Resolved}
 	for _, u := range first.Updates {
 		times = append(times, u.At)
 	}
@@ -361,5 +365,32 @@ func TestFeedCarriesTheIndexIncidents(t *testing.T) {
 	// The feed keeps its id as incidents come and go.
 	if again := read(build(t, []*incident.Incident{recent}, opts())); again.ID != f.ID || len(again.Entries) != 2 {
 		t.Errorf("feed id %s then %s (%d entries)", f.ID, again.ID, len(again.Entries))
+	}
+}
+
+// TestStatusIsWhatWasPublished: the page says what the public channel
+// said, not what the war room moved on to since.
+func TestStatusIsWhatWasPublished(t *testing.T) {
+	inc := openIncident()
+	inc.Status = incident.Resolved // resolved in the war room, not announced yet
+	inc.Milestones = map[incident.Milestone]time.Time{incident.MResolved: now.Add(-5 * time.Minute)}
+	files := build(t, []*incident.Incident{inc}, opts())
+	var s Status
+	if err := json.Unmarshal(files[StatusFile], &s); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Incidents[0]; !got.Open || got.Status != "identified" || got.Resolved != "" {
+		t.Errorf("before the resolution is published: %+v", got)
+	}
+	if !strings.Contains(string(files[IndexFile]), "1 open incident.") {
+		t.Error("the index does not list it as open")
+	}
+	inc.Updates = append(inc.Updates, incident.Update{ID: 4, UID: "u4", At: now, Status: incident.Resolved, Text: "Resolved."})
+	s = Status{}
+	if err := json.Unmarshal(build(t, []*incident.Incident{inc}, opts())[StatusFile], &s); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Incidents[0]; got.Open || got.Status != "resolved" || got.Resolved != "2026-12-06T13:55:00Z" || got.NextUpdateDue != "" {
+		t.Errorf("after it: %+v", got)
 	}
 }
