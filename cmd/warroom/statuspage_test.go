@@ -265,3 +265,21 @@ func siteFiles(t *testing.T, dir string) map[string]string {
 	}
 	return out
 }
+
+// TestStatusPageOnSSHRoomPublish publishes from a session of the SSH war
+// room (warroom serve, reached with OpenSSH in tmux): the server writes the
+// page.
+func TestStatusPageOnSSHRoomPublish(t *testing.T) {
+	e := newEnv(t)
+	site := filepath.Join(e.dir, "public")
+	e.writeConfig("status_page_dir = " + strconvQuote(site) + "\n")
+	e.newIncident("Checkout failing", "--sev", "2")
+	room := startServe(t, e)
+	ssh := sshInto(t, e, room, 120, 40, "")
+	ssh.waitFor("Checkout failing", 10*time.Second)
+	ssh.waitFor("Public update", 5*time.Second)
+	ssh.typeText("/publish Some customers cannot pay by card. We are investigating.")
+	ssh.keys("Enter")
+	ssh.waitFor("Published", 5*time.Second)
+	waitForFile(t, filepath.Join(site, "index.html"), "Some customers cannot pay by card. We are investigating.", 10*time.Second)
+}
