@@ -17,6 +17,8 @@ import (
 // with six public updates of a typical length and a short timeline.
 func thousand(b *testing.B) *store.Store {
 	b.Helper()
+	// Generate's lock file goes to the cache directory.
+	b.Setenv("XDG_CACHE_HOME", b.TempDir())
 	st, err := store.Open(filepath.Join(b.TempDir(), "warroom.db"))
 	if err != nil {
 		b.Fatal(err)

@@ -43,6 +43,7 @@ func Generate(st *store.Store, dir string, cfg *config.Config, now time.Time) (R
 	mu, _ := dirLocks.LoadOrStore(dir, new(sync.Mutex))
 	mu.(*sync.Mutex).Lock()
 	defer mu.(*sync.Mutex).Unlock()
+	defer lockDir(dir)()
 	// The heads carry the public updates and none of the timeline, which
 	// the page never shows.
 	incs, err := st.IncidentHeads()
