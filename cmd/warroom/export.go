@@ -17,10 +17,14 @@ func newExportCmd(a *app) *cobra.Command {
 	var all bool
 	cmd := &cobra.Command{
 		Use:   "export [ID]",
-		Short: "Export an incident as Markdown, JSON or an Atom feed, or every incident into a folder",
+		Short: "Export an incident as Markdown, HTML, JSON or an Atom feed, or every incident into a folder",
 		Long: `Export writes one incident as the Markdown retrospective document (the default) or as
 JSON (--format json, which warroom import reads back), or its published public updates as
 an Atom feed (--format atom, newest first), to stdout or to a file with -o.
+
+--format html writes the same document as one self-contained HTML file (stylesheet inline,
+no scripts, nothing fetched; links only to http, https and mailto), for sharing the
+postmortem with teams that do not read Markdown.
 
 With --all --dir DIR it writes every incident as INC-n-slug.md plus an index.md with the
 list, the trends and the open action items, and feed.atom, the Atom feed of every
@@ -38,9 +42,9 @@ Markdown layout.`,
 			switch format {
 			case "md", "markdown":
 				format = "md"
-			case "json", "atom":
+			case "json", "atom", "html":
 			default:
-				return fmt.Errorf("format %q is not known; use --format md or --format json, or --format atom for a feed of the public updates", format)
+				return fmt.Errorf("format %q is not known; use --format md, html or json, or --format atom for a feed of the public updates", format)
 			}
 			if all {
 				return a.exportAll(args, dir, output, format)
@@ -62,7 +66,11 @@ Markdown layout.`,
 				if opts, err = a.exportOptions(); err != nil {
 					return err
 				}
-				data, err = export.Markdown(inc, opts)
+				if format == "html" {
+					data, err = export.HTML(inc, opts)
+				} else {
+					data, err = export.Markdown(inc, opts)
+				}
 			}
 			if err != nil {
 				return err
@@ -79,7 +87,7 @@ Markdown layout.`,
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of stdout")
-	cmd.Flags().StringVar(&format, "format", "md", "md (Markdown), json or atom (a feed of the public updates)")
+	cmd.Flags().StringVar(&format, "format", "md", "md (Markdown), html (the same as one HTML file), json or atom (a feed of the public updates)")
 	cmd.Flags().BoolVar(&all, "all", false, "export every incident into --dir")
 	cmd.Flags().StringVar(&dir, "dir", "", "folder for --all (created if needed)")
 	return cmd
@@ -94,7 +102,7 @@ func (a *app) exportAll(args []string, dir, output, format string) error {
 	case output != "":
 		return errors.New("export --all writes one file per incident into --dir, so it does not take -o")
 	case format != "md":
-		return errors.New("export --all writes Markdown; export one incident at a time for JSON")
+		return errors.New("export --all writes Markdown; export one incident at a time for JSON or HTML")
 	}
 	opts, err := a.exportOptions()
 	if err != nil {

@@ -126,7 +126,7 @@ func TestExportErrors(t *testing.T) {
 	e.createEmptyDB()
 	e.fails("no open incident", "export")
 	e.ok("demo", "--no-open")
-	e.fails("use --format md or --format json", "export", "--format", "pdf")
+	e.fails("use --format md, html or json", "export", "--format", "pdf")
 	e.fails("needs --dir", "export", "--all")
 	e.fails("--dir goes with --all", "export", "--dir", e.dir)
 	e.fails("takes no incident id", "export", "--all", "--dir", e.dir, "INC-1")

@@ -128,7 +128,14 @@ the same incident writes nothing, prints the entry the first one logged, and exi
 			for _, e := range res.Entries {
 				printEntry(a, inc, res.Update, e, now)
 			}
-			if res.Update != nil && !res.Update.Backfilled {
+			if res.Update == nil {
+				return nil
+			}
+			// The update is recorded: the status page is written while it
+			// is delivered, and neither holds up or fails the other.
+			pageDone := a.statusPageAfterPublish(st)
+			defer pageDone()
+			if !res.Update.Backfilled {
 				return a.deliver(context.Background(), st, incID, *res.Update)
 			}
 			return nil
@@ -190,7 +197,9 @@ func (a *app) logFile(id, path string) error {
 	}
 	key := incident.FormatID(incID)
 	n := 0
+	published := false
 	for _, res := range applied {
+		published = published || res.Update != nil
 		for _, mv := range res.Moves {
 			printf(a.stdout, "%s: moved #%d to %s\n", key, mv.ID, a.stamp(mv.At))
 		}
@@ -200,5 +209,8 @@ func (a *app) logFile(id, path string) error {
 		}
 	}
 	printf(a.stdout, "%s: %d %s logged from %s in one transaction\n", key, n, map[bool]string{true: "entry", false: "entries"}[n == 1], name)
+	if published {
+		a.statusPageAfterPublish(st)()
+	}
 	return nil
 }

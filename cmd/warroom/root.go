@@ -58,6 +58,7 @@ Run warroom with no command to open the cockpit on the most recent open incident
 		newSyncCmd(a), newMergeFileCmd(a), newRetroCmd(a),
 		newAlertCmd(a), newReceiveCmd(a),
 	)
+	root.AddCommand(newStatusPageCmd(a))
 	root.AddCommand(newManCmd(a, root))
 	return root
 }

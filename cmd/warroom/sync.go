@@ -19,7 +19,8 @@ func newSyncCmd(a *app) *cobra.Command {
 		Short: "Share every incident through a git repository, merging teammates' records",
 		Long: `Sync keeps the incident repository in a git working copy and meets up with the
 rest of the team through it: it writes every incident as slug-uid.json (the full record)
-and slug-uid.md (the retrospective document), with index.md and feed.atom: it fetches,
+and slug-uid.md (the retrospective document), with index.md and feed.atom, and with
+status_page_dir set the public status page as status/: it fetches,
 merges, imports what others wrote, commits once (saying what it brought) and pushes. A sync
 with nothing new commits nothing. A record that cannot be read is named in a warning and
 left as it is; the other incidents still sync.
@@ -61,6 +62,7 @@ repository as git left it and the database unchanged. git must be installed.`,
 			res, err := wsync.Run(wsync.Options{
 				Store: st, Dir: repo, Remote: strings.TrimSpace(remote), Export: opts,
 				Author: a.cfg.Author, Driver: wsync.DriverCommand(exe),
+				StatusPage: a.syncStatusPage(),
 			})
 			if err != nil {
 				return err

@@ -48,6 +48,9 @@ type Config struct {
 	// Location is the one time zone every time is shown and exported in:
 	// the config's timezone (an IANA name), else the local zone ($TZ).
 	Location *time.Location
+	// StatusPage is the public status page: status_page_dir and the
+	// [status_page] table (statuspage.go).
+	StatusPage StatusPage
 
 	// Dir is the config directory; File the config file (which may not exist).
 	Dir  string
@@ -131,6 +134,8 @@ type file struct {
 	Templates        map[string]string `toml:"templates"`
 	Timezone         *string           `toml:"timezone"`
 	Alerts           *alertsFile       `toml:"alerts"`
+	StatusPageDir    *string           `toml:"status_page_dir"`
+	StatusPage       *statusPageFile   `toml:"status_page"`
 }
 
 type jargonFile struct {
@@ -139,7 +144,7 @@ type jargonFile struct {
 }
 
 // Keys lists the configuration keys in the order `warroom config` prints them.
-var Keys = []string{"author", "update_every", "first_update_after", "retro_due_after", "gap_threshold", "long_incident_after", "long_update_every", "bell", "webhooks", "webhook", "retro_preset", "retro_sections", "export_template", "export_dir", "jargon.words", "jargon.allow", "templates", "timezone", "alerts.token", "alerts.token_file", "alerts.declare", "alerts.severity_label", "alerts.tag_labels", "alerts.severity", "alerts.allow_mitigated"}
+var Keys = []string{"author", "update_every", "first_update_after", "retro_due_after", "gap_threshold", "long_incident_after", "long_update_every", "bell", "webhooks", "webhook", "retro_preset", "retro_sections", "export_template", "export_dir", "jargon.words", "jargon.allow", "templates", "timezone", "status_page_dir", "status_page.org", "status_page.logo", "status_page.show_names", "alerts.token", "alerts.token_file", "alerts.declare", "alerts.severity_label", "alerts.tag_labels", "alerts.severity", "alerts.allow_mitigated"}
 
 // TemplateNames are the phases a [templates] entry may name, plus "eta"
 // for the draft used while a fix is pending and an ETA is set.
@@ -314,6 +319,7 @@ func LoadFile(path string) (*Config, error) {
 			set("timezone")
 		}
 	}
+	c.readStatusPage(f.StatusPageDir, f.StatusPage, at, set)
 	if f.Webhooks != nil || f.Webhook != nil {
 		c.readWebhooks(f.Webhooks, f.Webhook, text)
 	}
@@ -433,6 +439,8 @@ func (c *Config) Value(key string) string {
 		return fmt.Sprintf("%q", c.JargonAllow)
 	case "timezone":
 		return ZoneName(c.Location)
+	case "status_page_dir", "status_page.org", "status_page.logo", "status_page.show_names":
+		return c.statusPageValue(key)
 	case "templates":
 		var names []string
 		for k := range c.Templates {

@@ -52,6 +52,12 @@ retro_preset = "google-sre"
 export_template = "export.md.tmpl"
 export_dir = "/srv/incidents"
 timezone = "Europe/Berlin"
+status_page_dir = "status"
+
+[status_page]
+org = "Example Ltd"
+logo = "/srv/logo.png"
+show_names = true
 
 [[webhook]]
 url = "https://discord.com/api/webhooks/1/abc"

@@ -12,6 +12,7 @@ import (
 
 	"github.com/warroom-cli/warroom/internal/export"
 	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/statuspage"
 )
 
 // ErrConflict is what MergeFile returns when it left a conflict for a
@@ -26,8 +27,9 @@ var ErrConflict = errors.New("conflict")
 //     from the merged timeline, deletions kept, the retro section by
 //     section. The merge is import itself, run in a throwaway database (see
 //     mergeRecords), so the two can never drift apart.
-//   - Two Markdown files or feeds that warroom generated, untouched since,
-//     keep ours: the sync rewrites them from the merged records right after.
+//   - Two Markdown files, feeds or status page files that warroom
+//     generated, untouched since, keep ours: the sync rewrites them from
+//     the merged records right after.
 //   - Anything else (a file a person edited) goes to git's own line merge,
 //     and a clash there is left marked in the file, as git would, with
 //     ErrConflict.
@@ -71,9 +73,10 @@ func isRecord(data []byte) bool {
 	return bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) && (bytes.Contains(data, []byte(`"format":"`+recordFormat+`"`)) || bytes.Contains(data, []byte(`"format_version"`)))
 }
 
-// generated reports a Markdown file or feed exactly as warroom wrote it.
+// generated reports a Markdown file, feed or status page file exactly as
+// warroom wrote it.
 func generated(data []byte) bool {
-	if _, intact := export.IsGenerated(data); intact {
+	if _, intact := export.IsGenerated(data); intact || statuspage.IsGenerated(data) {
 		return true
 	}
 	return bytes.HasPrefix(data, []byte("<?xml")) && bytes.Contains(data, []byte("<generator>warroom</generator>"))

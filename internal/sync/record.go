@@ -14,35 +14,12 @@ import (
 	"github.com/warroom-cli/warroom/internal/incident"
 )
 
-// uidLen is how much of the uid a file name carries: all of it, so that
-// two incidents can never share a file.
-const uidLen = 64
-
 // Base is the repository name of inc without its extension:
 // "checkout-failing-3f9a2c1b". It is made from the title and the uid, never
 // from INC-n, which each database numbers on its own, so every laptop
-// writes the same incident under the same name.
-func Base(inc *incident.Incident) string {
-	tag := inc.UID
-	if tag == "" {
-		tag = inc.Key()
-	}
-	// uids are hex, but an imported file may carry any; the name keeps
-	// to the characters of a slug.
-	tag = strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
-			return r
-		case r >= 'A' && r <= 'Z':
-			return r + 'a' - 'A'
-		}
-		return '-'
-	}, tag)
-	if len(tag) > uidLen {
-		tag = tag[:uidLen]
-	}
-	return export.Slug(inc.Title) + "-" + tag
-}
+// writes the same incident under the same name (export.BaseName, which the
+// status page's incident pages share).
+func Base(inc *incident.Incident) string { return export.BaseName(inc) }
 
 // ownName reports whether name (a .md file) is one Base gives: a slug, a
 // hyphen and the uid's first characters (up to eight, lower-case letters,

@@ -47,6 +47,7 @@ import (
 
 	"github.com/warroom-cli/warroom/internal/export"
 	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/statuspage"
 	"github.com/warroom-cli/warroom/internal/store"
 )
 
@@ -60,7 +61,13 @@ type Options struct {
 	// Driver is the command line git runs to merge a record, with %O %A
 	// %B for the three files: the running warroom's merge-file.
 	Driver string
+	// StatusPage, when not nil, has the sync write the public status page
+	// into the repository as status/ (StatusDir), from the merged records.
+	StatusPage *statuspage.Options
 }
+
+// StatusDir is the folder of the repository the status page is written to.
+const StatusDir = "status"
 
 // Result says what a sync did.
 type Result struct {
@@ -86,7 +93,7 @@ type Result struct {
 }
 
 // attributes route every file the sync writes to our merge driver.
-var attributes = []string{"*.json merge=warroom", "*.md merge=warroom", "feed.atom merge=warroom"}
+var attributes = []string{"*.json merge=warroom", "*.md merge=warroom", "feed.atom merge=warroom", StatusDir + "/** merge=warroom"}
 
 // mergeMessage starts the message of a sync's merge commit.
 const mergeMessage = "warroom sync: merge records"
@@ -399,6 +406,17 @@ func writeAndCommit(g *git, opts Options, res *Result, message string) error {
 	res.Incidents = len(incs)
 	if err := export.WriteFeed(opts.Dir, shown, asOf); err != nil {
 		return err
+	}
+	if opts.StatusPage != nil {
+		// As of the newest change too, so every laptop writes the same
+		// page from the same records.
+		files, err := statuspage.Build(shown, *opts.StatusPage, asOf)
+		if err != nil {
+			return err
+		}
+		if _, err := statuspage.Write(filepath.Join(opts.Dir, StatusDir), files); err != nil {
+			return err
+		}
 	}
 	if _, err := g.run("add", "--all"); err != nil {
 		return err

@@ -144,15 +144,16 @@ func (c *Pane) afterPublish(u incident.Update) tea.Cmd {
 	if term != nil {
 		note += " and copied to the clipboard"
 	}
+	page := c.statusPage()
 	if len(hooks) == 0 {
-		return tea.Batch(record, func() tea.Msg { return common.StatusMsg{Text: note} })
+		return tea.Batch(record, page, func() tea.Msg { return common.StatusMsg{Text: note} })
 	}
 	note += fmt.Sprintf("; delivering to %d %s", len(hooks), common.Plural(len(hooks), "webhook", "webhooks"))
 	deliver := func() tea.Msg {
 		ds := append(slices.Clone(clip), n.Deliver(context.Background(), m)...)
 		return deliveredMsg{id: id, update: u, delivery: ds, err: st.SetDelivery(id, u.ID, ds)}
 	}
-	return tea.Batch(func() tea.Msg { return common.StatusMsg{Text: note} }, tea.Sequence(record, deliver))
+	return tea.Batch(func() tea.Msg { return common.StatusMsg{Text: note} }, page, tea.Sequence(record, deliver))
 }
 
 // notifier delivers to hooks with the pane's clock.
