@@ -121,7 +121,10 @@ type CheckReport struct {
 	Incidents int
 	Entries   int
 	// Ops counts the operations the incidents are the fold of.
-	Ops      int
+	Ops int
+	// Space is the file's size beside what its records use (see
+	// Store.Compact).
+	Space    Space
 	Problems []string
 }
 
@@ -175,6 +178,7 @@ func (s *Store) Check() (CheckReport, error) {
 				rep.Schema = binary.BigEndian.Uint64(v)
 			}
 		}
+		rep.Space = spaceOf(tx, s.path)
 		// Every other command refuses a newer schema (Open): check must
 		// not call such a file OK, nor judge records it cannot read.
 		if rep.Schema > SchemaVersion {

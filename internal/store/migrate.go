@@ -156,6 +156,7 @@ func operationsOf(tx *bolt.Tx, b *bolt.Bucket) error {
 			return err
 		}
 	}
+	packIncident(b)
 	ub := b.Bucket(bucketEntryUIDs)
 	for _, e := range inc.Entries {
 		if err := ub.Put([]byte(e.UID), idKey(e.ID)); err != nil {

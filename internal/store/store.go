@@ -354,8 +354,16 @@ func (s *Store) openDB(readOnly bool) (*bolt.DB, error) {
 	start := time.Now()
 	pause := lockRetryMin
 	for {
+		before, _ := os.Stat(s.path)
 		db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: lockProbe, ReadOnly: readOnly})
 		if err == nil {
+			if replaced(before, s.path) {
+				// warroom compact put a new file in its place between
+				// the open and the lock (see Compact): open that one.
+				_ = db.Close()
+				continue
+			}
+			growInSteps(db, before)
 			return db, nil
 		}
 		if !errors.Is(err, bolterrors.ErrTimeout) {
@@ -619,7 +627,7 @@ func incidentBucket(tx *bolt.Tx, id int64) (*bolt.Bucket, error) {
 	if b == nil {
 		return nil, incidentNotFound(id)
 	}
-	return b, nil
+	return packIncident(b), nil
 }
 
 func getJSON(b *bolt.Bucket, key []byte, v any) error {
