@@ -190,7 +190,7 @@ func (s *Store) Check() (CheckReport, error) {
 			rep.Problems = append(rep.Problems, "the incidents bucket is missing")
 			return nil
 		}
-		return root.ForEachBucket(func(k []byte) error {
+		if err := root.ForEachBucket(func(k []byte) error {
 			rep.Incidents++
 			b := root.Bucket(k)
 			for _, name := range incidentBuckets {
@@ -226,9 +226,19 @@ func (s *Store) Check() (CheckReport, error) {
 			// And the timeline, draft and retro must be the fold of the
 			// incident's operations (schema 3).
 			rep.Problems = append(rep.Problems, viewProblems(b, inc)...)
+			// And its summary must be what it is made from (schema 5).
+			if rep.Schema >= summarySchema {
+				rep.Problems = append(rep.Problems, summaryProblems(tx, b, k, inc.Key())...)
+			}
 			rep.Ops += len(inc.Ops)
 			return nil
-		})
+		}); err != nil {
+			return err
+		}
+		if rep.Schema >= summarySchema {
+			rep.Problems = append(rep.Problems, straySummaries(tx)...)
+		}
+		return nil
 	})
 	if err != nil && !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrNotBolt) {
 		return rep, err

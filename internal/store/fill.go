@@ -31,17 +31,25 @@ var packedFill = 0.9
 var packedBuckets = [][]byte{bucketEntries, bucketEntryIDs, bucketFold, bucketChanges, bucketUpdates, bucketOps, bucketStreams, bucketOpChanges}
 
 // packIncident sets the fill of an incident's append-only buckets for the
-// rest of the write transaction b belongs to; in a read, it does nothing.
-func packIncident(b *bolt.Bucket) *bolt.Bucket {
+// rest of the write transaction b belongs to, and notes the incident
+// (filed under key) for its summary (see summary.go); in a read, it does
+// nothing.
+func packIncident(b *bolt.Bucket, key []byte) *bolt.Bucket {
 	if b == nil || !b.Writable() {
 		return b
 	}
+	touchIncident(b, key)
+	fillAppendOnly(b)
+	return b
+}
+
+// fillAppendOnly sets the fill of incident bucket b's append-only buckets.
+func fillAppendOnly(b *bolt.Bucket) {
 	for _, name := range packedBuckets {
 		if c := b.Bucket(name); c != nil {
 			c.FillPercent = packedFill
 		}
 	}
-	return b
 }
 
 // growInSteps sets how much bbolt adds to the file when a write needs more

@@ -96,7 +96,7 @@ func createIncidentBucket(root *bolt.Bucket, id int64) (*bolt.Bucket, error) {
 			return nil, err
 		}
 	}
-	return packIncident(b), nil
+	return packIncident(b, idKey(id)), nil
 }
 
 // putHead writes the incident's own fields; entries, updates, changes and

@@ -44,6 +44,9 @@ var migrations = []func(tx *bolt.Tx) error{
 	migrateOperations,
 	// 3 → 4: every JSON record carries a checksum (checksum.go).
 	migrateChecksums,
+	// 4 → 5: a summary of each incident for list, stats and search
+	// (summary.go).
+	buildSummaries,
 }
 
 func migrate(tx *bolt.Tx, from uint64) error {
@@ -156,7 +159,7 @@ func operationsOf(tx *bolt.Tx, b *bolt.Bucket) error {
 			return err
 		}
 	}
-	packIncident(b)
+	fillAppendOnly(b)
 	ub := b.Bucket(bucketEntryUIDs)
 	for _, e := range inc.Entries {
 		if err := ub.Put([]byte(e.UID), idKey(e.ID)); err != nil {

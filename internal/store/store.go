@@ -108,6 +108,7 @@
 //	incidents/<id>/updates/<id>     public updates
 //	incidents/<id>/ui/<name>        per-user state that must survive a quit (half-typed lines, forms, presence)
 //	incidents/<id>/keys/<key>       idempotency key (warroom log --id) -> id of the entry that recorded it; made with the first key
+//	summaries/<id>                  what list, stats and search read of each incident, kept in step by every write (schema 5; see summary.go)
 //
 // Ids come from NextSequence and are stored as 8-byte big-endian keys.
 // Every JSON record ends in a checksum of its key and JSON (schema 3; see
@@ -168,7 +169,7 @@ const (
 )
 
 // SchemaVersion is the layout this code reads and writes.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 var (
 	bucketMeta      = []byte("meta")
@@ -477,6 +478,10 @@ func (s *Store) update(fn func(tx *bolt.Tx) error) (err error) {
 			if ferr := flushUIDs(tx, err != nil); err == nil {
 				err = ferr
 			}
+			// After the uids: the summaries read what the write left.
+			if ferr := flushSummaries(tx, err != nil); err == nil {
+				err = ferr
+			}
 		}()
 		if !s.unchecked.Load() {
 			return fn(tx)
@@ -627,7 +632,7 @@ func incidentBucket(tx *bolt.Tx, id int64) (*bolt.Bucket, error) {
 	if b == nil {
 		return nil, incidentNotFound(id)
 	}
-	return packIncident(b), nil
+	return packIncident(b, idKey(id)), nil
 }
 
 func getJSON(b *bolt.Bucket, key []byte, v any) error {
