@@ -48,14 +48,20 @@ Markdown layout.`,
 			if dir != "" {
 				return errors.New("--dir goes with --all; to export one incident to a file use -o FILE")
 			}
+			if format == "json" {
+				// Streamed, operations included (see writeJSON).
+				inc, err := a.writeJSON(args, true, output)
+				if err == nil && output != "" && output != "-" {
+					printf(a.stdout, "Wrote %s to %s\n", inc.Key(), output)
+				}
+				return err
+			}
 			inc, err := a.loadIncident(args)
 			if err != nil {
 				return err
 			}
 			var data []byte
-			if format == "json" {
-				data, err = export.JSON(inc, a.cfg.Policy())
-			} else if format == "atom" {
+			if format == "atom" {
 				data, err = export.Atom(inc)
 			} else {
 				var opts export.Options
