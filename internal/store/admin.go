@@ -229,6 +229,7 @@ func (s *Store) Check() (CheckReport, error) {
 			// And its summary must be what it is made from (schema 5).
 			if rep.Schema >= summarySchema {
 				rep.Problems = append(rep.Problems, summaryProblems(tx, b, k, inc.Key())...)
+				rep.Problems = append(rep.Problems, entryTextProblems(tx, b, k, inc.Key())...)
 			}
 			rep.Ops += len(inc.Ops)
 			return nil

@@ -622,7 +622,9 @@ func putEntry(b *bolt.Bucket, e incident.Entry, oldKey []byte) error {
 	// the screen or export names.
 	e.At, e.RecordedAt, e.EditedAt = utc(e.At), utc(e.RecordedAt), utc(e.EditedAt)
 	key := entryKey(e)
+	noteEntry(b, key, &e)
 	if oldKey != nil && !bytes.Equal(oldKey, key) {
+		noteEntry(b, oldKey, nil)
 		if err := eb.Delete(oldKey); err != nil {
 			return err
 		}

@@ -45,8 +45,14 @@ var migrations = []func(tx *bolt.Tx) error{
 	// 3 → 4: every JSON record carries a checksum (checksum.go).
 	migrateChecksums,
 	// 4 → 5: a summary of each incident for list, stats and search
-	// (summary.go).
-	buildSummaries,
+	// (summary.go), and the text of each timeline for search
+	// (textindex.go).
+	func(tx *bolt.Tx) error {
+		if err := buildSummaries(tx); err != nil {
+			return err
+		}
+		return buildEntryText(tx)
+	},
 }
 
 func migrate(tx *bolt.Tx, from uint64) error {

@@ -109,6 +109,7 @@
 //	incidents/<id>/ui/<name>        per-user state that must survive a quit (half-typed lines, forms, presence)
 //	incidents/<id>/keys/<key>       idempotency key (warroom log --id) -> id of the entry that recorded it; made with the first key
 //	summaries/<id>                  what list, stats and search read of each incident, kept in step by every write (schema 5; see summary.go)
+//	entry_text/<id><entry key>      the folded text of a run of an incident's timeline, for search (schema 5; see textindex.go)
 //
 // Ids come from NextSequence and are stored as 8-byte big-endian keys.
 // Every JSON record ends in a checksum of its key and JSON (schema 3; see

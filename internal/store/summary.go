@@ -185,15 +185,34 @@ func buildSummary(b *bolt.Bucket, old *summary) (*summary, error) {
 	return sm, nil
 }
 
-// The incidents a write transaction opened, whose summaries flushSummaries
-// brings up to date before it commits.
-var touchedIncidents sync.Map // *bolt.Tx -> map[string]*bolt.Bucket (by key)
+// The incidents a write transaction opened, whose summaries and timeline
+// text flushSummaries brings up to date before it commits.
+var touchedIncidents sync.Map // *bolt.Tx -> map[*bolt.Bucket]*touched
+
+// touched is an incident a write opened: the key it is filed under and the
+// entries the write put or removed (see noteEntry).
+type touched struct {
+	key     []byte
+	entries map[string]entryNote
+}
+
+func touchedFor(b *bolt.Bucket) *touched {
+	v, _ := touchedIncidents.LoadOrStore(b.Tx(), map[*bolt.Bucket]*touched{})
+	m := v.(map[*bolt.Bucket]*touched)
+	t := m[b]
+	if t == nil {
+		t = &touched{}
+		m[b] = t
+	}
+	return t
+}
 
 // touchIncident notes that a write transaction opened incident bucket b,
 // filed under key.
 func touchIncident(b *bolt.Bucket, key []byte) {
-	v, _ := touchedIncidents.LoadOrStore(b.Tx(), map[string]*bolt.Bucket{})
-	v.(map[string]*bolt.Bucket)[string(key)] = b
+	if t := touchedFor(b); len(key) == 8 {
+		t.key = bytes.Clone(key)
+	}
 }
 
 // flushSummaries brings the summary of every incident the transaction
@@ -205,23 +224,39 @@ func flushSummaries(tx *bolt.Tx, drop bool) error {
 	if !ok || drop {
 		return nil
 	}
-	sb := tx.Bucket(bucketSummaries)
-	if sb == nil {
+	sb, tb := tx.Bucket(bucketSummaries), tx.Bucket(bucketEntryText)
+	if sb == nil || tb == nil {
 		return nil
 	}
-	sb.FillPercent = packedFill
-	touched := v.(map[string]*bolt.Bucket)
-	keys := make([]string, 0, len(touched))
-	for k := range touched {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		if err := putSummary(sb, touched[k], []byte(k)); err != nil {
-			return fmt.Errorf("INC-%d: %w", int64(binary.BigEndian.Uint64([]byte(k))), err)
+	sb.FillPercent, tb.FillPercent = packedFill, packedFill
+	for b, t := range v.(map[*bolt.Bucket]*touched) {
+		if t.key == nil {
+			// Opened some other way than the store's look-ups: its head
+			// names it.
+			var h struct {
+				ID int64 `json:"id"`
+			}
+			if decodeJSON(b.Get(keyHead), &h) != nil || h.ID == 0 {
+				continue
+			}
+			t.key = idKey(h.ID)
+		}
+		if err := flushIncident(sb, tb, b, t); err != nil {
+			return fmt.Errorf("INC-%d: %w", int64(binary.BigEndian.Uint64(t.key)), err)
 		}
 	}
 	return nil
+}
+
+// flushIncident brings one incident's summary and timeline text up to
+// date.
+func flushIncident(sb, tb, b *bolt.Bucket, t *touched) error {
+	if len(t.entries) > 0 {
+		if err := flushEntryText(tb, b, t.key, t.entries); err != nil {
+			return err
+		}
+	}
+	return putSummary(sb, b, t.key)
 }
 
 // putSummary rebuilds the summary of incident bucket b and stores it when
@@ -310,6 +345,14 @@ func straySummaries(tx *bolt.Tx) []string {
 		}
 		return nil
 	})
+	if tb := tx.Bucket(bucketEntryText); tb != nil {
+		_ = tb.ForEach(func(k, _ []byte) error {
+			if len(k) < 8 || root.Bucket(k[:8]) == nil {
+				out = append(out, fmt.Sprintf("timeline text is stored for incident %x, which does not exist", k[:min(8, len(k))]))
+			}
+			return nil
+		})
+	}
 	return out
 }
 
@@ -632,10 +675,11 @@ func (s *Store) IncidentsMatching(query string, mayMatch func(entry []byte) bool
 	err = s.view(func(tx *bolt.Tx) error {
 		root := tx.Bucket(bucketIncidents)
 		sb := tx.Bucket(bucketSummaries)
-		if root == nil || sb == nil {
+		if root == nil || sb == nil || tx.Bucket(bucketEntryText) == nil {
 			return nil
 		}
 		ok = true
+		inText := incidentsWithText(tx, q)
 		c := sb.Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			total++
@@ -650,6 +694,9 @@ func (s *Store) IncidentsMatching(query string, mayMatch func(entry []byte) bool
 			if err != nil {
 				return fmt.Errorf("the summary of incident %x is damaged; run warroom check: %w", k, ErrCorrupt)
 			}
+			if !inText[string(k)] && !strings.Contains(sm.headText, q) && !strings.Contains(sm.updatesText, q) && !strings.Contains(sm.retroText, q) {
+				continue
+			}
 			var r rawIncident
 			if eb := b.Bucket(bucketEntries); eb != nil {
 				_ = eb.ForEach(func(_, v []byte) error {
@@ -658,9 +705,6 @@ func (s *Store) IncidentsMatching(query string, mayMatch func(entry []byte) bool
 					}
 					return nil
 				})
-			}
-			if len(r.entries) == 0 && !strings.Contains(sm.headText, q) && !strings.Contains(sm.updatesText, q) && !strings.Contains(sm.retroText, q) {
-				continue
 			}
 			r.head, r.retro = bytes.Clone(b.Get(keyHead)), bytes.Clone(b.Get(keyRetro))
 			if ub := b.Bucket(bucketUpdates); ub != nil {

@@ -56,7 +56,7 @@ func summariesAgree(t *testing.T, s *Store, step string) {
 	if string(a) != string(b) {
 		t.Errorf("%s: stats from the summaries differ:\n%s\nfrom the heads:\n%s", step, b, a)
 	}
-	for _, q := range []string{"pool", "ROLLBACK", "Ünïcode", "sev1", "grafana", "postmortem", "on call", "payments", "nothing matches this"} {
+	for _, q := range []string{"pool", "ROLLBACK", "Ünïcode", "sev1", "grafana", "postmortem", "on call", "payments", "nothing matches this", "zebra", "entry 1", "metrics"} {
 		all, err := s.IncidentsForSearch(export.EntryMayMatch(q))
 		if err != nil {
 			t.Fatal(err)
@@ -74,6 +74,18 @@ func summariesAgree(t *testing.T, s *Store, step string) {
 }
 
 func TestSummariesFollowEveryWrite(t *testing.T) {
+	// Short runs of timeline text too, so that writes fall on their
+	// boundaries.
+	for _, run := range []int{textRunBytes, 150} {
+		t.Run(fmt.Sprintf("run=%d", run), func(t *testing.T) {
+			defer func(old int) { textRunBytes = old }(textRunBytes)
+			textRunBytes = run
+			summariesFollowEveryWrite(t)
+		})
+	}
+}
+
+func summariesFollowEveryWrite(t *testing.T) {
 	s := openTemp(t)
 	p := incident.DefaultPolicy()
 	one := declare(t, s, "Payments pool exhausted")
@@ -143,6 +155,54 @@ func TestSummariesFollowEveryWrite(t *testing.T) {
 		{"backfill", func() {
 			appendLines(t, s, two.ID, 30, 10)
 		}},
+		{"many lines", func() { appendLines(t, s, one.ID, 400, 7) }},
+		{"edit in the middle", func() {
+			for _, id := range []int64{40, 200, 380} {
+				if _, err := s.EditEntry(one.ID, id, at, "amara", func(e *incident.Entry) error { e.Text = fmt.Sprintf("a Zebra in the middle (%d)", id); return nil }); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}},
+		{"delete in the middle", func() {
+			if _, err := s.DeleteEntry(one.ID, 200, at, "amara"); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"restore", func() {
+			if _, err := s.RestoreEntry(one.ID, 200, at, "amara"); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"re-time", func() {
+			for _, id := range []int64{380, 41} {
+				if _, err := s.EditEntry(one.ID, id, at, "amara", func(e *incident.Entry) error { e.At = t0.Add(-time.Hour); return nil }); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := s.EditEntry(one.ID, 42, at, "amara", func(e *incident.Entry) error { e.At = at.Add(time.Hour); return nil }); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"line after", func() { line(one.ID, "the last zebra line") }},
+		{"edit the last line", func() {
+			inc, err := s.Incident(one.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			last := inc.Entries[len(inc.Entries)-1]
+			if _, err := s.EditEntry(one.ID, last.ID, at, "amara", func(e *incident.Entry) error { e.Text = "the very last ZEBRA"; return nil }); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"lines in the past, one transaction", func() {
+			var lines []incident.BackfillLine
+			for i := range 12 {
+				lines = append(lines, incident.BackfillLine{N: i + 1, At: t0.Add(time.Duration(i*37) * time.Minute), Text: fmt.Sprintf("backdated zebra %d", i)})
+			}
+			if _, err := s.ApplyBackfill(one.ID, lines, t0.Add(48*time.Hour), "amara", p); err != nil {
+				t.Fatal(err)
+			}
+		}},
 		{"import", func() {
 			inc := &incident.Incident{Title: "Imported sev1 on payments", Severity: 1, Status: incident.Resolved, Created: t0, Updated: t0.Add(time.Hour),
 				Tags: []string{"imported"}, Roles: map[string]string{incident.RoleLead: "amara"}}
@@ -175,8 +235,10 @@ func TestMigrationBuildsSummaries(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		if err := tx.DeleteBucket(bucketSummaries); err != nil {
-			return err
+		for _, name := range [][]byte{bucketSummaries, bucketEntryText} {
+			if err := tx.DeleteBucket(name); err != nil {
+				return err
+			}
 		}
 		return tx.Bucket(bucketMeta).Put(keySchema, u64(summarySchema-1))
 	})
