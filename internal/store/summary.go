@@ -225,10 +225,13 @@ func flushSummaries(tx *bolt.Tx, drop bool) error {
 		return nil
 	}
 	sb, tb := tx.Bucket(bucketSummaries), tx.Bucket(bucketEntryText)
-	if sb == nil || tb == nil {
+	if sb == nil {
 		return nil
 	}
-	sb.FillPercent, tb.FillPercent = packedFill, packedFill
+	sb.FillPercent = packedFill
+	if tb != nil {
+		tb.FillPercent = packedFill
+	}
 	for b, t := range v.(map[*bolt.Bucket]*touched) {
 		if t.key == nil {
 			// Opened some other way than the store's look-ups: its head
@@ -251,7 +254,7 @@ func flushSummaries(tx *bolt.Tx, drop bool) error {
 // flushIncident brings one incident's summary and timeline text up to
 // date.
 func flushIncident(sb, tb, b *bolt.Bucket, t *touched) error {
-	if len(t.entries) > 0 {
+	if len(t.entries) > 0 && tb != nil {
 		if err := flushEntryText(tb, b, t.key, t.entries); err != nil {
 			return err
 		}
