@@ -54,8 +54,23 @@ func (s *Store) IncidentsForExport() ([]*incident.Incident, error) {
 func (s *Store) IncidentsForExportIf(need func(uid, stamp string) bool) (incs []*incident.Incident, stamps []string, err error) {
 	var raws []rawIncident
 	err = s.view(func(tx *bolt.Tx) error {
+		sb := tx.Bucket(bucketSummaries)
 		eachIncident(tx, false, func(b *bolt.Bucket) {
 			r := rawIncident{head: bytes.Clone(b.Get(keyHead)), retro: bytes.Clone(b.Get(keyRetro))}
+			// The timeline's part of the stamp: its sum in the summary
+			// (schema 5), which every write keeps, so an unchanged
+			// incident's timeline is not read at all.
+			var timeline []byte
+			if sb != nil {
+				var h struct {
+					ID int64 `json:"id"`
+				}
+				if jsonUnmarshal(r.head, &h) == nil {
+					if sm, err := decodeSummary(sb.Get(idKey(h.ID))); err == nil {
+						timeline = binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(nil, sm.timeline), uint64(sm.entries))
+					}
+				}
+			}
 			fp := newFingerprint()
 			fp.add(r.head)
 			fp.add(r.retro)
@@ -67,7 +82,10 @@ func (s *Store) IncidentsForExportIf(need func(uid, stamp string) bool) (incs []
 				})
 			}
 			eb := b.Bucket(bucketEntries)
-			if eb != nil {
+			switch {
+			case timeline != nil:
+				fp.add(timeline)
+			case eb != nil:
 				_ = eb.ForEach(func(k, v []byte) error {
 					fp.add(k)
 					fp.add(v)

@@ -51,7 +51,13 @@ var migrations = []func(tx *bolt.Tx) error{
 		if err := buildSummaries(tx); err != nil {
 			return err
 		}
-		return buildEntryText(tx)
+		if err := buildEntryText(tx); err != nil {
+			return err
+		}
+		// Both are whole now: what the earlier migrations of this
+		// transaction noted is in them already.
+		touchedIncidents.Delete(tx)
+		return nil
 	},
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"hash/crc64"
 	"slices"
 	"strings"
 	"sync"
@@ -63,13 +64,20 @@ type summary struct {
 	tags       []string
 	milestones []milestoneAt
 	entries    int64
-	headText   string // folded title and tags, one field a line
+	// timeline is the sum of entryHash over the incident's entries
+	// records: it changes with any change to the timeline, and a write
+	// brings it up to date from the entries it put or removed alone.
+	// export --all stamps an incident with it instead of reading its
+	// timeline.
+	timeline uint64
+	headText string // folded title and tags, one field a line
 
 	updates     []time.Time // when each public update was published, in stored order
 	updatesText string
 
-	actions   []incident.Action // title, kind, owner, due and done only
-	retroText string
+	actions     []incident.Action // title, kind, owner, due and done only
+	retroStatus string
+	retroText   string
 }
 
 type milestoneAt struct {
@@ -121,6 +129,7 @@ func (sm *summary) setHead(h *summaryHead, crc uint32) {
 
 func (sm *summary) setRetro(r *incident.Retro, crc uint32) {
 	sm.retroCRC = crc
+	sm.retroStatus = string(r.Status)
 	sm.actions = sm.actions[:0]
 	for _, a := range r.Actions {
 		sm.actions = append(sm.actions, incident.Action{Title: a.Title, Kind: a.Kind, Owner: a.Owner, Due: a.Due, Done: a.Done})
@@ -153,8 +162,9 @@ func sums(b *bolt.Bucket) (head, retro, updates uint32) {
 }
 
 // buildSummary makes an incident's summary from its bucket. old, when not
-// nil, is its stored summary: parts whose bytes have not changed are kept.
-func buildSummary(b *bolt.Bucket, old *summary) (*summary, error) {
+// nil, is its stored summary: parts whose bytes have not changed are kept,
+// and delta (when not nil) is what the write changed the timeline sum by.
+func buildSummary(b *bolt.Bucket, old *summary, delta func(b *bolt.Bucket) uint64) (*summary, error) {
 	hc, rc, uc := sums(b)
 	sm := &summary{}
 	if old != nil {
@@ -182,7 +192,34 @@ func buildSummary(b *bolt.Bucket, old *summary) (*summary, error) {
 		sm.setUpdates(us, uc)
 	}
 	sm.entries = int64(entryCount(b))
+	if old == nil || delta == nil {
+		sm.timeline = timelineSum(b)
+	} else {
+		sm.timeline = old.timeline + delta(b)
+	}
 	return sm, nil
+}
+
+// entryHash is one entry record's share of a summary's timeline sum.
+func entryHash(key, value []byte) uint64 {
+	if value == nil {
+		return 0
+	}
+	return crc64.Update(crc64.Checksum(key, crc64Table), crc64Table, value) | 1
+}
+
+var crc64Table = crc64.MakeTable(crc64.ECMA)
+
+// timelineSum sums entryHash over every entry of incident bucket b.
+func timelineSum(b *bolt.Bucket) uint64 {
+	var sum uint64
+	if eb := b.Bucket(bucketEntries); eb != nil {
+		c := eb.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			sum += entryHash(k, v)
+		}
+	}
+	return sum
 }
 
 // The incidents a write transaction opened, whose summaries and timeline
@@ -194,6 +231,19 @@ var touchedIncidents sync.Map // *bolt.Tx -> map[*bolt.Bucket]*touched
 type touched struct {
 	key     []byte
 	entries map[string]entryNote
+	// before is each noted entry key's entryHash before the write.
+	before map[string]uint64
+}
+
+// timelineDelta is what the write changed the timeline sum by: for each
+// entry key it put or removed, its hash now less its hash before.
+func (t *touched) timelineDelta(b *bolt.Bucket) uint64 {
+	eb := b.Bucket(bucketEntries)
+	var d uint64
+	for k, was := range t.before {
+		d += entryHash([]byte(k), eb.Get([]byte(k))) - was
+	}
+	return d
 }
 
 func touchedFor(b *bolt.Bucket) *touched {
@@ -259,12 +309,12 @@ func flushIncident(sb, tb, b *bolt.Bucket, t *touched) error {
 			return err
 		}
 	}
-	return putSummary(sb, b, t.key)
+	return putSummary(sb, b, t.key, t.timelineDelta)
 }
 
 // putSummary rebuilds the summary of incident bucket b and stores it when
-// it changed.
-func putSummary(sb, b *bolt.Bucket, key []byte) error {
+// it changed; delta is as for buildSummary.
+func putSummary(sb, b *bolt.Bucket, key []byte, delta func(*bolt.Bucket) uint64) error {
 	if len(key) != 8 || b.Get(keyHead) == nil {
 		return nil
 	}
@@ -275,7 +325,7 @@ func putSummary(sb, b *bolt.Bucket, key []byte) error {
 			old = &o
 		}
 	}
-	sm, err := buildSummary(b, old)
+	sm, err := buildSummary(b, old, delta)
 	if err != nil {
 		return err
 	}
@@ -303,7 +353,7 @@ func buildSummaries(tx *bolt.Tx) error {
 		if v != nil || len(k) != 8 {
 			continue
 		}
-		sm, err := buildSummary(root.Bucket(k), nil)
+		sm, err := buildSummary(root.Bucket(k), nil, nil)
 		if err != nil {
 			return fmt.Errorf("INC-%d: %w", int64(binary.BigEndian.Uint64(k)), err)
 		}
@@ -321,7 +371,7 @@ func summaryProblems(tx *bolt.Tx, b *bolt.Bucket, key []byte, name string) []str
 	if sb == nil {
 		return nil
 	}
-	want, err := buildSummary(b, nil)
+	want, err := buildSummary(b, nil, nil)
 	if err != nil {
 		return nil // the records' own problems are reported already
 	}
@@ -380,6 +430,8 @@ func (sm *summary) encode() []byte {
 	e.time(sm.created)
 	e.time(sm.updated)
 	e.int(sm.entries)
+	e.uint(sm.timeline)
+	e.str(sm.retroStatus)
 	e.bool(sm.tags != nil)
 	e.uint(uint64(len(sm.tags)))
 	for _, t := range sm.tags {
@@ -432,6 +484,8 @@ func decodeSummary(data []byte) (summary, error) {
 	sm.created = d.time()
 	sm.updated = d.time()
 	sm.entries = d.int()
+	sm.timeline = d.uint()
+	sm.retroStatus = d.str()
 	hasTags := d.bool()
 	if n := d.count(); n > 0 || hasTags {
 		sm.tags = make([]string, n)

@@ -50,7 +50,10 @@ func noteEntry(b *bolt.Bucket, key []byte, e *incident.Entry) {
 	}
 	t := touchedFor(b)
 	if t.entries == nil {
-		t.entries = map[string]entryNote{}
+		t.entries, t.before = map[string]entryNote{}, map[string]uint64{}
+	}
+	if _, seen := t.before[string(key)]; !seen {
+		t.before[string(key)] = entryHash(key, b.Bucket(bucketEntries).Get(key))
 	}
 	n := entryNote{}
 	if e != nil && !e.Deleted {
