@@ -57,17 +57,17 @@ func (s *Store) IncidentsForExportIf(need func(uid, stamp string) bool) (incs []
 		sb := tx.Bucket(bucketSummaries)
 		eachIncident(tx, false, func(b *bolt.Bucket) {
 			r := rawIncident{head: bytes.Clone(b.Get(keyHead)), retro: bytes.Clone(b.Get(keyRetro))}
-			// The timeline's part of the stamp: its sum in the summary
-			// (schema 5), which every write keeps, so an unchanged
-			// incident's timeline is not read at all.
-			var timeline []byte
+			// The stamp from the summary (schema 5), which every write
+			// keeps: its sums of the head, retro, updates and timeline,
+			// so an unchanged incident's timeline is not read at all.
+			var stamp string
 			if sb != nil {
 				var h struct {
 					ID int64 `json:"id"`
 				}
 				if jsonUnmarshal(r.head, &h) == nil {
 					if sm, err := decodeSummary(sb.Get(idKey(h.ID))); err == nil {
-						timeline = binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(nil, sm.timeline), uint64(sm.entries))
+						stamp = sm.exportStamp()
 					}
 				}
 			}
@@ -82,17 +82,16 @@ func (s *Store) IncidentsForExportIf(need func(uid, stamp string) bool) (incs []
 				})
 			}
 			eb := b.Bucket(bucketEntries)
-			switch {
-			case timeline != nil:
-				fp.add(timeline)
-			case eb != nil:
+			if stamp == "" && eb != nil {
 				_ = eb.ForEach(func(k, v []byte) error {
 					fp.add(k)
 					fp.add(v)
 					return nil
 				})
 			}
-			stamp := fp.String()
+			if stamp == "" {
+				stamp = fp.String()
+			}
 			var head struct {
 				UID string `json:"uid"`
 			}

@@ -55,6 +55,7 @@ type summary struct {
 	headCRC, retroCRC, updatesCRC uint32
 
 	id         int64
+	uid        string
 	title      string
 	severity   int64
 	status     string
@@ -88,6 +89,7 @@ type milestoneAt struct {
 // summaryHead is what a summary takes from the head's JSON.
 type summaryHead struct {
 	ID         int64                            `json:"id"`
+	UID        string                           `json:"uid"`
 	Title      string                           `json:"title"`
 	Severity   incident.Severity                `json:"severity"`
 	Status     incident.Status                  `json:"status"`
@@ -116,6 +118,7 @@ func searchText(inc *incident.Incident) string {
 
 func (sm *summary) setHead(h *summaryHead, crc uint32) {
 	sm.headCRC = crc
+	sm.uid = h.UID
 	sm.id, sm.title, sm.severity, sm.status, sm.cadence = h.ID, h.Title, int64(h.Severity), string(h.Status), int64(h.Cadence)
 	sm.created, sm.updated = h.Created, h.Updated
 	sm.tags = h.Tags
@@ -423,6 +426,7 @@ func (sm *summary) encode() []byte {
 	e.uint(uint64(sm.retroCRC))
 	e.uint(uint64(sm.updatesCRC))
 	e.int(sm.id)
+	e.str(sm.uid)
 	e.str(sm.title)
 	e.int(sm.severity)
 	e.str(sm.status)
@@ -477,6 +481,7 @@ func decodeSummary(data []byte) (summary, error) {
 	}
 	sm.headCRC, sm.retroCRC, sm.updatesCRC = uint32(d.uint()), uint32(d.uint()), uint32(d.uint())
 	sm.id = d.int()
+	sm.uid = d.str()
 	sm.title = d.str()
 	sm.severity = d.int()
 	sm.status = d.str()
@@ -670,6 +675,70 @@ func (sm *summary) listed() Summary {
 		}
 	}
 	return Summary{Incident: inc, EntryCount: int(sm.entries)}
+}
+
+// exportStamp is the incident's stamp for export --all (see
+// IncidentsForExportIf): the sums of its head, retro, public updates and
+// timeline, and its number of entries.
+func (sm *summary) exportStamp() string {
+	return fmt.Sprintf("s%08x%08x%08x-%016x-%x", sm.headCRC, sm.retroCRC, sm.updatesCRC, sm.timeline, sm.entries)
+}
+
+// exported is the incident as export --all's index needs it when no file
+// is written again: listed's fields, the uid, the public updates' times
+// and the retro's status and actions.
+func (sm *summary) exported() *incident.Incident {
+	inc := sm.listed().Incident
+	inc.UID = sm.uid
+	if len(sm.updates) > 0 {
+		inc.Updates = make([]incident.Update, len(sm.updates))
+		for i, at := range sm.updates {
+			inc.Updates[i].At = at
+		}
+	}
+	inc.Retro.Status = incident.RetroStatus(sm.retroStatus)
+	inc.Retro.Actions = sm.actions
+	return inc
+}
+
+// IncidentsForExportLight is IncidentsForExportIf for a folder where
+// nothing may have changed: when need is false for every incident, it
+// returns them as their summaries have them (exported: enough for the
+// index, not for a Markdown file or the feed) without decoding any record,
+// and light is true. Otherwise it is IncidentsForExportIf.
+func (s *Store) IncidentsForExportLight(need func(uid, stamp string) bool) (incs []*incident.Incident, stamps []string, light bool, err error) {
+	var ok bool
+	err = s.view(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketSummaries) == nil || tx.Bucket(bucketIncidents) == nil {
+			return nil
+		}
+		n := 0
+		eachIncident(tx, false, func(*bolt.Bucket) { n++ })
+		stale := false
+		_, err := eachSummary(tx, false, func(sm *summary) {
+			if stale {
+				return
+			}
+			stamp := sm.exportStamp()
+			if sm.uid == "" || need(sm.uid, stamp) {
+				stale = true
+				return
+			}
+			incs = append(incs, sm.exported())
+			stamps = append(stamps, stamp)
+		})
+		// Every incident has its summary, or the full read decides.
+		ok = err == nil && !stale && len(incs) == n
+		return nil
+	})
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if ok {
+		return incs, stamps, true, nil
+	}
+	incs, stamps, err = s.IncidentsForExportIf(need)
+	return incs, stamps, false, err
 }
 
 // ListSummaries is ListIncidents for what `warroom list` prints: each

@@ -86,7 +86,12 @@ func TestSummariesFollowEveryWrite(t *testing.T) {
 }
 
 func summariesFollowEveryWrite(t *testing.T) {
-	s := openTemp(t)
+	summariesFollowEveryWriteOn(t, openTemp(t))
+}
+
+// summariesFollowEveryWriteOn makes incidents in s through every kind of
+// write, checking the summaries after each.
+func summariesFollowEveryWriteOn(t *testing.T, s *Store) {
 	p := incident.DefaultPolicy()
 	one := declare(t, s, "Payments pool exhausted")
 	two := declare(t, s, "Ünïcode title on the login gateway")
@@ -340,5 +345,39 @@ func TestSummaryEncodingRoundTrips(t *testing.T) {
 		if _, err := decodeSummary(sm.encode()[:n]); err == nil {
 			t.Fatalf("a summary cut to %d bytes decodes", n)
 		}
+	}
+}
+
+// An export into a folder where nothing changed reads the incidents from
+// their summaries; the index made from them is the index made from the
+// incidents read whole, and their stamps are those of the full read.
+func TestExportFromSummaries(t *testing.T) {
+	s := openTemp(t)
+	summariesFollowEveryWriteOn(t, s)
+	whole, err := s.IncidentsForExport()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, fullStamps, err := s.IncidentsForExportIf(func(string, string) bool { return false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	light, stamps, isLight, err := s.IncidentsForExportLight(func(string, string) bool { return false })
+	if err != nil || !isLight {
+		t.Fatalf("IncidentsForExportLight = light %v, %v", isLight, err)
+	}
+	if !reflect.DeepEqual(stamps, fullStamps) {
+		t.Errorf("stamps from the summaries %q; the full read's %q", stamps, fullStamps)
+	}
+	opts := export.Options{Policy: incident.DefaultPolicy(), Location: time.UTC}
+	for _, now := range []time.Time{t0, t0.Add(72 * time.Hour)} {
+		if a, b := export.Index(whole, opts, now), export.Index(light, opts, now); string(a) != string(b) {
+			t.Errorf("the index from the summaries differs:\n%s\nfrom the incidents:\n%s", b, a)
+		}
+	}
+	// One incident to write again: the full read.
+	_, _, isLight, err = s.IncidentsForExportLight(func(uid, _ string) bool { return uid == whole[0].UID })
+	if err != nil || isLight {
+		t.Errorf("with an incident to write, IncidentsForExportLight = light %v, %v", isLight, err)
 	}
 }
