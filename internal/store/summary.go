@@ -466,7 +466,11 @@ func (sm *summary) encode() []byte {
 
 var errSummary = errors.New("a summary is damaged; run warroom check")
 
-func decodeSummary(data []byte) (summary, error) {
+func decodeSummary(data []byte) (summary, error) { return decodeSummaryOf(data, true) }
+
+// decodeSummaryOf decodes a summary, with its search texts or without
+// them (list, stats and export do not read them; they are most of it).
+func decodeSummaryOf(data []byte, texts bool) (summary, error) {
 	var sm summary
 	if len(data) < 4 {
 		return sm, errSummary
@@ -504,14 +508,14 @@ func decodeSummary(data []byte) (summary, error) {
 			sm.milestones[i] = milestoneAt{d.str(), d.time()}
 		}
 	}
-	sm.headText = d.str()
+	sm.headText = d.text(texts)
 	if n := d.count(); n > 0 {
 		sm.updates = make([]time.Time, n)
 		for i := range sm.updates {
 			sm.updates[i] = d.time()
 		}
 	}
-	sm.updatesText = d.str()
+	sm.updatesText = d.text(texts)
 	if n := d.count(); n > 0 {
 		sm.actions = make([]incident.Action, n)
 		for i := range sm.actions {
@@ -519,7 +523,7 @@ func decodeSummary(data []byte) (summary, error) {
 			a.Title, a.Kind, a.Owner, a.Due, a.Done = d.str(), incident.ActionKind(d.str()), d.str(), d.time(), d.bool()
 		}
 	}
-	sm.retroText = d.str()
+	sm.retroText = d.text(texts)
 	if d.bad || len(d.b) != 0 {
 		return summary{}, errSummary
 	}
@@ -603,6 +607,16 @@ func (d *dec) str() string {
 	return s
 }
 
+// text is str, or "" without a copy when the caller does not want it.
+func (d *dec) text(want bool) string {
+	if want {
+		return d.str()
+	}
+	n := d.count()
+	d.b = d.b[n:]
+	return ""
+}
+
 func (d *dec) bool() bool {
 	if len(d.b) == 0 {
 		d.bad = true
@@ -653,7 +667,7 @@ func eachSummary(tx *bolt.Tx, newestFirst bool, fn func(sm *summary)) (ok bool, 
 		k, v = c.First()
 	}
 	for ; k != nil; k, v = next() {
-		sm, err := decodeSummary(v)
+		sm, err := decodeSummaryOf(v, false)
 		if err != nil {
 			return true, fmt.Errorf("the summary of incident %x is damaged; run warroom check: %w", k, ErrCorrupt)
 		}
@@ -709,11 +723,18 @@ func (sm *summary) exported() *incident.Incident {
 func (s *Store) IncidentsForExportLight(need func(uid, stamp string) bool) (incs []*incident.Incident, stamps []string, light bool, err error) {
 	var ok bool
 	err = s.view(func(tx *bolt.Tx) error {
-		if tx.Bucket(bucketSummaries) == nil || tx.Bucket(bucketIncidents) == nil {
+		root := tx.Bucket(bucketIncidents)
+		if tx.Bucket(bucketSummaries) == nil || root == nil {
 			return nil
 		}
-		n := 0
-		eachIncident(tx, false, func(*bolt.Bucket) { n++ })
+		// Incidents take their ids from the bucket's sequence and none is
+		// ever removed, so it is their number; a file where it is not
+		// (one made by hand) is counted.
+		n := int(root.Sequence())
+		if k, _ := root.Cursor().Last(); k == nil || len(k) != 8 || binary.BigEndian.Uint64(k) != root.Sequence() {
+			n = 0
+			eachIncident(tx, false, func(*bolt.Bucket) { n++ })
+		}
 		stale := false
 		_, err := eachSummary(tx, false, func(sm *summary) {
 			if stale {
