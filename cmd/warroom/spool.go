@@ -18,9 +18,10 @@ import (
 //
 // The document is written first into a spool file, a temporary file that
 // is unlinked as soon as it is made, while the database is read; it is
-// copied to its destination after the read. Writing it straight to stdout
-// would keep the database locked for reading for as long as whatever reads
-// stdout (a pager, a slow pipe) takes, and the cockpits' writes waiting.
+// copied to its destination after the read. The store reads the incident
+// in chunks and starts again when a write changes it meanwhile, so only a
+// whole, consistent document reaches stdout or the file (and a pager or a
+// slow pipe never holds up the database's writers).
 func (a *app) writeJSON(args []string, withOps bool, output string) (*incident.Incident, error) {
 	st, id, err := a.openIncident(optionalArg(args))
 	if err != nil {
@@ -34,6 +35,14 @@ func (a *app) writeJSON(args []string, withOps bool, output string) (*incident.I
 	defer spool.Close()
 	var head *incident.Incident
 	err = st.StreamIncident(id, withOps, func(inc *incident.Incident, w store.IncidentWalk) error {
+		// Called again from the start when a write moved the incident
+		// while it was read: what the last call wrote goes.
+		if err := spool.Truncate(0); err != nil {
+			return err
+		}
+		if _, err := spool.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
 		head = inc
 		return export.WriteJSON(spool, inc, a.cfg.Policy(), export.Source(w))
 	})
