@@ -49,8 +49,9 @@ func (s *Store) IncidentsForExport() ([]*incident.Incident, error) {
 // and copies and decodes the timeline only of the incidents for which
 // need(uid, stamp) is true; the others come without entries. need runs
 // inside the read transaction and must be quick (a look-up in a manifest).
-// The fingerprint reads the timeline where it lies in the file, so an
-// unchanged incident costs about what a raw walk of it does.
+// Since schema 5 the stamp is the summary's (its sums of those records,
+// kept by every write), so an unchanged incident's timeline is not read;
+// a file without summaries has its timelines read for the fingerprint.
 func (s *Store) IncidentsForExportIf(need func(uid, stamp string) bool) (incs []*incident.Incident, stamps []string, err error) {
 	var raws []rawIncident
 	err = s.view(func(tx *bolt.Tx) error {

@@ -26,9 +26,11 @@ import (
 //
 //	summaries/<id>   what list and stats print (title, severity, status,
 //	                 times, tags, milestones, cadence, the number of entries,
-//	                 the times of the public updates, the retro's actions),
-//	                 and the case-folded text of the title, tags, public
-//	                 updates and retro that search looks in
+//	                 the times of the public updates, the retro's status and
+//	                 actions), the uid and a sum of the timeline's records
+//	                 (export --all's stamp), and the case-folded text of the
+//	                 title, tags, public updates and retro that search
+//	                 looks in
 //
 // in a binary form that decodes without JSON, ending in a CRC-32C of itself.
 // A walk of one bucket of small records replaces a walk of every
