@@ -654,7 +654,9 @@ func (d *dec) time() time.Time {
 
 // eachSummary calls fn with every incident's summary, in creation order or
 // newest first. ok is false when the database keeps no summaries (a file
-// opened read-only before its migration to schema 5; Open migrates).
+// opened read-only before its migration to schema 5; Open migrates) or not
+// one for every incident (a damaged file; check names it): the caller then
+// reads the incidents themselves.
 func eachSummary(tx *bolt.Tx, newestFirst bool, fn func(sm *summary)) (ok bool, err error) {
 	sb := tx.Bucket(bucketSummaries)
 	if sb == nil {
@@ -668,14 +670,33 @@ func eachSummary(tx *bolt.Tx, newestFirst bool, fn func(sm *summary)) (ok bool, 
 	} else {
 		k, v = c.First()
 	}
+	n := 0
 	for ; k != nil; k, v = next() {
 		sm, err := decodeSummaryOf(v, false)
 		if err != nil {
 			return true, fmt.Errorf("the summary of incident %x is damaged; run warroom check: %w", k, ErrCorrupt)
 		}
 		fn(&sm)
+		n++
 	}
-	return true, nil
+	return n == incidentCount(tx), nil
+}
+
+// incidentCount is the number of incidents. They take their ids from the
+// incidents bucket's sequence and none is ever removed, so that is their
+// number when the last id is the sequence; a file where it is not (made
+// by hand) is counted.
+func incidentCount(tx *bolt.Tx) int {
+	root := tx.Bucket(bucketIncidents)
+	if root == nil {
+		return 0
+	}
+	if k, _ := root.Cursor().Last(); len(k) == 8 && binary.BigEndian.Uint64(k) == root.Sequence() {
+		return int(root.Sequence())
+	}
+	n := 0
+	eachIncident(tx, false, func(*bolt.Bucket) { n++ })
+	return n
 }
 
 // listed is the incident a list shows, from its summary.
@@ -725,20 +746,8 @@ func (sm *summary) exported() *incident.Incident {
 func (s *Store) IncidentsForExportLight(need func(uid, stamp string) bool) (incs []*incident.Incident, stamps []string, light bool, err error) {
 	var ok bool
 	err = s.view(func(tx *bolt.Tx) error {
-		root := tx.Bucket(bucketIncidents)
-		if tx.Bucket(bucketSummaries) == nil || root == nil {
-			return nil
-		}
-		// Incidents take their ids from the bucket's sequence and none is
-		// ever removed, so it is their number; a file where it is not
-		// (one made by hand) is counted.
-		n := int(root.Sequence())
-		if k, _ := root.Cursor().Last(); k == nil || len(k) != 8 || binary.BigEndian.Uint64(k) != root.Sequence() {
-			n = 0
-			eachIncident(tx, false, func(*bolt.Bucket) { n++ })
-		}
 		stale := false
-		_, err := eachSummary(tx, false, func(sm *summary) {
+		all, err := eachSummary(tx, false, func(sm *summary) {
 			if stale {
 				return
 			}
@@ -750,8 +759,7 @@ func (s *Store) IncidentsForExportLight(need func(uid, stamp string) bool) (incs
 			incs = append(incs, sm.exported())
 			stamps = append(stamps, stamp)
 		})
-		// Every incident has its summary, or the full read decides.
-		ok = err == nil && !stale && len(incs) == n
+		ok = err == nil && all && !stale
 		return nil
 	})
 	if err != nil {
@@ -864,6 +872,8 @@ func (s *Store) IncidentsMatching(query string, mayMatch func(entry []byte) bool
 			}
 			raws = append(raws, r)
 		}
+		// A summary missing (a damaged file) could hide a hit.
+		ok = total == incidentCount(tx)
 		return nil
 	})
 	if err != nil {

@@ -381,3 +381,41 @@ func TestExportFromSummaries(t *testing.T) {
 		t.Errorf("with an incident to write, IncidentsForExportLight = light %v, %v", isLight, err)
 	}
 }
+
+// A file where an incident has no summary (damaged) is read through the
+// incidents themselves, so list, stats and search still show it; check
+// names the missing summary.
+func TestMissingSummaryFallsBack(t *testing.T) {
+	s := openTemp(t)
+	declare(t, s, "pool exhausted")
+	lost := declare(t, s, "payments pool down")
+	db, err := bolt.Open(s.Path(), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketSummaries).Delete(idKey(lost.ID)) })
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.ListSummaries()
+	if err != nil || len(list) != 2 || list[0].Title != "payments pool down" {
+		t.Errorf("list without a summary: %v %+v", err, list)
+	}
+	incs, err := s.StatsIncidents()
+	if err != nil || len(incs) != 2 {
+		t.Errorf("stats without a summary: %v, %d incidents", err, len(incs))
+	}
+	found, total, err := s.IncidentsMatching("payments", export.EntryMayMatch("payments"))
+	if err != nil || total != 2 || len(export.Search(found, "payments")) == 0 {
+		t.Errorf("search without a summary: %v, %d of %d", err, len(found), total)
+	}
+	_, _, light, err := s.IncidentsForExportLight(func(string, string) bool { return false })
+	if err != nil || light {
+		t.Errorf("export without a summary: light %v, %v", light, err)
+	}
+	rep, err := s.Check()
+	if err != nil || rep.OK() {
+		t.Errorf("check passed a file without a summary: %v", err)
+	}
+}
