@@ -52,14 +52,20 @@ Markdown layout.`,
 			if dir != "" {
 				return errors.New("--dir goes with --all; to export one incident to a file use -o FILE")
 			}
+			if format == "json" {
+				// Streamed, operations included (see writeJSON).
+				inc, err := a.writeJSON(args, true, output)
+				if err == nil && output != "" && output != "-" {
+					printf(a.stdout, "Wrote %s to %s\n", inc.Key(), output)
+				}
+				return err
+			}
 			inc, err := a.loadIncident(args)
 			if err != nil {
 				return err
 			}
 			var data []byte
-			if format == "json" {
-				data, err = export.JSON(inc, a.cfg.Policy())
-			} else if format == "atom" {
+			if format == "atom" {
 				data, err = export.Atom(inc)
 			} else {
 				var opts export.Options
@@ -120,11 +126,18 @@ func (a *app) exportAll(args []string, dir, output, format string) error {
 		mpath = export.ManifestPath(cache, dir)
 	}
 	m := export.ReadManifest(mpath, opts)
-	incs, stamps, err := st.IncidentsForExportIf(func(uid, stamp string) bool { return !m.Fresh(dir, uid, stamp) })
+	need := func(uid, stamp string) bool { return !m.Fresh(dir, uid, stamp) }
+	// When no file is to be written again, the incidents come from their
+	// summaries, enough for the index; the feed needs them whole.
+	now := a.now() // one clock for the feed's stamp here and below
+	incs, stamps, light, err := st.IncidentsForExportLight(need)
+	if err == nil && light && !m.FeedFresh(dir, incs, stamps, now) {
+		incs, stamps, err = st.IncidentsForExportIf(need)
+	}
 	if err != nil {
 		return err
 	}
-	res, err := export.WriteAllStamped(dir, incs, stamps, m, opts, a.now())
+	res, err := export.WriteAllStamped(dir, incs, stamps, m, opts, now)
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,7 @@ func newListCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			list, err := st.ListIncidents()
+			list, err := st.ListSummaries()
 			if err != nil {
 				return err
 			}

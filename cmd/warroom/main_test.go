@@ -58,6 +58,8 @@ func (e *env) environ() []string {
 		"WARROOM_AUTHOR=",
 		"NO_COLOR=1",
 		"TZ=UTC",
+		// Spool files (show --json, export --format json) stay here.
+		"TMPDIR="+e.dir,
 	)
 }
 

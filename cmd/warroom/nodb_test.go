@@ -29,7 +29,7 @@ func TestReadingCommandsCreateNoDatabase(t *testing.T) {
 		{"list"}, {"list", "--all", "--json"}, {"show"}, {"show", "1", "--json"},
 		{"stats"}, {"search", "pool"}, {"export"}, {"export", "1", "-o", filepath.Join(e.dir, "out.md")},
 		{"export", "--all", "--dir", filepath.Join(e.dir, "docs")}, {"check"},
-		{"backup", filepath.Join(e.dir, "copy.db")}, {"edit", "2", "--star"}, {"delete", "2"},
+		{"backup", filepath.Join(e.dir, "copy.db")}, {"compact"}, {"edit", "2", "--star"}, {"delete", "2"},
 	} {
 		r := e.fails("there is no warroom database at "+p+"; check --db or WARROOM_DB, or declare an incident with warroom new", append([]string{"--db", p}, args...)...)
 		if r.stdout != "" {

@@ -51,6 +51,7 @@ Run warroom with no command to open the cockpit on the most recent open incident
 		newDemoCmd(a),
 		newBackupCmd(a),
 		newCheckCmd(a),
+		newCompactCmd(a),
 		failOnWarnings(a, newConfigCmd(a)),
 		newWebhookCmd(a),
 		newServeCmd(a),

@@ -30,8 +30,9 @@ names the incident, where it matched and a snippet; --json prints them for scrip
 			if err != nil {
 				return err
 			}
-			// Only the entries that can match are copied and decoded.
-			incs, err := st.IncidentsForSearch(export.EntryMayMatch(query))
+			// Only the incidents and entries that can match are copied
+			// and decoded.
+			incs, total, err := st.IncidentsMatching(query, export.EntryMayMatch(query))
 			if err != nil {
 				return err
 			}
@@ -43,7 +44,7 @@ names the incident, where it matched and a snippet; --json prints them for scrip
 				return a.printJSON(hits)
 			}
 			if len(hits) == 0 {
-				printf(a.stdout, "No matches for %q in %s.\n", query, countOf(len(incs), "incident", "incidents"))
+				printf(a.stdout, "No matches for %q in %s.\n", query, countOf(total, "incident", "incidents"))
 				return nil
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
@@ -57,7 +58,7 @@ names the incident, where it matched and a snippet; --json prints them for scrip
 			if err := tw.Flush(); err != nil {
 				return err
 			}
-			printf(a.stdout, "%s in %s searched; times in %s.\n", countOf(len(hits), "match", "matches"), countOf(len(incs), "incident", "incidents"), a.zoneName())
+			printf(a.stdout, "%s in %s searched; times in %s.\n", countOf(len(hits), "match", "matches"), countOf(total, "incident", "incidents"), a.zoneName())
 			return nil
 		},
 	}

@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/warroom-cli/warroom/internal/config"
-	"github.com/warroom-cli/warroom/internal/export"
 	"github.com/warroom-cli/warroom/internal/incident"
 )
 
@@ -20,19 +19,15 @@ func newShowCmd(a *app) *cobra.Command {
 		Short: "Show one incident with its timeline",
 		Args:  maxOneArg("incident id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			inc, err := a.loadIncident(args)
-			if err != nil {
-				return err
-			}
 			if asJSON {
 				// The incident as it stands; its operations are for
 				// export --format json, a backup or a teammate's copy.
-				inc.Ops = nil
-				data, err := export.JSON(inc, a.cfg.Policy())
-				if err != nil {
-					return err
-				}
-				_, err = a.stdout.Write(data)
+				// Streamed: a 100,000-entry incident is never in memory.
+				_, err := a.writeJSON(args, false, "")
+				return err
+			}
+			inc, err := a.loadIncident(args)
+			if err != nil {
 				return err
 			}
 			printIncident(a.stdout, inc, a.now(), a.location())

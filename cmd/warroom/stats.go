@@ -27,9 +27,9 @@ for scripts.`,
 			if err != nil {
 				return err
 			}
-			// Stats reads heads, retros and public updates only: the
-			// timelines are most of the file and it uses none of them.
-			incs, err := st.IncidentHeads()
+			// Stats reads the incidents' summaries only (see
+			// store/summary.go): no JSON, no timeline.
+			incs, err := st.StatsIncidents()
 			if err != nil {
 				return err
 			}

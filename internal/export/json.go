@@ -266,15 +266,7 @@ func NewDoc(inc *incident.Incident, p incident.Policy) Doc {
 	entries := slices.Clone(inc.Entries)
 	incident.SortEntries(entries)
 	for _, e := range entries {
-		d.Entries = append(d.Entries, DocEntry{
-			ID: e.ID, UID: e.UID, At: e.At, RecordedAt: e.RecordedAt, Author: e.Author,
-			Kind: string(e.Kind), Text: e.Text, Starred: e.Starred,
-			EditedAt: timePtr(e.EditedAt), EditedBy: e.EditedBy, Deleted: e.Deleted, Ref: e.Ref,
-		})
-		if e.Set.Field != "" {
-			set := e.Set
-			d.Entries[len(d.Entries)-1].Set = &set
-		}
+		d.Entries = append(d.Entries, docEntry(e))
 	}
 	updates := slices.Clone(inc.Updates)
 	slices.SortStableFunc(updates, func(a, b incident.Update) int { return a.At.Compare(b.At) })
@@ -324,6 +316,20 @@ func NewDoc(inc *incident.Incident, p incident.Policy) Doc {
 		d.Retro.Review = append(d.Retro.Review, DocReview(c))
 	}
 	return d
+}
+
+// docEntry is e as the document has it.
+func docEntry(e incident.Entry) DocEntry {
+	de := DocEntry{
+		ID: e.ID, UID: e.UID, At: e.At, RecordedAt: e.RecordedAt, Author: e.Author,
+		Kind: string(e.Kind), Text: e.Text, Starred: e.Starred,
+		EditedAt: timePtr(e.EditedAt), EditedBy: e.EditedBy, Deleted: e.Deleted, Ref: e.Ref,
+	}
+	if e.Set.Field != "" {
+		set := e.Set
+		de.Set = &set
+	}
+	return de
 }
 
 // JSON renders inc as an indented Doc followed by a newline. The output is

@@ -142,20 +142,9 @@ func WriteAllStamped(dir string, incs []*incident.Incident, stamps []string, m *
 	if err != nil {
 		return res, err
 	}
-	// The feed shows the incidents' heads and updates, which their stamps
-	// cover, and the clock only while there is no update at all.
-	h := sha256.New()
-	updates := 0
-	for i := range incs {
-		fmt.Fprintf(h, "%s\x00", stamps[i])
-		updates += len(incs[i].Updates)
-	}
-	if updates == 0 {
-		fmt.Fprintf(h, "%s", atomTime(now))
-	}
-	feedStamp := hex.EncodeToString(h.Sum(nil)[:16])
+	feedStamp := feedStampOf(incs, stamps, now)
 	feed := filepath.Join(dir, FeedFile)
-	if fi, err := os.Stat(feed); err != nil || m.Feed.Stamp != feedStamp || fi.Size() != m.Feed.Size || !fi.ModTime().Equal(m.Feed.ModTime) {
+	if !m.feedFresh(dir, feedStamp) {
 		if err := WriteFeed(dir, incs, now); err != nil {
 			return res, err
 		}
@@ -192,6 +181,35 @@ func WriteAllStamped(dir string, incs []*incident.Incident, stamps []string, m *
 		_ = writeIfChanged(m.path, append(data, '\n'))
 	}
 	return res, nil
+}
+
+// feedStampOf is the feed's stamp: the feed shows the incidents' heads and
+// updates, which their stamps cover, and the clock only while there is no
+// update at all.
+func feedStampOf(incs []*incident.Incident, stamps []string, now time.Time) string {
+	h := sha256.New()
+	updates := 0
+	for i := range incs {
+		fmt.Fprintf(h, "%s\x00", stamps[i])
+		updates += len(incs[i].Updates)
+	}
+	if updates == 0 {
+		fmt.Fprintf(h, "%s", atomTime(now))
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+func (m *Manifest) feedFresh(dir, stamp string) bool {
+	fi, err := os.Stat(filepath.Join(dir, FeedFile))
+	return err == nil && m.Feed.Stamp == stamp && fi.Size() == m.Feed.Size && fi.ModTime().Equal(m.Feed.ModTime)
+}
+
+// FeedFresh reports whether the feed in dir is what WriteAllStamped would
+// write for incs and stamps at now, so that it need not be written again:
+// the incidents may then come without their updates' text (only their
+// number counts).
+func (m *Manifest) FeedFresh(dir string, incs []*incident.Incident, stamps []string, now time.Time) bool {
+	return m.feedFresh(dir, feedStampOf(incs, stamps, now))
 }
 
 // stamping carries WriteAllStamped's view of the folder into writeRepo.

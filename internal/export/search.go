@@ -3,10 +3,8 @@ package export
 import (
 	"bytes"
 	"encoding/binary"
-	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/warroom-cli/warroom/internal/incident"
@@ -46,34 +44,13 @@ func NewSearchIndex(incs []*incident.Incident) *SearchIndex {
 	for i, inc := range incs {
 		x.titles = append(x.titles, incident.CleanLine(inc.Title))
 		x.keys = append(x.keys, inc.Key())
-		add := func(where string, at time.Time, s string) {
+		incident.SearchFields(inc, func(where string, at time.Time, s string) {
 			t := incident.CleanLine(s)
 			if strings.TrimSpace(t) == "" {
 				return
 			}
 			x.fields = append(x.fields, field{inc: i, where: where, at: at, text: t, folded: fold(t)})
-		}
-		add("title", time.Time{}, inc.Title)
-		for _, t := range inc.Tags {
-			add("tag", time.Time{}, t)
-		}
-		for _, e := range inc.Entries {
-			if !e.Deleted {
-				add("entry "+strconv.FormatInt(e.ID, 10), e.At, e.Text)
-			}
-		}
-		for _, u := range inc.Updates {
-			add("update", u.At, u.Text)
-		}
-		for _, s := range inc.Retro.Sections {
-			add("retro: "+incident.CleanLine(s.Title), time.Time{}, s.Text)
-		}
-		for n, w := range inc.Retro.Whys {
-			add("why "+strconv.Itoa(n+1), time.Time{}, w.Why+" — "+w.Because)
-		}
-		for _, a := range inc.Retro.Actions {
-			add("action", time.Time{}, a.Title)
-		}
+		})
 	}
 	return x
 }
@@ -205,44 +182,8 @@ func equalFoldASCII(s, q []byte) bool {
 	return true
 }
 
-// fold lower-cases s without changing its byte length: a rune whose lower
-// case encodes to a different length (rare: İ, K-sign) is kept as is, so a
-// match's offsets in the folded text are valid in the original.
-func fold(s string) string {
-	ascii := true
-	upper := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-		if 'A' <= c && c <= 'Z' {
-			upper = true
-		}
-	}
-	if ascii {
-		if !upper {
-			return s
-		}
-		b := []byte(s)
-		for i, c := range b {
-			if 'A' <= c && c <= 'Z' {
-				b[i] = c + 'a' - 'A'
-			}
-		}
-		return string(b)
-	}
-	b := make([]byte, 0, len(s))
-	for _, r := range s {
-		l := unicode.ToLower(r)
-		if utf8.RuneLen(l) != utf8.RuneLen(r) {
-			l = r
-		}
-		b = utf8.AppendRune(b, l)
-	}
-	return string(b)
-}
+// fold is the case folding of a search (incident.SearchFold).
+func fold(s string) string { return incident.SearchFold(s) }
 
 const snippetContext = 40
 

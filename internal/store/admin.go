@@ -121,7 +121,10 @@ type CheckReport struct {
 	Incidents int
 	Entries   int
 	// Ops counts the operations the incidents are the fold of.
-	Ops      int
+	Ops int
+	// Space is the file's size beside what its records use (see
+	// Store.Compact).
+	Space    Space
 	Problems []string
 }
 
@@ -175,6 +178,7 @@ func (s *Store) Check() (CheckReport, error) {
 				rep.Schema = binary.BigEndian.Uint64(v)
 			}
 		}
+		rep.Space = spaceOf(tx, s.path)
 		// Every other command refuses a newer schema (Open): check must
 		// not call such a file OK, nor judge records it cannot read.
 		if rep.Schema > SchemaVersion {
@@ -186,7 +190,7 @@ func (s *Store) Check() (CheckReport, error) {
 			rep.Problems = append(rep.Problems, "the incidents bucket is missing")
 			return nil
 		}
-		return root.ForEachBucket(func(k []byte) error {
+		if err := root.ForEachBucket(func(k []byte) error {
 			rep.Incidents++
 			b := root.Bucket(k)
 			for _, name := range incidentBuckets {
@@ -222,9 +226,20 @@ func (s *Store) Check() (CheckReport, error) {
 			// And the timeline, draft and retro must be the fold of the
 			// incident's operations (schema 3).
 			rep.Problems = append(rep.Problems, viewProblems(b, inc)...)
+			// And its summary must be what it is made from (schema 5).
+			if rep.Schema >= summarySchema {
+				rep.Problems = append(rep.Problems, summaryProblems(tx, b, k, inc.Key())...)
+				rep.Problems = append(rep.Problems, entryTextProblems(tx, b, k, inc.Key())...)
+			}
 			rep.Ops += len(inc.Ops)
 			return nil
-		})
+		}); err != nil {
+			return err
+		}
+		if rep.Schema >= summarySchema {
+			rep.Problems = append(rep.Problems, straySummaries(tx)...)
+		}
+		return nil
 	})
 	if err != nil && !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrNotBolt) {
 		return rep, err

@@ -49,13 +49,29 @@ func (s *Store) IncidentsForExport() ([]*incident.Incident, error) {
 // and copies and decodes the timeline only of the incidents for which
 // need(uid, stamp) is true; the others come without entries. need runs
 // inside the read transaction and must be quick (a look-up in a manifest).
-// The fingerprint reads the timeline where it lies in the file, so an
-// unchanged incident costs about what a raw walk of it does.
+// Since schema 5 the stamp is the summary's (its sums of those records,
+// kept by every write), so an unchanged incident's timeline is not read;
+// a file without summaries has its timelines read for the fingerprint.
 func (s *Store) IncidentsForExportIf(need func(uid, stamp string) bool) (incs []*incident.Incident, stamps []string, err error) {
 	var raws []rawIncident
 	err = s.view(func(tx *bolt.Tx) error {
+		sb := tx.Bucket(bucketSummaries)
 		eachIncident(tx, false, func(b *bolt.Bucket) {
 			r := rawIncident{head: bytes.Clone(b.Get(keyHead)), retro: bytes.Clone(b.Get(keyRetro))}
+			// The stamp from the summary (schema 5), which every write
+			// keeps: its sums of the head, retro, updates and timeline,
+			// so an unchanged incident's timeline is not read at all.
+			var stamp string
+			if sb != nil {
+				var h struct {
+					ID int64 `json:"id"`
+				}
+				if jsonUnmarshal(r.head, &h) == nil {
+					if sm, err := decodeSummary(sb.Get(idKey(h.ID))); err == nil {
+						stamp = sm.exportStamp()
+					}
+				}
+			}
 			fp := newFingerprint()
 			fp.add(r.head)
 			fp.add(r.retro)
@@ -67,14 +83,16 @@ func (s *Store) IncidentsForExportIf(need func(uid, stamp string) bool) (incs []
 				})
 			}
 			eb := b.Bucket(bucketEntries)
-			if eb != nil {
+			if stamp == "" && eb != nil {
 				_ = eb.ForEach(func(k, v []byte) error {
 					fp.add(k)
 					fp.add(v)
 					return nil
 				})
 			}
-			stamp := fp.String()
+			if stamp == "" {
+				stamp = fp.String()
+			}
 			var head struct {
 				UID string `json:"uid"`
 			}

@@ -338,7 +338,7 @@ func findByUIDIndexed(tx *bolt.Tx, uid string) (*bolt.Bucket, int64, error) {
 	if len(v) != 8 {
 		return nil, 0, nil
 	}
-	b := root.Bucket(v)
+	b := packIncident(root.Bucket(v), v)
 	if b == nil {
 		return nil, 0, nil
 	}
@@ -369,7 +369,7 @@ func findByUID(root *bolt.Bucket, uid string) (*bolt.Bucket, int64, error) {
 			return nil, 0, err
 		}
 		if head.UID == uid {
-			return b, head.ID, nil
+			return packIncident(b, k), head.ID, nil
 		}
 	}
 	return nil, 0, nil

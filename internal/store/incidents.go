@@ -96,7 +96,7 @@ func createIncidentBucket(root *bolt.Bucket, id int64) (*bolt.Bucket, error) {
 			return nil, err
 		}
 	}
-	return b, nil
+	return packIncident(b, idKey(id)), nil
 }
 
 // putHead writes the incident's own fields; entries, updates, changes and
@@ -622,7 +622,9 @@ func putEntry(b *bolt.Bucket, e incident.Entry, oldKey []byte) error {
 	// the screen or export names.
 	e.At, e.RecordedAt, e.EditedAt = utc(e.At), utc(e.RecordedAt), utc(e.EditedAt)
 	key := entryKey(e)
+	noteEntry(b, key, &e)
 	if oldKey != nil && !bytes.Equal(oldKey, key) {
+		noteEntry(b, oldKey, nil)
 		if err := eb.Delete(oldKey); err != nil {
 			return err
 		}

@@ -44,6 +44,21 @@ var migrations = []func(tx *bolt.Tx) error{
 	migrateOperations,
 	// 3 → 4: every JSON record carries a checksum (checksum.go).
 	migrateChecksums,
+	// 4 → 5: a summary of each incident for list, stats and search
+	// (summary.go), and the text of each timeline for search
+	// (textindex.go).
+	func(tx *bolt.Tx) error {
+		if err := buildSummaries(tx); err != nil {
+			return err
+		}
+		if err := buildEntryText(tx); err != nil {
+			return err
+		}
+		// Both are whole now: what the earlier migrations of this
+		// transaction noted is in them already.
+		touchedIncidents.Delete(tx)
+		return nil
+	},
 }
 
 func migrate(tx *bolt.Tx, from uint64) error {
@@ -156,6 +171,7 @@ func operationsOf(tx *bolt.Tx, b *bolt.Bucket) error {
 			return err
 		}
 	}
+	fillAppendOnly(b)
 	ub := b.Bucket(bucketEntryUIDs)
 	for _, e := range inc.Entries {
 		if err := ub.Put([]byte(e.UID), idKey(e.ID)); err != nil {

@@ -413,6 +413,7 @@ func removeEntry(b *bolt.Bucket, uid string) error {
 		return nil
 	}
 	key = bytes.Clone(key)
+	noteEntry(b, key, nil) // for search's text index (textindex.go)
 	for _, name := range [][]byte{bucketEntries, bucketFold} {
 		if err := b.Bucket(name).Delete(key); err != nil {
 			return err

@@ -108,6 +108,8 @@
 //	incidents/<id>/updates/<id>     public updates
 //	incidents/<id>/ui/<name>        per-user state that must survive a quit (half-typed lines, forms, presence)
 //	incidents/<id>/keys/<key>       idempotency key (warroom log --id) -> id of the entry that recorded it; made with the first key
+//	summaries/<id>                  what list, stats and search read of each incident, kept in step by every write (schema 5; see summary.go)
+//	entry_text/<id><entry key>      the folded text of a run of an incident's timeline, for search (schema 5; see textindex.go)
 //
 // Ids come from NextSequence and are stored as 8-byte big-endian keys.
 // Every JSON record ends in a checksum of its key and JSON (schema 3; see
@@ -168,7 +170,7 @@ const (
 )
 
 // SchemaVersion is the layout this code reads and writes.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 var (
 	bucketMeta      = []byte("meta")
@@ -354,8 +356,16 @@ func (s *Store) openDB(readOnly bool) (*bolt.DB, error) {
 	start := time.Now()
 	pause := lockRetryMin
 	for {
+		before, _ := os.Stat(s.path)
 		db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: lockProbe, ReadOnly: readOnly})
 		if err == nil {
+			if replaced(before, s.path) {
+				// warroom compact put a new file in its place between
+				// the open and the lock (see Compact): open that one.
+				_ = db.Close()
+				continue
+			}
+			growInSteps(db, before)
 			return db, nil
 		}
 		if !errors.Is(err, bolterrors.ErrTimeout) {
@@ -467,6 +477,10 @@ func (s *Store) update(fn func(tx *bolt.Tx) error) (err error) {
 		// The uids gathered in this transaction go in before it commits.
 		defer func() {
 			if ferr := flushUIDs(tx, err != nil); err == nil {
+				err = ferr
+			}
+			// After the uids: the summaries read what the write left.
+			if ferr := flushSummaries(tx, err != nil); err == nil {
 				err = ferr
 			}
 		}()
@@ -619,7 +633,7 @@ func incidentBucket(tx *bolt.Tx, id int64) (*bolt.Bucket, error) {
 	if b == nil {
 		return nil, incidentNotFound(id)
 	}
-	return b, nil
+	return packIncident(b, idKey(id)), nil
 }
 
 func getJSON(b *bolt.Bucket, key []byte, v any) error {

@@ -42,7 +42,7 @@ func migrateEachIncident(tx *bolt.Tx, fn func(b *bolt.Bucket) error) error {
 	var ids [][]byte
 	_ = root.ForEachBucket(func(k []byte) error { ids = append(ids, bytes.Clone(k)); return nil })
 	for _, k := range ids {
-		if err := fn(root.Bucket(k)); err != nil {
+		if err := fn(packIncident(root.Bucket(k), k)); err != nil {
 			if len(k) == 8 {
 				return fmt.Errorf("INC-%d: %w", int64(binary.BigEndian.Uint64(k)), err)
 			}
