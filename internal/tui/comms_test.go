@@ -852,3 +852,22 @@ func TestPublishOverATeammatesChangeAsksFirst(t *testing.T) {
 		t.Fatalf("after yes: %+v", got)
 	}
 }
+
+// The note after a publish gives its time in the zone every other time on
+// screen is in, not the stored UTC.
+func TestCommsPublishNoteInTheZone(t *testing.T) {
+	st := openStore(t)
+	id := seedComms(t, st)
+	cfg := testConfig()
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip("no zone database:", err)
+	}
+	cfg.Location = berlin
+	m := commsModel(t, st, id, cfg, nil, 120, 40)
+	m = focusComms(t, m)
+	m = press(t, m, "p")
+	if !strings.Contains(m.status, "Published 14:45") {
+		t.Fatalf("status = %q; want the pinned 13:45 UTC as 14:45 in Berlin", m.status)
+	}
+}

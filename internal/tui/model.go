@@ -458,8 +458,21 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // NewViewer builds the read-only stakeholder view from the same Options as
 // New; it shows opts.IncidentID, or the latest open incident when that is 0.
 func NewViewer(opts Options) viewer.Viewer {
+	// The viewer's times are in the same one zone as the cockpit's: the
+	// SSH session's own, else the config's, else the local zone.
+	clock := opts.Now
+	if clock == nil {
+		clock = time.Now
+	}
+	loc := opts.Location
+	if loc == nil && opts.Config != nil {
+		loc = opts.Config.Location
+	}
+	if loc == nil {
+		loc = time.Local
+	}
 	return viewer.New(viewer.Options{
-		Store: opts.Store, Config: opts.Config, Now: opts.Now, IncidentID: opts.IncidentID,
+		Store: opts.Store, Config: opts.Config, Now: func() time.Time { return clock().In(loc) }, IncidentID: opts.IncidentID,
 		Width: opts.Width, Height: opts.Height, Renderer: opts.Renderer, PollEvery: opts.PollEvery,
 	})
 }

@@ -140,7 +140,7 @@ func (c *Pane) afterPublish(u incident.Update) tea.Cmd {
 		}
 		return common.ReloadMsg{}
 	})
-	note := fmt.Sprintf("Published %s", u.At.Format("15:04"))
+	note := "Published " + common.ClockAt(u.At, c.ctx.Now())
 	if term != nil {
 		note += " and copied to the clipboard"
 	}
@@ -191,14 +191,14 @@ func (c *Pane) delivered(msg deliveredMsg) tea.Cmd {
 	if len(failed) == 0 && len(unknown) > 0 {
 		d := unknown[0]
 		return tea.Batch(reload, common.ErrCmd(fmt.Errorf("the %s update to %s is unknown — may have arrived (%s); it is not sent again by itself: if it did not arrive, press r in the comms pane",
-			msg.update.At.Format("15:04"), d.Target, d.Error)))
+			common.ClockAt(msg.update.At, c.ctx.Now()), d.Target, d.Error)))
 	}
 	if len(failed) > 0 {
 		d := failed[0]
 		return tea.Batch(reload, common.ErrCmd(fmt.Errorf("the %s update did not reach %s (%s after %d %s); press r in the comms pane to re-send",
-			msg.update.At.Format("15:04"), d.Target, d.Error, d.Attempts, common.Plural(d.Attempts, "try", "tries"))))
+			common.ClockAt(msg.update.At, c.ctx.Now()), d.Target, d.Error, d.Attempts, common.Plural(d.Attempts, "try", "tries"))))
 	}
-	text := fmt.Sprintf("The %s update reached %d %s", msg.update.At.Format("15:04"), sent, common.Plural(sent, "webhook", "webhooks"))
+	text := fmt.Sprintf("The %s update reached %d %s", common.ClockAt(msg.update.At, c.ctx.Now()), sent, common.Plural(sent, "webhook", "webhooks"))
 	return tea.Batch(reload, func() tea.Msg { return common.StatusMsg{Text: text} })
 }
 
@@ -233,7 +233,7 @@ func (c *Pane) resend() tea.Cmd {
 	n := c.notifier(hooks)
 	m := notify.MessageFor(inc, u, c.ctx.Policy())
 	return tea.Batch(
-		func() tea.Msg { return common.StatusMsg{Text: "Re-sending the " + u.At.Format("15:04") + " update"} },
+		func() tea.Msg { return common.StatusMsg{Text: "Re-sending the " + common.ClockAt(u.At, c.ctx.Now()) + " update"} },
 		func() tea.Msg {
 			ds := n.Resend(context.Background(), m)
 			return deliveredMsg{id: id, update: u, delivery: ds, err: st.SetDelivery(id, u.ID, ds)}

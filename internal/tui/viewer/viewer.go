@@ -170,9 +170,9 @@ func (v Viewer) View() string {
 		sev := s.Severity[inc.Severity]
 		status := s.Status[inc.Status]
 		add(fmt.Sprintf(" %s  %s  %s  %s", s.ID.Render(inc.Key()), sev.Render(inc.Severity.String()), s.Title.Render(incident.CleanLine(inc.Title)), status.Render(strings.ToUpper(string(inc.Status)))))
-		info := []string{"started " + inc.Created.Local().Format("15:04") + " (" + incident.FormatDuration(now.Sub(inc.Created)) + " ago)"}
+		info := []string{"started " + common.ClockAt(inc.Created, now) + " (" + incident.FormatDuration(now.Sub(inc.Created)) + " ago)"}
 		if !inc.ETA.IsZero() {
-			info = append(info, "ETA "+inc.ETA.Local().Format("15:04"))
+			info = append(info, "ETA "+common.ClockAt(inc.ETA, now))
 		}
 		late := ""
 		if inc.Open() {
@@ -184,9 +184,9 @@ func (v Viewer) View() string {
 				if d := now.Sub(due); d >= time.Minute {
 					by = incident.FormatDuration(d.Truncate(time.Minute))
 				}
-				late = fmt.Sprintf("next update was due at %s · %s late", due.Local().Format("15:04"), by)
+				late = fmt.Sprintf("next update was due at %s · %s late", common.ClockAt(due, now), by)
 			} else {
-				info = append(info, "next update by "+due.Local().Format("15:04"))
+				info = append(info, "next update by "+common.ClockAt(due, now))
 			}
 		}
 		if inc.PublicChannel != "" {
@@ -203,7 +203,7 @@ func (v Viewer) View() string {
 		}
 		for i := len(inc.Updates) - 1; i >= 0 && len(lines) < h-2; i-- {
 			u := inc.Updates[i]
-			prefix := u.At.Local().Format("15:04") + ": "
+			prefix := common.ClockAt(u.At, now) + ": "
 			for j, l := range common.Wrap(incident.CleanText(u.Text), max(10, w-2-len(prefix))) {
 				if j == 0 {
 					add(" " + s.Time.Render(prefix) + s.Text.Render(l))
