@@ -233,7 +233,9 @@ func (c *Pane) resend() tea.Cmd {
 	n := c.notifier(hooks)
 	m := notify.MessageFor(inc, u, c.ctx.Policy())
 	return tea.Batch(
-		func() tea.Msg { return common.StatusMsg{Text: "Re-sending the " + common.ClockAt(u.At, c.ctx.Now()) + " update"} },
+		func() tea.Msg {
+			return common.StatusMsg{Text: "Re-sending the " + common.ClockAt(u.At, c.ctx.Now()) + " update"}
+		},
 		func() tea.Msg {
 			ds := n.Resend(context.Background(), m)
 			return deliveredMsg{id: id, update: u, delivery: ds, err: st.SetDelivery(id, u.ID, ds)}
