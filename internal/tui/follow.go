@@ -68,12 +68,20 @@ func (m *Model) reload() tea.Cmd {
 	return sinceCmd(m.ctx.Store, m.ctx.IncidentID, m.cursor, m.ctx.Now().Location())
 }
 
-// show puts a new copy of the incident on screen and tells every
-// component.
-func (m *Model) show(inc *incident.Incident, td *cockpit.TimelineData) tea.Cmd {
+// show puts a new copy of the incident on screen, with changed in it, and
+// tells every component.
+func (m *Model) show(inc *incident.Incident, td *cockpit.TimelineData, changed ...[]incident.Entry) tea.Cmd {
 	m.ctx.Incident = inc
-	// A handover to this person while in the room shows at once.
-	return tea.Batch(m.toAll(common.IncidentLoadedMsg{ID: m.ctx.IncidentID, Inc: inc, Cursor: m.cursor, Total: len(inc.Entries), Timeline: td}), m.checkBrief())
+	cmd := m.toAll(common.IncidentLoadedMsg{ID: m.ctx.IncidentID, Inc: inc, Cursor: m.cursor, Total: len(inc.Entries), Timeline: td})
+	// A handover to this person while in the room shows at once. Only a
+	// handover or role entry can change what briefFor finds, and looking
+	// costs a walk back through the timeline to the last handover.
+	for _, es := range changed {
+		if touchesBrief(es) {
+			return tea.Batch(cmd, m.checkBrief())
+		}
+	}
+	return cmd
 }
 
 // applyOwn shows what this program just stored, from the write's result:
@@ -105,7 +113,7 @@ func (m *Model) applyOwn(msg common.AppliedMsg) tea.Cmd {
 	for _, e := range msg.Result.Entries {
 		m.applied[e.ID] = true
 	}
-	cmd := m.show(inc, td)
+	cmd := m.show(inc, td, msg.Result.Entries)
 	simple := len(msg.Result.Moves) == 0 && msg.Result.Draft == nil && msg.Result.Update == nil
 	if simple && msg.Tx != 0 && msg.Tx == m.cursor.Tx+1 {
 		m.cursor.Tx = msg.Tx

@@ -360,7 +360,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 					delete(m.applied, id)
 				}
 			}
-			cmds = append(cmds, m.show(inc, td))
+			cmds = append(cmds, m.show(inc, td, msg.delta.Added, msg.delta.Edited))
 		}
 		if m.reloadAgain {
 			m.reloadAgain = false
