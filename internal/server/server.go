@@ -70,6 +70,11 @@ type Server struct {
 	keepAliveEvery time.Duration
 }
 
+// frameGap is the least time between two frames a session draws for other
+// people's changes: ten a second is as fast as anyone reads a timeline, and
+// a room of 50 typing at once would otherwise draw hundreds.
+const frameGap = 100 * time.Millisecond
+
 // New prepares the server; it does not listen yet.
 func New(opts Options) (*Server, error) {
 	if opts.Now == nil {
@@ -168,6 +173,9 @@ func (s *Server) program(sess ssh.Session) (tea.Model, []tea.ProgramOption) {
 		Location: SessionZone(sess.Environ()),
 		// The room remembers the incident its sessions open.
 		Opened: s.roomOpened,
+		// In a busy room, others' lines are drawn ten times a second at
+		// most, not once each (see tui/frames.go).
+		FrameGap: frameGap,
 	}
 	if p.viewer {
 		return tui.NewViewer(opts), []tea.ProgramOption{tea.WithAltScreen()}

@@ -42,7 +42,7 @@ func (m Model) poll() tea.Cmd {
 	if m.ctx.Store == nil {
 		return nil
 	}
-	return pollCmd(m.ctx.Store, m.pollEvery, m.stamp)
+	return pollCmd(m.ctx.Store, m.pollEvery, m.frameGap, m.stamp)
 }
 
 // openCmds load the incident on screen and its half-typed line.

@@ -58,6 +58,10 @@ type Options struct {
 	// Opened, when set, is told (off the Update loop) each incident the
 	// program opens: the SSH war room keeps the one its room is on.
 	Opened func(id int64)
+	// FrameGap is the least time between two frames drawn for other
+	// people's changes (frames.go); 0 draws each at once. What this
+	// person types is always drawn at once.
+	FrameGap time.Duration
 }
 
 // Model is the root of the program.
@@ -105,6 +109,8 @@ type Model struct {
 	// and the generation it drew.
 	gen   uint64
 	drawn *drawnFrame
+	// frameGap is Options.FrameGap.
+	frameGap time.Duration
 	// quitting is set once the quit that saves what is typed has begun;
 	// until then quitFilter turns any other quit into one that saves.
 	quitting bool
@@ -173,6 +179,7 @@ func New(opts Options) Model {
 		session:   store.NewUID(),
 		drawn:     &drawnFrame{},
 		opened:    opts.Opened,
+		frameGap:  opts.FrameGap,
 	}
 	if m.pollEvery <= 0 {
 		m.pollEvery = common.PollEvery
@@ -288,13 +295,19 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		next, cmd := m.Update(msg)
 		return next, tea.Batch(flushed, cmd)
 	}
+	if r, ok := msg.(redrawMsg); ok {
+		return m.redraw(r), nil
+	}
 	switch msg.(type) {
-	case pollMsg, common.QuietWriteMsg, deltaLoadedMsg:
+	case pollMsg, common.QuietWriteMsg, deltaLoadedMsg, cockpit.SaveLineMsg, presenceMsg:
 		// Only the stamp or the cursor change; what a reload reads
 		// then comes as a message of its own, and counts itself
-		// when it shows anything.
+		// when it shows anything. A save of the half-typed line shows
+		// nothing; presence counts itself when someone came, went or
+		// started editing something.
 	default:
 		m.gen++
+		m.unhold()
 	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -360,7 +373,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 					delete(m.applied, id)
 				}
 			}
-			cmds = append(cmds, m.show(inc, td, msg.delta.Added, msg.delta.Edited))
+			cmds = append(cmds, m.show(inc, td, msg.delta.Added, msg.delta.Edited), m.holdFrame())
 		}
 		if m.reloadAgain {
 			m.reloadAgain = false
@@ -393,9 +406,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case presenceMsg:
-		if msg.id == m.ctx.IncidentID {
+		if msg.id == m.ctx.IncidentID && (!slices.Equal(msg.room, m.ctx.Room()) || !sameEditors(msg.editors, m.ctx.AllEditors())) {
 			m.ctx.SetEditors(msg.editors)
 			m.ctx.SetRoom(msg.room)
+			m.gen++
+			m.unhold()
 		}
 		return m, nil
 	case common.ReloadMsg:

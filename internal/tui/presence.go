@@ -152,3 +152,16 @@ func readPresenceCmd(ctx *common.Context, now time.Time) tea.Cmd {
 		return presenceMsg{id: id, editors: editors, room: slices.Compact(room)}
 	}
 }
+
+// sameEditors reports whether two reads of who edits what agree.
+func sameEditors(a, b map[string][]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if !slices.Equal(v, b[k]) {
+			return false
+		}
+	}
+	return true
+}
