@@ -6,7 +6,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -16,7 +15,7 @@ func Fit(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	sw := ansi.StringWidth(s)
+	sw := Width(s)
 	if sw > w {
 		s = ansi.Truncate(s, w, "…")
 		sw = ansi.StringWidth(s)
@@ -145,8 +144,6 @@ func Wrap(s string, w int) []string {
 	return strings.Split(ansi.Wrap(s, w, " -"), "\n")
 }
 
-// JoinH places blocks side by side.
-func JoinH(blocks ...string) string { return lipgloss.JoinHorizontal(lipgloss.Top, blocks...) }
 
 // Plural picks the form of a noun for a count.
 func Plural(n int, one, many string) string {
