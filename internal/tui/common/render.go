@@ -144,7 +144,6 @@ func Wrap(s string, w int) []string {
 	return strings.Split(ansi.Wrap(s, w, " -"), "\n")
 }
 
-
 // Plural picks the form of a noun for a count.
 func Plural(n int, one, many string) string {
 	if n == 1 {
