@@ -8,7 +8,8 @@
 // as key- and the start of its fingerprint if it has none; the SSH user
 // name the client sends counts for nothing. A key in the viewer keys file
 // gets the read-only stakeholder view. Each connection is bounded (see
-// limits.go). All sessions share one Store, so a line one of them saves
+// limits.go). Who is in the room is kept in the server's memory
+// (presence.go), so an idle room writes nothing to the database. All sessions share one Store, so a line one of them saves
 // wakes every other at once (store.Subscribe) and each reads only what
 // changed; a `warroom log` from a script is noticed through the file
 // watcher, exactly as a local cockpit notices it.
@@ -68,6 +69,8 @@ type Server struct {
 	// keepAliveEvery is how often clients are asked whether they are
 	// still there (keepAliveEvery; tests shorten it).
 	keepAliveEvery time.Duration
+	// presence is who is in the room, in memory (presence.go).
+	presence *RoomPresence
 }
 
 // frameGap is the least time between two frames a session draws for other
@@ -84,6 +87,9 @@ func New(opts Options) (*Server, error) {
 		opts.Log = log.New(io.Discard)
 	}
 	srv := &Server{opts: opts, people: map[string][]person{}, loginGrace: loginGrace, keepAliveEvery: keepAliveEvery}
+	if opts.Store != nil {
+		srv.presence = NewRoomPresence(opts.Store)
+	}
 	for _, f := range []struct {
 		path   string
 		viewer bool
@@ -176,6 +182,10 @@ func (s *Server) program(sess ssh.Session) (tea.Model, []tea.ProgramOption) {
 		// In a busy room, others' lines are drawn ten times a second at
 		// most, not once each (see tui/frames.go).
 		FrameGap: frameGap,
+	}
+	if s.presence != nil {
+		// Who is here lives in the server's memory (presence.go).
+		opts.Presence = s.presence
 	}
 	if p.viewer {
 		return tui.NewViewer(opts), []tea.ProgramOption{tea.WithAltScreen()}

@@ -58,6 +58,10 @@ type Options struct {
 	// Opened, when set, is told (off the Update loop) each incident the
 	// program opens: the SSH war room keeps the one its room is on.
 	Opened func(id int64)
+	// Presence is where the program says who is in the room and reads
+	// who else is (presence_board.go); nil keeps it in files beside the
+	// store's database. warroom serve passes its memory.
+	Presence PresenceBoard
 	// FrameGap is the least time between two frames drawn for other
 	// people's changes (frames.go); 0 draws each at once. What this
 	// person types is always drawn at once.
@@ -94,10 +98,10 @@ type Model struct {
 	pollEvery time.Duration
 	// startReview opens the review meeting once the program starts.
 	startReview bool
-	// presenceRead is when everyone's presence was last read.
+	// presenceRead is when everyone's presence was last read, from
+	// board.
 	presenceRead time.Time
-	// presenceStamp is the database's stamp at presenceRead.
-	presenceStamp store.Stamp
+	board        PresenceBoard
 	// session names this program's "here" record, last written for
 	// incident hereID at hereAt, editing hereTarget (see presence.go).
 	session    string
@@ -180,6 +184,10 @@ func New(opts Options) Model {
 		drawn:     &drawnFrame{},
 		opened:    opts.Opened,
 		frameGap:  opts.FrameGap,
+		board:     opts.Presence,
+	}
+	if m.board == nil && opts.Store != nil {
+		m.board = NewFilePresence(opts.Store.Path())
 	}
 	if m.pollEvery <= 0 {
 		m.pollEvery = common.PollEvery
