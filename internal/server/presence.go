@@ -37,6 +37,7 @@ type RoomPresence struct {
 	name string // the server's own file
 
 	mu      sync.Mutex
+	closed  bool
 	rooms   map[int64]map[string]string // incident -> session -> record
 	written map[int64]time.Time         // when the server's file was last written
 	shape   map[int64]string            // who is here and edits what, as last written
@@ -61,6 +62,10 @@ func NewRoomPresence(st *store.Store) *RoomPresence {
 // room changed or the file is getting old.
 func (p *RoomPresence) Say(incident int64, session, value string) error {
 	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil
+	}
 	room := p.rooms[incident]
 	if value == "" {
 		delete(room, session)
@@ -85,6 +90,18 @@ func (p *RoomPresence) Say(incident int64, session, value string) error {
 	// the order of the changes they carry.
 	defer p.mu.Unlock()
 	return p.file.Write(incident, p.name, records)
+}
+
+// Close empties the room and removes the server's files: the server is
+// stopping, and a heartbeat still in flight writes nothing after it.
+func (p *RoomPresence) Close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.closed = true
+	for id := range p.written {
+		_ = p.file.Write(id, p.name, nil)
+	}
+	clear(p.rooms)
 }
 
 // Records returns the server's sessions' records and the other

@@ -11,6 +11,7 @@ import (
 
 	"github.com/warroom-cli/warroom/internal/store"
 	"github.com/warroom-cli/warroom/internal/tui/cockpit"
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // The 10-entry case of each benchmark is the baseline for the large case
@@ -257,5 +258,23 @@ func BenchmarkCockpitMemory(b *testing.B) {
 			b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap-MB")
 			runtime.KeepAlive(m)
 		})
+	}
+}
+
+// BenchmarkIdleSecond is what one second of an idle cockpit costs: the
+// clock's tick through the root Update (with the presence heartbeat and
+// read it starts, on the file board) and the frame it draws. warroom serve
+// pays it once a second per session (see BenchmarkIdleRoom in
+// internal/server).
+func BenchmarkIdleSecond(b *testing.B) {
+	st, id := seededStore(b, 100)
+	m := newModel(b, st, id, 120, 40)
+	b.ReportAllocs()
+	s := 0
+	for b.Loop() {
+		s++
+		next, cmd := m.Update(common.TickMsg(pinned.Add(time.Duration(s) * time.Second)))
+		m = drive(b, next.(Model), cmd)
+		_ = m.View()
 	}
 }

@@ -53,25 +53,24 @@ func Box(st *Styles, title, note string, body []string, w, h int, focused bool) 
 	if w < 2 || h < 2 {
 		return Blank(w, h)
 	}
-	bs, ts := st.Border, st.PaneTitle
-	if focused {
-		bs, ts = st.BorderFocused, st.PaneTitleFocused
-	}
+	// The edges are the same from frame to frame (the title and note
+	// aside): rendered once per size and kept (styles.go, edges).
+	edge := func(kind byte, text string) string { return st.edge(focused, kind, text) }
 	inner := w - 2
 	var b strings.Builder
 	b.Grow(w * h * 2)
 
 	// Top edge: ╭─ Title ───── note ─╮
-	top := bs.Render("╭─")
+	top := edge('b', "╭─")
 	used := 2
 	if title != "" && inner > 4 {
 		t := Cut(" "+title+" ", inner-2)
-		top += ts.Render(t)
-		used += ansi.StringWidth(t)
+		top += edge('t', t)
+		used += Width(t)
 	}
 	noteW := 0
 	if note != "" {
-		noteW = ansi.StringWidth(note) + 2
+		noteW = Width(note) + 2
 		if used+noteW+2 > w {
 			noteW = 0
 		}
@@ -82,13 +81,13 @@ func Box(st *Styles, title, note string, body []string, w, h int, focused bool) 
 	}
 	if noteW > 0 {
 		fill--
-		top += bs.Render(strings.Repeat("─", max(fill, 0))) + " " + note + " " + bs.Render("─╮")
+		top += edge('b', strings.Repeat("─", max(fill, 0))) + " " + note + " " + edge('b', "─╮")
 	} else {
-		top += bs.Render(strings.Repeat("─", fill) + "╮")
+		top += edge('b', strings.Repeat("─", fill)+"╮")
 	}
 	b.WriteString(top)
 
-	side := bs.Render("│")
+	side := edge('b', "│")
 	for i := 0; i < h-2; i++ {
 		b.WriteByte('\n')
 		line := ""
@@ -100,7 +99,7 @@ func Box(st *Styles, title, note string, body []string, w, h int, focused bool) 
 		b.WriteString(side)
 	}
 	b.WriteByte('\n')
-	b.WriteString(bs.Render("╰" + strings.Repeat("─", inner) + "╯"))
+	b.WriteString(edge('b', "╰"+strings.Repeat("─", inner)+"╯"))
 	return b.String()
 }
 
