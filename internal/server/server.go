@@ -78,13 +78,6 @@ type Server struct {
 // a room of 50 typing at once would otherwise draw hundreds.
 const frameGap = 100 * time.Millisecond
 
-// serveFPS is how often a session's renderer looks for a new frame to
-// send. Bubble Tea's renderer wakes that often whether or not anything
-// changed (and copies the frame to compare it), so with 60 a room of 20
-// idle sessions spent most of its CPU there; 30 still sends a keystroke's
-// echo within 33 ms, well under what the network adds.
-const serveFPS = 30
-
 // New prepares the server; it does not listen yet.
 func New(opts Options) (*Server, error) {
 	if opts.Now == nil {
@@ -200,7 +193,7 @@ func (s *Server) program(sess ssh.Session) (tea.Model, []tea.ProgramOption) {
 	// The server's own signal handler ends every session through its
 	// saving quit (Shutdown); a program of its own catching SIGINT too
 	// would race it.
-	return tui.New(opts), append(tui.ProgramOptions(), tea.WithoutSignalHandler(), tea.WithFPS(serveFPS))
+	return tui.New(opts), append(tui.ProgramOptions(), tea.WithoutSignalHandler())
 }
 
 // Serve accepts connections on l until Close.
