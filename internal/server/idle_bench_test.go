@@ -19,13 +19,14 @@ import (
 func BenchmarkIdleRoom(b *testing.B) {
 	for _, n := range []int{0, 1, 20} {
 		b.Run(fmt.Sprintf("sessions=%d", n), func(b *testing.B) {
-			keys := make([]keypair, n)
+			// One key at least: a server with none refuses to start.
+			keys := make([]keypair, max(n, 1))
 			for i := range keys {
 				keys[i] = newKey(b, fmt.Sprintf("mate%d@laptop", i))
 			}
 			// The poll at its default, as warroom serve runs.
 			wr := startWarRoomFiles(b, keyLines(keys), "", func(s *Server) { s.opts.PollEvery = 0 })
-			for i, k := range keys {
+			for i, k := range keys[:n] {
 				c, err := dialBench(wr.addr, k, i, 40)
 				if err != nil {
 					b.Fatal(err)
