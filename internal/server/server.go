@@ -73,10 +73,18 @@ type Server struct {
 	presence *RoomPresence
 }
 
-// frameGap is the least time between two frames a session draws for other
-// people's changes: ten a second is as fast as anyone reads a timeline, and
-// a room of 50 typing at once would otherwise draw hundreds.
-const frameGap = 100 * time.Millisecond
+// roomGap is the least time between two frames a session draws for other
+// people's changes, and how long a wake-up in a busy room waits for the
+// rest of its burst (tui/frames.go): 2 ms per session connected, up to
+// 100 ms. Two or three people see each other's lines at once; a room of 50
+// typing together reads and draws them a few times a second rather than
+// once per line, which it has no CPU for.
+func (s *Server) roomGap() time.Duration {
+	s.sessions.mu.Lock()
+	n := s.sessions.running
+	s.sessions.mu.Unlock()
+	return min(time.Duration(n)*2*time.Millisecond, 100*time.Millisecond)
+}
 
 // New prepares the server; it does not listen yet.
 func New(opts Options) (*Server, error) {
@@ -179,9 +187,9 @@ func (s *Server) program(sess ssh.Session) (tea.Model, []tea.ProgramOption) {
 		Location: SessionZone(sess.Environ()),
 		// The room remembers the incident its sessions open.
 		Opened: s.roomOpened,
-		// In a busy room, others' lines are drawn ten times a second at
-		// most, not once each (see tui/frames.go).
-		FrameGap: frameGap,
+		// In a busy room, others' lines are read and drawn a few times a
+		// second, not once each (see roomGap).
+		RoomGap: s.roomGap,
 	}
 	if s.presence != nil {
 		// Who is here lives in the server's memory (presence.go).

@@ -58,9 +58,8 @@ func pollCmd(st *store.Store, every, settle time.Duration, seen store.Stamp) tea
 }
 
 // minSettle is how long a wake-up waits for the rest of its burst at
-// least; Options.FrameGap makes it longer (warroom serve), so that a
-// session in a busy room reads what others wrote a few times a second
-// rather than once per line.
+// least; in a busy room with a frame gap (warroom serve) it waits the gap
+// (see Model.poll).
 const minSettle = 10 * time.Millisecond
 
 type pollWait struct {

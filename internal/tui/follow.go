@@ -42,7 +42,16 @@ func (m Model) poll() tea.Cmd {
 	if m.ctx.Store == nil {
 		return nil
 	}
-	return pollCmd(m.ctx.Store, m.pollEvery, m.frameGap, m.stamp)
+	// In a busy room (with a frame gap, changes less than three gaps
+	// apart) a wake-up waits a frame gap for the rest of the burst, so a
+	// session reads what others wrote a few times a second rather than
+	// once per line; the first change after a quiet spell is read at
+	// once.
+	settle := minSettle
+	if gap := m.gap(); gap > 0 && time.Since(m.changedAt) < 3*gap {
+		settle = gap
+	}
+	return pollCmd(m.ctx.Store, m.pollEvery, settle, m.stamp)
 }
 
 // openCmds load the incident on screen and its half-typed line.

@@ -27,10 +27,11 @@ type redrawMsg struct{ seq uint64 }
 // hold.
 func (m *Model) holdFrame() tea.Cmd {
 	d := m.drawn
-	if m.frameGap <= 0 || d == nil || !d.ok || d.held {
+	gap := m.gap()
+	if gap <= 0 || d == nil || !d.ok || d.held {
 		return nil
 	}
-	wait := m.frameGap - time.Since(d.at)
+	wait := gap - time.Since(d.at)
 	if wait <= 0 {
 		return nil
 	}
@@ -57,4 +58,12 @@ func (m Model) redraw(r redrawMsg) Model {
 		m.gen++
 	}
 	return m
+}
+
+// gap is the frame gap in force: the room's, else Options.FrameGap.
+func (m Model) gap() time.Duration {
+	if m.roomGap != nil {
+		return m.roomGap()
+	}
+	return m.frameGap
 }

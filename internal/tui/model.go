@@ -66,6 +66,9 @@ type Options struct {
 	// people's changes (frames.go); 0 draws each at once. What this
 	// person types is always drawn at once.
 	FrameGap time.Duration
+	// RoomGap, when set, is asked for the frame gap instead, each time:
+	// warroom serve widens it as its room fills.
+	RoomGap func() time.Duration
 }
 
 // Model is the root of the program.
@@ -113,8 +116,11 @@ type Model struct {
 	// and the generation it drew.
 	gen   uint64
 	drawn *drawnFrame
-	// frameGap is Options.FrameGap.
-	frameGap time.Duration
+	// frameGap is Options.FrameGap; changedAt is when the database was
+	// last seen to change (the real clock), which makes a room busy.
+	frameGap  time.Duration
+	roomGap   func() time.Duration
+	changedAt time.Time
 	// quitting is set once the quit that saves what is typed has begun;
 	// until then quitFilter turns any other quit into one that saves.
 	quitting bool
@@ -184,6 +190,7 @@ func New(opts Options) Model {
 		drawn:     &drawnFrame{},
 		opened:    opts.Opened,
 		frameGap:  opts.FrameGap,
+		roomGap:   opts.RoomGap,
 		board:     opts.Presence,
 	}
 	if m.board == nil && opts.Store != nil {
@@ -391,7 +398,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case pollMsg:
 		var cmds []tea.Cmd
 		if msg.err == nil && common.StampChanged(msg.stamp, m.stamp) {
-			m.stamp = msg.stamp
+			m.stamp, m.changedAt = msg.stamp, time.Now()
 			if m.ctx.IncidentID != 0 && (msg.stamp.TxID == 0 || msg.stamp.TxID != m.cursor.Tx) {
 				cmds = append(cmds, m.reload())
 			}
