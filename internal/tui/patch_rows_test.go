@@ -146,3 +146,24 @@ func TestOtherStarOfTheSelectedRow(t *testing.T) {
 	}
 	sameAsFresh(t, m, st, id, keys...)
 }
+
+// TestOtherEditRedrawsOnlyThatRow: a teammate rewording an entry in view
+// shows the new words at once (the rows around it come from the row
+// cache, the changed one is formatted again), and the frame is the one a
+// fresh cockpit draws.
+func TestOtherEditRedrawsOnlyThatRow(t *testing.T) {
+	st := openStore(t)
+	id := seedMany(t, st, 30)
+	m := newModel(t, st, id, 120, 40)
+	_ = m.View()
+	e := entryNamed(t, st, id, "entry 26:")
+	if _, err := st.EditEntry(id, e.ID, pinned, "ben", func(e *incident.Entry) error { e.Text = "reworded by ben"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	m = send(t, m, common.ReloadMsg{})
+	view := m.View()
+	if strings.Contains(view, "entry 26:") || !strings.Contains(view, "reworded by ben") {
+		t.Fatalf("the reworded row is not shown:\n%s", view)
+	}
+	sameAsFresh(t, m, st, id)
+}
