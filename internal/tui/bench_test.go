@@ -240,10 +240,11 @@ func BenchmarkOpenFirstFrame(b *testing.B) {
 }
 
 // BenchmarkCockpitMemory reports the heap a cockpit holds once an incident
-// is fully loaded and drawn (the goal: under 60 MB resident for 10,000
-// entries). Each iteration is one full reload, as when the cockpit opens.
+// is fully loaded and drawn (the goals: under 60 MB resident for 10,000
+// entries, and for 100,000 in #22). Each iteration is one full reload, as
+// when the cockpit opens; at 100,000 entries one takes over a second.
 func BenchmarkCockpitMemory(b *testing.B) {
-	for _, n := range benchSizes {
+	for _, n := range []int{10, 10000, 100000} {
 		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
 			m, _, _ := benchCockpit(b, n)
 			b.ReportAllocs()
