@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/charmbracelet/log"
+
+	"github.com/warroom-cli/warroom/internal/tui"
 )
 
 // TestEveryLineReachesEverySession: five teammates each type a line at
@@ -93,10 +95,11 @@ func TestRoomHeaderShowsWhoIsConnected(t *testing.T) {
 	}
 }
 
-// hereRecords are the live "here" presence records of the incident.
+// hereRecords are the live presence records of the incident, which the
+// server keeps in memory.
 func (wr warRoom) hereRecords(t *testing.T) []string {
 	t.Helper()
-	m, err := wr.st.UIStates(wr.id, "here:")
+	m, err := wr.srv.presence.Records(wr.id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,9 +219,9 @@ func TestShutdownSavesHalfTypedLines(t *testing.T) {
 		if strings.Contains(k, "amara") && strings.Contains(v, "half typed when the server stopped") {
 			found = true
 		}
-		if strings.HasPrefix(k, "here:") && v != "" {
-			t.Errorf("presence record %s=%q left after shutdown", k, v)
-		}
+	}
+	if rec := wr.hereRecords(t); len(rec) != 0 {
+		t.Errorf("presence records %q left after shutdown", rec)
 	}
 	if !found {
 		t.Fatalf("the half-typed line was not saved; ui states %q", states)
@@ -337,5 +340,50 @@ func TestReviewFollowsThePresenterOverSSH(t *testing.T) {
 	}
 	if r := inc.Retro.Review; len(r) != 1 || r[0].Author != "ben" || r[0].Section != "Introduction" {
 		t.Fatalf("review comments stored: %+v", r)
+	}
+}
+
+// TestRoomIncludesLocalCockpits: the server keeps its sessions' presence
+// in memory, and still shares the room with cockpits run locally on the
+// same database (their records are files beside it): the SSH session
+// shows the local person, the local side reads the SSH person, and the
+// server's file goes when its last session does.
+func TestRoomIncludesLocalCockpits(t *testing.T) {
+	amara := newKey(t, "amara@laptop")
+	wr := startWarRoom(t, []keypair{amara}, nil)
+	local := tui.NewFilePresence(wr.st.Path())
+	say := func() {
+		if err := local.Say(wr.id, "local-ben", "ben\t"+time.Now().UTC().Format(time.RFC3339)+"\t"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	say()
+	a := mustDial(t, wr.addr, amara)
+	a.waitFor("amara, ben")
+	seen := func(who string) bool {
+		recs, err := local.Records(wr.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range recs {
+			if strings.HasPrefix(v, who+"\t") {
+				return true
+			}
+		}
+		return false
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !seen("amara") {
+		if time.Now().After(deadline) {
+			t.Fatal("the local side never read amara's presence from the server")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	a.close()
+	for seen("amara") {
+		if time.Now().After(deadline.Add(10 * time.Second)) {
+			t.Fatal("amara's session ended, but the server's presence file still names her")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -8,7 +8,8 @@
 // as key- and the start of its fingerprint if it has none; the SSH user
 // name the client sends counts for nothing. A key in the viewer keys file
 // gets the read-only stakeholder view. Each connection is bounded (see
-// limits.go). All sessions share one Store, so a line one of them saves
+// limits.go). Who is in the room is kept in the server's memory
+// (presence.go), so an idle room writes nothing to the database. All sessions share one Store, so a line one of them saves
 // wakes every other at once (store.Subscribe) and each reads only what
 // changed; a `warroom log` from a script is noticed through the file
 // watcher, exactly as a local cockpit notices it.
@@ -68,6 +69,21 @@ type Server struct {
 	// keepAliveEvery is how often clients are asked whether they are
 	// still there (keepAliveEvery; tests shorten it).
 	keepAliveEvery time.Duration
+	// presence is who is in the room, in memory (presence.go).
+	presence *RoomPresence
+}
+
+// roomGap is the least time between two frames a session draws for other
+// people's changes, and how long a wake-up in a busy room waits for the
+// rest of its burst (tui/frames.go): 2 ms per session connected, up to
+// 100 ms. Two or three people see each other's lines at once; a room of 50
+// typing together reads and draws them a few times a second rather than
+// once per line, which it has no CPU for.
+func (s *Server) roomGap() time.Duration {
+	s.sessions.mu.Lock()
+	n := s.sessions.running
+	s.sessions.mu.Unlock()
+	return min(time.Duration(n)*2*time.Millisecond, 100*time.Millisecond)
 }
 
 // New prepares the server; it does not listen yet.
@@ -79,6 +95,9 @@ func New(opts Options) (*Server, error) {
 		opts.Log = log.New(io.Discard)
 	}
 	srv := &Server{opts: opts, people: map[string][]person{}, loginGrace: loginGrace, keepAliveEvery: keepAliveEvery}
+	if opts.Store != nil {
+		srv.presence = NewRoomPresence(opts.Store)
+	}
 	for _, f := range []struct {
 		path   string
 		viewer bool
@@ -168,6 +187,13 @@ func (s *Server) program(sess ssh.Session) (tea.Model, []tea.ProgramOption) {
 		Location: SessionZone(sess.Environ()),
 		// The room remembers the incident its sessions open.
 		Opened: s.roomOpened,
+		// In a busy room, others' lines are read and drawn a few times a
+		// second, not once each (see roomGap).
+		RoomGap: s.roomGap,
+	}
+	if s.presence != nil {
+		// Who is here lives in the server's memory (presence.go).
+		opts.Presence = s.presence
 	}
 	if p.viewer {
 		return tui.NewViewer(opts), []tea.ProgramOption{tea.WithAltScreen()}
@@ -189,4 +215,10 @@ func (s *Server) Serve(l net.Listener) error {
 
 // Close stops the server and drops every connection at once; Shutdown
 // lets the sessions save first.
-func (s *Server) Close() error { return s.ssh.Close() }
+func (s *Server) Close() error {
+	err := s.ssh.Close()
+	if s.presence != nil {
+		s.presence.Close()
+	}
+	return err
+}

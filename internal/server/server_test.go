@@ -44,6 +44,7 @@ type warRoom struct {
 	addr string
 	st   *store.Store
 	id   int64
+	srv  *Server
 }
 
 func startWarRoom(t *testing.T, team, viewers []keypair) warRoom {
@@ -104,7 +105,7 @@ func startWarRoomFiles(t testing.TB, team, viewers string, setup func(*Server)) 
 		defer cancel()
 		_ = srv.Shutdown(ctx)
 	})
-	return warRoom{addr: l.Addr().String(), st: st, id: created.ID}
+	return warRoom{addr: l.Addr().String(), st: st, id: created.ID, srv: srv}
 }
 
 // session is one SSH client with a terminal, collecting what it is sent.

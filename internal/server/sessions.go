@@ -129,6 +129,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if cerr := s.ssh.Close(); err == nil {
 		err = cerr
 	}
+	if s.presence != nil {
+		// Nobody is in this server's room any more, whatever a
+		// session's last heartbeat still in flight says.
+		s.presence.Close()
+	}
 	return err
 }
 

@@ -51,19 +51,22 @@ func loadIncidentCmd(ctx *common.Context, first bool) tea.Cmd {
 // after every at the latest in case no wake-up ever comes. A change since
 // the stamp the screen has (seen, not zero) returns at once: it may have
 // come between the last wait and this one, while nobody was subscribed.
-func pollCmd(st *store.Store, every time.Duration, seen store.Stamp) tea.Cmd {
+func pollCmd(st *store.Store, every, settle time.Duration, seen store.Stamp) tea.Cmd {
 	// A method value rather than a closure: every command from here then
 	// has the same code, which the tests' driver tells from the rest.
-	return pollWait{st: st, every: every, seen: seen}.run
+	return pollWait{st: st, every: every, settle: max(settle, minSettle), seen: seen}.run
 }
 
-// settle is how long a wake-up waits for the rest of its burst.
-const settle = 10 * time.Millisecond
+// minSettle is how long a wake-up waits for the rest of its burst at
+// least; in a busy room with a frame gap (warroom serve) it waits the gap
+// (see Model.poll).
+const minSettle = 10 * time.Millisecond
 
 type pollWait struct {
-	st    *store.Store
-	every time.Duration
-	seen  store.Stamp
+	st     *store.Store
+	every  time.Duration
+	settle time.Duration
+	seen   store.Stamp
 }
 
 func (w pollWait) run() tea.Msg {
@@ -81,7 +84,7 @@ func (w pollWait) run() tea.Msg {
 		// Commits come in bursts (a room of people typing, a paste of
 		// many lines): the ones landing in the next moment are read
 		// with this one, not each on its own.
-		time.Sleep(settle)
+		time.Sleep(w.settle)
 	case <-t.C:
 	}
 	stamp, err := w.st.Stamp()

@@ -42,7 +42,16 @@ func (m Model) poll() tea.Cmd {
 	if m.ctx.Store == nil {
 		return nil
 	}
-	return pollCmd(m.ctx.Store, m.pollEvery, m.stamp)
+	// In a busy room (with a frame gap, changes less than three gaps
+	// apart) a wake-up waits a frame gap for the rest of the burst, so a
+	// session reads what others wrote a few times a second rather than
+	// once per line; the first change after a quiet spell is read at
+	// once.
+	settle := minSettle
+	if gap := m.gap(); gap > 0 && time.Since(m.changedAt) < 3*gap {
+		settle = gap
+	}
+	return pollCmd(m.ctx.Store, m.pollEvery, settle, m.stamp)
 }
 
 // openCmds load the incident on screen and its half-typed line.
@@ -68,12 +77,20 @@ func (m *Model) reload() tea.Cmd {
 	return sinceCmd(m.ctx.Store, m.ctx.IncidentID, m.cursor, m.ctx.Now().Location())
 }
 
-// show puts a new copy of the incident on screen and tells every
-// component.
-func (m *Model) show(inc *incident.Incident, td *cockpit.TimelineData) tea.Cmd {
+// show puts a new copy of the incident on screen, with changed in it, and
+// tells every component.
+func (m *Model) show(inc *incident.Incident, td *cockpit.TimelineData, changed ...[]incident.Entry) tea.Cmd {
 	m.ctx.Incident = inc
-	// A handover to this person while in the room shows at once.
-	return tea.Batch(m.toAll(common.IncidentLoadedMsg{ID: m.ctx.IncidentID, Inc: inc, Cursor: m.cursor, Total: len(inc.Entries), Timeline: td}), m.checkBrief())
+	cmd := m.toAll(common.IncidentLoadedMsg{ID: m.ctx.IncidentID, Inc: inc, Cursor: m.cursor, Total: len(inc.Entries), Timeline: td})
+	// A handover to this person while in the room shows at once. Only a
+	// handover or role entry can change what briefFor finds, and looking
+	// costs a walk back through the timeline to the last handover.
+	for _, es := range changed {
+		if touchesBrief(es) {
+			return tea.Batch(cmd, m.checkBrief())
+		}
+	}
+	return cmd
 }
 
 // applyOwn shows what this program just stored, from the write's result:
@@ -105,7 +122,7 @@ func (m *Model) applyOwn(msg common.AppliedMsg) tea.Cmd {
 	for _, e := range msg.Result.Entries {
 		m.applied[e.ID] = true
 	}
-	cmd := m.show(inc, td)
+	cmd := m.show(inc, td, msg.Result.Entries)
 	simple := len(msg.Result.Moves) == 0 && msg.Result.Draft == nil && msg.Result.Update == nil
 	if simple && msg.Tx != 0 && msg.Tx == m.cursor.Tx+1 {
 		m.cursor.Tx = msg.Tx

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -63,6 +64,15 @@ func briefFor(inc *incident.Incident, person string) (incident.Entry, bool) {
 		return incident.Entry{}, false
 	}
 	return incident.Entry{}, false
+}
+
+// touchesBrief reports whether any of es is a handover brief or the role
+// entry that names its new holder: nothing else changes what briefFor
+// finds.
+func touchesBrief(es []incident.Entry) bool {
+	return slices.ContainsFunc(es, func(e incident.Entry) bool {
+		return e.Kind == incident.KindHandover || e.Kind == incident.KindRole
+	})
 }
 
 // checkBrief opens the panel when the incident holds a brief for this

@@ -149,7 +149,7 @@ var timerCode = map[uintptr]bool{
 	reflect.ValueOf(blinkCmd()).Pointer():                true,
 	// The wait for a change to the database is the poll timer's
 	// successor: it returns after a second with nothing to do.
-	reflect.ValueOf(pollCmd(nil, 0, store.Stamp{})).Pointer(): true,
+	reflect.ValueOf(pollCmd(nil, 0, 0, store.Stamp{})).Pointer(): true,
 }
 
 func blinkCmd() tea.Cmd {

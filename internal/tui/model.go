@@ -58,6 +58,17 @@ type Options struct {
 	// Opened, when set, is told (off the Update loop) each incident the
 	// program opens: the SSH war room keeps the one its room is on.
 	Opened func(id int64)
+	// Presence is where the program says who is in the room and reads
+	// who else is (presence_board.go); nil keeps it in files beside the
+	// store's database. warroom serve passes its memory.
+	Presence PresenceBoard
+	// FrameGap is the least time between two frames drawn for other
+	// people's changes (frames.go); 0 draws each at once. What this
+	// person types is always drawn at once.
+	FrameGap time.Duration
+	// RoomGap, when set, is asked for the frame gap instead, each time:
+	// warroom serve widens it as its room fills.
+	RoomGap func() time.Duration
 }
 
 // Model is the root of the program.
@@ -90,10 +101,10 @@ type Model struct {
 	pollEvery time.Duration
 	// startReview opens the review meeting once the program starts.
 	startReview bool
-	// presenceRead is when everyone's presence was last read.
+	// presenceRead is when everyone's presence was last read, from
+	// board.
 	presenceRead time.Time
-	// presenceStamp is the database's stamp at presenceRead.
-	presenceStamp store.Stamp
+	board        PresenceBoard
 	// session names this program's "here" record, last written for
 	// incident hereID at hereAt, editing hereTarget (see presence.go).
 	session    string
@@ -105,6 +116,11 @@ type Model struct {
 	// and the generation it drew.
 	gen   uint64
 	drawn *drawnFrame
+	// frameGap is Options.FrameGap; changedAt is when the database was
+	// last seen to change (the real clock), which makes a room busy.
+	frameGap  time.Duration
+	roomGap   func() time.Duration
+	changedAt time.Time
 	// quitting is set once the quit that saves what is typed has begun;
 	// until then quitFilter turns any other quit into one that saves.
 	quitting bool
@@ -173,6 +189,12 @@ func New(opts Options) Model {
 		session:   store.NewUID(),
 		drawn:     &drawnFrame{},
 		opened:    opts.Opened,
+		frameGap:  opts.FrameGap,
+		roomGap:   opts.RoomGap,
+		board:     opts.Presence,
+	}
+	if m.board == nil && opts.Store != nil {
+		m.board = NewFilePresence(opts.Store.Path())
 	}
 	if m.pollEvery <= 0 {
 		m.pollEvery = common.PollEvery
@@ -288,13 +310,19 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		next, cmd := m.Update(msg)
 		return next, tea.Batch(flushed, cmd)
 	}
+	if r, ok := msg.(redrawMsg); ok {
+		return m.redraw(r), nil
+	}
 	switch msg.(type) {
-	case pollMsg, common.QuietWriteMsg, deltaLoadedMsg:
+	case pollMsg, common.QuietWriteMsg, deltaLoadedMsg, cockpit.SaveLineMsg, presenceMsg:
 		// Only the stamp or the cursor change; what a reload reads
 		// then comes as a message of its own, and counts itself
-		// when it shows anything.
+		// when it shows anything. A save of the half-typed line shows
+		// nothing; presence counts itself when someone came, went or
+		// started editing something.
 	default:
 		m.gen++
+		m.unhold()
 	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -360,7 +388,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 					delete(m.applied, id)
 				}
 			}
-			cmds = append(cmds, m.show(inc, td))
+			cmds = append(cmds, m.show(inc, td, msg.delta.Added, msg.delta.Edited), m.holdFrame())
 		}
 		if m.reloadAgain {
 			m.reloadAgain = false
@@ -370,7 +398,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case pollMsg:
 		var cmds []tea.Cmd
 		if msg.err == nil && common.StampChanged(msg.stamp, m.stamp) {
-			m.stamp = msg.stamp
+			m.stamp, m.changedAt = msg.stamp, time.Now()
 			if m.ctx.IncidentID != 0 && (msg.stamp.TxID == 0 || msg.stamp.TxID != m.cursor.Tx) {
 				cmds = append(cmds, m.reload())
 			}
@@ -393,9 +421,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case presenceMsg:
-		if msg.id == m.ctx.IncidentID {
+		if msg.id == m.ctx.IncidentID && (!slices.Equal(msg.room, m.ctx.Room()) || !sameEditors(msg.editors, m.ctx.AllEditors())) {
 			m.ctx.SetEditors(msg.editors)
 			m.ctx.SetRoom(msg.room)
+			m.gen++
+			m.unhold()
 		}
 		return m, nil
 	case common.ReloadMsg:

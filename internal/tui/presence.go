@@ -6,7 +6,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/warroom-cli/warroom/internal/store"
 	"github.com/warroom-cli/warroom/internal/tui/common"
 	"github.com/warroom-cli/warroom/internal/tui/comms"
 	"github.com/warroom-cli/warroom/internal/tui/retro"
@@ -16,20 +15,23 @@ import (
 // retro section right now, in any cockpit on the same database (a second
 // terminal, an SSH session).
 //
-// Each program keeps one record "here:<session>" holding its person, when
-// it last said so and what it is editing ("" for nothing shared), written
-// when it opens the incident, when what it edits changes, and every
-// presenceEvery after: one heartbeat says both who is in the room (the
-// header lists the people of the fresh records) and who edits what (the
-// editors show it). The record is cleared when the program quits (an SSH
-// session that drops quits its program too), and one older than
-// presenceFresh is ignored, so a crashed cockpit stops being shown.
+// Each program keeps one record for its session on the presence board
+// (presence_board.go: files beside the database, or warroom serve's
+// memory) holding its person, when it last said so and what it is editing
+// ("" for nothing shared), written when it opens the incident, when what
+// it edits changes, and every presenceEvery after: one heartbeat says both
+// who is in the room (the header lists the people of the fresh records)
+// and who edits what (the editors show it). Everyone's records are read
+// every presenceReadEvery. The record is removed when the program quits
+// (an SSH session that drops quits its program too), and one older than
+// presenceFresh is ignored, so a crashed cockpit stops being shown. None
+// of it is a database write: an idle room commits nothing and wakes no
+// one.
 //
 // The records are per session, not per person: one person in two
 // terminals is one name, and closing one of them leaves the other shown.
 
 const (
-	herePrefix    = "here:"
 	presenceEvery = 5 * time.Second
 	presenceFresh = 15 * time.Second
 )
@@ -72,8 +74,8 @@ func (m Model) editingTarget() string {
 // presenceTick writes this session's record when the incident or what it
 // edits changed, or presenceEvery after the last, and reads everyone's.
 func (m *Model) presenceTick(now time.Time) tea.Cmd {
-	st, id := m.ctx.Store, m.ctx.IncidentID
-	if st == nil || id == 0 {
+	id := m.ctx.IncidentID
+	if m.board == nil || id == 0 {
 		return nil
 	}
 	var cmds []tea.Cmd
@@ -81,12 +83,11 @@ func (m *Model) presenceTick(now time.Time) tea.Cmd {
 	if m.hereID != id || target != m.hereTarget || now.Sub(m.hereAt) >= presenceEvery {
 		cmds = append(cmds, m.here(now, target))
 	}
-	// Read again when the file has changed since the last read (someone
-	// may have come or gone: the next second shows it), and every
-	// presenceEvery regardless, so records going stale are dropped.
-	if now.Sub(m.presenceRead) >= presenceEvery || m.stamp != m.presenceStamp {
-		m.presenceRead, m.presenceStamp = now, m.stamp
-		cmds = append(cmds, readPresenceCmd(m.ctx, now))
+	// Read every presenceReadEvery: someone who came or went shows
+	// within it, and records going stale are dropped.
+	if now.Sub(m.presenceRead) >= presenceReadEvery || now.Before(m.presenceRead) {
+		m.presenceRead = now
+		cmds = append(cmds, readPresenceCmd(m.board, id, m.ctx.Author, now))
 	}
 	return tea.Batch(cmds...)
 }
@@ -94,35 +95,32 @@ func (m *Model) presenceTick(now time.Time) tea.Cmd {
 // here says that this session is in the room of the incident on screen,
 // editing target, leaving the room it was in before.
 func (m *Model) here(now time.Time, target string) tea.Cmd {
-	st, id := m.ctx.Store, m.ctx.IncidentID
+	id := m.ctx.IncidentID
 	var cmds []tea.Cmd
 	if m.hereID != 0 && m.hereID != id {
-		cmds = append(cmds, m.ctx.Write(herePresenceCmd(st, m.hereID, m.session, "")))
+		cmds = append(cmds, m.ctx.Write(herePresenceCmd(m.board, m.hereID, m.session, "")))
 	}
 	m.hereID, m.hereAt, m.hereTarget = id, now, target
 	value := m.ctx.Author + "\t" + now.UTC().Format(time.RFC3339) + "\t" + target
-	return tea.Batch(append(cmds, m.ctx.Write(herePresenceCmd(st, id, m.session, value)))...)
+	return tea.Batch(append(cmds, m.ctx.Write(herePresenceCmd(m.board, id, m.session, value)))...)
 }
 
-// herePresenceCmd writes (or, with value "", clears) a session's record.
-// A heartbeat that fails (the file busy for seconds) is not worth a line in
-// the status bar: the next one comes in presenceEvery.
-func herePresenceCmd(st *store.Store, id int64, session, value string) tea.Cmd {
+// herePresenceCmd writes (or, with value "", clears) a session's record,
+// through the ordered write queue so that a session's records land in the
+// order it said them. A heartbeat that fails is not worth a line in the
+// status bar: the next one comes in presenceEvery.
+func herePresenceCmd(board PresenceBoard, id int64, session, value string) tea.Cmd {
 	return func() tea.Msg {
-		tx, err := st.SetUIState(id, herePrefix+session, value)
-		if err != nil {
-			return nil
-		}
-		return common.QuietWriteMsg{Tx: tx}
+		_ = board.Say(id, session, value)
+		return nil
 	}
 }
 
 // readPresenceCmd reads who is in the room and who edits what, leaving
 // this person out of the editors.
-func readPresenceCmd(ctx *common.Context, now time.Time) tea.Cmd {
-	st, id, self := ctx.Store, ctx.IncidentID, ctx.Author
+func readPresenceCmd(board PresenceBoard, id int64, self string, now time.Time) tea.Cmd {
 	return func() tea.Msg {
-		here, err := st.UIStates(id, herePrefix)
+		here, err := board.Records(id)
 		if err != nil {
 			return nil
 		}
@@ -151,4 +149,17 @@ func readPresenceCmd(ctx *common.Context, now time.Time) tea.Cmd {
 		slices.Sort(room)
 		return presenceMsg{id: id, editors: editors, room: slices.Compact(room)}
 	}
+}
+
+// sameEditors reports whether two reads of who edits what agree.
+func sameEditors(a, b map[string][]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if !slices.Equal(v, b[k]) {
+			return false
+		}
+	}
+	return true
 }

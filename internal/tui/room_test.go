@@ -141,7 +141,7 @@ func TestCockpitWakesOnAnotherProcessWrite(t *testing.T) {
 	deadline := time.After(30 * time.Second)
 	for {
 		got := make(chan tea.Msg, 1)
-		wait := pollCmd(st, time.Hour, seen)
+		wait := pollCmd(st, time.Hour, 0, seen)
 		go func() { got <- wait() }()
 		select {
 		case msg := <-got:

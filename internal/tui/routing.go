@@ -152,9 +152,9 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 // quit keeps what is typed, waits for writes in flight, then quits.
 func (m Model) quit() tea.Cmd {
 	flush := []tea.Cmd{m.cockpit.Capture.SaveNow()}
-	if m.hereID != 0 && m.ctx.Store != nil {
+	if m.hereID != 0 && m.board != nil {
 		// Leaving the room at once, not presenceFresh later.
-		flush = append(flush, m.ctx.Write(herePresenceCmd(m.ctx.Store, m.hereID, m.session, "")))
+		flush = append(flush, m.ctx.Write(herePresenceCmd(m.board, m.hereID, m.session, "")))
 	}
 	for _, p := range m.cockpit.Right {
 		if f, ok := p.(common.Flusher); ok {

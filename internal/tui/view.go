@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/x/ansi"
@@ -20,12 +21,12 @@ func (m Model) View() string {
 	// more than the rest of the message's handling.
 	// Those leave the model's generation as it was, and the frame last
 	// drawn for that generation is still the right one.
-	if d := m.drawn; d != nil && d.ok && d.gen == m.gen && d.w == w && d.h == h {
+	if d := m.drawn; d != nil && d.ok && (d.gen == m.gen || d.held) && d.w == w && d.h == h {
 		return d.frame
 	}
 	frame := m.frame(w, h)
-	if m.drawn != nil {
-		*m.drawn = drawnFrame{frame: frame, gen: m.gen, w: w, h: h, ok: true}
+	if d := m.drawn; d != nil {
+		d.frame, d.gen, d.w, d.h, d.ok, d.at = frame, m.gen, w, h, true, time.Now()
 	}
 	return frame
 }
@@ -37,6 +38,11 @@ type drawnFrame struct {
 	gen   uint64
 	w, h  int
 	ok    bool
+	// at is when it was drawn; held keeps it on screen through other
+	// people's changes until the redraw numbered seq (frames.go).
+	at   time.Time
+	held bool
+	seq  uint64
 }
 
 func (m Model) frame(w, h int) string {

@@ -58,7 +58,7 @@ func New(ctx *common.Context) Model {
 	c := Model{
 		ctx:      ctx,
 		Timeline: newTimelinePane(ctx),
-		info:     incidentPane{ctx: ctx},
+		info:     incidentPane{ctx: ctx, memo: &paneMemo{}},
 		Right:    rightPanes(ctx),
 		Capture:  newCaptureLine(ctx),
 	}

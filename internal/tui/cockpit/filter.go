@@ -53,8 +53,8 @@ func (f timelineFilter) apply(td *TimelineData) *TimelineData {
 	if f.keep == nil {
 		return td
 	}
-	out := &TimelineData{author: td.author, rowOf: map[int64]int{}}
 	multiDay := len(td.Rows) > 0 && td.Rows[0].Kind == RowDate
+	out := &TimelineData{author: td.author, keyOf: map[int64]entryKey{}, multiDay: multiDay}
 	for i := range td.Entries {
 		e := &td.Entries[i]
 		if !f.keep(e) {
@@ -66,7 +66,7 @@ func (f timelineFilter) apply(td *TimelineData) *TimelineData {
 		}
 		out.Entries = append(out.Entries, *e)
 		out.texts = append(out.texts, td.texts[i])
-		out.rowOf[e.ID] = len(out.Rows)
+		out.keyOf[e.ID] = keyOf(e)
 		out.Rows = append(out.Rows, tlRow{Kind: RowEntry, Entry: j})
 	}
 	return out
@@ -92,7 +92,7 @@ func (t *timelinePane) setFilter(i int) {
 	t.filter = (i + len(filters)) % len(filters)
 	t.visible = filters[t.filter].apply(t.Data)
 	t.Off = 0
-	if _, ok := t.visible.rowOf[t.selID]; t.selecting && ok {
+	if _, ok := t.visible.rowOf(t.selID); t.selecting && ok {
 		t.findMatches()
 		t.reveal()
 		return
@@ -148,11 +148,11 @@ func (t *timelinePane) nextMatch(dir int) {
 	}
 	if cur := t.matchIndex() - 1; cur >= 0 {
 		target = ((cur+dir)%n + n) % n
-	} else if row, ok := t.visible.rowOf[t.selID]; ok && t.selecting {
+	} else if row, ok := t.visible.rowOf(t.selID); ok && t.selecting {
 		// Between matches: the nearest one in that direction, wrapping.
 		target = -1
 		for i, id := range t.matches {
-			if r := t.visible.rowOf[id]; (dir < 0 && r < row) || (dir > 0 && r > row && target < 0) {
+			if r, _ := t.visible.rowOf(id); (dir < 0 && r < row) || (dir > 0 && r > row && target < 0) {
 				target = i
 			}
 		}

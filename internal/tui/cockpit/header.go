@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/tui/common"
@@ -107,21 +108,28 @@ func alertOriginView(ctx *common.Context, inc *incident.Incident) string {
 }
 
 // roomView is "here amara, ben, chen" in at most w columns, ending in
-// "+N" for the names that do not fit; "" when not even one fits.
+// "+N" for the names that do not fit; "" when not even one fits. Each name
+// is measured once, so a room of 50 costs 50 measurements, not 50².
 func roomView(ctx *common.Context, room []string, w int) string {
 	st := ctx.Styles
-	label := "here "
+	const label = "here "
+	names := make([]string, len(room))
+	// used[n] is the width of the first n names joined by ", ".
+	used := make([]int, len(room)+1)
+	for i, r := range room {
+		names[i] = incident.CleanLine(r)
+		used[i+1] = used[i] + ansi.StringWidth(names[i])
+		if i > 0 {
+			used[i+1] += 2
+		}
+	}
 	for n := len(room); n > 0; n-- {
-		names := make([]string, n)
-		for i, r := range room[:n] {
-			names[i] = incident.CleanLine(r)
-		}
-		text := strings.Join(names, ", ")
+		more := ""
 		if n < len(room) {
-			text += fmt.Sprintf(" +%d", len(room)-n)
+			more = fmt.Sprintf(" +%d", len(room)-n)
 		}
-		if lipgloss.Width(label+text) <= w {
-			return st.Label.Render(label) + st.Muted.Render(text)
+		if len(label)+used[n]+len(more) <= w {
+			return st.Label.Render(label) + st.Muted.Render(strings.Join(names[:n], ", ")+more)
 		}
 	}
 	return ""

@@ -25,6 +25,26 @@ type incidentPane struct {
 	// sel is the selected row among the content's rows (headings are
 	// skipped).
 	sel int
+	// memo keeps the pane last drawn: it changes with the incident's
+	// head, not with every second of the clock (see View).
+	memo *paneMemo
+}
+
+// paneMemo is a pane's last view and what it was drawn from.
+type paneMemo struct {
+	key  incidentPaneKey
+	view string
+}
+
+// incidentPaneKey is everything the incident pane's view depends on. The
+// clock counts by the minute (times show as HH:MM, and the day they fall
+// on), except for whether the ETA has passed, which is kept exact.
+type incidentPaneKey struct {
+	inc       *incident.Incident
+	w, h, sel int
+	focused   bool
+	minute    int64
+	etaPassed bool
 }
 
 // SetSize sets the outer size, borders included.
@@ -280,9 +300,23 @@ func (p incidentPane) naturalHeight() int {
 	return len(rows) + 2
 }
 
-// View draws the pane at its size.
+// View draws the pane at its size. A copy of the incident is never changed
+// once shown (a change brings a new one), so the same copy, size,
+// selection and minute draw the same pane.
 func (p incidentPane) View() string {
-	return common.Box(p.ctx.Styles, "Incident", "", p.lines(p.w-2), p.w, p.h, p.focused)
+	now := p.ctx.Now()
+	key := incidentPaneKey{inc: p.ctx.Incident, w: p.w, h: p.h, sel: p.sel, focused: p.focused, minute: now.Unix() / 60}
+	if inc := p.ctx.Incident; inc != nil {
+		key.etaPassed = !inc.ETA.IsZero() && inc.ETA.Before(now)
+	}
+	if p.memo != nil && p.memo.key == key && key.inc != nil {
+		return p.memo.view
+	}
+	v := common.Box(p.ctx.Styles, "Incident", "", p.lines(p.w-2), p.w, p.h, p.focused)
+	if p.memo != nil {
+		*p.memo = paneMemo{key: key, view: v}
+	}
+	return v
 }
 
 // ShortHelp lists the pane's keys.

@@ -5,7 +5,7 @@ package cockpit
 // /mitigated 12:40) is scrolled to, wherever it landed. A selection in
 // progress is left alone.
 func (t *timelinePane) showOwn(id int64) {
-	row, ok := t.visible.rowOf[id]
+	row, ok := t.visible.rowOf(id)
 	if !ok || t.selecting {
 		return
 	}

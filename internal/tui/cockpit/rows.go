@@ -26,8 +26,23 @@ type TimelineData struct {
 	Entries []incident.Entry // not deleted, in time order
 	texts   []string         // each entry's text cleaned to one line and bounded
 	Rows    []tlRow
-	rowOf   map[int64]int // entry id -> its row
-	author  int           // width of the author column
+	// keyOf holds each entry's sort key by id: an entry is found by binary
+	// search in Entries, and its row by binary search in Rows, so that
+	// moving, adding or removing one row renumbers nothing kept elsewhere
+	// (see patch.go).
+	keyOf  map[int64]entryKey
+	author int // width of the author column
+	// gap is the silence that earns a gap line (0: none, as in a filtered
+	// view); multiDay says the timeline spans days, so date lines show.
+	gap      time.Duration
+	multiDay bool
+	// base and changed say that this timeline is base with changed
+	// applied in place (patch.go), so a filtered view of base can follow
+	// by applying the same entries instead of filtering everything again.
+	base    *TimelineData
+	changed []incident.Entry
+	// pending marks a patch not applied yet (see Patched).
+	pending *pendingPatch
 }
 
 // maxRowText bounds the text kept per row: no pane is wider than this, and
@@ -49,8 +64,9 @@ func BuildTimeline(inc *incident.Incident, gap time.Duration) *TimelineData {
 	n = len(td.Entries)
 	td.texts = make([]string, n, n+Headroom(n))
 	td.Rows = make([]tlRow, 0, n+n/8+2+Headroom(n))
-	td.rowOf = make(map[int64]int, n)
+	td.keyOf = make(map[int64]entryKey, n)
 	multiDay := n > 1 && !common.SameDay(td.Entries[0].At, td.Entries[n-1].At)
+	td.gap, td.multiDay = gap, multiDay
 	for i := range td.Entries {
 		e := &td.Entries[i]
 		td.texts[i] = rowText(e.Text)
@@ -68,7 +84,7 @@ func BuildTimeline(inc *incident.Incident, gap time.Duration) *TimelineData {
 				td.Rows = append(td.Rows, tlRow{Kind: RowGap, Entry: int32(i), Text: incident.FormatDuration(d) + " without an entry"})
 			}
 		}
-		td.rowOf[e.ID] = len(td.Rows)
+		td.keyOf[e.ID] = keyOf(e)
 		td.Rows = append(td.Rows, tlRow{Kind: RowEntry, Entry: int32(i)})
 	}
 	if td.author > 12 {
@@ -99,6 +115,7 @@ func (td *TimelineData) canExtend(added []incident.Entry) bool {
 // The slices are shared with td, which is no longer used after.
 func (td *TimelineData) extend(added []incident.Entry, gap time.Duration) *TimelineData {
 	out := *td
+	out.base, out.changed = td, added
 	for _, e := range added {
 		i := len(out.Entries)
 		prev := out.Entries[i-1].At
@@ -110,7 +127,7 @@ func (td *TimelineData) extend(added []incident.Entry, gap time.Duration) *Timel
 		if d := e.At.Sub(prev); gap > 0 && d > gap {
 			out.Rows = append(out.Rows, tlRow{Kind: RowGap, Entry: int32(i), Text: incident.FormatDuration(d) + " without an entry"})
 		}
-		out.rowOf[e.ID] = len(out.Rows)
+		out.keyOf[e.ID] = keyOf(&e)
 		out.Rows = append(out.Rows, tlRow{Kind: RowEntry, Entry: int32(i)})
 	}
 	return &out

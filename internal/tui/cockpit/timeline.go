@@ -143,19 +143,29 @@ func (t *timelinePane) setData(td *TimelineData) {
 	if !t.Follow && len(t.visible.Rows) > 0 && t.Top < len(t.visible.Rows) {
 		r := t.visible.Rows[t.Top]
 		anchor = t.visible.Entries[r.Entry].ID
-		offset = t.Top - t.visible.rowOf[anchor]
+		row, _ := t.visible.rowOf(anchor)
+		offset = t.Top - row
 	}
+	// Only now, with the place noted, is a patch applied to the rows it
+	// shares with the timeline on screen.
+	prev := t.Data
+	td = td.resolve()
 	t.Data = td
-	t.visible = filters[t.filter].apply(td)
+	if f := filters[t.filter]; f.keep != nil && td.base == prev && prev != nil && t.visible != prev {
+		// The filtered view follows by the same entries (patch.go).
+		t.visible = t.visible.patch(td.changed, f.keep)
+	} else {
+		t.visible = f.apply(td)
+	}
 	if anchor != 0 {
-		if row, ok := t.visible.rowOf[anchor]; ok {
+		if row, ok := t.visible.rowOf(anchor); ok {
 			t.Top = row + offset
 		}
 	} else {
 		t.Off = 0
 	}
 	if t.selecting {
-		if _, ok := t.visible.rowOf[t.selID]; !ok {
+		if _, ok := t.visible.rowOf(t.selID); !ok {
 			t.selecting = false
 			t.confirm.Close(t.ctx)
 		}
@@ -166,7 +176,7 @@ func (t *timelinePane) setData(td *TimelineData) {
 
 // Selected returns the Selected entry.
 func (t *timelinePane) Selected() (incident.Entry, bool) {
-	row, ok := t.visible.rowOf[t.selID]
+	row, ok := t.visible.rowOf(t.selID)
 	if !t.selecting || !ok {
 		return incident.Entry{}, false
 	}
@@ -238,7 +248,7 @@ func (t *timelinePane) moveSelection(n int) {
 		return
 	}
 	i := 0
-	if row, ok := d.rowOf[t.selID]; ok {
+	if row, ok := d.rowOf(t.selID); ok {
 		i = int(d.Rows[row].Entry)
 	}
 	i = min(max(i+n, 0), len(d.Entries)-1)
@@ -250,7 +260,7 @@ func (t *timelinePane) moveSelection(n int) {
 // reveal scrolls so that the selected row shows whole (or from its first
 // line, when it is taller than the pane).
 func (t *timelinePane) reveal() {
-	row, ok := t.visible.rowOf[t.selID]
+	row, ok := t.visible.rowOf(t.selID)
 	if !ok {
 		return
 	}

@@ -120,19 +120,33 @@ func newRowPaints(st *common.Styles, selected bool) *rowPaints {
 	return p
 }
 
-// rowCache keeps formatted rows between frames; any change to what a row
-// shows (data, width, wrap, selection) starts it afresh.
+// rowCache keeps formatted rows between frames, an entry's row by the
+// entry's id and what the row shows of it, so that a timeline patched or
+// extended by someone's change formats only the rows that changed, not
+// every row in view; a change of width, wrap, selection or author column
+// starts it afresh.
 type rowCache struct {
-	key  rowCacheKey
-	rows map[int][]string
+	key     rowCacheKey
+	entries map[int64]cachedRow
+	// lines are the gap and date lines, by kind and text.
+	lines map[tlRow][]string
 }
 
 type rowCacheKey struct {
-	data      *TimelineData
 	w         int
 	wrap      bool
 	selecting bool
 	selID     int64
+	author    int
+}
+
+// cachedRow is an entry's formatted row and what it was formatted from.
+type cachedRow struct {
+	at                time.Time
+	kind              incident.Kind
+	text, row, author string
+	starred           bool
+	lines             []string
 }
 
 // cachedLines formats row i to width w, once per change.
@@ -140,20 +154,38 @@ func (t timelinePane) cachedLines(i, w int) []string {
 	if t.cache == nil {
 		return t.row(i, w)
 	}
-	key := rowCacheKey{data: t.visible, w: w, wrap: t.Wrap, selecting: t.selecting, selID: t.selID}
-	if t.cache.key != key || t.cache.rows == nil {
-		t.cache.key = key
-		t.cache.rows = make(map[int][]string, 64)
+	d := t.visible
+	key := rowCacheKey{w: w, wrap: t.Wrap, selecting: t.selecting, selID: t.selID, author: d.author}
+	c := t.cache
+	if c.key != key || c.entries == nil {
+		c.key = key
+		c.entries = make(map[int64]cachedRow, 64)
+		c.lines = make(map[tlRow][]string, 8)
 	}
-	if r, ok := t.cache.rows[i]; ok {
-		return r
+	r := d.Rows[i]
+	if r.Kind != RowEntry {
+		k := tlRow{Kind: r.Kind, Text: r.Text}
+		if l, ok := c.lines[k]; ok {
+			return l
+		}
+		l := t.row(i, w)
+		if len(c.lines) > 1024 {
+			clear(c.lines)
+		}
+		c.lines[k] = l
+		return l
 	}
-	r := t.row(i, w)
-	if len(t.cache.rows) > 4096 {
-		clear(t.cache.rows)
+	e := &d.Entries[r.Entry]
+	if cr, ok := c.entries[e.ID]; ok && cr.at == e.At && cr.kind == e.Kind && cr.text == e.Text &&
+		cr.row == d.texts[r.Entry] && cr.author == e.Author && cr.starred == e.Starred {
+		return cr.lines
 	}
-	t.cache.rows[i] = r
-	return r
+	l := t.row(i, w)
+	if len(c.entries) > 4096 {
+		clear(c.entries)
+	}
+	c.entries[e.ID] = cachedRow{at: e.At, kind: e.Kind, text: e.Text, row: d.texts[r.Entry], author: e.Author, starred: e.Starred, lines: l}
+	return l
 }
 
 // textColumn is where an entry's text starts: marker, time, kind mark.

@@ -156,6 +156,9 @@ func (c *Context) SetEditors(editors map[string][]string) { c.presence = editors
 // tests, wait for what was typed to be on disk.
 func (c *Context) WaitWrites() { c.writes.wait() }
 
+// AllEditors is who edits what, by target, as last read.
+func (c *Context) AllEditors() map[string][]string { return c.presence }
+
 func (c *Context) Editors(target string) []string {
 	return c.presence[target]
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -16,7 +15,7 @@ func Fit(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	sw := ansi.StringWidth(s)
+	sw := Width(s)
 	if sw > w {
 		s = ansi.Truncate(s, w, "…")
 		sw = ansi.StringWidth(s)
@@ -54,25 +53,24 @@ func Box(st *Styles, title, note string, body []string, w, h int, focused bool) 
 	if w < 2 || h < 2 {
 		return Blank(w, h)
 	}
-	bs, ts := st.Border, st.PaneTitle
-	if focused {
-		bs, ts = st.BorderFocused, st.PaneTitleFocused
-	}
+	// The edges are the same from frame to frame (the title and note
+	// aside): rendered once per size and kept (styles.go, edges).
+	edge := func(kind byte, text string) string { return st.edge(focused, kind, text) }
 	inner := w - 2
 	var b strings.Builder
 	b.Grow(w * h * 2)
 
 	// Top edge: ╭─ Title ───── note ─╮
-	top := bs.Render("╭─")
+	top := edge('b', "╭─")
 	used := 2
 	if title != "" && inner > 4 {
 		t := Cut(" "+title+" ", inner-2)
-		top += ts.Render(t)
-		used += ansi.StringWidth(t)
+		top += edge('t', t)
+		used += Width(t)
 	}
 	noteW := 0
 	if note != "" {
-		noteW = ansi.StringWidth(note) + 2
+		noteW = Width(note) + 2
 		if used+noteW+2 > w {
 			noteW = 0
 		}
@@ -83,13 +81,13 @@ func Box(st *Styles, title, note string, body []string, w, h int, focused bool) 
 	}
 	if noteW > 0 {
 		fill--
-		top += bs.Render(strings.Repeat("─", max(fill, 0))) + " " + note + " " + bs.Render("─╮")
+		top += edge('b', strings.Repeat("─", max(fill, 0))) + " " + note + " " + edge('b', "─╮")
 	} else {
-		top += bs.Render(strings.Repeat("─", fill) + "╮")
+		top += edge('b', strings.Repeat("─", fill)+"╮")
 	}
 	b.WriteString(top)
 
-	side := bs.Render("│")
+	side := edge('b', "│")
 	for i := 0; i < h-2; i++ {
 		b.WriteByte('\n')
 		line := ""
@@ -101,7 +99,7 @@ func Box(st *Styles, title, note string, body []string, w, h int, focused bool) 
 		b.WriteString(side)
 	}
 	b.WriteByte('\n')
-	b.WriteString(bs.Render("╰" + strings.Repeat("─", inner) + "╯"))
+	b.WriteString(edge('b', "╰"+strings.Repeat("─", inner)+"╯"))
 	return b.String()
 }
 
@@ -144,9 +142,6 @@ func Wrap(s string, w int) []string {
 	}
 	return strings.Split(ansi.Wrap(s, w, " -"), "\n")
 }
-
-// JoinH places blocks side by side.
-func JoinH(blocks ...string) string { return lipgloss.JoinHorizontal(lipgloss.Top, blocks...) }
 
 // Plural picks the form of a noun for a count.
 func Plural(n int, one, many string) string {

@@ -3,6 +3,7 @@ package common
 import (
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
@@ -50,6 +51,8 @@ func DefaultTheme() Theme {
 type Styles struct {
 	Renderer *lipgloss.Renderer
 	Theme    Theme
+	// edges keeps the rendered pieces of pane borders (see edge).
+	edges *edgeMemo
 
 	Text, Muted, Faint, Bold, Accent lipgloss.Style
 	Error, Warn, OK                  lipgloss.Style
@@ -89,7 +92,7 @@ func NewStyles(r *lipgloss.Renderer, t Theme) *Styles {
 	}
 	n := r.NewStyle
 	fg := func(c lipgloss.TerminalColor) lipgloss.Style { return n().Foreground(c) }
-	s := &Styles{Renderer: r, Theme: t}
+	s := &Styles{Renderer: r, Theme: t, edges: &edgeMemo{m: map[edgeKey]string{}}}
 	s.Text = fg(t.Text)
 	s.Muted = fg(t.Muted)
 	s.Faint = fg(t.Faint)
@@ -194,4 +197,50 @@ func (p Paint) Of(s string) string {
 		return s
 	}
 	return p.pre + s + p.post
+}
+
+// edgeMemo keeps rendered pieces of pane borders and titles: lipgloss
+// renders a string through every property of its style, and a frame has
+// a dozen such pieces that are the same every frame.
+type edgeMemo struct {
+	mu sync.Mutex
+	m  map[edgeKey]string
+}
+
+type edgeKey struct {
+	focused bool
+	kind    byte // 'b' border, 't' title
+	text    string
+}
+
+// edge renders text in the border ('b') or pane title ('t') style,
+// focused or not, once.
+func (s *Styles) edge(focused bool, kind byte, text string) string {
+	style := s.Border
+	switch {
+	case kind == 't' && focused:
+		style = s.PaneTitleFocused
+	case kind == 't':
+		style = s.PaneTitle
+	case focused:
+		style = s.BorderFocused
+	}
+	if s.edges == nil {
+		return style.Render(text)
+	}
+	k := edgeKey{focused: focused, kind: kind, text: text}
+	s.edges.mu.Lock()
+	out, ok := s.edges.m[k]
+	s.edges.mu.Unlock()
+	if ok {
+		return out
+	}
+	out = style.Render(text)
+	s.edges.mu.Lock()
+	if len(s.edges.m) > 512 {
+		clear(s.edges.m) // sizes and titles come and go
+	}
+	s.edges.m[k] = out
+	s.edges.mu.Unlock()
+	return out
 }
