@@ -1024,6 +1024,9 @@ func editEntry(b *bolt.Bucket, id, entryID int64, now time.Time, author string, 
 	if e.Deleted {
 		return e, fmt.Errorf("entry #%d of INC-%d is deleted; restore it first (u on its deletion, or warroom edit %d --restore): %w", entryID, id, entryID, ErrNotFound)
 	}
+	if err := tellingEntry(e, id, "edited"); err != nil {
+		return e, err
+	}
 	before := e
 	if err := fn(&e); err != nil {
 		return e, err
@@ -1068,10 +1071,28 @@ func (s *Store) DeleteEntry(id, entryID int64, now time.Time, author string) (in
 		if e.Set.Field == incident.FieldDeclared {
 			return fmt.Errorf("entry #%d is the declaration the incident starts from; it cannot be deleted", entryID)
 		}
+		if err := tellingEntry(e, id, "deleted"); err != nil {
+			return err
+		}
 		out, err = s.setDeleted(tx, b, id, e, key, true, now, author)
 		return err
 	})
 	return out, err
+}
+
+// tellingEntry refuses to change an entry that tells of a deletion or a
+// restoration: the fold writes it from that operation, so an edit or a
+// deletion of it would be an operation nothing folds (and it is the record
+// of what happened, which stays).
+func tellingEntry(e incident.Entry, id int64, verb string) error {
+	key := incident.FormatID(id)
+	switch e.Set.Field {
+	case incident.FieldDelete:
+		return fmt.Errorf("entry #%d records that entry #%d was deleted and cannot be %s; it stays on the timeline as that record (warroom edit -i %s %d --restore brings #%d back)", e.ID, e.Ref, verb, key, e.ID, e.Ref)
+	case incident.FieldRestore:
+		return fmt.Errorf("entry #%d records that entry #%d was restored and cannot be %s; it stays on the timeline as that record (delete #%d again to take it back)", e.ID, e.Ref, verb, e.Ref)
+	}
+	return nil
 }
 
 // setDeleted deletes or restores entry e (stored under key) in one

@@ -414,6 +414,16 @@ func TestSelectionStarEditRetimeDelete(t *testing.T) {
 	if strings.Contains(m.View(), "│ 13:44 ! ★ Failover") {
 		t.Fatal("the deleted entry is still shown")
 	}
+	// The line that records the deletion is not an entry to delete or
+	// edit: d says so at once instead of asking.
+	m = press(t, m, "esc", "esc", "tab", "enter")
+	if sel, ok := m.cockpit.Timeline.Selected(); !ok || sel.Set.Field != incident.FieldDelete {
+		t.Fatalf("enter did not select the deletion's line: %+v", sel)
+	}
+	m = press(t, m, "d")
+	if view := m.View(); strings.Contains(view, "Delete the entry") || !strings.Contains(view, "records a deletion") {
+		t.Fatalf("d on the deletion's line:\n%s", view)
+	}
 }
 
 func TestEditPromptEscKeepsHalfTypedLine(t *testing.T) {

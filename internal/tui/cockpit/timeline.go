@@ -378,6 +378,17 @@ func (t timelinePane) Update(msg tea.Msg) (timelinePane, tea.Cmd) {
 			t.moveSelection(d)
 			return t, nil
 		}
+		if e, ok := t.Selected(); ok && (e.Set.Field == incident.FieldDelete || e.Set.Field == incident.FieldRestore) &&
+			(key.Matches(km, k.Edit) || key.Matches(km, k.Retime) || key.Matches(km, k.Star) || key.Matches(km, k.Delete)) {
+			// The record of a deletion or a restoration is the fold's,
+			// written from that operation: it stays as it is (the store
+			// refuses too); say so before asking anything.
+			what := "This line records a deletion; it stays on the timeline (u brings the entry back)"
+			if e.Set.Field == incident.FieldRestore {
+				what = "This line records a restoration; it stays on the timeline (delete the entry again to take it back)"
+			}
+			return t, common.ErrCmd(errors.New(what))
+		}
 		switch {
 		case key.Matches(km, k.Back):
 			t.stopSelecting()
