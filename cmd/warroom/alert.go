@@ -77,16 +77,26 @@ nothing of it is written: all payloads go in one transaction.`,
 				return fmt.Errorf("%s: %s; nothing was recorded", name, alert.Message(err))
 			}
 			rules := a.cfg.AlertRules()
-			batches := make([]incident.AlertBatch, len(evs))
+			var batches []incident.AlertBatch
+			var real []alert.Event
 			for i, ev := range evs {
+				if alert.IsTestNotification(ev) {
+					printf(a.stdout, "%s\n", alert.TestNotificationNote)
+					continue
+				}
 				if err := alert.Check(ev, now); err != nil {
 					if len(evs) > 1 {
 						return fmt.Errorf("%s, payload %d: %v", name, i+1, err)
 					}
 					return fmt.Errorf("%s: %v", name, err)
 				}
-				batches[i] = alert.Plan(ev, rules)
+				batches = append(batches, alert.Plan(ev, rules))
+				real = append(real, ev)
 			}
+			if len(batches) == 0 {
+				return nil
+			}
+			evs = real
 			st, err := a.openStore()
 			if err != nil {
 				return err

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -21,5 +23,21 @@ func TestListSaysWhichAlertsWait(t *testing.T) {
 	// JSON stays the incidents alone, for scripts.
 	if out := e.ok("list", "--json"); strings.Contains(out, "DiskFull") || !strings.Contains(out, "Nothing to do with alerts") {
 		t.Fatalf("list --json carries more than incidents: %s", out)
+	}
+}
+
+func TestAlertCommandTakesGrafanasTestWithoutAnIncident(t *testing.T) {
+	e := newEnv(t)
+	data, err := os.ReadFile(filepath.Join("..", "..", "internal", "alert", "testdata", "grafana_test_notification.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload := strings.ReplaceAll(string(data), "2026-12-06T12:29:00Z", time.Now().UTC().Add(-time.Minute).Format(time.RFC3339))
+	out := e.ok("alert", e.writeFile("test.json", payload))
+	if !strings.Contains(out, "contact point test") || strings.Contains(out, "declared") {
+		t.Fatalf("%s", out)
+	}
+	if r := e.run("list", "--all", "--json"); r.code == 0 && strings.TrimSpace(r.stdout) != "[]" {
+		t.Fatalf("the test made an incident: %s", r.stdout)
 	}
 }

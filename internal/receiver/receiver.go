@@ -156,6 +156,12 @@ func (h *Handler) endpoint(ep endpoint) http.Handler {
 			h.refuse(w, r, http.StatusBadRequest, alert.Message(err))
 			return
 		}
+		if alert.IsTestNotification(ev) {
+			h.o.Log.Info("test notification", "source", ev.Source, "from", r.RemoteAddr)
+			data, _ := json.Marshal(Reply{Note: alert.TestNotificationNote})
+			h.reply(w, http.StatusAccepted, "application/json", append(data, '\n'))
+			return
+		}
 		batch := alert.Plan(ev, h.o.Rules)
 		res, err := h.o.Store.ApplyAlerts([]incident.AlertBatch{batch}, h.o.Rules.Declare, now)
 		if err != nil {

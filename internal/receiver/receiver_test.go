@@ -366,3 +366,20 @@ func TestReceiverUnderLoad(t *testing.T) {
 		t.Errorf("check: %v %q", err, rep.Problems)
 	}
 }
+
+// Grafana's "Test" button on a contact point is answered 202 and declares
+// nothing: it proves the contact point reaches warroom.
+func TestReceiverTakesGrafanasTestWithoutAnIncident(t *testing.T) {
+	r := newRig(t, nil)
+	code, body := r.post("/alerts/alertmanager", "Bearer "+token, fixture(t, "grafana_test_notification.json"))
+	if code != http.StatusAccepted || !strings.Contains(body, "contact point test") {
+		t.Fatalf("%d %s", code, body)
+	}
+	if l := r.incidents(); len(l) != 0 {
+		t.Fatalf("the test declared %d incidents", len(l))
+	}
+	pend, err := r.st.PendingAlerts()
+	if err != nil || len(pend) != 0 {
+		t.Fatalf("the test waits as a pending alert: %v %v", pend, err)
+	}
+}
