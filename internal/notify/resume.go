@@ -207,6 +207,11 @@ func (n *Notifier) Resume(ctx context.Context, st Store, id int64, p incident.Po
 			continue
 		}
 		var ds []incident.Delivery
+		// touched: ds holds a change of this process's own. A delivery
+		// another claimer in this process holds is left as read, and an
+		// update with nothing of ours is not written back at all: its
+		// stale copy would overwrite that claimer's lease.
+		touched := false
 		for di, d := range u.Delivery {
 			if !n.resumable(d, now) {
 				continue
@@ -217,6 +222,7 @@ func (n *Notifier) Resume(ctx context.Context, st Store, id int64, p incident.Po
 			t, ok := n.target(d.Target)
 			if !ok {
 				ds[di] = incident.Delivery{Target: d.Target, State: incident.DeliveryFailed, Error: NoLongerConfigured, Attempts: d.Attempts, At: now}
+				touched = true
 				removed[ui]++
 				settled[ui] = append(settled[ui], ds[di])
 				continue
@@ -226,6 +232,7 @@ func (n *Notifier) Resume(ctx context.Context, st Store, id int64, p incident.Po
 				// request may have gone out. Sent again only when a
 				// person asks.
 				ds[di] = incident.Delivery{Target: d.Target, State: incident.DeliveryUnknown, Error: Abandoned, Attempts: d.Attempts, At: now}
+				touched = true
 				settled[ui] = append(settled[ui], ds[di])
 				continue
 			}
@@ -236,9 +243,10 @@ func (n *Notifier) Resume(ctx context.Context, st Store, id int64, p incident.Po
 			}
 			c := &claim{update: ui, label: d.Target, target: t, at: n.claimTime(), prev: d.Attempts, key: key, drop: release}
 			ds[di] = incident.Delivery{Target: d.Target, State: incident.DeliveryPending, Attempts: d.Attempts, At: c.at, Owner: ownerToken()}
+			touched = true
 			claims = append(claims, c)
 		}
-		if ds != nil {
+		if touched {
 			changed[ui] = ds
 		}
 	}
