@@ -399,6 +399,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmds []tea.Cmd
 		if msg.err == nil && common.StampChanged(msg.stamp, m.stamp) {
 			m.stamp, m.changedAt = msg.stamp, time.Now()
+			if msg.stamp.TxID != 0 && msg.stamp.TxID < m.cursor.Tx {
+				// The file was written anew (warroom compact, a backup
+				// put back): its transaction ids start again, so every
+				// later write would look older than the screen. The
+				// entry and change numbers are kept, but the screen
+				// reads the incident whole and takes the new ids.
+				m.cursor.Tx = 0
+			}
 			if m.ctx.IncidentID != 0 && (msg.stamp.TxID == 0 || msg.stamp.TxID != m.cursor.Tx) {
 				cmds = append(cmds, m.reload())
 			}
