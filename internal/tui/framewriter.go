@@ -9,6 +9,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // Frames written when they are drawn, for warroom serve.
@@ -197,11 +199,16 @@ func writeFrame(buf *strings.Builder, last []string, frame string, w, h int) []s
 		if i == 0 && last == nil {
 			buf.WriteByte('\r')
 		}
-		if w > 0 {
+		// Measured through the memo the frame's own layout filled (the
+		// lines are mostly fitted to the width already): a line that
+		// fits is what ansi.Truncate would return.
+		lw := common.Width(line)
+		if w > 0 && lw > w {
 			line = ansi.Truncate(line, w, "")
+			lw = ansi.StringWidth(line)
 		}
 		buf.WriteString(line)
-		if ansi.StringWidth(line) < w {
+		if lw < w {
 			buf.WriteString(ansi.EraseLineRight)
 		}
 		if i < len(lines)-1 {
