@@ -1,6 +1,9 @@
 package tui
 
 import (
+	"io"
+	"os/exec"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -114,7 +117,7 @@ func TestFrameWriterWritesWhatIsDrawnAndNothingElse(t *testing.T) {
 	out.none(t)
 }
 
-func TestFrameWriterRepaintsWholeAfterResizeAndExec(t *testing.T) {
+func TestFrameWriterRepaintsWholeAfterResize(t *testing.T) {
 	out := make(writes, 16)
 	fw := NewFrameWriter(out, 20, 5, false)
 	m, _ := fw.Wrap(staticModel{})
@@ -157,3 +160,75 @@ func (s staticModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (s staticModel) View() string { return "header\nframe " + strconv.Itoa(s.n) }
+
+// After a program run in the session's terminal ($EDITOR, through
+// tea.ExecProcess), which leaves the alternate screen, the writer sets the
+// terminal's modes again and writes the whole frame.
+func TestFrameWriterSetsModesAgainAfterExec(t *testing.T) {
+	if _, err := exec.LookPath("true"); err != nil {
+		t.Fatal("no true(1) to run:", err)
+	}
+	out := make(writes, 64)
+	fw := NewFrameWriter(out, 20, 5, false)
+	m, opts := fw.Wrap(execModel{})
+	// Input as an SSH session gives it: a stream, not a terminal. The
+	// command is handed it too, and os/exec waits for its copy of it to
+	// end, which is at the first key after the command exits: keys keep
+	// coming here.
+	in, typing := io.Pipe()
+	defer typing.Close()
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+				if _, err := typing.Write([]byte("x")); err != nil {
+					return
+				}
+			}
+		}
+	}()
+	p := tea.NewProgram(m, append(opts, tea.WithInput(in), tea.WithOutput(io.Discard), tea.WithoutSignalHandler())...)
+	done := make(chan error, 1)
+	go func() { _, err := p.Run(); done <- err }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		p.Kill()
+		t.Fatal("the program did not end after the command ran")
+	}
+	fw.Close(10 * time.Second)
+	var all strings.Builder
+	for len(out) > 0 {
+		all.WriteString(<-out)
+	}
+	got := all.String()
+	on := ansi.SetMode(ansi.ModeAltScreenSaveCursor)
+	if n := strings.Count(got, on); n != 2 {
+		t.Fatalf("the alternate screen was entered %d times, want twice (at the start and after the command): %q", n, got)
+	}
+	if after := got[strings.LastIndex(got, on):]; !strings.Contains(after, "header") || !strings.Contains(after, "frame 0") {
+		t.Errorf("after the command the whole frame was not written again: %q", after)
+	}
+}
+
+// execModel runs true(1) as $EDITOR would run, and quits once Bubble
+// Tea has taken the terminal back.
+type execModel struct{ staticModel }
+
+func (e execModel) Init() tea.Cmd {
+	return tea.ExecProcess(exec.Command("true"), func(error) tea.Msg { return nil })
+}
+
+func (e execModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if t := reflect.TypeOf(msg); t != nil && t.Name() == "repaintMsg" {
+		return e, tea.Quit
+	}
+	return e, nil
+}
