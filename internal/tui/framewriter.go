@@ -43,14 +43,16 @@ type FrameWriter struct {
 	frame   string // the newest frame handed over
 	posted  bool   // frame is not written yet
 	w, h    int
-	repaint bool // the next frame is written whole, the modes set again
+	repaint bool // the next frame is written whole
+	modesOn bool // the terminal's modes are to be set (again) first
 	closing bool
 	wake    chan struct{}
 	done    chan struct{}
 
 	// Only the writing goroutine touches these.
-	lines   []string // the lines on the terminal
-	started bool
+	lines    []string // the lines on the terminal
+	rendered int      // how many lines the terminal shows
+	started  bool
 }
 
 // NewFrameWriter starts writing frames to out, at the size w×h until a
@@ -120,7 +122,7 @@ func (f *FrameWriter) resize(w, h int) {
 // the alternate screen.
 func (f *FrameWriter) restore() {
 	f.mu.Lock()
-	f.repaint, f.posted = true, true
+	f.repaint, f.modesOn, f.posted = true, true, true
 	f.mu.Unlock()
 	f.signal()
 }
@@ -137,17 +139,23 @@ func (f *FrameWriter) run() {
 	var buf strings.Builder
 	for range f.wake {
 		f.mu.Lock()
-		frame, posted, w, h, repaint, closing := f.frame, f.posted, f.w, f.h, f.repaint, f.closing
-		f.posted, f.repaint = false, false
+		frame, posted, w, h, repaint, modesOn, closing := f.frame, f.posted, f.w, f.h, f.repaint, f.modesOn, f.closing
+		f.posted, f.repaint, f.modesOn = false, false, false
 		f.mu.Unlock()
 		buf.Reset()
-		if !f.started || repaint {
+		if !f.started || modesOn {
 			f.started = true
-			f.lines = nil
 			buf.WriteString(f.modes())
 		}
+		if repaint {
+			f.rendered, f.lines = len(f.lines), nil
+		}
 		if posted && frame != "" {
-			f.lines = writeFrame(&buf, f.lines, frame, w, h)
+			// After a repaint no line is known, but the count of
+			// lines on the terminal still is, for what to erase below.
+			rendered := max(len(f.lines), f.rendered)
+			f.lines = writeFrame(&buf, f.lines, rendered, frame, w, h)
+			f.rendered = len(f.lines)
 		}
 		if closing {
 			buf.WriteString(f.reset())
@@ -179,11 +187,12 @@ func (f *FrameWriter) reset() string {
 		ansi.ResetMode(ansi.ModeAltScreenSaveCursor)
 }
 
-// writeFrame writes to buf what turns the screen showing last into frame
-// at w×h, and returns frame's lines: the lines that changed, cut to the
+// writeFrame writes to buf what turns the screen showing last (rendered
+// lines, of which those in last are known) into frame at w×h, and returns
+// frame's lines: the lines that changed, cut to the
 // width, the rest of a shorter line erased, as Bubble Tea's renderer
 // (standardRenderer.flush, alternate screen) does.
-func writeFrame(buf *strings.Builder, last []string, frame string, w, h int) []string {
+func writeFrame(buf *strings.Builder, last []string, rendered int, frame string, w, h int) []string {
 	lines := strings.Split(frame, "\n")
 	if h > 0 && len(lines) > h {
 		lines = lines[len(lines)-h:]
@@ -215,7 +224,7 @@ func writeFrame(buf *strings.Builder, last []string, frame string, w, h int) []s
 			buf.WriteString("\r\n")
 		}
 	}
-	if len(last) > len(lines) {
+	if rendered > len(lines) {
 		buf.WriteString(ansi.EraseScreenBelow)
 	}
 	buf.WriteString(ansi.CursorPosition(0, len(lines)))

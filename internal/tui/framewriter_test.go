@@ -43,7 +43,7 @@ func (w writes) none(t *testing.T) {
 
 func TestWriteFrameOnlyChangedLines(t *testing.T) {
 	var b strings.Builder
-	lines := writeFrame(&b, nil, "one\ntwo\nthree", 10, 5)
+	lines := writeFrame(&b, nil, 0, "one\ntwo\nthree", 10, 5)
 	first := b.String()
 	for _, want := range []string{ansi.CursorHomePosition + "\rone" + ansi.EraseLineRight + "\r\n", "two" + ansi.EraseLineRight, "three" + ansi.EraseLineRight, ansi.CursorPosition(0, 3)} {
 		if !strings.Contains(first, want) {
@@ -52,14 +52,14 @@ func TestWriteFrameOnlyChangedLines(t *testing.T) {
 	}
 
 	b.Reset()
-	lines = writeFrame(&b, lines, "one\nTWO\nthree", 10, 5)
+	lines = writeFrame(&b, lines, len(lines), "one\nTWO\nthree", 10, 5)
 	if got, want := b.String(), ansi.CursorHomePosition+"\nTWO"+ansi.EraseLineRight+"\r\n"+ansi.CursorPosition(0, 3); got != want {
 		t.Errorf("one line changed: wrote %q, want %q", got, want)
 	}
 
 	// Wider than the terminal: cut. Fewer lines: the rest erased.
 	b.Reset()
-	lines = writeFrame(&b, lines, "a line far wider than ten", 10, 5)
+	lines = writeFrame(&b, lines, len(lines), "a line far wider than ten", 10, 5)
 	got := b.String()
 	if !strings.Contains(got, "a line far") || strings.Contains(got, "wider") || !strings.Contains(got, ansi.EraseScreenBelow) {
 		t.Errorf("a shorter frame of one long line: wrote %q", got)
@@ -68,9 +68,17 @@ func TestWriteFrameOnlyChangedLines(t *testing.T) {
 		t.Errorf("lines kept: %q", lines)
 	}
 
+	// Written whole (a resize) with fewer lines than the terminal shows:
+	// every line, and the rest erased.
+	b.Reset()
+	writeFrame(&b, nil, 3, "x\ny", 10, 5)
+	if got := b.String(); !strings.Contains(got, "\rx") || !strings.Contains(got, "y") || !strings.Contains(got, ansi.EraseScreenBelow) {
+		t.Errorf("a repaint of 2 lines over 3: wrote %q", got)
+	}
+
 	// Taller than the terminal: the bottom rows, as Bubble Tea keeps.
 	b.Reset()
-	lines = writeFrame(&b, nil, "1\n2\n3\n4", 10, 2)
+	lines = writeFrame(&b, nil, 0, "1\n2\n3\n4", 10, 2)
 	if strings.Join(lines, ",") != "3,4" || strings.Contains(b.String(), "1") {
 		t.Errorf("4 lines on 2 rows: kept %q, wrote %q", lines, b.String())
 	}
@@ -131,6 +139,8 @@ func TestFrameWriterRepaintsWholeAfterResize(t *testing.T) {
 	m.View()
 	if got := out.next(t); !strings.Contains(got, "header") || !strings.Contains(got, "frame 0") {
 		t.Errorf("after a resize wrote %q, want the whole frame", got)
+	} else if strings.Contains(got, ansi.SetMode(ansi.ModeAltScreenSaveCursor)) {
+		t.Errorf("a resize entered the alternate screen again (which clears it): %q", got)
 	}
 	fw.Close(10 * time.Second)
 	out.next(t)
