@@ -196,12 +196,12 @@ func (s *Server) program(sess ssh.Session) (tea.Model, []tea.ProgramOption) {
 		opts.Presence = s.presence
 	}
 	if p.viewer {
-		return tui.NewViewer(opts), []tea.ProgramOption{tea.WithAltScreen()}
+		return s.frames(sess, tui.NewViewer(opts), false, []tea.ProgramOption{tea.WithAltScreen()})
 	}
 	// The server's own signal handler ends every session through its
 	// saving quit (Shutdown); a program of its own catching SIGINT too
 	// would race it.
-	return tui.New(opts), append(tui.ProgramOptions(), tea.WithoutSignalHandler())
+	return s.frames(sess, tui.New(opts), true, append(tui.ProgramOptions(), tea.WithoutSignalHandler()))
 }
 
 // Serve accepts connections on l until Close.

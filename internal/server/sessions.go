@@ -9,6 +9,8 @@ import (
 	"github.com/charmbracelet/ssh"
 	wishtea "github.com/charmbracelet/wish/bubbletea"
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/warroom-cli/warroom/internal/tui"
 )
 
 // sessions are the programs of the sessions running now, so that Shutdown
@@ -16,6 +18,9 @@ import (
 type sessions struct {
 	mu       sync.Mutex
 	programs map[ssh.Session]*tea.Program
+	// writers write the frames of the sessions drawn by a
+	// tui.FrameWriter (frames).
+	writers map[ssh.Session]*tui.FrameWriter
 	// running counts the session handlers that have not returned; once
 	// closing, the last of them closes drained.
 	running int
@@ -36,11 +41,46 @@ func (ss *sessions) begin() bool {
 
 func (ss *sessions) end(sess ssh.Session) {
 	ss.mu.Lock()
+	fw := ss.writers[sess]
+	delete(ss.writers, sess)
+	ss.mu.Unlock()
+	if fw != nil {
+		// The last frame and the terminal's modes back, before the
+		// session's channel closes.
+		fw.Close(frameCloseWait)
+	}
+	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	delete(ss.programs, sess)
 	if ss.running--; ss.running == 0 && ss.closing {
 		close(ss.drained)
 	}
+}
+
+// frameCloseWait bounds how long a session's end waits for its last
+// frame to be written: a client that stopped reading must not hold it.
+const frameCloseWait = 2 * time.Second
+
+// frames has a session's program draw through a tui.FrameWriter, which
+// writes a frame when it is drawn, rather than Bubble Tea's renderer,
+// which wakes 60 times a second per session whatever happens (the idle
+// room's CPU; see internal/tui/framewriter.go). mouse is whether the
+// program asks for mouse reports. Sessions on a real pty keep Bubble
+// Tea's renderer: without one it would not put the pty into raw mode.
+func (s *Server) frames(sess ssh.Session, m tea.Model, mouse bool, opts []tea.ProgramOption) (tea.Model, []tea.ProgramOption) {
+	pty, _, ok := sess.Pty()
+	if !ok || pty.Slave != nil {
+		return m, opts
+	}
+	fw := tui.NewFrameWriter(sess, pty.Window.Width, pty.Window.Height, mouse)
+	s.sessions.mu.Lock()
+	if s.sessions.writers == nil {
+		s.sessions.writers = map[ssh.Session]*tui.FrameWriter{}
+	}
+	s.sessions.writers[sess] = fw
+	s.sessions.mu.Unlock()
+	m, extra := fw.Wrap(m)
+	return m, append(opts, extra...)
 }
 
 // newProgram builds a session's program (see program) and notes it, so

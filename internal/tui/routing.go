@@ -44,6 +44,9 @@ func quitFilter(model tea.Model, msg tea.Msg) tea.Msg {
 		// InterruptMsg is a SIGINT to the process (ctrl+c in the terminal
 		// warroom serve runs in, kill -INT): it would end the program with
 		// what is typed unsaved.
+		if f, ok := model.(framed); ok {
+			model = f.m
+		}
 		if m, ok := model.(Model); ok && !m.quitting {
 			return endSessionMsg{}
 		}

@@ -43,6 +43,8 @@ type drawnFrame struct {
 	at   time.Time
 	held bool
 	seq  uint64
+	// help is the status line's key help last drawn (help_memo.go).
+	help helpMemo
 }
 
 func (m Model) frame(w, h int) string {
@@ -203,7 +205,8 @@ func (m Model) fitShortHelp(binds, tail []key.Binding, w int) string {
 		used += width(b) + sep
 		shown = append(shown, b)
 	}
-	return common.Fit(h.ShortHelpView(append(shown, tail...)), w)
+	shown = append(shown, tail...)
+	return m.memoHelp(shown, w, func() string { return common.Fit(h.ShortHelpView(shown), w) })
 }
 
 // helpView lists every key and slash command, in as many columns as fit,

@@ -91,6 +91,9 @@ func NewStyles(r *lipgloss.Renderer, t Theme) *Styles {
 		r.SetColorProfile(termenv.Ascii)
 	}
 	n := r.NewStyle
+	for _, c := range []*lipgloss.TerminalColor{&t.Text, &t.Muted, &t.Faint, &t.Border, &t.Accent, &t.Red, &t.Amber, &t.Green, &t.Blue, &t.Magenta, &t.Cyan, &t.SelectBg} {
+		*c = resolveColor(*c)
+	}
 	fg := func(c lipgloss.TerminalColor) lipgloss.Style { return n().Foreground(c) }
 	s := &Styles{Renderer: r, Theme: t, edges: &edgeMemo{m: map[edgeKey]string{}}}
 	s.Text = fg(t.Text)

@@ -1,0 +1,266 @@
+package tui
+
+import (
+	"io"
+	"reflect"
+	"strings"
+	"sync"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/warroom-cli/warroom/internal/tui/common"
+)
+
+// Frames written when they are drawn, for warroom serve.
+//
+// Bubble Tea v1's renderer is a ticker: 60 times a second, whatever
+// happens, it wakes, locks and looks whether a new frame came. One
+// session's wake-ups cost little, but a server of 20 idle sessions spent
+// most of its 5% of a core on them (BenchmarkIdleRoom; a renderer at one
+// frame a second brought it to 1.6%). A slower ticker would delay every
+// keystroke's echo by up to a frame, which is why 30 frames a second was
+// tried and dropped. Bubble Tea v1 takes no renderer of ours, so a
+// session's program runs without one (tea.WithoutRenderer) and its model is
+// wrapped: each View hands the frame to a FrameWriter, whose goroutine
+// writes it at once, as lines changed since the last frame, the way Bubble
+// Tea's renderer does on the alternate screen. Nothing wakes while nothing
+// is drawn; a keystroke's frame is written as soon as it is drawn (no
+// frame tick to wait for); frames drawn while the last one is still being
+// written are merged into the newest.
+//
+// Only for programs whose input is not a terminal of this process (an SSH
+// session's emulated pty): without a renderer Bubble Tea does not put an
+// input terminal into raw mode.
+
+// FrameWriter writes a program's frames to its terminal as they are drawn.
+type FrameWriter struct {
+	out   io.Writer
+	mouse bool
+
+	mu      sync.Mutex
+	frame   string // the newest frame handed over
+	posted  bool   // frame is not written yet
+	w, h    int
+	repaint bool // the next frame is written whole
+	modesOn bool // the terminal's modes are to be set (again) first
+	closing bool
+	wake    chan struct{}
+	done    chan struct{}
+
+	// Only the writing goroutine touches these.
+	lines    []string // the lines on the terminal
+	rendered int      // how many lines the terminal shows
+	started  bool
+}
+
+// NewFrameWriter starts writing frames to out, at the size w×h until a
+// tea.WindowSizeMsg says otherwise; mouse turns on the mouse reports that
+// tea.WithMouseCellMotion asks for.
+func NewFrameWriter(out io.Writer, w, h int, mouse bool) *FrameWriter {
+	f := &FrameWriter{out: out, mouse: mouse, w: w, h: h, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	go f.run()
+	return f
+}
+
+// Wrap returns m drawing through f, and the options its program needs.
+func (f *FrameWriter) Wrap(m tea.Model) (tea.Model, []tea.ProgramOption) {
+	return framed{m: m, f: f}, []tea.ProgramOption{tea.WithoutRenderer()}
+}
+
+// Close writes the last frame, gives the terminal back as Bubble Tea's
+// renderer leaves it (main screen, cursor shown, mouse and bracketed paste
+// off) and stops the writer. It waits for the writes at most wait: a
+// client that stopped reading must not hold its session's end.
+func (f *FrameWriter) Close(wait time.Duration) {
+	f.mu.Lock()
+	if f.closing {
+		f.mu.Unlock()
+		return
+	}
+	f.closing = true
+	f.mu.Unlock()
+	f.signal()
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-f.done:
+	case <-t.C:
+	}
+}
+
+// post hands over a frame; the writer writes it unless it is the one
+// handed over last (Model.View returns the same string while nothing
+// changed, so the comparison is one of pointers).
+func (f *FrameWriter) post(frame string) {
+	if frame == "" {
+		// As Bubble Tea does: an empty view clears the screen.
+		frame = " "
+	}
+	f.mu.Lock()
+	if frame == f.frame && !f.repaint {
+		f.mu.Unlock()
+		return
+	}
+	f.frame, f.posted = frame, true
+	f.mu.Unlock()
+	f.signal()
+}
+
+// resize sets the size lines are cut to, and has the next frame written
+// whole, as Bubble Tea's renderer does on a resize.
+func (f *FrameWriter) resize(w, h int) {
+	f.mu.Lock()
+	f.w, f.h, f.repaint, f.posted = w, h, true, true
+	f.mu.Unlock()
+	f.signal()
+}
+
+// restore sets the terminal's modes again and writes the next frame whole:
+// after a program run in the session's terminal ($EDITOR), which left
+// the alternate screen.
+func (f *FrameWriter) restore() {
+	f.mu.Lock()
+	f.repaint, f.modesOn, f.posted = true, true, true
+	f.mu.Unlock()
+	f.signal()
+}
+
+func (f *FrameWriter) signal() {
+	select {
+	case f.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (f *FrameWriter) run() {
+	defer close(f.done)
+	var buf strings.Builder
+	for range f.wake {
+		f.mu.Lock()
+		frame, posted, w, h, repaint, modesOn, closing := f.frame, f.posted, f.w, f.h, f.repaint, f.modesOn, f.closing
+		f.posted, f.repaint, f.modesOn = false, false, false
+		f.mu.Unlock()
+		buf.Reset()
+		if !f.started || modesOn {
+			f.started = true
+			buf.WriteString(f.modes())
+		}
+		if repaint {
+			f.rendered, f.lines = len(f.lines), nil
+		}
+		if posted && frame != "" {
+			// After a repaint no line is known, but the count of
+			// lines on the terminal still is, for what to erase below.
+			rendered := max(len(f.lines), f.rendered)
+			f.lines = writeFrame(&buf, f.lines, rendered, frame, w, h)
+			f.rendered = len(f.lines)
+		}
+		if closing {
+			buf.WriteString(f.reset())
+		}
+		if buf.Len() > 0 {
+			_, _ = io.WriteString(f.out, buf.String())
+		}
+		if closing {
+			return
+		}
+	}
+}
+
+// modes are what Bubble Tea writes when a program with the alternate
+// screen starts: hide the cursor, enter the alternate screen and clear it,
+// bracketed paste, and the mouse when asked for.
+func (f *FrameWriter) modes() string {
+	s := ansi.HideCursor + ansi.SetMode(ansi.ModeAltScreenSaveCursor) + ansi.EraseEntireScreen + ansi.CursorHomePosition + ansi.SetMode(ansi.ModeBracketedPaste)
+	if f.mouse {
+		s += ansi.SetMode(ansi.ModeMouseButtonEvent) + ansi.SetMode(ansi.ModeMouseExtSgr)
+	}
+	return s
+}
+
+// reset is what Bubble Tea writes when such a program ends.
+func (f *FrameWriter) reset() string {
+	return ansi.EraseEntireLine + "\r" + ansi.ResetMode(ansi.ModeBracketedPaste) + ansi.ShowCursor +
+		ansi.ResetMode(ansi.ModeMouseButtonEvent) + ansi.ResetMode(ansi.ModeMouseAnyEvent) + ansi.ResetMode(ansi.ModeMouseExtSgr) +
+		ansi.ResetMode(ansi.ModeAltScreenSaveCursor)
+}
+
+// writeFrame writes to buf what turns the screen showing last (rendered
+// lines, of which those in last are known) into frame at w×h, and returns
+// frame's lines: the lines that changed, cut to the
+// width, the rest of a shorter line erased, as Bubble Tea's renderer
+// (standardRenderer.flush, alternate screen) does.
+func writeFrame(buf *strings.Builder, last []string, rendered int, frame string, w, h int) []string {
+	lines := strings.Split(frame, "\n")
+	if h > 0 && len(lines) > h {
+		lines = lines[len(lines)-h:]
+	}
+	buf.WriteString(ansi.CursorHomePosition)
+	for i, line := range lines {
+		if i < len(last) && last[i] == line {
+			if i < len(lines)-1 {
+				buf.WriteByte('\n')
+			}
+			continue
+		}
+		if i == 0 && last == nil {
+			buf.WriteByte('\r')
+		}
+		// Measured through the memo the frame's own layout filled (the
+		// lines are mostly fitted to the width already): a line that
+		// fits is what ansi.Truncate would return.
+		lw := common.Width(line)
+		if w > 0 && lw > w {
+			line = ansi.Truncate(line, w, "")
+			lw = ansi.StringWidth(line)
+		}
+		buf.WriteString(line)
+		if lw < w {
+			buf.WriteString(ansi.EraseLineRight)
+		}
+		if i < len(lines)-1 {
+			buf.WriteString("\r\n")
+		}
+	}
+	if rendered > len(lines) {
+		buf.WriteString(ansi.EraseScreenBelow)
+	}
+	buf.WriteString(ansi.CursorPosition(0, len(lines)))
+	return lines
+}
+
+// framed is a model whose frames go to a FrameWriter; Bubble Tea sees an
+// empty view.
+type framed struct {
+	m tea.Model
+	f *FrameWriter
+}
+
+// teaPkg is Bubble Tea's import path, where its own messages' types live.
+var teaPkg = reflect.TypeOf(tea.QuitMsg{}).PkgPath()
+
+func (fm framed) Init() tea.Cmd { return fm.m.Init() }
+
+func (fm framed) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		fm.f.resize(msg.Width, msg.Height)
+	default:
+		// Bubble Tea asks for a repaint, by a message of its own
+		// type, when it takes the terminal back from a program run in
+		// it (tea.ExecProcess).
+		if t := reflect.TypeOf(msg); t != nil && t.Name() == "repaintMsg" && t.PkgPath() == teaPkg {
+			fm.f.restore()
+		}
+	}
+	var cmd tea.Cmd
+	fm.m, cmd = fm.m.Update(msg)
+	return fm, cmd
+}
+
+func (fm framed) View() string {
+	fm.f.post(fm.m.View())
+	return ""
+}
