@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -38,24 +36,6 @@ func amPayloadAt(now time.Time, name string, status string, alerts map[string]ti
 		"groupLabels": map[string]string{"alertname": name}, "commonLabels": map[string]string{"alertname": name}, "alerts": as}
 	data, _ := json.Marshal(p)
 	return string(data)
-}
-
-func (e *env) runIn(stdin string, args ...string) result {
-	e.t.Helper()
-	cmd := exec.Command(binPath, args...)
-	cmd.Env = e.environ()
-	cmd.Dir = e.dir
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		e.t.Fatal(err)
-	}
-	return result{out.String(), errb.String(), code}
 }
 
 func (e *env) writeFile(name, text string) string {
@@ -96,14 +76,14 @@ func TestAlertCommand(t *testing.T) {
 		}
 	}
 	// Sent again, from stdin: already recorded, nothing added.
-	r := e.runIn(amPayloadAt(now, "Payments5xx", "firing", map[string]time.Duration{"pay-1": 20 * time.Minute}, 0), "alert", "-")
+	r := e.runStdin(amPayloadAt(now, "Payments5xx", "firing", map[string]time.Duration{"pay-1": 20 * time.Minute}, 0), "alert", "-")
 	if r.code != 0 || strings.Contains(r.stdout, "appended") || !strings.Contains(r.stdout, "INC-1: 2 entries already recorded") {
 		t.Fatalf("resend: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 	// Several payloads, one per line: a second alert, then all resolved.
 	lines := amPayloadAt(now, "Payments5xx", "firing", map[string]time.Duration{"pay-1": 20 * time.Minute, "pay-2": 10 * time.Minute}, 0) + "\n" +
 		amPayloadAt(now, "Payments5xx", "resolved", map[string]time.Duration{"pay-1": 20 * time.Minute, "pay-2": 10 * time.Minute}, 2*time.Minute) + "\n"
-	r = e.runIn(lines, "alert")
+	r = e.runStdin(lines, "alert")
 	if r.code != 0 || strings.Count(r.stdout, "appended: Alert resolved") != 2 || strings.Count(r.stdout, "appended: Alert firing") != 1 || !strings.Contains(r.stdout, "appended: Every alert of Payments5xx has resolved") {
 		t.Fatalf("lines: %d %s %s", r.code, r.stdout, r.stderr)
 	}
@@ -133,7 +113,7 @@ func TestAlertCommandRefusesBadInputWritingNothing(t *testing.T) {
 		{good, []string{"alert", "--format", "nagios"}, "format \"nagios\" is not known"},
 		{"", []string{"alert"}, "holds no alert payload"},
 	} {
-		r := e.runIn(tc.stdin, tc.args...)
+		r := e.runStdin(tc.stdin, tc.args...)
 		msg := strings.TrimSpace(r.stderr)
 		if r.code != 1 || !strings.Contains(msg, tc.want) || strings.Contains(msg, "\n") {
 			t.Errorf("%v: exit %d, stderr %q, want one line with %q", tc.args, r.code, msg, tc.want)
