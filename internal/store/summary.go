@@ -349,24 +349,16 @@ func buildSummaries(tx *bolt.Tx) error {
 		return err
 	}
 	sb.FillPercent = packedFill
-	root := tx.Bucket(bucketIncidents)
-	if root == nil {
-		return nil
-	}
-	c := root.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if v != nil || len(k) != 8 {
-			continue
+	return forEachIncidentKey(tx, func(k []byte, b *bolt.Bucket) error {
+		if len(k) != 8 {
+			return nil
 		}
-		sm, err := buildSummary(root.Bucket(k), nil, nil)
+		sm, err := buildSummary(b, nil, nil)
 		if err != nil {
-			return fmt.Errorf("INC-%d: %w", int64(binary.BigEndian.Uint64(k)), err)
-		}
-		if err := sb.Put(bytes.Clone(k), sm.encode()); err != nil {
 			return err
 		}
-	}
-	return nil
+		return sb.Put(k, sm.encode())
+	})
 }
 
 // summaryProblems compares the stored summary of incident bucket b (key)

@@ -258,20 +258,12 @@ func buildEntryText(tx *bolt.Tx) error {
 		return err
 	}
 	tb.FillPercent = packedFill
-	root := tx.Bucket(bucketIncidents)
-	if root == nil {
-		return nil
-	}
-	c := root.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if v != nil || len(k) != 8 {
-			continue
+	return forEachIncidentKey(tx, func(k []byte, b *bolt.Bucket) error {
+		if len(k) != 8 {
+			return nil
 		}
-		if err := rebuildRegion(tb, root.Bucket(k), bytes.Clone(k), nil, nil); err != nil {
-			return fmt.Errorf("INC-%d: %w", int64(binary.BigEndian.Uint64(k)), err)
-		}
-	}
-	return nil
+		return rebuildRegion(tb, b, k, nil, nil)
+	})
 }
 
 // entryTextProblems compares incident key's runs with runs made anew from

@@ -32,9 +32,15 @@ func eachIncident(tx *bolt.Tx, newestFirst bool, fn func(b *bolt.Bucket)) {
 }
 
 // migrateEachIncident calls fn with every incident's bucket, for a
-// migration that rewrites them: the ids are gathered first, so fn may
-// change the buckets, and an error names the incident.
+// migration that rewrites them (see forEachIncidentKey).
 func migrateEachIncident(tx *bolt.Tx, fn func(b *bolt.Bucket) error) error {
+	return forEachIncidentKey(tx, func(k []byte, b *bolt.Bucket) error { return fn(packIncident(b, k)) })
+}
+
+// forEachIncidentKey calls fn with every incident's key and bucket, for a
+// migration or a rebuild that writes as it goes: the keys are gathered
+// first, so fn may change the buckets, and an error names the incident.
+func forEachIncidentKey(tx *bolt.Tx, fn func(k []byte, b *bolt.Bucket) error) error {
 	root := tx.Bucket(bucketIncidents)
 	if root == nil {
 		return nil
@@ -42,7 +48,7 @@ func migrateEachIncident(tx *bolt.Tx, fn func(b *bolt.Bucket) error) error {
 	var ids [][]byte
 	_ = root.ForEachBucket(func(k []byte) error { ids = append(ids, bytes.Clone(k)); return nil })
 	for _, k := range ids {
-		if err := fn(packIncident(root.Bucket(k), k)); err != nil {
+		if err := fn(k, root.Bucket(k)); err != nil {
 			if len(k) == 8 {
 				return fmt.Errorf("INC-%d: %w", int64(binary.BigEndian.Uint64(k)), err)
 			}
