@@ -258,14 +258,22 @@ type rawIncident struct {
 }
 
 // Snapshot reads an incident whole (tail < 0) or with its last tail entries.
-func (s *Store) Snapshot(id int64, tail int) (Snapshot, error) {
+func (s *Store) Snapshot(id int64, tail int) (Snapshot, error) { return s.snapshot(id, tail, tail < 0) }
+
+// ScreenSnapshot is Snapshot without the incident's operations: what a
+// screen shows is their fold (entries, retro, draft, updates), and at
+// 100,000 entries the decoded operations alone are over 40 MB that a
+// cockpit would hold and never read.
+func (s *Store) ScreenSnapshot(id int64, tail int) (Snapshot, error) { return s.snapshot(id, tail, false) }
+
+func (s *Store) snapshot(id int64, tail int, withOps bool) (Snapshot, error) {
 	var r rawIncident
 	err := s.view(func(tx *bolt.Tx) error {
 		b, err := incidentBucket(tx, id)
 		if err != nil {
 			return err
 		}
-		r = copyIncident(tx, b, tail, tail < 0)
+		r = copyIncident(tx, b, tail, withOps)
 		return nil
 	})
 	if err != nil {

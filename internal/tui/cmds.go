@@ -33,7 +33,7 @@ func loadIncidentCmd(ctx *common.Context, first bool) tea.Cmd {
 		if first {
 			n = tail
 		}
-		snap, err := st.Snapshot(id, n)
+		snap, err := st.ScreenSnapshot(id, n)
 		if err != nil {
 			return common.ErrMsg{Err: err}
 		}
