@@ -264,7 +264,9 @@ func (s *Store) Snapshot(id int64, tail int) (Snapshot, error) { return s.snapsh
 // screen shows is their fold (entries, retro, draft, updates), and at
 // 100,000 entries the decoded operations alone are over 40 MB that a
 // cockpit would hold and never read.
-func (s *Store) ScreenSnapshot(id int64, tail int) (Snapshot, error) { return s.snapshot(id, tail, false) }
+func (s *Store) ScreenSnapshot(id int64, tail int) (Snapshot, error) {
+	return s.snapshot(id, tail, false)
+}
 
 func (s *Store) snapshot(id int64, tail int, withOps bool) (Snapshot, error) {
 	var r rawIncident
