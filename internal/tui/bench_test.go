@@ -10,7 +10,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/warroom-cli/warroom/internal/store"
-	"github.com/warroom-cli/warroom/internal/tui/cockpit"
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
@@ -62,7 +61,7 @@ func benchCockpit(b *testing.B, n int) (Model, *store.Store, int64) {
 	b.Helper()
 	st, id := seededStore(b, n)
 	m := newModel(b, st, id, 120, 40)
-	if got := len(m.cockpit.Timeline.Data.Entries); got != n+1 || m.ctx.Partial {
+	if got := m.cockpit.Timeline.Data.Entries(); got != n+1 || m.ctx.Partial {
 		b.Fatalf("loaded %d entries (partial %v), want %d", got, m.ctx.Partial, n+1)
 	}
 	return m, st, id
@@ -169,14 +168,13 @@ func BenchmarkEnterToScreen(b *testing.B) {
 			b.ReportAllocs()
 			var clock opClock
 			for b.Loop() {
-				before := len(m.cockpit.Timeline.Data.Entries)
+				before := m.cockpit.Timeline.Data.Entries()
 				clock.begin()
 				m = send(b, m, line, enter)
 				clock.end()
 				d := m.cockpit.Timeline.Data
-				last := d.Rows[len(d.Rows)-1]
-				if len(d.Entries) != before+1 || last.Kind != cockpit.RowEntry || d.Entries[last.Entry].Text != text {
-					b.Fatalf("the entry is not the newest row (%d entries, were %d)", len(d.Entries), before)
+				if d.Entries() != before+1 || d.Entry(d.Entries()-1).Text != text {
+					b.Fatalf("the entry is not the newest row (%d entries, were %d)", d.Entries(), before)
 				}
 				if p := m.cockpit.Timeline.Pending; len(p) != 0 {
 					b.Fatalf("%d lines still marked saving after their writes returned", len(p))
@@ -230,7 +228,7 @@ func BenchmarkOpenFirstFrame(b *testing.B) {
 				m := New(Options{Store: st, Config: cfg, Now: pinnedNow, IncidentID: id, Width: 120, Height: 40})
 				m, _ = firstFrame(b, m)
 				clock.end()
-				if m.ctx.Incident == nil || len(m.cockpit.Timeline.Data.Rows) == 0 {
+				if m.ctx.Incident == nil || m.cockpit.Timeline.Data.Len() == 0 {
 					b.Fatal("nothing loaded")
 				}
 			}

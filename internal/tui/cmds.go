@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"slices"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -39,10 +38,11 @@ func loadIncidentCmd(ctx *common.Context, first bool) tea.Cmd {
 		}
 		inc := snap.Incident
 		common.InZone(inc, loc)
-		// Room for the lines logged next, so the first of them does not copy
-		// a long timeline on the Update loop (appendOwn appends in place).
-		inc.Entries = slices.Grow(inc.Entries, cockpit.Headroom(len(inc.Entries)))
-		return common.IncidentLoadedMsg{ID: id, Inc: inc, Stamp: stamp, Cursor: snap.Cursor, Partial: snap.Partial, Total: snap.Total, First: first, Timeline: cockpit.BuildTimeline(inc, gap)}
+		// The timeline keeps the entries from here on (the one copy on
+		// screen, see common.Context.Entries).
+		td := cockpit.BuildTimeline(inc, gap)
+		inc.Entries = nil
+		return common.IncidentLoadedMsg{ID: id, Inc: inc, Stamp: stamp, Cursor: snap.Cursor, Partial: snap.Partial, Total: snap.Total, First: first, Timeline: td}
 	}
 }
 

@@ -80,8 +80,8 @@ func (m *Model) reload() tea.Cmd {
 // show puts a new copy of the incident on screen, with changed in it, and
 // tells every component.
 func (m *Model) show(inc *incident.Incident, td *cockpit.TimelineData, changed ...[]incident.Entry) tea.Cmd {
-	m.ctx.Incident = inc
-	cmd := m.toAll(common.IncidentLoadedMsg{ID: m.ctx.IncidentID, Inc: inc, Cursor: m.cursor, Total: len(inc.Entries), Timeline: td})
+	m.ctx.Incident, m.ctx.Entries = inc, td
+	cmd := m.toAll(common.IncidentLoadedMsg{ID: m.ctx.IncidentID, Inc: inc, Cursor: m.cursor, Total: td.Entries(), Timeline: td})
 	// A handover to this person while in the room shows at once. Only a
 	// handover or role entry can change what briefFor finds, and looking
 	// costs a walk back through the timeline to the last handover.
@@ -115,7 +115,7 @@ func (m *Model) applyOwn(msg common.AppliedMsg) tea.Cmd {
 		msg.Head = &head
 	}
 	common.EntriesInZone(msg.Result.Entries, loc)
-	inc, td := cockpit.AppendOwn(m.ctx.Incident, m.cockpit.Timeline.Data, msg.Head, msg.Result.Entries, m.ctx.GapThreshold())
+	inc, td := cockpit.AppendOwn(m.ctx.Incident, m.cockpit.Timeline.Data, msg.Head, msg.Result.Entries)
 	if m.applied == nil {
 		m.applied = map[int64]bool{}
 	}

@@ -60,11 +60,11 @@ func BenchmarkOtherChange(b *testing.B) {
 					// An entry a few rows up from the newest, as a
 					// teammate acts on what is in view.
 					d := m.cockpit.Timeline.Data
-					k := len(d.Entries) - 4
-					for k > 1 && d.Entries[k].Kind == incident.KindSystem {
+					k := d.Entries() - 4
+					for k > 1 && d.Entry(k).Kind == incident.KindSystem {
 						k-- // not a deletion's own record
 					}
-					target := d.Entries[k]
+					target := *d.Entry(k)
 					c.do(b, st, id, target, i)
 					i++
 					b.StartTimer()

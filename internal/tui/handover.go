@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,26 +43,26 @@ func readHandoverSeenCmd(ctx *common.Context) tea.Cmd {
 }
 
 // briefFor returns the incident's newest brief when it hands a role to
-// person (an older brief was overtaken by the handover after it).
-func briefFor(inc *incident.Incident, person string) (incident.Entry, bool) {
-	if inc == nil {
-		return incident.Entry{}, false
-	}
-	es := inc.Entries
-	for i := len(es) - 1; i >= 0; i-- {
-		e := es[i]
-		if e.Kind != incident.KindHandover || e.Deleted {
+// person (an older brief was overtaken by the handover after it), from its
+// entries shown, newest first.
+func briefFor(newestFirst iter.Seq[*incident.Entry], person string) (incident.Entry, bool) {
+	var brief *incident.Entry
+	after := 0
+	for e := range newestFirst {
+		if brief == nil {
+			if e.Kind == incident.KindHandover {
+				brief = e
+			}
 			continue
 		}
 		// The role entry the same /handover wrote, in the same
 		// transaction just before the brief, names the new holder.
-		for j := i - 1; j >= max(i-3, 0); j-- {
-			r := es[j]
-			if r.Kind == incident.KindRole && r.Set.Field == incident.FieldRole && r.RecordedAt.Equal(e.RecordedAt) {
-				return e, strings.EqualFold(r.Set.Value, person)
-			}
+		if e.Kind == incident.KindRole && e.Set.Field == incident.FieldRole && e.RecordedAt.Equal(brief.RecordedAt) {
+			return *brief, strings.EqualFold(e.Set.Value, person)
 		}
-		return incident.Entry{}, false
+		if after++; after == 3 {
+			break
+		}
 	}
 	return incident.Entry{}, false
 }
@@ -81,7 +82,10 @@ func (m *Model) checkBrief() tea.Cmd {
 	if !m.briefKnown {
 		return nil
 	}
-	b, ok := briefFor(m.ctx.Incident, m.ctx.Author)
+	if m.ctx.Entries == nil {
+		return nil
+	}
+	b, ok := briefFor(m.ctx.Entries.ShownBackward(), m.ctx.Author)
 	if !ok || b.ID <= m.briefSeen || b.Author == m.ctx.Author {
 		return nil
 	}

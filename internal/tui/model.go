@@ -353,6 +353,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmds []tea.Cmd
 		if msg.Cursor.Tx >= m.cursor.Tx || msg.Partial || m.ctx.Partial {
 			m.ctx.Incident, m.ctx.Partial, m.stamp = msg.Inc, msg.Partial, msg.Stamp
+			if td, ok := msg.Timeline.(*cockpit.TimelineData); ok {
+				m.ctx.Entries = td
+			}
 			if msg.Cursor.Tx > 0 {
 				m.cursor = msg.Cursor
 			}
@@ -381,7 +384,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.cursor = msg.delta.Cursor
 		} else if msg.delta.Cursor.Tx > m.cursor.Tx && m.ctx.Incident != nil {
 			m.gen++
-			inc, td := cockpit.MergeDelta(m.ctx.Incident, m.cockpit.Timeline.Data, msg.delta, m.ctx.GapThreshold(), m.applied)
+			inc, td := cockpit.MergeDelta(m.ctx.Incident, m.cockpit.Timeline.Data, msg.delta, m.applied)
 			m.cursor = msg.delta.Cursor
 			for id := range m.applied {
 				if id <= m.cursor.LastEntry {

@@ -233,7 +233,7 @@ func (m *Model) open(id int64) tea.Cmd {
 	if id != m.ctx.IncidentID {
 		cmds = append(cmds, m.cockpit.Capture.SaveNow())
 		m.ctx.IncidentID = id
-		m.ctx.Incident, m.ctx.Partial = nil, false
+		m.ctx.Incident, m.ctx.Entries, m.ctx.Partial = nil, nil, false
 		m.cockpit = cockpit.New(m.ctx)
 		m.screens = map[common.Screen]common.Component{}
 		m.loading, m.reloadAgain = true, false

@@ -349,7 +349,7 @@ func (c *Model) deliverHandoffs() tea.Cmd {
 // FindOnOpen runs a search on the timeline as soon as it has loaded: an
 // incident opened from a list search opens on the matching entry.
 func (c *Model) FindOnOpen(text string) tea.Cmd {
-	if c.ctx.Incident != nil && !c.ctx.Partial && len(c.Timeline.Data.Entries) > 0 {
+	if c.ctx.Incident != nil && !c.ctx.Partial && c.Timeline.Data.Entries() > 0 {
 		return c.find(text)
 	}
 	c.pendingFind = text

@@ -1,11 +1,9 @@
 package cockpit
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/warroom-cli/warroom/internal/incident"
-	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // timelineFilter is one of the views f cycles through: what a lead wants
@@ -53,22 +51,19 @@ func (f timelineFilter) apply(td *TimelineData) *TimelineData {
 	if f.keep == nil {
 		return td
 	}
-	multiDay := len(td.Rows) > 0 && td.Rows[0].Kind == RowDate
-	out := &TimelineData{author: td.author, keyOf: map[int64]entryKey{}, multiDay: multiDay}
-	for i := range td.Entries {
-		e := &td.Entries[i]
+	// The same ids as the timeline filtered: a filtered view finds an
+	// entry's row the same way, and shares every chunk of them.
+	out := &TimelineData{author: td.author, ids: td.ids, multiDay: td.multiDay}
+	var rows []tlRow
+	var prev *incident.Entry
+	for e := range td.Shown() {
 		if !f.keep(e) {
 			continue
 		}
-		j := int32(len(out.Entries))
-		if multiDay && (j == 0 || !common.SameDay(out.Entries[j-1].At, e.At)) {
-			out.Rows = append(out.Rows, tlRow{Kind: RowDate, Entry: j, Text: e.At.Format("Mon 2 Jan 2006")})
-		}
-		out.Entries = append(out.Entries, *e)
-		out.texts = append(out.texts, td.texts[i])
-		out.keyOf[e.ID] = keyOf(e)
-		out.Rows = append(out.Rows, tlRow{Kind: RowEntry, Entry: j})
+		rows = out.rowsFor(rows, e, prev)
+		prev = e
 	}
+	out.rows = seqOf(rows)
 	return out
 }
 
@@ -79,7 +74,7 @@ func (t *timelinePane) nextFilter() int {
 	for range filters {
 		i = (i + 1) % len(filters)
 		f := filters[i]
-		if !f.skipEmpty || t.Data == nil || slices.ContainsFunc(t.Data.Entries, func(e incident.Entry) bool { return f.keep(&e) }) {
+		if !f.skipEmpty || t.Data == nil || t.Data.anyShown(f.keep) {
 			return i
 		}
 	}
@@ -126,8 +121,7 @@ func (t *timelinePane) findMatches() {
 		return
 	}
 	q := strings.ToLower(t.search)
-	for i := range t.visible.Entries {
-		e := &t.visible.Entries[i]
+	for e := range t.visible.Shown() {
 		if strings.Contains(strings.ToLower(e.Text), q) || strings.Contains(strings.ToLower(e.Author), q) {
 			t.matches = append(t.matches, e.ID)
 		}
@@ -177,4 +171,14 @@ func (t *timelinePane) matchIndex() int {
 		}
 	}
 	return 0
+}
+
+// anyShown reports whether keep holds for any entry shown.
+func (td *TimelineData) anyShown(keep func(*incident.Entry) bool) bool {
+	for e := range td.Shown() {
+		if keep(e) {
+			return true
+		}
+	}
+	return false
 }

@@ -3,7 +3,6 @@ package cockpit
 import (
 	"reflect"
 	"slices"
-	"time"
 
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/store"
@@ -20,16 +19,12 @@ import (
 // on screen is dropped, so a reload that started before a save can never
 // put older text back.
 
-// Headroom is the spare capacity kept after n entries: enough for a long
-// stretch of typing before a slice must grow (and be copied) again.
-func Headroom(n int) int { return 256 + n/16 }
-
 // withHead is inc with its own fields, updates and retro from head, and
-// its entries and changes kept: a new value, since components may hold the
-// old one.
+// its changes kept: a new value, since components may hold the old one.
+// The entries are the timeline's (TimelineData), not the incident's.
 func withHead(inc, head *incident.Incident) *incident.Incident {
 	out := *head
-	out.Entries, out.Changes = inc.Entries, inc.Changes
+	out.Entries, out.Changes = nil, inc.Changes
 	if head.Updates == nil {
 		out.Updates = inc.Updates
 	}
@@ -56,47 +51,37 @@ func DeltaChangesNothing(inc *incident.Incident, d store.Delta) bool {
 }
 
 // MergeDelta applies d to the incident on screen and returns the new copy
-// and its timeline: extended in place when the delta only appends entries
-// at the end (the common case: someone logged a line), otherwise patched
-// in place where the entries changed (patch.go), so an edit, star, delete
-// or re-time costs the same on a 100,000-entry timeline as on a 10-entry
-// one. known holds the ids of entries already applied from this program's
-// own writes, which a delta brings again.
-//
-// The incident's entries are changed in place too: the copy handed out
-// before is no longer used after (a render of it in another goroutine
-// works on its own snapshot, as the preview's does).
-func MergeDelta(inc *incident.Incident, td *TimelineData, d store.Delta, gap time.Duration, known map[int64]bool) (*incident.Incident, *TimelineData) {
+// and its timeline: extended when the delta only appends entries at the
+// end (the common case: someone logged a line), otherwise patched where
+// the entries changed (patch.go), so an edit, star, delete or re-time
+// costs the same on a 100,000-entry timeline as on a 10-entry one. known
+// holds the ids of entries already applied from this program's own
+// writes, which a delta brings again. Nothing handed in is changed: the
+// timeline before may still be on another session's screen.
+func MergeDelta(inc *incident.Incident, td *TimelineData, d store.Delta, known map[int64]bool) (*incident.Incident, *TimelineData) {
 	out := withHead(inc, d.Head)
-	out.Changes = append(inc.Changes, d.Changes...)
+	out.Changes = slices.Concat(inc.Changes, d.Changes)
+	if td == nil {
+		td = &TimelineData{}
+	}
 	added := make([]incident.Entry, 0, len(d.Added))
 	for _, e := range d.Added {
 		if !known[e.ID] {
 			added = append(added, e)
 		}
 	}
-	if len(d.Edited) == 0 && td != nil && td.canExtend(added) {
-		out.Entries = append(inc.Entries, added...)
-		return out, td.extend(added, gap)
-	}
-	if len(d.Edited) == 0 && len(added) == 0 && td != nil {
+	switch {
+	case len(d.Edited) == 0 && td.canExtend(added):
+		return out, td.extend(added)
+	case len(d.Edited) == 0 && len(added) == 0:
 		return out, td
 	}
-	var old map[int64]entryKey
-	if td != nil {
-		old = td.keyOf
-	}
-	changed := append(slices.Clip(d.Edited), added...)
-	out.Entries = patchEntries(inc.Entries, changed, old, len(d.Edited))
-	if td == nil || td.pending != nil {
-		return out, BuildTimeline(out, gap)
-	}
-	return out, td.Patched(changed, out, gap)
+	return out, td.Patched(slices.Concat(d.Edited, added))
 }
 
 // AppendOwn adds the entries this program just stored to the incident on
 // screen, and the timeline to match.
-func AppendOwn(inc *incident.Incident, td *TimelineData, head *incident.Incident, added []incident.Entry, gap time.Duration) (*incident.Incident, *TimelineData) {
+func AppendOwn(inc *incident.Incident, td *TimelineData, head *incident.Incident, added []incident.Entry) (*incident.Incident, *TimelineData) {
 	out := inc
 	if head != nil {
 		out = withHead(inc, head)
@@ -104,10 +89,12 @@ func AppendOwn(inc *incident.Incident, td *TimelineData, head *incident.Incident
 		c := *inc
 		out = &c
 	}
-	out.Entries = append(inc.Entries, added...)
-	if td != nil && td.canExtend(added) {
-		return out, td.extend(added, gap)
+	if td == nil {
+		td = &TimelineData{}
 	}
-	incident.SortEntries(out.Entries)
-	return out, BuildTimeline(out, gap)
+	added = slices.Clone(added)
+	if td.canExtend(added) {
+		return out, td.extend(added)
+	}
+	return out, td.Patched(added)
 }

@@ -1,6 +1,8 @@
 package cockpit
 
 import (
+	"iter"
+	"slices"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
@@ -13,95 +15,206 @@ import (
 type rowKind uint8
 
 // tlRow is one line of the timeline: an entry, a gap line or a date line.
+// E is the entry (for a gap or date line, the entry after it), never
+// changed once a row points to it: a change to an entry is a new entry
+// value and a new row.
 type tlRow struct {
-	Kind  rowKind
-	Entry int32  // index into timelineData.entries, for every kind (the entry after a gap or date)
-	Text  string // for gap and date lines
+	Kind rowKind
+	E    *incident.Entry
+	// Text is the entry's text cleaned to one line and bounded, or the
+	// gap or date line.
+	Text string
 }
+
+// An entry's row weighs 1, so that the n-th entry is found among the rows.
+func (r tlRow) weight() int32 {
+	if r.Kind == RowEntry {
+		return 1
+	}
+	return 0
+}
+
+// entryRef is an entry held by id.
+type entryRef struct{ e *incident.Entry }
+
+func (entryRef) weight() int32 { return 1 }
 
 // TimelineData is everything derived from the incident's entries, built off
 // the Update loop when the incident loads so that a frame only formats the
 // rows it shows.
+//
+// It is immutable: a change makes a new TimelineData sharing all it did not
+// touch (seq.go), so one copy serves every session of a room and a render
+// in another goroutine. It is also where the screen keeps the incident's
+// entries: the incident on screen (common.Context.Incident) holds none, and
+// AllEntries gives them to what needs them whole (the preview, the retro).
 type TimelineData struct {
-	Entries []incident.Entry // not deleted, in time order
-	texts   []string         // each entry's text cleaned to one line and bounded
-	Rows    []tlRow
-	// keyOf holds each entry's sort key by id: an entry is found by binary
-	// search in Entries, and its row by binary search in Rows, so that
-	// moving, adding or removing one row renumbers nothing kept elsewhere
-	// (see patch.go).
-	keyOf  map[int64]entryKey
+	// rows are the lines shown, in time order: the entries not deleted,
+	// each after its date or gap line.
+	rows seq[tlRow]
+	// ids holds every entry by id, deleted ones too, as it is now: where
+	// a changed entry was (its old sort key finds its row by binary
+	// search, see patch.go), and the entries the rows do not show.
+	ids    seq[entryRef]
 	author int // width of the author column
 	// gap is the silence that earns a gap line (0: none, as in a filtered
 	// view); multiDay says the timeline spans days, so date lines show.
 	gap      time.Duration
 	multiDay bool
 	// base and changed say that this timeline is base with changed
-	// applied in place (patch.go), so a filtered view of base can follow
-	// by applying the same entries instead of filtering everything again.
+	// applied, so a filtered view of base can follow by applying the
+	// same entries instead of filtering everything again.
 	base    *TimelineData
 	changed []incident.Entry
-	// pending marks a patch not applied yet (see Patched).
-	pending *pendingPatch
 }
 
 // maxRowText bounds the text kept per row: no pane is wider than this, and
 // it keeps a pasted 64 KB entry from costing anything per frame.
 const maxRowText = 512
 
-// BuildTimeline derives the rows from an incident: date lines where the day
-// changes (when the timeline spans days), gap lines after silences longer
-// than gap.
+// BuildTimeline derives the rows from an incident's entries (in time order,
+// deleted ones included): date lines where the day changes (when the
+// timeline spans days), gap lines after silences longer than gap. The rows
+// point into inc.Entries, which must not change after.
 func BuildTimeline(inc *incident.Incident, gap time.Duration) *TimelineData {
-	td := &TimelineData{}
+	td := &TimelineData{gap: gap}
 	if inc == nil {
 		return td
 	}
-	// Room to grow: lines logged after this build extend the slices in
-	// place (see extend) instead of copying a long timeline on the first.
-	n := len(inc.Entries)
-	td.Entries = append(make([]incident.Entry, 0, n+Headroom(n)), inc.VisibleEntries()...)
-	n = len(td.Entries)
-	td.texts = make([]string, n, n+Headroom(n))
-	td.Rows = make([]tlRow, 0, n+n/8+2+Headroom(n))
-	td.keyOf = make(map[int64]entryKey, n)
-	multiDay := n > 1 && !common.SameDay(td.Entries[0].At, td.Entries[n-1].At)
-	td.gap, td.multiDay = gap, multiDay
-	for i := range td.Entries {
-		e := &td.Entries[i]
-		td.texts[i] = rowText(e.Text)
-		if w := ansi.StringWidth(incident.CleanLine(e.Author)); w > td.author {
-			td.author = w
-		}
-		if i == 0 && multiDay {
-			td.Rows = append(td.Rows, tlRow{Kind: RowDate, Entry: int32(i), Text: e.At.Format("Mon 2 Jan 2006")})
-		}
-		if i > 0 {
-			prev := td.Entries[i-1].At
-			if !common.SameDay(prev, e.At) {
-				td.Rows = append(td.Rows, tlRow{Kind: RowDate, Entry: int32(i), Text: e.At.Format("Mon 2 Jan 2006")})
-			} else if d := e.At.Sub(prev); gap > 0 && d > gap {
-				td.Rows = append(td.Rows, tlRow{Kind: RowGap, Entry: int32(i), Text: incident.FormatDuration(d) + " without an entry"})
+	es := inc.Entries
+	var first, last *incident.Entry
+	for i := range es {
+		if !es[i].Deleted {
+			if first == nil {
+				first = &es[i]
 			}
+			last = &es[i]
 		}
-		td.keyOf[e.ID] = keyOf(e)
-		td.Rows = append(td.Rows, tlRow{Kind: RowEntry, Entry: int32(i)})
 	}
-	if td.author > 12 {
-		td.author = 12
+	td.multiDay = first != nil && !common.SameDay(first.At, last.At)
+	rows := make([]tlRow, 0, len(es)+len(es)/8+2)
+	refs := make([]entryRef, 0, len(es)+1)
+	var prev *incident.Entry
+	for i := range es {
+		e := &es[i]
+		refs = putRef(refs, e)
+		if e.Deleted {
+			continue
+		}
+		td.widen(e)
+		rows = td.rowsFor(rows, e, prev)
+		prev = e
 	}
+	td.rows, td.ids = seqOf(rows), seqOf(refs)
 	return td
 }
 
+// putRef sets refs[e.ID] to e, growing refs as needed. Ids are the
+// incident's own sequence (1, 2, 3…), so refs is as long as the timeline;
+// an id far beyond it (a damaged record) is not held by id.
+func putRef(refs []entryRef, e *incident.Entry) []entryRef {
+	id := int(e.ID)
+	if id < 0 || id > len(refs)+1<<20 {
+		return refs
+	}
+	for len(refs) <= id {
+		refs = append(refs, entryRef{})
+	}
+	refs[id] = entryRef{e}
+	return refs
+}
+
+// byID is entry id as the timeline has it now, or nil.
+func (td *TimelineData) byID(id int64) *incident.Entry {
+	if id < 0 || int(id) >= td.ids.Len() {
+		return nil
+	}
+	return td.ids.At(int(id)).e
+}
+
+// withID is td's ids with e held as entry e.ID.
+func (td *TimelineData) withID(e *incident.Entry) seq[entryRef] {
+	id := int(e.ID)
+	if id < 0 || id > td.ids.Len()+1<<20 {
+		return td.ids
+	}
+	if id < td.ids.Len() {
+		return td.ids.Set(id, entryRef{e})
+	}
+	return td.ids.Append(putRef(make([]entryRef, 0, id-td.ids.Len()+1), e)[td.ids.Len():]...)
+}
+
+// Len is the number of rows; Entries the number of entries shown.
+func (td *TimelineData) Len() int     { return td.rows.Len() }
+func (td *TimelineData) Entries() int { return td.rows.Weight() }
+
+// row is row r.
+func (td *TimelineData) row(r int) tlRow { return td.rows.At(r) }
+
+// entryIndex is the index among the entries shown of row r's entry (for a
+// gap or date line, of the entry after it).
+func (td *TimelineData) entryIndex(r int) int { return td.rows.WeightBefore(r) }
+
+// entryRow is the row of the i-th entry shown.
+func (td *TimelineData) entryRow(i int) int { return td.rows.IndexOfWeight(i) }
+
+// Entry is the i-th entry shown.
+func (td *TimelineData) Entry(i int) *incident.Entry { return td.rows.At(td.entryRow(i)).E }
+
+// Shown yields the entries shown, oldest first.
+func (td *TimelineData) Shown() iter.Seq[*incident.Entry] {
+	return func(yield func(*incident.Entry) bool) {
+		for r := range td.rows.All() {
+			if r.Kind == RowEntry && !yield(r.E) {
+				return
+			}
+		}
+	}
+}
+
+// ShownBackward yields the entries shown, newest first.
+func (td *TimelineData) ShownBackward() iter.Seq[*incident.Entry] {
+	return func(yield func(*incident.Entry) bool) {
+		for r := range td.rows.Backward() {
+			if r.Kind == RowEntry && !yield(r.E) {
+				return
+			}
+		}
+	}
+}
+
+// AllEntries is every entry of the incident, deleted ones too, in time
+// order: a new slice, for what needs the incident whole.
+func (td *TimelineData) AllEntries() []incident.Entry {
+	out := make([]incident.Entry, 0, td.rows.Weight())
+	for e := range td.Shown() {
+		out = append(out, *e)
+	}
+	var deleted []incident.Entry
+	for ref := range td.ids.All() {
+		if ref.e != nil && ref.e.Deleted {
+			deleted = append(deleted, *ref.e)
+		}
+	}
+	if len(deleted) == 0 {
+		return out
+	}
+	out = append(out, deleted...)
+	incident.SortEntries(out)
+	return out
+}
+
 // canExtend reports whether added entries all belong after the last one
-// shown, so the rows can be extended rather than rebuilt.
+// shown, so the rows can be extended rather than patched.
 func (td *TimelineData) canExtend(added []incident.Entry) bool {
-	if len(td.Entries) == 0 {
+	n := td.rows.Len()
+	if n == 0 {
 		return false
 	}
-	last := td.Entries[len(td.Entries)-1]
-	for _, e := range added {
-		if e.Deleted || e.At.Before(last.At) || (e.At.Equal(last.At) && e.ID < last.ID) || !common.SameDay(e.At, last.At) {
+	last := td.rows.At(n - 1).E
+	for i := range added {
+		e := &added[i]
+		if e.Deleted || incident.CompareEntries(e, last) < 0 || !common.SameDay(e.At, last.At) || td.byID(e.ID) != nil {
 			return false
 		}
 		last = e
@@ -111,26 +224,54 @@ func (td *TimelineData) canExtend(added []incident.Entry) bool {
 
 // extend returns the timeline with added appended: the same rows plus the
 // new ones (and a gap line before any that follows a silence), so an entry
-// logged on a 100,000-entry incident costs what one on a 10-entry one does.
-// The slices are shared with td, which is no longer used after.
-func (td *TimelineData) extend(added []incident.Entry, gap time.Duration) *TimelineData {
+// logged on a 100,000-entry timeline costs what one on a 10-entry one does.
+// added must not change after.
+func (td *TimelineData) extend(added []incident.Entry) *TimelineData {
 	out := *td
 	out.base, out.changed = td, added
-	for _, e := range added {
-		i := len(out.Entries)
-		prev := out.Entries[i-1].At
-		out.Entries = append(out.Entries, e)
-		out.texts = append(out.texts, rowText(e.Text))
-		if w := ansi.StringWidth(incident.CleanLine(e.Author)); w > out.author {
-			out.author = min(w, 12)
-		}
-		if d := e.At.Sub(prev); gap > 0 && d > gap {
-			out.Rows = append(out.Rows, tlRow{Kind: RowGap, Entry: int32(i), Text: incident.FormatDuration(d) + " without an entry"})
-		}
-		out.keyOf[e.ID] = keyOf(&e)
-		out.Rows = append(out.Rows, tlRow{Kind: RowEntry, Entry: int32(i)})
+	prev := td.rows.At(td.rows.Len() - 1).E
+	rows := make([]tlRow, 0, 2*len(added))
+	for i := range added {
+		e := &added[i]
+		out.widen(e)
+		rows = out.rowsFor(rows, e, prev)
+		out.ids = out.withID(e)
+		prev = e
 	}
+	out.rows = out.rows.Append(rows...)
 	return &out
+}
+
+// rowsFor appends the rows of e, which follows prev (nil: e is the first
+// shown): a date line where the day changes (and first, when the timeline
+// spans days), else a gap line after a silence longer than gap, then the
+// entry's own row.
+func (td *TimelineData) rowsFor(dst []tlRow, e, prev *incident.Entry) []tlRow {
+	switch {
+	case prev == nil:
+		if td.multiDay {
+			dst = append(dst, tlRow{Kind: RowDate, E: e, Text: e.At.Format("Mon 2 Jan 2006")})
+		}
+	case !common.SameDay(prev.At, e.At):
+		if td.multiDay {
+			dst = append(dst, tlRow{Kind: RowDate, E: e, Text: e.At.Format("Mon 2 Jan 2006")})
+		}
+	default:
+		if d := e.At.Sub(prev.At); td.gap > 0 && d > td.gap {
+			dst = append(dst, tlRow{Kind: RowGap, E: e, Text: incident.FormatDuration(d) + " without an entry"})
+		}
+	}
+	return append(dst, tlRow{Kind: RowEntry, E: e, Text: rowText(e.Text)})
+}
+
+// widen makes the author column wide enough for e's author.
+func (td *TimelineData) widen(e *incident.Entry) {
+	if td.author >= 12 {
+		return
+	}
+	if w := ansi.StringWidth(incident.CleanLine(e.Author)); w > td.author {
+		td.author = min(w, 12)
+	}
 }
 
 // rowText is an entry's text cleaned to one line and bounded.
@@ -143,6 +284,11 @@ func rowText(t string) string {
 		t = ansi.Truncate(t, maxRowText, "…")
 	}
 	return t
+}
+
+// visibleOf lists the entries of es not deleted (for tests and rebuilds).
+func visibleOf(es []incident.Entry) []incident.Entry {
+	return slices.DeleteFunc(slices.Clone(es), func(e incident.Entry) bool { return e.Deleted })
 }
 
 const (

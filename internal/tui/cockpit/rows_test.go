@@ -20,10 +20,10 @@ func TestGapAndDateLines(t *testing.T) {
 	}}
 	td := BuildTimeline(inc, 15*60*1e9)
 	var kinds []string
-	for _, r := range td.Rows {
+	for r := range td.rows.All() {
 		switch r.Kind {
 		case RowEntry:
-			kinds = append(kinds, td.Entries[r.Entry].Text)
+			kinds = append(kinds, r.E.Text)
 		case RowGap:
 			kinds = append(kinds, "gap "+r.Text)
 		case RowDate:

@@ -107,7 +107,7 @@ func (t *timelinePane) height(i int) int { return len(t.cachedLines(i, t.w-3)) }
 // maxPos is the position that shows the last row at the bottom.
 func (t *timelinePane) maxPos() (int, int) {
 	need := t.viewRows()
-	for i := len(t.visible.Rows) - 1; i >= 0; i-- {
+	for i := t.visible.Len() - 1; i >= 0; i-- {
 		h := t.height(i)
 		if h >= need {
 			return i, h - need
@@ -128,7 +128,7 @@ func (t *timelinePane) clamp() {
 		t.Top, t.Off = mr, mo
 	}
 	t.Top = max(t.Top, 0)
-	if t.Top < len(t.visible.Rows) {
+	if t.Top < t.visible.Len() {
 		t.Off = min(max(t.Off, 0), t.height(t.Top)-1)
 	} else {
 		t.Off = 0
@@ -140,18 +140,14 @@ func (t *timelinePane) clamp() {
 // selection keeps its entry.
 func (t *timelinePane) setData(td *TimelineData) {
 	anchor, offset := int64(0), 0
-	if !t.Follow && len(t.visible.Rows) > 0 && t.Top < len(t.visible.Rows) {
-		r := t.visible.Rows[t.Top]
-		anchor = t.visible.Entries[r.Entry].ID
+	if !t.Follow && t.Top < t.visible.Len() {
+		anchor = t.visible.row(t.Top).E.ID
 		row, _ := t.visible.rowOf(anchor)
 		offset = t.Top - row
 	}
-	// Only now, with the place noted, is a patch applied to the rows it
-	// shares with the timeline on screen.
 	prev := t.Data
-	td = td.resolve()
 	t.Data = td
-	if f := filters[t.filter]; f.keep != nil && td.base == prev && prev != nil && t.visible != prev {
+	if f := filters[t.filter]; f.keep != nil && td.base == prev && prev != nil && t.visible != prev && td.multiDay == t.visible.multiDay {
 		// The filtered view follows by the same entries (patch.go).
 		t.visible = t.visible.patch(td.changed, f.keep)
 	} else {
@@ -180,7 +176,7 @@ func (t *timelinePane) Selected() (incident.Entry, bool) {
 	if !t.selecting || !ok {
 		return incident.Entry{}, false
 	}
-	return t.visible.Entries[t.visible.Rows[row].Entry], true
+	return *t.visible.row(row).E, true
 }
 
 // Scroll moves the view by n lines (a wrapped entry is several), and
@@ -189,9 +185,9 @@ func (t *timelinePane) Scroll(n int) {
 	mr, mo := t.maxPos()
 	t.Follow = false
 	switch {
-	case n >= len(t.visible.Rows):
+	case n >= t.visible.Len():
 		t.Top, t.Off = mr, mo
-	case n <= -len(t.visible.Rows):
+	case n <= -t.visible.Len():
 		t.Top, t.Off = 0, 0
 	case n > 0:
 		for ; n > 0 && !t.atOrPast(mr, mo); n-- {
@@ -219,7 +215,7 @@ func (t *timelinePane) shown() (from, end, lastWhole int) {
 	room := t.viewRows() + t.Off
 	lastWhole = -1
 	end = t.Top
-	for end < len(t.visible.Rows) && room > 0 {
+	for end < t.visible.Len() && room > 0 {
 		h := t.height(end)
 		if h <= room && (end > t.Top || t.Off == 0) {
 			lastWhole = end
@@ -244,15 +240,15 @@ func (t *timelinePane) ToggleWrap() {
 // moveSelection moves the selection by n entries and scrolls to show it.
 func (t *timelinePane) moveSelection(n int) {
 	d := t.visible
-	if len(d.Entries) == 0 {
+	if d.Entries() == 0 {
 		return
 	}
 	i := 0
 	if row, ok := d.rowOf(t.selID); ok {
-		i = int(d.Rows[row].Entry)
+		i = d.entryIndex(row)
 	}
-	i = min(max(i+n, 0), len(d.Entries)-1)
-	t.selID = d.Entries[i].ID
+	i = min(max(i+n, 0), d.Entries()-1)
+	t.selID = d.Entry(i).ID
 	t.confirm.Close(t.ctx)
 	t.reveal()
 }
@@ -296,7 +292,7 @@ func (t *timelinePane) reveal() {
 // startSelecting selects the newest entry in view.
 func (t *timelinePane) startSelecting() {
 	d := t.visible
-	if len(d.Entries) == 0 {
+	if d.Entries() == 0 {
 		return
 	}
 	_, end, lastWhole := t.shown()
@@ -306,9 +302,9 @@ func (t *timelinePane) startSelecting() {
 		last = end - 1
 	}
 	if last < 0 {
-		last = len(d.Rows) - 1
+		last = d.Len() - 1
 	}
-	t.selID = d.Entries[d.Rows[last].Entry].ID
+	t.selID = d.row(last).E.ID
 	t.reveal()
 }
 
@@ -374,7 +370,7 @@ func (t timelinePane) Update(msg tea.Msg) (timelinePane, tea.Cmd) {
 		return t, tea.Batch(saveWrapCmd(t.ctx, t.Wrap), func() tea.Msg { return common.StatusMsg{Text: what} })
 	}
 	if t.selecting {
-		if d, ok := navStep(km, k, page, len(t.visible.Entries)); ok {
+		if d, ok := navStep(km, k, page, t.visible.Entries()); ok {
 			t.moveSelection(d)
 			return t, nil
 		}
@@ -423,7 +419,7 @@ func (t timelinePane) Update(msg tea.Msg) (timelinePane, tea.Cmd) {
 		}
 		return t, nil
 	}
-	if d, ok := navStep(km, k, page, len(t.visible.Rows)); ok {
+	if d, ok := navStep(km, k, page, t.visible.Len()); ok {
 		t.Scroll(d)
 	} else if key.Matches(km, k.Select) {
 		t.startSelecting()

@@ -34,7 +34,7 @@ func (t timelinePane) View() string {
 	if pad := vr - len(body); pad > 0 {
 		body = append(make([]string, pad, t.h), body...)
 	}
-	if len(d.Rows) == 0 && vr > 0 {
+	if d.Len() == 0 && vr > 0 {
 		body[vr-1] = st.Faint.Render(" Nothing logged yet. Type below and press enter.")
 		if t.filter > 0 {
 			body[vr-1] = st.Faint.Render(" Nothing here with this filter; f shows the next one.")
@@ -73,18 +73,18 @@ func (t timelinePane) View() string {
 		note = st.Faint.Render("loading earlier entries…")
 	case !t.Follow && end > 0:
 		// An entry cut at the bottom counts as newer: it is not read yet.
-		below := len(d.Entries)
+		below := d.Entries()
 		if lastWhole >= 0 {
-			below = len(d.Entries) - 1 - int(d.Rows[lastWhole].Entry)
-			if d.Rows[lastWhole].Kind != RowEntry {
+			below = d.Entries() - 1 - d.entryIndex(lastWhole)
+			if d.row(lastWhole).Kind != RowEntry {
 				below++
 			}
 		}
 		note = st.Warn.Render(fmt.Sprintf("↓ %d newer", below))
-	case len(d.Entries) > 0 && t.filter > 0:
-		note = st.Faint.Render(fmt.Sprintf("%d/%d", len(d.Entries), len(t.Data.Entries)))
-	case len(d.Entries) > 0:
-		note = st.Faint.Render(fmt.Sprintf("%d %s", len(d.Entries), common.Plural(len(d.Entries), "entry", "entries")))
+	case d.Entries() > 0 && t.filter > 0:
+		note = st.Faint.Render(fmt.Sprintf("%d/%d", d.Entries(), t.Data.Entries()))
+	case d.Entries() > 0:
+		note = st.Faint.Render(fmt.Sprintf("%d %s", d.Entries(), common.Plural(d.Entries(), "entry", "entries")))
 	}
 	// "wrapped" gives way first in a narrow pane (the rows show it): the
 	// filter's name and the note matter more.
@@ -162,7 +162,7 @@ func (t timelinePane) cachedLines(i, w int) []string {
 		c.entries = make(map[int64]cachedRow, 64)
 		c.lines = make(map[tlRow][]string, 8)
 	}
-	r := d.Rows[i]
+	r := d.row(i)
 	if r.Kind != RowEntry {
 		k := tlRow{Kind: r.Kind, Text: r.Text}
 		if l, ok := c.lines[k]; ok {
@@ -175,16 +175,16 @@ func (t timelinePane) cachedLines(i, w int) []string {
 		c.lines[k] = l
 		return l
 	}
-	e := &d.Entries[r.Entry]
+	e := r.E
 	if cr, ok := c.entries[e.ID]; ok && cr.at == e.At && cr.kind == e.Kind && cr.text == e.Text &&
-		cr.row == d.texts[r.Entry] && cr.author == e.Author && cr.starred == e.Starred {
+		cr.row == r.Text && cr.author == e.Author && cr.starred == e.Starred {
 		return cr.lines
 	}
 	l := t.row(i, w)
 	if len(c.entries) > 4096 {
 		clear(c.entries)
 	}
-	c.entries[e.ID] = cachedRow{at: e.At, kind: e.Kind, text: e.Text, row: d.texts[r.Entry], author: e.Author, starred: e.Starred, lines: l}
+	c.entries[e.ID] = cachedRow{at: e.At, kind: e.Kind, text: e.Text, row: r.Text, author: e.Author, starred: e.Starred, lines: l}
 	return l
 }
 
@@ -196,7 +196,7 @@ const textColumn = 9
 // under the text column.
 func (t timelinePane) row(i, w int) []string {
 	d := t.visible
-	r := d.Rows[i]
+	r := d.row(i)
 	p := t.paints[0]
 	switch r.Kind {
 	case RowDate:
@@ -205,7 +205,7 @@ func (t timelinePane) row(i, w int) []string {
 	case RowGap:
 		return []string{p.gap.Of(common.Fit("        ┆ "+r.Text, w))}
 	}
-	e := &d.Entries[r.Entry]
+	e := r.E
 	selected := t.selecting && e.ID == t.selID
 	marker := p.plain.Of(" ")
 	if selected {
@@ -224,7 +224,7 @@ func (t timelinePane) row(i, w int) []string {
 	if authorW > 0 {
 		textW--
 	}
-	text := d.texts[r.Entry]
+	text := r.Text
 	if e.Starred {
 		text = "★ " + text
 	}

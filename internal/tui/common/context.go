@@ -8,6 +8,8 @@ package common
 
 import (
 	"io"
+	"iter"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -42,8 +44,12 @@ type Context struct {
 	// Incident is the latest loaded copy of that incident, nil until the
 	// first load. It is replaced, never mutated, on each reload: treat it
 	// as read-only and recompute what you derive from it when an
-	// IncidentLoadedMsg arrives.
+	// IncidentLoadedMsg arrives. Its Entries are nil: the timeline on
+	// screen keeps them (shared by the sessions of a room, see
+	// cockpit.TimelineData), and Entries gives them.
 	Incident *incident.Incident
+	// Entries are the incident's entries, set with Incident.
+	Entries EntrySource
 	// Partial is true while Incident holds only the tail of a huge
 	// timeline; the full one follows in the background.
 	Partial bool
@@ -65,6 +71,42 @@ type Context struct {
 	presence map[string][]string
 	// room is who is in the incident's room now, this person included.
 	room []string
+}
+
+// EntrySource is where the screen keeps the incident's entries.
+type EntrySource interface {
+	// AllEntries is every entry, deleted ones too, in time order: a new
+	// slice, as long as the timeline.
+	AllEntries() []incident.Entry
+	// ShownBackward yields the entries not deleted, newest first.
+	ShownBackward() iter.Seq[*incident.Entry]
+}
+
+// WholeIncident is the incident on screen with its entries, for what needs
+// it whole (an export, the retro's analysis): a new copy each time, as long
+// as the timeline, so taken when needed rather than on every change.
+func (c *Context) WholeIncident() *incident.Incident {
+	inc := c.Incident
+	if inc == nil || inc.Entries != nil || c.Entries == nil {
+		return inc
+	}
+	whole := *inc
+	whole.Entries = c.Entries.AllEntries()
+	return &whole
+}
+
+// HasEntries reports whether the incident on screen shows any entry.
+func (c *Context) HasEntries() bool {
+	if c.Incident != nil && c.Incident.Entries != nil {
+		return slices.ContainsFunc(c.Incident.Entries, func(e incident.Entry) bool { return !e.Deleted })
+	}
+	if c.Entries == nil {
+		return false
+	}
+	for range c.Entries.ShownBackward() {
+		return true
+	}
+	return false
 }
 
 // SetRoom replaces who is in the room (the root reads it from the store).

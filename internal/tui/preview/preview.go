@@ -15,7 +15,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/cursor"
@@ -117,12 +116,9 @@ func (p *Model) render() tea.Cmd {
 	if inc == nil || p.w <= 0 {
 		return nil
 	}
-	// The render runs in its own goroutine, and the screen patches the
-	// incident's entries in place as changes arrive (cockpit.MergeDelta):
-	// it works on a snapshot of them.
-	snap := *inc
-	snap.Entries = slices.Clone(inc.Entries)
-	inc = &snap
+	// The render runs in its own goroutine on a copy of the entries of
+	// its own (the timeline keeps them, shared and copy-on-write).
+	inc = p.ctx.WholeIncident()
 	p.seq++
 	p.stale = false
 	seq, width, cfg, styles := p.seq, p.w, p.ctx.Config, p.ctx.Styles

@@ -21,6 +21,8 @@ type retroFactors struct {
 	ctx  *common.Context
 	keys *common.RetroKeys
 	r    *incident.Retro
+	// inc is the incident with its entries, for resolving evidence.
+	inc *incident.Incident
 	Sel  int
 	// Form is open while adding (editing == "") or editing factor editing;
 	// base is the factor as it was then, for merging a teammate's edit.
@@ -40,13 +42,13 @@ func (v *retroFactors) setRetro(r *incident.Retro) {
 	v.r = r
 	v.Sel = max(min(v.Sel, len(r.Factors)-1), 0)
 	v.links = map[string][]incident.EvidenceLink{}
-	if inc := v.ctx.Incident; inc != nil {
+	if inc := v.inc; inc != nil {
 		for _, f := range r.Factors {
 			v.links[f.UID] = inc.Evidence(f)
 		}
 	}
 	if v.Picker != nil {
-		v.Picker.setIncident(v.ctx.Incident)
+		v.Picker.setIncident(v.inc)
 	}
 }
 
@@ -138,7 +140,7 @@ func (v retroFactors) update(msg tea.Msg, w int) (retroFactors, tea.Cmd) {
 			return err
 		})
 	case key.Matches(km, k.Evidence):
-		v.Picker = newEvidencePicker(v.ctx, v.keys, f)
+		v.Picker = newEvidencePicker(v.ctx, v.keys, f, v.inc)
 	case key.Matches(km, k.Delete):
 		return v, v.confirm.Ask(v.ctx)
 	}
@@ -303,12 +305,12 @@ type evidencePicker struct {
 	rows   int
 }
 
-func newEvidencePicker(ctx *common.Context, keys *common.RetroKeys, f incident.Factor) *evidencePicker {
+func newEvidencePicker(ctx *common.Context, keys *common.RetroKeys, f incident.Factor, inc *incident.Incident) *evidencePicker {
 	p := &evidencePicker{ctx: ctx, keys: keys, factor: f.UID, base: slices.Clone(f.Evidence), linked: map[string]bool{}, rows: 8}
 	for _, uid := range f.Evidence {
 		p.linked[uid] = true
 	}
-	p.setIncident(ctx.Incident)
+	p.setIncident(inc)
 	p.sel = len(p.shown) - 1
 	for i, j := range p.shown {
 		if p.linked[p.entries[j].UID] {

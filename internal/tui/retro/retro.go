@@ -119,10 +119,13 @@ func (s *Model) Flush() tea.Cmd {
 
 // load takes the retro from the incident on screen.
 func (s *Model) load() {
-	inc := s.ctx.Incident
+	// Whole: the analysis, the evidence and its picker read every entry
+	// (the incident on screen keeps them in the timeline).
+	inc := s.ctx.WholeIncident()
 	if inc == nil {
 		return
 	}
+	s.Factors.inc = inc
 	s.setRetro(inc.Retro)
 	s.Timeline.setIncident(inc)
 	s.loaded = true

@@ -2,7 +2,6 @@ package retro
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -131,8 +130,8 @@ func (s *Model) hasContent(title string) bool {
 	if s.retro.HasContent(title) {
 		return true
 	}
-	if kindOf(title) == kindTimeline && s.ctx.Incident != nil {
-		return slices.ContainsFunc(s.ctx.Incident.Entries, func(e incident.Entry) bool { return !e.Deleted })
+	if kindOf(title) == kindTimeline {
+		return s.ctx.HasEntries()
 	}
 	return false
 }
