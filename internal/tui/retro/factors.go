@@ -23,7 +23,7 @@ type retroFactors struct {
 	r    *incident.Retro
 	// inc is the incident with its entries, for resolving evidence.
 	inc *incident.Incident
-	Sel  int
+	Sel int
 	// Form is open while adding (editing == "") or editing factor editing;
 	// base is the factor as it was then, for merging a teammate's edit.
 	Form    *retroForm
