@@ -71,6 +71,9 @@ type Server struct {
 	keepAliveEvery time.Duration
 	// presence is who is in the room, in memory (presence.go).
 	presence *RoomPresence
+	// timelines are the incidents the sessions show, one copy each,
+	// shared (tui.Timelines).
+	timelines *tui.Timelines
 }
 
 // roomGap is the least time between two frames a session draws for other
@@ -94,7 +97,7 @@ func New(opts Options) (*Server, error) {
 	if opts.Log == nil {
 		opts.Log = log.New(io.Discard)
 	}
-	srv := &Server{opts: opts, people: map[string][]person{}, loginGrace: loginGrace, keepAliveEvery: keepAliveEvery}
+	srv := &Server{opts: opts, people: map[string][]person{}, loginGrace: loginGrace, keepAliveEvery: keepAliveEvery, timelines: tui.NewTimelines()}
 	if opts.Store != nil {
 		srv.presence = NewRoomPresence(opts.Store)
 	}
@@ -190,6 +193,8 @@ func (s *Server) program(sess ssh.Session) (tea.Model, []tea.ProgramOption) {
 		// In a busy room, others' lines are read and drawn a few times a
 		// second, not once each (see roomGap).
 		RoomGap: s.roomGap,
+		// One copy of each incident for every session (tui.Timelines).
+		Shared: s.timelines,
 	}
 	if s.presence != nil {
 		// Who is here lives in the server's memory (presence.go).

@@ -173,7 +173,7 @@ func TestHugeIncidentOpensWithTailThenLoadsAll(t *testing.T) {
 	st := openStore(t)
 	id := seedMany(t, st, 2000)
 	m := New(Options{Store: st, Config: testConfig(), Now: pinnedNow, IncidentID: id, Width: 120, Height: 40})
-	msg := loadIncidentCmd(m.ctx, true)()
+	msg := loadIncidentCmd(m.ctx, nil, true)()
 	first, ok := msg.(common.IncidentLoadedMsg)
 	if !ok {
 		t.Fatalf("first load gave %T", msg)

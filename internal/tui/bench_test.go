@@ -247,7 +247,7 @@ func BenchmarkCockpitMemory(b *testing.B) {
 			m, _, _ := benchCockpit(b, n)
 			b.ReportAllocs()
 			for b.Loop() {
-				next, _ := m.Update(loadIncidentCmd(m.ctx, false)())
+				next, _ := m.Update(loadIncidentCmd(m.ctx, nil, false)())
 				m = next.(Model)
 				_ = m.View()
 			}

@@ -23,11 +23,23 @@ func tailEntries(h int) int {
 }
 
 // loadIncidentCmd reads the incident. With first set, a huge timeline is
-// read as its tail first, and the full read follows from Update.
-func loadIncidentCmd(ctx *common.Context, first bool) tea.Cmd {
+// read as its tail first, and the full read follows from Update. With
+// shared (warroom serve), the copy another session holds is taken when
+// there is one (shared.go).
+func loadIncidentCmd(ctx *common.Context, shared *Timelines, first bool) tea.Cmd {
 	st, id, gap, tail, loc := ctx.Store, ctx.IncidentID, ctx.GapThreshold(), tailEntries(ctx.Height), ctx.Now().Location()
+	key := keyFor(ctx)
 	return func() tea.Msg {
+		if shared != nil {
+			// Sessions opening the incident at once read it once.
+			defer shared.lock(key)()
+		}
 		stamp, _ := st.Stamp()
+		if shared != nil {
+			if v, ok := shared.open(key, st, stamp, loc); ok {
+				return common.IncidentLoadedMsg{ID: id, Inc: v.inc, Stamp: stamp, Cursor: v.cursor, Total: v.td.Entries(), First: first, Timeline: v.td}
+			}
+		}
 		n := -1
 		if first {
 			n = tail
@@ -42,6 +54,10 @@ func loadIncidentCmd(ctx *common.Context, first bool) tea.Cmd {
 		// screen, see common.Context.Entries).
 		td := cockpit.BuildTimeline(inc, gap)
 		inc.Entries = nil
+		if shared != nil && !snap.Partial {
+			v := shared.offer(key, &sharedTimeline{cursor: snap.Cursor, inc: inc, td: td})
+			inc, td = v.inc, v.td
+		}
 		return common.IncidentLoadedMsg{ID: id, Inc: inc, Stamp: stamp, Cursor: snap.Cursor, Partial: snap.Partial, Total: snap.Total, First: first, Timeline: td}
 	}
 }

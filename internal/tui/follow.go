@@ -28,12 +28,7 @@ func sinceCmd(st *store.Store, id int64, cur store.Cursor, loc *time.Location) t
 		if err != nil {
 			return common.ErrMsg{Err: err}
 		}
-		common.InZone(d.Head, loc)
-		common.EntriesInZone(d.Added, loc)
-		common.EntriesInZone(d.Edited, loc)
-		for i := range d.Changes {
-			d.Changes[i].At = d.Changes[i].At.In(loc)
-		}
+		deltaInZone(&d, loc)
 		return deltaLoadedMsg{id: id, delta: d}
 	}
 }
@@ -56,7 +51,7 @@ func (m Model) poll() tea.Cmd {
 
 // openCmds load the incident on screen and its half-typed line.
 func (m Model) openCmds() []tea.Cmd {
-	return []tea.Cmd{loadIncidentCmd(m.ctx, true), cockpit.LoadLineCmd(m.ctx.Store, m.ctx.IncidentID, m.ctx.Author)}
+	return []tea.Cmd{loadIncidentCmd(m.ctx, m.shared, true), cockpit.LoadLineCmd(m.ctx.Store, m.ctx.IncidentID, m.ctx.Author)}
 }
 
 // reload reads what changed in the incident since the screen was last
@@ -72,9 +67,18 @@ func (m *Model) reload() tea.Cmd {
 	}
 	m.loading = true
 	if m.cursor.Tx == 0 || m.ctx.Incident == nil || m.ctx.Partial {
-		return loadIncidentCmd(m.ctx, false)
+		return loadIncidentCmd(m.ctx, m.shared, false)
 	}
 	return sinceCmd(m.ctx.Store, m.ctx.IncidentID, m.cursor, m.ctx.Now().Location())
+}
+
+// mergeDelta applies what another program changed to the incident on
+// screen, or takes the copy another session of the server made of it.
+func (m *Model) mergeDelta(d store.Delta) (*incident.Incident, *cockpit.TimelineData) {
+	if m.shared != nil && !m.ctx.Partial {
+		return m.shared.merge(keyFor(m.ctx), m.ctx.Incident, m.cockpit.Timeline.Data, d, m.applied)
+	}
+	return cockpit.MergeDelta(m.ctx.Incident, m.cockpit.Timeline.Data, d, m.applied)
 }
 
 // show puts a new copy of the incident on screen, with changed in it, and
@@ -115,21 +119,27 @@ func (m *Model) applyOwn(msg common.AppliedMsg) tea.Cmd {
 		msg.Head = &head
 	}
 	common.EntriesInZone(msg.Result.Entries, loc)
-	inc, td := cockpit.AppendOwn(m.ctx.Incident, m.cockpit.Timeline.Data, msg.Head, msg.Result.Entries)
+	prev := m.cockpit.Timeline.Data
+	inc, td := cockpit.AppendOwn(m.ctx.Incident, prev, msg.Head, msg.Result.Entries)
 	if m.applied == nil {
 		m.applied = map[int64]bool{}
 	}
 	for _, e := range msg.Result.Entries {
 		m.applied[e.ID] = true
 	}
-	cmd := m.show(inc, td, msg.Result.Entries)
 	simple := len(msg.Result.Moves) == 0 && msg.Result.Draft == nil && msg.Result.Update == nil
 	if simple && msg.Tx != 0 && msg.Tx == m.cursor.Tx+1 {
 		m.cursor.Tx = msg.Tx
 		for _, e := range msg.Result.Entries {
 			m.cursor.LastEntry = max(m.cursor.LastEntry, e.ID)
 		}
-		return cmd
+		if m.shared != nil && !m.ctx.Partial {
+			// The incident as of this write: another session may hold
+			// it already (it read the write as a delta first).
+			v := m.shared.offer(keyFor(m.ctx), &sharedTimeline{cursor: m.cursor, inc: inc, td: td, from: prev})
+			inc, td = v.inc, v.td
+		}
+		return m.show(inc, td, msg.Result.Entries)
 	}
-	return tea.Batch(cmd, m.reload())
+	return tea.Batch(m.show(inc, td, msg.Result.Entries), m.reload())
 }

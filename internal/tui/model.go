@@ -69,6 +69,9 @@ type Options struct {
 	// RoomGap, when set, is asked for the frame gap instead, each time:
 	// warroom serve widens it as its room fills.
 	RoomGap func() time.Duration
+	// Shared, when set, is the copies of incidents this program shares
+	// with the other sessions of a server (shared.go); nil keeps its own.
+	Shared *Timelines
 }
 
 // Model is the root of the program.
@@ -118,8 +121,11 @@ type Model struct {
 	drawn *drawnFrame
 	// frameGap is Options.FrameGap; changedAt is when the database was
 	// last seen to change (the real clock), which makes a room busy.
-	frameGap  time.Duration
-	roomGap   func() time.Duration
+	frameGap time.Duration
+	roomGap  func() time.Duration
+	// shared are the copies of incidents shared with the other sessions
+	// of a server (shared.go); nil outside warroom serve.
+	shared    *Timelines
 	changedAt time.Time
 	// quitting is set once the quit that saves what is typed has begun;
 	// until then quitFilter turns any other quit into one that saves.
@@ -192,6 +198,7 @@ func New(opts Options) Model {
 		frameGap:  opts.FrameGap,
 		roomGap:   opts.RoomGap,
 		board:     opts.Presence,
+		shared:    opts.Shared,
 	}
 	if m.board == nil && opts.Store != nil {
 		m.board = NewFilePresence(opts.Store.Path())
@@ -368,7 +375,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// else: read before a change already on screen; dropped.
 		if msg.Partial {
 			m.loading = true
-			cmds = append(cmds, loadIncidentCmd(m.ctx, false))
+			cmds = append(cmds, loadIncidentCmd(m.ctx, m.shared, false))
 		} else if m.reloadAgain {
 			m.reloadAgain = false
 			cmds = append(cmds, m.reload())
@@ -384,7 +391,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.cursor = msg.delta.Cursor
 		} else if msg.delta.Cursor.Tx > m.cursor.Tx && m.ctx.Incident != nil {
 			m.gen++
-			inc, td := cockpit.MergeDelta(m.ctx.Incident, m.cockpit.Timeline.Data, msg.delta, m.applied)
+			inc, td := m.mergeDelta(msg.delta)
 			m.cursor = msg.delta.Cursor
 			for id := range m.applied {
 				if id <= m.cursor.LastEntry {

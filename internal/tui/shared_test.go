@@ -1,0 +1,120 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/tui/common"
+)
+
+// TestSessionsShareOneTimeline: sessions of one server on one incident hold
+// one copy of its timeline, whoever opens it first and whatever changes
+// come, from another program or from one of them; a session's own view (a
+// filter) stays its own; and every screen shows each change.
+func TestSessionsShareOneTimeline(t *testing.T) {
+	st := openStore(t)
+	id := seedMany(t, st, 3000)
+	shared := NewTimelines()
+	open := func(author string) Model {
+		m := New(Options{Store: st, Config: testConfig(), Now: pinnedNow, IncidentID: id, Width: 120, Height: 40, Author: author, Shared: shared})
+		return drive(t, m, m.Init())
+	}
+	amara, ben := open("amara"), open("ben")
+	same := func(step string) {
+		t.Helper()
+		if amara.cockpit.Timeline.Data != ben.cockpit.Timeline.Data {
+			t.Fatalf("%s: the sessions hold two copies of the timeline", step)
+		}
+		if amara.ctx.Incident != ben.ctx.Incident {
+			t.Fatalf("%s: the sessions hold two copies of the incident", step)
+		}
+	}
+	same("opened")
+	if n := amara.cockpit.Timeline.Data.Entries(); n != 3001 {
+		t.Fatalf("opened with %d entries, want 3001", n)
+	}
+
+	// Another program rewords an entry in view; each session reads it.
+	target := amara.cockpit.Timeline.Data.Entry(2998)
+	if _, err := st.EditEntry(id, target.ID, pinnedNow(), "carol", func(e *incident.Entry) error {
+		e.Text = "reworded by carol"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	amara = send(t, amara, common.ReloadMsg{})
+	ben = send(t, ben, common.ReloadMsg{})
+	same("after another program's edit")
+	for _, m := range []Model{amara, ben} {
+		if !strings.Contains(m.View(), "reworded by carol") {
+			t.Fatalf("%s's screen does not show the edit:\n%s", m.ctx.Author, m.View())
+		}
+	}
+
+	// A line of amara's own: ben reads it as a delta, amara applies it
+	// from her write's result; they end on one copy.
+	amara = typeLines(t, amara, "amara's own line")
+	amara.ctx.WaitWrites()
+	ben = send(t, ben, common.ReloadMsg{})
+	amara = send(t, amara, common.ReloadMsg{})
+	same("after amara's line")
+	if !strings.Contains(ben.View(), "amara's own line") {
+		t.Fatalf("ben's screen does not show amara's line:\n%s", ben.View())
+	}
+
+	// Ben filters his view; amara's stays whole.
+	ben = press(t, ben, "tab", "f")
+	if ben.cockpit.Timeline.Data != amara.cockpit.Timeline.Data {
+		t.Fatal("a filter changed the shared timeline")
+	}
+	if !strings.Contains(ben.View(), "no status/role/system") || strings.Contains(amara.View(), "no status/role/system") {
+		t.Fatal("the filter is not ben's alone")
+	}
+
+	// A session opening later takes the copy held, brought up to date.
+	if _, err := st.DeleteEntry(id, target.ID, pinnedNow(), "carol"); err != nil {
+		t.Fatal(err)
+	}
+	carol := open("carol")
+	amara = send(t, amara, common.ReloadMsg{})
+	if carol.cockpit.Timeline.Data != amara.cockpit.Timeline.Data {
+		t.Fatal("a session opening later built its own copy")
+	}
+	// 3,001 entries, amara's line and the deletion's record, less the
+	// entry deleted.
+	if n := carol.cockpit.Timeline.Data.Entries(); n != 3002 {
+		t.Fatalf("the late session shows %d entries, want 3002", n)
+	}
+	if strings.Contains(carol.View(), "dmitri  ") && strings.Contains(carol.View(), "· reworded by carol") {
+		t.Fatalf("the late session shows the deleted entry:\n%s", carol.View())
+	}
+}
+
+// TestSharedCopyAfterCompact: a file written anew (warroom compact) starts
+// its transaction numbers again; a session opening then reads it rather
+// than take the copy held from before, and shows what is written after.
+func TestSharedCopyAfterCompact(t *testing.T) {
+	st := openStore(t)
+	id := seedMany(t, st, 50)
+	shared := NewTimelines()
+	m := New(Options{Store: st, Config: testConfig(), Now: pinnedNow, IncidentID: id, Width: 120, Height: 40, Shared: shared})
+	m = drive(t, m, m.Init())
+	v := shared.get(keyFor(m.ctx))
+	if v == nil {
+		t.Fatal("no copy is held after opening")
+	}
+	// As if the file had been written anew: the held copy claims a
+	// transaction the file has not reached.
+	stale := *v
+	stale.cursor.Tx += 1000
+	shared.offer(keyFor(m.ctx), &stale)
+	if _, err := st.AppendEntry(id, incident.Entry{At: pinnedNow(), RecordedAt: pinnedNow(), Author: "ben", Kind: incident.KindNote, Text: "after the compact"}); err != nil {
+		t.Fatal(err)
+	}
+	late := New(Options{Store: st, Config: testConfig(), Now: pinnedNow, IncidentID: id, Width: 120, Height: 40, Shared: shared})
+	late = drive(t, late, late.Init())
+	if !strings.Contains(late.View(), "after the compact") {
+		t.Fatalf("the session took the copy from before the file was written anew:\n%s", late.View())
+	}
+}
