@@ -141,7 +141,10 @@ func (td *TimelineData) withID(e *incident.Entry) seq[entryRef] {
 	if id < td.ids.Len() {
 		return td.ids.Set(id, entryRef{e})
 	}
-	return td.ids.Append(putRef(make([]entryRef, 0, id-td.ids.Len()+1), e)[td.ids.Len():]...)
+	// A new id: the ids between (none, usually) are not held.
+	gap := make([]entryRef, id-td.ids.Len()+1)
+	gap[len(gap)-1] = entryRef{e}
+	return td.ids.Append(gap...)
 }
 
 // Len is the number of rows; Entries the number of entries shown.

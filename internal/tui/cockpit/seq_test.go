@@ -5,6 +5,9 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/warroom-cli/warroom/internal/incident"
 )
 
 // num is a test item: odd numbers weigh 1.
@@ -138,5 +141,29 @@ func TestSeqConcurrentAppends(t *testing.T) {
 	wg.Wait()
 	if got := slices.Collect(base.All()); !slices.Equal(got, []num{1, 2, 3}) {
 		t.Fatalf("the shared version changed: %v", got)
+	}
+}
+
+// TestNewIDCostsWhatItAdds: holding a new entry by id on a long timeline
+// appends one slot, not a copy of every id before it.
+func TestNewIDCostsWhatItAdds(t *testing.T) {
+	es := make([]incident.Entry, 20000)
+	for i := range es {
+		es[i] = incident.Entry{ID: int64(i + 1), At: time.Date(2026, 3, 11, 10, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Second), Text: "x"}
+	}
+	td := BuildTimeline(&incident.Incident{Entries: es}, 0)
+	e := incident.Entry{ID: 20001, At: es[len(es)-1].At.Add(time.Second), Text: "new"}
+	allocs := testing.AllocsPerRun(20, func() { _ = td.withID(&e) })
+	bytes := testing.Benchmark(func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = td.withID(&e)
+		}
+	}).AllocedBytesPerOp()
+	if allocs > 8 || bytes > 16<<10 {
+		t.Fatalf("holding one new id allocated %v times, %d bytes", allocs, bytes)
+	}
+	if got := td.withID(&e); got.Len() != td.ids.Len()+1 || got.At(20001).e != &e {
+		t.Fatal("the new id is not held")
 	}
 }
