@@ -60,7 +60,11 @@ func DeltaChangesNothing(inc *incident.Incident, d store.Delta) bool {
 // timeline before may still be on another session's screen.
 func MergeDelta(inc *incident.Incident, td *TimelineData, d store.Delta, known map[int64]bool) (*incident.Incident, *TimelineData) {
 	out := withHead(inc, d.Head)
-	out.Changes = slices.Concat(inc.Changes, d.Changes)
+	if len(d.Changes) > 0 {
+		// A new slice: the one before may be shared (a line logged,
+		// the common change, has no change record and copies nothing).
+		out.Changes = slices.Concat(inc.Changes, d.Changes)
+	}
 	if td == nil {
 		td = &TimelineData{}
 	}
