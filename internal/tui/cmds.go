@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"runtime/debug"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -21,6 +22,10 @@ func tailEntries(h int) int {
 	const chrome = 1 + cockpit.HeaderHeight + cockpit.CaptureHeight + 2 // status line, header, capture line, borders
 	return max(h, MinHeight) - chrome
 }
+
+// bigLoad is the number of entries from which a whole read returns its
+// garbage to the system at once (see loadIncidentCmd).
+const bigLoad = 20000
 
 // loadIncidentCmd reads the incident. With first set, a huge timeline is
 // read as its tail first, and the full read follows from Update. With
@@ -57,6 +62,14 @@ func loadIncidentCmd(ctx *common.Context, shared *Timelines, first bool) tea.Cmd
 		if shared != nil && !snap.Partial {
 			v := shared.offer(key, &sharedTimeline{cursor: snap.Cursor, inc: inc, td: td})
 			inc, td = v.inc, v.td
+		}
+		if n < 0 && td.Entries() >= bigLoad {
+			// Reading a huge incident whole leaves about twice what the
+			// timeline keeps as garbage (the records copied out of the
+			// file, their decoding): give it back to the system now,
+			// once, rather than let the process sit at three times its
+			// size until the scavenger gets to it. Off the Update loop.
+			debug.FreeOSMemory()
 		}
 		return common.IncidentLoadedMsg{ID: id, Inc: inc, Stamp: stamp, Cursor: snap.Cursor, Partial: snap.Partial, Total: snap.Total, First: first, Timeline: td}
 	}
