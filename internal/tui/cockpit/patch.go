@@ -163,7 +163,7 @@ func (td *TimelineData) patch(changed []incident.Entry, keep func(*incident.Entr
 				out.insert(e)
 			}
 		}
-		out.ids = out.withID(e)
+		out.ids = out.ids.with(e)
 	}
 	return &out
 }

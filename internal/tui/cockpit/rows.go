@@ -55,7 +55,7 @@ type TimelineData struct {
 	// ids holds every entry by id, deleted ones too, as it is now: where
 	// a changed entry was (its old sort key finds its row by binary
 	// search, see patch.go), and the entries the rows do not show.
-	ids    seq[entryRef]
+	ids    idIndex
 	author int // width of the author column
 	// gap is the silence that earns a gap line (0: none, as in a filtered
 	// view); multiDay says the timeline spans days, so date lines show.
@@ -93,11 +93,10 @@ func BuildTimeline(inc *incident.Incident, gap time.Duration) *TimelineData {
 	}
 	td.multiDay = first != nil && !common.SameDay(first.At, last.At)
 	rows := make([]tlRow, 0, len(es)+len(es)/8+2)
-	refs := make([]entryRef, 0, len(es)+1)
+	ids := newIDIndex(es)
 	var prev *incident.Entry
 	for i := range es {
 		e := &es[i]
-		refs = putRef(refs, e)
 		if e.Deleted {
 			continue
 		}
@@ -105,47 +104,79 @@ func BuildTimeline(inc *incident.Incident, gap time.Duration) *TimelineData {
 		rows = td.rowsFor(rows, e, prev)
 		prev = e
 	}
-	td.rows, td.ids = seqOf(rows), seqOf(refs)
+	td.rows, td.ids = seqOf(rows), ids
 	return td
 }
 
-// putRef sets refs[e.ID] to e, growing refs as needed. Ids are the
-// incident's own sequence (1, 2, 3…), so refs is as long as the timeline;
-// an id far beyond it (a damaged record) is not held by id.
-func putRef(refs []entryRef, e *incident.Entry) []entryRef {
-	id := int(e.ID)
-	if id < 0 || id > len(refs)+1<<20 {
-		return refs
+// idIndex holds entries by id. Ids are the incident's own sequence (1, 2,
+// 3…), so it is a sequence indexed by id from the lowest held (a huge
+// incident's tail, read first, holds only its last ids); an id far from
+// the others (a damaged record) is not held by id.
+type idIndex struct {
+	base int64
+	refs seq[entryRef]
+}
+
+// maxIDGap is the most empty slots a new id may open in an idIndex.
+const maxIDGap = 1 << 20
+
+// newIDIndex holds es by id.
+func newIDIndex(es []incident.Entry) idIndex {
+	if len(es) == 0 {
+		return idIndex{}
 	}
-	for len(refs) <= id {
-		refs = append(refs, entryRef{})
+	lo, hi := es[0].ID, es[0].ID
+	for i := range es {
+		lo, hi = min(lo, es[i].ID), max(hi, es[i].ID)
 	}
-	refs[id] = entryRef{e}
-	return refs
+	if hi-lo > int64(len(es))+maxIDGap {
+		// Damaged ids: hold them one by one, as far as they go.
+		var x idIndex
+		for i := range es {
+			x = x.with(&es[i])
+		}
+		return x
+	}
+	refs := make([]entryRef, hi-lo+1)
+	for i := range es {
+		refs[es[i].ID-lo] = entryRef{&es[i]}
+	}
+	return idIndex{base: lo, refs: seqOf(refs)}
+}
+
+// get is entry id, or nil.
+func (x idIndex) get(id int64) *incident.Entry {
+	i := id - x.base
+	if i < 0 || i >= int64(x.refs.Len()) {
+		return nil
+	}
+	return x.refs.At(int(i)).e
+}
+
+// with is x holding e as entry e.ID.
+func (x idIndex) with(e *incident.Entry) idIndex {
+	n := int64(x.refs.Len())
+	switch i := e.ID - x.base; {
+	case n == 0:
+		return idIndex{base: e.ID, refs: seqOf([]entryRef{{e}})}
+	case i >= 0 && i < n:
+		return idIndex{base: x.base, refs: x.refs.Set(int(i), entryRef{e})}
+	case i >= n && i-n <= maxIDGap:
+		// A new id: the ids between (none, usually) are not held.
+		gap := make([]entryRef, i-n+1)
+		gap[len(gap)-1] = entryRef{e}
+		return idIndex{base: x.base, refs: x.refs.Append(gap...)}
+	case i < 0 && -i <= maxIDGap:
+		// An id before the lowest held (an entry older than a tail).
+		gap := make([]entryRef, -i)
+		gap[0] = entryRef{e}
+		return idIndex{base: e.ID, refs: x.refs.Splice(0, 0, gap...)}
+	}
+	return x
 }
 
 // byID is entry id as the timeline has it now, or nil.
-func (td *TimelineData) byID(id int64) *incident.Entry {
-	if id < 0 || int(id) >= td.ids.Len() {
-		return nil
-	}
-	return td.ids.At(int(id)).e
-}
-
-// withID is td's ids with e held as entry e.ID.
-func (td *TimelineData) withID(e *incident.Entry) seq[entryRef] {
-	id := int(e.ID)
-	if id < 0 || id > td.ids.Len()+1<<20 {
-		return td.ids
-	}
-	if id < td.ids.Len() {
-		return td.ids.Set(id, entryRef{e})
-	}
-	// A new id: the ids between (none, usually) are not held.
-	gap := make([]entryRef, id-td.ids.Len()+1)
-	gap[len(gap)-1] = entryRef{e}
-	return td.ids.Append(gap...)
-}
+func (td *TimelineData) byID(id int64) *incident.Entry { return td.ids.get(id) }
 
 // Len is the number of rows; Entries the number of entries shown.
 func (td *TimelineData) Len() int     { return td.rows.Len() }
@@ -194,7 +225,7 @@ func (td *TimelineData) AllEntries() []incident.Entry {
 		out = append(out, *e)
 	}
 	var deleted []incident.Entry
-	for ref := range td.ids.All() {
+	for ref := range td.ids.refs.All() {
 		if ref.e != nil && ref.e.Deleted {
 			deleted = append(deleted, *ref.e)
 		}
@@ -238,7 +269,7 @@ func (td *TimelineData) extend(added []incident.Entry) *TimelineData {
 		e := &added[i]
 		out.widen(e)
 		rows = out.rowsFor(rows, e, prev)
-		out.ids = out.withID(e)
+		out.ids = out.ids.with(e)
 		prev = e
 	}
 	out.rows = out.rows.Append(rows...)

@@ -153,17 +153,34 @@ func TestNewIDCostsWhatItAdds(t *testing.T) {
 	}
 	td := BuildTimeline(&incident.Incident{Entries: es}, 0)
 	e := incident.Entry{ID: 20001, At: es[len(es)-1].At.Add(time.Second), Text: "new"}
-	allocs := testing.AllocsPerRun(20, func() { _ = td.withID(&e) })
+	allocs := testing.AllocsPerRun(20, func() { _ = td.ids.with(&e) })
 	bytes := testing.Benchmark(func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			_ = td.withID(&e)
+			_ = td.ids.with(&e)
 		}
 	}).AllocedBytesPerOp()
 	if allocs > 8 || bytes > 16<<10 {
 		t.Fatalf("holding one new id allocated %v times, %d bytes", allocs, bytes)
 	}
-	if got := td.withID(&e); got.Len() != td.ids.Len()+1 || got.At(20001).e != &e {
+	if got := td.ids.with(&e); got.refs.Len() != td.ids.refs.Len()+1 || got.get(20001) != &e {
 		t.Fatal("the new id is not held")
+	}
+	// A tail holds only its own ids; an older one comes in before them.
+	tail := BuildTimeline(&incident.Incident{Entries: es[19990:]}, 0)
+	if n := tail.ids.refs.Len(); n != 10 {
+		t.Fatalf("a tail of 10 entries holds %d ids", n)
+	}
+	old := es[5]
+	x := tail.ids.with(&old)
+	if x.get(old.ID) != &old || x.get(es[19995].ID) == nil || x.get(7) != nil {
+		t.Fatal("an id before the tail is not held in its place")
+	}
+	// A damaged id far from the rest is not held by id, and costs
+	// nothing in proportion to it; the others are.
+	far := []incident.Entry{es[0], es[1], {ID: 1 << 40, At: es[1].At, Text: "far"}}
+	d := BuildTimeline(&incident.Incident{Entries: far}, 0)
+	if d.ids.refs.Len() > 2 || d.ids.get(1) == nil || d.ids.get(2) == nil || d.ids.get(1<<40) != nil || d.Entries() != 3 {
+		t.Fatalf("ids with a damaged one: %d held", d.ids.refs.Len())
 	}
 }
