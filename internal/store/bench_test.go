@@ -256,3 +256,46 @@ func BenchmarkRawBoltPut10000(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+// BenchmarkSinceRoom is what each of a room's sessions reads after one
+// round of 50 lines, one after the other as they wake: the first read
+// (fresh) opens the file and decodes them; every later one (shared) takes
+// its part of that read, with (Since) or without (SinceShared) a copy of
+// its own.
+func BenchmarkSinceRoom(b *testing.B) {
+	s := openTemp(b)
+	id := seedIncident(b, s, 1000)
+	snap, err := s.Snapshot(id, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for range 50 {
+		if _, err := s.AppendEntry(id, benchEntry()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	check := func(d Delta, err error) {
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(d.Added) != 50 {
+			b.Fatalf("delta has %d added; want the round's 50", len(d.Added))
+		}
+	}
+	b.Run("fresh", func(b *testing.B) {
+		for b.Loop() {
+			d, _, _, err := s.readSince(id, snap.Cursor)
+			check(d, err)
+		}
+	})
+	b.Run("shared/Since", func(b *testing.B) {
+		for b.Loop() {
+			check(s.Since(id, snap.Cursor))
+		}
+	})
+	b.Run("shared/SinceShared", func(b *testing.B) {
+		for b.Loop() {
+			check(s.SinceShared(id, snap.Cursor))
+		}
+	})
+}
