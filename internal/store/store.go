@@ -83,7 +83,9 @@
 // seen); Since(cursor) then reads only what came after it: entries with
 // later ids (ids follow recording order), the entries named by later
 // changes, and the small head, retro and updates. A cockpit follows other
-// processes at the cost of what changed, not of the timeline.
+// processes at the cost of what changed, not of the timeline, and the
+// cockpits one commit wakes (a room's SSH sessions) share one such read
+// (see since.go).
 //
 // # Change notification
 //
