@@ -166,7 +166,9 @@ func seedIncident(b *testing.B, s *Store, n int) int64 {
 // has logged one entry: Since from the cursor before it. What it decodes is
 // what changed, not the timeline, so the 100,000-entry case should cost
 // what the 10-entry one does; the 10,000-entry case shows the trend of what
-// does grow (opening the larger file, see docs/performance.md).
+// does grow (opening the larger file, see docs/performance.md). It times
+// the read itself (readSince): Since would serve every call after the first
+// from that first read, as nothing commits in between.
 func BenchmarkSinceOneNew(b *testing.B) {
 	for _, n := range []int{10, 10000, 100000} {
 		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
@@ -182,7 +184,7 @@ func BenchmarkSinceOneNew(b *testing.B) {
 			var clock opClock
 			for b.Loop() {
 				clock.begin()
-				d, err := s.Since(id, snap.Cursor)
+				d, _, _, err := s.readSince(id, snap.Cursor)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -253,4 +255,47 @@ func BenchmarkRawBoltPut10000(b *testing.B) {
 		db.Close()
 		b.StartTimer()
 	}
+}
+
+// BenchmarkSinceRoom is what each of a room's sessions reads after one
+// round of 50 lines, one after the other as they wake: the first read
+// (fresh) opens the file and decodes them; every later one (shared) takes
+// its part of that read, with (Since) or without (SinceShared) a copy of
+// its own.
+func BenchmarkSinceRoom(b *testing.B) {
+	s := openTemp(b)
+	id := seedIncident(b, s, 1000)
+	snap, err := s.Snapshot(id, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for range 50 {
+		if _, err := s.AppendEntry(id, benchEntry()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	check := func(d Delta, err error) {
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(d.Added) != 50 {
+			b.Fatalf("delta has %d added; want the round's 50", len(d.Added))
+		}
+	}
+	b.Run("fresh", func(b *testing.B) {
+		for b.Loop() {
+			d, _, _, err := s.readSince(id, snap.Cursor)
+			check(d, err)
+		}
+	})
+	b.Run("shared/Since", func(b *testing.B) {
+		for b.Loop() {
+			check(s.Since(id, snap.Cursor))
+		}
+	})
+	b.Run("shared/SinceShared", func(b *testing.B) {
+		for b.Loop() {
+			check(s.SinceShared(id, snap.Cursor))
+		}
+	})
 }

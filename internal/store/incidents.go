@@ -420,14 +420,17 @@ type Delta struct {
 	Cursor  Cursor
 }
 
-// Since reads what changed in an incident after cur, so that an open
-// cockpit follows other processes' writes without re-reading a long
-// timeline. Its cost is that of what changed, not of the timeline.
-func (s *Store) Since(id int64, cur Cursor) (Delta, error) {
+// readSince reads what changed in an incident after cur in a transaction
+// of its own (Since shares one such read among its callers). Beside the
+// delta it returns the key of each change record and the entry each names
+// (0 for none), so that a later cursor's part can be cut from it.
+func (s *Store) readSince(id int64, cur Cursor) (d Delta, chgSeq, chgEntry []int64, err error) {
 	var head, retro []byte
-	var added, edited, updates, changes [][]byte
+	var added, edited, updates [][]byte
+	var changes []storedChange
+	var damaged error
 	var out Cursor
-	err := s.view(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		b, err := incidentBucket(tx, id)
 		if err != nil {
 			return err
@@ -446,9 +449,15 @@ func (s *Store) Since(id int64, cur Cursor) (Delta, error) {
 			seen := map[int64]bool{}
 			cc := cb.Cursor()
 			for k, v := cc.Seek(idKey(cur.LastChg + 1)); k != nil; k, v = cc.Next() {
-				changes = append(changes, bytes.Clone(v))
 				var sc storedChange
-				if jsonUnmarshal(v, &sc) == nil && sc.Entry != 0 && sc.Entry <= cur.LastEntry && !seen[sc.Entry] {
+				if err := jsonUnmarshal(v, &sc); err != nil {
+					damaged = fmt.Errorf("a change record is damaged (%v); run warroom check: %w", err, ErrCorrupt)
+					continue
+				}
+				changes = append(changes, sc)
+				chgSeq = append(chgSeq, int64(binary.BigEndian.Uint64(k)))
+				chgEntry = append(chgEntry, sc.Entry)
+				if sc.Entry != 0 && sc.Entry <= cur.LastEntry && !seen[sc.Entry] {
 					seen[sc.Entry] = true
 					if key := ib.Get(idKey(sc.Entry)); key != nil {
 						if v := eb.Get(key); v != nil {
@@ -464,27 +473,32 @@ func (s *Store) Since(id int64, cur Cursor) (Delta, error) {
 		})
 		return nil
 	})
-	if err != nil {
-		return Delta{}, err
+	if err == nil {
+		err = damaged
 	}
-	d := Delta{Cursor: out, Head: &incident.Incident{}}
+	if err != nil {
+		return Delta{}, nil, nil, err
+	}
+	d = Delta{Cursor: out, Head: &incident.Incident{}}
 	if err := decodeJSON(head, d.Head); err != nil {
-		return Delta{}, err
+		return Delta{}, nil, nil, err
 	}
 	if err := decodeJSON(retro, &d.Head.Retro); err != nil {
-		return Delta{}, err
+		return Delta{}, nil, nil, err
 	}
 	if d.Head.Updates, err = decodeUpdates(updates); err != nil {
-		return Delta{}, err
+		return Delta{}, nil, nil, err
 	}
 	if d.Added, err = decodeEntries(added); err != nil {
-		return Delta{}, err
+		return Delta{}, nil, nil, err
 	}
 	if d.Edited, err = decodeEntries(edited); err != nil {
-		return Delta{}, err
+		return Delta{}, nil, nil, err
 	}
-	d.Changes, err = decodeChanges(changes)
-	return d, err
+	for _, c := range changes {
+		d.Changes = append(d.Changes, c.Change)
+	}
+	return d, chgSeq, chgEntry, nil
 }
 
 // entryCount is the number of entries stored. Every entry takes its id from

@@ -83,7 +83,9 @@
 // seen); Since(cursor) then reads only what came after it: entries with
 // later ids (ids follow recording order), the entries named by later
 // changes, and the small head, retro and updates. A cockpit follows other
-// processes at the cost of what changed, not of the timeline.
+// processes at the cost of what changed, not of the timeline, and the
+// cockpits one commit wakes (a room's SSH sessions) share one such read
+// (see since.go).
 //
 // # Change notification
 //
@@ -225,6 +227,10 @@ type Store struct {
 
 	// hub wakes this process's readers after each commit (see watch.go).
 	hub hub
+
+	// deltas keeps the last delta read of each incident, shared by the
+	// readers one commit wakes (see since.go).
+	deltas deltaMemo
 }
 
 // Open prepares the database at path, creating it (0600, in a 0700
@@ -670,14 +676,22 @@ type Stamp struct {
 // lock: the transaction id in them changes on every commit, even when two
 // commits land within one tick of the file system's modification time.
 func (s *Store) Stamp() (Stamp, error) {
+	st, err := s.fileStamp()
+	return st.Stamp, err
+}
+
+// fileStamp is Stamp with the file's identity, which tells a file put in
+// the database's place (warroom compact, a backup copied back) from the
+// one read before even when their transaction ids, times and sizes agree.
+func (s *Store) fileStamp() (fileStamp, error) {
 	f, err := os.Open(s.path)
 	if err != nil {
-		return Stamp{}, err
+		return fileStamp{}, err
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return Stamp{}, err
+		return fileStamp{}, err
 	}
 	st := Stamp{ModTime: fi.ModTime(), Size: fi.Size()}
 	st.TxID = readTxID(f, 0)
@@ -687,7 +701,7 @@ func (s *Store) Stamp() (Stamp, error) {
 			st.TxID = max(st.TxID, readTxID(f, ps))
 		}
 	}
-	return st, nil
+	return fileStamp{Stamp: st, file: fi}, nil
 }
 
 // Offsets in a bbolt meta page: a 16-byte page header, then magic, version,

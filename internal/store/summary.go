@@ -310,7 +310,7 @@ func flushSummaries(tx *bolt.Tx, drop bool) error {
 // date.
 func flushIncident(sb, tb, b *bolt.Bucket, t *touched) error {
 	if len(t.entries) > 0 && tb != nil {
-		if err := flushEntryText(tb, b, t.key, t.entries); err != nil {
+		if err := flushEntryText(tb, b, t.key, t.entries, t.before); err != nil {
 			return err
 		}
 	}

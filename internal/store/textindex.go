@@ -74,7 +74,7 @@ func entryLine(text string) string {
 
 // flushEntryText brings the runs of incident id (bucket b) up to date with
 // the entries the write noted.
-func flushEntryText(tb, b *bolt.Bucket, id []byte, notes map[string]entryNote) error {
+func flushEntryText(tb, b *bolt.Bucket, id []byte, notes map[string]entryNote, before map[string]uint64) error {
 	keys := make([]string, 0, len(notes))
 	for k := range notes {
 		keys = append(keys, k)
@@ -97,6 +97,13 @@ func flushEntryText(tb, b *bolt.Bucket, id []byte, notes map[string]entryNote) e
 		}
 		if !n.live && (last == nil || bytes.Compare(key, lastEnd) > 0) {
 			continue // nothing indexed there to take out
+		}
+		if n.live && len(notes) == 1 && before[k] == 0 {
+			// A new entry just before the last ones: lines typed at
+			// the same moment in a room commit in any order.
+			if ok, err := insertLine(tb, b, last, lastRun, key, entryLine(n.text)); ok || err != nil {
+				return err
+			}
 		}
 		from, to, err := regionOf(tb, id, key)
 		if err != nil {
@@ -182,6 +189,7 @@ func regionOf(tb *bolt.Bucket, id, key []byte) (from, to []byte, err error) {
 // rebuildRegion writes anew the runs of incident id for the entries with
 // keys from from (nil: the first) to before to (nil: past the last).
 func rebuildRegion(tb, b *bolt.Bucket, id, from, to []byte) error {
+	regionsRebuilt.Add(1)
 	lo := append(bytes.Clone(id), from...)
 	var hi []byte
 	if to != nil {
