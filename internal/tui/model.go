@@ -183,6 +183,7 @@ func New(opts Options) Model {
 		Now:    now, Store: opts.Store, Config: cfg, Author: author,
 		IncidentID: opts.IncidentID,
 		Terminal:   opts.Terminal,
+		Memo:       opts.Shared.memoOrNew(),
 		Zone:       config.ZoneName(loc),
 	}
 	m := Model{

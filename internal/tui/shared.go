@@ -27,6 +27,8 @@ import (
 // drifted apart meet again at the next change they share. The local
 // cockpit has no Timelines (Options.Shared nil) and keeps its own copy.
 type Timelines struct {
+	// memo keeps what the sessions draw of those copies (common.Memo).
+	memo   *common.Memo
 	mu     sync.Mutex
 	latest map[timelineKey]*sharedTimeline
 	// loading holds one lock per incident, so that sessions opening one
@@ -36,7 +38,16 @@ type Timelines struct {
 
 // NewTimelines is an empty Timelines, for the sessions of one server.
 func NewTimelines() *Timelines {
-	return &Timelines{latest: map[timelineKey]*sharedTimeline{}, loading: map[timelineKey]*sync.Mutex{}}
+	return &Timelines{memo: common.NewMemo(), latest: map[timelineKey]*sharedTimeline{}, loading: map[timelineKey]*sync.Mutex{}}
+}
+
+// memoOrNew is the room's memo, or one of its own for a program with no
+// room (t nil).
+func (t *Timelines) memoOrNew() *common.Memo {
+	if t == nil {
+		return common.NewMemo()
+	}
+	return t.memo
 }
 
 // timelineKey says which copies are the same: an incident's entries are
@@ -131,9 +142,12 @@ func (t *Timelines) open(k timelineKey, st *store.Store, stamp store.Stamp, loc 
 }
 
 // merge applies a delta to the copy on screen, or takes the copy another
-// session made of the same one with the same change.
+// session holds of the incident as of the same transaction: a copy of the
+// store at transaction T is the incident at T, whatever copy it was made
+// from (a session's own lines, applied from its writes' results, are in
+// it too, as they are in the store).
 func (t *Timelines) merge(k timelineKey, inc *incident.Incident, td *cockpit.TimelineData, d store.Delta, known map[int64]bool) (*incident.Incident, *cockpit.TimelineData) {
-	if v := t.get(k); v != nil && v.from == td && v.cursor.Tx == d.Cursor.Tx {
+	if v := t.get(k); v != nil && v.cursor.Tx == d.Cursor.Tx {
 		return v.inc, v.td
 	}
 	inc, next := cockpit.MergeDelta(inc, td, d, known)

@@ -31,6 +31,12 @@ type incidentPane struct {
 }
 
 // paneMemo is a pane's last view and what it was drawn from.
+// sharedPaneKey is a pane's key in the room's memo.
+type sharedPaneKey struct {
+	look common.Look
+	pane incidentPaneKey
+}
+
 type paneMemo struct {
 	key  incidentPaneKey
 	view string
@@ -294,10 +300,29 @@ func abbrev(name string) string {
 	return b.String()
 }
 
-// naturalHeight is the height the pane needs to show everything.
+// naturalHeight is the height the pane needs to show everything: laid
+// out again after every change, once for the room (common.Memo).
 func (p incidentPane) naturalHeight() int {
+	now := p.ctx.Now()
+	key := paneHeightKey{look: p.ctx.Styles.Look(), inc: p.ctx.Incident, w: p.w, minute: now.Unix() / 60}
+	if inc := p.ctx.Incident; inc != nil {
+		key.etaPassed = !inc.ETA.IsZero() && inc.ETA.Before(now)
+	}
+	if v, ok := p.ctx.Memo.Get(key); ok && key.inc != nil {
+		return v.(int)
+	}
 	rows, _ := p.content(0)
+	p.ctx.Memo.Put(key, len(rows)+2)
 	return len(rows) + 2
+}
+
+// paneHeightKey is what the incident pane's natural height depends on.
+type paneHeightKey struct {
+	look      common.Look
+	inc       *incident.Incident
+	w         int
+	minute    int64
+	etaPassed bool
 }
 
 // View draws the pane at its size. A copy of the incident is never changed
@@ -312,11 +337,17 @@ func (p incidentPane) View() string {
 	if p.memo != nil && p.memo.key == key && key.inc != nil {
 		return p.memo.view
 	}
-	v := common.Box(p.ctx.Styles, "Incident", "", p.lines(p.w-2), p.w, p.h, p.focused)
-	if p.memo != nil {
-		*p.memo = paneMemo{key: key, view: v}
+	// Another session of the room may have drawn the same.
+	shared := sharedPaneKey{look: p.ctx.Styles.Look(), pane: key}
+	v, ok := p.ctx.Memo.Get(shared)
+	if !ok || key.inc == nil {
+		v = common.Box(p.ctx.Styles, "Incident", "", p.lines(p.w-2), p.w, p.h, p.focused)
+		p.ctx.Memo.Put(shared, v)
 	}
-	return v
+	if p.memo != nil {
+		*p.memo = paneMemo{key: key, view: v.(string)}
+	}
+	return v.(string)
 }
 
 // ShortHelp lists the pane's keys.

@@ -1,6 +1,7 @@
 package cockpit
 
 import (
+	"slices"
 	"time"
 
 	"github.com/warroom-cli/warroom/internal/incident"
@@ -143,10 +144,19 @@ func (td *TimelineData) relaid() *TimelineData {
 func (td *TimelineData) patch(changed []incident.Entry, keep func(*incident.Entry) bool) *TimelineData {
 	out := *td
 	out.base, out.changed = td, changed
+	var fresh []*incident.Entry
 	for k := range changed {
 		e := &changed[k]
 		shown := !e.Deleted && (keep == nil || keep(e))
 		old := out.byID(e.ID)
+		if old == nil && shown {
+			// New here (lines a room typed at once, committed in
+			// another order than they were applied): laid out
+			// together below.
+			fresh = append(fresh, e)
+			out.ids = out.ids.with(e)
+			continue
+		}
 		r, had := out.rowOfEntry(old)
 		switch {
 		case had && shown && keyOf(old) == keyOf(e):
@@ -165,5 +175,49 @@ func (td *TimelineData) patch(changed []incident.Entry, keep func(*incident.Entr
 		}
 		out.ids = out.ids.with(e)
 	}
+	out.insertAll(fresh)
 	return &out
+}
+
+// tailRows is how far from the end new entries are laid out together with
+// the rows they fall among (insertAll); further up, one at a time.
+const tailRows = 4 * chunkSize
+
+// insertAll puts new entries in where they sort: those that fall among
+// the last rows in one splice of the rows from the earliest of them to
+// the end, laid out again with them; any other one by one.
+func (td *TimelineData) insertAll(es []*incident.Entry) {
+	if len(es) == 0 {
+		return
+	}
+	slices.SortFunc(es, func(a, b *incident.Entry) int { return incident.CompareEntries(a, b) })
+	r0 := td.rows.Search(func(row tlRow) bool { return incident.CompareEntries(row.E, es[0]) > 0 })
+	if len(es) == 1 || td.rows.Len()-r0 > tailRows {
+		for _, e := range es {
+			td.insert(e)
+		}
+		return
+	}
+	// r0 is the first row of the entry after the earliest new one.
+	var prev *incident.Entry
+	if r0 > 0 {
+		prev = td.rows.At(r0 - 1).E
+	}
+	merged := make([]*incident.Entry, 0, td.rows.Len()-r0+len(es))
+	for r := r0; r < td.rows.Len(); r++ {
+		if row := td.rows.At(r); row.Kind == RowEntry {
+			merged = append(merged, row.E)
+		}
+	}
+	merged = append(merged, es...)
+	slices.SortStableFunc(merged, func(a, b *incident.Entry) int { return incident.CompareEntries(a, b) })
+	rows := make([]tlRow, 0, 2*len(merged))
+	for _, e := range merged {
+		rows = td.rowsFor(rows, e, prev)
+		prev = e
+	}
+	for _, e := range es {
+		td.widen(e)
+	}
+	td.rows = td.rows.Splice(r0, td.rows.Len(), rows...)
 }

@@ -168,7 +168,7 @@ func (t timelinePane) cachedLines(i, w int) []string {
 		if l, ok := c.lines[k]; ok {
 			return l
 		}
-		l := t.row(i, w)
+		l := t.sharedRow(sharedRowKey{look: t.ctx.Styles.Look(), kind: r.Kind, text: r.Text, w: w}, i, w)
 		if len(c.lines) > 1024 {
 			clear(c.lines)
 		}
@@ -180,11 +180,40 @@ func (t timelinePane) cachedLines(i, w int) []string {
 		cr.row == r.Text && cr.author == e.Author && cr.starred == e.Starred {
 		return cr.lines
 	}
-	l := t.row(i, w)
+	var l []string
+	if t.selecting && e.ID == t.selID {
+		l = t.row(i, w)
+	} else {
+		// Any session of the room showing this entry at this width
+		// draws the same row (an entry is never changed once shown).
+		l = t.sharedRow(sharedRowKey{look: t.ctx.Styles.Look(), e: e, w: w, wrap: t.Wrap, author: d.author}, i, w)
+	}
 	if len(c.entries) > 4096 {
 		clear(c.entries)
 	}
 	c.entries[e.ID] = cachedRow{at: e.At, kind: e.Kind, text: e.Text, row: r.Text, author: e.Author, starred: e.Starred, lines: l}
+	return l
+}
+
+// sharedRowKey is what a row not selected is drawn from, for the room's
+// memo (common.Memo): the entry's version, or the gap or date line.
+type sharedRowKey struct {
+	look   common.Look
+	e      *incident.Entry
+	kind   rowKind
+	text   string
+	w      int
+	wrap   bool
+	author int
+}
+
+// sharedRow is row i drawn at width w, or as another session drew it.
+func (t timelinePane) sharedRow(key sharedRowKey, i, w int) []string {
+	if v, ok := t.ctx.Memo.Get(key); ok {
+		return v.([]string)
+	}
+	l := t.row(i, w)
+	t.ctx.Memo.Put(key, l)
 	return l
 }
 

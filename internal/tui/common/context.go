@@ -50,6 +50,9 @@ type Context struct {
 	Incident *incident.Incident
 	// Entries are the incident's entries, set with Incident.
 	Entries EntrySource
+	// Memo keeps drawn pieces of frames, shared by the sessions of a
+	// server (memo.go); nil draws everything afresh.
+	Memo *Memo
 	// Partial is true while Incident holds only the tail of a huge
 	// timeline; the full one follows in the background.
 	Partial bool

@@ -53,6 +53,9 @@ type Styles struct {
 	Theme    Theme
 	// edges keeps the rendered pieces of pane borders (see edge).
 	edges *edgeMemo
+	// look is what colours a piece (memo.go), taken once.
+	lookOnce sync.Once
+	look     Look
 
 	Text, Muted, Faint, Bold, Accent lipgloss.Style
 	Error, Warn, OK                  lipgloss.Style
