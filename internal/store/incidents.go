@@ -753,9 +753,12 @@ func (s *Store) Apply(id int64, c incident.Capture, now time.Time, author string
 
 // applyAlso is Apply with also run in the same transaction, on the
 // incident's bucket, once the capture is stored (see ApplyLine).
+//
+// Captures arriving at the same moment (a room typing) share a transaction
+// (group.go): the function below computes out afresh each time it runs.
 func (s *Store) applyAlso(id int64, c incident.Capture, now time.Time, author string, p incident.Policy, also func(b *bolt.Bucket) error) (Applied, error) {
 	var out Applied
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.updateGrouped(func(tx *bolt.Tx) error {
 		out = Applied{Tx: uint64(tx.ID()), ID: id}
 		if id == 0 {
 			var err error

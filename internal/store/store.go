@@ -231,6 +231,9 @@ type Store struct {
 	// deltas keeps the last delta read of each incident, shared by the
 	// readers one commit wakes (see since.go).
 	deltas deltaMemo
+
+	// groups queues the writes that may share a transaction (group.go).
+	groups writeGroups
 }
 
 // Open prepares the database at path, creating it (0600, in a 0700
@@ -362,7 +365,13 @@ func (s *Store) openDB(readOnly bool) (*bolt.DB, error) {
 	start := time.Now()
 	pause := lockRetryMin
 	for {
-		before, _ := os.Stat(s.path)
+		before, serr := os.Stat(s.path)
+		if errors.Is(serr, fs.ErrNotExist) {
+			// bbolt creates the file it opens, for reading too: a file
+			// deleted or moved while warroom runs would come back empty,
+			// and the next write would go into that.
+			return nil, fmt.Errorf("the database %s is gone (moved or deleted while warroom was running); nothing was read or written: put it back, or open it where it is now with --db: %w", s.path, serr)
+		}
 		db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: lockProbe, ReadOnly: readOnly})
 		if err == nil {
 			if replaced(before, s.path) {

@@ -128,7 +128,10 @@ func (m *Model) applyOwn(msg common.AppliedMsg) tea.Cmd {
 		m.applied[e.ID] = true
 	}
 	simple := len(msg.Result.Moves) == 0 && msg.Result.Draft == nil && msg.Result.Update == nil
-	if simple && msg.Tx != 0 && msg.Tx == m.cursor.Tx+1 {
+	// The write is the one transaction after the screen's, and held no
+	// other write (a room's lines can share one, see store.Alone): the
+	// screen has read everything else.
+	if simple && msg.Tx != 0 && msg.Tx == m.cursor.Tx+1 && m.ctx.Store.Alone(msg.Tx) {
 		m.cursor.Tx = msg.Tx
 		for _, e := range msg.Result.Entries {
 			m.cursor.LastEntry = max(m.cursor.LastEntry, e.ID)

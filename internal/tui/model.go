@@ -462,7 +462,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case common.QuietWriteMsg:
 		// A save nobody needs to see: when nothing else committed since
 		// the screen was last read, the screen is still current.
-		if msg.Tx != 0 && msg.Tx == m.cursor.Tx+1 {
+		if msg.Tx != 0 && msg.Tx == m.cursor.Tx+1 && m.ctx.Store.Alone(msg.Tx) {
 			m.cursor.Tx = msg.Tx
 		}
 		return m, nil
