@@ -320,6 +320,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// when it shows anything. A save of the half-typed line shows
 		// nothing; presence counts itself when someone came, went or
 		// started editing something.
+	case common.TickMsg:
+		m.tick()
 	default:
 		m.gen++
 		m.unhold()

@@ -24,9 +24,14 @@ func (m Model) View() string {
 	if d := m.drawn; d != nil && d.ok && (d.gen == m.gen || d.held) && d.w == w && d.h == h {
 		return d.frame
 	}
-	frame := m.frame(w, h)
+	clock := m.clockFrame()
+	frame := m.frame(w, h, clock)
 	if d := m.drawn; d != nil {
 		d.frame, d.gen, d.w, d.h, d.ok, d.at = frame, m.gen, w, h, true, time.Now()
+		d.byClock = clock
+		if !clock {
+			d.minute = minuteOf(m.ctx.Now())
+		}
 	}
 	return frame
 }
@@ -45,9 +50,18 @@ type drawnFrame struct {
 	seq  uint64
 	// help is the status line's key help last drawn (help_memo.go).
 	help helpMemo
+	// clockGen is a generation that only the clock's tick moved on from
+	// the frame drawn; minute is the minute of the last frame drawn
+	// whole, and byClock says the last frame was drawn for the clock
+	// alone (clock.go).
+	clockGen uint64
+	minute   int64
+	byClock  bool
 }
 
-func (m Model) frame(w, h int) string {
+// frame draws the screen at w×h; with clock, the cockpit draws only what
+// follows the clock and keeps the rest as last drawn (clock.go).
+func (m Model) frame(w, h int, clock bool) string {
 	if w <= 0 || h <= 0 {
 		return ""
 	}
@@ -59,7 +73,13 @@ func (m Model) frame(w, h int) string {
 	case m.showHelp:
 		body = m.helpView(w, h-1)
 	case m.screen == common.ScreenCockpit:
-		body = m.cockpit.View()
+		ok := false
+		if clock {
+			body, ok = m.cockpit.ClockView()
+		}
+		if !ok {
+			body = m.cockpit.View()
+		}
 		if m.brief != nil {
 			body = m.overlayBrief(body, w, h-1)
 		}

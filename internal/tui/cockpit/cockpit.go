@@ -52,6 +52,9 @@ type Model struct {
 	w, h     int
 	// pendingFind is a search to run once the timeline has loaded.
 	pendingFind string
+	// drawn, shared by the model's copies, holds the timeline and the
+	// capture line as View last drew them (clock.go).
+	drawn *drawnParts
 }
 
 func New(ctx *common.Context) Model {
@@ -61,6 +64,7 @@ func New(ctx *common.Context) Model {
 		info:     incidentPane{ctx: ctx, memo: &paneMemo{}},
 		Right:    rightPanes(ctx),
 		Capture:  newCaptureLine(ctx),
+		drawn:    &drawnParts{},
 	}
 	return c
 }
@@ -393,6 +397,16 @@ func (c *Model) rightTyping() bool {
 
 // View draws the cockpit at its size.
 func (c Model) View() string {
+	tl, capture := c.Timeline.View(), c.Capture.View()
+	if d := c.drawn; d != nil {
+		d.timeline, d.capture, d.w, d.h, d.ok = tl, capture, c.w, c.h, true
+	}
+	return c.body(tl, capture)
+}
+
+// body is the cockpit around the timeline tl and the capture line
+// capture: the header and the right column drawn now.
+func (c Model) body(tl, capture string) string {
 	var b strings.Builder
 	b.WriteString(headerView(c.ctx, c.w))
 	b.WriteByte('\n')
@@ -405,9 +419,9 @@ func (c Model) View() string {
 		}
 		col = strings.Join(parts, "\n")
 	}
-	b.WriteString(common.JoinH(c.Timeline.View(), col))
+	b.WriteString(common.JoinH(tl, col))
 	b.WriteByte('\n')
-	b.WriteString(c.Capture.View())
+	b.WriteString(capture)
 	return b.String()
 }
 
