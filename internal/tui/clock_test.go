@@ -160,6 +160,45 @@ func TestClockTickDrawsWholeEachMinute(t *testing.T) {
 	}
 }
 
+// The header's second row follows the clock within a minute too: the
+// ETA's "in 35m" turns to "in 34m" half a minute past (FormatDuration
+// rounds), and so does the retro's due time once resolved.
+func TestClockTickMovesTheHeadersTimes(t *testing.T) {
+	st := openStore(t)
+	id := seedHandbook(t, st)
+	// ETA 14:20: 34m30s before it is the turn.
+	turn := time.Date(2026, 3, 12, 13, 45, 30, 0, time.UTC)
+	c := newClocked(t, st, id, turn.Add(-3*time.Second))
+	for s := -2; s <= 2; s++ {
+		v := c.tick(t, turn.Add(time.Duration(s)*time.Second))
+		want := "ETA 14:20 (in 35m)"
+		if s > 0 {
+			want = "ETA 14:20 (in 34m)"
+		}
+		if !c.byClock || !strings.Contains(v, want) {
+			t.Fatalf("%+ds from the turn (by clock %v), want %q:\n%s", s, c.byClock, want, strings.Join(strings.Split(v, "\n")[:2], "\n"))
+		}
+	}
+
+	cap, _ := incident.ParseCapture("/resolved 13:15", pinned)
+	if _, err := st.Apply(id, cap, pinned, "amara", incident.DefaultPolicy()); err != nil {
+		t.Fatal(err)
+	}
+	// The retro is due at 15:15: 1h29m30s before it is a turn.
+	turn = time.Date(2026, 3, 12, 13, 45, 30, 0, time.UTC)
+	c = newClocked(t, st, id, turn.Add(-3*time.Second))
+	for s := -2; s <= 2; s++ {
+		v := c.tick(t, turn.Add(time.Duration(s)*time.Second))
+		want := "retro due 15:15 (in 1h30m)"
+		if s > 0 {
+			want = "retro due 15:15 (in 1h29m)"
+		}
+		if !c.byClock || !strings.Contains(v, want) {
+			t.Fatalf("%+ds from the turn (by clock %v), want %q:\n%s", s, c.byClock, want, strings.Join(strings.Split(v, "\n")[:2], "\n"))
+		}
+	}
+}
+
 // What changed besides the clock since the last frame is drawn: the frame
 // drawn after a key keeps the key's capture line through the clock's
 // frames, and a tick coming before the key's frame was drawn draws whole.

@@ -8,15 +8,18 @@ package cockpit
 // included, which was most of what an idle session of warroom serve cost
 // (BenchmarkIdleRoom). The root model knows when a tick is all that
 // happened since the last frame (tui/clock.go); it then asks ClockView,
-// which draws the header and the right column anew, everything in them
-// that follows the clock (the countdown, its turn to overdue, the incident
-// pane's minute) included, and takes the timeline and the capture line as
-// View last drew them: neither shows anything that follows the clock.
+// which draws the right column anew, everything in it that follows the
+// clock (the countdown, its turn to overdue, the incident pane's minute)
+// included, and the header's running clock, and takes the timeline and
+// the capture line as View last drew them: neither shows anything that
+// follows the clock. The header's second row is drawn again only when
+// its times (the ETA's "in 35m", the retro's) moved on.
 
 // drawnParts are the timeline and the capture line as View last drew them,
-// at w×h.
+// at w×h, and the header's parts but for the clock.
 type drawnParts struct {
 	timeline, capture string
+	header            headerParts
 	w, h              int
 	ok                bool
 }
@@ -29,5 +32,5 @@ func (c Model) ClockView() (string, bool) {
 	if d == nil || !d.ok || d.w != c.w || d.h != c.h {
 		return "", false
 	}
-	return c.body(d.timeline, d.capture), true
+	return c.body(clockHeader(c.ctx, c.w, &d.header), d.timeline, d.capture), true
 }

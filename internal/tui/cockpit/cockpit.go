@@ -398,17 +398,21 @@ func (c *Model) rightTyping() bool {
 // View draws the cockpit at its size.
 func (c Model) View() string {
 	tl, capture := c.Timeline.View(), c.Capture.View()
+	var header string
 	if d := c.drawn; d != nil {
 		d.timeline, d.capture, d.w, d.h, d.ok = tl, capture, c.w, c.h, true
+		header = drawHeader(c.ctx, c.w, &d.header)
+	} else {
+		header = headerView(c.ctx, c.w)
 	}
-	return c.body(tl, capture)
+	return c.body(header, tl, capture)
 }
 
-// body is the cockpit around the timeline tl and the capture line
-// capture: the header and the right column drawn now.
-func (c Model) body(tl, capture string) string {
+// body is the cockpit of header, the timeline tl and the capture line
+// capture, with the right column drawn now.
+func (c Model) body(header, tl, capture string) string {
 	var b strings.Builder
-	b.WriteString(headerView(c.ctx, c.w))
+	b.WriteString(header)
 	b.WriteByte('\n')
 	col := c.info.View()
 	if len(c.Right) > 0 {
