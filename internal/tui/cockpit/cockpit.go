@@ -411,9 +411,6 @@ func (c Model) View() string {
 // body is the cockpit of header, the timeline tl and the capture line
 // capture, with the right column drawn now.
 func (c Model) body(header, tl, capture string) string {
-	var b strings.Builder
-	b.WriteString(header)
-	b.WriteByte('\n')
 	col := c.info.View()
 	if len(c.Right) > 0 {
 		parts := make([]string, 0, len(c.Right)+1)
@@ -423,10 +420,7 @@ func (c Model) body(header, tl, capture string) string {
 		}
 		col = strings.Join(parts, "\n")
 	}
-	b.WriteString(common.JoinH(tl, col))
-	b.WriteByte('\n')
-	b.WriteString(capture)
-	return b.String()
+	return header + "\n" + common.JoinH(tl, col) + "\n" + capture
 }
 
 // ShortHelp lists the keys of the focused part.
