@@ -199,6 +199,41 @@ func TestClockTickMovesTheHeadersTimes(t *testing.T) {
 	}
 }
 
+// Crossing midnight, the times shown against today (the incident pane's
+// milestones, the ETA) gain their day; each frame is still the one drawn
+// whole.
+func TestClockTickAcrossMidnight(t *testing.T) {
+	st := openStore(t)
+	cfg := testConfig()
+	declared := time.Date(2026, 3, 12, 23, 40, 30, 0, time.UTC)
+	inc, err := incident.NewIncident("Search results empty", 2, declared, cfg.Policy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	inc.Roles[incident.RoleLead] = "amara"
+	out, err := st.CreateIncident(inc, "amara")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := incident.ParseCapture("/eta 23:55", declared)
+	if _, err := st.Apply(out.ID, c, declared, "amara", cfg.Policy()); err != nil {
+		t.Fatal(err)
+	}
+	midnight := time.Date(2026, 3, 13, 0, 0, 0, 0, time.UTC)
+	cl := newClocked(t, st, out.ID, midnight.Add(-3*time.Second))
+	var before string
+	for s := -2; s <= 2; s++ {
+		v := cl.tick(t, midnight.Add(time.Duration(s)*time.Second))
+		if s == -1 {
+			before = v
+		}
+	}
+	after := cl.m.View()
+	if !strings.Contains(before, "ETA 23:55") || !strings.Contains(after, "ETA Thu 23:55") {
+		t.Fatalf("the ETA did not gain its day at midnight:\n%s\n---\n%s", before, after)
+	}
+}
+
 // What changed besides the clock since the last frame is drawn: the frame
 // drawn after a key keeps the key's capture line through the clock's
 // frames, and a tick coming before the key's frame was drawn draws whole.
