@@ -63,7 +63,7 @@ func (c *clocked) tickOnly(t *testing.T, at time.Time) tea.Cmd {
 func (c *clocked) draw(t *testing.T) string {
 	t.Helper()
 	v := c.m.View()
-	if whole := c.m.frame(c.m.ctx.Width, c.m.ctx.Height, false); v != whole {
+	if whole, _ := c.m.frame(c.m.ctx.Width, c.m.ctx.Height, false); v != whole {
 		t.Fatalf("at %s the frame differs from the one drawn whole:\n%s\nwant:\n%s", c.m.ctx.Now().Format("15:04:05"), v, whole)
 	}
 	return v

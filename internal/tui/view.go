@@ -24,8 +24,7 @@ func (m Model) View() string {
 	if d := m.drawn; d != nil && d.ok && (d.gen == m.gen || d.held) && d.w == w && d.h == h {
 		return d.frame
 	}
-	clock := m.clockFrame()
-	frame := m.frame(w, h, clock)
+	frame, clock := m.frame(w, h, m.clockFrame())
 	if d := m.drawn; d != nil {
 		d.frame, d.gen, d.w, d.h, d.ok, d.at = frame, m.gen, w, h, true, time.Now()
 		d.byClock = clock
@@ -60,24 +59,24 @@ type drawnFrame struct {
 }
 
 // frame draws the screen at w×h; with clock, the cockpit draws only what
-// follows the clock and keeps the rest as last drawn (clock.go).
-func (m Model) frame(w, h int, clock bool) string {
+// follows the clock and keeps the rest as last drawn (clock.go), and
+// byClock says it did.
+func (m Model) frame(w, h int, clock bool) (frame string, byClock bool) {
 	if w <= 0 || h <= 0 {
-		return ""
+		return "", false
 	}
 	if m.tooSmall() {
-		return m.tooSmallView()
+		return m.tooSmallView(), false
 	}
 	var body string
 	switch {
 	case m.showHelp:
 		body = m.helpView(w, h-1)
 	case m.screen == common.ScreenCockpit:
-		ok := false
 		if clock {
-			body, ok = m.cockpit.ClockView()
+			body, byClock = m.cockpit.ClockView()
 		}
-		if !ok {
+		if !byClock {
 			body = m.cockpit.View()
 		}
 		if m.brief != nil {
@@ -93,9 +92,9 @@ func (m Model) frame(w, h int, clock bool) string {
 	if long := m.longStatus(w); long != nil {
 		// A message too long for one row takes the row above too (the
 		// capture line's hint row in the cockpit) until the next key.
-		return common.FitBlock(body, w, h-len(long)) + "\n" + strings.Join(long, "\n")
+		return common.FitBlock(body, w, h-len(long)) + "\n" + strings.Join(long, "\n"), byClock
 	}
-	return common.FitBlock(body, w, h-1) + "\n" + m.statusLine(w)
+	return common.FitBlock(body, w, h-1) + "\n" + m.statusLine(w), byClock
 }
 
 // longStatus is a status message wider than the terminal, wrapped to two
