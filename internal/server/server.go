@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"sync"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -49,7 +50,9 @@ type Options struct {
 	AuthorizedKeys, ViewerKeys string
 	// HostKey is the server's private key file, created (ed25519) if missing.
 	HostKey string
-	// PollEvery is passed to each session's program; 0 means the default.
+	// PollEvery is passed to each session's program; 0 means the
+	// default: for a cockpit a poll every watchedPollEvery where the
+	// database's folder can be watched, else the cockpit's (poll.go).
 	PollEvery time.Duration
 	// Log receives a line per connection and disconnection; nil logs
 	// nothing.
@@ -74,6 +77,9 @@ type Server struct {
 	// timelines are the incidents the sessions show, one copy each,
 	// shared (tui.Timelines).
 	timelines *tui.Timelines
+	// watchable says whether the database's folder can be watched,
+	// found out once (poll.go).
+	watchable func() bool
 }
 
 // roomGap is the least time between two frames a session draws for other
@@ -100,6 +106,8 @@ func New(opts Options) (*Server, error) {
 	srv := &Server{opts: opts, people: map[string][]person{}, loginGrace: loginGrace, keepAliveEvery: keepAliveEvery, timelines: tui.NewTimelines()}
 	if opts.Store != nil {
 		srv.presence = NewRoomPresence(opts.Store)
+		path := opts.Store.Path()
+		srv.watchable = sync.OnceValue(func() bool { return canWatch(path) })
 	}
 	for _, f := range []struct {
 		path   string
@@ -203,6 +211,9 @@ func (s *Server) program(sess ssh.Session) (tea.Model, []tea.ProgramOption) {
 	if p.viewer {
 		return s.frames(sess, tui.NewViewer(opts), false, []tea.ProgramOption{tea.WithAltScreen()})
 	}
+	// The stakeholder view only polls; a cockpit is woken by
+	// notifications and polls as a fallback (poll.go).
+	opts.PollEvery = s.cockpitPoll()
 	// The server's own signal handler ends every session through its
 	// saving quit (Shutdown); a program of its own catching SIGINT too
 	// would race it.

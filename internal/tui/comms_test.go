@@ -871,3 +871,48 @@ func TestCommsPublishNoteInTheZone(t *testing.T) {
 		t.Fatalf("status = %q; want the pinned 13:45 UTC as 14:45 in Berlin", m.status)
 	}
 }
+
+// The draft's rows are kept between frames (the pane is drawn every
+// second for its countdown), and drawn anew when the draft, its findings
+// or the size change: each time the rows are those of a pane that never
+// drew before.
+func TestCommsDraftLinesFollowTheDraft(t *testing.T) {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.ANSI256)
+	r.SetHasDarkBackground(true)
+	pane := func(draft string) (*comms.Pane, *common.Context) {
+		ctx := &common.Context{Styles: common.NewStyles(r, common.DefaultTheme()), Keys: common.DefaultKeyMap(), Now: pinnedNow, Config: testConfig(), IncidentID: 1,
+			Incident: &incident.Incident{ID: 1, Created: pinned, Status: incident.Investigating, Draft: draft}}
+		c := comms.New(ctx)
+		c.SetSize(40, 12)
+		return c, ctx
+	}
+	fresh := func(draft string, w, h int) []string {
+		c, _ := pane(draft)
+		return c.DraftLines(w, h)
+	}
+	c, _ := pane("The k8s cluster is slow for customers in the EU since noon today.")
+	first := c.DraftLines(38, 3)
+	if again := c.DraftLines(38, 3); !slices.Equal(again, first) {
+		t.Fatalf("drawn twice: %q then %q", first, again)
+	}
+	// What a caller does with the rows does not reach the kept ones.
+	first[0] = "changed"
+	if again := c.DraftLines(38, 3); again[0] == "changed" {
+		t.Fatal("the kept rows are the caller's slice")
+	}
+	for _, tc := range []struct {
+		draft string
+		w, h  int
+	}{
+		{"The k8s cluster is slow for customers in the EU since noon today.", 30, 3},
+		{"The k8s cluster is slow for customers in the EU since noon today.", 30, 2},
+		{"Payments are slow for customers in the EU since noon today.", 30, 2},
+		{"Payments are slow; the RCA follows.", 30, 2},
+	} {
+		c.Update(common.DraftSetMsg{Text: tc.draft})
+		if got, want := c.DraftLines(tc.w, tc.h), fresh(tc.draft, tc.w, tc.h); !slices.Equal(got, want) {
+			t.Fatalf("%q at %d×%d:\n got %q\nwant %q", tc.draft, tc.w, tc.h, got, want)
+		}
+	}
+}

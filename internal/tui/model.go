@@ -43,7 +43,9 @@ type Options struct {
 	Renderer *lipgloss.Renderer
 	// PollEvery is how often the database is checked for other processes'
 	// writes when no change notification wakes the program first; 0 means
-	// common.PollEvery.
+	// common.PollEvery. Longer than that, it falls back to
+	// common.PollEvery once the check finds a change no notification
+	// announced (poll_fallback.go).
 	PollEvery time.Duration
 	// Location is the time zone to show times in (an SSH session's TZ);
 	// nil means the config's timezone.
@@ -102,6 +104,9 @@ type Model struct {
 	cursor    store.Cursor
 	applied   map[int64]bool
 	pollEvery time.Duration
+	// pollFrom is when the wait for a change now running began (zero
+	// for the first, from Init); see poll_fallback.go.
+	pollFrom time.Time
 	// startReview opens the review meeting once the program starts.
 	startReview bool
 	// presenceRead is when everyone's presence was last read, from
@@ -328,6 +333,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// when it shows anything. A save of the half-typed line shows
 		// nothing; presence counts itself when someone came, went or
 		// started editing something.
+	case common.TickMsg:
+		m.tick()
 	default:
 		m.gen++
 		m.unhold()
@@ -409,6 +416,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case pollMsg:
 		var cmds []tea.Cmd
 		if msg.err == nil && common.StampChanged(msg.stamp, m.stamp) {
+			m.caughtByPoll()
 			m.stamp, m.changedAt = msg.stamp, time.Now()
 			if msg.stamp.TxID != 0 && msg.stamp.TxID < m.cursor.Tx {
 				// The file was written anew (warroom compact, a backup
@@ -428,6 +436,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// The next wait starts from the stamp just taken, so a commit
 		// after it returns at once.
 		cmds = append(cmds, m.poll())
+		m.pollFrom = time.Now()
 		return m, tea.Batch(cmds...)
 	case common.TickMsg:
 		m.sticky = max(m.sticky-1, 0)

@@ -24,9 +24,13 @@ func (m Model) View() string {
 	if d := m.drawn; d != nil && d.ok && (d.gen == m.gen || d.held) && d.w == w && d.h == h {
 		return d.frame
 	}
-	frame := m.frame(w, h)
+	frame, clock := m.frame(w, h, m.clockFrame())
 	if d := m.drawn; d != nil {
 		d.frame, d.gen, d.w, d.h, d.ok, d.at = frame, m.gen, w, h, true, time.Now()
+		d.byClock = clock
+		if !clock {
+			d.minute = minuteOf(m.ctx.Now())
+		}
 	}
 	return frame
 }
@@ -45,21 +49,36 @@ type drawnFrame struct {
 	seq  uint64
 	// help is the status line's key help last drawn (help_memo.go).
 	help helpMemo
+	// clockGen is a generation that only the clock's tick moved on from
+	// the frame drawn; minute is the minute of the last frame drawn
+	// whole, and byClock says the last frame was drawn for the clock
+	// alone (clock.go).
+	clockGen uint64
+	minute   int64
+	byClock  bool
 }
 
-func (m Model) frame(w, h int) string {
+// frame draws the screen at w×h; with clock, the cockpit draws only what
+// follows the clock and keeps the rest as last drawn (clock.go), and
+// byClock says it did.
+func (m Model) frame(w, h int, clock bool) (frame string, byClock bool) {
 	if w <= 0 || h <= 0 {
-		return ""
+		return "", false
 	}
 	if m.tooSmall() {
-		return m.tooSmallView()
+		return m.tooSmallView(), false
 	}
 	var body string
 	switch {
 	case m.showHelp:
 		body = m.helpView(w, h-1)
 	case m.screen == common.ScreenCockpit:
-		body = m.cockpit.View()
+		if clock {
+			body, byClock = m.cockpit.ClockView()
+		}
+		if !byClock {
+			body = m.cockpit.View()
+		}
 		if m.brief != nil {
 			body = m.overlayBrief(body, w, h-1)
 		}
@@ -73,9 +92,9 @@ func (m Model) frame(w, h int) string {
 	if long := m.longStatus(w); long != nil {
 		// A message too long for one row takes the row above too (the
 		// capture line's hint row in the cockpit) until the next key.
-		return common.FitBlock(body, w, h-len(long)) + "\n" + strings.Join(long, "\n")
+		return common.FitBlock(body, w, h-len(long)) + "\n" + strings.Join(long, "\n"), byClock
 	}
-	return common.FitBlock(body, w, h-1) + "\n" + m.statusLine(w)
+	return common.FitBlock(body, w, h-1) + "\n" + m.statusLine(w), byClock
 }
 
 // longStatus is a status message wider than the terminal, wrapped to two

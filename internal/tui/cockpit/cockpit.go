@@ -52,6 +52,9 @@ type Model struct {
 	w, h     int
 	// pendingFind is a search to run once the timeline has loaded.
 	pendingFind string
+	// drawn, shared by the model's copies, holds the timeline and the
+	// capture line as View last drew them (clock.go).
+	drawn *drawnParts
 }
 
 func New(ctx *common.Context) Model {
@@ -61,6 +64,7 @@ func New(ctx *common.Context) Model {
 		info:     incidentPane{ctx: ctx, memo: &paneMemo{}},
 		Right:    rightPanes(ctx),
 		Capture:  newCaptureLine(ctx),
+		drawn:    &drawnParts{},
 	}
 	return c
 }
@@ -393,9 +397,20 @@ func (c *Model) rightTyping() bool {
 
 // View draws the cockpit at its size.
 func (c Model) View() string {
-	var b strings.Builder
-	b.WriteString(headerView(c.ctx, c.w))
-	b.WriteByte('\n')
+	tl, capture := c.Timeline.View(), c.Capture.View()
+	var header string
+	if d := c.drawn; d != nil {
+		d.timeline, d.capture, d.w, d.h, d.ok = tl, capture, c.w, c.h, true
+		header = drawHeader(c.ctx, c.w, &d.header)
+	} else {
+		header = headerView(c.ctx, c.w)
+	}
+	return c.body(header, tl, capture)
+}
+
+// body is the cockpit of header, the timeline tl and the capture line
+// capture, with the right column drawn now.
+func (c Model) body(header, tl, capture string) string {
 	col := c.info.View()
 	if len(c.Right) > 0 {
 		parts := make([]string, 0, len(c.Right)+1)
@@ -405,10 +420,7 @@ func (c Model) View() string {
 		}
 		col = strings.Join(parts, "\n")
 	}
-	b.WriteString(common.JoinH(c.Timeline.View(), col))
-	b.WriteByte('\n')
-	b.WriteString(c.Capture.View())
-	return b.String()
+	return header + "\n" + common.JoinH(tl, col) + "\n" + capture
 }
 
 // ShortHelp lists the keys of the focused part.

@@ -19,17 +19,38 @@ const HeaderHeight = 2
 // status and the live elapsed time on the first row; roles, channels and the
 // ETA on the second.
 func headerView(ctx *common.Context, w int) string {
+	return drawHeader(ctx, w, nil)
+}
+
+// headerParts are the header as last drawn whole, but for the running
+// clock: what the clock's frames draw it from (clock.go).
+type headerParts struct {
+	// left, status, label and zone are the first row's parts around
+	// the clock; line2 is the second row, and clock2 the plain text of
+	// what in it follows the clock (the ETA's and the retro's times).
+	left, status, label, zone string
+	line2, clock2             string
+	ok                        bool
+}
+
+// drawHeader draws the header, and keeps its parts in parts when given.
+func drawHeader(ctx *common.Context, w int, parts *headerParts) string {
 	st := ctx.Styles
 	inc := ctx.Incident
+	if parts != nil {
+		parts.ok = false
+	}
 	if inc == nil {
 		return common.Fit(st.Faint.Render(" loading…"), w) + "\n" + common.Fit("", w)
 	}
 	now := ctx.Now()
 
 	left := " " + st.ID.Render(inc.Key()) + "  " + st.SeverityStyle(inc.Severity).Render(inc.Severity.String()) + "  " + st.Title.Render(incident.CleanLine(inc.Title))
+	status := st.StatusStyle(inc.Status).Render(strings.ToUpper(string(inc.Status)))
+	label := st.Label.Render("elapsed ")
 	// The header names the zone every time on screen is in.
-	right := st.StatusStyle(inc.Status).Render(strings.ToUpper(string(inc.Status))) + "  " + elapsedView(ctx, inc, now) + st.Faint.Render(" "+ctx.Zone) + " "
-	line1 := common.Spread(left, "  "+right, w)
+	zone := st.Faint.Render(" " + ctx.Zone)
+	line1 := headerLine1(ctx, inc, now, w, left, status, label, zone)
 
 	// The two leads come first; more roles follow who is in the room,
 	// since the incident pane lists every role whole and the room changes.
@@ -60,15 +81,13 @@ func headerView(ctx *common.Context, w int) string {
 		ch = append(ch, st.Label.Render("public ")+st.Muted.Render(incident.CleanLine(inc.PublicChannel)))
 	}
 	eta := st.Label.Render("ETA ") + st.Faint.Render("none")
-	if !inc.ETA.IsZero() {
-		d := inc.ETA.Sub(now)
-		rel := "in " + incident.FormatDuration(d)
+	at, rel, late := etaText(inc, now)
+	if at != "" {
 		es := st.Text
-		if d < 0 {
-			rel = incident.FormatDuration(-d) + " ago"
+		if late {
 			es = st.Warn
 		}
-		eta = st.Label.Render("ETA ") + es.Render(common.ClockAt(inc.ETA, now)) + st.Faint.Render(" ("+rel+")")
+		eta = st.Label.Render("ETA ") + es.Render(at) + st.Faint.Render(" ("+rel+")")
 	}
 	if retro := retroDueView(ctx, inc, now); retro != "" {
 		eta = retro
@@ -93,7 +112,54 @@ func headerView(ctx *common.Context, w int) string {
 		left2 += st.Faint.Render("   ") + strings.Join(ch, st.Faint.Render(" · "))
 	}
 	line2 := common.Spread(left2, right2, w)
+	if parts != nil {
+		*parts = headerParts{left: left, status: status, label: label, zone: zone, line2: line2, clock2: headerClock2(ctx, inc, now), ok: true}
+	}
 	return line1 + "\n" + line2
+}
+
+// headerLine1 is the header's first row from its parts and the clock.
+func headerLine1(ctx *common.Context, inc *incident.Incident, now time.Time, w int, left, status, label, zone string) string {
+	right := status + "  " + elapsedView(ctx, inc, now, label) + zone + " "
+	return common.Spread(left, "  "+right, w)
+}
+
+// clockHeader draws the header from parts, the header last drawn whole,
+// after a tick of the clock that changed nothing else: the first row
+// with the clock moved on, the second as it was unless its times moved
+// too. Parts are drawn anew when they do not serve.
+func clockHeader(ctx *common.Context, w int, parts *headerParts) string {
+	inc := ctx.Incident
+	if inc == nil || !parts.ok {
+		return drawHeader(ctx, w, parts)
+	}
+	now := ctx.Now()
+	if headerClock2(ctx, inc, now) != parts.clock2 {
+		return drawHeader(ctx, w, parts)
+	}
+	return headerLine1(ctx, inc, now, w, parts.left, parts.status, parts.label, parts.zone) + "\n" + parts.line2
+}
+
+// headerClock2 is the plain text of what in the header's second row
+// follows the clock: the ETA's time and how far off it is, the retro's.
+func headerClock2(ctx *common.Context, inc *incident.Incident, now time.Time) string {
+	at, rel, late := etaText(inc, now)
+	kind, a, b := retroDueText(ctx, inc, now)
+	return fmt.Sprint(at, "\x00", rel, "\x00", late, "\x00", kind, "\x00", a, "\x00", b)
+}
+
+// etaText is the ETA's time and how far off it is ("in 35m", "10m ago"),
+// and whether it has passed; "" when there is none.
+func etaText(inc *incident.Incident, now time.Time) (at, rel string, late bool) {
+	if inc.ETA.IsZero() {
+		return "", "", false
+	}
+	d := inc.ETA.Sub(now)
+	rel = "in " + incident.FormatDuration(d)
+	if d < 0 {
+		rel = incident.FormatDuration(-d) + " ago"
+	}
+	return common.ClockAt(inc.ETA, now), rel, d < 0
 }
 
 // alertOriginView says where an incident an alert declared came from:
@@ -140,22 +206,45 @@ func roomView(ctx *common.Context, room []string, w int) string {
 // due time and turns red when it has passed.
 func retroDueView(ctx *common.Context, inc *incident.Incident, now time.Time) string {
 	st := ctx.Styles
-	if inc.Retro.Status == incident.RetroFinal {
+	switch kind, a, b := retroDueText(ctx, inc, now); kind {
+	case retroFinal:
 		return st.Label.Render("retro ") + st.OK.Render("final")
+	case retroOverdue:
+		return st.Label.Render("retro ") + st.Error.Render("OVERDUE +"+a) + st.Faint.Render(" (due "+b+")")
+	case retroDue:
+		return st.Label.Render("retro due ") + st.Text.Render(a) + st.Faint.Render(" (in "+b+")")
+	}
+	return ""
+}
+
+// What the header says of the retro.
+const (
+	retroNone = iota
+	retroFinal
+	retroOverdue
+	retroDue
+)
+
+// retroDueText is what the header says of the retro, as plain text: for
+// retroOverdue how late and the due time, for retroDue the due time and
+// how far off.
+func retroDueText(ctx *common.Context, inc *incident.Incident, now time.Time) (kind int, a, b string) {
+	if inc.Retro.Status == incident.RetroFinal {
+		return retroFinal, "", ""
 	}
 	due, ok := incident.RetroDue(inc, ctx.Policy())
 	if !ok || inc.Status != incident.Resolved {
-		return ""
+		return retroNone, "", ""
 	}
 	if late, overdue := incident.RetroOverdue(inc, ctx.Policy(), now); overdue {
-		return st.Label.Render("retro ") + st.Error.Render("OVERDUE +"+incident.FormatDuration(late)) + st.Faint.Render(" (due "+common.ClockAt(due, now)+")")
+		return retroOverdue, incident.FormatDuration(late), common.ClockAt(due, now)
 	}
-	return st.Label.Render("retro due ") + st.Text.Render(common.ClockAt(due, now)) + st.Faint.Render(" (in "+incident.FormatDuration(due.Sub(now))+")")
+	return retroDue, common.ClockAt(due, now), incident.FormatDuration(due.Sub(now))
 }
 
 // elapsedView is the running time since impact began (or the incident was
-// declared), frozen once resolved.
-func elapsedView(ctx *common.Context, inc *incident.Incident, now time.Time) string {
+// declared), frozen once resolved; label is "elapsed " as styled.
+func elapsedView(ctx *common.Context, inc *incident.Incident, now time.Time, label string) string {
 	st := ctx.Styles
 	from := inc.Milestones[incident.Started]
 	if from.IsZero() {
@@ -168,7 +257,7 @@ func elapsedView(ctx *common.Context, inc *incident.Incident, now time.Time) str
 		}
 		return st.Muted.Render("lasted " + incident.FormatDuration(end.Sub(from)))
 	}
-	return st.Label.Render("elapsed ") + st.Bold.Render(hms(now.Sub(from)))
+	return label + st.Bold.Render(hms(now.Sub(from)))
 }
 
 // hms renders a duration as H:MM:SS, or Dd HH:MM:SS past a day.

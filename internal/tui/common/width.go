@@ -88,12 +88,22 @@ func JoinH(blocks ...string) string {
 		}
 		rows = max(rows, len(lines[i]))
 	}
-	var out strings.Builder
-	total := 0
-	for _, w := range maxW {
-		total += w
+	// The bytes of the result, counted first: lines of styled text are
+	// several bytes a cell, and a builder grown by guess copies the frame
+	// over and over as it fills.
+	size := max(rows-1, 0)
+	for r := range rows {
+		for i := range blocks {
+			w := 0
+			if r < len(lines[i]) {
+				size += len(lines[i][r])
+				w = ws[i][r]
+			}
+			size += max(maxW[i]-w, 0)
+		}
 	}
-	out.Grow(rows * (total + 16))
+	var out strings.Builder
+	out.Grow(size)
 	for r := range rows {
 		if r > 0 {
 			out.WriteByte('\n')

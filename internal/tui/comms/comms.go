@@ -65,6 +65,8 @@ type Pane struct {
 	saver *draftSaver
 
 	findings []incident.JargonFinding
+	// memo is the draft as last wrapped and drawn (draft_memo.go).
+	memo draftMemo
 	// confirm is open while publishing waits for a yes despite the
 	// jargon check's findings.
 	confirm common.Question

@@ -44,7 +44,7 @@ func (c *Pane) plan() commsLayout {
 	if inc := c.ctx.Incident; inc != nil && len(inc.Updates) > 0 {
 		uAll = 1 + len(inc.Updates)
 	}
-	need := max(len(wrapSpans(incident.CleanText(c.Text()), iw-1)), 2)
+	need := max(len(c.wrapped(incident.CleanText(c.Text()), iw-1)), 2)
 	if c.Editing {
 		need++
 	}
@@ -194,11 +194,14 @@ func (c *Pane) DraftLines(w, h int) []string {
 	if strings.TrimSpace(text) == "" {
 		return []string{st.Faint.Render(" (empty) e writes the update")}
 	}
+	if lines, ok := c.drawnDraft(text, w, h); ok {
+		return slices.Clone(lines)
+	}
 	base, mark := st.Text, st.Warn.Underline(true)
 	if c.Templated {
 		base = st.Muted
 	}
-	spans := wrapSpans(text, w-1)
+	spans := c.wrapped(text, w-1)
 	var out []string
 	for i, sp := range spans {
 		if i == h {
@@ -223,6 +226,7 @@ func (c *Pane) DraftLines(w, h int) []string {
 		}
 		out = append(out, line)
 	}
+	c.keepDraft(text, w, h, slices.Clone(out))
 	return out
 }
 
