@@ -2,7 +2,6 @@ package cockpit
 
 import (
 	"iter"
-	"slices"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
@@ -318,11 +317,6 @@ func rowText(t string) string {
 		t = ansi.Truncate(t, maxRowText, "…")
 	}
 	return t
-}
-
-// visibleOf lists the entries of es not deleted (for tests and rebuilds).
-func visibleOf(es []incident.Entry) []incident.Entry {
-	return slices.DeleteFunc(slices.Clone(es), func(e incident.Entry) bool { return e.Deleted })
 }
 
 const (
