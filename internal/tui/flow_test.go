@@ -107,7 +107,11 @@ func TestFlowSelection(t *testing.T) {
 			tm.Send(tea.KeyMsg{Type: tea.KeyTab})
 			tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 			tm.Type("kkks")
-			waitFor(t, tm, "Entry starred")
+			// The notice comes with the write's result; the star with the
+			// read that follows it: the frame compared must have both.
+			teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+				return bytes.Contains(b, []byte("Entry starred")) && bytes.Contains(b, []byte("★ Status investigating"))
+			}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 			final := finish(t, tm)
 			view := final.View()
 			checkFrame(t, view, size[0], size[1])
