@@ -88,10 +88,32 @@ func (t *Timelines) offer(k timelineKey, v *sharedTimeline) *sharedTimeline {
 	switch {
 	case held == nil || v.cursor.Tx > held.cursor.Tx:
 		t.latest[k] = v
+		t.trim(k)
 	case held.cursor.Tx == v.cursor.Tx:
 		return held
 	}
 	return v
+}
+
+// keptIncidents is how many copies a server keeps: the incidents its
+// sessions show now, and a few they showed before. A copy of a huge
+// incident is tens of megabytes; one nobody shows any more goes when a
+// newer copy of another incident needs the room.
+const keptIncidents = 16
+
+// trim drops the copies made longest ago, but k's, past keptIncidents.
+func (t *Timelines) trim(k timelineKey) {
+	for len(t.latest) > keptIncidents {
+		var oldest timelineKey
+		var at uint64
+		first := true
+		for key, v := range t.latest {
+			if key != k && (first || v.cursor.Tx < at) {
+				oldest, at, first = key, v.cursor.Tx, false
+			}
+		}
+		delete(t.latest, oldest)
+	}
 }
 
 // forget drops the copy held for k (the file was written anew, and its

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/store"
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
@@ -116,5 +117,25 @@ func TestSharedCopyAfterCompact(t *testing.T) {
 	late = drive(t, late, late.Init())
 	if !strings.Contains(late.View(), "after the compact") {
 		t.Fatalf("the session took the copy from before the file was written anew:\n%s", late.View())
+	}
+}
+
+// TestTimelinesKeepABoundedNumberOfCopies: a server that has shown many
+// incidents keeps the copies of the last ones only.
+func TestTimelinesKeepABoundedNumberOfCopies(t *testing.T) {
+	shared := NewTimelines()
+	for i := range keptIncidents + 5 {
+		shared.offer(timelineKey{id: int64(i + 1)}, &sharedTimeline{cursor: store.Cursor{Tx: uint64(i + 1)}})
+	}
+	if n := len(shared.latest); n != keptIncidents {
+		t.Fatalf("%d copies kept, want %d", n, keptIncidents)
+	}
+	for i := range 5 {
+		if shared.get(timelineKey{id: int64(i + 1)}) != nil {
+			t.Fatalf("the copy of incident %d, among the oldest, is still kept", i+1)
+		}
+	}
+	if shared.get(timelineKey{id: keptIncidents + 5}) == nil {
+		t.Fatal("the newest copy was dropped")
 	}
 }
