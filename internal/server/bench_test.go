@@ -24,8 +24,9 @@ import (
 // screen) pair of every round; cpu-ms/session, the process's CPU time per
 // round per session (the clients run in the same process, so this is an
 // upper bound on the server's); heap-KB/session, the heap the connected
-// sessions hold. The goal for 50 sessions (100 is reported too) is a median within 200 ms and a
-// worst within 1 s (docs/performance.md has the figures). Run with
+// sessions hold; KB-sent/session, what each screen was sent per round. The
+// goal for 50 sessions (100 is reported too) is a median within 200 ms and
+// a worst within 1 s (docs/performance.md has the figures). Run with
 //
 //	go test ./internal/server/ -run '^$' -bench RoomDelivery -benchtime 10x
 func BenchmarkRoomDelivery(b *testing.B) {
@@ -65,6 +66,12 @@ func benchRoom(b *testing.B, n int) {
 	}
 
 	var lat []time.Duration
+	sentBefore := 0
+	for _, c := range clients {
+		c.mu.Lock()
+		sentBefore += c.sent
+		c.mu.Unlock()
+	}
 	cpuBefore := cpuTime()
 	round := 0
 	for b.Loop() {
@@ -99,6 +106,12 @@ func benchRoom(b *testing.B, n int) {
 		}
 	}
 	cpu := cpuTime() - cpuBefore
+	sent := -sentBefore
+	for _, c := range clients {
+		c.mu.Lock()
+		sent += c.sent
+		c.mu.Unlock()
+	}
 	slices.Sort(lat)
 	if len(lat) == 0 {
 		b.Fatal("nothing measured")
@@ -107,6 +120,9 @@ func benchRoom(b *testing.B, n int) {
 	b.ReportMetric(float64(lat[len(lat)-1])/float64(time.Millisecond), "worst-ms")
 	b.ReportMetric(float64(cpu)/float64(time.Millisecond)/float64(round)/float64(n), "cpu-ms/session")
 	b.ReportMetric(heap, "heap-KB/session")
+	// What each screen was sent per round: the drawing a session does
+	// for the others' lines, which the CPU figure follows.
+	b.ReportMetric(float64(sent)/1024/float64(round)/float64(n), "KB-sent/session")
 	b.ReportMetric(0, "ns/op") // a round's wall time says nothing the above do not
 }
 
@@ -117,6 +133,7 @@ type benchClient struct {
 	close func()
 
 	mu    sync.Mutex
+	sent  int    // bytes the session was sent
 	tail  []byte // the end of what was sent so far, for a marker split across writes
 	ready bool
 	round int
@@ -169,6 +186,7 @@ func (c *benchClient) Write(p []byte) (int, error) {
 	now := time.Now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.sent += len(p)
 	buf := append(c.tail, p...)
 	if !c.ready && bytes.Contains(buf, benchTitle) {
 		c.ready = true
