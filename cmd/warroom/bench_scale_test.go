@@ -45,11 +45,7 @@ const (
 
 func BenchmarkRepository10000(b *testing.B) {
 	dir := b.TempDir()
-	b.Setenv("HOME", dir)
-	b.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
-	b.Setenv("XDG_DATA_HOME", filepath.Join(dir, "data"))
-	b.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
-	b.Setenv("TZ", "UTC")
+	benchHome(b, dir)
 	db := filepath.Join(dir, "repo.db")
 	seedRepository(b, db, scaleIncidents, scaleEntries)
 	if fi, err := os.Stat(db); err == nil {
