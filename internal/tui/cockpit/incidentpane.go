@@ -3,7 +3,9 @@ package cockpit
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -43,10 +45,14 @@ type paneMemo struct {
 }
 
 // incidentPaneKey is everything the incident pane's view depends on. The
-// clock counts by the minute (times show as HH:MM, and the day they fall
-// on), except for whether the ETA has passed, which is kept exact.
+// incident counts by the facts the pane shows (paneFacts), not by its copy:
+// every line logged brings a new copy with the same facts. The clock
+// counts by the minute in the session's zone (times show as HH:MM, and the
+// day they fall on), except for whether the ETA has passed, which is kept
+// exact.
 type incidentPaneKey struct {
-	inc       *incident.Incident
+	facts     string
+	zone      string
 	w, h, sel int
 	focused   bool
 	minute    int64
@@ -300,47 +306,105 @@ func abbrev(name string) string {
 	return b.String()
 }
 
-// naturalHeight is the height the pane needs to show everything: laid
-// out again after every change, once for the room (common.Memo).
-func (p incidentPane) naturalHeight() int {
+// paneFacts is everything of the incident that rows shows, as one
+// comparable value: the roles, milestones, ETA, cadence (the policy's when
+// unset), how many updates were published, tags, the alert it came from
+// and whether it is open. Times go in as instants: the pane shows them in
+// the session's zone, which the key names apart. "" is no incident.
+// Whatever rows comes to show of the incident must be added here, or the
+// pane would keep showing the old value (TestIncidentPaneFollowsEachFact).
+func paneFacts(inc *incident.Incident, every time.Duration) string {
+	if inc == nil {
+		return ""
+	}
+	var b strings.Builder
+	field := func(s string) {
+		b.WriteString(s)
+		b.WriteByte(0)
+	}
+	instant := func(t time.Time) { field(strconv.FormatInt(t.UnixNano(), 36)) }
+	for _, r := range inc.RoleNames() {
+		field(r)
+		field(inc.Roles[r])
+	}
+	field("\x01")
+	for _, m := range incident.Milestones {
+		if t := inc.Milestones[m]; !t.IsZero() {
+			field(string(m))
+			instant(t)
+		}
+	}
+	field("\x01")
+	if inc.ETA.IsZero() {
+		field("")
+	} else {
+		instant(inc.ETA)
+	}
+	cad := inc.Cadence
+	if cad <= 0 {
+		cad = every
+	}
+	field(strconv.FormatInt(int64(cad), 36))
+	field(strconv.Itoa(len(inc.Updates)))
+	field(strconv.FormatBool(inc.Open()))
+	for _, t := range inc.Tags {
+		field(t)
+	}
+	field("\x01")
+	if a := inc.Alert; a != nil {
+		field(a.Source)
+		field(a.Name)
+		field(a.Key)
+		field(a.Receiver)
+	}
+	return b.String()
+}
+
+// key is what the pane's view at this moment is drawn from.
+func (p incidentPane) key() incidentPaneKey {
 	now := p.ctx.Now()
-	key := paneHeightKey{look: p.ctx.Styles.Look(), inc: p.ctx.Incident, w: p.w, minute: now.Unix() / 60}
-	if inc := p.ctx.Incident; inc != nil {
+	inc := p.ctx.Incident
+	key := incidentPaneKey{facts: paneFacts(inc, p.ctx.Policy().UpdateEvery), zone: now.Location().String(),
+		w: p.w, h: p.h, sel: p.sel, focused: p.focused, minute: now.Unix() / 60}
+	if inc != nil {
 		key.etaPassed = !inc.ETA.IsZero() && inc.ETA.Before(now)
 	}
-	if v, ok := p.ctx.Memo.Get(key); ok && key.inc != nil {
+	return key
+}
+
+// naturalHeight is the height the pane needs to show everything: laid
+// out again after every change of what it shows, once for the room
+// (common.Memo).
+func (p incidentPane) naturalHeight() int {
+	key := p.key()
+	key.h, key.sel, key.focused = 0, 0, false
+	hk := paneHeightKey{look: p.ctx.Styles.Look(), pane: key}
+	if v, ok := p.ctx.Memo.Get(hk); ok && key.facts != "" {
 		return v.(int)
 	}
 	rows, _ := p.content(0)
-	p.ctx.Memo.Put(key, len(rows)+2)
+	p.ctx.Memo.Put(hk, len(rows)+2)
 	return len(rows) + 2
 }
 
-// paneHeightKey is what the incident pane's natural height depends on.
+// paneHeightKey is what the incident pane's natural height depends on:
+// its key at no particular height, selection or focus.
 type paneHeightKey struct {
-	look      common.Look
-	inc       *incident.Incident
-	w         int
-	minute    int64
-	etaPassed bool
+	look common.Look
+	pane incidentPaneKey
 }
 
-// View draws the pane at its size. A copy of the incident is never changed
-// once shown (a change brings a new one), so the same copy, size,
-// selection and minute draw the same pane.
+// View draws the pane at its size: the same facts, size, selection and
+// minute draw the same pane.
 func (p incidentPane) View() string {
-	now := p.ctx.Now()
-	key := incidentPaneKey{inc: p.ctx.Incident, w: p.w, h: p.h, sel: p.sel, focused: p.focused, minute: now.Unix() / 60}
-	if inc := p.ctx.Incident; inc != nil {
-		key.etaPassed = !inc.ETA.IsZero() && inc.ETA.Before(now)
-	}
-	if p.memo != nil && p.memo.key == key && key.inc != nil {
+	key := p.key()
+	if p.memo != nil && p.memo.key == key && key.facts != "" {
 		return p.memo.view
 	}
 	// Another session of the room may have drawn the same.
 	shared := sharedPaneKey{look: p.ctx.Styles.Look(), pane: key}
 	v, ok := p.ctx.Memo.Get(shared)
-	if !ok || key.inc == nil {
+	if !ok || key.facts == "" {
 		v = common.Box(p.ctx.Styles, "Incident", "", p.lines(p.w-2), p.w, p.h, p.focused)
 		p.ctx.Memo.Put(shared, v)
 	}
