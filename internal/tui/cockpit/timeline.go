@@ -101,8 +101,16 @@ func (t *timelinePane) viewRows() int {
 	return max(n, 0)
 }
 
-// height is how many lines row i takes.
-func (t *timelinePane) height(i int) int { return len(t.cachedLines(i, t.w-3)) }
+// height is how many lines row i takes. Unwrapped, every row is cut to
+// one line but the selected entry's, so nothing need be formatted to know:
+// the rows from the bottom up are counted after every change (clamp), and
+// formatting them for it cost more than drawing the frame.
+func (t *timelinePane) height(i int) int {
+	if !t.Wrap && !t.selecting {
+		return 1
+	}
+	return len(t.cachedLines(i, t.w-3))
+}
 
 // maxPos is the position that shows the last row at the bottom.
 func (t *timelinePane) maxPos() (int, int) {
