@@ -15,6 +15,14 @@ package cockpit
 // follows the clock. The header's second row is drawn again only when
 // its times (the ETA's "in 35m", the retro's) moved on.
 
+import (
+	"strings"
+
+	"github.com/warroom-cli/warroom/internal/config"
+	"github.com/warroom-cli/warroom/internal/incident"
+	"github.com/warroom-cli/warroom/internal/tui/common"
+)
+
 // drawnParts are the timeline and the capture line as View last drew them,
 // at w×h, and the header's parts but for the clock.
 type drawnParts struct {
@@ -22,6 +30,55 @@ type drawnParts struct {
 	header            headerParts
 	w, h              int
 	ok                bool
+	// headerKey and headerView are the header last drawn and what it was
+	// drawn from: a keystroke draws the frame again, and the header only
+	// when the second, the incident or the room moved on.
+	headerKey  headerKey
+	headerView string
+}
+
+// headerKey is everything the header is drawn from: the copy of the
+// incident (never changed once shown), the second (its running clock),
+// the session's zone, configuration and colours, who is here, the width.
+type headerKey struct {
+	look   common.Look
+	inc    *incident.Incident
+	second int64
+	zone   string
+	config *config.Config
+	room   string
+	w      int
+}
+
+// sharedHeader is a header drawn for one session, for the others whose
+// key agrees (common.Memo), with the parts the clock's frames reuse.
+type sharedHeader struct {
+	view  string
+	parts headerParts
+}
+
+// header is the header at width w, drawn again only when its key moved
+// on, and then only once for the sessions of a room that agree on it.
+func (d *drawnParts) headerFor(ctx *common.Context, w int) string {
+	now := ctx.Now()
+	key := headerKey{look: ctx.Styles.Look(), inc: ctx.Incident, second: now.Unix(), zone: now.Location().String(),
+		config: ctx.Config, room: strings.Join(ctx.Room(), "\x00"), w: w}
+	if key.inc == nil {
+		d.headerKey = headerKey{}
+		return drawHeader(ctx, w, &d.header)
+	}
+	if d.header.ok && d.headerKey == key {
+		return d.headerView
+	}
+	if v, ok := ctx.Memo.Get(key); ok {
+		sh := v.(sharedHeader)
+		d.header, d.headerKey, d.headerView = sh.parts, key, sh.view
+		return sh.view
+	}
+	view := drawHeader(ctx, w, &d.header)
+	d.headerKey, d.headerView = key, view
+	ctx.Memo.Put(key, sharedHeader{view: view, parts: d.header})
+	return view
 }
 
 // ClockView is View after a tick of the clock that changed nothing else

@@ -401,7 +401,7 @@ func (c Model) View() string {
 	var header string
 	if d := c.drawn; d != nil {
 		d.timeline, d.capture, d.w, d.h, d.ok = tl, capture, c.w, c.h, true
-		header = drawHeader(c.ctx, c.w, &d.header)
+		header = d.headerFor(c.ctx, c.w)
 	} else {
 		header = headerView(c.ctx, c.w)
 	}

@@ -29,17 +29,23 @@ func TestIncidentPaneFollowsEachFact(t *testing.T) {
 		}
 	}
 	changes := map[string]func(*incident.Incident){
-		"a role":            func(inc *incident.Incident) { inc.Roles = map[string]string{incident.RoleLead: "ben"} },
-		"a new role":        func(inc *incident.Incident) { inc.Roles = map[string]string{incident.RoleLead: "amara", "scribe": "chen"} },
-		"a milestone":       func(inc *incident.Incident) { inc.Milestones = map[incident.Milestone]time.Time{incident.Started: t0, incident.Detected: t0.Add(5 * time.Minute)} },
-		"a milestone moved": func(inc *incident.Incident) { inc.Milestones = map[incident.Milestone]time.Time{incident.Started: t0.Add(-time.Minute)} },
-		"the ETA":           func(inc *incident.Incident) { inc.ETA = t0.Add(3 * time.Hour) },
-		"the ETA cleared":   func(inc *incident.Incident) { inc.ETA = time.Time{} },
-		"the cadence":       func(inc *incident.Incident) { inc.Cadence = 45 * time.Minute },
-		"an update":         func(inc *incident.Incident) { inc.Updates = []incident.Update{{At: now, Text: "fixed"}} },
-		"a tag":             func(inc *incident.Incident) { inc.Tags = []string{"payments", "db"} },
-		"resolved":          func(inc *incident.Incident) { inc.Status = incident.Resolved; inc.ETA = t0.Add(-time.Minute) },
-		"the alert":         func(inc *incident.Incident) { inc.Alert = &incident.AlertOrigin{Source: "alertmanager", Key: "k1"} },
+		"a role": func(inc *incident.Incident) { inc.Roles = map[string]string{incident.RoleLead: "ben"} },
+		"a new role": func(inc *incident.Incident) {
+			inc.Roles = map[string]string{incident.RoleLead: "amara", "scribe": "chen"}
+		},
+		"a milestone": func(inc *incident.Incident) {
+			inc.Milestones = map[incident.Milestone]time.Time{incident.Started: t0, incident.Detected: t0.Add(5 * time.Minute)}
+		},
+		"a milestone moved": func(inc *incident.Incident) {
+			inc.Milestones = map[incident.Milestone]time.Time{incident.Started: t0.Add(-time.Minute)}
+		},
+		"the ETA":         func(inc *incident.Incident) { inc.ETA = t0.Add(3 * time.Hour) },
+		"the ETA cleared": func(inc *incident.Incident) { inc.ETA = time.Time{} },
+		"the cadence":     func(inc *incident.Incident) { inc.Cadence = 45 * time.Minute },
+		"an update":       func(inc *incident.Incident) { inc.Updates = []incident.Update{{At: now, Text: "fixed"}} },
+		"a tag":           func(inc *incident.Incident) { inc.Tags = []string{"payments", "db"} },
+		"resolved":        func(inc *incident.Incident) { inc.Status = incident.Resolved; inc.ETA = t0.Add(-time.Minute) },
+		"the alert":       func(inc *incident.Incident) { inc.Alert = &incident.AlertOrigin{Source: "alertmanager", Key: "k1"} },
 	}
 	same := map[string]func(*incident.Incident){
 		"a note":      func(inc *incident.Incident) { inc.Entries = []incident.Entry{{ID: 1, Text: "note"}} },

@@ -14,8 +14,53 @@ import (
 )
 
 // View draws the rows in view and, while selecting, the selected entry's
-// details. It formats only what is visible.
+// details. It formats only what is visible, and draws nothing when the
+// same pane was drawn for the same copy of the timeline at the same place:
+// a keystroke in the capture line draws the frame again but not the
+// timeline, and the sessions of a room that read the same change and
+// follow the newest row (tui.Timelines gives them one copy) draw their
+// pane once for all of them.
 func (t timelinePane) View() string {
+	key, ok := t.viewKey()
+	if ok {
+		if v, hit := t.ctx.Memo.Pane(key); hit {
+			return v
+		}
+	}
+	v := t.draw()
+	if ok {
+		t.ctx.Memo.PutPane(key, v)
+	}
+	return v
+}
+
+// timelineViewKey is everything the pane's view is drawn from while no
+// entry is selected, searched for or being saved: a copy of the timeline
+// is never changed once shown (a change brings a new one), so its pointer
+// names its rows.
+type timelineViewKey struct {
+	look                   common.Look
+	visible, data          *TimelineData
+	top, off, w, h, filter int
+	wrap, follow, focused  bool
+	partial                bool
+}
+
+// viewKey is the pane's key, false when the pane shows something of this
+// session's own (a selection, a search, lines being saved).
+func (t timelinePane) viewKey() (timelineViewKey, bool) {
+	if t.selecting || t.search != "" || len(t.Pending) > 0 || t.cache == nil {
+		return timelineViewKey{}, false
+	}
+	return timelineViewKey{
+		look: t.ctx.Styles.Look(), visible: t.visible, data: t.Data,
+		top: t.Top, off: t.Off, w: t.w, h: t.h, filter: t.filter,
+		wrap: t.Wrap, follow: t.Follow, focused: t.focused, partial: t.ctx.Partial,
+	}, true
+}
+
+// draw is View without the memo.
+func (t timelinePane) draw() string {
 	st := t.ctx.Styles
 	d := t.visible
 	inner := t.w - 2

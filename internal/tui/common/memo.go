@@ -16,7 +16,19 @@ import (
 type Memo struct {
 	mu sync.Mutex
 	m  map[any]any
+	// panes keeps whole panes, the most recent last: each is tens of KB,
+	// and a room shows a handful of versions of a pane at any moment.
+	panes []memoPane
 }
+
+// memoPane is one whole pane and everything it was drawn from.
+type memoPane struct {
+	key any
+	v   string
+}
+
+// paneLimit is how many whole panes a Memo keeps.
+const paneLimit = 8
 
 // memoLimit is how many pieces a Memo keeps: a room's frames hold a few
 // hundred (the rows in view, the panes).
@@ -49,6 +61,35 @@ func (m *Memo) Put(key, v any) {
 		clear(m.m)
 	}
 	m.m[key] = v
+}
+
+// Pane is the whole pane kept for key (see PutPane).
+func (m *Memo) Pane(key any) (string, bool) {
+	if m == nil {
+		return "", false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i := len(m.panes) - 1; i >= 0; i-- {
+		if m.panes[i].key == key {
+			return m.panes[i].v, true
+		}
+	}
+	return "", false
+}
+
+// PutPane keeps a whole pane v for key, dropping the least recently kept
+// beyond paneLimit. Keys name everything the pane is drawn from, as Put's.
+func (m *Memo) PutPane(key any, v string) {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.panes) >= paneLimit {
+		m.panes = append(m.panes[:0], m.panes[1:]...)
+	}
+	m.panes = append(m.panes, memoPane{key: key, v: v})
 }
 
 // Look is what decides how a piece is coloured: the terminal's colour
