@@ -82,6 +82,5 @@ func (m Model) flushBurst() (Model, tea.Cmd) {
 	}
 	text := tea.KeyMsg{Type: tea.KeyRunes, Runes: m.burst, Paste: true}
 	m.burst = nil
-	next, cmd := m.key(text)
-	return next.(Model), cmd
+	return m.key(text)
 }

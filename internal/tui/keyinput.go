@@ -26,7 +26,7 @@ func isKeyRun(msg tea.KeyMsg) bool {
 // split into single keys, each through the full Update, so "jj" moves twice;
 // once one of them puts the cursor in a text field ("/" in the timeline
 // starts a command on the capture line), the rest is typed there in one go.
-func (m Model) keyRun(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (m Model) keyRun(msg tea.KeyMsg) (Model, tea.Cmd) {
 	var cmds []tea.Cmd
 	for i, r := range msg.Runes {
 		// Too small a terminal drops keys; dropping the run once is cheaper
@@ -37,8 +37,8 @@ func (m Model) keyRun(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			next, cmd := m.key(text)
 			return next, tea.Batch(append(cmds, cmd)...)
 		}
-		next, cmd := m.Update(singleKey(r, msg.Alt))
-		m = next.(Model)
+		next, cmd := m.update(singleKey(r, msg.Alt))
+		m = next
 		cmds = append(cmds, cmd)
 	}
 	return m, tea.Batch(cmds...)

@@ -308,7 +308,13 @@ func (m Model) typing() bool {
 
 // Update handles global keys first, sizes for everyone, data for everyone,
 // and everything else for the active screen.
-func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) { return m.update(msg) }
+
+// update is Update with the model unboxed: Bubble Tea's Update hands the
+// model back as a tea.Model, which puts a copy of all of it (16 KB) on the
+// heap for every message; warroom serve's sessions call update through a
+// pointer (framed) and keep the model where it is.
+func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	if km, ok := msg.(tea.KeyMsg); ok && m.gathers(km) {
 		km.Runes = slices.Clone(km.Runes)
 		return m.gather(km)
@@ -320,7 +326,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// Whatever comes next comes after the burst's letters.
 		m.gen++
 		m, flushed := m.flushBurst()
-		next, cmd := m.Update(msg)
+		next, cmd := m.update(msg)
 		return next, tea.Batch(flushed, cmd)
 	}
 	if r, ok := msg.(redrawMsg); ok {

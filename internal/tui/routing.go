@@ -47,6 +47,9 @@ func quitFilter(model tea.Model, msg tea.Msg) tea.Msg {
 		if f, ok := model.(framed); ok {
 			model = f.m
 		}
+		if m, ok := model.(*Model); ok {
+			model = *m
+		}
 		if m, ok := model.(Model); ok && !m.quitting {
 			return endSessionMsg{}
 		}
@@ -68,7 +71,7 @@ func (m *Model) toAll(msg tea.Msg) tea.Cmd {
 }
 
 // toActive hands a message to the screen in front.
-func (m Model) toActive(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m Model) toActive(msg tea.Msg) (Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch m.screen {
 	case common.ScreenCockpit:
@@ -83,7 +86,7 @@ func (m Model) toActive(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
-func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (m Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 	k := m.ctx.Keys
 	if msg.Paste && !m.showHelp && !m.tooSmall() {
 		// Text, which no binding matches: straight to the screen. (Each
