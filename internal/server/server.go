@@ -217,7 +217,7 @@ func (s *Server) program(sess ssh.Session) (tea.Model, []tea.ProgramOption) {
 	// The server's own signal handler ends every session through its
 	// saving quit (Shutdown); a program of its own catching SIGINT too
 	// would race it.
-	return s.frames(sess, tui.New(opts), true, append(tui.ProgramOptions(), tea.WithoutSignalHandler()))
+	return s.frames(sess, tui.Held(tui.New(opts)), true, append(tui.ProgramOptions(), tea.WithoutSignalHandler()))
 }
 
 // Serve accepts connections on l until Close.

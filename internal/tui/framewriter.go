@@ -66,10 +66,6 @@ func NewFrameWriter(out io.Writer, w, h int, mouse bool) *FrameWriter {
 
 // Wrap returns m drawing through f, and the options its program needs.
 func (f *FrameWriter) Wrap(m tea.Model) (tea.Model, []tea.ProgramOption) {
-	if root, ok := m.(Model); ok {
-		// Held by pointer, updated in place (see Model.update).
-		m = &root
-	}
 	return framed{m: m, f: f}, []tea.ProgramOption{tea.WithoutRenderer()}
 }
 
@@ -260,10 +256,6 @@ func (fm framed) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	}
 	var cmd tea.Cmd
-	if root, ok := fm.m.(*Model); ok {
-		*root, cmd = root.update(msg)
-		return fm, cmd
-	}
 	fm.m, cmd = fm.m.Update(msg)
 	return fm, cmd
 }

@@ -149,7 +149,8 @@ func TestFrameWriterRepaintsWholeAfterResize(t *testing.T) {
 func TestQuitFilterSeesThroughFrames(t *testing.T) {
 	fw := NewFrameWriter(make(writes, 16), 20, 5, false)
 	defer fw.Close(0)
-	m, _ := fw.Wrap(Model{})
+	// As warroom serve runs it: held, and framed.
+	m, _ := fw.Wrap(Held(Model{}))
 	if got := quitFilter(m, tea.QuitMsg{}); got != (endSessionMsg{}) {
 		t.Errorf("a quit of a framed cockpit became %T, want the saving endSessionMsg", got)
 	}

@@ -249,7 +249,7 @@ func Run(opts Options, extra ...tea.ProgramOption) error {
 	if opts.Terminal == nil {
 		opts.Terminal = os.Stdout
 	}
-	p := tea.NewProgram(New(opts), append(ProgramOptions(), extra...)...)
+	p := tea.NewProgram(Held(New(opts)), append(ProgramOptions(), extra...)...)
 	_, err := p.Run()
 	if err != nil {
 		return fmt.Errorf("the cockpit stopped: %w", err)
@@ -310,10 +310,28 @@ func (m Model) typing() bool {
 // and everything else for the active screen.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) { return m.update(msg) }
 
-// update is Update with the model unboxed: Bubble Tea's Update hands the
-// model back as a tea.Model, which puts a copy of all of it (16 KB) on the
-// heap for every message; warroom serve's sessions call update through a
-// pointer (framed) and keep the model where it is.
+// Held is m for a program to run: updated in place, where a Model handed
+// back by Update is a 16 KB copy put on the heap for every message (a
+// keystroke, a tick, another session's line).
+func Held(m Model) tea.Model { return held{m: &m} }
+
+// held is a Model held by pointer. It is a pointer itself, so handing it
+// back as a tea.Model allocates nothing.
+type held struct{ m *Model }
+
+func (h held) Init() tea.Cmd { return h.m.Init() }
+
+func (h held) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	*h.m, cmd = h.m.update(msg)
+	return h, cmd
+}
+
+func (h held) View() string { return h.m.View() }
+
+// update is Update with the model unboxed: Update hands the model back as
+// a tea.Model, which puts a copy of all of it (16 KB) on the heap for
+// every message. A program runs the model Held instead.
 func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	if km, ok := msg.(tea.KeyMsg); ok && m.gathers(km) {
 		km.Runes = slices.Clone(km.Runes)

@@ -202,8 +202,34 @@ func TestInterruptIsASavingQuit(t *testing.T) {
 			t.Errorf("%T from outside is not turned into the saving quit", msg)
 		}
 	}
+	// As Run runs it.
+	if _, ok := quitFilter(Held(m), tea.QuitMsg{}).(endSessionMsg); !ok {
+		t.Error("a quit from outside of the held cockpit is not turned into the saving quit")
+	}
 	m.quitting = true
 	if _, ok := quitFilter(m, tea.QuitMsg{}).(tea.QuitMsg); !ok {
 		t.Error("the program's own quit was held back")
+	}
+	if _, ok := quitFilter(Held(m), tea.QuitMsg{}).(tea.QuitMsg); !ok {
+		t.Error("the held cockpit's own quit was held back")
+	}
+}
+
+// TestHeldKeepsEachUpdate: the model a program runs, held by pointer,
+// keeps what every message did, as the model Update hands back does.
+func TestHeldKeepsEachUpdate(t *testing.T) {
+	m := New(Options{Config: testConfig(), Now: pinnedNow, Width: 120, Height: 40})
+	h := Held(m)
+	for _, r := range "/abc" {
+		next, _ := h.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		if next != h {
+			t.Fatalf("the held model handed back %T, want itself", next)
+		}
+		var want tea.Model
+		want, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		m = want.(Model)
+	}
+	if got, want := h.View(), m.View(); got != want || !strings.Contains(got, "filter › /abc") {
+		t.Errorf("held, the list draws\n%s\nwant\n%s", got, want)
 	}
 }

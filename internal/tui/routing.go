@@ -47,8 +47,8 @@ func quitFilter(model tea.Model, msg tea.Msg) tea.Msg {
 		if f, ok := model.(framed); ok {
 			model = f.m
 		}
-		if m, ok := model.(*Model); ok {
-			model = *m
+		if h, ok := model.(held); ok {
+			model = *h.m
 		}
 		if m, ok := model.(Model); ok && !m.quitting {
 			return endSessionMsg{}
