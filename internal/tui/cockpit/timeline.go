@@ -53,6 +53,8 @@ type timelinePane struct {
 	// paints colour normal and selected rows; cache keeps formatted rows.
 	paints [2]*rowPaints
 	cache  *rowCache
+	// last is the pane last drawn (see View).
+	last *drawnTimeline
 	// Pending are lines typed and not yet durable, shown at once below the
 	// rows, marked as saving (see addPending).
 	Pending []common.PendingMsg
@@ -82,7 +84,7 @@ func newTimelinePane(ctx *common.Context) timelinePane {
 	return timelinePane{
 		ctx: ctx, Data: &TimelineData{}, visible: &TimelineData{}, Follow: true,
 		paints: [2]*rowPaints{newRowPaints(ctx.Styles, false), newRowPaints(ctx.Styles, true)},
-		cache:  &rowCache{},
+		cache:  &rowCache{}, last: &drawnTimeline{},
 	}
 }
 

@@ -102,3 +102,24 @@ func TestTimelineViewMemo(t *testing.T) {
 		}
 	}
 }
+
+// TestPendingRowPainted: the row of a line being saved, coloured from the
+// pane's paints, is the row its styles render.
+func TestPendingRowPainted(t *testing.T) {
+	t0 := time.Date(2026, 3, 11, 22, 4, 0, 0, time.UTC)
+	re := lipgloss.NewRenderer(io.Discard)
+	re.SetColorProfile(termenv.ANSI256)
+	st := common.NewStyles(re, common.DefaultTheme())
+	ctx := &common.Context{Now: func() time.Time { return t0 }, Config: config.Default(), Styles: st}
+	p := newTimelinePane(ctx)
+	p.SetSize(70, 10)
+	p.setData(BuildTimeline(&incident.Incident{}, 15*time.Minute))
+	text := "restarted the payments workers\tand \x1b[31mchecked\x1b[0m"
+	p.addPending(common.PendingMsg{Token: 1, Entry: incident.Entry{At: t0, Text: text}})
+	inner := p.w - 2
+	line := " " + st.Time.Render("22:04") + " " + st.Faint.Render("… "+rowText(text))
+	want := common.Spread(common.Fit(line, inner-12), st.Faint.Render("saving… "), inner-1)
+	if got := p.View(); !strings.Contains(got, want) {
+		t.Errorf("the saving row is not as its styles render it:\n%s\nwant a line\n%q", got, want)
+	}
+}

@@ -22,16 +22,29 @@ import (
 // pane once for all of them.
 func (t timelinePane) View() string {
 	key, ok := t.viewKey()
-	if ok {
-		if v, hit := t.ctx.Memo.Pane(key); hit {
-			return v
-		}
+	if !ok {
+		return t.draw()
 	}
-	v := t.draw()
-	if ok {
+	if last := t.last; last != nil && last.key == key {
+		return last.view
+	}
+	v, hit := t.ctx.Memo.Pane(key)
+	if !hit {
+		v = t.draw()
 		t.ctx.Memo.PutPane(key, v)
 	}
+	if t.last != nil {
+		*t.last = drawnTimeline{key: key, view: v}
+	}
 	return v
+}
+
+// drawnTimeline is the pane a session last drew, and its key: the room's
+// memo keeps a few panes for all its sessions, and a session whose own
+// line made its copy of the timeline its own alone keeps its pane here.
+type drawnTimeline struct {
+	key  timelineViewKey
+	view string
 }
 
 // timelineViewKey is everything the pane's view is drawn from while no
@@ -90,8 +103,9 @@ func (t timelinePane) draw() string {
 		// marked until the write is durable.
 		body = body[min(np, len(body)):]
 		for _, p := range t.Pending[len(t.Pending)-np:] {
-			line := " " + st.Time.Render(p.Entry.At.Format("15:04")) + " " + st.Faint.Render("… "+rowText(p.Entry.Text))
-			body = append(body, common.Spread(common.Fit(line, max(inner-12, 1)), st.Faint.Render("saving… "), inner-1))
+			paint := t.paints[0]
+			line := " " + paint.time.Of(p.Entry.At.Format("15:04")) + " " + paint.faint.Of("… "+rowText(p.Entry.Text))
+			body = append(body, common.Spread(common.Fit(line, max(inner-12, 1)), paint.faint.Of("saving… "), inner-1))
 		}
 	}
 	if t.selecting {
@@ -142,8 +156,8 @@ func (t timelinePane) draw() string {
 // rowPaints are the colours of timeline rows, built once; the selected
 // row uses a second set with the selection background on every part.
 type rowPaints struct {
-	plain, marker, time, author, text, muted, starred, gap, date, alert common.Paint
-	kinds                                                               map[incident.Kind]common.Paint
+	plain, marker, time, author, text, muted, starred, gap, date, alert, faint common.Paint
+	kinds                                                                      map[incident.Kind]common.Paint
 }
 
 func newRowPaints(st *common.Styles, selected bool) *rowPaints {
@@ -156,7 +170,7 @@ func newRowPaints(st *common.Styles, selected bool) *rowPaints {
 	p := &rowPaints{
 		plain: mk(st.Renderer.NewStyle()), marker: mk(st.SelectionMarker), time: mk(st.Time), author: mk(st.Author),
 		text: mk(st.Text), muted: mk(st.Muted), starred: mk(st.Starred), gap: mk(st.Gap), date: mk(st.DateLine),
-		alert: mk(st.Warn.Bold(true)),
+		alert: mk(st.Warn.Bold(true)), faint: mk(st.Faint),
 		kinds: map[incident.Kind]common.Paint{},
 	}
 	for _, k := range incident.Kinds {
