@@ -93,18 +93,41 @@ func (m *Memo) PutPane(key any, v string) {
 }
 
 // Look is what decides how a piece is coloured: the terminal's colour
-// profile and background, and the theme.
-type Look struct {
+// profile and background, and the theme. It is a small number standing for
+// them (looks), so that a key holding it hashes in a few nanoseconds: the
+// theme is a dozen colours of six strings each, and hashing them for
+// every row a room's sessions looked up was a tenth of the room's CPU.
+type Look struct{ id uint32 }
+
+// lookOf is what a Look stands for.
+type lookOf struct {
 	profile termenv.Profile
 	dark    bool
 	theme   Theme
+}
+
+// looks numbers each distinct lookOf the process has seen.
+var looks struct {
+	mu  sync.Mutex
+	ids map[lookOf]uint32
 }
 
 // Look is the styles' Look, taken once: the renderer asks the terminal
 // for its background once, and draws with that answer from then on.
 func (s *Styles) Look() Look {
 	s.lookOnce.Do(func() {
-		s.look = Look{profile: s.Renderer.ColorProfile(), dark: s.Renderer.HasDarkBackground(), theme: s.Theme}
+		of := lookOf{profile: s.Renderer.ColorProfile(), dark: s.Renderer.HasDarkBackground(), theme: s.Theme}
+		looks.mu.Lock()
+		defer looks.mu.Unlock()
+		id, ok := looks.ids[of]
+		if !ok {
+			if looks.ids == nil {
+				looks.ids = map[lookOf]uint32{}
+			}
+			id = uint32(len(looks.ids)) + 1
+			looks.ids[of] = id
+		}
+		s.look = Look{id: id}
 	})
 	return s.look
 }
