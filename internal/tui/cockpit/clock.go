@@ -19,7 +19,6 @@ import (
 	"strings"
 
 	"github.com/warroom-cli/warroom/internal/config"
-	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
@@ -37,12 +36,13 @@ type drawnParts struct {
 	headerView string
 }
 
-// headerKey is everything the header is drawn from: the copy of the
-// incident (never changed once shown), the second (its running clock),
-// the session's zone, configuration and colours, who is here, the width.
+// headerKey is everything the header is drawn from: what it shows of the
+// incident (headerFacts; every logged line brings a new copy of the
+// incident with the same), the second (its running clock), the session's
+// zone, configuration and colours, who is here, the width.
 type headerKey struct {
 	look   common.Look
-	inc    *incident.Incident
+	facts  string
 	second int64
 	zone   string
 	config *config.Config
@@ -61,9 +61,9 @@ type sharedHeader struct {
 // on, and then only once for the sessions of a room that agree on it.
 func (d *drawnParts) headerFor(ctx *common.Context, w int) string {
 	now := ctx.Now()
-	key := headerKey{look: ctx.Styles.Look(), inc: ctx.Incident, second: now.Unix(), zone: now.Location().String(),
+	key := headerKey{look: ctx.Styles.Look(), facts: headerFacts(ctx.Incident), second: now.Unix(), zone: now.Location().String(),
 		config: ctx.Config, room: strings.Join(ctx.Room(), "\x00"), w: w}
-	if key.inc == nil {
+	if key.facts == "" {
 		d.headerKey = headerKey{}
 		return drawHeader(ctx, w, &d.header)
 	}

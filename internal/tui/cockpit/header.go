@@ -2,6 +2,7 @@ package cockpit
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -116,6 +117,54 @@ func drawHeader(ctx *common.Context, w int, parts *headerParts) string {
 		*parts = headerParts{left: left, status: status, label: label, zone: zone, line2: line2, clock2: headerClock2(ctx, inc, now), ok: true}
 	}
 	return line1 + "\n" + line2
+}
+
+// headerFacts is everything of the incident that drawHeader shows, as one
+// comparable value: its number, severity, title and status, the roles, the
+// alert it came from, the war room and public channel, the ETA, the
+// retro's status and due time, the milestones the elapsed time runs from
+// and to, when it was declared, and when it last changed once resolved
+// without a resolved milestone (the elapsed time ends there). Times go in
+// as instants; the key names the zone apart. "" is no incident. Whatever
+// drawHeader comes to show of the incident must be added here, or the
+// header would keep the old value (TestHeaderFollowsEachFact).
+func headerFacts(inc *incident.Incident) string {
+	if inc == nil {
+		return ""
+	}
+	var b strings.Builder
+	field := func(s string) {
+		b.WriteString(s)
+		b.WriteByte(0)
+	}
+	instant := func(t time.Time) { field(instantKey(t)) }
+	field(strconv.FormatInt(inc.ID, 10))
+	field(inc.Severity.String())
+	field(inc.Title)
+	field(string(inc.Status))
+	for _, r := range inc.RoleNames() {
+		field(r)
+		field(inc.Roles[r])
+	}
+	field("\x01")
+	if a := inc.Alert; a != nil {
+		field(a.Source)
+		field(a.Name)
+		field(a.Key)
+	}
+	field("\x01")
+	field(inc.WarRoom)
+	field(inc.PublicChannel)
+	instant(inc.ETA)
+	field(string(inc.Retro.Status))
+	instant(inc.Retro.Due)
+	instant(inc.Milestones[incident.Started])
+	instant(inc.Milestones[incident.MResolved])
+	instant(inc.Created)
+	if inc.Status == incident.Resolved && inc.Milestones[incident.MResolved].IsZero() {
+		instant(inc.Updated)
+	}
+	return b.String()
 }
 
 // headerLine1 is the header's first row from its parts and the clock.

@@ -322,7 +322,7 @@ func paneFacts(inc *incident.Incident, every time.Duration) string {
 		b.WriteString(s)
 		b.WriteByte(0)
 	}
-	instant := func(t time.Time) { field(strconv.FormatInt(t.UnixNano(), 36)) }
+	instant := func(t time.Time) { field(instantKey(t)) }
 	for _, r := range inc.RoleNames() {
 		field(r)
 		field(inc.Roles[r])
@@ -358,6 +358,16 @@ func paneFacts(inc *incident.Incident, every time.Duration) string {
 		field(a.Receiver)
 	}
 	return b.String()
+}
+
+// instantKey names an instant for a facts key: whatever its zone, and
+// the zero time and times far from now included (UnixNano covers only
+// about 1678 to 2262).
+func instantKey(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return strconv.FormatInt(t.Unix(), 36) + "." + strconv.Itoa(t.Nanosecond())
 }
 
 // key is what the pane's view at this moment is drawn from.
