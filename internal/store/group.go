@@ -5,6 +5,8 @@ import (
 	"sync"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/warroom-cli/warroom/internal/incident"
 )
 
 // Group commit.
@@ -36,8 +38,11 @@ var errGroupWrite = errors.New("a write of the group failed")
 
 // groupWrite is one write waiting for a group.
 type groupWrite struct {
-	fn  func(*bolt.Tx) error
-	err error
+	fn func(*bolt.Tx) error
+	// applied is the write's answer when it is a capture (applyAlso),
+	// told once committed what its whole transaction did (tellTransaction).
+	applied *Applied
+	err     error
 	// done is set before wake is sent: the write is over. A wake
 	// without it makes the waiter the group's leader.
 	done bool
@@ -62,9 +67,9 @@ const groupedKept = 256
 
 // updateGrouped is update for a write that may share its transaction with
 // others arriving at the same time (see above).
-func (s *Store) updateGrouped(fn func(*bolt.Tx) error) error {
+func (s *Store) updateGrouped(fn func(*bolt.Tx) error, applied *Applied) error {
 	g := &s.groups
-	w := &groupWrite{fn: fn, wake: make(chan struct{}, 1)}
+	w := &groupWrite{fn: fn, applied: applied, wake: make(chan struct{}, 1)}
 	g.mu.Lock()
 	g.queue = append(g.queue, w)
 	lead := !g.leading
@@ -106,7 +111,9 @@ func (s *Store) leadGroup() {
 // its own when one of them fails.
 func (s *Store) commitGroup(batch []*groupWrite) {
 	if len(batch) == 1 {
-		batch[0].err = s.update(batch[0].fn)
+		if batch[0].err = s.update(batch[0].fn); batch[0].err == nil {
+			tellTransaction(batch)
+		}
 		return
 	}
 	var id uint64
@@ -122,9 +129,12 @@ func (s *Store) commitGroup(batch []*groupWrite) {
 	switch {
 	case err == nil:
 		s.groups.note(id)
+		tellTransaction(batch)
 	case errors.Is(err, errGroupWrite):
 		for _, w := range batch {
-			w.err = s.update(w.fn)
+			if w.err = s.update(w.fn); w.err == nil {
+				tellTransaction([]*groupWrite{w})
+			}
 		}
 	default:
 		// The transaction itself failed (the file locked, the disk
@@ -133,6 +143,54 @@ func (s *Store) commitGroup(batch []*groupWrite) {
 			w.err = err
 		}
 	}
+}
+
+// tellTransaction tells each capture of a committed transaction what the
+// transaction as a whole did to its incident (Applied.TxWhole): when it
+// held plain lines to one incident and nothing else, every writer gets
+// every line, in the order written, and the head as the last left it. A
+// cockpit that had read up to the transaction before then shows the
+// transaction from its own answer, as it does a line committed alone,
+// instead of reading what the others' lines were: the sessions of a room
+// whose lines shared a transaction all show the same copy of it at once
+// (tui.Timelines), rather than one each with only their own line and a
+// read after it for the others'.
+func tellTransaction(batch []*groupWrite) {
+	whole := true
+	var entries []incident.Entry
+	for _, w := range batch {
+		a := w.applied
+		if a == nil || !a.plainLine() || a.ID != batch[0].applied.ID {
+			whole = false
+			break
+		}
+		entries = append(entries, a.Entries...)
+	}
+	last := batch[len(batch)-1].applied
+	for _, w := range batch {
+		a := w.applied
+		if a == nil {
+			continue
+		}
+		a.TxWhole, a.TxEntries, a.TxHead = whole, nil, nil
+		if !whole {
+			continue
+		}
+		// Each writer's own copy: the sessions that get them put their
+		// times in their zones, in place.
+		a.TxEntries, a.TxHead = copyEntries(entries), last.Head
+		if a != last && last.Head != nil {
+			h := deepCopyIncident(*last.Head)
+			a.TxHead = &h
+		}
+	}
+}
+
+// plainLine reports that the capture wrote timeline entries and the head
+// they fold into, and nothing else: no entry moved, no draft, no public
+// update, no repeat of a keyed capture answered without writing.
+func (a *Applied) plainLine() bool {
+	return a.Tx != 0 && !a.Repeated && len(a.Moves) == 0 && a.Draft == nil && a.Update == nil
 }
 
 func (g *writeGroups) note(tx uint64) {

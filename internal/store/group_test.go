@@ -169,3 +169,105 @@ func TestGoneDatabaseIsNotCreatedAgain(t *testing.T) {
 		t.Fatalf("the deleted database is back: %v", err)
 	}
 }
+
+// TestEachWriterIsToldItsWholeTransaction: the captures of a transaction
+// of plain lines to one incident each get every line of it, in the order
+// written, and the head it left, which are what a read after the
+// transaction before would find; a transaction holding anything else (a
+// line to another incident, a draft) says it is not whole, and a lone line
+// is its own whole transaction.
+func TestEachWriterIsToldItsWholeTransaction(t *testing.T) {
+	s := openTemp(t)
+	inc := declare(t, s, "Checkout failing")
+	lines := []string{"first, alone", "!restarted the workers", "/sev 1", "a note after it"}
+	out, errs := queueWrites(t, s, inc.ID, lines)
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("line %d: %v", i, err)
+		}
+	}
+	if !out[0].TxWhole || len(out[0].TxEntries) != 1 || out[0].TxEntries[0].ID != out[0].Entries[0].ID {
+		t.Fatalf("the lone line was told %v %+v", out[0].TxWhole, out[0].TxEntries)
+	}
+	// What a reader at the transaction before the group reads.
+	before := Cursor{Tx: out[0].Tx, LastEntry: out[0].Entries[0].ID}
+	d, err := s.Since(inc.ID, before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Cursor.Tx != out[1].Tx {
+		t.Fatalf("the read after the lone line ends at transaction %d, want the group's %d", d.Cursor.Tx, out[1].Tx)
+	}
+	for i := 1; i < len(out); i++ {
+		a := out[i]
+		if !a.TxWhole {
+			t.Fatalf("line %d: a transaction of plain lines to one incident is not told whole", i)
+		}
+		if len(a.TxEntries) != len(d.Added) {
+			t.Fatalf("line %d was told %d entries, a read finds %d", i, len(a.TxEntries), len(d.Added))
+		}
+		for j := range d.Added {
+			if a.TxEntries[j].ID != d.Added[j].ID || a.TxEntries[j].Text != d.Added[j].Text || a.TxEntries[j].Author != d.Added[j].Author {
+				t.Fatalf("line %d, entry %d: told %+v, a read finds %+v", i, j, a.TxEntries[j], d.Added[j])
+			}
+		}
+		if a.TxHead == nil || a.TxHead.Severity != 1 || a.TxHead.Severity != d.Head.Severity {
+			t.Fatalf("line %d was told the head %+v, a read finds severity %v", i, a.TxHead, d.Head.Severity)
+		}
+		if i > 1 && (a.TxHead == out[1].TxHead || &a.TxEntries[0] == &out[1].TxEntries[0]) {
+			t.Fatalf("lines %d and 1 share what they were told (each puts its own zone on it)", i)
+		}
+	}
+
+	// A draft in the transaction: not whole.
+	mixed, errs := queueWrites(t, s, inc.ID, []string{"alone again", "a line", "/draft We are on it"})
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("mixed line %d: %v", i, err)
+		}
+	}
+	if mixed[1].Tx != mixed[2].Tx {
+		t.Fatal("the draft did not share the line's transaction")
+	}
+	for i := 1; i < 3; i++ {
+		if mixed[i].TxWhole || mixed[i].TxEntries != nil {
+			t.Fatalf("mixed line %d: a transaction with a draft was told whole", i)
+		}
+	}
+}
+
+// TestLinesToTwoIncidentsAreNotWhole: a transaction that held a line to
+// another incident is not whole for either.
+func TestLinesToTwoIncidentsAreNotWhole(t *testing.T) {
+	s := openTemp(t)
+	a := declare(t, s, "Checkout failing")
+	b := declare(t, s, "Search slow")
+	now := time.Date(2026, 3, 14, 12, 30, 0, 0, time.UTC)
+	out := make([]Applied, 3)
+	errs := make([]error, 3)
+	ids := []int64{a.ID, a.ID, b.ID}
+	s.mu.Lock()
+	var wg sync.WaitGroup
+	for i := range 3 {
+		wg.Go(func() {
+			c, _ := incident.ParseCapture(fmt.Sprintf("line %d", i), now)
+			out[i], errs[i] = s.ApplyLine(ids[i], c, now, "amara", incident.DefaultPolicy(), "capture:x", "")
+		})
+		waitQueued(t, s, max(i, 0), i == 0)
+	}
+	s.mu.Unlock()
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("line %d: %v", i, err)
+		}
+	}
+	if out[1].Tx != out[2].Tx {
+		t.Fatalf("the two incidents' lines committed apart (%d, %d)", out[1].Tx, out[2].Tx)
+	}
+	for i := 1; i < 3; i++ {
+		if out[i].TxWhole {
+			t.Fatalf("line %d: a transaction with another incident's line was told whole", i)
+		}
+	}
+}

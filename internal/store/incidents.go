@@ -739,6 +739,16 @@ type Applied struct {
 	// before: nothing was written (Tx is 0) and Entries holds the entry
 	// that recorded the key.
 	Repeated bool
+	// TxWhole reports that transaction Tx held plain lines to this
+	// incident and nothing else: this capture's, and those of the
+	// captures that shared its transaction (group.go). TxEntries are then
+	// the entries they all added, in the order written, this capture's
+	// included, and TxHead the incident's head as the transaction left
+	// it: a reader that had read up to the transaction before Tx has
+	// read Tx too once it has them.
+	TxWhole   bool
+	TxEntries []incident.Entry
+	TxHead    *incident.Incident
 }
 
 // Apply parses nothing: it applies an already parsed capture line to the
@@ -807,7 +817,7 @@ func (s *Store) applyAlso(id int64, c incident.Capture, now time.Time, author st
 			return also(b)
 		}
 		return nil
-	})
+	}, &out)
 	return out, err
 }
 

@@ -112,37 +112,47 @@ func (m *Model) applyOwn(msg common.AppliedMsg) tea.Cmd {
 		// older head over the newer one.
 		return nil
 	}
-	loc := m.ctx.Now().Location()
-	if msg.Head != nil {
-		head := *msg.Head
-		common.InZone(&head, loc)
-		msg.Head = &head
+	simple := len(msg.Result.Moves) == 0 && msg.Result.Draft == nil && msg.Result.Update == nil
+	// The write is the one transaction after the screen's, and that
+	// transaction held plain lines to this incident and nothing else:
+	// with all of them (a room's lines typed together share one, and each
+	// writer is told the others', see store.Applied.TxWhole) the screen
+	// has read everything up to it.
+	whole := simple && msg.Tx != 0 && msg.Tx == m.cursor.Tx+1 && msg.TxWhole && msg.TxHead != nil
+	head, entries := msg.Head, msg.Result.Entries
+	if whole {
+		head, entries = msg.TxHead, msg.TxEntries
 	}
+	loc := m.ctx.Now().Location()
+	inZone := *head
+	common.InZone(&inZone, loc)
+	// The write's own entries too, when the transaction's are shown: the
+	// other components are handed this message next.
 	common.EntriesInZone(msg.Result.Entries, loc)
+	if whole {
+		common.EntriesInZone(entries, loc)
+	}
 	prev := m.cockpit.Timeline.Data
-	inc, td := cockpit.AppendOwn(m.ctx.Incident, prev, msg.Head, msg.Result.Entries)
+	inc, td := cockpit.AppendOwn(m.ctx.Incident, prev, &inZone, entries)
 	if m.applied == nil {
 		m.applied = map[int64]bool{}
 	}
 	for _, e := range msg.Result.Entries {
 		m.applied[e.ID] = true
 	}
-	simple := len(msg.Result.Moves) == 0 && msg.Result.Draft == nil && msg.Result.Update == nil
-	// The write is the one transaction after the screen's, and held no
-	// other write (a room's lines can share one, see store.Alone): the
-	// screen has read everything else.
-	if simple && msg.Tx != 0 && msg.Tx == m.cursor.Tx+1 && m.ctx.Store.Alone(msg.Tx) {
+	if whole {
 		m.cursor.Tx = msg.Tx
-		for _, e := range msg.Result.Entries {
+		for _, e := range entries {
 			m.cursor.LastEntry = max(m.cursor.LastEntry, e.ID)
 		}
 		if m.shared != nil && !m.ctx.Partial {
-			// The incident as of this write: another session may hold
-			// it already (it read the write as a delta first).
+			// The incident as of this transaction: another session may
+			// hold it already (its line shared the transaction, or it
+			// read the transaction as a delta first).
 			v := m.shared.offer(keyFor(m.ctx), &sharedTimeline{cursor: m.cursor, inc: inc, td: td, from: prev})
 			inc, td = v.inc, v.td
 		}
-		return m.show(inc, td, msg.Result.Entries)
+		return m.show(inc, td, entries)
 	}
-	return tea.Batch(m.show(inc, td, msg.Result.Entries), m.reload())
+	return tea.Batch(m.show(inc, td, entries), m.reload())
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -137,5 +138,78 @@ func TestTimelinesKeepABoundedNumberOfCopies(t *testing.T) {
 	}
 	if shared.get(timelineKey{id: keptIncidents + 5}) == nil {
 		t.Fatal("the newest copy was dropped")
+	}
+}
+
+// TestLinesSharingATransactionShowAsOne: when a room's lines share a
+// transaction (store group commit), each writer is told the whole of it
+// and shows every line of it at once, from its write's answer: its cursor
+// moves past the transaction with no read, and the writers end on one
+// shared copy. A transaction that was not whole is shown as the writer's
+// own line and read for the rest.
+func TestLinesSharingATransactionShowAsOne(t *testing.T) {
+	for _, whole := range []bool{true, false} {
+		st := openStore(t)
+		id := seedMany(t, st, 50)
+		shared := NewTimelines()
+		open := func(author string) Model {
+			m := New(Options{Store: st, Config: testConfig(), Now: pinnedNow, IncidentID: id, Width: 120, Height: 40, Author: author, Shared: shared})
+			return drive(t, m, m.Init())
+		}
+		amara, ben := open("amara"), open("ben")
+		before := amara.cursor
+		// Two lines in one transaction, as a group commit stores a room's.
+		out, err := st.ApplyBackfill(id, []incident.BackfillLine{
+			{N: 1, At: pinnedNow(), Text: "amara's line"},
+			{N: 2, At: pinnedNow(), Text: "ben's line"},
+		}, pinnedNow(), "room", incident.DefaultPolicy())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out[0].Tx != before.Tx+1 {
+			t.Fatalf("the transaction is %d, the sessions read up to %d", out[0].Tx, before.Tx)
+		}
+		all := append(slices.Clone(out[0].Entries), out[1].Entries...)
+		answer := func(a store.Applied) common.AppliedMsg {
+			head := *a.Head
+			msg := common.AppliedMsg{Result: a.Result, Head: &head, Tx: a.Tx}
+			if whole {
+				txHead := *a.Head
+				msg.TxWhole, msg.TxEntries, msg.TxHead = true, slices.Clone(all), &txHead
+			}
+			return msg
+		}
+		// Each session's answer, without running what it asks for next
+		// (a read): what shows is what the answer alone gives.
+		next, amaraNext := amara.Update(answer(out[0]))
+		amara = next.(Model)
+		next, _ = ben.Update(answer(out[1]))
+		ben = next.(Model)
+		for _, m := range []Model{amara, ben} {
+			v := m.View()
+			if whole {
+				if !strings.Contains(v, "amara's line") || !strings.Contains(v, "ben's line") {
+					t.Fatalf("%s does not show the whole transaction at once:\n%s", m.ctx.Author, v)
+				}
+				if m.cursor.Tx != out[0].Tx {
+					t.Fatalf("%s's cursor is at %d, want the transaction's %d", m.ctx.Author, m.cursor.Tx, out[0].Tx)
+				}
+			} else if m.cursor.Tx != before.Tx {
+				t.Fatalf("%s moved its cursor past a transaction it has not read whole", m.ctx.Author)
+			}
+		}
+		if whole && amara.cockpit.Timeline.Data != ben.cockpit.Timeline.Data {
+			t.Fatal("the writers of one transaction hold two copies of it")
+		}
+		if !whole && (strings.Contains(amara.View(), "ben's line") || !strings.Contains(amara.View(), "amara's line")) {
+			t.Fatalf("told only its own line, amara shows:\n%s", amara.View())
+		}
+		// Whatever the path, what the answer asked for next (a read, when
+		// not whole) and a read after show both lines once each.
+		amara = drive(t, amara, amaraNext)
+		amara = send(t, amara, common.ReloadMsg{})
+		if v := amara.View(); strings.Count(v, "amara's line") != 1 || strings.Count(v, "ben's line") != 1 {
+			t.Fatalf("whole %v: after a read amara shows:\n%s", whole, v)
+		}
 	}
 }

@@ -28,7 +28,8 @@ func applyCmd(ctx *common.Context, line string, c incident.Capture, now time.Tim
 		if err != nil {
 			return common.ApplyFailedMsg{Line: line, Err: err, Token: token}, err
 		}
-		return common.AppliedMsg{Capture: c, Result: res.Result, Head: res.Head, Tx: res.Tx, Token: token}, nil
+		return common.AppliedMsg{Capture: c, Result: res.Result, Head: res.Head, Tx: res.Tx, Token: token,
+			TxWhole: res.TxWhole, TxEntries: res.TxEntries, TxHead: res.TxHead}, nil
 	})
 }
 

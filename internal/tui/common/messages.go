@@ -83,6 +83,13 @@ type AppliedMsg struct {
 	// transaction it committed in (nil and 0 when not known).
 	Head *incident.Incident
 	Tx   uint64
+	// TxWhole says the transaction held plain lines to this incident and
+	// nothing else: TxEntries are all their entries, this write's
+	// included, in the order written, and TxHead the head it left (see
+	// store.Applied).
+	TxWhole   bool
+	TxEntries []incident.Entry
+	TxHead    *incident.Incident
 	// token is the pending row this write makes durable (0: none).
 	Token int
 }
