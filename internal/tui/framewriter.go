@@ -191,7 +191,9 @@ func (f *FrameWriter) reset() string {
 // lines, of which those in last are known) into frame at w×h, and returns
 // frame's lines: the lines that changed, cut to the
 // width, the rest of a shorter line erased, as Bubble Tea's renderer
-// (standardRenderer.flush, alternate screen) does.
+// (standardRenderer.flush, alternate screen) does; of a changed line whose
+// end is the same as the line it replaces, only what comes before that end
+// (keptTail).
 func writeFrame(buf *strings.Builder, last []string, rendered int, frame string, w, h int) []string {
 	lines := strings.Split(frame, "\n")
 	if h > 0 && len(lines) > h {
@@ -215,6 +217,14 @@ func writeFrame(buf *strings.Builder, last []string, rendered int, frame string,
 		if w > 0 && lw > w {
 			line = ansi.Truncate(line, w, "")
 			lw = ansi.StringWidth(line)
+		} else if i < len(last) {
+			if kept := keptTail(last[i], line, lw); kept > 0 {
+				buf.WriteString(line[:len(line)-kept])
+				if i < len(lines)-1 {
+					buf.WriteString("\r\n")
+				}
+				continue
+			}
 		}
 		buf.WriteString(line)
 		if lw < w {
@@ -224,8 +234,13 @@ func writeFrame(buf *strings.Builder, last []string, rendered int, frame string,
 			buf.WriteString("\r\n")
 		}
 	}
-	if rendered > len(lines) {
-		buf.WriteString(ansi.EraseScreenBelow)
+	// What the last frame showed below this one is erased from the start
+	// of the next row, not from where the cursor is: that is the start of
+	// the last line when it was skipped, or its last column when it filled
+	// the width (the cursor waits there to wrap), and an erase from either
+	// would take some of the frame.
+	if rendered > len(lines) && (h <= 0 || len(lines) < h) {
+		buf.WriteString("\r\n" + ansi.EraseScreenBelow)
 	}
 	buf.WriteString(ansi.CursorPosition(0, len(lines)))
 	return lines
@@ -263,4 +278,84 @@ func (fm framed) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (fm framed) View() string {
 	fm.f.post(fm.m.View())
 	return ""
+}
+
+// minKeptTail is the least tail worth leaving on screen: below it the line
+// is written whole, as short lines always were.
+const minKeptTail = 16
+
+// keptTail is how many bytes at the end of line, about to replace old at
+// its row, are already on screen there and need not be written: 0 when the
+// line is to be written whole. lw is line's width, which the caller made
+// sure is not more than the terminal's (a line to be cut is written whole).
+//
+// The cockpit's frame is two columns joined per line; when the timeline on
+// the left scrolls, every line changes but its right column part does not,
+// and writing only the left part saves about two fifths of every line.
+// Leaving a tail on screen is safe when the terminal shows old's tail in
+// the same cells, with the same attributes, as writing line whole would:
+//   - the tail is byte for byte the end of both lines;
+//   - it comes right after an SGR reset in both, so it was drawn, and would
+//     be drawn, from the default state whatever the text before it set
+//     (styled pieces end with a reset: common.Paint, lipgloss);
+//   - what comes before the tail has the same width in both, so the tail
+//     sits in the same cells: ansi.StringWidth adds up across a split
+//     right after an escape sequence (it starts grapheme clusters afresh
+//     after each), so with the same tail, equal widths of the whole lines
+//     are equal widths of what precedes it (and old, as wide as line, was
+//     not cut to the terminal's width either);
+//   - the tail begins with a character of a cell of its own, not one a
+//     terminal joins to the character before it (a combining mark, a
+//     zero-width joiner), which would then belong to the new text.
+//
+// The row right of the tail is as old left it: erased when old was
+// shorter than the terminal, as EraseLineRight would leave it after line
+// (in the same attributes: the state at the tail's end is the same in
+// both). What is left in force is the default state, not the state at the
+// tail's end, which is the same for lines that end in a reset, as the
+// frame's lines do (a line not written at all leaves its state in force
+// just as little).
+func keptTail(old, line string, lw int) int {
+	n := 0
+	for n < len(old) && n < len(line) && old[len(old)-1-n] == line[len(line)-1-n] {
+		n++
+	}
+	if n < minKeptTail {
+		return 0
+	}
+	// The longest tail: the first end of a reset in both lines at or
+	// after the start of the common end.
+	for start := len(line) - n; start <= len(line)-minKeptTail; start++ {
+		if !endsWithReset(line[:start]) || !endsWithReset(old[:start-len(line)+len(old)]) {
+			continue
+		}
+		if common.Width(old) != lw || !ownsCell(line[start:]) {
+			return 0
+		}
+		return len(line) - start
+	}
+	return 0
+}
+
+// endsWithReset reports whether s ends with an SGR reset.
+func endsWithReset(s string) bool {
+	return strings.HasSuffix(s, "\x1b[0m") || strings.HasSuffix(s, "\x1b[m")
+}
+
+// ownsCell reports whether the first character s prints, after any escape
+// sequences, takes a cell of its own.
+func ownsCell(s string) bool {
+	var state byte
+	for len(s) > 0 {
+		seq, width, n, newState := ansi.DecodeSequence(s, state, nil)
+		if width > 0 {
+			return true
+		}
+		if seq != "" && seq[0] != ansi.ESC {
+			// A printed character of no width, or a control.
+			return false
+		}
+		s, state = s[n:], newState
+	}
+	return false
 }
