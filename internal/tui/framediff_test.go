@@ -436,28 +436,28 @@ func TestWriteFrameDiffDrawsTheFrame(t *testing.T) {
 	for seed := range uint64(300) {
 		g := newFrameGen(seed)
 		term := newTermModel(g.w, g.h)
-		var last []string
+		var last shown
 		rendered := 0
 		for step := range 40 {
 			if g.step() {
 				// As FrameWriter does on a resize: the next frame whole.
 				term.resize(g.w, g.h)
-				rendered, last = max(len(last), rendered), nil
+				rendered, last = max(len(last.text), rendered), shown{}
 			}
 			frame := g.frame()
 			var b strings.Builder
 			prev := last
-			last = writeFrame(&b, last, max(len(last), rendered), frame, g.w, g.h)
-			rendered = len(last)
+			last = writeFrame(&b, last, max(len(last.text), rendered), frame, g.w, g.h)
+			rendered = len(last.text)
 			term.write(t, b.String())
-			kept += keptLines(prev, last)
+			kept += keptLines(prev, last, g.w)
 
 			var whole strings.Builder
-			writeFrame(&whole, nil, 0, frame, g.w, g.h)
+			writeFrame(&whole, shown{}, 0, frame, g.w, g.h)
 			want := newTermModel(g.w, g.h)
 			want.write(t, whole.String())
 			if d := term.diff(want); d != "" {
-				t.Fatalf("seed %d step %d (%dx%d): %s\nlast lines %q\nframe lines %q\nwritten %q", seed, step, g.w, g.h, d, prev, last, b.String())
+				t.Fatalf("seed %d step %d (%dx%d): %s\nlast lines %q\nframe lines %q\nwritten %q", seed, step, g.w, g.h, d, prev.text, last.text, b.String())
 			}
 		}
 	}
@@ -469,10 +469,10 @@ func TestWriteFrameDiffDrawsTheFrame(t *testing.T) {
 }
 
 // keptLines counts the lines of a frame written in part.
-func keptLines(last, lines []string) int {
+func keptLines(last, lines shown, w int) int {
 	n := 0
-	for i, l := range lines {
-		if i < len(last) && last[i] != l && keptTail(last[i], l, common.Width(l)) > 0 {
+	for i, l := range lines.text {
+		if i < len(last.text) && last.text[i] != l && lines.width[i] <= w && last.width[i] == lines.width[i] && keptTail(last.text[i], l) > 0 {
 			n++
 		}
 	}
@@ -483,30 +483,16 @@ func keptLines(last, lines []string) int {
 // that does not change, a frame is written in far fewer bytes than its
 // changed lines whole.
 func TestWriteFrameScrolledTwoColumnsWritesLess(t *testing.T) {
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.ANSI256)
 	const w, h = 100, 20
-	box := r.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(lipgloss.Color("63"))
-	stamp := common.NewPaint(r.NewStyle().Foreground(lipgloss.Color("244")))
-	who := common.NewPaint(r.NewStyle().Foreground(lipgloss.Color("39")).Bold(true))
-	var rows []string
-	for i := range 40 {
-		rows = append(rows, stamp.Of(fmt.Sprintf("14:%02d", i))+" "+who.Of("ana")+" "+fmt.Sprintf("rolled back node %d of the fleet", i))
-	}
-	right := box.Width(w - w*3/5 - 2).Height(h - 2).Render("SEV1 checkout down\n\nIC ana · comms ben\n\nnext update 14:30")
-	draw := func(first int) string {
-		left := box.Width(w*3/5 - 2).Height(h - 2).Render(strings.Join(rows[first:first+h-2], "\n"))
-		return common.JoinH(left, right)
-	}
-
+	draw := scrolledFrames(w, h)
 	var b strings.Builder
-	last := writeFrame(&b, nil, 0, draw(0), w, h)
+	last := writeFrame(&b, shown{}, 0, draw(0), w, h)
 	b.Reset()
-	lines := writeFrame(&b, last, len(last), draw(1), w, h)
-	whole := len(ansi.CursorHomePosition) + len(ansi.CursorPosition(0, len(lines)))
+	lines := writeFrame(&b, last, len(last.text), draw(1), w, h)
+	whole := len(ansi.CursorHomePosition) + len(ansi.CursorPosition(0, len(lines.text)))
 	changed := 0
-	for i, l := range lines {
-		if l != last[i] {
+	for i, l := range lines.text {
+		if l != last.text[i] {
 			changed++
 			whole += len(l) + len("\r\n")
 			if common.Width(l) < w {
@@ -525,13 +511,50 @@ func TestWriteFrameScrolledTwoColumnsWritesLess(t *testing.T) {
 	// And the screen is the frame.
 	term := newTermModel(w, h)
 	var first strings.Builder
-	writeFrame(&first, nil, 0, draw(0), w, h)
+	writeFrame(&first, shown{}, 0, draw(0), w, h)
 	term.write(t, first.String()+b.String())
 	want := newTermModel(w, h)
 	var all strings.Builder
-	writeFrame(&all, nil, 0, draw(1), w, h)
+	writeFrame(&all, shown{}, 0, draw(1), w, h)
 	want.write(t, all.String())
 	if d := term.diff(want); d != "" {
 		t.Errorf("after the scroll: %s", d)
 	}
+}
+
+// scrolledFrames draws the cockpit's shape at w×h: a timeline pane on the
+// left, its rows from first on, and a pane on the right that stays.
+func scrolledFrames(w, h int) func(first int) string {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.ANSI256)
+	box := r.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(lipgloss.Color("63"))
+	stamp := common.NewPaint(r.NewStyle().Foreground(lipgloss.Color("244")))
+	who := common.NewPaint(r.NewStyle().Foreground(lipgloss.Color("39")).Bold(true))
+	var rows []string
+	for i := range 2 * h {
+		rows = append(rows, stamp.Of(fmt.Sprintf("14:%02d", i))+" "+who.Of("ana")+" "+fmt.Sprintf("rolled back node %d of the fleet", i))
+	}
+	right := box.Width(w - w*3/5 - 2).Height(h - 2).Render("SEV1 checkout down\n\nIC ana · comms ben\n\nnext update 14:30")
+	return func(first int) string {
+		left := box.Width(w*3/5 - 2).Height(h - 2).Render(strings.Join(rows[first:first+h-2], "\n"))
+		return common.JoinH(left, right)
+	}
+}
+
+// BenchmarkWriteFrameScrolled is a frame writer's work for a timeline
+// scrolled by one line under a right column that stays.
+func BenchmarkWriteFrameScrolled(b *testing.B) {
+	const w, h = 120, 40
+	draw := scrolledFrames(w, h)
+	frames := []string{draw(0), draw(1)}
+	var buf strings.Builder
+	last := writeFrame(&buf, shown{}, 0, frames[0], w, h)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		buf.Reset()
+		last = writeFrame(&buf, last, len(last.text), frames[i%2], w, h)
+	}
+	b.ReportMetric(float64(buf.Len()), "bytes/frame")
 }
