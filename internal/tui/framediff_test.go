@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -321,7 +322,7 @@ func (g *frameGen) piece(w int) string {
 	if g.r.IntN(4) == 0 {
 		w = g.r.IntN(w + 1)
 	}
-	var b strings.Builder
+	var b bytes.Buffer
 	used := 0
 	for used < w {
 		style := g.styles[g.r.IntN(len(g.styles))]
@@ -445,14 +446,14 @@ func TestWriteFrameDiffDrawsTheFrame(t *testing.T) {
 				rendered, last = max(len(last.text), rendered), shown{}
 			}
 			frame := g.frame()
-			var b strings.Builder
+			var b bytes.Buffer
 			prev := last
 			last = writeFrame(&b, last, max(len(last.text), rendered), frame, g.w, g.h)
 			rendered = len(last.text)
 			term.write(t, b.String())
 			kept += keptLines(prev, last, g.w)
 
-			var whole strings.Builder
+			var whole bytes.Buffer
 			writeFrame(&whole, shown{}, 0, frame, g.w, g.h)
 			want := newTermModel(g.w, g.h)
 			want.write(t, whole.String())
@@ -485,7 +486,7 @@ func keptLines(last, lines shown, w int) int {
 func TestWriteFrameScrolledTwoColumnsWritesLess(t *testing.T) {
 	const w, h = 100, 20
 	draw := scrolledFrames(w, h)
-	var b strings.Builder
+	var b bytes.Buffer
 	last := writeFrame(&b, shown{}, 0, draw(0), w, h)
 	b.Reset()
 	lines := writeFrame(&b, last, len(last.text), draw(1), w, h)
@@ -510,11 +511,11 @@ func TestWriteFrameScrolledTwoColumnsWritesLess(t *testing.T) {
 
 	// And the screen is the frame.
 	term := newTermModel(w, h)
-	var first strings.Builder
+	var first bytes.Buffer
 	writeFrame(&first, shown{}, 0, draw(0), w, h)
 	term.write(t, first.String()+b.String())
 	want := newTermModel(w, h)
-	var all strings.Builder
+	var all bytes.Buffer
 	writeFrame(&all, shown{}, 0, draw(1), w, h)
 	want.write(t, all.String())
 	if d := term.diff(want); d != "" {
@@ -547,7 +548,7 @@ func BenchmarkWriteFrameScrolled(b *testing.B) {
 	const w, h = 120, 40
 	draw := scrolledFrames(w, h)
 	frames := []string{draw(0), draw(1)}
-	var buf strings.Builder
+	var buf bytes.Buffer
 	last := writeFrame(&buf, shown{}, 0, frames[0], w, h)
 	b.ReportAllocs()
 	i := 0

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"bytes"
 	"io"
 	"reflect"
 	"strings"
@@ -137,7 +138,9 @@ func (f *FrameWriter) signal() {
 
 func (f *FrameWriter) run() {
 	defer close(f.done)
-	var buf strings.Builder
+	// One buffer for the writer's life: a frame is tens of kilobytes, and
+	// a builder grown afresh for each copied it over and over as it grew.
+	var buf bytes.Buffer
 	for range f.wake {
 		f.mu.Lock()
 		frame, posted, w, h, repaint, modesOn, closing := f.frame, f.posted, f.w, f.h, f.repaint, f.modesOn, f.closing
@@ -162,7 +165,7 @@ func (f *FrameWriter) run() {
 			buf.WriteString(f.reset())
 		}
 		if buf.Len() > 0 {
-			_, _ = io.WriteString(f.out, buf.String())
+			_, _ = f.out.Write(buf.Bytes())
 		}
 		if closing {
 			return
@@ -203,7 +206,7 @@ type shown struct {
 // (standardRenderer.flush, alternate screen) does; of a changed line whose
 // end is the same as the line it replaces, only what comes before that end
 // (keptTail).
-func writeFrame(buf *strings.Builder, last shown, rendered int, frame string, w, h int) shown {
+func writeFrame(buf *bytes.Buffer, last shown, rendered int, frame string, w, h int) shown {
 	lines := strings.Split(frame, "\n")
 	if h > 0 && len(lines) > h {
 		lines = lines[len(lines)-h:]

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"bytes"
 	"io"
 	"os/exec"
 	"reflect"
@@ -42,7 +43,7 @@ func (w writes) none(t *testing.T) {
 }
 
 func TestWriteFrameOnlyChangedLines(t *testing.T) {
-	var b strings.Builder
+	var b bytes.Buffer
 	lines := writeFrame(&b, shown{}, 0, "one\ntwo\nthree", 10, 5)
 	first := b.String()
 	for _, want := range []string{ansi.CursorHomePosition + "\rone" + ansi.EraseLineRight + "\r\n", "two" + ansi.EraseLineRight, "three" + ansi.EraseLineRight, ansi.CursorPosition(0, 3)} {
@@ -215,7 +216,7 @@ func TestFrameWriterSetsModesAgainAfterExec(t *testing.T) {
 		t.Fatal("the program did not end after the command ran")
 	}
 	fw.Close(10 * time.Second)
-	var all strings.Builder
+	var all bytes.Buffer
 	for len(out) > 0 {
 		all.WriteString(<-out)
 	}
