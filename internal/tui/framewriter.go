@@ -1,11 +1,13 @@
 package tui
 
 import (
+	"bytes"
 	"io"
 	"reflect"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -50,8 +52,8 @@ type FrameWriter struct {
 	done    chan struct{}
 
 	// Only the writing goroutine touches these.
-	lines    []string // the lines on the terminal
-	rendered int      // how many lines the terminal shows
+	lines    shown // the lines on the terminal
+	rendered int   // how many lines the terminal shows
 	started  bool
 }
 
@@ -136,7 +138,9 @@ func (f *FrameWriter) signal() {
 
 func (f *FrameWriter) run() {
 	defer close(f.done)
-	var buf strings.Builder
+	// One buffer for the writer's life: a frame is tens of kilobytes, and
+	// a builder grown afresh for each copied it over and over as it grew.
+	var buf bytes.Buffer
 	for range f.wake {
 		f.mu.Lock()
 		frame, posted, w, h, repaint, modesOn, closing := f.frame, f.posted, f.w, f.h, f.repaint, f.modesOn, f.closing
@@ -148,20 +152,20 @@ func (f *FrameWriter) run() {
 			buf.WriteString(f.modes())
 		}
 		if repaint {
-			f.rendered, f.lines = len(f.lines), nil
+			f.rendered, f.lines = len(f.lines.text), shown{}
 		}
 		if posted && frame != "" {
 			// After a repaint no line is known, but the count of
 			// lines on the terminal still is, for what to erase below.
-			rendered := max(len(f.lines), f.rendered)
+			rendered := max(len(f.lines.text), f.rendered)
 			f.lines = writeFrame(&buf, f.lines, rendered, frame, w, h)
-			f.rendered = len(f.lines)
+			f.rendered = len(f.lines.text)
 		}
 		if closing {
 			buf.WriteString(f.reset())
 		}
 		if buf.Len() > 0 {
-			_, _ = io.WriteString(f.out, buf.String())
+			_, _ = f.out.Write(buf.Bytes())
 		}
 		if closing {
 			return
@@ -187,34 +191,55 @@ func (f *FrameWriter) reset() string {
 		ansi.ResetMode(ansi.ModeAltScreenSaveCursor)
 }
 
+// shown is what the terminal shows of the frame written last: its lines as
+// the frame had them (before any cut to the width), and their widths, each
+// measured once, when the line was written.
+type shown struct {
+	text  []string
+	width []int
+}
+
 // writeFrame writes to buf what turns the screen showing last (rendered
 // lines, of which those in last are known) into frame at w×h, and returns
-// frame's lines: the lines that changed, cut to the
+// what it then shows: the lines that changed are written, cut to the
 // width, the rest of a shorter line erased, as Bubble Tea's renderer
-// (standardRenderer.flush, alternate screen) does.
-func writeFrame(buf *strings.Builder, last []string, rendered int, frame string, w, h int) []string {
+// (standardRenderer.flush, alternate screen) does; of a changed line whose
+// end is the same as the line it replaces, only what comes before that end
+// (keptTail).
+func writeFrame(buf *bytes.Buffer, last shown, rendered int, frame string, w, h int) shown {
 	lines := strings.Split(frame, "\n")
 	if h > 0 && len(lines) > h {
 		lines = lines[len(lines)-h:]
 	}
+	widths := make([]int, len(lines))
 	buf.WriteString(ansi.CursorHomePosition)
 	for i, line := range lines {
-		if i < len(last) && last[i] == line {
+		if i < len(last.text) && last.text[i] == line {
+			widths[i] = last.width[i]
 			if i < len(lines)-1 {
 				buf.WriteByte('\n')
 			}
 			continue
 		}
-		if i == 0 && last == nil {
+		if i == 0 && last.text == nil {
 			buf.WriteByte('\r')
 		}
 		// Measured through the memo the frame's own layout filled (the
 		// lines are mostly fitted to the width already): a line that
 		// fits is what ansi.Truncate would return.
 		lw := common.Width(line)
+		widths[i] = lw
 		if w > 0 && lw > w {
 			line = ansi.Truncate(line, w, "")
 			lw = ansi.StringWidth(line)
+		} else if i < len(last.text) && last.width[i] == lw {
+			if kept := keptTail(last.text[i], line); kept > 0 {
+				buf.WriteString(line[:len(line)-kept])
+				if i < len(lines)-1 {
+					buf.WriteString("\r\n")
+				}
+				continue
+			}
 		}
 		buf.WriteString(line)
 		if lw < w {
@@ -224,11 +249,16 @@ func writeFrame(buf *strings.Builder, last []string, rendered int, frame string,
 			buf.WriteString("\r\n")
 		}
 	}
-	if rendered > len(lines) {
-		buf.WriteString(ansi.EraseScreenBelow)
+	// What the last frame showed below this one is erased from the start
+	// of the next row, not from where the cursor is: that is the start of
+	// the last line when it was skipped, or its last column when it filled
+	// the width (the cursor waits there to wrap), and an erase from either
+	// would take some of the frame.
+	if rendered > len(lines) && (h <= 0 || len(lines) < h) {
+		buf.WriteString("\r\n" + ansi.EraseScreenBelow)
 	}
 	buf.WriteString(ansi.CursorPosition(0, len(lines)))
-	return lines
+	return shown{lines, widths}
 }
 
 // framed is a model whose frames go to a FrameWriter; Bubble Tea sees an
@@ -263,4 +293,107 @@ func (fm framed) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (fm framed) View() string {
 	fm.f.post(fm.m.View())
 	return ""
+}
+
+// minKeptTail is the least tail worth leaving on screen: below it the line
+// is written whole, as short lines always were.
+const minKeptTail = 16
+
+// keptTail is how many bytes at the end of line, about to replace old at
+// its row, are already on screen there and need not be written: 0 when the
+// line is to be written whole. The caller made sure both lines have the
+// same width, not more than the terminal's (a line to be cut is written
+// whole).
+//
+// The cockpit's frame is two columns joined per line; when the timeline on
+// the left scrolls, every line changes but its right column part does not,
+// and writing only the left part saves about two fifths of every line.
+// Leaving a tail on screen is safe when the terminal shows old's tail in
+// the same cells, with the same attributes, as writing line whole would:
+//   - the tail is byte for byte the end of both lines;
+//   - it comes right after an SGR reset in both, so it was drawn, and would
+//     be drawn, from the default state whatever the text before it set
+//     (styled pieces end with a reset: common.Paint, lipgloss);
+//   - what comes before the tail has the same width in both, so the tail
+//     sits in the same cells: ansi.StringWidth adds up across a split
+//     right after an escape sequence (it starts grapheme clusters afresh
+//     after each), so with the same tail, equal widths of the whole lines
+//     are equal widths of what precedes it (and old, as wide as line, was
+//     not cut to the terminal's width either);
+//   - the tail begins with a character of a cell of its own, not one a
+//     terminal joins to the character before it (a combining mark, a
+//     zero-width joiner), which would then belong to the new text.
+//
+// The row right of the tail is as old left it: erased when old was
+// shorter than the terminal, as EraseLineRight would leave it after line
+// (in the same attributes: the state at the tail's end is the same in
+// both). What is left in force is the default state, not the state at the
+// tail's end, which is the same for lines that end in a reset, as the
+// frame's lines do (a line not written at all leaves its state in force
+// just as little).
+func keptTail(old, line string) int {
+	// The common end's length: 16 bytes at a time while they agree.
+	n, most := 0, min(len(old), len(line))
+	for n+16 <= most && old[len(old)-n-16:len(old)-n] == line[len(line)-n-16:len(line)-n] {
+		n += 16
+	}
+	for n < most && old[len(old)-1-n] == line[len(line)-1-n] {
+		n++
+	}
+	if n < minKeptTail {
+		return 0
+	}
+	// The longest tail: the first end of a reset in both lines at or
+	// after the start of the common end. Resets end in an 'm'.
+	end := len(line) - minKeptTail
+	for i := max(len(line)-n-1, 0); i < end; i++ {
+		j := strings.IndexByte(line[i:end], 'm')
+		if j < 0 {
+			break
+		}
+		i += j
+		start := i + 1
+		if !endsWithReset(line[:start]) || !endsWithReset(old[:start-len(line)+len(old)]) {
+			continue
+		}
+		if !ownsCell(line[start:]) {
+			return 0
+		}
+		return len(line) - start
+	}
+	return 0
+}
+
+// endsWithReset reports whether s ends with an SGR reset.
+func endsWithReset(s string) bool {
+	return strings.HasSuffix(s, "\x1b[0m") || strings.HasSuffix(s, "\x1b[m")
+}
+
+// ownsCell reports whether the first character s prints, after any SGR
+// (CSI) sequences, takes a cell of its own.
+func ownsCell(s string) bool {
+	for strings.HasPrefix(s, "\x1b[") {
+		i := 2
+		for i < len(s) && (s[i] < 0x40 || s[i] > 0x7e) {
+			i++
+		}
+		if i == len(s) {
+			return false
+		}
+		s = s[i+1:]
+	}
+	if s == "" {
+		return false
+	}
+	// Printable ASCII, and the box drawing of pane borders, without
+	// measuring (grapheme clustering is most of the cost); any other
+	// escape or control: no.
+	if c := s[0]; c < 0x80 {
+		return c >= ' ' && c < 0x7f
+	}
+	if r, _ := utf8.DecodeRuneInString(s); r >= 0x2500 && r < 0x2580 {
+		return true
+	}
+	_, width, _, _ := ansi.DecodeSequence(s, ansi.NormalState, nil)
+	return width > 0
 }

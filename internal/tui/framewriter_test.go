@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"bytes"
 	"io"
 	"os/exec"
 	"reflect"
@@ -42,8 +43,8 @@ func (w writes) none(t *testing.T) {
 }
 
 func TestWriteFrameOnlyChangedLines(t *testing.T) {
-	var b strings.Builder
-	lines := writeFrame(&b, nil, 0, "one\ntwo\nthree", 10, 5)
+	var b bytes.Buffer
+	lines := writeFrame(&b, shown{}, 0, "one\ntwo\nthree", 10, 5)
 	first := b.String()
 	for _, want := range []string{ansi.CursorHomePosition + "\rone" + ansi.EraseLineRight + "\r\n", "two" + ansi.EraseLineRight, "three" + ansi.EraseLineRight, ansi.CursorPosition(0, 3)} {
 		if !strings.Contains(first, want) {
@@ -52,35 +53,35 @@ func TestWriteFrameOnlyChangedLines(t *testing.T) {
 	}
 
 	b.Reset()
-	lines = writeFrame(&b, lines, len(lines), "one\nTWO\nthree", 10, 5)
+	lines = writeFrame(&b, lines, len(lines.text), "one\nTWO\nthree", 10, 5)
 	if got, want := b.String(), ansi.CursorHomePosition+"\nTWO"+ansi.EraseLineRight+"\r\n"+ansi.CursorPosition(0, 3); got != want {
 		t.Errorf("one line changed: wrote %q, want %q", got, want)
 	}
 
 	// Wider than the terminal: cut. Fewer lines: the rest erased.
 	b.Reset()
-	lines = writeFrame(&b, lines, len(lines), "a line far wider than ten", 10, 5)
+	lines = writeFrame(&b, lines, len(lines.text), "a line far wider than ten", 10, 5)
 	got := b.String()
 	if !strings.Contains(got, "a line far") || strings.Contains(got, "wider") || !strings.Contains(got, ansi.EraseScreenBelow) {
 		t.Errorf("a shorter frame of one long line: wrote %q", got)
 	}
-	if len(lines) != 1 {
-		t.Errorf("lines kept: %q", lines)
+	if len(lines.text) != 1 {
+		t.Errorf("lines kept: %q", lines.text)
 	}
 
 	// Written whole (a resize) with fewer lines than the terminal shows:
 	// every line, and the rest erased.
 	b.Reset()
-	writeFrame(&b, nil, 3, "x\ny", 10, 5)
+	writeFrame(&b, shown{}, 3, "x\ny", 10, 5)
 	if got := b.String(); !strings.Contains(got, "\rx") || !strings.Contains(got, "y") || !strings.Contains(got, ansi.EraseScreenBelow) {
 		t.Errorf("a repaint of 2 lines over 3: wrote %q", got)
 	}
 
 	// Taller than the terminal: the bottom rows, as Bubble Tea keeps.
 	b.Reset()
-	lines = writeFrame(&b, nil, 0, "1\n2\n3\n4", 10, 2)
-	if strings.Join(lines, ",") != "3,4" || strings.Contains(b.String(), "1") {
-		t.Errorf("4 lines on 2 rows: kept %q, wrote %q", lines, b.String())
+	lines = writeFrame(&b, shown{}, 0, "1\n2\n3\n4", 10, 2)
+	if strings.Join(lines.text, ",") != "3,4" || strings.Contains(b.String(), "1") {
+		t.Errorf("4 lines on 2 rows: kept %q, wrote %q", lines.text, b.String())
 	}
 }
 
@@ -215,7 +216,7 @@ func TestFrameWriterSetsModesAgainAfterExec(t *testing.T) {
 		t.Fatal("the program did not end after the command ran")
 	}
 	fw.Close(10 * time.Second)
-	var all strings.Builder
+	var all bytes.Buffer
 	for len(out) > 0 {
 		all.WriteString(<-out)
 	}
