@@ -132,12 +132,8 @@ func headerFacts(inc *incident.Incident) string {
 	if inc == nil {
 		return ""
 	}
-	var b strings.Builder
-	field := func(s string) {
-		b.WriteString(s)
-		b.WriteByte(0)
-	}
-	instant := func(t time.Time) { field(instantKey(t)) }
+	var f factsKey
+	field, instant := f.field, f.instant
 	field(strconv.FormatInt(inc.ID, 10))
 	field(inc.Severity.String())
 	field(inc.Title)
@@ -164,7 +160,7 @@ func headerFacts(inc *incident.Incident) string {
 	if inc.Status == incident.Resolved && inc.Milestones[incident.MResolved].IsZero() {
 		instant(inc.Updated)
 	}
-	return b.String()
+	return f.String()
 }
 
 // headerLine1 is the header's first row from its parts and the clock.

@@ -317,12 +317,8 @@ func paneFacts(inc *incident.Incident, every time.Duration) string {
 	if inc == nil {
 		return ""
 	}
-	var b strings.Builder
-	field := func(s string) {
-		b.WriteString(s)
-		b.WriteByte(0)
-	}
-	instant := func(t time.Time) { field(instantKey(t)) }
+	var f factsKey
+	field, instant := f.field, f.instant
 	for _, r := range inc.RoleNames() {
 		field(r)
 		field(inc.Roles[r])
@@ -357,8 +353,21 @@ func paneFacts(inc *incident.Incident, every time.Duration) string {
 		field(a.Key)
 		field(a.Receiver)
 	}
-	return b.String()
+	return f.String()
 }
+
+// factsKey builds a pane's facts (paneFacts, headerFacts): each field
+// after its length, so that no two lists of fields make the same key
+// whatever the text holds.
+type factsKey struct{ strings.Builder }
+
+func (f *factsKey) field(s string) {
+	f.WriteString(strconv.Itoa(len(s)))
+	f.WriteByte(':')
+	f.WriteString(s)
+}
+
+func (f *factsKey) instant(t time.Time) { f.field(instantKey(t)) }
 
 // instantKey names an instant for a facts key: whatever its zone, and
 // the zero time and times far from now included (UnixNano covers only
