@@ -16,8 +16,6 @@ package cockpit
 // its times (the ETA's "in 35m", the retro's) moved on.
 
 import (
-	"strings"
-
 	"github.com/warroom-cli/warroom/internal/config"
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
@@ -57,12 +55,16 @@ type sharedHeader struct {
 	parts headerParts
 }
 
-// header is the header at width w, drawn again only when its key moved
+// headerFor is the header at width w, drawn again only when its key moved
 // on, and then only once for the sessions of a room that agree on it.
 func (d *drawnParts) headerFor(ctx *common.Context, w int) string {
 	now := ctx.Now()
+	var room factsKey
+	for _, name := range ctx.Room() {
+		room.field(name)
+	}
 	key := headerKey{look: ctx.Styles.Look(), facts: headerFacts(ctx.Incident), second: now.Unix(), zone: now.Location().String(),
-		config: ctx.Config, room: strings.Join(ctx.Room(), "\x00"), w: w}
+		config: ctx.Config, room: room.String(), w: w}
 	if key.facts == "" {
 		d.headerKey = headerKey{}
 		return drawHeader(ctx, w, &d.header)
