@@ -10,6 +10,14 @@ import (
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
+// openShared opens a cockpit session of author on incident id, as warroom
+// serve does: sharing the server's copies (shared).
+func openShared(t *testing.T, st *store.Store, id int64, shared *Timelines, author string) Model {
+	t.Helper()
+	m := New(Options{Store: st, Config: testConfig(), Now: pinnedNow, IncidentID: id, Width: 120, Height: 40, Author: author, Shared: shared})
+	return drive(t, m, m.Init())
+}
+
 // TestSessionsShareOneTimeline: sessions of one server on one incident hold
 // one copy of its timeline, whoever opens it first and whatever changes
 // come, from another program or from one of them; a session's own view (a
@@ -18,10 +26,7 @@ func TestSessionsShareOneTimeline(t *testing.T) {
 	st := openStore(t)
 	id := seedMany(t, st, 3000)
 	shared := NewTimelines()
-	open := func(author string) Model {
-		m := New(Options{Store: st, Config: testConfig(), Now: pinnedNow, IncidentID: id, Width: 120, Height: 40, Author: author, Shared: shared})
-		return drive(t, m, m.Init())
-	}
+	open := func(author string) Model { return openShared(t, st, id, shared, author) }
 	amara, ben := open("amara"), open("ben")
 	same := func(step string) {
 		t.Helper()
@@ -152,10 +157,7 @@ func TestLinesSharingATransactionShowAsOne(t *testing.T) {
 		st := openStore(t)
 		id := seedMany(t, st, 50)
 		shared := NewTimelines()
-		open := func(author string) Model {
-			m := New(Options{Store: st, Config: testConfig(), Now: pinnedNow, IncidentID: id, Width: 120, Height: 40, Author: author, Shared: shared})
-			return drive(t, m, m.Init())
-		}
+		open := func(author string) Model { return openShared(t, st, id, shared, author) }
 		amara, ben := open("amara"), open("ben")
 		before := amara.cursor
 		// Two lines in one transaction, as a group commit stores a room's.

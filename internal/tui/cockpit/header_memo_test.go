@@ -1,15 +1,10 @@
 package cockpit
 
 import (
-	"io"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
-
-	"github.com/warroom-cli/warroom/internal/config"
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
@@ -23,12 +18,12 @@ func TestHeaderMemo(t *testing.T) {
 	inc := &incident.Incident{ID: 7, Title: "Checkout failing", Status: incident.Investigating, Created: t0,
 		Roles: map[string]string{incident.RoleLead: "amara"}, Milestones: map[incident.Milestone]time.Time{incident.Started: t0},
 		ETA: t0.Add(time.Hour)}
-	colour := lipgloss.NewRenderer(io.Discard)
-	colour.SetColorProfile(termenv.ANSI256)
-	plain := common.NewStyles(lipgloss.NewRenderer(io.Discard), common.DefaultTheme())
+	plain := testStyles(false)
 	memo := common.NewMemo()
 	newSession := func() (*common.Context, *drawnParts) {
-		return &common.Context{Now: func() time.Time { return now }, Config: config.Default(), Styles: common.NewStyles(colour, common.DefaultTheme()), Incident: inc, Memo: memo, Zone: "UTC"}, &drawnParts{}
+		ctx := testContext(func() time.Time { return now }, testStyles(true), inc, memo)
+		ctx.Zone = "UTC"
+		return ctx, &drawnParts{}
 	}
 	a, da := newSession()
 	b, db := newSession()
@@ -134,9 +129,11 @@ func TestHeaderFollowsEachFact(t *testing.T) {
 		"the draft":       func(inc *incident.Incident) { inc.Draft, inc.DraftRev = "We are looking", 2 },
 		"a public update": func(inc *incident.Incident) { inc.Updates = []incident.Update{{At: now, Text: "fixed"}} },
 	}
-	styles := common.NewStyles(lipgloss.NewRenderer(io.Discard), common.DefaultTheme())
+	styles := testStyles(false)
 	session := func(inc *incident.Incident, memo *common.Memo) *common.Context {
-		return &common.Context{Now: func() time.Time { return now }, Config: config.Default(), Styles: styles, Incident: inc, Memo: memo, Zone: "UTC"}
+		ctx := testContext(func() time.Time { return now }, styles, inc, memo)
+		ctx.Zone = "UTC"
+		return ctx
 	}
 	for name, change := range changes {
 		from := base

@@ -4,9 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
-
-	"github.com/warroom-cli/warroom/internal/config"
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
@@ -52,10 +49,10 @@ func TestIncidentPaneFollowsEachFact(t *testing.T) {
 		"the draft":   func(inc *incident.Incident) { inc.Draft, inc.DraftRev = "We are looking", 2 },
 		"the updated": func(inc *incident.Incident) { inc.Updated = now },
 	}
-	styles := common.NewStyles(lipgloss.DefaultRenderer(), common.DefaultTheme())
+	styles := testStyles(false)
 	for _, shared := range []bool{false, true} {
 		newPane := func(inc *incident.Incident, memo *common.Memo) incidentPane {
-			ctx := &common.Context{Now: func() time.Time { return now }, Config: config.Default(), Styles: styles, Incident: inc, Memo: memo}
+			ctx := testContext(func() time.Time { return now }, styles, inc, memo)
 			p := incidentPane{ctx: ctx, memo: &paneMemo{}}
 			p.SetSize(40, 24)
 			return p
@@ -108,10 +105,10 @@ func TestIncidentPaneByZone(t *testing.T) {
 	t0 := time.Date(2026, 3, 11, 22, 0, 0, 0, time.UTC)
 	inc := &incident.Incident{ID: 7, Title: "x", Status: incident.Investigating, Created: t0,
 		Milestones: map[incident.Milestone]time.Time{incident.Started: t0}}
-	styles := common.NewStyles(lipgloss.DefaultRenderer(), common.DefaultTheme())
+	styles := testStyles(false)
 	memo := common.NewMemo()
 	view := func(zone *time.Location) string {
-		ctx := &common.Context{Now: func() time.Time { return t0.Add(time.Minute).In(zone) }, Config: config.Default(), Styles: styles, Incident: inc, Memo: memo}
+		ctx := testContext(func() time.Time { return t0.Add(time.Minute).In(zone) }, styles, inc, memo)
 		p := incidentPane{ctx: ctx, memo: &paneMemo{}}
 		p.SetSize(40, 24)
 		return p.View()

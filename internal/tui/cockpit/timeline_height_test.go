@@ -6,11 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
-
-	"github.com/warroom-cli/warroom/internal/config"
 	"github.com/warroom-cli/warroom/internal/incident"
-	"github.com/warroom-cli/warroom/internal/tui/common"
 )
 
 // TestRowHeightWithoutFormatting: the height the pane scrolls by (counted
@@ -31,8 +27,7 @@ func TestRowHeightWithoutFormatting(t *testing.T) {
 		at := t0.Add(time.Duration(i*i) * time.Minute) // gaps and a day line
 		inc.Entries = append(inc.Entries, incident.Entry{ID: int64(i + 1), Seq: uint64(i + 1), At: at, Kind: incident.KindNote, Author: "dmitri", Text: text, Starred: i%4 == 0})
 	}
-	ctx := &common.Context{Now: func() time.Time { return t0 }, Config: config.Default(),
-		Styles: common.NewStyles(lipgloss.DefaultRenderer(), common.DefaultTheme())}
+	ctx := testContext(func() time.Time { return t0 }, testStyles(false), nil, nil)
 	for _, w := range []int{30, 72, 120} {
 		for _, wrap := range []bool{false, true} {
 			for _, selecting := range []bool{false, true} {

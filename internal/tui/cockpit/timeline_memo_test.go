@@ -2,16 +2,11 @@ package cockpit
 
 import (
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
-
-	"github.com/warroom-cli/warroom/internal/config"
 	"github.com/warroom-cli/warroom/internal/incident"
 	"github.com/warroom-cli/warroom/internal/tui/common"
 )
@@ -43,12 +38,10 @@ func TestTimelineViewMemo(t *testing.T) {
 		td := BuildTimeline(inc, 15*time.Minute)
 		memo := common.NewMemo()
 		// Colours on, so that focus (the border's colour) shows.
-		re := lipgloss.NewRenderer(io.Discard)
-		re.SetColorProfile(termenv.ANSI256)
-		styles := common.NewStyles(re, common.DefaultTheme())
+		styles := testStyles(true)
 		var panes [2]timelinePane
 		for i := range panes {
-			ctx := &common.Context{Now: func() time.Time { return t0 }, Config: config.Default(), Styles: styles, Memo: memo}
+			ctx := testContext(func() time.Time { return t0 }, styles, nil, memo)
 			panes[i] = newTimelinePane(ctx)
 			panes[i].SetSize(70, 20)
 			panes[i].setData(td)
@@ -107,10 +100,8 @@ func TestTimelineViewMemo(t *testing.T) {
 // pane's paints, is the row its styles render.
 func TestPendingRowPainted(t *testing.T) {
 	t0 := time.Date(2026, 3, 11, 22, 4, 0, 0, time.UTC)
-	re := lipgloss.NewRenderer(io.Discard)
-	re.SetColorProfile(termenv.ANSI256)
-	st := common.NewStyles(re, common.DefaultTheme())
-	ctx := &common.Context{Now: func() time.Time { return t0 }, Config: config.Default(), Styles: st}
+	st := testStyles(true)
+	ctx := testContext(func() time.Time { return t0 }, st, nil, nil)
 	p := newTimelinePane(ctx)
 	p.SetSize(70, 10)
 	p.setData(BuildTimeline(&incident.Incident{}, 15*time.Minute))
