@@ -168,17 +168,7 @@ func TestClockTickMovesTheHeadersTimes(t *testing.T) {
 	id := seedHandbook(t, st)
 	// ETA 14:20: 34m30s before it is the turn.
 	turn := time.Date(2026, 3, 12, 13, 45, 30, 0, time.UTC)
-	c := newClocked(t, st, id, turn.Add(-3*time.Second))
-	for s := -2; s <= 2; s++ {
-		v := c.tick(t, turn.Add(time.Duration(s)*time.Second))
-		want := "ETA 14:20 (in 35m)"
-		if s > 0 {
-			want = "ETA 14:20 (in 34m)"
-		}
-		if !c.byClock || !strings.Contains(v, want) {
-			t.Fatalf("%+ds from the turn (by clock %v), want %q:\n%s", s, c.byClock, want, strings.Join(strings.Split(v, "\n")[:2], "\n"))
-		}
-	}
+	ticksAcross(t, newClocked(t, st, id, turn.Add(-3*time.Second)), turn, "ETA 14:20 (in 35m)", "ETA 14:20 (in 34m)")
 
 	cap, _ := incident.ParseCapture("/resolved 13:15", pinned)
 	if _, err := st.Apply(id, cap, pinned, "amara", incident.DefaultPolicy()); err != nil {
@@ -186,12 +176,19 @@ func TestClockTickMovesTheHeadersTimes(t *testing.T) {
 	}
 	// The retro is due at 15:15: 1h29m30s before it is a turn.
 	turn = time.Date(2026, 3, 12, 13, 45, 30, 0, time.UTC)
-	c = newClocked(t, st, id, turn.Add(-3*time.Second))
+	ticksAcross(t, newClocked(t, st, id, turn.Add(-3*time.Second)), turn, "retro due 15:15 (in 1h30m)", "retro due 15:15 (in 1h29m)")
+}
+
+// ticksAcross ticks c's clock through the two seconds either side of
+// turn: each frame is drawn for the clock alone, and its header shows
+// before up to the turn and after it from the next second.
+func ticksAcross(t *testing.T, c *clocked, turn time.Time, before, after string) {
+	t.Helper()
 	for s := -2; s <= 2; s++ {
 		v := c.tick(t, turn.Add(time.Duration(s)*time.Second))
-		want := "retro due 15:15 (in 1h30m)"
+		want := before
 		if s > 0 {
-			want = "retro due 15:15 (in 1h29m)"
+			want = after
 		}
 		if !c.byClock || !strings.Contains(v, want) {
 			t.Fatalf("%+ds from the turn (by clock %v), want %q:\n%s", s, c.byClock, want, strings.Join(strings.Split(v, "\n")[:2], "\n"))
